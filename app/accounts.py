@@ -1,0 +1,140 @@
+"""User accounts: the administrator (the IT officer), evaluators and viewers.
+
+Passwords are hashed with argon2id (argon2-cffi) and never stored or logged in
+clear. The CLI acts as the administrator on a local file: whoever can write the
+file already controls the data, so a password prompt there would protect nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app import audit
+from app.db import transaction
+from app.errors import AuthenticationError, UserError
+from app.i18n import N_, _
+
+CLI_ACTOR = "cli"
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EVALUATOR = "evaluator"
+    VIEWER = "viewer"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.EVALUATOR: N_("Evaluator"),
+    Role.VIEWER: N_("Viewer"),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    login: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def _user(row: dict) -> User:
+    return User(row["id"], row["login"], row["display_name"], Role(row["role"]))
+
+
+def has_users(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0] == 1
+
+
+def list_users(db: sqlite_utils.Database) -> list[dict]:
+    return list(
+        db.query("SELECT id, login, display_name, role, active, last_login_at FROM users ORDER BY role, login")
+    )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(_("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(
+    db: sqlite_utils.Database, login: str, display_name: str, password: str, role: Role, actor: str
+) -> User:
+    """Add an account; the first account of a database must be the administrator."""
+    login = login.strip()
+    display_name = display_name.strip() or login
+    if not login:
+        raise UserError(_("Enter a login name."))
+    _check_password(password)
+    with transaction(db):
+        if not has_users(db) and role is not Role.ADMIN:
+            raise UserError(_("The first account must be the administrator."))
+        if db.execute("SELECT 1 FROM users WHERE login = ?", [login]).fetchone():
+            raise UserError(_("The login name {login} is already taken.").format(login=login))
+        user_id = db["users"].insert(
+            {"login": login, "display_name": display_name, "role": str(role), "password_hash": _hasher.hash(password)}
+        ).last_pk
+        audit.record(db, actor, "user.create", "users", user_id, None, {"login": login, "role": str(role)})
+    return User(user_id, login, display_name, role)
+
+
+def authenticate(db: sqlite_utils.Database, login: str, password: str) -> User:
+    """Check a login; the same message whether the name or the password was wrong."""
+    row = next(db.query("SELECT * FROM users WHERE login = ?", [login.strip()]), None)
+    failure = AuthenticationError(_("The login name or password is wrong."))
+    if row is None:
+        _hasher.hash(password)  # spend the same time, so timing does not reveal names
+        raise failure
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        with transaction(db):
+            db.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", [row["id"]])
+            audit.record(db, row["login"], "user.login_failed", "users", row["id"])
+        raise failure from None
+    if not row["active"]:
+        raise AuthenticationError(_("This account is disabled. Ask the administrator."))
+    with transaction(db):
+        updates = "failed_attempts = 0, last_login_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')"
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            db.execute(f"UPDATE users SET {updates}, password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
+        else:
+            db.execute(f"UPDATE users SET {updates} WHERE id = ?", [row["id"]])
+        audit.record(db, row["login"], "user.login", "users", row["id"])
+    return _user(row)
+
+
+def set_password(db: sqlite_utils.Database, login: str, password: str, actor: str) -> None:
+    _check_password(password)
+    with transaction(db):
+        row = next(db.query("SELECT id FROM users WHERE login = ?", [login]), None)
+        if row is None:
+            raise UserError(_("No account named {login}.").format(login=login))
+        db.execute("UPDATE users SET password_hash = ?, failed_attempts = 0 WHERE id = ?", [_hasher.hash(password), row["id"]])
+        audit.record(db, actor, "user.password_reset", "users", row["id"])
+
+
+def set_active(db: sqlite_utils.Database, login: str, active: bool, actor: str) -> None:
+    """Disable or re-enable an account; the last active administrator cannot be disabled."""
+    with transaction(db):
+        row = next(db.query("SELECT id, role, active FROM users WHERE login = ?", [login]), None)
+        if row is None:
+            raise UserError(_("No account named {login}.").format(login=login))
+        if not active and row["role"] == Role.ADMIN:
+            admins = db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+            if admins <= 1:
+                raise UserError(_("The last administrator cannot be disabled."))
+        db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), row["id"]])
+        audit.record(db, actor, "user.enable" if active else "user.disable", "users", row["id"],
+                     {"active": row["active"]}, {"active": int(active)})

@@ -1,0 +1,40 @@
+"""Append-only audit log: who did what, when, with the row before and after.
+
+The table refuses UPDATE and DELETE by trigger; this module only appends, and
+is called inside the same transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+
+def record(
+    db: sqlite_utils.Database,
+    actor: str,
+    action: str,
+    entity: str | None = None,
+    entity_id: object = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry. Never pass secrets (password hashes are stripped here too)."""
+
+    def dump(row: dict[str, Any] | None) -> str | None:
+        if row is None:
+            return None
+        clean = {k: v for k, v in row.items() if k != "password_hash"}
+        return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
+
+    db.execute(
+        "INSERT INTO audit_log (actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)",
+        [actor, action, entity, None if entity_id is None else str(entity_id), dump(before), dump(after)],
+    )
+
+
+def recent(db: sqlite_utils.Database, limit: int = 200) -> list[dict[str, Any]]:
+    """Newest entries first, for the settings screen and `check`."""
+    return list(db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", [limit]))

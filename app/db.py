@@ -1,0 +1,218 @@
+"""The one way to open the user's SQLite file.
+
+Opening checks before it changes anything: a file that is not SQLite, fails
+``integrity_check``, belongs to another program or comes from a newer version
+of this app is refused and left byte-identical. Migrations are a numbered chain
+of SQL files in ``app/migrations``; each runs in its own transaction after a
+backup copy of the file has been taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+from app.errors import DatabaseRefused
+from app.i18n import _
+
+# "DXJZ" in ASCII: marks files written by this app (PRAGMA application_id).
+APPLICATION_ID = 0x44584A5A
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The migration chain, read from the package; versions must be 1..n without gaps."""
+    found = []
+    for entry in resources.files("app.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    expected = list(range(1, len(found) + 1))
+    if [m.version for m in found] != expected:
+        raise RuntimeError(f"migration chain has gaps or duplicates: {[m.name for m in found]}")
+    return found
+
+
+def latest_version() -> int:
+    """Schema version this build writes, derived from the chain itself."""
+    return len(migrations())
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    db: sqlite_utils.Database
+    path: Path
+    migrated_from: int
+    backup_path: Path | None
+
+
+def inspect_file(path: Path) -> int:
+    """Read-only checks; returns the file's schema version or raises DatabaseRefused.
+
+    Uses a read-only connection so that nothing, not even the journal mode,
+    is written to a file we may refuse.
+    """
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseRefused(_("Cannot read the file {path}: {error}").format(path=name, error=exc)) from exc
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(
+            _("{path} is not a DX人材認定台帳 database (not an SQLite file). Nothing was changed.").format(path=name)
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseRefused(_("Cannot open {path}: {error}").format(path=name, error=exc)) from exc
+    try:
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            table_count = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseRefused(
+                _("{path} is damaged and cannot be read ({error}). Nothing was changed; restore a backup.").format(
+                    path=name, error=exc
+                )
+            ) from exc
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise DatabaseRefused(
+            _("{path} failed the integrity check ({detail}). Nothing was changed; restore a backup.").format(
+                path=name, detail="; ".join(problems[:3])
+            )
+        )
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and table_count > 0):
+        raise DatabaseRefused(
+            _("{path} is an SQLite file of another program, not a DX人材認定台帳 database. Nothing was changed.").format(
+                path=name
+            )
+        )
+    latest = latest_version()
+    if version > latest:
+        raise DatabaseRefused(
+            _(
+                "{path} was written by a newer version of DX人材認定台帳 (data format {found}; "
+                "this version reads up to {latest}). Please update the application. Nothing was changed."
+            ).format(path=name, found=version, latest=latest)
+        )
+    return version
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """A connection with the pragmas every session needs."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        conn.close()
+        raise DatabaseRefused(_("Cannot switch {path} to WAL journal mode.").format(path=str(path)))
+    conn.execute("PRAGMA synchronous = FULL")
+    return sqlite_utils.Database(conn)
+
+
+def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
+    """A consistent copy through SQLite's backup API (safe while the file is in use)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    dest = sqlite3.connect(str(tmp))
+    try:
+        db.conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    tmp.replace(target)
+    return target
+
+
+def open_database(path: Path | str, *, create: bool = True, backup_folder: Path | None = None) -> OpenResult:
+    """Open (and if needed create or migrate) the register at ``path``.
+
+    Raises DatabaseRefused without touching the file when it must not be used.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise DatabaseRefused(_("The database {path} does not exist.").format(path=str(path)))
+    version = inspect_file(path) if exists else 0
+    if not exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    backup_path = None
+    try:
+        chain = migrations()
+        if version < len(chain) and version > 0:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            folder = backup_folder or path.resolve().parent / "backups"
+            backup_path = backup_copy(db, folder / f"{path.stem}.before-v{len(chain)}-{stamp}.sqlite")
+        for migration in chain[version:]:
+            _apply(db, migration)
+    except BaseException:
+        db.close()
+        raise
+    return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path)
+
+
+def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
+    """One migration step, all or nothing, together with its version number."""
+    conn = db.conn
+    script = (
+        "BEGIN IMMEDIATE;\n"
+        f"{migration.sql}\n"
+        f"PRAGMA application_id = {APPLICATION_ID};\n"
+        f"PRAGMA user_version = {migration.version};\n"
+        "COMMIT;"
+    )
+    try:
+        conn.executescript(script)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Every service write runs inside one of these: all of it lands, or none.
+
+    The outermost block takes the write lock at once (BEGIN IMMEDIATE) so that
+    a concurrent writer waits on the busy timeout instead of failing mid-way;
+    nested blocks become savepoints through sqlite-utils' ``atomic``.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")

@@ -1,0 +1,13 @@
+"""Exceptions whose message is meant for the user (already translated)."""
+
+
+class UserError(Exception):
+    """An input the app refuses; the message is shown to the user as is."""
+
+
+class DatabaseRefused(UserError):
+    """A database file we will not open or change; the file is left untouched."""
+
+
+class AuthenticationError(UserError):
+    """Login failed or the account may not do what was asked."""

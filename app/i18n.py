@@ -1,0 +1,77 @@
+"""Translations: one place that provides `_`, `N_` and `ngettext`.
+
+Msgids are English; Japanese is the default language. The catalogue is read
+from the compiled .mo when it is current, otherwise straight from the .po
+with babel, so a fresh source tree never shows stale or missing text.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from pathlib import Path
+
+from app.paths import resources_dir
+
+DOMAIN = "dx_jinzai"
+DEFAULT_LANGUAGE = "ja"
+LANGUAGES = ("ja", "en")
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def locale_dir() -> Path:
+    return resources_dir() / "locale"
+
+
+def _load_catalogue(language: str) -> gettext.NullTranslations | None:
+    folder = locale_dir() / language / "LC_MESSAGES"
+    mo_path, po_path = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        with mo_path.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po_path.exists():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return None
+
+
+def install(language: str | None = None) -> str:
+    """Activate a language (default: $DX_JINZAI_LANG or Japanese); returns the one in use.
+
+    A missing catalogue falls back to the English msgids rather than failing.
+    """
+    global _translations, _language
+    wanted = language or os.environ.get("DX_JINZAI_LANG") or DEFAULT_LANGUAGE
+    if wanted not in LANGUAGES:
+        wanted = DEFAULT_LANGUAGE
+    catalogue = None if wanted == "en" else _load_catalogue(wanted)
+    _translations = catalogue or gettext.NullTranslations()
+    _language = wanted if (catalogue or wanted == "en") else "en"
+    return _language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)

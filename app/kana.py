@@ -1,0 +1,59 @@
+"""Japanese text helpers for readings, 五十音 sorting and forgiving search.
+
+Kanji are never normalised here (髙 stays 髙 in storage and display); only
+search keys fold variants so that typing 高橋 finds 髙橋.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ..ヶ
+_KANA_OFFSET = 0x60
+_SMALL_TO_LARGE = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
+_DAKUTEN = ("\u3099", "\u309a")
+
+# Common 異体字 in names folded to the everyday form, for search only.
+_VARIANTS = str.maketrans(
+    {
+        "髙": "高", "﨑": "崎", "嵜": "崎", "邊": "辺", "邉": "辺", "濵": "浜", "濱": "浜",
+        "澤": "沢", "齋": "斎", "齊": "斉", "斎": "斉", "櫻": "桜", "廣": "広", "國": "国",
+        "眞": "真", "惠": "恵", "德": "徳", "榮": "栄", "瀨": "瀬", "塚": "塚", "𠮷": "吉",
+        "冨": "富", "槇": "槙", "舘": "館", "峯": "峰", "嶋": "島", "嶌": "島", "籠": "篭",
+    }
+)
+
+
+def katakana_to_hiragana(text: str) -> str:
+    """Full-width katakana to hiragana; everything else unchanged (ー stays ー)."""
+    return "".join(
+        chr(ord(ch) - _KANA_OFFSET) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch for ch in text
+    )
+
+
+def normalise_reading(text: str) -> str:
+    """A reading as stored: hiragana, half-width kana widened, spaces removed."""
+    widened = unicodedata.normalize("NFKC", text)  # safe: readings hold no kanji
+    return katakana_to_hiragana(widened).replace(" ", "").replace("\u3000", "")
+
+
+def is_hiragana_reading(text: str) -> bool:
+    """True when every character is hiragana or the long-vowel mark."""
+    return all("\u3041" <= ch <= "\u3096" or ch in "ーゝゞ" for ch in text)
+
+
+def gojuon_key(reading: str) -> tuple[str, str]:
+    """Sort key in 五十音 order: dakuten and small kana sort with their base kana first.
+
+    がく sorts between かき and かけ, as in a Japanese dictionary, not after all か-words.
+    """
+    hira = normalise_reading(reading)
+    decomposed = unicodedata.normalize("NFD", hira)
+    base = "".join(ch for ch in decomposed if ch not in _DAKUTEN).translate(_SMALL_TO_LARGE)
+    return base, hira
+
+
+def search_fold(text: str) -> str:
+    """Fold text for matching: width, case, kana kind and common name variants."""
+    folded = unicodedata.normalize("NFKC", text.translate(_VARIANTS)).lower()
+    return katakana_to_hiragana(folded).replace(" ", "").replace("\u3000", "")

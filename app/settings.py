@@ -1,0 +1,52 @@
+"""Settings declared once, with defaults and translatable labels, stored as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from app import audit
+from app.db import transaction
+from app.i18n import N_
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    label: str  # msgid, translate where shown
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("municipality_name", "", N_("Municipality name")),
+        Setting("mayor_title", N_("Mayor"), N_("Title of the certifying official")),
+        Setting("mayor_name", "", N_("Name of the certifying official")),
+        Setting("fiscal_year_start_month", 4, N_("First month of the fiscal year")),
+    )
+}
+
+
+def get(db: sqlite_utils.Database, key: str) -> Any:
+    setting = SETTINGS[key]
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return setting.default if row is None else json.loads(row[0])
+
+
+def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> None:
+    """Change one setting, audited, in its own transaction."""
+    if key not in SETTINGS:
+        raise KeyError(key)
+    with transaction(db):
+        before = get(db, key)
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
+            [key, json.dumps(value, ensure_ascii=False)],
+        )
+        audit.record(db, actor, "setting.change", "settings", key, {"value": before}, {"value": value})

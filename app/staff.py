@@ -1,0 +1,144 @@
+"""Staff directory for browsing: one query, then filtering and sorting in Python.
+
+The GUI list shows tens of thousands of rows; SQL does the join once and the
+per-keystroke work is a substring test over pre-folded strings (a few ms at
+50,000 rows), far cheaper than a Qt proxy model calling data() per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+import sqlite_utils
+
+from app.i18n import N_
+from app.kana import gojuon_key, search_fold
+
+STATUS_LABELS = {"active": N_("Active"), "leave": N_("On leave"), "retired": N_("Retired")}
+
+
+class Column(IntEnum):
+    STAFF_NO = 0
+    NAME = 1
+    READING = 2
+    DEPARTMENT = 3
+    SECTION = 4
+    POSITION = 5
+    STATUS = 6
+
+
+COLUMN_TITLES = {
+    Column.STAFF_NO: N_("Staff no."),
+    Column.NAME: N_("Name"),
+    Column.READING: N_("Reading"),
+    Column.DEPARTMENT: N_("Department"),
+    Column.SECTION: N_("Section / unit"),
+    Column.POSITION: N_("Position"),
+    Column.STATUS: N_("Status"),
+}
+
+
+@dataclass(slots=True)
+class StaffRow:
+    id: int
+    staff_no: str
+    name: str
+    reading: str
+    department: str
+    section: str
+    position: str
+    position_rank: int
+    status: str
+    sort_key: tuple[str, str] = field(repr=False)
+    haystack: str = field(repr=False)
+
+    def value(self, column: Column) -> str:
+        return (
+            self.staff_no, self.name, self.reading, self.department, self.section, self.position, self.status
+        )[column]
+
+
+_DIRECTORY_SQL = """
+SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading, s.status,
+       a.unit_id, p.name AS position, p.rank AS position_rank
+FROM staff s
+LEFT JOIN staff_assignments a
+       ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= :on AND (a.valid_to IS NULL OR a.valid_to >= :on)
+LEFT JOIN positions p ON p.id = a.position_id
+"""
+
+
+def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
+    """unit id -> (部, 課 / 係) names, resolved once for the whole tree."""
+    units = {r[0]: r[1:] for r in db.execute("SELECT id, parent_id, kind, name FROM org_units")}
+    paths: dict[int, tuple[str, str]] = {}
+    for unit_id, (parent_id, kind, name) in units.items():
+        if kind == "department":
+            paths[unit_id] = (name, "")
+        elif kind == "section":
+            paths[unit_id] = (units[parent_id][2], name)
+        else:  # 係: show 課 and 係 together
+            section = units[parent_id]
+            paths[unit_id] = (units[section[0]][2], f"{section[2]} {name}")
+    return paths
+
+
+def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[StaffRow]:
+    """Every person with their assignment on ``on`` (default today), in 五十音 order."""
+    paths = unit_paths(db)
+    day = (on or date.today()).isoformat()
+    rows = []
+    for sid, no, fam, giv, fam_r, giv_r, status, unit_id, position, rank in db.execute(_DIRECTORY_SQL, {"on": day}):
+        name = f"{fam}\u3000{giv}"
+        reading = f"{fam_r}\u3000{giv_r}"
+        dept, section = paths.get(unit_id, ("", ""))
+        rows.append(
+            StaffRow(
+                sid, no, name, reading, dept, section, position or "", rank if rank is not None else 999, status,
+                gojuon_key(fam_r + giv_r) + (no,),
+                search_fold(f"{no}\t{fam}{giv}\t{fam_r}{giv_r}"),
+            )
+        )
+    rows.sort(key=lambda r: r.sort_key)
+    return rows
+
+
+def filter_rows(rows: Sequence[StaffRow], query: str) -> list[StaffRow]:
+    """Rows matching every word of ``query`` by number, name or reading (any kana width, 異体字 folded)."""
+    words = [search_fold(w) for w in query.replace("\u3000", " ").split()]
+    words = [w for w in words if w]
+    if not words:
+        return list(rows)
+    if len(words) == 1:
+        word = words[0]
+        return [r for r in rows if word in r.haystack]
+    return [r for r in rows if all(w in r.haystack for w in words)]
+
+
+def sort_rows(rows: Iterable[StaffRow], column: Column, descending: bool = False) -> list[StaffRow]:
+    """Sort by a column; names and readings sort 五十音, positions by rank."""
+    if column in (Column.NAME, Column.READING):
+        key = lambda r: r.sort_key  # noqa: E731
+    elif column is Column.POSITION:
+        key = lambda r: (r.position_rank, r.sort_key)  # noqa: E731
+    else:
+        key = lambda r: (r.value(column), r.sort_key)  # noqa: E731
+    return sorted(rows, key=key, reverse=descending)
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Headline counts for the status bar and `check`."""
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "staff": one("SELECT count(*) FROM staff"),
+        "staff_active": one("SELECT count(*) FROM staff WHERE status != 'retired'"),
+        "departments": one("SELECT count(*) FROM org_units WHERE kind = 'department' AND valid_to IS NULL"),
+        "sections": one("SELECT count(*) FROM org_units WHERE kind = 'section' AND valid_to IS NULL"),
+        "units": one("SELECT count(*) FROM org_units WHERE kind = 'unit' AND valid_to IS NULL"),
+        "assignments": one("SELECT count(*) FROM staff_assignments"),
+        "users": one("SELECT count(*) FROM users"),
+        "audit_entries": one("SELECT count(*) FROM audit_log"),
+    }

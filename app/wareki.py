@@ -1,0 +1,312 @@
+"""Japanese era (wareki) dates and April–March fiscal years.
+
+Municipal documents write dates as 令和7年4月1日 or R7.4.1 and budgets by
+fiscal year (令和7年度), so the app needs one strict place that formats and
+parses them.  Parsing never guesses: anything ambiguous or impossible raises
+ValueError with a Japanese message that can be shown to the user as is.
+
+Pure standard library; no Qt.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+__all__ = [
+    "EraYear",
+    "era_of",
+    "format_era_year",
+    "format_wareki",
+    "parse_date",
+    "fiscal_year",
+    "fiscal_year_range",
+    "format_fiscal_year",
+    "parse_fiscal_year",
+    "next_april_first",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Era:
+    """One era with its first day; the last day is derived from the next era."""
+
+    name: str
+    letter: str
+    start: date
+    end: date | None  # last day in force; None for the current era
+
+
+def _build_eras() -> tuple[_Era, ...]:
+    """Derive each era's last day from the next era's start so they cannot disagree."""
+    starts = [
+        ("明治", "M", date(1868, 1, 25)),
+        ("大正", "T", date(1912, 7, 30)),
+        ("昭和", "S", date(1926, 12, 25)),
+        ("平成", "H", date(1989, 1, 8)),
+        ("令和", "R", date(2019, 5, 1)),
+    ]
+    eras = []
+    for i, (name, letter, start) in enumerate(starts):
+        end = starts[i + 1][2] - timedelta(days=1) if i + 1 < len(starts) else None
+        eras.append(_Era(name, letter, start, end))
+    return tuple(eras)
+
+
+_ERAS: tuple[_Era, ...] = _build_eras()
+_ERA_BY_KEY: dict[str, _Era] = {e.name: e for e in _ERAS} | {e.letter: e for e in _ERAS}
+
+
+@dataclass(frozen=True, slots=True)
+class EraYear:
+    """Era of a date: name (令和), letter (R) and year within the era (1 = 元年)."""
+
+    name: str
+    letter: str
+    year: int
+
+
+# --------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------
+
+
+def _as_date(d: date) -> date:
+    """Drop the time part: comparing datetime with date raises TypeError."""
+    if isinstance(d, datetime):
+        return d.date()
+    if not isinstance(d, date):
+        raise TypeError(f"date expected, got {type(d).__name__}")
+    return d
+
+
+def _year_label(year: int) -> str:
+    """Year 1 of an era is written 元 in kanji-style text."""
+    return "元" if year == 1 else str(year)
+
+
+def _era_containing(d: date) -> _Era:
+    for era in reversed(_ERAS):
+        if d >= era.start:
+            return era
+    raise ValueError(
+        f"明治より前の日付は和暦にできません: {d.isoformat()}"
+        f"（明治は{_ERAS[0].start.year}年{_ERAS[0].start.month}月{_ERAS[0].start.day}日から）"
+    )
+
+
+def era_of(d: date) -> EraYear:
+    """Return the era in force on d; ValueError before 明治 (1868-01-25)."""
+    d = _as_date(d)
+    era = _era_containing(d)
+    return EraYear(era.name, era.letter, d.year - era.start.year + 1)
+
+
+def format_era_year(d: date) -> str:
+    """Era and year only, e.g. 令和7年 / 令和元年."""
+    ey = era_of(d)
+    return f"{ey.name}{_year_label(ey.year)}年"
+
+
+def format_wareki(d: date, *, style: str = "kanji") -> str:
+    """Format d as 令和7年4月1日 (style="kanji") or R7.4.1 (style="short").
+
+    The short style writes year 1 as 1 (R1.5.1), as forms and spreadsheets do;
+    the kanji style writes it as 元年.
+    """
+    d = _as_date(d)
+    ey = era_of(d)
+    if style == "kanji":
+        return f"{ey.name}{_year_label(ey.year)}年{d.month}月{d.day}日"
+    if style == "short":
+        return f"{ey.letter}{ey.year}.{d.month}.{d.day}"
+    raise ValueError(f"unknown style: {style!r} (expected 'kanji' or 'short')")
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+# Only these characters go through NFKC.  Normalising the whole string would
+# also turn things like "²" or "①" into digits, which would be guessing.
+_ERA_SQUARES = frozenset("㍾㍽㍼㍻㋿")  # single-character era ligatures
+
+
+def _normalize(text: object, what: str) -> str:
+    """Strip and fold full-width ASCII / ideographic space / era ligatures to ASCII."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what}として読めません: {text!r}")
+    chars = []
+    for ch in text:
+        if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" or ch in _ERA_SQUARES:
+            chars.append(unicodedata.normalize("NFKC", ch))
+        else:
+            chars.append(ch)
+    return "".join(chars).strip()
+
+
+# re.ASCII so that \d-like classes and spaces never match non-ASCII digits;
+# digits are spelled [0-9] anyway because int() would accept e.g. Arabic-Indic.
+_SP = r"[ \t]*"
+_ERA = r"(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr])"
+_ERA_YEAR = r"(?P<year>元|[0-9]{1,2})"
+_WEST_YEAR = r"(?P<year>[1-9][0-9]{3})"
+_MD_SEP = rf"(?P<sep>[./-]){_SP}(?P<month>[0-9]{{1,2}}){_SP}(?P=sep){_SP}(?P<day>[0-9]{{1,2}})"
+_MD_KANJI = rf"年{_SP}(?P<month>[0-9]{{1,2}}){_SP}月{_SP}(?P<day>[0-9]{{1,2}}){_SP}日"
+
+_ERA_DATE_RES = (
+    re.compile(rf"{_ERA}{_SP}{_ERA_YEAR}{_SP}{_MD_KANJI}", re.ASCII),
+    re.compile(rf"{_ERA}{_SP}{_ERA_YEAR}{_SP}{_MD_SEP}", re.ASCII),
+)
+_WEST_DATE_RES = (
+    re.compile(rf"{_WEST_YEAR}{_SP}{_MD_KANJI}", re.ASCII),
+    re.compile(rf"{_WEST_YEAR}{_SP}{_MD_SEP}", re.ASCII),
+    re.compile(r"(?P<year>[1-9][0-9]{3})(?P<month>[0-9]{2})(?P<day>[0-9]{2})", re.ASCII),
+)
+_ERA_FY_RE = re.compile(rf"{_ERA}{_SP}{_ERA_YEAR}{_SP}年{_SP}度", re.ASCII)
+_WEST_FY_RE = re.compile(rf"{_WEST_YEAR}{_SP}年{_SP}度", re.ASCII)
+
+
+def _era_for_key(key: str) -> _Era:
+    return _ERA_BY_KEY[key.upper() if len(key) == 1 else key]
+
+
+def _era_year_number(era: _Era, year_text: str, source: str) -> int:
+    """Turn 元 / digits into an era year; 0年 does not exist."""
+    if year_text == "元":
+        return 1
+    n = int(year_text)
+    if n == 0:
+        raise ValueError(f"{era.name}0年は存在しません（1年目は「元年」です）: {source!r}")
+    return n
+
+
+def _format_day_in_era(d: date) -> str:
+    """Like format_wareki(kanji) but without the era name: 31年4月30日."""
+    ey = era_of(d)
+    return f"{_year_label(ey.year)}年{d.month}月{d.day}日"
+
+
+def _make_date(year: int, month: int, day: int, label: str, source: str) -> date:
+    """Build a date, explaining in Japanese which part is impossible."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"{month}月は存在しません: {source!r}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(
+            f"{label}{month}月{day}日は存在しません（{label}{month}月は{last}日まで）: {source!r}"
+        )
+    return date(year, month, day)
+
+
+def _parse_era_date(m: re.Match[str], source: str) -> date:
+    era = _era_for_key(m["era"])
+    n = _era_year_number(era, m["year"], source)
+    if era.end is not None:
+        last_n = era.end.year - era.start.year + 1
+        if n > last_n:
+            raise ValueError(
+                f"{era.name}{n}年は存在しません（{era.name}は{_format_day_in_era(era.end)}まで）"
+            )
+    label = f"{era.name}{_year_label(n)}年"
+    d = _make_date(era.start.year + n - 1, int(m["month"]), int(m["day"]), label, source)
+    written = f"{label}{d.month}月{d.day}日"
+    if d < era.start:
+        actual = format_wareki(d) if d >= _ERAS[0].start else "明治より前"
+        raise ValueError(
+            f"{written}は存在しません（{era.name}は{_format_day_in_era(era.start)}から。"
+            f"{d.year}年{d.month}月{d.day}日は{actual}です）"
+        )
+    if era.end is not None and d > era.end:
+        raise ValueError(
+            f"{written}は存在しません（{era.name}は{_format_day_in_era(era.end)}まで。"
+            f"{d.year}年{d.month}月{d.day}日は{format_wareki(d)}です）"
+        )
+    return d
+
+
+def parse_date(text: str) -> date:
+    """Parse a Western or Japanese-era date written by a person; strict, never guesses.
+
+    Accepted (full-width characters are folded first, surrounding spaces ignored):
+    2024-04-01, 2024/4/1, 2024.4.1, 2024年4月1日, 20240401,
+    令和7年4月1日, 平成元年4月1日, 令和 7 年 4 月 1 日, R7.4.1, r7.4.1, R07/04/01, R7-4-1.
+    Western years must have four digits (24/4/1 is rejected: which century?).
+    Era dates must exist within that era (平成元年1月7日 and 平成32年 are errors).
+    Western dates before 明治 are valid dates and are returned as is.
+    """
+    s = _normalize(text, "日付")
+    for rx in _ERA_DATE_RES:
+        m = rx.fullmatch(s)
+        if m:
+            return _parse_era_date(m, text)
+    for rx in _WEST_DATE_RES:
+        m = rx.fullmatch(s)
+        if m:
+            y = int(m["year"])
+            return _make_date(y, int(m["month"]), int(m["day"]), f"{y}年", text)
+    raise ValueError(f"日付として読めません: {text!r}")
+
+
+# --------------------------------------------------------------------------
+# Fiscal years (April 1 – March 31, named after the calendar year they start in)
+# --------------------------------------------------------------------------
+
+
+def fiscal_year(d: date) -> int:
+    """Fiscal year containing d: January–March belong to the previous year's FY."""
+    d = _as_date(d)
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def fiscal_year_range(fy: int) -> tuple[date, date]:
+    """First and last day of fiscal year fy: (fy-04-01, fy+1-03-31)."""
+    return date(fy, 4, 1), date(fy + 1, 3, 31)
+
+
+def format_fiscal_year(fy: int) -> str:
+    """Era name of fiscal year fy, e.g. 2025 -> 令和7年度, 2019 -> 令和元年度.
+
+    Convention chosen: a fiscal year is written the way its starting calendar
+    year is written at that year's end (era in force on December 31 of fy).
+    This gives 令和元年度 for FY2019 (which started in 平成31年 but is, by
+    municipal practice, called 令和元年度) and 昭和63年度 for FY1988 (its
+    January–March 1989 part fell in 平成, yet it was never 平成元年度; the
+    rule "era at the FY's last day" would wrongly give 平成0年度 there).
+    """
+    return f"{format_era_year(date(fy, 12, 31))}度"
+
+
+def parse_fiscal_year(text: str) -> int:
+    """Parse 令和7年度 / R7年度 / 2025年度 into the fiscal year (2025).
+
+    An era name is accepted if that era was in force on any day of the fiscal
+    year that falls in its starting calendar year, so both 平成31年度 (the
+    official name when FY2019 began) and 令和元年度 give 2019, while 昭和64年度
+    (FY1989 began in 平成) and 平成32年度 are rejected.
+    """
+    s = _normalize(text, "年度")
+    m = _WEST_FY_RE.fullmatch(s)
+    if m:
+        return int(m["year"])
+    m = _ERA_FY_RE.fullmatch(s)
+    if not m:
+        raise ValueError(f"年度として読めません: {text!r}")
+    era = _era_for_key(m["era"])
+    n = _era_year_number(era, m["year"], text)
+    fy = era.start.year + n - 1
+    if era.end is not None and era.end < date(fy, 4, 1):
+        raise ValueError(
+            f"{era.name}{n}年度は存在しません（{era.name}は{_format_day_in_era(era.end)}まで）"
+        )
+    return fy
+
+
+def next_april_first(d: date) -> date:
+    """April 1 on or after d (d itself if it is April 1), e.g. the next FY start."""
+    d = _as_date(d)
+    this_year = date(d.year, 4, 1)
+    return this_year if d <= this_year else date(d.year + 1, 4, 1)
