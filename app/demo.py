@@ -168,3 +168,20 @@ def load_town(db: sqlite_utils.Database, town: Town, actor: str) -> None:
             town.assignments,
         )
         audit.record(db, actor, "demo.load", after={"staff": len(town.staff), "units": len(town.units)})
+
+
+def ensure_demo_database(path, actor: str = "demo") -> bool:
+    """Create the demo town at ``path`` unless it exists; True when it was created now."""
+    from pathlib import Path
+
+    from app.db import open_database
+
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        return False
+    result = open_database(path)
+    try:
+        load_town(result.db, generate_town(300, seed=1), actor)
+    finally:
+        result.db.close()
+    return True

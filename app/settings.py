@@ -24,7 +24,7 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("municipality_name", "", N_("Municipality name")),
-        Setting("mayor_title", N_("Mayor"), N_("Title of the certifying official")),
+        Setting("mayor_title", "市長", N_("Title of the certifying official")),
         Setting("mayor_name", "", N_("Name of the certifying official")),
         Setting("fiscal_year_start_month", 4, N_("First month of the fiscal year")),
     )

@@ -106,10 +106,23 @@ def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[St
     return rows
 
 
+def query_words(query: str) -> list[str]:
+    """The folded, non-empty words of a search query."""
+    return [w for w in (search_fold(part) for part in query.replace("\u3000", " ").split()) if w]
+
+
+def narrows(previous: str, query: str) -> bool:
+    """True when every row matching ``query`` also matches ``previous``.
+
+    Then the previous result can be filtered instead of the whole list.
+    """
+    new_words = query_words(query)
+    return all(any(old in new for new in new_words) for old in query_words(previous))
+
+
 def filter_rows(rows: Sequence[StaffRow], query: str) -> list[StaffRow]:
     """Rows matching every word of ``query`` by number, name or reading (any kana width, 異体字 folded)."""
-    words = [search_fold(w) for w in query.replace("\u3000", " ").split()]
-    words = [w for w in words if w]
+    words = query_words(query)
     if not words:
         return list(rows)
     if len(words) == 1:

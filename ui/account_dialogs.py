@@ -1,0 +1,112 @@
+"""First-start administrator creation, login, and adding accounts."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts
+from app.accounts import Role, User
+from app.errors import UserError
+from app.i18n import _
+
+
+class _AccountForm(QDialog):
+    """Shared layout: an intro text, a form, an error line, OK/Cancel."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        layout.addWidget(intro_label)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _line(self, label: str, name: str, password: bool = False) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        if password:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(label, edit)
+        return edit
+
+    def _submit(self) -> None:
+        try:
+            self.apply()
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+    def apply(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class NewAccountDialog(_AccountForm):
+    """Create an account; on an empty register this is the administrator."""
+
+    def __init__(self, db: sqlite_utils.Database, actor: str, first_admin: bool, parent: QWidget | None = None) -> None:
+        if first_admin:
+            title = _("Create the administrator account")
+            intro = _("This register has no accounts yet. Create the administrator account for the IT officer. "
+                      "Keep the password safe: it cannot be recovered, only reset by another administrator.")
+        else:
+            title, intro = _("Add an account"), _("Evaluators enter ratings; viewers can only read.")
+        super().__init__(title, intro, parent)
+        self._db, self._actor, self._first_admin = db, actor, first_admin
+        self.login = self._line(_("Login name"), "login")
+        self.display_name = self._line(_("Display name"), "displayName")
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        for role in Role:
+            self.role.addItem(_(accounts.ROLE_LABELS[role]), role.value)
+        if first_admin:
+            self.role.setEnabled(False)
+        else:
+            self.role.setCurrentIndex(list(Role).index(Role.EVALUATOR))
+        self.form.addRow(_("Role"), self.role)
+        self.password = self._line(_("Password"), "password", password=True)
+        self.password_again = self._line(_("Password (again)"), "passwordAgain", password=True)
+        self.user: User | None = None
+
+    def apply(self) -> None:
+        if self.password.text() != self.password_again.text():
+            raise UserError(_("The passwords do not match."))
+        role = Role.ADMIN if self._first_admin else Role(self.role.currentData())
+        self.user = accounts.create_user(
+            self._db, self.login.text(), self.display_name.text(), self.password.text(), role, self._actor
+        )
+
+
+class LoginDialog(_AccountForm):
+    def __init__(self, db: sqlite_utils.Database, db_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Log in"), _("Register: {path}").format(path=db_label), parent)
+        self._db = db
+        self.login = self._line(_("Login name"), "login")
+        self.password = self._line(_("Password"), "password", password=True)
+        self.user: User | None = None
+
+    def apply(self) -> None:
+        self.user = accounts.authenticate(self._db, self.login.text(), self.password.text())
+        self.password.clear()

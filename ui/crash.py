@@ -1,0 +1,51 @@
+"""Uncaught exceptions: a rotating log, a Japanese dialog, and native crashes on file."""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.i18n import _
+from app.paths import log_dir
+
+log = logging.getLogger("dx_jinzai")
+_fault_file = None
+
+
+def setup_logging(folder: Path | None = None) -> Path:
+    """Rotating application log (1 MB × 5) and a faulthandler file for hard crashes."""
+    global _fault_file
+    folder = folder or log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    log_path = folder / "dx-jinzai.log"
+    handler = logging.handlers.RotatingFileHandler(log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    _fault_file = (folder / "native-crash.log").open("a", encoding="utf-8")
+    faulthandler.enable(_fault_file)
+    return log_path
+
+
+def install_excepthook(log_path: Path) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("Unhandled exception\n%s", text)
+        if QApplication.instance() is None:
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, _("Unexpected error"),
+                          _("An unexpected error occurred. Your data has not been changed by the failed action.\n"
+                            "The details were written to the log file:\n{path}").format(path=log_path))
+        box.setDetailedText(text)
+        box.exec()
+
+    sys.excepthook = hook

@@ -1,0 +1,167 @@
+"""dx-jinzai: start the GUI — fonts, crash log, one instance per database, login."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app import __version__, accounts, i18n, maintenance
+from app.db import open_database
+from app.demo import ensure_demo_database
+from app.errors import DatabaseRefused, UserError
+from app.i18n import _
+from app.paths import default_database_path, demo_database_path
+from ui.account_dialogs import LoginDialog, NewAccountDialog
+from ui.crash import install_excepthook, setup_logging
+from ui.fonts import register_bundled_fonts
+from ui.main_window import MainWindow, Session
+from ui.settings_page import LANGUAGE_KEY
+from ui.single_instance import InstanceServer, notify_running_instance
+
+log = logging.getLogger("dx_jinzai")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dx-jinzai", description="DX人材認定台帳")
+    parser.add_argument("--version", action="version", version=f"dx-jinzai {__version__}")
+    parser.add_argument("--db", type=Path, help="database file (default: the register in your user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the demo town (created on first use)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="user interface language")
+    return parser.parse_args(argv)
+
+
+def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
+    """Open a register and log in; None when refused or cancelled (the user was told why)."""
+    try:
+        result = open_database(path)
+    except DatabaseRefused as exc:
+        QMessageBox.critical(parent, _("Cannot open the register"), str(exc))
+        return None
+    db = result.db
+    if result.backup_path:
+        QMessageBox.information(parent, _("Register updated"), _(
+            "The register was updated to the data format of this version. "
+            "A backup of the previous file was taken first:\n{path}").format(path=result.backup_path))
+    if not accounts.has_users(db):
+        dialog = NewAccountDialog(db, "setup", first_admin=True, parent=parent)
+        if not dialog.exec():
+            db.close()
+            return None
+        user = dialog.user
+    else:
+        dialog = LoginDialog(db, str(path), parent)
+        if not dialog.exec():
+            db.close()
+            return None
+        user = dialog.user
+    assert user is not None
+    log.info("%s logged in to %s", user.login, path)
+    return Session(db, path, user)
+
+
+class Controller(QObject):
+    """Owns the open session, its window and the single-instance server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window: MainWindow | None = None
+        self._server: InstanceServer | None = None
+
+    def start(self, path: Path) -> bool:
+        if notify_running_instance(path):
+            QMessageBox.information(None, _("Already open"), _(
+                "This register is already open in another window, which has been brought to the front:\n{path}"
+            ).format(path=path))
+            return False
+        session = open_session(path)
+        if session is None:
+            return False
+        self._show(session)
+        return True
+
+    def _show(self, session: Session) -> None:
+        old = self.window
+        self.window = MainWindow(session)
+        self.window.new_requested.connect(self._switch)
+        self.window.open_requested.connect(self._switch)
+        self.window.restore_requested.connect(self._restore)
+        if self._server is not None:
+            self._server.close()
+        self._server = InstanceServer(session.path, self)
+        self._server.activate_requested.connect(self._bring_forward)
+        self.window.show()
+        if old is not None:
+            old.session.db.close()
+            old.close()
+            old.deleteLater()
+
+    def _switch(self, path: Path) -> None:
+        if self.window and path.resolve() == self.window.session.path.resolve():
+            return
+        if notify_running_instance(path):
+            QMessageBox.information(self.window, _("Already open"), _(
+                "This register is already open in another window, which has been brought to the front:\n{path}"
+            ).format(path=path))
+            return
+        session = open_session(path, self.window)
+        if session is not None:
+            self._show(session)
+
+    def _restore(self, backup: Path) -> None:
+        assert self.window is not None
+        session = self.window.session
+        try:
+            kept = maintenance.restore(session.path, backup, session.user.login)
+        except UserError as exc:
+            QMessageBox.warning(self.window, _("Restore from backup"), str(exc))
+            return
+        QMessageBox.information(self.window, _("Restore from backup"), _(
+            "The register was restored. The previous one was kept as:\n{path}").format(path=kept))
+        new_session = open_session(session.path, self.window)
+        if new_session is None:
+            self.window.close()
+            return
+        self._show(new_session)
+
+    def _bring_forward(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+
+def create_application(argv: Sequence[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(list(argv))
+    app.setOrganizationName("dx-jinzai")
+    app.setApplicationName("dx-jinzai")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = create_application(sys.argv[:1])
+    install_excepthook(setup_logging())
+    i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
+    register_bundled_fonts(app)
+    if args.db:
+        path = args.db.expanduser()
+    elif args.demo:
+        path = demo_database_path()
+        ensure_demo_database(path)
+    else:
+        path = default_database_path()
+    controller = Controller()
+    if not controller.start(path):
+        return 0
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""The main window: navigation on the left, one screen at a time on the right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import __version__, accounts, maintenance, staff
+from app.accounts import User
+from app.errors import UserError
+from app.i18n import N_, _
+from app.paths import backup_dir
+from ui.pages import UpcomingPage
+from ui.settings_page import SettingsPage
+from ui.staff_page import StaffPage
+
+NAVIGATION = [
+    ("staff", N_("Staff")),
+    ("projects", N_("Projects")),
+    ("evaluations", N_("Evaluations")),
+    ("certification", N_("Certification")),
+    ("certificates", N_("Certificates")),
+    ("reports", N_("Reports")),
+    ("settings", N_("Settings")),
+]
+DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
+
+
+@dataclass
+class Session:
+    """An open register and the person logged in to it."""
+
+    db: sqlite_utils.Database
+    path: Path
+    user: User
+
+
+class MainWindow(QMainWindow):
+    new_requested = Signal(Path)
+    open_requested = Signal(Path)
+    restore_requested = Signal(Path)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(_("DX人材認定台帳 — {name}").format(name=session.path.name))
+        self.resize(1200, 720)
+        self.setMinimumSize(900, 560)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setMinimumWidth(130)
+        self.navigation.setMaximumWidth(220)
+        self.navigation.setStyleSheet("QListWidget#navigation { font-size: 12pt; }"
+                                      "QListWidget#navigation::item { padding: 6px 10px; }")
+        self.pages = QStackedWidget()
+        self.staff_page = StaffPage(session.db)
+        self.settings_page = SettingsPage(session.db, session.user)
+        for key, title in NAVIGATION:
+            self.navigation.addItem(_(title))
+            page = {"staff": self.staff_page, "settings": self.settings_page}.get(key) or UpcomingPage(key)
+            self.pages.addWidget(page)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([160, 1040])
+        self.setCentralWidget(splitter)
+
+        self._build_menus()
+        self.path_label = QLabel()
+        self.counts_label = QLabel()
+        self.user_label = QLabel()
+        for label in (self.path_label, self.counts_label, self.user_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self.refresh_status()
+        self._restore_window_state()
+
+    # -- menus -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        self._action(file_menu, _("&New register…"), self._new_database, QKeySequence.StandardKey.New)
+        self._action(file_menu, _("&Open register…"), self._open_database, QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        backup = self._action(file_menu, _("&Back up…"), self._backup)
+        restore = self._action(file_menu, _("&Restore from backup…"), self._restore)
+        if not self.session.user.is_admin:
+            backup.setEnabled(False)
+            restore.setEnabled(False)
+        file_menu.addSeparator()
+        self._action(file_menu, _("E&xit"), self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(help_menu, _("&About DX人材認定台帳"), self.show_about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _new_database(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("New register"), str(self.session.path.parent / "register.sqlite"),
+                                                    _(DB_FILTER))
+        if path:
+            self.new_requested.emit(Path(path))
+
+    def _open_database(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Open register"), str(self.session.path.parent), _(DB_FILTER))
+        if path:
+            self.open_requested.emit(Path(path))
+
+    def _backup(self) -> None:
+        suggested = backup_dir(self.session.path) / f"{self.session.path.stem}-backup-{date.today():%Y%m%d}.sqlite"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Back up"), str(suggested), _(DB_FILTER))
+        if not path:
+            return
+        try:
+            out = maintenance.backup(self.session.db, Path(path), self.session.user.login)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Back up"), str(exc))
+            return
+        self.statusBar().showMessage(_("Backup written to {path}.").format(path=out), 10_000)
+        self.settings_page.reload()
+
+    def _restore(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Restore from backup"), str(backup_dir(self.session.path)),
+                                                    _(DB_FILTER))
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, _("Restore from backup"),
+            _("Replace the register {current} with the backup {backup}?\n"
+              "The current register is kept in the backups folder. You will log in again.").format(
+                current=self.session.path.name, backup=Path(path).name))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_requested.emit(Path(path))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About DX人材認定台帳"), about_text())
+
+    # -- status and state ----------------------------------------------------
+    def refresh_status(self) -> None:
+        numbers = staff.counts(self.session.db)
+        self.path_label.setText(str(self.session.path))
+        self.counts_label.setText(_("Staff {staff} · departments {departments} · sections {sections}").format(**numbers))
+        user = self.session.user
+        self.user_label.setText(f"{user.display_name} ({_(accounts.ROLE_LABELS[user.role])})")
+
+    def _restore_window_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.setValue("main/page", self.navigation.currentRow())
+        super().closeEvent(event)
+
+
+def about_text() -> str:
+    licences = [
+        ("Qt 6 / PySide6", "LGPL-3.0"), ("sqlite-utils", "Apache-2.0"), ("SQLite", "Public domain"),
+        ("ReportLab", "BSD"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
+        ("IPAexゴシック, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
+    ]
+    rows = "".join(f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in licences)
+    return (
+        f"<h3>DX人材認定台帳 {__version__}</h3>"
+        f"<p>{_('An offline register for digital-talent certification in municipalities.')}</p>"
+        f"<p>{_('Components and licences:')}</p><table cellspacing='4'>{rows}</table>"
+    )

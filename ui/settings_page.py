@@ -1,0 +1,127 @@
+"""設定: language, accounts (administrators only) and the audit log."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts, audit
+from app.accounts import Role, User
+from app.errors import UserError
+from app.i18n import LANGUAGES, _
+from ui.account_dialogs import NewAccountDialog
+from ui.table_model import RecordTableModel
+
+LANGUAGE_KEY = "ui/language"
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+class SettingsPage(QWidget):
+    accounts_changed = Signal()
+
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._user = db, user
+        layout = QVBoxLayout(self)
+
+        general = QGroupBox(_("Display"))
+        form = QFormLayout(general)
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        current = QSettings().value(LANGUAGE_KEY, "ja")
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        form.addRow(_("Language (after restart)"), self.language)
+        layout.addWidget(general)
+
+        self.accounts_box = QGroupBox(_("Accounts"))
+        box_layout = QVBoxLayout(self.accounts_box)
+        self.users_model = RecordTableModel([
+            (_("Login name"), lambda u: u["login"]),
+            (_("Display name"), lambda u: u["display_name"]),
+            (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
+            (_("State"), lambda u: _("Active") if u["active"] else _("Disabled")),
+            (_("Last login"), lambda u: u["last_login_at"]),
+        ], self)
+        self.users_view = self._table(self.users_model)
+        box_layout.addWidget(self.users_view)
+        buttons = QHBoxLayout()
+        self.add_user_button = QPushButton(_("Add account…"))
+        self.add_user_button.clicked.connect(self._add_user)
+        self.toggle_user_button = QPushButton(_("Disable / enable"))
+        self.toggle_user_button.clicked.connect(self._toggle_user)
+        buttons.addWidget(self.add_user_button)
+        buttons.addWidget(self.toggle_user_button)
+        buttons.addStretch(1)
+        box_layout.addLayout(buttons)
+        layout.addWidget(self.accounts_box, 1)
+
+        self.audit_box = QGroupBox(_("Audit log (newest first)"))
+        audit_layout = QVBoxLayout(self.audit_box)
+        self.audit_model = RecordTableModel([
+            (_("Time"), lambda e: e["at"]),
+            (_("By"), lambda e: e["actor"]),
+            (_("Action"), lambda e: e["action"]),
+            (_("Target"), lambda e: f"{e['entity'] or ''} {e['entity_id'] or ''}".strip()),
+        ], self)
+        audit_layout.addWidget(self._table(self.audit_model))
+        layout.addWidget(self.audit_box, 1)
+
+        if not user.is_admin:
+            note = QLabel(_("Only administrators can manage accounts and read the audit log."))
+            layout.addWidget(note)
+            self.accounts_box.hide()
+            self.audit_box.hide()
+        self.reload()
+
+    @staticmethod
+    def _table(model: RecordTableModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    def reload(self) -> None:
+        if self._user.is_admin:
+            self.users_model.set_records(accounts.list_users(self._db))
+            self.audit_model.set_records(audit.recent(self._db))
+
+    def _language_changed(self) -> None:
+        QSettings().setValue(LANGUAGE_KEY, self.language.currentData())
+
+    def _add_user(self) -> None:
+        dialog = NewAccountDialog(self._db, self._user.login, first_admin=False, parent=self)
+        if dialog.exec():
+            self.reload()
+            self.accounts_changed.emit()
+
+    def _toggle_user(self) -> None:
+        rows = self.users_view.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, _("Accounts"), _("Select an account first."))
+            return
+        record = self.users_model.record_at(rows[0].row())
+        try:
+            accounts.set_active(self._db, record["login"], not record["active"], self._user.login)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
+        self.reload()
