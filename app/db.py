@@ -80,8 +80,12 @@ def inspect_file(path: Path) -> int:
         raise DatabaseRefused(
             _("{path} is not a DX人材認定台帳 database (not an SQLite file). Nothing was changed.").format(path=name)
         )
+    # Without a -wal file nothing can be pending, and immutable=1 keeps SQLite from
+    # creating -wal/-shm files beside a file we may refuse.
+    wal_exists = path.with_name(path.name + "-wal").exists()
+    options = "mode=ro" if wal_exists else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
     except sqlite3.Error as exc:
         raise DatabaseRefused(_("Cannot open {path}: {error}").format(path=name, error=exc)) from exc
     try:

@@ -56,8 +56,12 @@ class _AccountForm(QDialog):
             self.apply()
         except UserError as exc:
             self.error_label.setText(str(exc))
+            self.after_error()
             return
         self.accept()
+
+    def after_error(self) -> None:
+        """Hook for a dialog to reset fields after a refused submit."""
 
     def apply(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -110,3 +114,7 @@ class LoginDialog(_AccountForm):
     def apply(self) -> None:
         self.user = accounts.authenticate(self._db, self.login.text(), self.password.text())
         self.password.clear()
+
+    def after_error(self) -> None:
+        self.password.clear()
+        self.password.setFocus()

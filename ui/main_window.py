@@ -10,6 +10,7 @@ import sqlite_utils
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -59,8 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("DX人材認定台帳 — {name}").format(name=session.path.name))
-        self.resize(1200, 720)
-        self.setMinimumSize(900, 560)
+        self._fit_to_screen()
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -92,6 +92,15 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         self._restore_window_state()
+
+    def _fit_to_screen(self) -> None:
+        """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        available = screen.availableGeometry() if screen else None
+        width, height = 1200, 720
+        if available is not None:
+            width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.95))
+        self.resize(width, height)
 
     # -- menus -------------------------------------------------------------
     def _build_menus(self) -> None:

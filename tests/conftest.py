@@ -1,0 +1,51 @@
+"""Shared fixtures: real SQLite files in temporary folders, Qt offscreen, Japanese UI."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before Qt or the app read them: offscreen rendering and a throw-away per-user folder
+# (QSettings, logs), so that tests never touch the developer's own data.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_session_home = tempfile.mkdtemp(prefix="dx-jinzai-tests-")
+os.environ["XDG_CONFIG_HOME"] = str(Path(_session_home) / "config")
+os.environ["DX_JINZAI_DATA_DIR"] = str(Path(_session_home) / "data")
+
+from app import i18n  # noqa: E402
+from app.accounts import Role, create_user  # noqa: E402
+from app.db import open_database  # noqa: E402
+from app.demo import generate_town, load_town  # noqa: E402
+
+ADMIN_PASSWORD = "correct horse 1"
+
+
+@pytest.fixture(autouse=True)
+def japanese() -> None:
+    i18n.install("ja")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "register.sqlite"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    result = open_database(db_path)
+    yield result.db
+    result.db.close()
+
+
+@pytest.fixture
+def demo_db(db):
+    load_town(db, generate_town(300, seed=1), "test")
+    return db
+
+
+@pytest.fixture
+def admin(db):
+    return create_user(db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")

@@ -1,0 +1,34 @@
+"""Helper process for test_gui: build the main window and report its minimum size.
+
+Run as a script so that QT_SCALE_FACTOR takes effect before QApplication exists.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from app import accounts, i18n
+from app.db import open_database
+from app.demo import ensure_demo_database
+from ui.fonts import register_bundled_fonts
+from ui.main import create_application
+from ui.main_window import MainWindow, Session
+
+i18n.install("ja")
+app = create_application(["probe"])
+register_bundled_fonts(app)
+path = Path(sys.argv[1])
+ensure_demo_database(path)
+db = open_database(path).db
+user = accounts.create_user(db, "admin", "管理 者", "password123", accounts.Role.ADMIN, "probe")
+window = MainWindow(Session(db, path, user))
+window.show()
+# The offscreen screen is 800×800; size the window as a maximised one on 1366×768 (less the taskbar).
+scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
+window.resize(int(1366 / scale), int((768 - 40) / scale))
+app.processEvents()
+window.grab().save(sys.argv[2])
+hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+print(json.dumps({"min_width": hint.width(), "min_height": hint.height()}))
+db.close()

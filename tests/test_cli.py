@@ -1,0 +1,101 @@
+"""dx-jinzai-cli end to end, run as a separate process the way scripts use it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=120)
+
+
+def test_version():
+    result = cli("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_init_demo_check_backup_restore_round_trip(tmp_path: Path):
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    demo = cli("--db", str(db), "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "300" in demo.stdout
+    check = cli("--db", str(db), "check", "--json")
+    assert check.returncode == 0, check.stderr
+    report = json.loads(check.stdout)
+    assert report["ok"] is True and report["counts"]["staff"] >= 300 and report["journal_mode"] == "wal"
+
+    backup = tmp_path / "copy.sqlite"
+    assert cli("--db", str(db), "backup", str(backup)).returncode == 0
+    again = cli("--db", str(db), "backup", str(backup))
+    assert again.returncode == 1 and "既に存在します" in again.stderr
+
+    other = tmp_path / "other.sqlite"
+    assert cli("--db", str(other), "demo", "--staff", "40", "--seed", "9").returncode == 0
+    restored = cli("--db", str(other), "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert "復元前の台帳" in restored.stdout
+    after = json.loads(cli("--db", str(other), "check", "--json").stdout)
+    counts_before = {k: v for k, v in report["counts"].items() if k != "audit_entries"}
+    assert {k: v for k, v in after["counts"].items() if k != "audit_entries"} == counts_before
+    kept = list((tmp_path / "backups").glob("other.before-restore-*.sqlite"))
+    assert len(kept) == 1  # the replaced register was kept
+
+
+def test_restore_refuses_a_bad_file_and_changes_nothing(tmp_path: Path):
+    db = tmp_path / "t.sqlite"
+    cli("--db", str(db), "demo", "--staff", "20")
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"SQLite format 3\x00" + os.urandom(5000))
+    cli("--db", str(db), "check")  # checkpoint happens on close
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = cli("--db", str(db), "restore", str(bad))
+    assert result.returncode == 1
+    assert "bad.sqlite" in result.stderr and "何も変更していません" in result.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_refusal_exit_code_and_japanese_message(tmp_path: Path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    before = junk.read_bytes()
+    result = cli("--db", str(junk), "check")
+    assert result.returncode == 1
+    assert "SQLiteファイルではありません" in result.stderr
+    assert junk.read_bytes() == before
+
+
+def test_demo_into_a_filled_register_is_refused(tmp_path: Path):
+    db = tmp_path / "t.sqlite"
+    cli("--db", str(db), "demo", "--staff", "10")
+    result = cli("--db", str(db), "demo")
+    assert result.returncode == 1 and "空の台帳" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["bogus"], [], ["demo", "--staff", "many"]])
+def test_usage_errors_exit_2(tmp_path: Path, args):
+    assert cli("--db", str(tmp_path / "t.sqlite"), *args).returncode == 2
+
+
+def test_user_add_and_list(tmp_path: Path):
+    db = tmp_path / "t.sqlite"
+    cli("--db", str(db), "init")
+    added = cli("--db", str(db), "user", "add", "officer", "--role", "admin", "--name", "情報 花子",
+                "--password-stdin", stdin="long enough pw\n")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(cli("--db", str(db), "user", "list", "--json").stdout)
+    assert [(u["login"], u["role"]) for u in listed] == [("officer", "admin")]
+    short = cli("--db", str(db), "user", "add", "kacho", "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "8 文字以上" in short.stderr

@@ -1,0 +1,252 @@
+"""The GUI driven with pytest-qt, offscreen, on real register files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
+
+from app import accounts
+from app.accounts import Role
+from app.demo import ensure_demo_database
+from tests.conftest import ADMIN_PASSWORD
+from ui.account_dialogs import LoginDialog, NewAccountDialog
+from ui.fonts import register_bundled_fonts
+from ui.main import open_session
+from ui.main_window import MainWindow, Session
+from ui.single_instance import InstanceServer, notify_running_instance
+from ui.staff_model import StaffTableModel
+
+pytestmark = pytest.mark.gui
+
+
+def _type(edit: QLineEdit, text: str) -> None:
+    """Type text as an input method commits it: one character at a time.
+
+    (qtbot.keyClicks only knows ASCII keys; Qt aborts on kana.)
+    """
+    for char in text:
+        edit.insert(char)
+
+
+def _ok(dialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def _when_modal(qtbot, action) -> None:
+    """Run ``action`` on the modal dialog once it is shown (exec() blocks the test)."""
+
+    def attempt() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(20, attempt)
+            return
+        action(widget)
+
+    QTimer.singleShot(0, attempt)
+
+
+@pytest.fixture
+def window(qtbot, demo_db, db_path, admin):
+    win = MainWindow(Session(demo_db, db_path, admin))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_bundled_fonts_are_registered(qapp):
+    families = register_bundled_fonts(qapp)
+    assert families[:2] == ["IPAexGothic", "IPAmjMincho"]
+    assert qapp.font().families()[:2] == families[:2]
+
+
+def test_first_start_creates_the_administrator(qtbot, tmp_path):
+    path = tmp_path / "new.sqlite"
+
+    def fill(dialog) -> None:
+        assert isinstance(dialog, NewAccountDialog) and not dialog.role.isEnabled()
+        qtbot.keyClicks(dialog.login, "officer")
+        _type(dialog.display_name, "情報 花子")
+        qtbot.keyClicks(dialog.password, "a strong password")
+        qtbot.keyClicks(dialog.password_again, "a strong password")
+        _ok(dialog)
+
+    _when_modal(qtbot, fill)
+    session = open_session(path)
+    assert session is not None and session.user.role is Role.ADMIN
+    assert accounts.authenticate(session.db, "officer", "a strong password").is_admin
+    session.db.close()
+
+
+def test_mismatched_passwords_keep_the_dialog_open(qtbot, db):
+    dialog = NewAccountDialog(db, "setup", first_admin=True)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.login, "officer")
+    qtbot.keyClicks(dialog.password, "a strong password")
+    qtbot.keyClicks(dialog.password_again, "another password")
+    _ok(dialog)
+    assert dialog.result() == 0 and "一致しません" in dialog.error_label.text()
+    assert not accounts.has_users(db)
+
+
+def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
+    path = tmp_path / "demo.sqlite"
+    ensure_demo_database(path)
+    from app.db import open_database
+
+    setup = open_database(path)
+    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    setup.db.close()
+
+    def wrong_then_right(dialog) -> None:
+        assert isinstance(dialog, LoginDialog)
+        qtbot.keyClicks(dialog.login, "admin")
+        qtbot.keyClicks(dialog.password, "not the password")
+        _ok(dialog)
+        assert "パスワードが違います" in dialog.error_label.text() and dialog.isVisible()
+        qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+        _ok(dialog)
+
+    _when_modal(qtbot, wrong_then_right)
+    session = open_session(path)
+    assert session is not None
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.staff_page
+    total = page.model.rowCount()
+    assert total == 295  # retired staff hidden by default
+    assert page.model.index(0, 1).data()  # a name is shown
+    _type(page.search, "たかはし")
+    narrowed = page.model.rowCount()
+    assert 0 < narrowed < total
+    assert all(page.model.row_at(i).reading.startswith("たかはし") for i in range(narrowed))
+    assert "職員 300 名" in win.counts_label.text()
+    page.search.clear()
+    assert page.model.rowCount() == total
+    page.include_retired.setChecked(True)
+    assert page.model.rowCount() == 300
+    session.db.close()
+
+
+def test_header_click_sorts_in_the_core(qtbot, window):
+    page = window.staff_page
+    header = page.view.horizontalHeader()
+    header.sectionClicked.emit(0)
+    numbers = [page.model.row_at(i).staff_no for i in range(page.model.rowCount())]
+    assert numbers == sorted(numbers)
+    header.sectionClicked.emit(0)
+    numbers = [page.model.row_at(i).staff_no for i in range(page.model.rowCount())]
+    assert numbers == sorted(numbers, reverse=True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles == ["職員", "プロジェクト", "評価", "認定", "証書", "レポート", "設定"]
+    window.navigation.setCurrentRow(1)
+    assert window.pages.currentWidget().objectName() == "page_projects"
+    window.navigation.setCurrentRow(6)
+    assert window.pages.currentWidget() is window.settings_page
+
+
+def test_staff_model_passes_qt_model_tester(qtmodeltester, demo_db):
+    from app import staff
+
+    model = StaffTableModel()
+    model.set_rows(staff.load_directory(demo_db)[:50])
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_many_data_calls_returning_none_do_not_crash(demo_db):
+    """PySide6 6.12.0 on Python 3.11 aborted after ~5,000 such calls (none_dealloc)."""
+    from app import staff
+
+    model = StaffTableModel()
+    model.set_rows(staff.load_directory(demo_db))
+    index = model.index(0, 0)
+    for _ in range(20_000):
+        assert index.data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(QModelIndex()) is None
+
+
+def test_second_start_brings_the_first_forward(qtbot, db_path):
+    server = InstanceServer(db_path)
+    try:
+        with qtbot.waitSignal(server.activate_requested, timeout=3000):
+            assert notify_running_instance(db_path)
+    finally:
+        server.close()
+    assert not notify_running_instance(db_path)
+    assert not notify_running_instance(db_path.with_name("other.sqlite"))
+
+
+def test_admin_adds_an_evaluator_from_settings(qtbot, window):
+    page = window.settings_page
+
+    def fill(dialog) -> None:
+        qtbot.keyClicks(dialog.login, "kacho")
+        _type(dialog.display_name, "総務 課長")
+        qtbot.keyClicks(dialog.password, "password123")
+        qtbot.keyClicks(dialog.password_again, "password123")
+        _ok(dialog)
+
+    _when_modal(qtbot, fill)
+    page.add_user_button.click()
+    logins = [page.users_model.record_at(i)["login"] for i in range(page.users_model.rowCount())]
+    assert "kacho" in logins
+    assert accounts.authenticate(window.session.db, "kacho", "password123").role is Role.EVALUATOR
+    assert page.audit_model.rowCount() >= 2
+
+
+def test_viewer_sees_no_accounts_or_backup(qtbot, demo_db, db_path, admin):
+    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "password123", Role.VIEWER, "admin")
+    win = MainWindow(Session(demo_db, db_path, viewer))
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.settings_page.accounts_box.isVisible()
+    assert win.settings_page.users_model.rowCount() == 0
+    file_actions = {a.text(): a.isEnabled() for a in win.menuBar().actions()[0].menu().actions() if a.text()}
+    assert file_actions["バックアップを作成(&B)…"] is False
+
+
+def test_unhandled_exception_is_logged_and_shown(qtbot, tmp_path):
+    from ui import crash
+
+    log_path = crash.setup_logging(tmp_path)
+    crash.install_excepthook(log_path)
+    shown = []
+
+    def close(box) -> None:
+        shown.append(box.text())
+        box.done(0)
+
+    _when_modal(qtbot, close)
+    try:
+        raise ValueError("broken on purpose")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = sys.__excepthook__
+    assert "予期しないエラー" in shown[0] or "ログファイル" in shown[0]
+    assert "broken on purpose" in log_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_main_window_fits_1366x768(tmp_path, scale):
+    """Run in a fresh process so that QT_SCALE_FACTOR applies (150 % as on many office laptops)."""
+    script = Path(__file__).with_name("gui_fit_probe.py")
+    shot = tmp_path / f"main-{scale}.png"
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fit.sqlite"), str(shot)],
+                            env={**__import__("os").environ, "QT_SCALE_FACTOR": scale},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout.strip().splitlines()[-1])
+    logical_w, logical_h = 1366 / float(scale), 768 / float(scale)
+    assert info["min_width"] <= logical_w and info["min_height"] <= logical_h - 40, info  # 40: taskbar
+    assert shot.exists() and shot.stat().st_size > 10_000

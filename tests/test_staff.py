@@ -1,0 +1,90 @@
+"""Staff directory: 五十音 order, forgiving search, demo town contents."""
+
+from __future__ import annotations
+
+from app import staff
+from app.demo import generate_town
+from app.kana import gojuon_key, normalise_reading, search_fold
+from app.staff import Column
+
+
+def test_gojuon_order_puts_voiced_kana_with_their_base():
+    readings = ["かけい", "がくと", "かきざき", "あさの", "ぁあ", "はっとり", "はつの", "ばば"]
+    assert sorted(readings, key=gojuon_key) == ["ぁあ", "あさの", "かきざき", "がくと", "かけい", "はっとり", "はつの", "ばば"]
+
+
+def test_readings_are_stored_as_hiragana():
+    assert normalise_reading("ﾀｶﾊｼ ﾀﾛｳ") == "たかはしたろう"
+    assert normalise_reading("ヤマザキ　ハナコ") == "やまざきはなこ"
+
+
+def test_search_fold_keeps_kanji_but_folds_variants_for_matching():
+    assert search_fold("髙橋") == search_fold("高橋")
+    assert search_fold("山﨑") == search_fold("山崎")
+    assert search_fold("渡邊") == search_fold("渡辺") == search_fold("渡邉")
+    assert search_fold("ＡＢ１２") == "ab12"
+
+
+def test_directory_is_in_gojuon_order_with_assignments(demo_db):
+    rows = staff.load_directory(demo_db)
+    assert len(rows) == 300
+    keys = [r.sort_key for r in rows]
+    assert keys == sorted(keys)
+    first = next(r for r in rows if r.staff_no == "100001")
+    assert first.name == "髙橋\u3000" + first.name.split("\u3000")[1]  # 髙 kept exactly
+    assert first.position == "部長" and first.department and first.section == ""
+
+
+def test_variant_kanji_survive_the_database(demo_db):
+    names = {r.name.split("\u3000")[0] for r in staff.load_directory(demo_db)}
+    assert {"髙橋", "山﨑", "渡邊", "𠮷田"} <= names
+
+
+def test_filter_by_kanji_reading_kana_width_and_number(demo_db):
+    rows = staff.load_directory(demo_db)
+    takahashi = {r.id for r in rows if r.reading.startswith("たかはし")}
+    assert takahashi
+    for query in ("たかはし", "タカハシ", "ﾀｶﾊｼ"):
+        assert {r.id for r in staff.filter_rows(rows, query)} == takahashi, query
+    by_kanji = staff.filter_rows(rows, "高橋")  # plain 高 finds 髙橋
+    assert any(r.name.startswith("髙橋") for r in by_kanji)
+    assert [r.staff_no for r in staff.filter_rows(rows, "１００００４")] == ["100004"]  # full-width digits
+    assert staff.filter_rows(rows, "") == rows
+    assert staff.filter_rows(rows, "存在しない名前") == []
+
+
+def test_filter_with_several_words_needs_all(demo_db):
+    rows = staff.load_directory(demo_db)
+    result = staff.filter_rows(rows, "よしだ　ゆみ")
+    assert result and all("よしだ" in r.reading and "ゆみ" in r.reading for r in result)
+
+
+def test_narrows_only_when_every_old_word_is_kept():
+    assert staff.narrows("", "たか")
+    assert staff.narrows("たか", "たかは")
+    assert staff.narrows("たか", "たかは し")
+    assert not staff.narrows("たかは", "たか は")  # words split: more rows may match
+    assert not staff.narrows("ﾀ", "ﾀﾞ")  # half-width dakuten changes the folded letter
+    assert not staff.narrows("たかは", "たか")
+
+
+def test_sort_by_position_rank_and_descending(demo_db):
+    rows = staff.load_directory(demo_db)
+    by_rank = staff.sort_rows(rows, Column.POSITION)
+    assert by_rank[0].position == "部長"
+    descending = staff.sort_rows(rows, Column.STAFF_NO, descending=True)
+    assert descending[0].staff_no == max(r.staff_no for r in rows)
+
+
+def test_demo_town_is_reproducible_and_sized():
+    a, b = generate_town(300, seed=7), generate_town(300, seed=7)
+    assert a.staff == b.staff and a.assignments == b.assignments
+    assert generate_town(300, seed=8).staff != a.staff
+    departments = [u for u in a.units if u[2] == "department"]
+    sections = [u for u in a.units if u[2] == "section"]
+    assert len(a.staff) == 300 and len(departments) == 6 and len(sections) == 15
+
+
+def test_counts(demo_db):
+    numbers = staff.counts(demo_db)
+    assert numbers["staff"] == 300 and numbers["departments"] == 6 and numbers["sections"] == 15
