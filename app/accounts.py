@@ -7,12 +7,12 @@ file already controls the data, so a password prompt there would protect nothing
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from enum import StrEnum
 
 import sqlite_utils
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from app import audit
 from app.db import transaction
@@ -21,7 +21,14 @@ from app.i18n import N_, _
 
 CLI_ACTOR = "cli"
 MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@functools.cache
+def _hasher():
+    """argon2id with the library's recommended parameters; imported on first use to keep start-up fast."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 class Role(StrEnum):
@@ -83,7 +90,7 @@ def create_user(
         if db.execute("SELECT 1 FROM users WHERE login = ?", [login]).fetchone():
             raise UserError(_("The login name {login} is already taken.").format(login=login))
         user_id = db["users"].insert(
-            {"login": login, "display_name": display_name, "role": str(role), "password_hash": _hasher.hash(password)}
+            {"login": login, "display_name": display_name, "role": str(role), "password_hash": _hasher().hash(password)}
         ).last_pk
         audit.record(db, actor, "user.create", "users", user_id, None, {"login": login, "role": str(role)})
     return User(user_id, login, display_name, role)
@@ -94,11 +101,13 @@ def authenticate(db: sqlite_utils.Database, login: str, password: str) -> User:
     row = next(db.query("SELECT * FROM users WHERE login = ?", [login.strip()]), None)
     failure = AuthenticationError(_("The login name or password is wrong."))
     if row is None:
-        _hasher.hash(password)  # spend the same time, so timing does not reveal names
+        _hasher().hash(password)  # spend the same time, so timing does not reveal names
         raise failure
+    from argon2 import exceptions as argon2_errors
+
     try:
-        _hasher.verify(row["password_hash"], password)
-    except (VerificationError, InvalidHashError):
+        _hasher().verify(row["password_hash"], password)
+    except (argon2_errors.VerificationError, argon2_errors.InvalidHashError):
         with transaction(db):
             db.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", [row["id"]])
             audit.record(db, row["login"], "user.login_failed", "users", row["id"])
@@ -107,8 +116,8 @@ def authenticate(db: sqlite_utils.Database, login: str, password: str) -> User:
         raise AuthenticationError(_("This account is disabled. Ask the administrator."))
     with transaction(db):
         updates = "failed_attempts = 0, last_login_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')"
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            db.execute(f"UPDATE users SET {updates}, password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
+        if _hasher().check_needs_rehash(row["password_hash"]):
+            db.execute(f"UPDATE users SET {updates}, password_hash = ? WHERE id = ?", [_hasher().hash(password), row["id"]])
         else:
             db.execute(f"UPDATE users SET {updates} WHERE id = ?", [row["id"]])
         audit.record(db, row["login"], "user.login", "users", row["id"])
@@ -121,7 +130,7 @@ def set_password(db: sqlite_utils.Database, login: str, password: str, actor: st
         row = next(db.query("SELECT id FROM users WHERE login = ?", [login]), None)
         if row is None:
             raise UserError(_("No account named {login}.").format(login=login))
-        db.execute("UPDATE users SET password_hash = ?, failed_attempts = 0 WHERE id = ?", [_hasher.hash(password), row["id"]])
+        db.execute("UPDATE users SET password_hash = ?, failed_attempts = 0 WHERE id = ?", [_hasher().hash(password), row["id"]])
         audit.record(db, actor, "user.password_reset", "users", row["id"])
 
 

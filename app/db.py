@@ -135,7 +135,9 @@ def connect(path: Path) -> sqlite_utils.Database:
         conn.close()
         raise DatabaseRefused(_("Cannot switch {path} to WAL journal mode.").format(path=str(path)))
     conn.execute("PRAGMA synchronous = FULL")
-    return sqlite_utils.Database(conn)
+    # No sqlite-utils plugins: nothing installed beside us may hook into the user's data,
+    # and scanning entry points costs start-up time.
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:

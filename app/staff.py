@@ -7,6 +7,8 @@ per-keystroke work is a substring test over pre-folded strings (a few ms at
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +54,7 @@ class StaffRow:
     position: str
     position_rank: int
     status: str
-    sort_key: tuple[str, str] = field(repr=False)
+    sort_key: tuple[str, str, str] = field(repr=False)
     haystack: str = field(repr=False)
 
     def value(self, column: Column) -> str:
@@ -90,16 +92,19 @@ def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[St
     """Every person with their assignment on ``on`` (default today), in 五十音 order."""
     paths = unit_paths(db)
     day = (on or date.today()).isoformat()
+    # Family and given names repeat across a town: fold each distinct one once.
+    fold = functools.lru_cache(maxsize=None)(search_fold)
+    sort_key = functools.lru_cache(maxsize=None)(gojuon_key)
     rows = []
     for sid, no, fam, giv, fam_r, giv_r, status, unit_id, position, rank in db.execute(_DIRECTORY_SQL, {"on": day}):
-        name = f"{fam}\u3000{giv}"
-        reading = f"{fam_r}\u3000{giv_r}"
         dept, section = paths.get(unit_id, ("", ""))
+        family_key, given_key = sort_key(fam_r), sort_key(giv_r)
         rows.append(
             StaffRow(
-                sid, no, name, reading, dept, section, position or "", rank if rank is not None else 999, status,
-                gojuon_key(fam_r + giv_r) + (no,),
-                search_fold(f"{no}\t{fam}{giv}\t{fam_r}{giv_r}"),
+                sid, no, f"{fam}\u3000{giv}", f"{fam_r}\u3000{giv_r}", dept, section, position or "",
+                rank if rank is not None else 999, status,
+                (family_key[0] + given_key[0], family_key[1] + given_key[1], no),
+                f"{fold(no)}\t{fold(fam)}{fold(giv)}\t{fold(fam_r)}{fold(giv_r)}",
             )
         )
     rows.sort(key=lambda r: r.sort_key)

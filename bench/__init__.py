@@ -1,0 +1,1 @@
+"""Benchmarks: our code against the bare library doing the same work."""
