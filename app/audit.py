@@ -11,6 +11,22 @@ from typing import Any
 
 import sqlite_utils
 
+from app.i18n import N_, _
+
+# Readable names for the actions the log records (msgids; translate where shown).
+ACTION_LABELS = {
+    "user.create": N_("Account created"),
+    "user.login": N_("Logged in"),
+    "user.login_failed": N_("Login failed"),
+    "user.password_reset": N_("Password changed"),
+    "user.enable": N_("Account enabled"),
+    "user.disable": N_("Account disabled"),
+    "setting.change": N_("Setting changed"),
+    "demo.load": N_("Demo data created"),
+    "database.backup": N_("Backup written"),
+    "database.restore": N_("Restored from backup"),
+}
+
 
 def record(
     db: sqlite_utils.Database,
@@ -33,6 +49,12 @@ def record(
         "INSERT INTO audit_log (actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)",
         [actor, action, entity, None if entity_id is None else str(entity_id), dump(before), dump(after)],
     )
+
+
+def action_label(action: str) -> str:
+    """The translated name of an action code; unknown codes are shown as they are."""
+    label = ACTION_LABELS.get(action)
+    return _(label) if label else action
 
 
 def recent(db: sqlite_utils.Database, limit: int = 200) -> list[dict[str, Any]]:

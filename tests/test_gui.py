@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
 
 from app import accounts
@@ -250,3 +250,16 @@ def test_main_window_fits_1366x768(tmp_path, scale):
     logical_w, logical_h = 1366 / float(scale), 768 / float(scale)
     assert info["min_width"] <= logical_w and info["min_height"] <= logical_h - 40, info  # 40: taskbar
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_qt_own_buttons_are_japanese(qapp, db):
+    from ui.main import install_qt_translations
+
+    before = set(qapp.findChildren(QTranslator))
+    install_qt_translations(qapp, "ja")
+    try:
+        dialog = LoginDialog(db, "x.sqlite")
+        assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "キャンセル"
+    finally:
+        for translator in set(qapp.findChildren(QTranslator)) - before:
+            qapp.removeTranslator(translator)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__, accounts, i18n, maintenance
@@ -136,6 +136,15 @@ class Controller(QObject):
             self.window.activateWindow()
 
 
+def install_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own strings (OK/Cancel buttons, file dialogs) in the UI language."""
+    if language == "en":
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
 def create_application(argv: Sequence[str]) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("dx-jinzai")
@@ -148,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
     install_excepthook(setup_logging())
-    i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
+    language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
+    install_qt_translations(app, language)
     register_bundled_fonts(app)
     if args.db:
         path = args.db.expanduser()

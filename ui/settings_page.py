@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -55,7 +56,7 @@ class SettingsPage(QWidget):
             (_("Login name"), lambda u: u["login"]),
             (_("Display name"), lambda u: u["display_name"]),
             (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
-            (_("State"), lambda u: _("Active") if u["active"] else _("Disabled")),
+            (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
             (_("Last login"), lambda u: u["last_login_at"]),
         ], self)
         self.users_view = self._table(self.users_model)
@@ -76,8 +77,8 @@ class SettingsPage(QWidget):
         self.audit_model = RecordTableModel([
             (_("Time"), lambda e: e["at"]),
             (_("By"), lambda e: e["actor"]),
-            (_("Action"), lambda e: e["action"]),
-            (_("Target"), lambda e: f"{e['entity'] or ''} {e['entity_id'] or ''}".strip()),
+            (_("Action"), lambda e: audit.action_label(e["action"])),
+            (_("Details"), lambda e: e["after_json"] or ""),
         ], self)
         audit_layout.addWidget(self._table(self.audit_model))
         layout.addWidget(self.audit_box, 1)
@@ -98,6 +99,7 @@ class SettingsPage(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().setVisible(False)
         view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return view
 
     def reload(self) -> None:
