@@ -263,3 +263,25 @@ def test_qt_own_buttons_are_japanese(qapp, db):
     finally:
         for translator in set(qapp.findChildren(QTranslator)) - before:
             qapp.removeTranslator(translator)
+
+
+def test_native_crash_of_the_last_run_is_reported_once(qtbot, tmp_path):
+    import faulthandler
+
+    from ui import crash
+
+    (tmp_path / "native-crash.log").write_text("Fatal Python error: Segmentation fault\n", encoding="utf-8")
+    kept = crash.take_previous_native_crash(tmp_path)
+    assert kept is not None and "Segmentation fault" in kept.read_text(encoding="utf-8")
+    shown = []
+
+    def close(box) -> None:
+        shown.append(box.text())
+        box.done(0)
+
+    _when_modal(qtbot, close)
+    crash.report_previous_native_crash(kept)
+    assert "異常終了" in shown[0] and str(kept) in shown[0]
+    crash.setup_logging(tmp_path)
+    faulthandler.disable()
+    assert crash.take_previous_native_crash(tmp_path) is None  # a clean run leaves nothing to report

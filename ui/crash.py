@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -17,6 +18,16 @@ from app.paths import log_dir
 
 log = logging.getLogger("dx_jinzai")
 _fault_file = None
+
+
+def take_previous_native_crash(folder: Path) -> Path | None:
+    """A native crash recorded by the last run, moved aside so that it is reported once."""
+    fault_path = folder / "native-crash.log"
+    if not fault_path.exists() or fault_path.stat().st_size == 0:
+        return None
+    kept = folder / f"native-crash-{datetime.now():%Y%m%d-%H%M%S}.log"
+    fault_path.replace(kept)
+    return kept
 
 
 def setup_logging(folder: Path | None = None) -> Path:
@@ -30,7 +41,7 @@ def setup_logging(folder: Path | None = None) -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    _fault_file = (folder / "native-crash.log").open("a", encoding="utf-8")
+    _fault_file = (folder / "native-crash.log").open("w", encoding="utf-8")
     faulthandler.enable(_fault_file)
     return log_path
 
@@ -49,3 +60,14 @@ def install_excepthook(log_path: Path) -> None:
         box.exec()
 
     sys.excepthook = hook
+
+
+def report_previous_native_crash(crash_file: Path | None) -> None:
+    """Tell the user, once, that the last run ended abnormally and where the record is."""
+    if crash_file is None:
+        return
+    log.warning("previous run crashed; record kept in %s", crash_file)
+    QMessageBox.warning(None, _("The application ended abnormally last time"), _(
+        "DX人材認定台帳 ended abnormally the last time it ran. Your register is protected by its journal, "
+        "but please check the last changes you made.\nThe record of the crash was kept in:\n{path}"
+    ).format(path=crash_file))

@@ -16,9 +16,9 @@ from app.db import open_database
 from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
-from app.paths import default_database_path, demo_database_path
+from app.paths import default_database_path, demo_database_path, log_dir
 from ui.account_dialogs import LoginDialog, NewAccountDialog
-from ui.crash import install_excepthook, setup_logging
+from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
 from ui.fonts import register_bundled_fonts
 from ui.main_window import MainWindow, Session
 from ui.settings_page import LANGUAGE_KEY
@@ -65,6 +65,16 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
     return Session(db, path, user)
 
 
+def _handed_to_running_instance(path: Path, parent: QWidget | None) -> bool:
+    """True (and the user told) when another window already has this register open."""
+    if not notify_running_instance(path):
+        return False
+    QMessageBox.information(parent, _("Already open"), _(
+        "This register is already open in another window, which has been brought to the front:\n{path}"
+    ).format(path=path))
+    return True
+
+
 class Controller(QObject):
     """Owns the open session, its window and the single-instance server."""
 
@@ -74,10 +84,7 @@ class Controller(QObject):
         self._server: InstanceServer | None = None
 
     def start(self, path: Path) -> bool:
-        if notify_running_instance(path):
-            QMessageBox.information(None, _("Already open"), _(
-                "This register is already open in another window, which has been brought to the front:\n{path}"
-            ).format(path=path))
+        if _handed_to_running_instance(path, None):
             return False
         session = open_session(path)
         if session is None:
@@ -104,10 +111,7 @@ class Controller(QObject):
     def _switch(self, path: Path) -> None:
         if self.window and path.resolve() == self.window.session.path.resolve():
             return
-        if notify_running_instance(path):
-            QMessageBox.information(self.window, _("Already open"), _(
-                "This register is already open in another window, which has been brought to the front:\n{path}"
-            ).format(path=path))
+        if _handed_to_running_instance(path, self.window):
             return
         session = open_session(path, self.window)
         if session is not None:
@@ -156,10 +160,13 @@ def create_application(argv: Sequence[str]) -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
-    install_excepthook(setup_logging())
+    folder = log_dir()
+    previous_crash = take_previous_native_crash(folder)
+    install_excepthook(setup_logging(folder))
     language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
     install_qt_translations(app, language)
     register_bundled_fonts(app)
+    report_previous_native_crash(previous_crash)
     if args.db:
         path = args.db.expanduser()
     elif args.demo:

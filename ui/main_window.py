@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import __version__, accounts, maintenance, staff
 from app.accounts import User
 from app.errors import UserError
+from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir
 from ui.pages import UpcomingPage
@@ -170,7 +171,8 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         numbers = staff.counts(self.session.db)
         self.path_label.setText(str(self.session.path))
-        self.counts_label.setText(_("Staff {staff} · departments {departments} · sections {sections}").format(**numbers))
+        shown = {key: format_number(value) for key, value in numbers.items()}
+        self.counts_label.setText(_("Staff {staff} · departments {departments} · sections {sections}").format(**shown))
         user = self.session.user
         self.user_label.setText(f"{user.display_name} ({_(accounts.ROLE_LABELS[user.role])})")
 

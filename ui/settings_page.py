@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import accounts, audit
 from app.accounts import Role, User
 from app.errors import UserError
+from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
 from ui.account_dialogs import NewAccountDialog
 from ui.table_model import RecordTableModel
@@ -57,7 +58,7 @@ class SettingsPage(QWidget):
             (_("Display name"), lambda u: u["display_name"]),
             (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
             (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
-            (_("Last login"), lambda u: u["last_login_at"]),
+            (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
         self.users_view = self._table(self.users_model)
         box_layout.addWidget(self.users_view)
@@ -75,7 +76,7 @@ class SettingsPage(QWidget):
         self.audit_box = QGroupBox(_("Audit log (newest first)"))
         audit_layout = QVBoxLayout(self.audit_box)
         self.audit_model = RecordTableModel([
-            (_("Time"), lambda e: e["at"]),
+            (_("Time"), lambda e: format_timestamp(e["at"])),
             (_("By"), lambda e: e["actor"]),
             (_("Action"), lambda e: audit.action_label(e["action"])),
             (_("Details"), lambda e: e["after_json"] or ""),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import staff
+from app.formatting import format_number
 from app.i18n import _
 from app.staff import Column, StaffRow
 from ui.staff_model import StaffTableModel
@@ -91,7 +92,8 @@ class StaffPage(QWidget):
         self._last_query, self._last_matches = query, matches
         shown = matches if self._sort_column is None else staff.sort_rows(matches, self._sort_column, self._descending)
         self.model.set_rows(shown)
-        self.count_label.setText(_("{shown} of {total} staff").format(shown=len(shown), total=len(self._visible_base())))
+        self.count_label.setText(_("{shown} of {total} staff").format(
+            shown=format_number(len(shown)), total=format_number(len(self._visible_base()))))
 
     def _on_header_clicked(self, section: int) -> None:
         column = Column(section)
