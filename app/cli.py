@@ -55,11 +55,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = _open(args)
-    try:
-        report = maintenance.check(result.db, args.db)
-    finally:
-        result.db.close()
+    if not args.db.exists():
+        raise UserError(_("The database {path} does not exist.").format(path=str(args.db)))
+    report = maintenance.check_file(args.db)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
@@ -91,6 +89,86 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(_("Restored {path} from {source}.").format(path=args.db, source=args.file))
     if kept:
         print(_("The previous database was kept as {path}.").format(path=kept))
+    return EXIT_OK
+
+
+def _parse_replacements(items: list[str] | None) -> dict[str, str]:
+    """--replace U+E001=𠮷 (or the character itself on the left) for 外字 in the file."""
+    result = {}
+    for item in items or []:
+        left, sep, right = item.partition("=")
+        if not sep or not right:
+            raise UserError(_("--replace needs the form U+E001=文字: {value}").format(value=item))
+        char = chr(int(left[2:], 16)) if left.upper().startswith("U+") else left
+        result[char] = right
+    return result
+
+
+def cmd_import_staff(args: argparse.Namespace) -> int:
+    from datetime import date as date_type
+
+    from app import staff_import
+
+    result = _open(args)
+    try:
+        effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
+        preview, _table, _mapping = staff_import.preview_file(
+            result.db, args.file, encoding=args.encoding, effective=effective,
+            replacements=_parse_replacements(args.replace))
+        if not preview.errors and not args.dry_run:
+            staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
+    finally:
+        result.db.close()
+    summary = preview.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(_("{file}: {rows} rows ({encoding}), effective {date}").format(
+            file=args.file.name, rows=preview.rows, encoding=preview.encoding, date=preview.effective_date))
+        print(_("added {added}, updated {updated}, transferred {transferred}, missing {missing}").format(**summary))
+        for error in preview.errors:
+            print(error.text(args.file.name), file=sys.stderr)
+        if preview.errors:
+            print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
+        elif args.dry_run:
+            print(_("Dry run: nothing was written."))
+        elif summary["missing"] and not args.retire_missing:
+            print(_("Staff missing from the file were left as they are (use --retire-missing to mark them retired)."))
+    return EXIT_REFUSED if preview.errors else EXIT_OK
+
+
+def cmd_export_staff(args: argparse.Namespace) -> int:
+    from app.staff_export import export_staff
+
+    if args.out.exists():
+        raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
+    result = _open(args)
+    try:
+        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding)
+    finally:
+        result.db.close()
+    print(_("Exported the register to {path}.").format(path=args.out))
+    if unencodable:
+        print(_("Warning: {n} rows contain characters that CP932 cannot hold (written as ?): rows {rows}").format(
+            n=len(unencodable), rows=", ".join(map(str, unencodable[:20]))), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    from app import staff as staff_service
+
+    result = _open(args)
+    try:
+        rows = staff_service.filter_rows(staff_service.load_directory(result.db), args.query or "")
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps([{"staff_no": r.staff_no, "name": r.name, "reading": r.reading, "department": r.department,
+                           "section": r.section, "position": r.position, "status": r.status} for r in rows],
+                         ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r.staff_no}\t{r.name}\t{r.reading}\t{r.department}\t{r.section}\t{r.position}")
     return EXIT_OK
 
 
@@ -161,6 +239,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, help=_("backup file to write"))
     p = add("restore", cmd_restore, _("replace the register with a checked backup (the current one is kept)"))
     p.add_argument("file", type=Path, help=_("backup file to restore"))
+
+    p = add("import-staff", cmd_import_staff, _("import the staff list from CSV or .xlsx (all or nothing)"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p.add_argument("--effective-date", metavar="YYYY-MM-DD",
+                   help=_("date the transfers take effect (default: the next April 1)"))
+    p.add_argument("--encoding", help=_("file encoding (default: detected), e.g. cp932, utf-8-sig"))
+    p.add_argument("--retire-missing", action="store_true", help=_("mark staff missing from the file as retired"))
+    p.add_argument("--replace", action="append", metavar="U+E001=文字",
+                   help=_("the proper character for a user-defined character (外字) in the file"))
+    p = add("export-staff", cmd_export_staff, _("export the register to CSV or .xlsx"))
+    p.add_argument("out", type=Path)
+    p.add_argument("--encoding", default="utf-8-sig", choices=["utf-8-sig", "cp932"])
+    staff_parser = sub.add_parser("staff", help=_("browse the staff register"))
+    staff_sub = staff_parser.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))
+    p.set_defaults(handler=cmd_staff_list)
+    p.add_argument("--query", help=_("search by name, reading or staff no."))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
 
     user = sub.add_parser("user", help=_("manage accounts"))
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -83,9 +84,8 @@ def inspect_file(path: Path) -> int:
     # Without a -wal file nothing can be pending, and immutable=1 keeps SQLite from
     # creating -wal/-shm files beside a file we may refuse.
     wal_exists = path.with_name(path.name + "-wal").exists()
-    options = "mode=ro" if wal_exists else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+        conn = connect_read_only(path, immutable=not wal_exists)
     except sqlite3.Error as exc:
         raise DatabaseRefused(_("Cannot open {path}: {error}").format(path=name, error=exc)) from exc
     try:
@@ -125,6 +125,22 @@ def inspect_file(path: Path) -> int:
     return version
 
 
+def read_only_uri(path: Path, immutable: bool = False) -> str:
+    """A file: URI SQLite accepts for local and UNC (\\\\server\\share) paths alike.
+
+    Path.as_uri() puts a UNC server in the URI authority, which SQLite rejects.
+    """
+    posix = path.resolve().as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix  # C:/x -> /C:/x
+    uri = "file:" + ("//" if posix.startswith("//") else "") + quote(posix, safe="/:")
+    return uri + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def connect_read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(read_only_uri(path, immutable), uri=True)
+
+
 def connect(path: Path) -> sqlite_utils.Database:
     """A connection with the pragmas every session needs."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
@@ -141,7 +157,12 @@ def connect(path: Path) -> sqlite_utils.Database:
 
 
 def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
-    """A consistent copy through SQLite's backup API (safe while the file is in use)."""
+    """A consistent copy through SQLite's backup API (safe while the file is in use).
+
+    Never replaces an existing file: a kept copy is evidence and must not be lost.
+    """
+    if target.exists():
+        raise FileExistsError(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
@@ -151,8 +172,19 @@ def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
-    tmp.replace(target)
+    tmp.rename(target)
     return target
+
+
+def unique_backup_path(folder: Path, stem: str, reason: str) -> Path:
+    """backups/<stem>.<reason>-<timestamp>.sqlite, never an existing name."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = folder / f"{stem}.{reason}-{stamp}.sqlite"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}.{reason}-{stamp}-{counter}.sqlite"
+        counter += 1
+    return candidate
 
 
 def open_database(path: Path | str, *, create: bool = True, backup_folder: Path | None = None) -> OpenResult:
@@ -172,9 +204,8 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
     try:
         chain = migrations()
         if version < len(chain) and version > 0:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             folder = backup_folder or path.resolve().parent / "backups"
-            backup_path = backup_copy(db, folder / f"{path.stem}.before-v{len(chain)}-{stamp}.sqlite")
+            backup_path = backup_copy(db, unique_backup_path(folder, path.stem, f"before-v{len(chain)}"))
         for migration in chain[version:]:
             _apply(db, migration)
     except BaseException:
@@ -186,19 +217,22 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
 def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
     """One migration step, all or nothing, together with its version number."""
     conn = db.conn
-    script = (
-        "BEGIN IMMEDIATE;\n"
-        f"{migration.sql}\n"
-        f"PRAGMA application_id = {APPLICATION_ID};\n"
-        f"PRAGMA user_version = {migration.version};\n"
-        "COMMIT;"
-    )
+    # Foreign keys off for the step (SQLite ignores the pragma inside a transaction), so a
+    # migration may rebuild a referenced table; the check below keeps the data consistent.
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        conn.executescript(script)
+        conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n")
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise sqlite3.IntegrityError(f"migration {migration.name} breaks foreign keys")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {migration.version}")
+        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 @contextlib.contextmanager
@@ -221,4 +255,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             db.conn.execute("ROLLBACK")
         raise
     else:
-        db.conn.execute("COMMIT")
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (disk full, I/O error, deferred constraint) leaves the transaction
+            # open; every later write would then vanish into it. Undo it now.
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise

@@ -29,7 +29,8 @@ def locale_dir() -> Path:
 def _load_catalogue(language: str) -> gettext.NullTranslations | None:
     folder = locale_dir() / language / "LC_MESSAGES"
     mo_path, po_path = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
-    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+    # The compiled file is used only when it is strictly newer than its source (a frozen build ships no .po).
+    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime > po_path.stat().st_mtime):
         with mo_path.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     if po_path.exists():

@@ -13,12 +13,13 @@ _KANA_OFFSET = 0x60
 _SMALL_TO_LARGE = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 _DAKUTEN = ("\u3099", "\u309a")
 
-# Common 異体字 in names folded to the everyday form, for search only.
+# Common 異体字 in names folded to one form, for search only. Every variant maps straight to
+# its final form (str.translate makes a single pass): 齋, 齊 and 斎 all become 斉.
 _VARIANTS = str.maketrans(
     {
         "髙": "高", "﨑": "崎", "嵜": "崎", "邊": "辺", "邉": "辺", "濵": "浜", "濱": "浜",
-        "澤": "沢", "齋": "斎", "齊": "斉", "斎": "斉", "櫻": "桜", "廣": "広", "國": "国",
-        "眞": "真", "惠": "恵", "德": "徳", "榮": "栄", "瀨": "瀬", "塚": "塚", "𠮷": "吉",
+        "澤": "沢", "齋": "斉", "齊": "斉", "斎": "斉", "櫻": "桜", "廣": "広", "國": "国",
+        "眞": "真", "惠": "恵", "德": "徳", "榮": "栄", "瀨": "瀬", "𠮷": "吉",
         "冨": "富", "槇": "槙", "舘": "館", "峯": "峰", "嶋": "島", "嶌": "島", "籠": "篭",
     }
 )

@@ -5,13 +5,21 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from app import audit
-from app.db import backup_copy, connect, inspect_file, latest_version, open_database, transaction
+from app.db import (
+    backup_copy,
+    connect,
+    connect_read_only,
+    inspect_file,
+    latest_version,
+    open_database,
+    transaction,
+    unique_backup_path,
+)
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 from app.staff import counts
@@ -29,6 +37,21 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def check_file(path: Path) -> CheckReport:
+    """Check a register without writing to it, not even a migration (DatabaseRefused if unreadable)."""
+    inspect_file(path)
+    no_wal = not path.with_name(path.name + "-wal").exists()  # then nothing is pending: leave no -shm behind
+    db = sqlite_utils.Database(connect_read_only(path, immutable=no_wal), execute_plugins=False)
+    try:
+        report = check(db, path)
+    finally:
+        db.close()
+    with path.open("rb") as fh:  # the pragma on a read-only connection does not tell; the header does
+        header = fh.read(20)
+    report.journal_mode = "wal" if header[18:20] == b"\x02\x02" else "delete"
+    return report
+
+
 def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
     """Integrity, foreign keys, schema version and counts, read-only."""
     integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
@@ -36,6 +59,10 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     mode = db.execute("PRAGMA journal_mode").fetchone()[0]
     latest = latest_version()
+    try:
+        numbers = counts(db)
+    except sqlite3.OperationalError:  # an older data format lacks tables counted today
+        numbers = {}
     return CheckReport(
         ok=integrity == ["ok"] and fk_problems == 0 and version == latest,
         path=str(path),
@@ -44,7 +71,7 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
         integrity=integrity,
         foreign_key_problems=fk_problems,
         journal_mode=mode,
-        counts=counts(db),
+        counts=numbers,
     )
 
 
@@ -58,46 +85,64 @@ def backup(db: sqlite_utils.Database, out: Path, actor: str) -> Path:
     return out
 
 
-def timestamped_backup_name(db_path: Path, reason: str) -> str:
-    return f"{db_path.stem}.{reason}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.sqlite"
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def _keep_current(target: Path) -> Path:
+    """Copy the register being replaced into backups/ before anything changes.
+
+    A readable file is copied through the backup API (consistent, WAL included);
+    a damaged one, which is often why one restores, is copied byte for byte with its WAL.
+    """
+    kept = unique_backup_path(target.resolve().parent / "backups", target.stem, "before-restore")
+    try:
+        inspect_file(target)
+        current = connect(target)
+        try:
+            backup_copy(current, kept)
+        finally:
+            current.close()
+    except (DatabaseRefused, sqlite3.DatabaseError):
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(target, kept)
+        wal = target.with_name(target.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, kept.with_name(kept.name + "-wal"))
+    return kept
 
 
 def restore(target: Path, source: Path, actor: str) -> Path | None:
     """Replace the register at ``target`` with ``source`` after checking it.
 
-    The current file is copied to the backups folder first (returned), and the
-    content is replaced through SQLite's backup API, so the live WAL file stays
-    consistent. A source that fails any check changes nothing.
+    The source is copied into a new file beside the target and checked there;
+    only then is the current register kept in backups/ (returned) and the new
+    file moved into its place. No connection to ``target`` may be open.
+    A source that fails any check changes nothing.
     """
     if source.resolve() == target.resolve():
         raise UserError(_("The backup file and the current database are the same file."))
     source_version = inspect_file(source)
     if source_version == 0:
         raise DatabaseRefused(_("{path} is an empty database, not a backup of the register.").format(path=str(source)))
-    kept = None
-    if target.exists() and target.stat().st_size > 0:
-        kept = target.resolve().parent / "backups" / timestamped_backup_name(target, "before-restore")
-        try:
-            current = connect(target)
-            try:
-                backup_copy(current, kept)
-            finally:
-                current.close()
-        except sqlite3.DatabaseError:
-            # The current file is damaged (which is often why one restores): keep it byte for byte.
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target, kept)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    dest = connect(target) if target.exists() and target.stat().st_size > 0 else None
+    staging = target.with_name(target.name + ".restoring")
+    staging.unlink(missing_ok=True)
+    src = connect_read_only(source)
+    dest = sqlite3.connect(str(staging))
     try:
-        if dest is None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            dest = sqlite_utils.Database(sqlite3.connect(str(target)))
-        src.backup(dest.conn)
+        src.backup(dest)
     finally:
         src.close()
-        if dest is not None:
-            dest.close()
+        dest.close()
+    try:
+        inspect_file(staging)
+    except DatabaseRefused:
+        staging.unlink(missing_ok=True)
+        raise
+    kept = _keep_current(target) if target.exists() and target.stat().st_size > 0 else None
+    for sidecar in _sidecars(target):
+        sidecar.unlink(missing_ok=True)  # they belong to the file being replaced
+    staging.replace(target)
     result = open_database(target)
     try:
         with transaction(result.db):

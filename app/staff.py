@@ -46,6 +46,7 @@ COLUMN_TITLES = {
 @dataclass(slots=True)
 class StaffRow:
     id: int
+    unit_id: int | None
     staff_no: str
     name: str
     reading: str
@@ -54,7 +55,7 @@ class StaffRow:
     position: str
     position_rank: int
     status: str
-    sort_key: tuple[str, str, str] = field(repr=False)
+    sort_key: tuple[str, ...] = field(repr=False)
     haystack: str = field(repr=False)
 
     def value(self, column: Column) -> str:
@@ -73,19 +74,24 @@ LEFT JOIN positions p ON p.id = a.position_id
 """
 
 
-def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
-    """unit id -> (部, 課 / 係) names, resolved once for the whole tree."""
+def unit_names(db: sqlite_utils.Database) -> dict[int, tuple[str, str, str]]:
+    """unit id -> (部, 課, 係) names, resolved once for the whole tree."""
     units = {r[0]: r[1:] for r in db.execute("SELECT id, parent_id, kind, name FROM org_units")}
-    paths: dict[int, tuple[str, str]] = {}
+    names: dict[int, tuple[str, str, str]] = {}
     for unit_id, (parent_id, kind, name) in units.items():
         if kind == "department":
-            paths[unit_id] = (name, "")
+            names[unit_id] = (name, "", "")
         elif kind == "section":
-            paths[unit_id] = (units[parent_id][2], name)
-        else:  # 係: show 課 and 係 together
+            names[unit_id] = (units[parent_id][2], name, "")
+        else:
             section = units[parent_id]
-            paths[unit_id] = (units[section[0]][2], f"{section[2]} {name}")
-    return paths
+            names[unit_id] = (units[section[0]][2], section[2], name)
+    return names
+
+
+def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
+    """unit id -> (部, "課 係") as the staff list shows them."""
+    return {uid: (dept, f"{section} {unit}".strip()) for uid, (dept, section, unit) in unit_names(db).items()}
 
 
 def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[StaffRow]:
@@ -101,9 +107,10 @@ def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[St
         family_key, given_key = sort_key(fam_r), sort_key(giv_r)
         rows.append(
             StaffRow(
-                sid, no, f"{fam}\u3000{giv}", f"{fam_r}\u3000{giv_r}", dept, section, position or "",
+                sid, unit_id, no, f"{fam}\u3000{giv}", f"{fam_r}\u3000{giv_r}", dept, section, position or "",
                 rank if rank is not None else 999, status,
-                (family_key[0] + given_key[0], family_key[1] + given_key[1], no),
+                # family, then given: 森 太郎 sorts before every 森田, not among them
+                (family_key[0], given_key[0], family_key[1], given_key[1], no),
                 f"{fold(no)}\t{fold(fam)}{fold(giv)}\t{fold(fam_r)}{fold(giv_r)}",
             )
         )

@@ -99,3 +99,13 @@ def test_user_add_and_list(tmp_path: Path):
     assert [(u["login"], u["role"]) for u in listed] == [("officer", "admin")]
     short = cli("--db", str(db), "user", "add", "kacho", "--password-stdin", stdin="short\n")
     assert short.returncode == 1 and "8 文字以上" in short.stderr
+
+
+def test_check_never_writes(tmp_path: Path):
+    db = tmp_path / "t.sqlite"
+    cli("--db", str(db), "demo", "--staff", "20")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    assert cli("--db", str(db), "check").returncode == 0
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing

@@ -166,3 +166,35 @@ def test_audit_log_is_append_only(db):
         with transaction(db):
             db.execute("DELETE FROM audit_log")
     assert db.execute("SELECT actor FROM audit_log").fetchone()[0] == "admin"
+
+
+def test_a_failed_commit_is_rolled_back_and_later_writes_land(db, db_path):
+    with pytest.raises(sqlite3.IntegrityError):
+        with transaction(db):
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            db.execute("INSERT INTO staff_assignments (staff_id, unit_id, valid_from) VALUES (999, 999, '2025-04-01')")
+    assert not db.conn.in_transaction
+    with transaction(db):
+        db["positions"].insert({"name": "主事", "rank": 8})
+    db.close()
+    reopened = open_database(db_path).db
+    assert reopened.execute("SELECT count(*) FROM positions").fetchone()[0] == 1
+    assert reopened.execute("SELECT count(*) FROM staff_assignments").fetchone()[0] == 0
+    reopened.close()
+
+
+def test_read_only_uri_handles_unc_and_special_characters():
+    from pathlib import PurePosixPath
+
+    uri = dbmod.read_only_uri(Path("/tmp/台帳 #1?.sqlite"))
+    assert uri.startswith("file:/tmp/") and "%23" in uri and "%3F" in uri and uri.endswith("?mode=ro")
+
+    class UNC(type(Path())):  # a resolved Windows share path seen through as_posix()
+        def resolve(self):
+            return self
+
+        def as_posix(self):
+            return "//server/share/dx/台帳.sqlite"
+
+    assert dbmod.read_only_uri(UNC("/x"), immutable=True).startswith("file:////server/share/dx/")
+    assert PurePosixPath  # keep import used

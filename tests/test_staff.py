@@ -88,3 +88,20 @@ def test_demo_town_is_reproducible_and_sized():
 def test_counts(demo_db):
     numbers = staff.counts(demo_db)
     assert numbers["staff"] == 300 and numbers["departments"] == 6 and numbers["sections"] == 15
+
+
+def test_family_name_sorts_before_longer_family_names():
+    from app.staff import StaffRow
+
+    def person(fam: str, fam_r: str, giv_r: str) -> StaffRow:
+        key_f, key_g = gojuon_key(fam_r), gojuon_key(giv_r)
+        return StaffRow(0, None, "1", fam, f"{fam_r}\u3000{giv_r}", "", "", "", 0, "active",
+                        (key_f[0], key_g[0], key_f[1], key_g[1], "1"), "")
+
+    rows = [person("森田", "もりた", "あい"), person("森", "もり", "たろう"), person("森", "もり", "あきら")]
+    ordered = [r.reading for r in sorted(rows, key=lambda r: r.sort_key)]
+    assert ordered == ["もり\u3000あきら", "もり\u3000たろう", "もりた\u3000あい"]
+
+
+def test_saito_variants_find_each_other():
+    assert search_fold("齋藤") == search_fold("斎藤") == search_fold("斉藤") == search_fold("齊藤")

@@ -86,22 +86,28 @@ class Controller(QObject):
     def start(self, path: Path) -> bool:
         if _handed_to_running_instance(path, None):
             return False
+        server = self._listen(path)  # before the login, so that a second start during it is caught
         session = open_session(path)
         if session is None:
+            server.close()
             return False
-        self._show(session)
+        self._show(session, server)
         return True
 
-    def _show(self, session: Session) -> None:
+    def _listen(self, path: Path) -> InstanceServer:
+        server = InstanceServer(path, self)
+        server.activate_requested.connect(self._bring_forward)
+        return server
+
+    def _show(self, session: Session, server: InstanceServer) -> None:
         old = self.window
         self.window = MainWindow(session)
         self.window.new_requested.connect(self._switch)
         self.window.open_requested.connect(self._switch)
         self.window.restore_requested.connect(self._restore)
-        if self._server is not None:
+        if self._server is not None and self._server is not server:
             self._server.close()
-        self._server = InstanceServer(session.path, self)
-        self._server.activate_requested.connect(self._bring_forward)
+        self._server = server
         self.window.show()
         if old is not None:
             old.session.db.close()
@@ -113,25 +119,31 @@ class Controller(QObject):
             return
         if _handed_to_running_instance(path, self.window):
             return
+        server = self._listen(path)
         session = open_session(path, self.window)
-        if session is not None:
-            self._show(session)
+        if session is None:
+            server.close()
+            return
+        self._show(session, server)
 
     def _restore(self, backup: Path) -> None:
-        assert self.window is not None
+        """Close the register, replace it with the backup, and log in again."""
+        assert self.window is not None and self._server is not None
         session = self.window.session
+        session.db.close()  # no connection may stay open on a file being replaced
         try:
             kept = maintenance.restore(session.path, backup, session.user.login)
         except UserError as exc:
             QMessageBox.warning(self.window, _("Restore from backup"), str(exc))
-            return
-        QMessageBox.information(self.window, _("Restore from backup"), _(
-            "The register was restored. The previous one was kept as:\n{path}").format(path=kept))
+            kept = None
+        else:
+            QMessageBox.information(self.window, _("Restore from backup"), _(
+                "The register was restored. The previous one was kept as:\n{path}").format(path=kept))
         new_session = open_session(session.path, self.window)
         if new_session is None:
             self.window.close()
             return
-        self._show(new_session)
+        self._show(new_session, self._server)
 
     def _bring_forward(self) -> None:
         if self.window is not None:

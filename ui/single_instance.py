@@ -43,8 +43,9 @@ class InstanceServer(QObject):
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         name = server_name(db_path)
-        if not self._server.listen(name):
-            QLocalServer.removeServer(name)  # stale socket left by a crash
+        if not self._server.listen(name) and not notify_running_instance(db_path):
+            # Nobody answers on it: a socket left behind by a crash. A live one is never removed.
+            QLocalServer.removeServer(name)
             self._server.listen(name)
         self._server.newConnection.connect(self._on_connection)
 

@@ -1,0 +1,582 @@
+"""Import the staff list HR exports: recognise columns, normalise, preview the diff, commit all or nothing.
+
+Flow: read_table (file) → recognise_headers → prepare (parse every row, resolve
+所属 against the organisation tree, diff against the register at the effective
+date) → the preview is shown → commit, in one transaction, only when there is
+no error. Nobody is ever deleted: leavers are marked 退職 only when asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlite_utils
+
+from app import audit, wareki
+from app.db import transaction
+from app.i18n import N_, _
+from app.kana import is_hiragana_reading, normalise_reading
+from app.tabular import Table, read_table, unprotect_cell
+
+FIELDS: dict[str, str] = {
+    "staff_no": N_("Staff no."),
+    "full_name": N_("Name (family and given)"),
+    "family_name": N_("Family name"),
+    "given_name": N_("Given name"),
+    "full_reading": N_("Reading (family and given)"),
+    "family_reading": N_("Family name reading"),
+    "given_reading": N_("Given name reading"),
+    "affiliation": N_("Affiliation (所属)"),
+    "department": N_("Department (部)"),
+    "section": N_("Section (課)"),
+    "unit": N_("Unit (係)"),
+    "position": N_("Position"),
+    "hire_date": N_("Hire date"),
+}
+# Header synonyms, compared after NFKC, without spaces, lower case.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "staff_no": ("職員番号", "職員コード", "職員no", "職員no.", "職員ｎｏ", "社員番号", "個人コード", "staffno"),
+    "full_name": ("氏名", "職員氏名", "名前", "氏名漢字", "漢字氏名"),
+    "family_name": ("姓", "氏", "姓漢字"),
+    "given_name": ("名", "名漢字"),
+    "full_reading": ("ふりがな", "フリガナ", "カナ氏名", "氏名カナ", "氏名ふりがな", "よみ", "よみがな", "ヨミ", "カナ", "かな"),
+    "family_reading": ("せい", "セイ", "姓カナ", "姓ふりがな", "姓よみ"),
+    "given_reading": ("めい", "メイ", "名カナ", "名ふりがな", "名よみ"),
+    "affiliation": ("所属", "所属名", "所属部署", "部署", "配属"),
+    "department": ("部", "部名", "部局", "部局名"),
+    "section": ("課", "課名", "課室", "課室名", "所属課"),
+    "unit": ("係", "係名", "担当"),
+    "position": ("職名", "職位", "役職", "役職名"),
+    "hire_date": ("採用日", "採用年月日", "入庁日", "入庁年月日"),
+}
+_HEADER_INDEX = {
+    unicodedata.normalize("NFKC", synonym).replace(" ", "").lower(): name
+    for name, synonyms in SYNONYMS.items()
+    for synonym in synonyms
+}
+_SAFE_RUN = re.compile(r"[\uFF01-\uFF5E\uFF61-\uFF9F]+")  # full-width ASCII and half-width kana only
+_WHITESPACE = re.compile(r"[\s\u3000]+")
+_PRIVATE_USE = re.compile(r"[\uE000-\uF8FF]")
+# Tried in order: 教育委員会事務局 must not stop at 教育委員会.
+_DEPT_SUFFIXES = (re.compile(r"^(.+?事務局)(.*)$"), re.compile(r"^(.+?(?:部|局))(.*)$"),
+                  re.compile(r"^(.+?(?:委員会|公室|本部))(.*)$"))
+_SECTION_SUFFIX = re.compile(r"^(.+?(?:課|室|所|館|センター|事務所))(.*)$")
+
+
+def header_key(headers: list[str]) -> str:
+    return hashlib.sha256("\t".join(headers).encode("utf-8")).hexdigest()
+
+
+def _norm_header(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "").lower()
+
+
+def safe_normalise(text: str) -> str:
+    """NFKC only where it cannot change a name: full-width ASCII/digits and half-width kana.
+
+    Kanji such as 髙 or 﨑 (a compatibility ideograph) are left exactly as they are.
+    """
+    return _SAFE_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text).strip()
+
+
+@dataclass
+class Mapping:
+    """field name -> header text, as recognised or as the officer chose."""
+
+    columns: dict[str, str]
+    unknown_headers: list[str]
+    missing: list[str]  # requirement descriptions (msgids) not satisfied
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _missing_requirements(columns: dict[str, str]) -> list[str]:
+    have = set(columns)
+    missing = []
+    if "staff_no" not in have:
+        missing.append(N_("Staff no."))
+    if "full_name" not in have and not {"family_name", "given_name"} <= have:
+        missing.append(N_("Name (氏名, or 姓 and 名)"))
+    if "full_reading" not in have and not {"family_reading", "given_reading"} <= have:
+        missing.append(N_("Reading (ふりがな, or せい and めい)"))
+    if "affiliation" not in have and "department" not in have:
+        missing.append(N_("Affiliation (所属, or 部 and 課)"))
+    return missing
+
+
+def recognise_headers(headers: list[str], saved: dict[str, str] | None = None) -> Mapping:
+    """Map headers to fields by synonym; a mapping the officer saved for these headers wins."""
+    if saved and all(h in headers for h in saved.values()):
+        columns = dict(saved)
+    else:
+        columns = {}
+        for header in headers:
+            name = _HEADER_INDEX.get(_norm_header(header))
+            if name and name not in columns:
+                columns[name] = header
+    used = set(columns.values())
+    unknown = [h for h in headers if h and h not in used]
+    return Mapping(columns, unknown, _missing_requirements(columns))
+
+
+def load_saved_mapping(db: sqlite_utils.Database, headers: list[str]) -> dict[str, str] | None:
+    row = db.execute("SELECT mapping_json FROM import_mappings WHERE header_key = ?", [header_key(headers)]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_mapping(db: sqlite_utils.Database, headers: list[str], columns: dict[str, str], actor: str) -> None:
+    """Remember the officer's choice for files with exactly these headers."""
+    with transaction(db):
+        db.execute(
+            "INSERT INTO import_mappings (header_key, headers_json, mapping_json) VALUES (?, ?, ?) "
+            "ON CONFLICT(header_key) DO UPDATE SET mapping_json = excluded.mapping_json, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
+            [header_key(headers), json.dumps(headers, ensure_ascii=False), json.dumps(columns, ensure_ascii=False)],
+        )
+        audit.record(db, actor, "import.mapping_saved", "import_mappings", header_key(headers)[:12], after=columns)
+
+
+@dataclass
+class RowError:
+    row: int  # line / row number in the file, as the officer sees it in Excel
+    column: str  # header text ("" when the whole row is concerned)
+    message: str
+
+    def text(self, file_name: str) -> str:
+        where = _("{file}, row {row}").format(file=file_name, row=self.row)
+        if self.column:
+            where += _(", column 「{column}」").format(column=self.column)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class StaffRecord:
+    row: int
+    staff_no: str
+    family_name: str
+    given_name: str
+    family_reading: str
+    given_reading: str
+    department: str
+    section: str
+    unit: str
+    position: str
+    hire_date: str | None
+
+
+@dataclass
+class Change:
+    kind: str  # added / updated / transferred / missing
+    staff_no: str
+    name: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class ImportPreview:
+    """Everything the officer sees before committing; commit() needs a preview without errors."""
+
+    file: str
+    encoding: str
+    effective_date: str
+    rows: int
+    records: list[StaffRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+    new_positions: list[str] = field(default_factory=list)
+    private_use: dict[str, list[int]] = field(default_factory=dict)  # character -> rows
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+    def summary(self) -> dict:
+        """The --json result of an import or dry run."""
+        return {
+            "rows": self.rows,
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "transferred": self.count("transferred"),
+            "missing": self.count("missing"),
+            "errors": [asdict(e) for e in self.errors],
+        }
+
+
+# -- organisation --------------------------------------------------------------------------------
+@dataclass
+class _OrgTree:
+    """Current units by name path, for splitting 所属 and resolving ids."""
+
+    by_path: dict[tuple[str, str, str], int]
+    by_concat: dict[str, tuple[str, str, str]]
+
+    @classmethod
+    def load(cls, db: sqlite_utils.Database, on: str) -> _OrgTree:
+        rows = {r[0]: r[1:] for r in db.execute(
+            "SELECT id, parent_id, kind, name FROM org_units WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
+            [on, on])}
+        by_path: dict[tuple[str, str, str], int] = {}
+        for unit_id, (parent, kind, name) in rows.items():
+            if kind == "department":
+                path = (name, "", "")
+            elif kind == "section" and parent in rows:
+                path = (rows[parent][2], name, "")
+            elif parent in rows and rows[parent][0] in rows:
+                section = rows[parent]
+                path = (rows[section[0]][2], section[2], name)
+            else:
+                continue
+            by_path[path] = unit_id
+        by_concat = {"".join(p): p for p in by_path}
+        return cls(by_path, by_concat)
+
+    def split(self, affiliation: str) -> tuple[str, str, str]:
+        """総務部総務課 → (総務部, 総務課, ""): the known tree first, then suffix rules."""
+        parts = [p for p in re.split(r"[\s\u3000/／・]+", affiliation) if p]
+        if 1 < len(parts) <= 3:
+            return tuple((parts + ["", ""])[:3])  # type: ignore[return-value]
+        text = "".join(parts)
+        if text in self.by_concat:
+            return self.by_concat[text]
+        for length in range(len(text) - 1, 0, -1):  # the longest known prefix, e.g. a 部 with a new 課
+            known = self.by_concat.get(text[:length])
+            if known is None:
+                continue
+            dept, section, unit = known
+            rest = text[length:]
+            if not section:
+                match = _SECTION_SUFFIX.match(rest)
+                return (dept, match.group(1), match.group(2)) if match else (dept, rest, "")
+            if not unit:
+                return dept, section, rest
+        for pattern in _DEPT_SUFFIXES:
+            match = pattern.match(text)
+            if not match:
+                continue
+            dept, rest = match.groups()
+            if not rest:
+                return dept, "", ""
+            section_match = _SECTION_SUFFIX.match(rest)
+            if section_match:
+                return dept, section_match.group(1), section_match.group(2)
+        return text, "", ""
+
+
+# -- parsing -----------------------------------------------------------------------------------------
+def _split_name(text: str) -> tuple[str, str] | None:
+    parts = _WHITESPACE.split(text.strip(), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 and parts[0] and parts[1] else None
+
+
+def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dict[str, str] | None = None,
+               ) -> tuple[list[StaffRecord], list[RowError], dict[str, list[int]]]:
+    """Every row to a StaffRecord, or to errors naming row and column."""
+    index = {name: table.headers.index(header) for name, header in mapping.columns.items()}
+    replacements = replacements or {}
+    records, errors = [], []
+    private_use: dict[str, list[int]] = {}
+    seen: dict[str, int] = {}
+
+    for offset, raw in enumerate(table.rows):
+        row_no = table.first_data_row + offset
+        if not any(cell.strip() for cell in raw):
+            continue
+        row_errors: list[RowError] = []
+
+        def cell(name: str) -> str:
+            if name not in index:
+                return ""
+            text = unprotect_cell(raw[index[name]])
+            for char, replacement in replacements.items():
+                text = text.replace(char, replacement)
+            for char in set(_PRIVATE_USE.findall(text)):
+                private_use.setdefault(char, []).append(row_no)
+                row_errors.append(RowError(row_no, mapping.columns[name], _(
+                    "contains the user-defined character (外字) U+{code:04X}; give the proper character "
+                    "before importing").format(code=ord(char))))
+            return safe_normalise(text)
+
+        def fail(name: str, message: str) -> None:
+            row_errors.append(RowError(row_no, mapping.columns.get(name, ""), message))
+
+        staff_no = cell("staff_no").replace(" ", "")
+        if not staff_no:
+            fail("staff_no", _("the staff no. is empty"))
+        elif staff_no in seen:
+            fail("staff_no", _("staff no. {no} appears twice in the file (also row {other})").format(
+                no=staff_no, other=seen[staff_no]))
+        else:
+            seen[staff_no] = row_no
+
+        if "full_name" in index:
+            split = _split_name(cell("full_name"))
+            if split is None:
+                fail("full_name", _("the name is empty or has no space between family and given name"))
+                split = ("", "")
+            family, given = split
+        else:
+            family, given = cell("family_name"), cell("given_name")
+            if not family:
+                fail("family_name", _("the family name is empty"))
+            if not given:
+                fail("given_name", _("the given name is empty"))
+
+        if "full_reading" in index:
+            split = _split_name(cell("full_reading"))
+            if split is None:
+                fail("full_reading", _("the reading is empty or has no space between family and given name"))
+                split = ("", "")
+            family_r, given_r = (normalise_reading(p) for p in split)
+            reading_column = "full_reading"
+        else:
+            family_r, given_r = normalise_reading(cell("family_reading")), normalise_reading(cell("given_reading"))
+            reading_column = "family_reading"
+            if not family_r or not given_r:
+                fail(reading_column, _("the reading is empty"))
+        if (family_r and not is_hiragana_reading(family_r)) or (given_r and not is_hiragana_reading(given_r)):
+            fail(reading_column, _("the reading must be written in kana: {text}").format(text=family_r + given_r))
+
+        if "affiliation" in index:
+            affiliation = cell("affiliation")
+            dept, section, unit = tree.split(affiliation) if affiliation else ("", "", "")
+            affiliation_column = "affiliation"
+        else:
+            dept, section, unit = cell("department"), cell("section"), cell("unit")
+            affiliation_column = "department"
+        if not dept:
+            fail(affiliation_column, _("the affiliation is empty"))
+
+        hire_text = cell("hire_date")
+        hire_date = None
+        if hire_text:
+            try:
+                hire_date = wareki.parse_date(hire_text).isoformat()
+            except ValueError as exc:
+                fail("hire_date", str(exc))
+
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            records.append(StaffRecord(row_no, staff_no, family, given, family_r, given_r, dept, section, unit,
+                                       cell("position"), hire_date))
+    return records, errors, private_use
+
+
+# -- diff ------------------------------------------------------------------------------------------
+def default_effective_date(db: sqlite_utils.Database, today: date | None = None) -> date:
+    """The next April 1 for a yearly transfer list; today for the first import into an empty register."""
+    today = today or date.today()
+    has_staff = db.execute("SELECT EXISTS (SELECT 1 FROM staff)").fetchone()[0]
+    return wareki.next_april_first(today) if has_staff else today
+
+
+def _current_state(db: sqlite_utils.Database, on: str) -> dict[str, dict]:
+    sql = """
+    SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading, s.hire_date, s.status,
+           a.id AS assignment_id, a.unit_id, a.position_id, a.valid_from
+    FROM staff s
+    LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1
+         AND a.valid_from <= :on AND (a.valid_to IS NULL OR a.valid_to >= :on)
+    """
+    return {row["staff_no"]: row for row in db.query(sql, {"on": on})}
+
+
+def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective: date,
+            replacements: dict[str, str] | None = None) -> ImportPreview:
+    """Parse, validate and diff without writing anything (the dry run)."""
+    on = effective.isoformat()
+    preview = ImportPreview(str(table.path), table.encoding, on, rows=sum(1 for r in table.rows if any(c.strip() for c in r)))
+    if not mapping.complete:
+        preview.errors.append(RowError(1, "", _("required columns are missing: {names}").format(
+            names="、".join(_(m) for m in mapping.missing))))
+        return preview
+    tree = _OrgTree.load(db, on)
+    records, errors, private_use = parse_rows(table, mapping, tree, replacements)
+    preview.records, preview.errors, preview.private_use = records, errors, private_use
+
+    positions = {name for (name,) in db.execute("SELECT name FROM positions")}
+    unit_ids = tree.by_path
+    new_units: dict[str, None] = {}
+    new_positions: dict[str, None] = {}
+    position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
+    unit_label = {uid: " ".join(p for p in path if p) for path, uid in unit_ids.items()}
+    position_label = {pid: name for name, pid in position_ids.items()}
+    current = _current_state(db, on)
+    in_file = set()
+    for record in records:
+        in_file.add(record.staff_no)
+        path = (record.department, record.section, record.unit)
+        label = " ".join(p for p in path if p)
+        for depth in range(1, 4):
+            prefix = path[:depth] + ("",) * (3 - depth)
+            if prefix[depth - 1] and prefix not in unit_ids:
+                new_units[" ".join(p for p in prefix if p)] = None
+        if record.position and record.position not in positions:
+            new_positions[record.position] = None
+        name = f"{record.family_name}\u3000{record.given_name}"
+        old = current.get(record.staff_no)
+        if old is None:
+            preview.changes.append(Change("added", record.staff_no, name, "", f"{label} {record.position}".strip()))
+            continue
+        before_name = f"{old['family_name']}\u3000{old['given_name']}"
+        personal_before = (old["family_name"], old["given_name"], old["family_reading"], old["given_reading"],
+                           old["hire_date"])
+        personal_after = (record.family_name, record.given_name, record.family_reading, record.given_reading,
+                          record.hire_date or old["hire_date"])
+        if personal_before != personal_after:
+            preview.changes.append(Change("updated", record.staff_no, name,
+                                          f"{before_name} {old['family_reading']}{old['given_reading']}",
+                                          f"{name} {record.family_reading}{record.given_reading}"))
+        old_seat = (unit_label.get(old["unit_id"], ""), position_label.get(old["position_id"], ""))
+        if old_seat != (label, record.position) or old["status"] == "retired":
+            preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),
+                                          f"{label} {record.position}".strip()))
+    for staff_no, old in current.items():
+        if staff_no not in in_file and old["status"] != "retired":
+            preview.changes.append(Change("missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
+                                          " ".join((unit_label.get(old["unit_id"], ""),
+                                                    position_label.get(old["position_id"], ""))).strip(), ""))
+    preview.new_units = list(new_units)
+    preview.new_positions = list(new_positions)
+    return preview
+
+
+def preview_file(db: sqlite_utils.Database, path: Path, *, encoding: str | None = None,
+                 effective: date | None = None, columns: dict[str, str] | None = None,
+                 replacements: dict[str, str] | None = None) -> tuple[ImportPreview, Table, Mapping]:
+    """Read a file and prepare its import (nothing is written)."""
+    table = read_table(path, encoding)
+    mapping = recognise_headers(table.headers, columns or load_saved_mapping(db, table.headers))
+    return prepare(db, table, mapping, effective or default_effective_date(db), replacements), table, mapping
+
+
+# -- commit ----------------------------------------------------------------------------------------
+class ImportRefused(Exception):
+    """commit() was called with a preview that has errors."""
+
+
+def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire_missing: bool = False) -> dict:
+    """Write the previewed import in one transaction; returns the summary."""
+    if preview.errors:
+        raise ImportRefused(_("The import has {n} errors; nothing was written.").format(n=len(preview.errors)))
+    on = preview.effective_date
+    day_before = (date.fromisoformat(on) - timedelta(days=1)).isoformat()
+    conn = db.conn
+    with transaction(db):
+        unit_ids = dict(_OrgTree.load(db, on).by_path)
+        position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
+        next_rank = (db.execute("SELECT max(rank) FROM positions").fetchone()[0] or 0) + 1
+
+        def unit_id_for(record: StaffRecord) -> int:
+            path = (record.department, record.section, record.unit)
+            parent = None
+            for depth, kind in enumerate(("department", "section", "unit"), start=1):
+                if not path[depth - 1]:
+                    break
+                key = path[:depth] + ("",) * (3 - depth)
+                if key not in unit_ids:
+                    unit_ids[key] = conn.execute(
+                        "INSERT INTO org_units (parent_id, kind, name, valid_from) VALUES (?, ?, ?, ?)",
+                        [parent, kind, path[depth - 1], on]).lastrowid
+                    audit.record(db, actor, "org.create", "org_units", unit_ids[key], after={"name": path[depth - 1]})
+                parent = unit_ids[key]
+            return parent
+
+        def position_id_for(name: str) -> int | None:
+            nonlocal next_rank
+            if not name:
+                return None
+            if name not in position_ids:
+                position_ids[name] = conn.execute("INSERT INTO positions (name, rank) VALUES (?, ?)",
+                                                  [name, next_rank]).lastrowid
+                next_rank += 1
+            return position_ids[name]
+
+        current = _current_state(db, on)
+        kinds = {(c.kind, c.staff_no) for c in preview.changes}
+        new_staff, new_assignments = [], []
+        for record in preview.records:
+            old = current.get(record.staff_no)
+            seat_changes = old is None or ("transferred", record.staff_no) in kinds
+            # Units and positions are only created for people who take a seat in them.
+            unit_id = unit_id_for(record) if seat_changes else None
+            position_id = position_id_for(record.position) if seat_changes else None
+            if old is None:
+                new_staff.append((record.staff_no, record.family_name, record.given_name, record.family_reading,
+                                  record.given_reading, record.hire_date))
+                new_assignments.append((record.staff_no, unit_id, position_id, on))
+                continue
+            if ("updated", record.staff_no) in kinds:
+                after = {"family_name": record.family_name, "given_name": record.given_name,
+                         "family_reading": record.family_reading, "given_reading": record.given_reading,
+                         "hire_date": record.hire_date or old["hire_date"]}
+                conn.execute("UPDATE staff SET family_name = :family_name, given_name = :given_name, "
+                             "family_reading = :family_reading, given_reading = :given_reading, hire_date = :hire_date, "
+                             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = :id",
+                             {**after, "id": old["id"]})
+                audit.record(db, actor, "staff.update", "staff", old["id"],
+                             {k: old[k] for k in after}, after)
+            if ("transferred", record.staff_no) in kinds:
+                if old["status"] == "retired":
+                    conn.execute("UPDATE staff SET status = 'active', retired_on = NULL WHERE id = ?", [old["id"]])
+                if old["assignment_id"] and old["valid_from"] >= on:
+                    conn.execute("UPDATE staff_assignments SET unit_id = ?, position_id = ? WHERE id = ?",
+                                 [unit_id, position_id, old["assignment_id"]])
+                else:
+                    if old["assignment_id"]:
+                        conn.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?",
+                                     [day_before, old["assignment_id"]])
+                    conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) "
+                                 "VALUES (?, ?, ?, ?)", [old["id"], unit_id, position_id, on])
+                audit.record(db, actor, "staff.transfer", "staff", old["id"],
+                             {"unit_id": old["unit_id"], "position_id": old["position_id"]},
+                             {"unit_id": unit_id, "position_id": position_id, "from": on})
+        conn.executemany("INSERT INTO staff (staff_no, family_name, given_name, family_reading, given_reading, "
+                         "hire_date) VALUES (?, ?, ?, ?, ?, ?)", new_staff)
+        conn.executemany("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) "
+                         "SELECT id, ?, ?, ? FROM staff WHERE staff_no = ?",
+                         [(u, p, f, no) for no, u, p, f in new_assignments])
+        retired = 0
+        if retire_missing:
+            for change in preview.changes:
+                if change.kind != "missing":
+                    continue
+                old = current[change.staff_no]
+                conn.execute("UPDATE staff SET status = 'retired', retired_on = ? WHERE id = ?", [day_before, old["id"]])
+                if old["assignment_id"]:
+                    conn.execute("UPDATE staff_assignments SET valid_to = max(valid_from, ?) WHERE id = ?",
+                                 [day_before, old["assignment_id"]])
+                audit.record(db, actor, "staff.retire", "staff", old["id"], {"status": old["status"]},
+                             {"status": "retired", "retired_on": day_before})
+                retired += 1
+        summary = preview.summary()
+        audit.record(db, actor, "staff.import", "staff", None, None,
+                     {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
+                      **{k: v for k, v in summary.items() if k != "errors"}})
+    return summary
+
+
+def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
+    """A person's assignments over time, oldest first, with unit and position names."""
+    sql = """
+    SELECT a.valid_from, a.valid_to, a.is_primary, u.id AS unit_id, p.name AS position
+    FROM staff_assignments a JOIN org_units u ON u.id = a.unit_id LEFT JOIN positions p ON p.id = a.position_id
+    WHERE a.staff_id = ? ORDER BY a.valid_from, a.id
+    """
+    from app.staff import unit_paths
+
+    paths = unit_paths(db)
+    history = []
+    for row in db.query(sql, [staff_id]):
+        dept, section = paths.get(row["unit_id"], ("", ""))
+        history.append({**row, "department": dept, "section": section})
+    return history

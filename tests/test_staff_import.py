@@ -1,0 +1,271 @@
+"""Staff import from real CSV/xlsx files: HR's CP932 export, a year-later transfer list, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import unicodedata
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from app import staff, staff_import, wareki
+from app.demo import generate_town
+from app.errors import UserError
+from app.staff_export import export_staff
+from app.staff_import import ImportRefused, commit, preview_file, recognise_headers, save_mapping
+
+# full-width katakana -> half-width, built from NFKC itself (the test must not share code with the app)
+_HALF = {}
+for code in range(0xFF61, 0xFFA0):
+    _HALF.setdefault(unicodedata.normalize("NFKC", chr(code)), chr(code))
+for base in list(_HALF.values()):
+    for mark in ("\uff9e", "\uff9f"):
+        combined = unicodedata.normalize("NFKC", base + mark)
+        if len(combined) == 1:
+            _HALF.setdefault(combined, base + mark)
+
+
+def half_width_katakana(hiragana: str) -> str:
+    katakana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in hiragana)
+    return "".join(_HALF.get(c, c) for c in katakana)
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str) -> Path:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def town_people(size: int = 300, seed: int = 1):
+    """(staff_no, family, given, family_r, given_r, dept, section, unit, position, hire) per active person."""
+    town = generate_town(size, seed)
+    units = {u[0]: u for u in town.units}
+    positions = {p[0]: p[1] for p in town.positions}
+    current = {a[0]: a for a in town.assignments if a[4] is None}
+    people = []
+    for sid, no, fam, giv, fam_r, giv_r, hire, status, _retired in town.staff:
+        if status == "retired":
+            continue
+        unit = units[current[sid][1]]
+        chain = [unit]
+        while chain[-1][1] is not None:
+            chain.append(units[chain[-1][1]])
+        names = [u[4] for u in reversed(chain)] + ["", ""]
+        people.append([no, fam, giv, fam_r, giv_r, names[0], names[1], names[2], positions[current[sid][2]], hire])
+    return people
+
+
+def hr_cp932_export(path: Path, people) -> Path:
+    """The personnel system's export: one 氏名 column, half-width カナ, one 所属 string, mixed date forms."""
+    rows = [["職員番号", "氏名", "カナ氏名", "所属", "職名", "採用年月日"]]
+    for i, (no, fam, giv, fam_r, giv_r, dept, section, unit, position, hire) in enumerate(people):
+        day = date.fromisoformat(hire)
+        hire_text = [hire, f"{day.year}/{day.month}/{day.day}", wareki.format_wareki(day),
+                     wareki.format_wareki(day, style="short")][i % 4]
+        rows.append([no, f"{fam}\u3000{giv}", f"{half_width_katakana(fam_r)} {half_width_katakana(giv_r)}",
+                     dept + section + unit, position, hire_text])
+    return write_csv(path, rows, "cp932")
+
+
+def snapshot(db) -> tuple:
+    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("staff", "staff_assignments", "org_units", "positions", "audit_log"))
+
+
+def test_hr_cp932_export_imports_exactly(db, tmp_path):
+    people = [p for p in town_people() if "𠮷" not in p[1]]  # CP932 cannot hold 𠮷
+    path = hr_cp932_export(tmp_path / "職員一覧.csv", people)
+    preview, table, mapping = preview_file(db, path)
+    assert table.encoding == "cp932" and mapping.complete
+    assert preview.errors == []
+    assert preview.summary()["added"] == len(people)
+    commit(db, preview, "test")
+    rows = {r.staff_no: r for r in staff.load_directory(db, on=date.today())}
+    hires = dict(db.execute("SELECT staff_no, hire_date FROM staff").fetchall())
+    for no, fam, giv, fam_r, giv_r, dept, section, unit, position, hire in people:
+        row = rows[no]
+        assert row.name == f"{fam}\u3000{giv}" and row.reading == f"{fam_r}\u3000{giv_r}"
+        assert (row.department, row.section) == (dept, f"{section} {unit}".strip())
+        assert row.position == position and hires[no] == hire
+    assert {"髙橋", "山﨑", "渡邊"} <= {r.name.split("\u3000")[0] for r in rows.values()}
+
+
+def test_a_year_later_reports_hires_leavers_and_transfers(db, tmp_path):
+    people = town_people()
+    first = hr_cp932_export(tmp_path / "2026.csv", [p for p in people if "𠮷" not in p[1]])
+    preview, _t, _m = preview_file(db, first, effective=date(2026, 4, 1))
+    commit(db, preview, "test")
+
+    later = [p[:] for p in people if "𠮷" not in p[1]]
+    leavers = {p[0] for p in later[:5]}
+    later = later[5:]
+    moved = {}
+    for person in later[:10]:
+        target = next(q for q in later if (q[5], q[6]) != (person[5], person[6]))
+        person[5], person[6], person[7] = target[5], target[6], target[7]
+        moved[person[0]] = person
+    hires = [["900001", "新人", "一郎", "しんじん", "いちろう", "総務部", "総務課", "", "主事", "2027-04-01"],
+             ["900002", "新人", "花子", "しんじん", "はなこ", "新設部", "新設課", "", "主事", "2027-04-01"]]
+    later += hires
+    rows = [["姓", "名", "せい", "めい", "職員番号", "部", "課", "係", "職位", "採用日"]]
+    rows += [[fam, giv, fam_r, giv_r, no, dept, section, unit, pos, hire]
+             for no, fam, giv, fam_r, giv_r, dept, section, unit, pos, hire in later]
+    path = write_csv(tmp_path / "2027.csv", rows, "utf-8-sig")
+
+    preview, table, _m = preview_file(db, path, effective=date(2027, 4, 1))
+    assert table.encoding == "utf-8-sig" and preview.errors == []
+    summary = preview.summary()
+    assert (summary["added"], summary["transferred"], summary["missing"]) == (2, 10, 5)
+    assert {c.staff_no for c in preview.changes if c.kind == "missing"} == leavers
+    assert {c.staff_no for c in preview.changes if c.kind == "transferred"} == set(moved)
+    assert "新設部" in preview.new_units and "新設部 新設課" in preview.new_units
+    commit(db, preview, "test", retire_missing=True)
+
+    some_moved = next(iter(moved))
+    staff_id = db.execute("SELECT id FROM staff WHERE staff_no = ?", [some_moved]).fetchone()[0]
+    history = staff_import.staff_history(db, staff_id)
+    assert [h["valid_from"] for h in history][-1] == "2027-04-01"
+    assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_to"] is None
+    assert history[-1]["department"] == moved[some_moved][5]
+    retired = dict(db.execute("SELECT staff_no, retired_on FROM staff WHERE status = 'retired'").fetchall())
+    assert set(retired) == leavers and set(retired.values()) == {"2027-03-31"}
+    assert db.execute("SELECT count(*) FROM staff").fetchone()[0] == len(people) - 1 + 2  # nobody deleted
+
+
+def _refusal_files(tmp_path: Path) -> dict[str, Path]:
+    header = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
+    ok = ["1001", "佐藤 一郎", "さとう いちろう", "総務部総務課", "主事"]
+    files = {
+        "duplicate": write_csv(tmp_path / "dup.csv", [header, ok, ["1001", "鈴木 花子", "すずき はなこ", "総務部総務課", "主事"]],
+                               "utf-8"),
+        "missing_name_column": write_csv(tmp_path / "noname.csv", [["職員番号", "ふりがな", "所属"], ["1", "さとう いちろう", "総務部"]],
+                                         "utf-8"),
+        "empty_name": write_csv(tmp_path / "empty.csv", [header, ["1002", "", "さとう いちろう", "総務部", "主事"]], "cp932"),
+        "utf16_without_columns": tmp_path / "u16.csv",
+        "binary": tmp_path / "garbage.csv",
+        "empty_file": tmp_path / "nothing.csv",
+    }
+    files["utf16_without_columns"].write_bytes("番号\t名前\n1\t佐藤\n".encode("utf-16"))
+    files["binary"].write_bytes(bytes(range(256)) * 40)
+    files["empty_file"].write_bytes(b"")
+    return files
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("duplicate", "2回"),
+    ("missing_name_column", "必須の列"),
+    ("empty_name", "氏名"),
+    ("utf16_without_columns", "必須の列"),
+    ("binary", "テキスト"),
+    ("empty_file", "空です"),
+])
+def test_bad_files_are_refused_with_row_and_column_and_change_nothing(demo_db, tmp_path, case, expected):
+    path = _refusal_files(tmp_path)[case]
+    before = snapshot(demo_db)
+    try:
+        preview, _t, _m = preview_file(demo_db, path)
+    except UserError as exc:
+        message = str(exc)
+        assert path.name in message
+    else:
+        assert preview.errors
+        message = " / ".join(e.text(path.name) for e in preview.errors)
+        with pytest.raises(ImportRefused):
+            commit(demo_db, preview, "test")
+    assert expected in message, message
+    assert snapshot(demo_db) == before
+
+
+def test_row_errors_name_row_and_column(db, tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [
+        ["職員番号", "氏名", "ふりがな", "所属", "採用日"],
+        ["1", "佐藤 一郎", "さとう いちろう", "総務部", "令和8年2月30日"],
+        ["2", "鈴木花子", "すずき はなこ", "総務部", "2020-04-01"],
+        ["3", "高田 次郎", "Takada Jiro", "総務部", "2020-04-01"],
+    ], "utf-8")
+    preview, _t, _m = preview_file(db, path)
+    found = {(e.row, e.column) for e in preview.errors}
+    assert found == {(2, "採用日"), (3, "氏名"), (4, "ふりがな")}
+    assert "bad.csv, 2 行目, 列「採用日」" in preview.errors[0].text("bad.csv")
+
+
+def test_zip_bomb_disguised_as_xlsx_is_refused_fast(db, tmp_path):
+    bomb = tmp_path / "職員.xlsx"
+    chunk = b"\0" * (1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(400):
+                member.write(chunk)
+    assert bomb.stat().st_size < 2_000_000
+    before = snapshot(db)
+    start = time.perf_counter()
+    with pytest.raises(UserError, match="安全ではない"):
+        preview_file(db, bomb)
+    assert time.perf_counter() - start < 2
+    assert snapshot(db) == before
+
+
+def test_xlsx_with_dates_and_formula_text_round_trips(db, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["職員コード", "姓", "名", "セイ", "メイ", "部", "課", "役職", "採用日"])
+    sheet.append(["2001", '=HYPERLINK("http://x","y")', "太郎", "いこーる", "たろう", "総務部", "総務課", "主事",
+                  date(2019, 5, 1)])
+    sheet.append([2002, "山﨑", "花子", "ヤマザキ", "ハナコ", "総務部", "人事課", "主任", "R1.5.1"])
+    sheet["B2"].data_type = "s"
+    source = tmp_path / "staff.xlsx"
+    workbook.save(source)
+    preview, table, _m = preview_file(db, source)
+    assert preview.errors == [] and table.encoding == "xlsx"
+    commit(db, preview, "test")
+    stored = dict(db.execute("SELECT staff_no, family_name FROM staff").fetchall())
+    assert stored == {"2001": '=HYPERLINK("http://x","y")', "2002": "山﨑"}
+
+    out_xlsx = tmp_path / "out.xlsx"
+    export_staff(db, out_xlsx, "test")
+    cells = {c.value: c.data_type for row in load_workbook(out_xlsx).active.iter_rows() for c in row}
+    assert cells['=HYPERLINK("http://x","y")'] == "s"  # text, not a formula
+    out_csv = tmp_path / "out.csv"
+    export_staff(db, out_csv, "test")
+    assert "'=HYPERLINK" in out_csv.read_text(encoding="utf-8-sig")
+    again, _t, _m = preview_file(db, out_csv)  # our own export imports back unchanged
+    assert again.errors == [] and again.changes == []
+
+
+def test_private_use_characters_block_until_replaced(db, tmp_path):
+    data = "職員番号,氏名,ふりがな,所属\r\n1,".encode("cp932") + b"\xf0\x40" + "田 太郎,よしだ たろう,総務部\r\n".encode("cp932")
+    path = tmp_path / "gaiji.csv"
+    path.write_bytes(data)
+    preview, _t, _m = preview_file(db, path)
+    assert "\ue000" in preview.private_use and preview.private_use["\ue000"] == [2]
+    assert "U+E000" in preview.errors[0].message and preview.errors[0].column == "氏名"
+    fixed, _t, _m = preview_file(db, path, replacements={"\ue000": "𠮷"})
+    assert fixed.errors == []
+    commit(db, fixed, "test")
+    assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
+
+
+def test_cp932_export_warns_about_characters_outside_it(demo_db, tmp_path):
+    unencodable = export_staff(demo_db, tmp_path / "out.csv", "test", encoding="cp932")
+    names = [r.name for r in staff.load_directory(demo_db)]
+    assert unencodable == [i + 1 for i, name in enumerate(names) if "𠮷" in name]
+
+
+def test_unknown_headers_need_a_mapping_that_is_remembered(db, tmp_path):
+    headers = ["ID", "フルネーム", "読み", "所属名"]
+    assert not recognise_headers(headers).complete
+    columns = {"staff_no": "ID", "full_name": "フルネーム", "full_reading": "読み", "affiliation": "所属名"}
+    save_mapping(db, headers, columns, "test")
+    path = write_csv(tmp_path / "custom.csv", [headers, ["7", "佐藤 一郎", "さとう いちろう", "総務部総務課"]], "utf-8")
+    preview, _t, mapping = preview_file(db, path)
+    assert mapping.columns == columns and preview.errors == [] and preview.summary()["added"] == 1
+
+
+def test_safe_normalise_never_touches_kanji():
+    assert staff_import.safe_normalise("髙橋　﨑ＡＢ１ｶﾞ") == "髙橋　﨑AB1ガ"
