@@ -167,3 +167,34 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
         "users": one("SELECT count(*) FROM users"),
         "audit_entries": one("SELECT count(*) FROM audit_log"),
     }
+
+
+@dataclass(frozen=True)
+class StaffFilter:
+    """Narrowing by organisation, position and status, on top of the search words."""
+
+    department: str = ""
+    section: str = ""
+    position: str = ""
+    status: str = ""
+
+    def matches(self, row: StaffRow) -> bool:
+        return ((not self.department or row.department == self.department)
+                and (not self.section or row.section.split(" ")[0] == self.section)
+                and (not self.position or row.position == self.position)
+                and (not self.status or row.status == self.status))
+
+
+def apply_filter(rows: Sequence[StaffRow], staff_filter: StaffFilter) -> list[StaffRow]:
+    if staff_filter == StaffFilter():
+        return list(rows)
+    return [r for r in rows if staff_filter.matches(r)]
+
+
+def filter_choices(rows: Sequence[StaffRow]) -> dict[str, list[str]]:
+    """Values offered in the filter boxes: departments and sections in tree order, positions by rank."""
+    departments = list(dict.fromkeys(r.department for r in rows if r.department))
+    sections = list(dict.fromkeys(r.section.split(" ")[0] for r in rows if r.section))
+    positions = [p for p, _rank in sorted({(r.position, r.position_rank) for r in rows if r.position},
+                                          key=lambda item: (item[1], item[0]))]
+    return {"department": sorted(departments), "section": sorted(sections), "position": positions}

@@ -433,9 +433,15 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
         personal_after = (record.family_name, record.given_name, record.family_reading, record.given_reading,
                           record.hire_date or old["hire_date"])
         if personal_before != personal_after:
+            labels = (_("name"), _("reading"), _("hire date"))
+            pairs = [(f"{before_name}", name),
+                     (f"{old['family_reading']}\u3000{old['given_reading']}",
+                      f"{record.family_reading}\u3000{record.given_reading}"),
+                     (old["hire_date"] or "", record.hire_date or old["hire_date"] or "")]
+            changed = [(label, a, b) for label, (a, b) in zip(labels, pairs) if a != b]
             preview.changes.append(Change("updated", record.staff_no, name,
-                                          f"{before_name} {old['family_reading']}{old['given_reading']}",
-                                          f"{name} {record.family_reading}{record.given_reading}"))
+                                          " / ".join(f"{label}: {a}" for label, a, _b in changed),
+                                          " / ".join(f"{label}: {b}" for label, _a, b in changed)))
         old_seat = (unit_label.get(old["unit_id"], ""), position_label.get(old["position_id"], ""))
         if old_seat != (label, record.position) or old["status"] == "retired":
             preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),

@@ -70,7 +70,8 @@ class MainWindow(QMainWindow):
         self.navigation.setStyleSheet("QListWidget#navigation { font-size: 12pt; }"
                                       "QListWidget#navigation::item { padding: 6px 10px; }")
         self.pages = QStackedWidget()
-        self.staff_page = StaffPage(session.db)
+        self.staff_page = StaffPage(session.db, session.user)
+        self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))

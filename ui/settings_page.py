@@ -5,16 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
 from ui.account_dialogs import NewAccountDialog
-from ui.table_model import RecordTableModel
+from ui.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -60,7 +57,7 @@ class SettingsPage(QWidget):
             (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
             (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
-        self.users_view = self._table(self.users_model)
+        self.users_view = record_table_view(self.users_model)
         box_layout.addWidget(self.users_view)
         buttons = QHBoxLayout()
         self.add_user_button = QPushButton(_("Add account…"))
@@ -81,7 +78,7 @@ class SettingsPage(QWidget):
             (_("Action"), lambda e: audit.action_label(e["action"])),
             (_("Details"), lambda e: e["after_json"] or ""),
         ], self)
-        audit_layout.addWidget(self._table(self.audit_model))
+        audit_layout.addWidget(record_table_view(self.audit_model))
         layout.addWidget(self.audit_box, 1)
 
         if not user.is_admin:
@@ -90,18 +87,6 @@ class SettingsPage(QWidget):
             self.accounts_box.hide()
             self.audit_box.hide()
         self.reload()
-
-    @staticmethod
-    def _table(model: RecordTableModel) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return view
 
     def reload(self) -> None:
         if self._user.is_admin:

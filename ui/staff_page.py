@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite_utils
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QToolBar,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app import staff
+from app.accounts import User
+from app.errors import UserError
 from app.formatting import format_number
-from app.i18n import _
-from app.staff import Column, StaffRow
+from app.i18n import N_, _
+from app.staff import STATUS_LABELS, Column, StaffRow
+from app.staff_export import export_staff
+from ui.import_dialog import ImportDialog
+from ui.person_dialogs import HistoryDialog, PersonDialog
 from ui.staff_model import StaffTableModel
 
 
+EXPORT_FILTERS = {
+    N_("CSV for Excel (UTF-8 with BOM) (*.csv)"): "utf-8-sig",
+    N_("CSV for older systems (Shift_JIS) (*.csv)"): "cp932",
+    N_("Excel workbook (*.xlsx)"): "xlsx",
+}
+
+
 class StaffPage(QWidget):
-    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None) -> None:
+    register_changed = Signal()
+
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
+        self._filter = staff.StaffFilter()
         self._all: list[StaffRow] = []
         self._last_query = ""
         self._last_matches: list[StaffRow] = []
@@ -45,6 +67,32 @@ class StaffPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.include_retired)
         top.addWidget(self.count_label)
+
+        self.filter_boxes: dict[str, QComboBox] = {}
+        filters = QHBoxLayout()
+        for key, label in (("department", _("Department")), ("section", _("Section")), ("position", _("Position")),
+                           ("status", _("Status"))):
+            box = QComboBox()
+            box.setObjectName(f"filter_{key}")
+            box.setMinimumContentsLength(4)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.currentIndexChanged.connect(self._filters_changed)
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box, 1)
+            self.filter_boxes[key] = box
+        # A tool bar folds its buttons into a menu when the window is narrow (1366×768 at 150 %).
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_by_key: dict[str, QAction] = {}
+        for key, label, slot in (("import", _("Import…"), self.import_staff), ("export", _("Export…"), self.export_staff),
+                                 ("add", _("Add…"), self.add_person), ("edit", _("Edit…"), self.edit_person),
+                                 ("history", _("History…"), self.show_history)):
+            action = self.toolbar.addAction(label)
+            action.setObjectName(f"staff_{key}")
+            action.triggered.connect(slot)
+            self.actions_by_key[key] = action
+        for key in ("import", "export", "add", "edit"):
+            self.actions_by_key[key].setVisible(user.is_admin)
 
         self.model = StaffTableModel(self)
         self.view = QTableView()
@@ -67,20 +115,43 @@ class StaffPage(QWidget):
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
 
+        self.view.doubleClicked.connect(lambda _index: self.show_history())
         layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
         layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(self.view)
         self.reload()
 
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
         self._all = staff.load_directory(self._db)
+        self._fill_filter_boxes()
+        self.refresh_view(force=True)
+
+    def _fill_filter_boxes(self) -> None:
+        choices = staff.filter_choices(self._all)
+        choices["status"] = list(STATUS_LABELS)
+        for key, box in self.filter_boxes.items():
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(_("All"), "")
+            for value in choices[key]:
+                box.addItem(_(STATUS_LABELS[value]) if key == "status" else value, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+
+    def _filters_changed(self) -> None:
+        self._filter = staff.StaffFilter(**{key: box.currentData() or "" for key, box in self.filter_boxes.items()})
+        if self._filter.status == "retired" and not self.include_retired.isChecked():
+            self.include_retired.setChecked(True)  # refreshes
+            return
         self.refresh_view(force=True)
 
     def _visible_base(self) -> list[StaffRow]:
-        if self.include_retired.isChecked():
-            return self._all
-        return [r for r in self._all if r.status != "retired"]
+        rows = self._all if self.include_retired.isChecked() else [r for r in self._all if r.status != "retired"]
+        return staff.apply_filter(rows, self._filter)
 
     def refresh_view(self, _text: str | None = None, force: bool = False) -> None:
         query = self.search.text()
@@ -102,3 +173,57 @@ class StaffPage(QWidget):
         order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
         self.view.horizontalHeader().setSortIndicator(section, order)
         self.refresh_view(force=True)
+
+    # -- actions -------------------------------------------------------------------------------
+    def selected_row(self) -> StaffRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _changed(self) -> None:
+        self.reload()
+        self.register_changed.emit()
+
+    def import_staff(self) -> None:
+        dialog = ImportDialog(self._db, self._user.login, self)
+        if dialog.exec():
+            self._changed()
+
+    def add_person(self) -> None:
+        if PersonDialog(self._db, self._user.login, parent=self).exec():
+            self._changed()
+
+    def edit_person(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            QMessageBox.information(self, _("Staff"), _("Select a person first."))
+            return
+        if PersonDialog(self._db, self._user.login, row.id, parent=self).exec():
+            self._changed()
+
+    def show_history(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            QMessageBox.information(self, _("Staff"), _("Select a person first."))
+            return
+        HistoryDialog(self._db, row.id, self).exec()
+
+    def export_staff(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self, _("Export the register"), "職員台帳.csv",
+                                                   ";;".join(_(f) for f in EXPORT_FILTERS))
+        if not path:
+            return
+        kind = next(v for k, v in EXPORT_FILTERS.items() if _(k) == chosen) if chosen else "utf-8-sig"
+        out = Path(path)
+        if kind == "xlsx" and out.suffix.lower() != ".xlsx":
+            out = out.with_suffix(".xlsx")
+        try:
+            unencodable = export_staff(self._db, out, self._user.login, encoding="utf-8-sig" if kind == "xlsx" else kind)
+        except (UserError, OSError) as exc:
+            QMessageBox.warning(self, _("Export the register"), str(exc))
+            return
+        if unencodable:
+            QMessageBox.warning(self, _("Export the register"), _(
+                "{n} rows contain characters that Shift_JIS cannot hold; they were written as ?. "
+                "Rows: {rows}").format(n=len(unencodable), rows=", ".join(map(str, unencodable[:20]))))
+        else:
+            QMessageBox.information(self, _("Export the register"), _("Exported the register to {path}.").format(path=out))

@@ -1,0 +1,117 @@
+"""Adding and editing one person by hand, with the same rules as the import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlite_utils
+
+from app import audit
+from app.db import transaction
+from app.errors import UserError
+from app.i18n import _
+from app.kana import is_hiragana_reading, normalise_reading
+
+
+@dataclass
+class PersonInput:
+    staff_no: str
+    family_name: str
+    given_name: str
+    family_reading: str
+    given_reading: str
+    hire_date: date | None
+    unit_id: int | None
+    position_id: int | None
+
+
+def _validated(data: PersonInput) -> dict:
+    fields = {
+        "staff_no": data.staff_no.strip(),
+        "family_name": data.family_name.strip(),
+        "given_name": data.given_name.strip(),
+        "family_reading": normalise_reading(data.family_reading),
+        "given_reading": normalise_reading(data.given_reading),
+        "hire_date": data.hire_date.isoformat() if data.hire_date else None,
+    }
+    labels = {"staff_no": _("Staff no."), "family_name": _("Family name"), "given_name": _("Given name"),
+              "family_reading": _("Family name reading"), "given_reading": _("Given name reading")}
+    for key, label in labels.items():
+        if not fields[key]:
+            raise UserError(_("Enter the {field}.").format(field=label))
+    for key in ("family_reading", "given_reading"):
+        if not is_hiragana_reading(fields[key]):
+            raise UserError(_("The reading must be written in kana: {text}").format(text=fields[key]))
+    if data.unit_id is None:
+        raise UserError(_("Choose the affiliation."))
+    return fields
+
+
+def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """(id, "部 課 係") of every current unit, in tree order, for choosing an affiliation."""
+    from app.staff import unit_names
+
+    names = unit_names(db)
+    order = {r[0]: r[1] for r in db.execute("SELECT id, sort_order FROM org_units WHERE valid_to IS NULL")}
+    return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items() if uid in order),
+                  key=lambda item: item[1])
+
+
+def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in db.execute("SELECT id, name FROM positions ORDER BY rank, name")]
+
+
+def create_person(db: sqlite_utils.Database, data: PersonInput, actor: str, on: date | None = None) -> int:
+    """Add one person with their first assignment; a duplicate 職員番号 is refused."""
+    fields = _validated(data)
+    start = (on or data.hire_date or date.today()).isoformat()
+    with transaction(db):
+        if db.execute("SELECT 1 FROM staff WHERE staff_no = ?", [fields["staff_no"]]).fetchone():
+            raise UserError(_("The staff no. {no} is already registered.").format(no=fields["staff_no"]))
+        staff_id = db["staff"].insert(fields).last_pk
+        db["staff_assignments"].insert({"staff_id": staff_id, "unit_id": data.unit_id,
+                                        "position_id": data.position_id, "valid_from": start})
+        audit.record(db, actor, "staff.create", "staff", staff_id, None, fields)
+    return staff_id
+
+
+def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, actor: str,
+                  transfer_on: date | None = None) -> None:
+    """Correct personal data; a changed seat is a transfer from ``transfer_on`` (default today)."""
+    fields = _validated(data)
+    on = (transfer_on or date.today()).isoformat()
+    with transaction(db):
+        before = db["staff"].get(staff_id)
+        clash = db.execute("SELECT 1 FROM staff WHERE staff_no = ? AND id != ?", [fields["staff_no"], staff_id]).fetchone()
+        if clash:
+            raise UserError(_("The staff no. {no} is already registered.").format(no=fields["staff_no"]))
+        changed = {k: v for k, v in fields.items() if before[k] != v}
+        if changed:
+            db["staff"].update(staff_id, {**changed, "updated_at": datetime.now().isoformat(timespec="seconds")})
+            audit.record(db, actor, "staff.update", "staff", staff_id, {k: before[k] for k in changed}, changed)
+        current = db.execute(
+            "SELECT id, unit_id, position_id, valid_from FROM staff_assignments WHERE staff_id = ? AND is_primary = 1 "
+            "AND valid_to IS NULL", [staff_id]).fetchone()
+        if current and (current[1], current[2]) == (data.unit_id, data.position_id):
+            return
+        if current and current[3] >= on:
+            db.execute("UPDATE staff_assignments SET unit_id = ?, position_id = ? WHERE id = ?",
+                       [data.unit_id, data.position_id, current[0]])
+        else:
+            if current:
+                day_before = (date.fromisoformat(on) - timedelta(days=1)).isoformat()
+                db.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?", [day_before, current[0]])
+            db["staff_assignments"].insert({"staff_id": staff_id, "unit_id": data.unit_id,
+                                            "position_id": data.position_id, "valid_from": on})
+        audit.record(db, actor, "staff.transfer", "staff", staff_id,
+                     {"unit_id": current[1] if current else None, "position_id": current[2] if current else None},
+                     {"unit_id": data.unit_id, "position_id": data.position_id, "from": on})
+
+
+def person(db: sqlite_utils.Database, staff_id: int) -> tuple[dict, dict | None]:
+    """The staff row and the open primary assignment, for the edit dialog."""
+    row = db["staff"].get(staff_id)
+    current = next(db.query("SELECT unit_id, position_id FROM staff_assignments WHERE staff_id = ? AND is_primary = 1 "
+                            "AND valid_to IS NULL", [staff_id]), None)
+    return row, current

@@ -1,0 +1,186 @@
+"""Staff screens with pytest-qt: import wizard with preview, column mapping, history, add/edit, filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from app import staff_import
+from tests.test_staff_import import write_csv
+from ui.import_dialog import ImportDialog, MappingDialog
+from ui.main_window import MainWindow, Session
+from ui.person_dialogs import HistoryDialog, PersonDialog
+
+pytestmark = pytest.mark.gui
+
+
+def _when_modal(action) -> None:
+    def attempt() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(20, attempt)
+            return
+        action(widget)
+
+    QTimer.singleShot(0, attempt)
+
+
+@pytest.fixture
+def window(qtbot, demo_db, db_path, admin):
+    win = MainWindow(Session(demo_db, db_path, admin))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
+    path = write_csv(tmp_path / "異動.csv", [
+        ["職員番号", "氏名", "フリガナ", "所属", "職名", "採用日"],
+        ["100001", "髙橋 大輔", "タカハシ ダイスケ", "企画部デジタル戦略課", "部長", "R7.4.1"],
+        ["200001", "新井 次郎", "ｱﾗｲ ｼﾞﾛｳ", "総務部総務課", "主事", "2026-04-01"],
+    ], "cp932")
+    dialog = ImportDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    dialog.effective.setDate(QDate(2027, 4, 1))
+    dialog.load_file(path)
+    assert not dialog.preview.errors
+    kinds = {(c.kind, c.staff_no) for c in dialog.preview.changes}
+    assert ("added", "200001") in kinds and ("transferred", "100001") in kinds
+    assert dialog.changes_model.rowCount() == len(dialog.preview.changes)
+    assert "新規 1 名" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    assert dialog.committed["added"] == 1
+    assert demo_db.execute("SELECT family_reading FROM staff WHERE staff_no = '200001'").fetchone()[0] == "あらい"
+
+
+def test_import_wizard_shows_errors_and_refuses(qtbot, demo_db, admin, tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [
+        ["職員番号", "氏名", "ふりがな", "所属"],
+        ["1", "佐藤一郎", "さとう いちろう", "総務部"],
+    ], "utf-8")
+    before = demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    dialog = ImportDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    dialog.load_file(path)
+    assert dialog.errors_model.rowCount() == 1 and dialog.tabs.currentIndex() == 1
+    assert dialog.errors_model.index(0, 1).data() == "氏名"
+    assert not dialog.import_button.isEnabled()
+    assert demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+
+
+def test_unknown_columns_open_the_mapping_dialog_and_it_is_remembered(qtbot, demo_db, admin, tmp_path):
+    headers = ["ID", "フルネーム", "読み", "部署名"]
+    path = write_csv(tmp_path / "custom.csv", [headers, ["300001", "佐藤 一郎", "さとう いちろう", "総務部総務課"]], "utf-8")
+    choices = {"staff_no": "ID", "full_name": "フルネーム", "full_reading": "読み", "affiliation": "部署名"}
+
+    def choose(dialog) -> None:
+        assert isinstance(dialog, MappingDialog)
+        for name, header in choices.items():
+            box = dialog.boxes[name]
+            box.setCurrentIndex(box.findData(header))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    _when_modal(choose)
+    wizard = ImportDialog(demo_db, admin.login)
+    qtbot.addWidget(wizard)
+    wizard.load_file(path)
+    assert wizard.preview is not None and not wizard.preview.errors
+    assert wizard.preview.summary()["added"] == 1
+    assert staff_import.load_saved_mapping(demo_db, headers) == choices
+
+
+def test_private_use_character_is_replaced_in_the_wizard(qtbot, db, admin, tmp_path):
+    path = tmp_path / "gaiji.csv"
+    path.write_bytes("職員番号,氏名,ふりがな,所属\r\n1,".encode("cp932") + b"\xf0\x40"
+                     + "田 太郎,よしだ たろう,総務部\r\n".encode("cp932"))
+    wizard = ImportDialog(db, admin.login)
+    qtbot.addWidget(wizard)
+    wizard.load_file(path)
+    assert not wizard.import_button.isEnabled()
+    edit = wizard.gaiji_edits["\ue000"]
+    edit.setText("𠮷")
+    edit.editingFinished.emit()
+    assert wizard.import_button.isEnabled()
+    wizard.import_button.click()
+    assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
+
+
+def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, admin, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["職員番号", "氏名", "ふりがな", "部", "課", "職名"],
+                                          ["100001", "髙橋 大輔", "たかはし だいすけ", "企画部", "企画政策課", "部長"]],
+                     "utf-8")
+    preview, _t, _m = staff_import.preview_file(demo_db, path, effective=date(2027, 4, 1))
+    staff_import.commit(demo_db, preview, admin.login)
+    staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100001'").fetchone()[0]
+    dialog = HistoryDialog(demo_db, staff_id)
+    qtbot.addWidget(dialog)
+    rows = dialog.model.rowCount()
+    assert rows >= 2
+    assert dialog.model.index(rows - 1, 0).data() == "令和9年4月1日"
+    assert dialog.model.index(rows - 1, 1).data() == "現在"
+    assert dialog.model.index(rows - 2, 1).data() == "令和9年3月31日"
+    assert dialog.model.index(rows - 1, 3).data() == "企画政策課"
+
+
+def test_add_person_refuses_a_duplicate_number(qtbot, demo_db, admin):
+    dialog = PersonDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    dialog.staff_no.setText("100001")
+    dialog.family.setText("山田")
+    dialog.given.setText("花子")
+    dialog.family_reading.setText("ヤマダ")
+    dialog.given_reading.setText("ﾊﾅｺ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "既に登録されています" in dialog.error_label.text()
+    dialog.staff_no.setText("400001")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == 1
+    row = demo_db.execute("SELECT family_reading, given_reading FROM staff WHERE staff_no = '400001'").fetchone()
+    assert row == ("やまだ", "はなこ")
+
+
+def test_edit_moves_a_person_as_a_dated_transfer(qtbot, demo_db, admin):
+    staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100010'").fetchone()[0]
+    dialog = PersonDialog(demo_db, admin.login, staff_id)
+    qtbot.addWidget(dialog)
+    assert dialog.staff_no.text() == "100010"
+    dialog.unit.setCurrentIndex((dialog.unit.currentIndex() + 1) % dialog.unit.count())
+    dialog.transfer_on.setDate(QDate(2027, 4, 1))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    spans = demo_db.execute("SELECT valid_from, valid_to FROM staff_assignments WHERE staff_id = ? ORDER BY valid_from",
+                            [staff_id]).fetchall()
+    assert spans[-1] == ("2027-04-01", None) and spans[-2][1] == "2027-03-31"
+
+
+def test_filters_narrow_the_list(qtbot, window):
+    page = window.staff_page
+    total = page.model.rowCount()
+    box = page.filter_boxes["department"]
+    box.setCurrentIndex(box.findData("総務部"))
+    assert 0 < page.model.rowCount() < total
+    assert all(page.model.row_at(i).department == "総務部" for i in range(page.model.rowCount()))
+    position = page.filter_boxes["position"]
+    position.setCurrentIndex(position.findData("係長"))
+    assert all(page.model.row_at(i).position == "係長" for i in range(page.model.rowCount()))
+    status = page.filter_boxes["status"]
+    status.setCurrentIndex(status.findData("retired"))
+    assert page.include_retired.isChecked()
+    box.setCurrentIndex(0)
+    position.setCurrentIndex(0)
+    assert page.model.rowCount() == 5 and all(page.model.row_at(i).status == "retired" for i in range(5))
+
+
+def test_viewer_cannot_import_or_edit(qtbot, demo_db, db_path, admin):
+    from app import accounts
+
+    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "password123", accounts.Role.VIEWER, "admin")
+    win = MainWindow(Session(demo_db, db_path, viewer))
+    qtbot.addWidget(win)
+    actions = win.staff_page.actions_by_key
+    assert not actions["import"].isVisible() and not actions["edit"].isVisible()
+    assert actions["history"].isVisible()

@@ -1,0 +1,284 @@
+"""職員の取り込み: choose a file, map columns, preview every change and error, then commit or cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import staff_import
+from app.errors import UserError
+from app.i18n import N_, _
+from app.staff_import import FIELDS, ImportPreview, Mapping
+from app.tabular import Table
+from ui.table_model import RecordTableModel, record_table_view
+from ui.wait import busy
+
+ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
+             (N_("UTF-8 with BOM"), "utf-8-sig")]
+CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": N_("Transfer"),
+                 "missing": N_("Not in file")}
+FILE_FILTER = N_("Staff lists (*.csv *.txt *.xlsx);;All files (*)")
+
+
+class MappingDialog(QDialog):
+    """Which column holds what; the choice is remembered for files with the same headers."""
+
+    def __init__(self, headers: list[str], mapping: Mapping, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Columns of the file"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Some columns were not recognised. Choose which column of the file holds each item. "
+                         "The choice is remembered for files with the same headers."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.boxes: dict[str, QComboBox] = {}
+        for name, label in FIELDS.items():
+            box = QComboBox()
+            box.setObjectName(f"map_{name}")
+            box.addItem(_("(none)"), "")
+            for header in headers:
+                box.addItem(header, header)
+            box.setCurrentIndex(max(0, box.findData(mapping.columns.get(name, ""))))
+            form.addRow(_(label), box)
+            self.boxes[name] = box
+        layout.addLayout(form)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout.addWidget(buttons)
+
+    def columns(self) -> dict[str, str]:
+        return {name: box.currentData() for name, box in self.boxes.items() if box.currentData()}
+
+    def _check(self) -> None:
+        missing = staff_import.recognise_headers(list(self.columns().values()), self.columns()).missing
+        if missing:
+            self.error_label.setText(_("required columns are missing: {names}").format(
+                names="、".join(_(m) for m in missing)))
+            return
+        self.accept()
+
+
+class ImportDialog(QDialog):
+    """The import wizard on one screen: file and options on top, the preview below."""
+
+    def __init__(self, db: sqlite_utils.Database, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        self._table: Table | None = None
+        self._mapping: Mapping | None = None
+        self.preview: ImportPreview | None = None
+        self.committed: dict | None = None
+        self.setWindowTitle(_("Import staff"))
+        self.resize(960, 620)
+
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("importPath")
+        self.path_edit.setReadOnly(True)
+        choose = QPushButton(_("Choose file…"))
+        choose.clicked.connect(self._choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(choose)
+        self.encoding = QComboBox()
+        for label, value in ENCODINGS:
+            self.encoding.addItem(_(label), value)
+        self.encoding.currentIndexChanged.connect(self._reread)
+        self.effective = QDateEdit()
+        self.effective.setCalendarPopup(True)
+        self.effective.setDisplayFormat("yyyy-MM-dd")
+        default = staff_import.default_effective_date(db)
+        self.effective.setDate(QDate(default.year, default.month, default.day))
+        self.effective.dateChanged.connect(self.refresh)
+        self.mapping_button = QPushButton(_("Columns…"))
+        self.mapping_button.setEnabled(False)
+        self.mapping_button.clicked.connect(self.edit_mapping)
+        self.retire_missing = QCheckBox(_("Mark staff not in the file as retired (the day before the effective date)"))
+        form = QFormLayout()
+        form.addRow(_("File"), file_row)
+        options = QHBoxLayout()
+        options.addWidget(self.encoding)
+        options.addWidget(QLabel(_("Effective date")))
+        options.addWidget(self.effective)
+        options.addWidget(self.mapping_button)
+        options.addStretch(1)
+        form.addRow(_("Encoding"), options)
+        form.addRow("", self.retire_missing)
+
+        self.summary = QLabel(_("Choose the staff list exported by the personnel system (CSV or Excel)."))
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.changes_model = RecordTableModel([
+            (_("Change"), lambda c: _(CHANGE_LABELS[c.kind])), (_("Staff no."), lambda c: c.staff_no),
+            (_("Name"), lambda c: c.name), (_("Before"), lambda c: c.before), (_("After"), lambda c: c.after),
+        ], self)
+        self.errors_model = RecordTableModel([
+            (_("Row"), lambda e: e.row), (_("Column"), lambda e: e.column), (_("Problem"), lambda e: e.message),
+        ], self)
+        self.records_model = RecordTableModel([
+            (_("Row"), lambda r: r.row), (_("Staff no."), lambda r: r.staff_no),
+            (_("Name"), lambda r: f"{r.family_name}\u3000{r.given_name}"),
+            (_("Reading"), lambda r: f"{r.family_reading}\u3000{r.given_reading}"),
+            (_("Department"), lambda r: r.department), (_("Section"), lambda r: r.section),
+            (_("Unit"), lambda r: r.unit), (_("Position"), lambda r: r.position), (_("Hire date"), lambda r: r.hire_date),
+        ], self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(record_table_view(self.changes_model), _("Changes"))
+        self.tabs.addTab(record_table_view(self.errors_model), _("Errors"))
+        self.tabs.addTab(record_table_view(self.records_model), _("Rows as read"))
+        self.gaiji_page = QWidget()
+        self.gaiji_form = QFormLayout(self.gaiji_page)
+        self.gaiji_edits: dict[str, QLineEdit] = {}
+        self.tabs.addTab(self.gaiji_page, _("User-defined characters"))
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("importButton")
+        self.import_button.setEnabled(False)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.commit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.buttons)
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Import staff"), "", _(FILE_FILTER))
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> None:
+        """Read the file; when columns are missing, ask for them before the preview."""
+        self.path_edit.setText(str(path))
+        self._table, self._mapping = None, None
+        self.gaiji_edits.clear()
+        self.refresh()
+        if self._mapping is not None and not self._mapping.complete:
+            self.edit_mapping()
+
+    def _reread(self) -> None:
+        self._table, self._mapping = None, None
+        self.refresh()
+
+    def edit_mapping(self) -> None:
+        if self._table is None or self._mapping is None:
+            return
+        dialog = MappingDialog(self._table.headers, self._mapping, self)
+        if dialog.exec():
+            staff_import.save_mapping(self._db, self._table.headers, dialog.columns(), self._actor)
+            self._mapping = staff_import.recognise_headers(self._table.headers, dialog.columns())
+            self.refresh()
+
+    def _replacements(self) -> dict[str, str]:
+        return {char: edit.text() for char, edit in self.gaiji_edits.items() if edit.text().strip()}
+
+    def refresh(self) -> None:
+        """Read (once) and prepare the import again with the current options; nothing is written."""
+        text = self.path_edit.text()
+        if not text:
+            return
+        path = Path(text)
+        try:
+            with busy():
+                if self._table is None:
+                    from app.tabular import read_table
+
+                    self._table = read_table(path, self.encoding.currentData())
+                    saved = staff_import.load_saved_mapping(self._db, self._table.headers)
+                    self._mapping = staff_import.recognise_headers(self._table.headers, saved)
+                date = self.effective.date().toPython()
+                self.preview = staff_import.prepare(self._db, self._table, self._mapping, date, self._replacements())
+        except UserError as exc:
+            self.preview = None
+            self.summary.setText(str(exc))
+            self.import_button.setEnabled(False)
+            for model in (self.changes_model, self.errors_model, self.records_model):
+                model.set_records([])
+            return
+        self.mapping_button.setEnabled(True)
+        self._show_preview(path.name)
+
+    def _show_preview(self, file_name: str) -> None:
+        preview = self.preview
+        assert preview is not None
+        counts = preview.summary()
+        text = _("{rows} rows ({encoding}): {added} new, {updated} corrected, {transferred} transfers, "
+                 "{missing} not in the file.").format(encoding=preview.encoding, **counts)
+        if preview.new_units or preview.new_positions:
+            text += " " + _("New affiliations or positions: {names}").format(
+                names="、".join(preview.new_units + preview.new_positions))
+        if preview.errors:
+            text += "\n" + _("{n} errors: nothing can be imported until they are corrected in the file.").format(
+                n=len(preview.errors))
+            self.summary.setStyleSheet("color: #b00020;")
+        else:
+            self.summary.setStyleSheet("")
+        self.summary.setText(text)
+        self.changes_model.set_records(preview.changes)
+        self.errors_model.set_records(preview.errors)
+        self.records_model.set_records(preview.records)
+        self.tabs.setTabText(1, _("Errors ({n})").format(n=len(preview.errors)))
+        self._show_private_use(preview)
+        if preview.errors:
+            self.tabs.setCurrentIndex(1)
+        self.import_button.setEnabled(not preview.errors)
+
+    def _show_private_use(self, preview: ImportPreview) -> None:
+        for char, rows in preview.private_use.items():
+            if char in self.gaiji_edits:
+                continue
+            edit = QLineEdit()
+            edit.setObjectName(f"gaiji_{ord(char):04X}")
+            edit.setPlaceholderText(_("the proper character, e.g. 𠮷"))
+            edit.editingFinished.connect(self.refresh)
+            self.gaiji_edits[char] = edit
+            self.gaiji_form.addRow(_("U+{code:04X} in rows {rows}").format(
+                code=ord(char), rows=", ".join(map(str, rows[:10]))), edit)
+        self.tabs.setTabEnabled(3, bool(self.gaiji_edits))
+
+    def commit(self) -> None:
+        if self.preview is None or self.preview.errors:
+            return
+        missing = self.preview.count("missing")
+        if self.retire_missing.isChecked() and missing:
+            answer = QMessageBox.question(self, _("Import staff"), _(
+                "{n} staff are not in the file and will be marked retired. Continue?").format(n=missing))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            with busy():
+                self.committed = staff_import.commit(self._db, self.preview, self._actor,
+                                                     retire_missing=self.retire_missing.isChecked())
+        except (UserError, staff_import.ImportRefused) as exc:
+            QMessageBox.warning(self, _("Import staff"), str(exc))
+            return
+        self.accept()

@@ -1,0 +1,152 @@
+"""One person: add or edit (with validation in the core), and their history over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import staff_edit, staff_import
+from app.errors import UserError
+from app.i18n import _
+from app.staff_edit import PersonInput
+from app.wareki import format_wareki
+from ui.table_model import RecordTableModel, record_table_view
+
+
+class PersonDialog(QDialog):
+    """Add a person (staff_id None) or correct one; a changed seat becomes a transfer."""
+
+    def __init__(self, db: sqlite_utils.Database, actor: str, staff_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._actor, self._staff_id = db, actor, staff_id
+        self.setWindowTitle(_("Add staff") if staff_id is None else _("Edit staff"))
+        self.setMinimumWidth(480)
+        form = QFormLayout()
+        self.staff_no, self.family, self.given = QLineEdit(), QLineEdit(), QLineEdit()
+        self.family_reading, self.given_reading = QLineEdit(), QLineEdit()
+        for edit, name in ((self.staff_no, "staffNo"), (self.family, "family"), (self.given, "given"),
+                           (self.family_reading, "familyReading"), (self.given_reading, "givenReading")):
+            edit.setObjectName(name)
+        self.has_hire_date = QCheckBox(_("Hire date known"))
+        self.hire_date = QDateEdit()
+        self.hire_date.setDisplayFormat("yyyy-MM-dd")
+        self.hire_date.setCalendarPopup(True)
+        self.hire_date.setDate(QDate.currentDate())
+        self.hire_date_label = QLabel()
+        self.hire_date.dateChanged.connect(self._show_wareki)
+        self.unit = QComboBox()
+        self.unit.setObjectName("unit")
+        for unit_id, label in staff_edit.org_units(db):
+            self.unit.addItem(label, unit_id)
+        self.position = QComboBox()
+        self.position.addItem(_("(none)"), None)
+        for position_id, name in staff_edit.positions(db):
+            self.position.addItem(name, position_id)
+        self.transfer_on = QDateEdit()
+        self.transfer_on.setDisplayFormat("yyyy-MM-dd")
+        self.transfer_on.setCalendarPopup(True)
+        self.transfer_on.setDate(QDate.currentDate())
+        form.addRow(_("Staff no."), self.staff_no)
+        form.addRow(_("Family name"), self.family)
+        form.addRow(_("Given name"), self.given)
+        form.addRow(_("Family name reading"), self.family_reading)
+        form.addRow(_("Given name reading"), self.given_reading)
+        form.addRow(self.has_hire_date, self.hire_date)
+        form.addRow("", self.hire_date_label)
+        form.addRow(_("Affiliation"), self.unit)
+        form.addRow(_("Position"), self.position)
+        form.addRow(_("A new affiliation or position applies from"), self.transfer_on)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        if staff_id is not None:
+            self._load(staff_id)
+        self._show_wareki()
+
+    def _load(self, staff_id: int) -> None:
+        row, current = staff_edit.person(self._db, staff_id)
+        self.staff_no.setText(row["staff_no"])
+        self.family.setText(row["family_name"])
+        self.given.setText(row["given_name"])
+        self.family_reading.setText(row["family_reading"])
+        self.given_reading.setText(row["given_reading"])
+        if row["hire_date"]:
+            self.has_hire_date.setChecked(True)
+            day = date.fromisoformat(row["hire_date"])
+            self.hire_date.setDate(QDate(day.year, day.month, day.day))
+        if current:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(current["unit_id"])))
+            self.position.setCurrentIndex(max(0, self.position.findData(current["position_id"])))
+
+    def _show_wareki(self) -> None:
+        self.hire_date_label.setText(format_wareki(self.hire_date.date().toPython()))
+
+    def data(self) -> PersonInput:
+        return PersonInput(self.staff_no.text(), self.family.text(), self.given.text(), self.family_reading.text(),
+                           self.given_reading.text(),
+                           self.hire_date.date().toPython() if self.has_hire_date.isChecked() else None,
+                           self.unit.currentData(), self.position.currentData())
+
+    def _save(self) -> None:
+        try:
+            if self._staff_id is None:
+                self._staff_id = staff_edit.create_person(self._db, self.data(), self._actor,
+                                                          on=self.transfer_on.date().toPython())
+            else:
+                staff_edit.update_person(self._db, self._staff_id, self.data(), self._actor,
+                                         transfer_on=self.transfer_on.date().toPython())
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+
+class HistoryDialog(QDialog):
+    """A person's seats over time (projects and certifications join here in later versions)."""
+
+    def __init__(self, db: sqlite_utils.Database, staff_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row, _current = staff_edit.person(db, staff_id)
+        self.setWindowTitle(_("History of {name}").format(name=f"{row['family_name']}\u3000{row['given_name']}"))
+        self.resize(720, 360)
+        status = {"active": _("Active"), "leave": _("On leave"), "retired": _("Retired")}[row["status"]]
+        hire = format_wareki(date.fromisoformat(row["hire_date"])) if row["hire_date"] else "—"
+        header = QLabel(_("Staff no. {no} · {reading} · hired {hire} · {status}").format(
+            no=row["staff_no"], reading=f"{row['family_reading']}\u3000{row['given_reading']}", hire=hire,
+            status=status))
+        self.model = RecordTableModel([
+            (_("From"), lambda h: format_wareki(date.fromisoformat(h["valid_from"]))),
+            (_("Until"), lambda h: format_wareki(date.fromisoformat(h["valid_to"])) if h["valid_to"] else _("present")),
+            (_("Department"), lambda h: h["department"]),
+            (_("Section / unit"), lambda h: h["section"]),
+            (_("Position"), lambda h: h["position"] or ""),
+        ], self)
+        self.model.set_records(staff_import.staff_history(db, staff_id))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(record_table_view(self.model), 1)
+        layout.addWidget(buttons)
