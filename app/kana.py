@@ -6,6 +6,7 @@ search keys fold variants so that typing 高橋 finds 髙橋.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ..ヶ
@@ -25,11 +26,12 @@ _VARIANTS = str.maketrans(
 )
 
 
+_TO_HIRAGANA = {code: code - _KANA_OFFSET for code in range(_KATAKANA_START, _KATAKANA_END + 1)}
+
+
 def katakana_to_hiragana(text: str) -> str:
     """Full-width katakana to hiragana; everything else unchanged (ー stays ー)."""
-    return "".join(
-        chr(ord(ch) - _KANA_OFFSET) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch for ch in text
-    )
+    return text.translate(_TO_HIRAGANA)
 
 
 def normalise_reading(text: str) -> str:
@@ -38,9 +40,12 @@ def normalise_reading(text: str) -> str:
     return katakana_to_hiragana(widened).replace(" ", "").replace("\u3000", "")
 
 
+_HIRAGANA_ONLY = re.compile(r"[\u3041-\u3096ーゝゞ]*")
+
+
 def is_hiragana_reading(text: str) -> bool:
     """True when every character is hiragana or the long-vowel mark."""
-    return all("\u3041" <= ch <= "\u3096" or ch in "ーゝゞ" for ch in text)
+    return _HIRAGANA_ONLY.fullmatch(text) is not None
 
 
 def gojuon_key(reading: str) -> tuple[str, str]:

@@ -82,6 +82,8 @@ def safe_normalise(text: str) -> str:
 
     Kanji such as 髙 or 﨑 (a compatibility ideograph) are left exactly as they are.
     """
+    if not text or max(text) < "\uff01":  # the common case: nothing to widen or narrow
+        return text.strip()
     return _SAFE_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text).strip()
 
 
@@ -218,6 +220,7 @@ class _OrgTree:
 
     by_path: dict[tuple[str, str, str], int]
     by_concat: dict[str, tuple[str, str, str]]
+    _splits: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # a town has few distinct 所属
 
     @classmethod
     def load(cls, db: sqlite_utils.Database, on: str) -> _OrgTree:
@@ -241,6 +244,12 @@ class _OrgTree:
 
     def split(self, affiliation: str) -> tuple[str, str, str]:
         """総務部総務課 → (総務部, 総務課, ""): the known tree first, then suffix rules."""
+        known = self._splits.get(affiliation)
+        if known is None:
+            known = self._splits[affiliation] = self._split(affiliation)
+        return known
+
+    def _split(self, affiliation: str) -> tuple[str, str, str]:
         parts = [p for p in re.split(r"[\s\u3000/／・]+", affiliation) if p]
         if 1 < len(parts) <= 3:
             return tuple((parts + ["", ""])[:3])  # type: ignore[return-value]
@@ -285,6 +294,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
     records, errors = [], []
     private_use: dict[str, list[int]] = {}
     seen: dict[str, int] = {}
+    dates: dict[str, str | ValueError] = {}  # hire dates repeat: parse each spelling once
 
     for offset, raw in enumerate(table.rows):
         row_no = table.first_data_row + offset
@@ -293,11 +303,17 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         row_errors: list[RowError] = []
 
         def cell(name: str) -> str:
-            if name not in index:
+            column = index.get(name)
+            if column is None:
                 return ""
-            text = unprotect_cell(raw[index[name]])
-            for char, replacement in replacements.items():
-                text = text.replace(char, replacement)
+            text = raw[column]
+            if text[:1] == "'":
+                text = unprotect_cell(text)
+            if replacements:
+                for char, replacement in replacements.items():
+                    text = text.replace(char, replacement)
+            if not text or max(text) < "\ue000":  # most cells: no 外字, nothing to widen or narrow
+                return text.strip()
             for char in set(_PRIVATE_USE.findall(text)):
                 private_use.setdefault(char, []).append(row_no)
                 row_errors.append(RowError(row_no, mapping.columns[name], _(
@@ -358,10 +374,16 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         hire_text = cell("hire_date")
         hire_date = None
         if hire_text:
-            try:
-                hire_date = wareki.parse_date(hire_text).isoformat()
-            except ValueError as exc:
-                fail("hire_date", str(exc))
+            if hire_text not in dates:
+                try:
+                    dates[hire_text] = wareki.parse_date(hire_text).isoformat()
+                except ValueError as exc:
+                    dates[hire_text] = ValueError(str(exc))
+            parsed = dates[hire_text]
+            if isinstance(parsed, ValueError):
+                fail("hire_date", str(parsed))
+            else:
+                hire_date = parsed
 
         if row_errors:
             errors.extend(row_errors)
@@ -406,6 +428,7 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     positions = {name for (name,) in db.execute("SELECT name FROM positions")}
     unit_ids = tree.by_path
     new_units: dict[str, None] = {}
+    labels: dict[tuple[str, str, str], str] = {}
     new_positions: dict[str, None] = {}
     position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
     unit_label = {uid: " ".join(p for p in path if p) for path, uid in unit_ids.items()}
@@ -415,11 +438,13 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     for record in records:
         in_file.add(record.staff_no)
         path = (record.department, record.section, record.unit)
-        label = " ".join(p for p in path if p)
-        for depth in range(1, 4):
-            prefix = path[:depth] + ("",) * (3 - depth)
-            if prefix[depth - 1] and prefix not in unit_ids:
-                new_units[" ".join(p for p in prefix if p)] = None
+        label = labels.get(path)
+        if label is None:  # once per distinct 所属
+            label = labels[path] = " ".join(p for p in path if p)
+            for depth in range(1, 4):
+                prefix = path[:depth] + ("",) * (3 - depth)
+                if prefix[depth - 1] and prefix not in unit_ids:
+                    new_units[" ".join(p for p in prefix if p)] = None
         if record.position and record.position not in positions:
             new_positions[record.position] = None
         name = f"{record.family_name}\u3000{record.given_name}"
@@ -433,12 +458,12 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
         personal_after = (record.family_name, record.given_name, record.family_reading, record.given_reading,
                           record.hire_date or old["hire_date"])
         if personal_before != personal_after:
-            labels = (_("name"), _("reading"), _("hire date"))
+            field_labels = (_("name"), _("reading"), _("hire date"))
             pairs = [(f"{before_name}", name),
                      (f"{old['family_reading']}\u3000{old['given_reading']}",
                       f"{record.family_reading}\u3000{record.given_reading}"),
                      (old["hire_date"] or "", record.hire_date or old["hire_date"] or "")]
-            changed = [(label, a, b) for label, (a, b) in zip(labels, pairs) if a != b]
+            changed = [(label, a, b) for label, (a, b) in zip(field_labels, pairs) if a != b]
             preview.changes.append(Change("updated", record.staff_no, name,
                                           " / ".join(f"{label}: {a}" for label, a, _b in changed),
                                           " / ".join(f"{label}: {b}" for label, _a, b in changed)))
@@ -482,8 +507,16 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
         position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
         next_rank = (db.execute("SELECT max(rank) FROM positions").fetchone()[0] or 0) + 1
 
+        seats: dict[tuple[str, str, str], int] = {}
+
         def unit_id_for(record: StaffRecord) -> int:
             path = (record.department, record.section, record.unit)
+            if path in seats:
+                return seats[path]
+            seats[path] = _create_path(path)
+            return seats[path]
+
+        def _create_path(path: tuple[str, str, str]) -> int:
             parent = None
             for depth, kind in enumerate(("department", "section", "unit"), start=1):
                 if not path[depth - 1]:
@@ -546,11 +579,12 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                 audit.record(db, actor, "staff.transfer", "staff", old["id"],
                              {"unit_id": old["unit_id"], "position_id": old["position_id"]},
                              {"unit_id": unit_id, "position_id": position_id, "from": on})
-        conn.executemany("INSERT INTO staff (staff_no, family_name, given_name, family_reading, given_reading, "
-                         "hire_date) VALUES (?, ?, ?, ?, ?, ?)", new_staff)
-        conn.executemany("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) "
-                         "SELECT id, ?, ?, ? FROM staff WHERE staff_no = ?",
-                         [(u, p, f, no) for no, u, p, f in new_assignments])
+        first_id = (db.execute("SELECT max(id) FROM staff").fetchone()[0] or 0) + 1  # ids given here: one pass
+        conn.executemany("INSERT INTO staff (id, staff_no, family_name, given_name, family_reading, given_reading, "
+                         "hire_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(first_id + i, *person) for i, person in enumerate(new_staff)])
+        conn.executemany("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) VALUES (?, ?, ?, ?)",
+                         [(first_id + i, u, p, f) for i, (_no, u, p, f) in enumerate(new_assignments)])
         retired = 0
         if retire_missing:
             for change in preview.changes:
