@@ -1,0 +1,207 @@
+"""The organisation tree and its yearly reforms (機構改革): new, rename, merge, split, abolish.
+
+Units are never edited in place: a reform closes the old unit on the day before
+it takes effect and opens its successor, and people's assignments follow the
+same way, so every past assignment keeps the name it had at the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from app import audit
+from app.db import transaction
+from app.errors import UserError
+from app.i18n import N_, _
+
+CHILD_KIND = {None: "department", "department": "section", "section": "unit"}
+KIND_LABELS = {"department": N_("Department (部)"), "section": N_("Section (課)"), "unit": N_("Unit (係)")}
+
+
+@dataclass
+class UnitNode:
+    id: int
+    parent_id: int | None
+    kind: str
+    name: str
+    staff: int  # people assigned here now (not below)
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def tree(db: sqlite_utils.Database, on: date | None = None) -> list[UnitNode]:
+    """Units in force on ``on`` (default today) as a tree, with head counts."""
+    day = (on or date.today()).isoformat()
+    counts = dict(db.execute(
+        "SELECT unit_id, count(*) FROM staff_assignments WHERE is_primary = 1 AND valid_from <= :d "
+        "AND (valid_to IS NULL OR valid_to >= :d) GROUP BY unit_id", {"d": day}).fetchall())
+    nodes = {
+        r[0]: UnitNode(r[0], r[1], r[2], r[3], counts.get(r[0], 0))
+        for r in db.execute("SELECT id, parent_id, kind, name FROM org_units WHERE valid_from <= :d "
+                            "AND (valid_to IS NULL OR valid_to >= :d) ORDER BY sort_order, id", {"d": day})
+    }
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def _unit(db: sqlite_utils.Database, unit_id: int) -> dict:
+    row = next(db.query("SELECT * FROM org_units WHERE id = ?", [unit_id]), None)
+    if row is None or row["valid_to"] is not None:
+        raise UserError(_("That unit no longer exists; reload the organisation."))
+    return row
+
+
+def _day_before(on: str) -> str:
+    return (date.fromisoformat(on) - timedelta(days=1)).isoformat()
+
+
+def _check_name(db: sqlite_utils.Database, parent_id: int | None, name: str, on: str, except_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise UserError(_("Enter a name."))
+    clash = db.execute(
+        "SELECT 1 FROM org_units WHERE parent_id IS ? AND name = ? AND valid_to IS NULL AND id IS NOT ?",
+        [parent_id, name, except_id]).fetchone()
+    if clash:
+        raise UserError(_("{name} already exists at that place in the organisation.").format(name=name))
+    return name
+
+
+def _open_unit(db: sqlite_utils.Database, parent_id: int | None, kind: str, name: str, on: str, sort_order: int) -> int:
+    return db.execute("INSERT INTO org_units (parent_id, kind, name, valid_from, sort_order) VALUES (?, ?, ?, ?, ?)",
+                      [parent_id, kind, name, on, sort_order]).lastrowid
+
+
+def _close_unit(db: sqlite_utils.Database, unit_id: int, on: str) -> None:
+    db.execute("UPDATE org_units SET valid_to = max(valid_from, ?) WHERE id = ?", [_day_before(on), unit_id])
+
+
+def _move_people(db: sqlite_utils.Database, source: int, target: int, on: str,
+                 only: set[int] | None = None) -> int:
+    """Assignments open in ``source`` continue in ``target`` from ``on``; returns how many moved."""
+    moved = 0
+    for assignment_id, staff_id, position_id, is_primary, valid_from in db.execute(
+            "SELECT id, staff_id, position_id, is_primary, valid_from FROM staff_assignments "
+            "WHERE unit_id = ? AND valid_to IS NULL", [source]).fetchall():
+        if only is not None and staff_id not in only:
+            continue
+        if valid_from >= on:  # started on the reform day itself: just point it at the successor
+            db.execute("UPDATE staff_assignments SET unit_id = ? WHERE id = ?", [target, assignment_id])
+        else:
+            db.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?", [_day_before(on), assignment_id])
+            db.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, is_primary, valid_from) "
+                       "VALUES (?, ?, ?, ?, ?)", [staff_id, target, position_id, is_primary, on])
+        moved += 1
+    return moved
+
+
+def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int, on: str) -> None:
+    """Re-open every child under the successor (same names), with its people, recursively."""
+    for child_id, kind, name, sort_order in db.execute(
+            "SELECT id, kind, name, sort_order FROM org_units WHERE parent_id = ? AND valid_to IS NULL",
+            [old_parent]).fetchall():
+        existing = db.execute("SELECT id FROM org_units WHERE parent_id = ? AND name = ? AND valid_to IS NULL",
+                              [new_parent, name]).fetchone()
+        successor = existing[0] if existing else _open_unit(db, new_parent, kind, name, on, sort_order)
+        _move_people(db, child_id, successor, on)
+        _carry_children(db, child_id, successor, on)
+        _close_unit(db, child_id, on)
+
+
+def create_unit(db: sqlite_utils.Database, parent_id: int | None, name: str, on: date, actor: str) -> int:
+    """新設: a department at the top, a section under a department, a unit under a section."""
+    day = on.isoformat()
+    with transaction(db):
+        parent_kind = _unit(db, parent_id)["kind"] if parent_id else None
+        kind = CHILD_KIND.get(parent_kind)
+        if kind is None:
+            raise UserError(_("A unit (係) cannot contain further units."))
+        name = _check_name(db, parent_id, name, day)
+        unit_id = _open_unit(db, parent_id, kind, name, day, 0)
+        audit.record(db, actor, "org.create", "org_units", unit_id, None, {"name": name, "from": day})
+    return unit_id
+
+
+def rename_unit(db: sqlite_utils.Database, unit_id: int, name: str, on: date, actor: str) -> int:
+    """名称変更: the successor has the new name; people and sub-units follow from ``on``."""
+    day = on.isoformat()
+    with transaction(db):
+        old = _unit(db, unit_id)
+        name = _check_name(db, old["parent_id"], name, day, except_id=unit_id)
+        successor = _open_unit(db, old["parent_id"], old["kind"], name, day, old["sort_order"])
+        _move_people(db, unit_id, successor, day)
+        _carry_children(db, unit_id, successor, day)
+        _close_unit(db, unit_id, day)
+        audit.record(db, actor, "org.rename", "org_units", unit_id, {"name": old["name"]},
+                     {"name": name, "successor": successor, "from": day})
+    return successor
+
+
+def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, on: date, actor: str) -> None:
+    """統合: ``sources`` close; their people and sub-units continue in ``target``."""
+    day = on.isoformat()
+    with transaction(db):
+        target_row = _unit(db, target)
+        for source in sources:
+            if source == target:
+                continue
+            row = _unit(db, source)
+            if row["kind"] != target_row["kind"]:
+                raise UserError(_("Only units of the same level can be merged ({a} and {b}).").format(
+                    a=row["name"], b=target_row["name"]))
+            _move_people(db, source, target, day)
+            _carry_children(db, source, target, day)
+            _close_unit(db, source, day)
+            audit.record(db, actor, "org.merge", "org_units", source, {"name": row["name"]},
+                         {"into": target_row["name"], "from": day})
+
+
+def split_unit(db: sqlite_utils.Database, unit_id: int, names: Sequence[str], placement: dict[int, int],
+               on: date, actor: str) -> list[int]:
+    """分割: the unit closes and ``names`` open beside it; ``placement`` maps staff id to the
+    index of their new unit (people not listed go to the first). Sub-units go to the first."""
+    day = on.isoformat()
+    if len([n for n in names if n.strip()]) < 2:
+        raise UserError(_("A split needs at least two new names."))
+    with transaction(db):
+        old = _unit(db, unit_id)
+        successors = []
+        for name in names:
+            checked = _check_name(db, old["parent_id"], name, day, except_id=unit_id)
+            successors.append(_open_unit(db, old["parent_id"], old["kind"], checked, day, old["sort_order"]))
+        people = {r[0] for r in db.execute("SELECT staff_id FROM staff_assignments WHERE unit_id = ? AND valid_to IS NULL",
+                                           [unit_id])}
+        for index, successor in enumerate(successors):
+            chosen = {s for s in people if placement.get(s, 0) == index}
+            _move_people(db, unit_id, successor, day, only=chosen)
+        _carry_children(db, unit_id, successors[0], day)
+        _close_unit(db, unit_id, day)
+        audit.record(db, actor, "org.split", "org_units", unit_id, {"name": old["name"]},
+                     {"into": [n.strip() for n in names], "from": day})
+    return successors
+
+
+def abolish_unit(db: sqlite_utils.Database, unit_id: int, on: date, actor: str) -> None:
+    """廃止: only an empty unit (nobody assigned, no sub-units) can be closed."""
+    day = on.isoformat()
+    with transaction(db):
+        row = _unit(db, unit_id)
+        if db.execute("SELECT 1 FROM staff_assignments WHERE unit_id = ? AND valid_to IS NULL", [unit_id]).fetchone():
+            raise UserError(_("{name} still has staff; move them or merge the unit instead.").format(name=row["name"]))
+        if db.execute("SELECT 1 FROM org_units WHERE parent_id = ? AND valid_to IS NULL", [unit_id]).fetchone():
+            raise UserError(_("{name} still has sub-units; abolish or merge them first.").format(name=row["name"]))
+        _close_unit(db, unit_id, day)
+        audit.record(db, actor, "org.abolish", "org_units", unit_id, {"name": row["name"]}, {"until": _day_before(day)})
+
+
+def people_in(db: sqlite_utils.Database, unit_id: int) -> list[tuple[int, str]]:
+    """(staff id, name) of people currently assigned to a unit, for the split dialog."""
+    return [(r[0], f"{r[1]}\u3000{r[2]}") for r in db.execute(
+        "SELECT s.id, s.family_name, s.given_name FROM staff_assignments a JOIN staff s ON s.id = a.staff_id "
+        "WHERE a.unit_id = ? AND a.valid_to IS NULL ORDER BY s.family_reading, s.given_reading", [unit_id])]
