@@ -184,3 +184,42 @@ def test_viewer_cannot_import_or_edit(qtbot, demo_db, db_path, admin):
     actions = win.staff_page.actions_by_key
     assert not actions["import"].isVisible() and not actions["edit"].isVisible()
     assert actions["history"].isVisible()
+
+
+def test_organisation_page_renames_and_splits(qtbot, window):
+    page = window.organisation_page
+    page.effective.setDate(QDate(2027, 4, 1))
+    old = page._db.execute("SELECT id FROM org_units WHERE name = '市民課' AND valid_to IS NULL").fetchone()[0]
+    page.select(old)
+    assert page.selected().name == "市民課"
+
+    def rename(dialog) -> None:
+        dialog.setTextValue("市民窓口課")
+        dialog.accept()
+
+    _when_modal(rename)
+    page.rename()
+    names = [page.model.item(r).child(c).text() for r in range(page.model.rowCount())
+             for c in range(page.model.item(r).rowCount())]
+    assert "市民窓口課" in names and "市民課" not in names
+    new = page._db.execute("SELECT id FROM org_units WHERE name = '市民窓口課' AND valid_to IS NULL").fetchone()[0]
+    page.select(new)
+
+    def split(dialog) -> None:
+        dialog.names.setText("市民窓口課、証明発行課")
+        for box in list(dialog.choices.values())[:1]:
+            box.setCurrentIndex(1)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    _when_modal(split)
+    page.split()
+    assert page._db.execute("SELECT count(*) FROM org_units WHERE name = '証明発行課' AND valid_to IS NULL").fetchone()[0] == 1
+    # the staff list follows once the reform date has come
+    rows = staff_rows_on(page._db, date(2027, 4, 1))
+    assert any(r.section.startswith("証明発行課") for r in rows)
+
+
+def staff_rows_on(db, day):
+    from app import staff
+
+    return staff.load_directory(db, on=day)

@@ -27,12 +27,14 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir
+from ui.organisation_page import OrganisationPage
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
 
 NAVIGATION = [
     ("staff", N_("Staff")),
+    ("organisation", N_("Organisation")),
     ("projects", N_("Projects")),
     ("evaluations", N_("Evaluations")),
     ("certification", N_("Certification")),
@@ -73,9 +75,13 @@ class MainWindow(QMainWindow):
         self.staff_page = StaffPage(session.db, session.user)
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
+        self.organisation_page = OrganisationPage(session.db, session.user)
+        self.organisation_page.organisation_changed.connect(self.staff_page.reload)
+        self.organisation_page.organisation_changed.connect(self.refresh_status)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
-            page = {"staff": self.staff_page, "settings": self.settings_page}.get(key) or UpcomingPage(key)
+            page = {"staff": self.staff_page, "organisation": self.organisation_page,
+                    "settings": self.settings_page}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         splitter = QSplitter(Qt.Orientation.Horizontal)
