@@ -60,6 +60,7 @@ _HEADER_INDEX = {
     for name, synonyms in SYNONYMS.items()
     for synonym in synonyms
 }
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's 1900 leap-year bug
 _SAFE_RUN = re.compile(r"[\uFF01-\uFF5E\uFF61-\uFF9F]+")  # full-width ASCII and half-width kana only
 _WHITESPACE = re.compile(r"[\s\u3000]+")
 _PRIVATE_USE = re.compile(r"[\uE000-\uF8FF]")
@@ -295,6 +296,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
     private_use: dict[str, list[int]] = {}
     seen: dict[str, int] = {}
     dates: dict[str, str | ValueError] = {}  # hire dates repeat: parse each spelling once
+    from_excel = table.encoding == "xlsx"
 
     for offset, raw in enumerate(table.rows):
         row_no = table.first_data_row + offset
@@ -376,7 +378,11 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         if hire_text:
             if hire_text not in dates:
                 try:
-                    dates[hire_text] = wareki.parse_date(hire_text).isoformat()
+                    if from_excel and hire_text.isdigit() and 20000 <= int(hire_text) <= 80000:
+                        # a date cell without date formatting: Excel's serial day number
+                        dates[hire_text] = (EXCEL_EPOCH + timedelta(days=int(hire_text))).isoformat()
+                    else:
+                        dates[hire_text] = wareki.parse_date(hire_text).isoformat()
                 except ValueError as exc:
                     dates[hire_text] = ValueError(str(exc))
             parsed = dates[hire_text]

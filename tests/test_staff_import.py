@@ -218,6 +218,7 @@ def test_xlsx_with_dates_and_formula_text_round_trips(db, tmp_path):
     sheet.append(["2001", '=HYPERLINK("http://x","y")', "太郎", "いこーる", "たろう", "総務部", "総務課", "主事",
                   date(2019, 5, 1)])
     sheet.append([2002, "山﨑", "花子", "ヤマザキ", "ハナコ", "総務部", "人事課", "主任", "R1.5.1"])
+    sheet.append([2003, "佐藤", "一郎", "サトウ", "イチロウ", "総務部", "人事課", "主任", 45748])  # serial: 2025-04-01
     sheet["B2"].data_type = "s"
     source = tmp_path / "staff.xlsx"
     workbook.save(source)
@@ -225,7 +226,9 @@ def test_xlsx_with_dates_and_formula_text_round_trips(db, tmp_path):
     assert preview.errors == [] and table.encoding == "xlsx"
     commit(db, preview, "test")
     stored = dict(db.execute("SELECT staff_no, family_name FROM staff").fetchall())
-    assert stored == {"2001": '=HYPERLINK("http://x","y")', "2002": "山﨑"}
+    assert stored == {"2001": '=HYPERLINK("http://x","y")', "2002": "山﨑", "2003": "佐藤"}
+    hires = dict(db.execute("SELECT staff_no, hire_date FROM staff").fetchall())
+    assert hires == {"2001": "2019-05-01", "2002": "2019-05-01", "2003": "2025-04-01"}
 
     out_xlsx = tmp_path / "out.xlsx"
     export_staff(db, out_xlsx, "test")

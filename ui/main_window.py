@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -75,15 +76,15 @@ class MainWindow(QMainWindow):
         self.staff_page = StaffPage(session.db, session.user)
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
-        self.organisation_page = OrganisationPage(session.db, session.user)
-        self.organisation_page.organisation_changed.connect(self.staff_page.reload)
-        self.organisation_page.organisation_changed.connect(self.refresh_status)
+        self._organisation_page: OrganisationPage | None = None
+        self._organisation_slot = QWidget()  # filled on first visit: the tree is not needed for start-up
+        QVBoxLayout(self._organisation_slot).setContentsMargins(0, 0, 0, 0)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
-            page = {"staff": self.staff_page, "organisation": self.organisation_page,
+            page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "settings": self.settings_page}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
@@ -100,6 +101,21 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         self._restore_window_state()
+
+    def _show_page(self, row: int) -> None:
+        if self.pages.widget(row) is self._organisation_slot:
+            self.organisation_page  # noqa: B018 - builds the page on first visit
+        self.pages.setCurrentIndex(row)
+
+    @property
+    def organisation_page(self) -> OrganisationPage:
+        if self._organisation_page is None:
+            page = OrganisationPage(self.session.db, self.session.user)
+            page.organisation_changed.connect(self.staff_page.reload)
+            page.organisation_changed.connect(self.refresh_status)
+            self._organisation_slot.layout().addWidget(page)
+            self._organisation_page = page
+        return self._organisation_page
 
     def _fit_to_screen(self) -> None:
         """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""
