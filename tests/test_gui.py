@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
+from PySide6.QtCore import QModelIndex, Qt, QTranslator
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
 from app import accounts
 from app.accounts import Role
 from app.demo import ensure_demo_database
 from tests.conftest import ADMIN_PASSWORD
+from tests.qt_helpers import when_modal
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
 from ui.main import open_session
@@ -36,19 +37,6 @@ def _type(edit: QLineEdit, text: str) -> None:
 
 def _ok(dialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-
-
-def _when_modal(qtbot, action) -> None:
-    """Run ``action`` on the modal dialog once it is shown (exec() blocks the test)."""
-
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(20, attempt)
-            return
-        action(widget)
-
-    QTimer.singleShot(0, attempt)
 
 
 @pytest.fixture
@@ -76,7 +64,7 @@ def test_first_start_creates_the_administrator(qtbot, tmp_path):
         qtbot.keyClicks(dialog.password_again, "a strong password")
         _ok(dialog)
 
-    _when_modal(qtbot, fill)
+    when_modal(fill)
     session = open_session(path)
     assert session is not None and session.user.role is Role.ADMIN
     assert accounts.authenticate(session.db, "officer", "a strong password").is_admin
@@ -112,7 +100,7 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
         qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
         _ok(dialog)
 
-    _when_modal(qtbot, wrong_then_right)
+    when_modal(wrong_then_right)
     session = open_session(path)
     assert session is not None
     win = MainWindow(session)
@@ -196,7 +184,7 @@ def test_admin_adds_an_evaluator_from_settings(qtbot, window):
         qtbot.keyClicks(dialog.password_again, "password123")
         _ok(dialog)
 
-    _when_modal(qtbot, fill)
+    when_modal(fill)
     page.add_user_button.click()
     logins = [page.users_model.record_at(i)["login"] for i in range(page.users_model.rowCount())]
     assert "kacho" in logins
@@ -226,7 +214,7 @@ def test_unhandled_exception_is_logged_and_shown(qtbot, tmp_path):
         shown.append(box.text())
         box.done(0)
 
-    _when_modal(qtbot, close)
+    when_modal(close)
     try:
         raise ValueError("broken on purpose")
     except ValueError:
@@ -279,7 +267,7 @@ def test_native_crash_of_the_last_run_is_reported_once(qtbot, tmp_path):
         shown.append(box.text())
         box.done(0)
 
-    _when_modal(qtbot, close)
+    when_modal(close)
     crash.report_previous_native_crash(kept)
     assert "異常終了" in shown[0] and str(kept) in shown[0]
     crash.setup_logging(tmp_path)

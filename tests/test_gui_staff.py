@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app import staff_import
+from tests.qt_helpers import when_modal
 from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
 from ui.person_dialogs import HistoryDialog, PersonDialog
 
 pytestmark = pytest.mark.gui
-
-
-def _when_modal(action) -> None:
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(20, attempt)
-            return
-        action(widget)
-
-    QTimer.singleShot(0, attempt)
 
 
 @pytest.fixture
@@ -85,7 +74,7 @@ def test_unknown_columns_open_the_mapping_dialog_and_it_is_remembered(qtbot, dem
             box.setCurrentIndex(box.findData(header))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
-    _when_modal(choose)
+    when_modal(choose)
     wizard = ImportDialog(demo_db, admin.login)
     qtbot.addWidget(wizard)
     wizard.load_file(path)
@@ -197,7 +186,7 @@ def test_organisation_page_renames_and_splits(qtbot, window):
         dialog.setTextValue("市民窓口課")
         dialog.accept()
 
-    _when_modal(rename)
+    when_modal(rename)
     page.rename()
     names = [page.model.item(r).child(c).text() for r in range(page.model.rowCount())
              for c in range(page.model.item(r).rowCount())]
@@ -211,7 +200,7 @@ def test_organisation_page_renames_and_splits(qtbot, window):
             box.setCurrentIndex(1)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
-    _when_modal(split)
+    when_modal(split)
     page.split()
     assert page._db.execute("SELECT count(*) FROM org_units WHERE name = '証明発行課' AND valid_to IS NULL").fetchone()[0] == 1
     # the staff list follows once the reform date has come

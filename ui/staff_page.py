@@ -192,20 +192,21 @@ class StaffPage(QWidget):
         if PersonDialog(self._db, self._user.login, parent=self).exec():
             self._changed()
 
-    def edit_person(self) -> None:
+    def _need_selection(self) -> StaffRow | None:
         row = self.selected_row()
         if row is None:
             QMessageBox.information(self, _("Staff"), _("Select a person first."))
-            return
-        if PersonDialog(self._db, self._user.login, row.id, parent=self).exec():
+        return row
+
+    def edit_person(self) -> None:
+        row = self._need_selection()
+        if row is not None and PersonDialog(self._db, self._user.login, row.id, parent=self).exec():
             self._changed()
 
     def show_history(self) -> None:
-        row = self.selected_row()
-        if row is None:
-            QMessageBox.information(self, _("Staff"), _("Select a person first."))
-            return
-        HistoryDialog(self._db, row.id, self).exec()
+        row = self._need_selection()
+        if row is not None:
+            HistoryDialog(self._db, row.id, self).exec()
 
     def export_staff(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(self, _("Export the register"), "職員台帳.csv",

@@ -1,0 +1,21 @@
+"""Helpers for GUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def when_modal(action: Callable[[QWidget], None]) -> None:
+    """Run ``action`` on the modal dialog once it is shown (exec() blocks the test until it closes)."""
+
+    def attempt() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(20, attempt)
+            return
+        action(widget)
+
+    QTimer.singleShot(0, attempt)
