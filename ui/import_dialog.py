@@ -233,6 +233,9 @@ class ImportDialog(QDialog):
         counts = preview.summary()
         text = _("{rows} rows ({encoding}): {added} new, {updated} corrected, {transferred} transfers, "
                  "{missing} not in the file.").format(encoding=preview.encoding, **counts)
+        unknown = self._mapping.unknown_headers if self._mapping else []
+        if unknown:
+            text += " " + _("Columns not used: {names}").format(names="、".join(unknown))
         if preview.new_units or preview.new_positions:
             text += " " + _("New affiliations or positions: {names}").format(
                 names="、".join(preview.new_units + preview.new_positions))

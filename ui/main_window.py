@@ -28,7 +28,6 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir
-from ui.organisation_page import OrganisationPage
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -76,7 +75,7 @@ class MainWindow(QMainWindow):
         self.staff_page = StaffPage(session.db, session.user)
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
-        self._organisation_page: OrganisationPage | None = None
+        self._organisation_page: QWidget | None = None
         self._organisation_slot = QWidget()  # filled on first visit: the tree is not needed for start-up
         QVBoxLayout(self._organisation_slot).setContentsMargins(0, 0, 0, 0)
         for key, title in NAVIGATION:
@@ -108,8 +107,10 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     @property
-    def organisation_page(self) -> OrganisationPage:
+    def organisation_page(self):  # -> OrganisationPage (imported on first visit)
         if self._organisation_page is None:
+            from ui.organisation_page import OrganisationPage
+
             page = OrganisationPage(self.session.db, self.session.user)
             page.organisation_changed.connect(self.staff_page.reload)
             page.organisation_changed.connect(self.refresh_status)

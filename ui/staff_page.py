@@ -29,9 +29,6 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.staff import STATUS_LABELS, Column, StaffRow
-from app.staff_export import export_staff
-from ui.import_dialog import ImportDialog
-from ui.person_dialogs import HistoryDialog, PersonDialog
 from ui.staff_model import StaffTableModel
 
 
@@ -183,12 +180,17 @@ class StaffPage(QWidget):
         self.reload()
         self.register_changed.emit()
 
+    # Dialog modules are imported when first used: they are not needed to show the list.
     def import_staff(self) -> None:
+        from ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self._db, self._user.login, self)
         if dialog.exec():
             self._changed()
 
     def add_person(self) -> None:
+        from ui.person_dialogs import PersonDialog
+
         if PersonDialog(self._db, self._user.login, parent=self).exec():
             self._changed()
 
@@ -199,16 +201,22 @@ class StaffPage(QWidget):
         return row
 
     def edit_person(self) -> None:
+        from ui.person_dialogs import PersonDialog
+
         row = self._need_selection()
         if row is not None and PersonDialog(self._db, self._user.login, row.id, parent=self).exec():
             self._changed()
 
     def show_history(self) -> None:
+        from ui.person_dialogs import HistoryDialog
+
         row = self._need_selection()
         if row is not None:
             HistoryDialog(self._db, row.id, self).exec()
 
     def export_staff(self) -> None:
+        from app.staff_export import export_staff
+
         path, chosen = QFileDialog.getSaveFileName(self, _("Export the register"), "職員台帳.csv",
                                                    ";;".join(_(f) for f in EXPORT_FILTERS))
         if not path:
