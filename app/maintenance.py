@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit
+from app import audit, lock
 from app.db import (
     backup_copy,
     connect,
@@ -125,6 +125,11 @@ def restore(target: Path, source: Path, actor: str) -> Path | None:
     source_version = inspect_file(source)
     if source_version == 0:
         raise DatabaseRefused(_("{path} is an empty database, not a backup of the register.").format(path=str(source)))
+    with lock.held(target):
+        return _replace(target, source, source_version, actor)
+
+
+def _replace(target: Path, source: Path, source_version: int, actor: str) -> Path | None:
     staging = target.with_name(target.name + ".restoring")
     staging.unlink(missing_ok=True)
     src = connect_read_only(source)

@@ -273,3 +273,66 @@ def test_native_crash_of_the_last_run_is_reported_once(qtbot, tmp_path):
     crash.setup_logging(tmp_path)
     faulthandler.disable()
     assert crash.take_previous_native_crash(tmp_path) is None  # a clean run leaves nothing to report
+
+
+def test_a_locked_register_is_not_opened_twice(qtbot, db_path):
+    from app import lock
+    from ui.main import Controller
+
+    from app.db import open_database
+
+    open_database(db_path).db.close()
+    holder = lock.acquire(db_path)
+    shown = []
+
+    def close(box) -> None:
+        shown.append(box.text())
+        box.done(0)
+
+    when_modal(close)
+    try:
+        assert Controller().start(db_path) is False
+    finally:
+        holder.release()
+    assert "開かれています" in shown[0]
+
+
+def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tmp_path):
+    from app import maintenance
+    from app.db import open_database
+    from ui.main import Controller
+
+    path = tmp_path / "register.sqlite"
+    ensure_demo_database(path)
+    setup = open_database(path)
+    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    backup = tmp_path / "backup.sqlite"
+    maintenance.backup(setup.db, backup, "test")
+    setup.db.execute("DELETE FROM staff_assignments WHERE staff_id > 200")
+    setup.db.execute("DELETE FROM staff WHERE id > 200")
+    setup.db.conn.commit()
+    setup.db.close()
+
+    def log_in(dialog) -> None:
+        dialog.login.setText("admin")
+        dialog.password.setText(ADMIN_PASSWORD)
+        _ok(dialog)
+
+    controller = Controller()
+    when_modal(log_in)
+    assert controller.start(path)
+    qtbot.addWidget(controller.window)
+    assert "職員 200 名" in controller.window.counts_label.text()
+
+    def confirm_then_log_in(box) -> None:
+        box.done(0)  # the "restored" message
+        when_modal(log_in)
+
+    when_modal(confirm_then_log_in)
+    controller._restore(backup)
+    qtbot.addWidget(controller.window)
+    assert "職員 300 名" in controller.window.counts_label.text()
+    kept = list((tmp_path / "backups").glob("register.before-restore-*.sqlite"))
+    assert len(kept) == 1
+    controller.window.session.db.close()
+    controller._lock.release()

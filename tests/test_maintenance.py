@@ -73,3 +73,19 @@ def test_a_refused_backup_leaves_the_register_and_folder_untouched(tmp_path):
         maintenance.restore(target, bad, "test")
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
     assert staff_count(target) == 10
+
+
+def test_restore_refuses_while_a_window_holds_the_register(tmp_path):
+    from app import lock
+
+    target = make_register(tmp_path / "register.sqlite", 10)
+    backup = make_register(tmp_path / "backup.sqlite", 20)
+    window_lock = lock.acquire(target)
+    try:
+        with pytest.raises(lock.RegisterInUse, match="開かれています"):
+            maintenance.restore(target, backup, "test")
+    finally:
+        window_lock.release()
+    assert staff_count(target) == 10
+    maintenance.restore(target, backup, "test")
+    assert staff_count(target) == 20

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import __version__, accounts, i18n, maintenance
+from app import __version__, accounts, i18n, lock, maintenance
 from app.db import open_database
 from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
@@ -76,74 +76,77 @@ def _handed_to_running_instance(path: Path, parent: QWidget | None) -> bool:
 
 
 class Controller(QObject):
-    """Owns the open session, its window and the single-instance server."""
+    """Owns the open session, its window, the file lock and the single-instance server."""
 
     def __init__(self) -> None:
         super().__init__()
         self.window: MainWindow | None = None
         self._server: InstanceServer | None = None
+        self._lock = None
 
     def start(self, path: Path) -> bool:
-        if _handed_to_running_instance(path, None):
-            return False
-        server = self._listen(path)  # before the login, so that a second start during it is caught
-        session = open_session(path)
-        if session is None:
-            server.close()
-            return False
-        self._show(session, server)
-        return True
+        return self._open(path, None)
 
-    def _listen(self, path: Path) -> InstanceServer:
+    def _open(self, path: Path, parent: QWidget | None) -> bool:
+        """Claim the register (lock, then a listening server) before the login, then show it."""
+        if _handed_to_running_instance(path, parent):
+            return False
+        try:
+            file_lock = lock.acquire(path)
+        except UserError as exc:  # held by a process that does not answer (a CLI restore, a hung window)
+            QMessageBox.information(parent, _("Already open"), str(exc))
+            return False
         server = InstanceServer(path, self)
         server.activate_requested.connect(self._bring_forward)
-        return server
+        session = open_session(path, parent)
+        if session is None:
+            server.close()
+            file_lock.release()
+            return False
+        self._show(session, server, file_lock)
+        return True
 
-    def _show(self, session: Session, server: InstanceServer) -> None:
-        old = self.window
+    def _show(self, session: Session, server: InstanceServer, file_lock) -> None:
+        old, old_server, old_lock = self.window, self._server, self._lock
         self.window = MainWindow(session)
         self.window.new_requested.connect(self._switch)
         self.window.open_requested.connect(self._switch)
         self.window.restore_requested.connect(self._restore)
-        if self._server is not None and self._server is not server:
-            self._server.close()
-        self._server = server
+        self._server, self._lock = server, file_lock
         self.window.show()
         if old is not None:
             old.session.db.close()
             old.close()
             old.deleteLater()
+        if old_server is not None and old_server is not server:
+            old_server.close()
+        if old_lock is not None and old_lock is not file_lock:
+            old_lock.release()
 
     def _switch(self, path: Path) -> None:
         if self.window and path.resolve() == self.window.session.path.resolve():
             return
-        if _handed_to_running_instance(path, self.window):
-            return
-        server = self._listen(path)
-        session = open_session(path, self.window)
-        if session is None:
-            server.close()
-            return
-        self._show(session, server)
+        self._open(path, self.window)
 
     def _restore(self, backup: Path) -> None:
         """Close the register, replace it with the backup, and log in again."""
-        assert self.window is not None and self._server is not None
+        assert self.window is not None and self._server is not None and self._lock is not None
         session = self.window.session
         session.db.close()  # no connection may stay open on a file being replaced
+        self._lock.release()  # the restore takes the lock itself
         try:
             kept = maintenance.restore(session.path, backup, session.user.login)
         except UserError as exc:
             QMessageBox.warning(self.window, _("Restore from backup"), str(exc))
-            kept = None
         else:
             QMessageBox.information(self.window, _("Restore from backup"), _(
                 "The register was restored. The previous one was kept as:\n{path}").format(path=kept))
+        self._lock.acquire(timeout=0)
         new_session = open_session(session.path, self.window)
         if new_session is None:
             self.window.close()
             return
-        self._show(new_session, self._server)
+        self._show(new_session, self._server, self._lock)
 
     def _bring_forward(self) -> None:
         if self.window is not None:
