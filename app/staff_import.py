@@ -8,6 +8,7 @@ no error. Nobody is ever deleted: leavers are marked 退職 only when asked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -297,6 +298,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
     seen: dict[str, int] = {}
     dates: dict[str, str | ValueError] = {}  # hire dates repeat: parse each spelling once
     from_excel = table.encoding == "xlsx"
+    reading = functools.lru_cache(maxsize=None)(normalise_reading)  # family and given readings repeat
 
     for offset, raw in enumerate(table.rows):
         row_no = table.first_data_row + offset
@@ -304,7 +306,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
             continue
         row_errors: list[RowError] = []
 
-        def cell(name: str) -> str:
+        def cell(name: str, widen: bool = True) -> str:
             column = index.get(name)
             if column is None:
                 return ""
@@ -321,7 +323,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
                 row_errors.append(RowError(row_no, mapping.columns[name], _(
                     "contains the user-defined character (外字) U+{code:04X}; give the proper character "
                     "before importing").format(code=ord(char))))
-            return safe_normalise(text)
+            return safe_normalise(text) if widen else text.strip()
 
         def fail(name: str, message: str) -> None:
             row_errors.append(RowError(row_no, mapping.columns.get(name, ""), message))
@@ -349,14 +351,14 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
                 fail("given_name", _("the given name is empty"))
 
         if "full_reading" in index:
-            split = _split_name(cell("full_reading"))
+            split = _split_name(cell("full_reading", widen=False))  # reading() applies NFKC itself
             if split is None:
                 fail("full_reading", _("the reading is empty or has no space between family and given name"))
                 split = ("", "")
-            family_r, given_r = (normalise_reading(p) for p in split)
+            family_r, given_r = reading(split[0]), reading(split[1])
             reading_column = "full_reading"
         else:
-            family_r, given_r = normalise_reading(cell("family_reading")), normalise_reading(cell("given_reading"))
+            family_r, given_r = reading(cell("family_reading", widen=False)), reading(cell("given_reading", widen=False))
             reading_column = "family_reading"
             if not family_r or not given_r:
                 fail(reading_column, _("the reading is empty"))
