@@ -336,3 +336,25 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     assert len(kept) == 1
     controller.window.session.db.close()
     controller._lock.release()
+
+
+def test_admin_resets_a_password_from_settings(qtbot, window):
+    page = window.settings_page
+    accounts.create_user(window.session.db, "kacho", "総務 課長", "password123", Role.EVALUATOR, "admin")
+    page.reload()
+    row = next(i for i in range(page.users_model.rowCount()) if page.users_model.record_at(i)["login"] == "kacho")
+    page.users_view.selectRow(row)
+
+    def type_passwords(dialog) -> None:
+        dialog.new_password.setText("short")
+        dialog.again.setText("short")
+        _ok(dialog)
+        assert "8 文字以上" in dialog.error_label.text()
+        dialog.new_password.setText("new password 1")
+        dialog.again.setText("new password 1")
+        when_modal(lambda box: box.done(0))  # the confirmation message
+        _ok(dialog)
+
+    when_modal(type_passwords)
+    page.password_button.click()
+    assert accounts.authenticate(window.session.db, "kacho", "new password 1").login == "kacho"

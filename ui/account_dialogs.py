@@ -118,3 +118,21 @@ class LoginDialog(_AccountForm):
     def after_error(self) -> None:
         self.password.clear()
         self.password.setFocus()
+
+
+class PasswordDialog(_AccountForm):
+    """A new password for an account, typed twice; the core checks its length when it is set."""
+
+    def __init__(self, login: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Set password"), _("New password for {login}").format(login=login), parent)
+        self.new_password = self._line(_("Password"), "password", password=True)
+        self.again = self._line(_("Password (again)"), "passwordAgain", password=True)
+
+    def apply(self) -> None:
+        if self.new_password.text() != self.again.text():
+            raise UserError(_("The passwords do not match."))
+        if len(self.new_password.text()) < accounts.MIN_PASSWORD_LENGTH:
+            raise UserError(_("The password must have at least {n} characters.").format(n=accounts.MIN_PASSWORD_LENGTH))
+
+    def password(self) -> str:
+        return self.new_password.text()

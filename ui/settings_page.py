@@ -21,7 +21,7 @@ from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
-from ui.account_dialogs import NewAccountDialog
+from ui.account_dialogs import NewAccountDialog, PasswordDialog
 from ui.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
@@ -64,8 +64,11 @@ class SettingsPage(QWidget):
         self.add_user_button.clicked.connect(self._add_user)
         self.toggle_user_button = QPushButton(_("Disable / enable"))
         self.toggle_user_button.clicked.connect(self._toggle_user)
+        self.password_button = QPushButton(_("Set password…"))
+        self.password_button.clicked.connect(self._set_password)
         buttons.addWidget(self.add_user_button)
         buttons.addWidget(self.toggle_user_button)
+        buttons.addWidget(self.password_button)
         buttons.addStretch(1)
         box_layout.addLayout(buttons)
         layout.addWidget(self.accounts_box, 1)
@@ -102,12 +105,33 @@ class SettingsPage(QWidget):
             self.reload()
             self.accounts_changed.emit()
 
-    def _toggle_user(self) -> None:
+    def _selected_account(self) -> dict | None:
         rows = self.users_view.selectionModel().selectedRows()
         if not rows:
             QMessageBox.information(self, _("Accounts"), _("Select an account first."))
+            return None
+        return self.users_model.record_at(rows[0].row())
+
+    def _set_password(self) -> None:
+        record = self._selected_account()
+        if record is None:
             return
-        record = self.users_model.record_at(rows[0].row())
+        dialog = PasswordDialog(record["login"], self)
+        if not dialog.exec():
+            return
+        try:
+            accounts.set_password(self._db, record["login"], dialog.password(), self._user.login)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
+            return
+        QMessageBox.information(self, _("Accounts"), _("The password of {login} was changed.").format(
+            login=record["login"]))
+        self.reload()
+
+    def _toggle_user(self) -> None:
+        record = self._selected_account()
+        if record is None:
+            return
         try:
             accounts.set_active(self._db, record["login"], not record["active"], self._user.login)
         except UserError as exc:
