@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -156,3 +157,53 @@ def _replace(target: Path, source: Path, source_version: int, actor: str) -> Pat
     finally:
         result.db.close()
     return kept
+
+
+AUTO_BACKUP_REASON = "auto"
+_AUTO_STAMP = "%Y%m%d-%H%M%S"
+
+
+def _auto_backups(folder: Path, stem: str) -> list[tuple[datetime, Path]]:
+    found = []
+    for file in folder.glob(f"{stem}.{AUTO_BACKUP_REASON}-*.sqlite"):
+        stamp = file.name[len(stem) + len(AUTO_BACKUP_REASON) + 2:-len(".sqlite")][:15]
+        try:
+            found.append((datetime.strptime(stamp, _AUTO_STAMP), file))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def backups_to_keep(stamps: list[datetime], daily: int = 7, weekly: int = 4, monthly: int = 12) -> set[datetime]:
+    """Anki-style thinning: the newest backup of each of the last days, weeks and months."""
+    keep: set[datetime] = set()
+    for key, count in ((lambda d: d.date(), daily), (lambda d: d.isocalendar()[:2], weekly),
+                       (lambda d: (d.year, d.month), monthly)):
+        newest: dict = {}
+        for stamp in sorted(stamps, reverse=True):
+            newest.setdefault(key(stamp), stamp)
+        keep.update(sorted(newest.values(), reverse=True)[:count])
+    return keep
+
+
+def auto_backup(db: sqlite_utils.Database, db_path: Path, now: datetime | None = None,
+                min_interval_hours: float = 20) -> Path | None:
+    """At most one automatic backup a day beside the register, older ones thinned.
+
+    Returns the new file, or None when the last one is recent enough.
+    """
+    now = now or datetime.now()
+    folder = db_path.resolve().parent / "backups"
+    existing = _auto_backups(folder, db_path.stem) if folder.exists() else []
+    if existing and (now - existing[-1][0]).total_seconds() < min_interval_hours * 3600:
+        return None
+    target = folder / f"{db_path.stem}.{AUTO_BACKUP_REASON}-{now.strftime(_AUTO_STAMP)}.sqlite"
+    if target.exists():
+        return None
+    backup_copy(db, target)
+    existing.append((now, target))
+    keep = backups_to_keep([stamp for stamp, _file in existing])
+    for stamp, file in existing:
+        if stamp not in keep:
+            file.unlink(missing_ok=True)
+    return target

@@ -89,3 +89,33 @@ def test_restore_refuses_while_a_window_holds_the_register(tmp_path):
     assert staff_count(target) == 10
     maintenance.restore(target, backup, "test")
     assert staff_count(target) == 20
+
+
+def test_automatic_backup_once_a_day_thinned_to_days_weeks_months(tmp_path):
+    from datetime import datetime, timedelta
+
+    target = make_register(tmp_path / "register.sqlite", 10)
+    result = open_database(target)
+    start = datetime(2026, 1, 1, 9, 0)
+    made = []
+    for day in range(400):
+        for hour in (0, 5):  # two starts a day: only the first one writes
+            path = maintenance.auto_backup(result.db, target, now=start + timedelta(days=day, hours=hour))
+            if path:
+                made.append(path)
+    result.db.close()
+    assert len(made) == 400
+    left = sorted((tmp_path / "backups").glob("register.auto-*.sqlite"))
+    assert 7 <= len(left) <= 7 + 4 + 12
+    assert left[-1] == made[-1] and staff_count(left[-1]) == 10
+    months = {p.name.split("auto-")[1][:6] for p in left}
+    assert len(months) >= 12  # one per month for the last year
+
+
+def test_backups_to_keep_keeps_the_newest_of_each_period():
+    from datetime import datetime
+
+    stamps = [datetime(2026, 3, d, h) for d in range(1, 29) for h in (8, 17)]
+    keep = maintenance.backups_to_keep(stamps, daily=3, weekly=2, monthly=1)
+    assert datetime(2026, 3, 28, 17) in keep and datetime(2026, 3, 28, 8) not in keep
+    assert {k.day for k in keep} >= {26, 27, 28}

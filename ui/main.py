@@ -62,6 +62,13 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
         user = dialog.user
     assert user is not None
     log.info("%s logged in to %s", user.login, path)
+    try:
+        made = maintenance.auto_backup(db, path)
+    except OSError as exc:  # a full or read-only disk must not keep the officer out; say so in the log
+        log.warning("automatic backup failed: %s", exc)
+    else:
+        if made:
+            log.info("automatic backup written to %s", made)
     return Session(db, path, user)
 
 
