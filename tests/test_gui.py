@@ -358,3 +358,19 @@ def test_admin_resets_a_password_from_settings(qtbot, window):
     when_modal(type_passwords)
     page.password_button.click()
     assert accounts.authenticate(window.session.db, "kacho", "new password 1").login == "kacho"
+
+
+def test_background_work_returns_results_and_raises_errors(qtbot):
+    import threading
+
+    from app.errors import UserError
+    from ui.background import run_in_background
+
+    main_thread = threading.get_ident()
+    assert run_in_background(None, "…", lambda: threading.get_ident()) != main_thread
+
+    def fail() -> None:
+        raise UserError("読めません")
+
+    with pytest.raises(UserError, match="読めません"):
+        run_in_background(None, "…", fail)

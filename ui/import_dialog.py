@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 from PySide6.QtCore import QDate
@@ -28,15 +30,26 @@ from app import staff_import
 from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
-from app.tabular import Table
+from app.db import connect
+from app.tabular import Table, read_table
 from ui.table_model import RecordTableModel, record_table_view
-from ui.wait import busy
+from ui.background import database_file, run_in_background
 
+T = TypeVar("T")
 ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
              (N_("UTF-8 with BOM"), "utf-8-sig")]
 CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": N_("Transfer"),
                  "missing": N_("Not in file")}
 FILE_FILTER = N_("Staff lists (*.csv *.txt *.xlsx);;All files (*)")
+
+
+def _with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
+    """Run ``work`` on a connection of the worker thread's own (SQLite connections stay in their thread)."""
+    db = connect(db_file)
+    try:
+        return work(db)
+    finally:
+        db.close()
 
 
 class MappingDialog(QDialog):
@@ -208,15 +221,16 @@ class ImportDialog(QDialog):
             return
         path = Path(text)
         try:
-            with busy():
-                if self._table is None:
-                    from app.tabular import read_table
-
-                    self._table = read_table(path, self.encoding.currentData())
-                    saved = staff_import.load_saved_mapping(self._db, self._table.headers)
-                    self._mapping = staff_import.recognise_headers(self._table.headers, saved)
-                date = self.effective.date().toPython()
-                self.preview = staff_import.prepare(self._db, self._table, self._mapping, date, self._replacements())
+            if self._table is None:
+                self._table = run_in_background(self, _("Reading the file…"),
+                                                 lambda: read_table(path, self.encoding.currentData()))
+                saved = staff_import.load_saved_mapping(self._db, self._table.headers)
+                self._mapping = staff_import.recognise_headers(self._table.headers, saved)
+            table, mapping, day, replacements = (self._table, self._mapping, self.effective.date().toPython(),
+                                                 self._replacements())
+            db_file = database_file(self._db)
+            self.preview = run_in_background(self, _("Checking the rows…"), lambda: _with_connection(
+                db_file, lambda db: staff_import.prepare(db, table, mapping, day, replacements)))
         except UserError as exc:
             self.preview = None
             self.summary.setText(str(exc))
@@ -277,10 +291,10 @@ class ImportDialog(QDialog):
                 "{n} staff are not in the file and will be marked retired. Continue?").format(n=missing))
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        preview, retire, db_file = self.preview, self.retire_missing.isChecked(), database_file(self._db)
         try:
-            with busy():
-                self.committed = staff_import.commit(self._db, self.preview, self._actor,
-                                                     retire_missing=self.retire_missing.isChecked())
+            self.committed = run_in_background(self, _("Importing…"), lambda: _with_connection(
+                db_file, lambda db: staff_import.commit(db, preview, self._actor, retire_missing=retire)))
         except (UserError, staff_import.ImportRefused) as exc:
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return
