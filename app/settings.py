@@ -23,10 +23,10 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
+        # Printed on certificates and reports (issuer line 「○○市長 氏名」).
         Setting("municipality_name", "", N_("Municipality name")),
         Setting("mayor_title", "市長", N_("Title of the certifying official")),
         Setting("mayor_name", "", N_("Name of the certifying official")),
-        Setting("fiscal_year_start_month", 4, N_("First month of the fiscal year")),
     )
 }
 
@@ -43,6 +43,8 @@ def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> No
         raise KeyError(key)
     with transaction(db):
         before = get(db, key)
+        if before == value:
+            return
         db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "

@@ -140,7 +140,7 @@ def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
     window.navigation.setCurrentRow(2)
     assert window.pages.currentWidget().objectName() == "page_projects"
     window.navigation.setCurrentRow(7)
-    assert window.pages.currentWidget() is window.settings_page
+    assert window.pages.currentWidget().widget() is window.settings_page
 
 
 def test_staff_model_passes_qt_model_tester(qtmodeltester, demo_db):
@@ -374,3 +374,15 @@ def test_background_work_returns_results_and_raises_errors(qtbot):
 
     with pytest.raises(UserError, match="読めません"):
         run_in_background(None, "…", fail)
+
+
+def test_municipality_settings_are_saved_and_audited(qtbot, window):
+    from app import settings as app_settings
+
+    edit = window.settings_page.setting_edits["municipality_name"]
+    edit.setText("真岡市")
+    edit.editingFinished.emit()
+    assert app_settings.get(window.session.db, "municipality_name") == "真岡市"
+    assert app_settings.get(window.session.db, "mayor_title") == "市長"
+    actions = [r["action"] for r in window.session.db.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")]
+    assert actions == ["setting.change"]

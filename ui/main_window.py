@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -78,10 +79,11 @@ class MainWindow(QMainWindow):
         self._organisation_page: QWidget | None = None
         self._organisation_slot = QWidget()  # filled on first visit: the tree is not needed for start-up
         QVBoxLayout(self._organisation_slot).setContentsMargins(0, 0, 0, 0)
+        settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
-                    "settings": self.settings_page}.get(key) or UpcomingPage(key)
+                    "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -216,6 +218,15 @@ class MainWindow(QMainWindow):
         settings.setValue("main/state", self.saveState())
         settings.setValue("main/page", self.navigation.currentRow())
         super().closeEvent(event)
+
+
+def _scrollable(page: QWidget) -> QScrollArea:
+    """Forms taller than a 1366×768 screen at 150 % scroll instead of being clipped."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 def about_text() -> str:

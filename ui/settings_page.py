@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, audit
+from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
@@ -47,6 +49,17 @@ class SettingsPage(QWidget):
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Language (after restart)"), self.language)
         layout.addWidget(general)
+
+        self.municipality_box = QGroupBox(_("Municipality"))
+        municipality_form = QFormLayout(self.municipality_box)
+        self.setting_edits: dict[str, QLineEdit] = {}
+        for key in ("municipality_name", "mayor_title", "mayor_name"):
+            edit = QLineEdit(str(app_settings.get(db, key)))
+            edit.setObjectName(key)
+            edit.editingFinished.connect(lambda key=key, edit=edit: self._save_setting(key, edit.text().strip()))
+            municipality_form.addRow(_(app_settings.SETTINGS[key].label), edit)
+            self.setting_edits[key] = edit
+        layout.addWidget(self.municipality_box)
 
         self.accounts_box = QGroupBox(_("Accounts"))
         box_layout = QVBoxLayout(self.accounts_box)
@@ -89,12 +102,17 @@ class SettingsPage(QWidget):
             layout.addWidget(note)
             self.accounts_box.hide()
             self.audit_box.hide()
+            self.municipality_box.setEnabled(False)
         self.reload()
 
     def reload(self) -> None:
         if self._user.is_admin:
             self.users_model.set_records(accounts.list_users(self._db))
             self.audit_model.set_records(audit.recent(self._db))
+
+    def _save_setting(self, key: str, value: str) -> None:
+        app_settings.set_value(self._db, key, value, self._user.login)
+        self.reload()
 
     def _language_changed(self) -> None:
         QSettings().setValue(LANGUAGE_KEY, self.language.currentData())
