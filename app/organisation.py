@@ -79,24 +79,35 @@ def _open_unit(db: sqlite_utils.Database, parent_id: int | None, kind: str, name
 
 
 def _close_unit(db: sqlite_utils.Database, unit_id: int, on: str) -> None:
-    db.execute("UPDATE org_units SET valid_to = max(valid_from, ?) WHERE id = ?", [_day_before(on), unit_id])
+    """End a unit the day before ``on``; one that only begins on ``on`` never existed, so it goes."""
+    valid_from = db.execute("SELECT valid_from FROM org_units WHERE id = ?", [unit_id]).fetchone()[0]
+    in_use = db.execute("SELECT EXISTS (SELECT 1 FROM staff_assignments WHERE unit_id = ?) "
+                        "OR EXISTS (SELECT 1 FROM org_units WHERE parent_id = ?)", [unit_id, unit_id]).fetchone()[0]
+    if valid_from >= on and not in_use:
+        db.execute("DELETE FROM org_units WHERE id = ?", [unit_id])
+    else:
+        db.execute("UPDATE org_units SET valid_to = max(valid_from, ?) WHERE id = ?", [_day_before(on), unit_id])
 
 
 def _move_people(db: sqlite_utils.Database, source: int, target: int, on: str,
                  only: set[int] | None = None) -> int:
-    """Assignments open in ``source`` continue in ``target`` from ``on``; returns how many moved."""
+    """Every assignment in ``source`` that reaches ``on`` or later continues in ``target`` from ``on``.
+
+    That includes assignments that ended after ``on`` (a reform entered late), so no stretch of
+    anyone's history stays in a unit that no longer existed. Returns how many moved.
+    """
     moved = 0
-    for assignment_id, staff_id, position_id, is_primary, valid_from in db.execute(
-            "SELECT id, staff_id, position_id, is_primary, valid_from FROM staff_assignments "
-            "WHERE unit_id = ? AND valid_to IS NULL", [source]).fetchall():
+    for assignment_id, staff_id, position_id, is_primary, valid_from, valid_to in db.execute(
+            "SELECT id, staff_id, position_id, is_primary, valid_from, valid_to FROM staff_assignments "
+            "WHERE unit_id = ? AND (valid_to IS NULL OR valid_to >= ?)", [source, on]).fetchall():
         if only is not None and staff_id not in only:
             continue
-        if valid_from >= on:  # started on the reform day itself: just point it at the successor
+        if valid_from >= on:  # starts on or after the reform: just point it at the successor
             db.execute("UPDATE staff_assignments SET unit_id = ? WHERE id = ?", [target, assignment_id])
         else:
             db.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?", [_day_before(on), assignment_id])
-            db.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, is_primary, valid_from) "
-                       "VALUES (?, ?, ?, ?, ?)", [staff_id, target, position_id, is_primary, on])
+            db.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, is_primary, valid_from, valid_to) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [staff_id, target, position_id, is_primary, on, valid_to])
         moved += 1
     return moved
 

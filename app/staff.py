@@ -83,6 +83,8 @@ def unit_names(db: sqlite_utils.Database) -> dict[int, tuple[str, str, str]]:
             names[unit_id] = (name, "", "")
         elif kind == "section":
             names[unit_id] = (units[parent_id][2], name, "")
+        elif units[parent_id][1] == "department":  # a 係 directly under a 部 or 局
+            names[unit_id] = (units[parent_id][2], "", name)
         else:
             section = units[parent_id]
             names[unit_id] = (units[section[0]][2], section[2], name)

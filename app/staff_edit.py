@@ -12,6 +12,7 @@ from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
+from app.staff_import import safe_normalise
 
 
 @dataclass
@@ -28,9 +29,9 @@ class PersonInput:
 
 def _validated(data: PersonInput) -> dict:
     fields = {
-        "staff_no": data.staff_no.strip(),
-        "family_name": data.family_name.strip(),
-        "given_name": data.given_name.strip(),
+        "staff_no": safe_normalise(data.staff_no).replace(" ", ""),  # as the import stores it: ０４５６ → 0456
+        "family_name": safe_normalise(data.family_name),
+        "given_name": safe_normalise(data.given_name),
         "family_reading": normalise_reading(data.family_reading),
         "given_reading": normalise_reading(data.given_reading),
         "hire_date": data.hire_date.isoformat() if data.hire_date else None,

@@ -17,11 +17,16 @@ STATUS_TEXT = {"active": "在職", "leave": "休職", "retired": "退職"}
 
 
 def export_rows(db: sqlite_utils.Database) -> list[list[str]]:
-    """One row per person in 五十音 order, with today's assignment; readable by import_staff again."""
+    """One row per person in service, 五十音 order, with today's seat; import_staff reads it back unchanged.
+
+    Retired staff are left out: they have no seat today, and the register keeps them anyway.
+    """
     hire = {no: d or "" for no, d in db.execute("SELECT staff_no, hire_date FROM staff")}
     units = staff.unit_names(db)
     rows = []
     for row in staff.load_directory(db):
+        if row.status == "retired":
+            continue
         department, section, unit = units.get(row.unit_id, ("", "", ""))
         family, given = row.name.split("\u3000", 1)
         family_r, given_r = row.reading.split("\u3000", 1)

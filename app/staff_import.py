@@ -65,10 +65,12 @@ EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's 1900 le
 _SAFE_RUN = re.compile(r"[\uFF01-\uFF5E\uFF61-\uFF9F]+")  # full-width ASCII and half-width kana only
 _WHITESPACE = re.compile(r"[\s\u3000]+")
 _PRIVATE_USE = re.compile(r"[\uE000-\uF8FF]")
-# Tried in order: 教育委員会事務局 must not stop at 教育委員会.
-_DEPT_SUFFIXES = (re.compile(r"^(.+?事務局)(.*)$"), re.compile(r"^(.+?(?:部|局))(.*)$"),
-                  re.compile(r"^(.+?(?:委員会|公室|本部))(.*)$"))
-_SECTION_SUFFIX = re.compile(r"^(.+?(?:課|室|所|館|センター|事務所))(.*)$")
+# 部-level names, tried in order (教育委員会事務局 must not stop at 教育委員会); at least two characters
+# before 部/局, so that 北部支所 or 南部地域センター are not read as 北部 + 支所.
+_DEPT_SUFFIXES = (re.compile(r"^(.+?事務局)(.+)$"), re.compile(r"^(.+?本部)(.+)$"),
+                  re.compile(r"^(.{2,}?(?:部|局))(.+)$"), re.compile(r"^(.+?(?:委員会|公室))(.+)$"))
+_UNIT_SUFFIX = re.compile(r"^.+係$")
+_SECTION_SUFFIX = re.compile(r"^(.{2,}?(?:課|室|署|所|館|センター|事務所))(.*)$")
 
 
 def header_key(headers: list[str]) -> str:
@@ -222,19 +224,24 @@ class _OrgTree:
 
     by_path: dict[tuple[str, str, str], int]
     by_concat: dict[str, tuple[str, str, str]]
+    closing: dict[int, str] = field(default_factory=dict)  # unit id -> last day, for units a reform ends
     _splits: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # a town has few distinct 所属
 
     @classmethod
     def load(cls, db: sqlite_utils.Database, on: str) -> _OrgTree:
-        rows = {r[0]: r[1:] for r in db.execute(
-            "SELECT id, parent_id, kind, name FROM org_units WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-            [on, on])}
+        found = db.execute(
+            "SELECT id, parent_id, kind, name, valid_to FROM org_units WHERE valid_from <= ? "
+            "AND (valid_to IS NULL OR valid_to >= ?)", [on, on]).fetchall()
+        rows = {r[0]: r[1:4] for r in found}
+        closing = {r[0]: r[4] for r in found if r[4] is not None}
         by_path: dict[tuple[str, str, str], int] = {}
         for unit_id, (parent, kind, name) in rows.items():
             if kind == "department":
                 path = (name, "", "")
             elif kind == "section" and parent in rows:
                 path = (rows[parent][2], name, "")
+            elif parent in rows and rows[parent][1] == "department":  # a 係 directly under a 部 or 局
+                path = (rows[parent][2], "", name)
             elif parent in rows and rows[parent][0] in rows:
                 section = rows[parent]
                 path = (rows[section[0]][2], section[2], name)
@@ -242,7 +249,7 @@ class _OrgTree:
                 continue
             by_path[path] = unit_id
         by_concat = {"".join(p): p for p in by_path}
-        return cls(by_path, by_concat)
+        return cls(by_path, by_concat, closing)
 
     def split(self, affiliation: str) -> tuple[str, str, str]:
         """総務部総務課 → (総務部, 総務課, ""): the known tree first, then suffix rules."""
@@ -252,7 +259,7 @@ class _OrgTree:
         return known
 
     def _split(self, affiliation: str) -> tuple[str, str, str]:
-        parts = [p for p in re.split(r"[\s\u3000/／・]+", affiliation) if p]
+        parts = [p for p in re.split(r"[\s\u3000/／]+", affiliation) if p]  # not ・: 子育て・健康課 is one name
         if 1 < len(parts) <= 3:
             return tuple((parts + ["", ""])[:3])  # type: ignore[return-value]
         text = "".join(parts)
@@ -265,21 +272,26 @@ class _OrgTree:
             dept, section, unit = known
             rest = text[length:]
             if not section:
-                match = _SECTION_SUFFIX.match(rest)
-                return (dept, match.group(1), match.group(2)) if match else (dept, rest, "")
+                return (dept, *self._below_department(rest))
             if not unit:
                 return dept, section, rest
         for pattern in _DEPT_SUFFIXES:
             match = pattern.match(text)
-            if not match:
-                continue
-            dept, rest = match.groups()
-            if not rest:
-                return dept, "", ""
-            section_match = _SECTION_SUFFIX.match(rest)
-            if section_match:
-                return dept, section_match.group(1), section_match.group(2)
+            if match:
+                below = self._below_department(match.group(2), strict=True)
+                if below is not None:
+                    return (match.group(1), *below)
         return text, "", ""
+
+    @staticmethod
+    def _below_department(rest: str, strict: bool = False) -> tuple[str, str] | None:
+        """(課, 係) of what follows a 部; a 係 may sit directly under a 部 or 局 (議会事務局議事係)."""
+        match = _SECTION_SUFFIX.match(rest)
+        if match:
+            return match.group(1), match.group(2)
+        if _UNIT_SUFFIX.match(rest):
+            return "", rest
+        return None if strict else (rest, "")
 
 
 # -- parsing -----------------------------------------------------------------------------------------
@@ -305,6 +317,10 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         if not any(cell.strip() for cell in raw):
             continue
         row_errors: list[RowError] = []
+        if any("\n" in c or "\r" in c for c in raw):
+            errors.append(RowError(row_no, "", _("a cell contains a line break; a quote (\") may be left open in the "
+                                               "row above")))
+            continue
 
         def cell(name: str, widen: bool = True) -> str:
             column = index.get(name)
@@ -431,6 +447,7 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
         return preview
     tree = _OrgTree.load(db, on)
     records, errors, private_use = parse_rows(table, mapping, tree, replacements)
+    errors.sort(key=lambda e: e.row)
     preview.records, preview.errors, preview.private_use = records, errors, private_use
 
     positions = {name for (name,) in db.execute("SELECT name FROM positions")}
@@ -442,6 +459,10 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     unit_label = {uid: " ".join(p for p in path if p) for path, uid in unit_ids.items()}
     position_label = {pid: name for name, pid in position_ids.items()}
     current = _current_state(db, on)
+    latest_start = dict(db.execute("SELECT s.staff_no, max(a.valid_from) FROM staff_assignments a "
+                                   "JOIN staff s ON s.id = a.staff_id GROUP BY s.staff_no").fetchall())
+    by_digits = {no.lstrip("0"): no for no in current if no.isdigit()}
+    staff_no_column = mapping.columns.get("staff_no", "")
     in_file = set()
     for record in records:
         in_file.add(record.staff_no)
@@ -457,6 +478,21 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             new_positions[record.position] = None
         name = f"{record.family_name}\u3000{record.given_name}"
         old = current.get(record.staff_no)
+        unit_id = unit_ids.get(path)
+        if unit_id in tree.closing:
+            preview.errors.append(RowError(record.row, mapping.columns.get("affiliation") or mapping.columns.get(
+                "department", ""), _("{unit} ends on {day} by an organisation reform; use its successor or an "
+                                     "effective date after the reform").format(unit=label, day=tree.closing[unit_id])))
+        if old is None:
+            twin = by_digits.get(record.staff_no.lstrip("0")) if record.staff_no.isdigit() else None
+            if twin:
+                preview.errors.append(RowError(record.row, staff_no_column, _(
+                    "staff no. {no} differs from the registered {twin} only in leading zeros (was it a number "
+                    "cell in Excel?)").format(no=record.staff_no, twin=twin)))
+        elif (latest_start.get(record.staff_no) or "") > on:
+            preview.errors.append(RowError(record.row, staff_no_column, _(
+                "{no} already has an assignment from {day}, after the effective date {on}").format(
+                no=record.staff_no, day=latest_start[record.staff_no], on=on)))
         if old is None:
             preview.changes.append(Change("added", record.staff_no, name, "", f"{label} {record.position}".strip()))
             continue
@@ -480,10 +516,12 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),
                                           f"{label} {record.position}".strip()))
     for staff_no, old in current.items():
-        if staff_no not in in_file and old["status"] != "retired":
+        # People with an assignment starting later (a transfer already entered) are not leavers.
+        if staff_no not in in_file and old["status"] != "retired" and (latest_start.get(staff_no) or "") <= on:
             preview.changes.append(Change("missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
                                           " ".join((unit_label.get(old["unit_id"], ""),
                                                     position_label.get(old["position_id"], ""))).strip(), ""))
+    preview.errors.sort(key=lambda e: e.row)
     preview.new_units = list(new_units)
     preview.new_positions = list(new_positions)
     return preview
@@ -528,7 +566,7 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
             parent = None
             for depth, kind in enumerate(("department", "section", "unit"), start=1):
                 if not path[depth - 1]:
-                    break
+                    continue  # no 課: the 係 sits directly under the 部
                 key = path[:depth] + ("",) * (3 - depth)
                 if key not in unit_ids:
                     unit_ids[key] = conn.execute(

@@ -20,6 +20,8 @@ from app.i18n import _
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # far above any staff list; a zip bomb is far above this
 MAX_XLSX_RATIO = 200  # uncompressed / compressed for one member
+MAX_ROWS = 500_000
+MAX_COLUMNS = 200
 ENCODINGS = ("utf-8", "utf-8-sig", "cp932", "utf-16")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,14 +48,20 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
     if not data.strip():
         raise UserError(_("{path} is empty.").format(path=path.name))
     text, used = _decode(path, data, encoding)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","  # Excel's "Unicode text" is TSV
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UserError(_("{path} cannot be read as CSV: {error} (is a quote \" left open?)").format(
+            path=path.name, error=exc)) from exc
     return _to_table(path, rows, used)
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding:
         try:
-            return data.decode(encoding), encoding
+            return data.decode(encoding).removeprefix("\ufeff"), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise UserError(_("{path} cannot be read as {encoding}: {error}").format(
                 path=path.name, encoding=encoding, error=exc)) from exc
@@ -96,7 +104,18 @@ def _read_xlsx(path: Path) -> Table:
             path=path.name, error=exc)) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The sheet's declared size is not trusted: a tiny file can claim A1:XFD1048576 and
+        # make openpyxl pad every row to 16,384 cells. Read only the cells that exist.
+        sheet.reset_dimensions()
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            cells = list(row)
+            while cells and cells[-1] is None:
+                cells.pop()
+            if len(cells) > MAX_COLUMNS or len(rows) >= MAX_ROWS:
+                raise UserError(_("{path} has more than {rows} rows or {columns} columns; it is not a staff list.").format(
+                    path=path.name, rows=MAX_ROWS, columns=MAX_COLUMNS))
+            rows.append([_cell_text(v) for v in cells])
     finally:
         workbook.close()
     return _to_table(path, rows, "xlsx")

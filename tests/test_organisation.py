@@ -84,3 +84,33 @@ def _walk(node):
     yield node
     for child in node.children:
         yield from _walk(child)
+
+
+def test_rename_then_merge_on_the_same_day_leaves_no_one_day_unit(demo_db):
+    source = unit_id(demo_db, "総務課")
+    everyone = people(demo_db, source)
+    renamed = organisation.rename_unit(demo_db, source, "総務企画課", REFORM, "test")
+    target = unit_id(demo_db, "財政課")
+    organisation.merge_units(demo_db, [renamed], target, REFORM, "test")
+    assert demo_db.execute("SELECT count(*) FROM org_units WHERE name = '総務企画課'").fetchone()[0] == 0
+    names_on_reform_day = [n.name for root in organisation.tree(demo_db, REFORM) for n in _walk(root)]
+    assert "総務企画課" not in names_on_reform_day and names_on_reform_day.count("庶務係") == 1
+    assert everyone <= {r.id for r in staff.load_directory(demo_db, on=date(2027, 4, 2)) if r.section}
+    assert people(demo_db, target) >= everyone
+
+
+def test_a_reform_entered_late_moves_assignments_that_ended_since(demo_db):
+    section = unit_id(demo_db, "生涯学習課")
+    person = next(iter(people(demo_db, section)))
+    other = unit_id(demo_db, "学校教育課")
+    # the person moved away on 2026-10-01; the rename was decided for 2026-06-01 and is entered now
+    demo_db.execute("UPDATE staff_assignments SET valid_to = '2026-09-30' WHERE staff_id = ? AND valid_to IS NULL",
+                    [person])
+    demo_db.execute("INSERT INTO staff_assignments (staff_id, unit_id, valid_from) VALUES (?, ?, '2026-10-01')",
+                    [person, other])
+    demo_db.conn.commit()
+    renamed = organisation.rename_unit(demo_db, section, "生涯学習スポーツ課", date(2026, 6, 1), "test")
+    spans = demo_db.execute("SELECT unit_id, valid_from, valid_to FROM staff_assignments WHERE staff_id = ? "
+                            "AND valid_from >= '2026-01-01' ORDER BY valid_from", [person]).fetchall()
+    assert (renamed, "2026-06-01", "2026-09-30") in spans
+    assert (other, "2026-10-01", None) in spans

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlite_utils
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 T = TypeVar("T")
@@ -53,13 +53,23 @@ def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], T]) -
     job.signals.finished.connect(loop.quit)
     dialog = QProgressDialog(label, "", 0, 0, parent)
     dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setWindowTitle(label)
     dialog.setValue(0)  # starts the timer that shows the dialog if the work takes a while
-    QThreadPool.globalInstance().start(job)
-    loop.exec()
-    dialog.reset()
-    dialog.deleteLater()
+    # The local event loop still delivers input: nothing may start a second job or change
+    # the options behind this one until it is done.
+    window = parent.window() if parent is not None else None
+    if window is not None:
+        window.setEnabled(False)
+    try:
+        QThreadPool.globalInstance().start(job)
+        loop.exec()
+    finally:
+        if window is not None:
+            window.setEnabled(True)
+        dialog.reset()
+        dialog.deleteLater()
     if job.error is not None:
         raise job.error
     return job.result  # type: ignore[return-value]

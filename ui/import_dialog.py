@@ -222,8 +222,8 @@ class ImportDialog(QDialog):
         path = Path(text)
         try:
             if self._table is None:
-                self._table = run_in_background(self, _("Reading the file…"),
-                                                 lambda: read_table(path, self.encoding.currentData()))
+                encoding = self.encoding.currentData()  # widgets are read here, never from the worker
+                self._table = run_in_background(self, _("Reading the file…"), lambda: read_table(path, encoding))
                 saved = staff_import.load_saved_mapping(self._db, self._table.headers)
                 self._mapping = staff_import.recognise_headers(self._table.headers, saved)
             table, mapping, day, replacements = (self._table, self._mapping, self.effective.date().toPython(),
