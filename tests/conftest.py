@@ -24,6 +24,25 @@ ADMIN_PASSWORD = "correct horse 1"
 
 
 @pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """The app runs on closed LGWAN PCs: any network connection in the suite is a defect.
+
+    Local (AF_UNIX) sockets stay allowed; Qt's single-instance socket is native code anyway.
+    """
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(sock: socket.socket, address):
+        if sock.family != getattr(socket, "AF_UNIX", None):
+            raise AssertionError(f"network connection attempted: {address!r}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: guarded(socket.socket(), a[0]))
+
+
+@pytest.fixture(autouse=True)
 def japanese() -> None:
     i18n.install("ja")
 

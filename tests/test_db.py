@@ -198,3 +198,10 @@ def test_read_only_uri_handles_unc_and_special_characters():
 
     assert dbmod.read_only_uri(UNC("/x"), immutable=True).startswith("file:////server/share/dx/")
     assert PurePosixPath  # keep import used
+
+
+def test_the_suite_refuses_network_connections():
+    import socket
+
+    with pytest.raises(AssertionError, match="network connection"):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1)
