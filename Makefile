@@ -12,7 +12,7 @@ APT_PACKAGES := python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreet
 	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 \
 	poppler-utils
 
-.PHONY: run test bench system-deps install translations po clean
+.PHONY: run test bench system-deps install translations po clean dist dist-smoke
 
 run: install translations
 	$(BIN)/dx-jinzai $(if $(findstring --db,$(ARGS)),$(ARGS),--demo $(ARGS))
@@ -30,6 +30,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The frozen Linux bundle (one folder, two programs) and its smoke test without the source tree.
+dist: install translations
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath build/dist \
+		--workpath build/pyinstaller installer/dx-jinzai.spec
+	@du -sh build/dist/dx-jinzai
+
+dist-smoke: dist
+	$(BIN)/python installer/smoke_test.py build/dist/dx-jinzai
 
 # Installs missing Debian/Ubuntu packages when run as root; elsewhere it only reports them.
 system-deps:

@@ -1,0 +1,7 @@
+"""Frozen entry point of the console program (PyInstaller)."""
+
+import sys
+
+from app.cli import main
+
+sys.exit(main())

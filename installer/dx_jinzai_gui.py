@@ -1,0 +1,7 @@
+"""Frozen entry point of the windowed program (PyInstaller)."""
+
+import sys
+
+from ui.main import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""Smoke-test a built bundle with no access to the source tree.
+
+    python installer/smoke_test.py BUNDLE_DIR
+
+Runs the CLI (--version, init, demo, check --json) and starts the GUI offscreen to save a
+screenshot of its first dialog, each in an empty folder with a private data folder. Checks
+files and outputs, not only exit codes. Exit status 0 when everything passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(bundle: Path) -> int:
+    cli, gui = bundle / "dx-jinzai-cli", bundle / "dx-jinzai"
+    if os.name == "nt":
+        cli, gui = cli.with_suffix(".exe"), gui.with_suffix(".exe")
+    with tempfile.TemporaryDirectory(prefix="dx-smoke-") as tmp:
+        work = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # nothing from the source tree
+        env.update(DX_JINZAI_DATA_DIR=str(work / "data"), QT_QPA_PLATFORM="offscreen", DX_JINZAI_LANG="ja")
+
+        def run(*args: str | Path) -> str:
+            result = subprocess.run([str(a) for a in args], cwd=work, env=env, capture_output=True, text=True,
+                                    encoding="utf-8", timeout=120)
+            if result.returncode != 0:
+                raise SystemExit(f"FAILED {args}: {result.returncode}\n{result.stdout}\n{result.stderr}")
+            return result.stdout
+
+        version = run(cli, "--version")
+        assert version.startswith("dx-jinzai "), version
+        db = work / "smoke.sqlite"
+        assert "作成しました" in run(cli, "--db", db, "init")
+        assert "300" in run(cli, "--db", db, "demo")
+        report = json.loads(run(cli, "--db", db, "check", "--json"))
+        assert report["ok"] and report["counts"]["staff"] == 300, report
+        shot = work / "first-window.png"
+        run(gui, "--db", db, "--smoke-screenshot", shot)
+        assert shot.exists() and shot.stat().st_size > 10_000, "the GUI saved no screenshot"
+        keep = os.environ.get("DX_JINZAI_SMOKE_SCREENSHOT")
+        if keep:
+            Path(keep).write_bytes(shot.read_bytes())
+    print(f"smoke test passed: {version.strip()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]).resolve()))
