@@ -109,3 +109,12 @@ def test_check_never_writes(tmp_path: Path):
     assert cli("--db", str(db), "check").returncode == 0
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_messages_survive_an_output_encoding_without_japanese(tmp_path: Path):
+    """A pipe on a Western-locale Windows is cp1252; the CLI must not crash on its first message."""
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "cp1252"}
+    result = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "t.sqlite"), "demo",
+                             "--staff", "5"], capture_output=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "デモ用の町" in result.stdout.decode("utf-8")
