@@ -12,7 +12,7 @@ APT_PACKAGES := python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreet
 	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 \
 	poppler-utils
 
-.PHONY: run test bench system-deps install translations po clean dist dist-smoke
+.PHONY: run test bench system-deps install translations po clean dist dist-smoke windows-bundle
 
 run: install translations
 	$(BIN)/dx-jinzai $(if $(findstring --db,$(ARGS)),$(ARGS),--demo $(ARGS))
@@ -39,6 +39,11 @@ dist: install translations
 
 dist-smoke: dist
 	$(BIN)/python installer/smoke_test.py build/dist/dx-jinzai
+
+# The Windows bundle built under Wine, with a smoke test of its CLI (installer issue, first half).
+windows-bundle: install translations
+	@command -v wine >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -q --no-install-recommends wine wine64 >/dev/null; }
+	installer/build-windows-bundle.sh
 
 # Installs missing Debian/Ubuntu packages when run as root; elsewhere it only reports them.
 system-deps:
