@@ -68,3 +68,14 @@ def demo_db(db):
 @pytest.fixture
 def admin(db):
     return create_user(db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+
+
+@pytest.fixture
+def window(qtbot, demo_db, db_path, admin):
+    """The main window on the demo town, logged in as the administrator."""
+    from ui.main_window import MainWindow, Session
+
+    win = MainWindow(Session(demo_db, db_path, admin))
+    qtbot.addWidget(win)
+    win.show()
+    return win

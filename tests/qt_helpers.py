@@ -19,3 +19,15 @@ def when_modal(action: Callable[[QWidget], None]) -> None:
         action(widget)
 
     QTimer.singleShot(0, attempt)
+
+
+def collect_message_texts() -> list[str]:
+    """Close the next message box shown, keeping its text in the returned list."""
+    shown: list[str] = []
+
+    def close(box) -> None:
+        shown.append(box.text())
+        box.done(0)
+
+    when_modal(close)
+    return shown

@@ -15,7 +15,7 @@ from app import accounts
 from app.accounts import Role
 from app.demo import ensure_demo_database
 from tests.conftest import ADMIN_PASSWORD
-from tests.qt_helpers import when_modal
+from tests.qt_helpers import collect_message_texts, when_modal
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
 from ui.main import open_session
@@ -37,14 +37,6 @@ def _type(edit: QLineEdit, text: str) -> None:
 
 def _ok(dialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-
-
-@pytest.fixture
-def window(qtbot, demo_db, db_path, admin):
-    win = MainWindow(Session(demo_db, db_path, admin))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def test_bundled_fonts_are_registered(qapp):
@@ -208,13 +200,7 @@ def test_unhandled_exception_is_logged_and_shown(qtbot, tmp_path):
 
     log_path = crash.setup_logging(tmp_path)
     crash.install_excepthook(log_path)
-    shown = []
-
-    def close(box) -> None:
-        shown.append(box.text())
-        box.done(0)
-
-    when_modal(close)
+    shown = collect_message_texts()
     try:
         raise ValueError("broken on purpose")
     except ValueError:
@@ -261,13 +247,7 @@ def test_native_crash_of_the_last_run_is_reported_once(qtbot, tmp_path):
     (tmp_path / "native-crash.log").write_text("Fatal Python error: Segmentation fault\n", encoding="utf-8")
     kept = crash.take_previous_native_crash(tmp_path)
     assert kept is not None and "Segmentation fault" in kept.read_text(encoding="utf-8")
-    shown = []
-
-    def close(box) -> None:
-        shown.append(box.text())
-        box.done(0)
-
-    when_modal(close)
+    shown = collect_message_texts()
     crash.report_previous_native_crash(kept)
     assert "異常終了" in shown[0] and str(kept) in shown[0]
     crash.setup_logging(tmp_path)
@@ -283,13 +263,7 @@ def test_a_locked_register_is_not_opened_twice(qtbot, db_path):
 
     open_database(db_path).db.close()
     holder = lock.acquire(db_path)
-    shown = []
-
-    def close(box) -> None:
-        shown.append(box.text())
-        box.done(0)
-
-    when_modal(close)
+    shown = collect_message_texts()
     try:
         assert Controller().start(db_path) is False
     finally:

@@ -18,14 +18,6 @@ from ui.person_dialogs import HistoryDialog, PersonDialog
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, demo_db, db_path, admin):
-    win = MainWindow(Session(demo_db, db_path, admin))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
     path = write_csv(tmp_path / "異動.csv", [
         ["職員番号", "氏名", "フリガナ", "所属", "職名", "採用日"],
