@@ -25,6 +25,18 @@ ACTION_LABELS = {
     "demo.load": N_("Demo data created"),
     "database.backup": N_("Backup written"),
     "database.restore": N_("Restored from backup"),
+    "import.mapping_saved": N_("Import columns saved"),
+    "staff.import": N_("Staff imported"),
+    "staff.create": N_("Staff added"),
+    "staff.update": N_("Staff corrected"),
+    "staff.transfer": N_("Staff transferred"),
+    "staff.retire": N_("Staff retired"),
+    "staff.export": N_("Register exported"),
+    "org.create": N_("Unit created"),
+    "org.rename": N_("Unit renamed"),
+    "org.merge": N_("Units merged"),
+    "org.split": N_("Unit split"),
+    "org.abolish": N_("Unit abolished"),
 }
 
 

@@ -15,6 +15,8 @@ import sqlite_utils
 
 from app import audit
 from app.db import transaction
+from app.errors import UserError
+from app.i18n import _
 
 # (部, [(課, [係, ...]), ...]) — a typical small city hall.
 ORGANISATION: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
@@ -148,9 +150,6 @@ def load_town(db: sqlite_utils.Database, town: Town, actor: str) -> None:
     """Insert a town into an empty register in one transaction (raw executemany: the bulk path)."""
     with transaction(db):
         if db.execute("SELECT count(*) FROM staff").fetchone()[0]:
-            from app.errors import UserError
-            from app.i18n import _
-
             raise UserError(_("The register already has staff; demo data goes only into an empty register."))
         conn = db.conn
         conn.executemany(

@@ -74,20 +74,30 @@ LEFT JOIN positions p ON p.id = a.position_id
 """
 
 
-def unit_names(db: sqlite_utils.Database) -> dict[int, tuple[str, str, str]]:
-    """unit id -> (部, 課, 係) names, resolved once for the whole tree."""
-    units = {r[0]: r[1:] for r in db.execute("SELECT id, parent_id, kind, name FROM org_units")}
+def unit_names(db: sqlite_utils.Database, on: str | None = None) -> dict[int, tuple[str, str, str]]:
+    """unit id -> (部, 課, 係) names, resolved once for the whole tree (only units in force on ``on``, if given).
+
+    A 係 may sit directly under a 部 or 局 (議会事務局 議事係): its 課 is then empty.
+    """
+    sql = "SELECT id, parent_id, kind, name FROM org_units"
+    params: list[str] = []
+    if on is not None:
+        sql += " WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)"
+        params = [on, on]
+    units = {r[0]: r[1:] for r in db.execute(sql, params)}
     names: dict[int, tuple[str, str, str]] = {}
     for unit_id, (parent_id, kind, name) in units.items():
+        parent = units.get(parent_id)
         if kind == "department":
             names[unit_id] = (name, "", "")
+        elif parent is None:
+            continue  # its parent is not in force on that day
         elif kind == "section":
-            names[unit_id] = (units[parent_id][2], name, "")
-        elif units[parent_id][1] == "department":  # a 係 directly under a 部 or 局
-            names[unit_id] = (units[parent_id][2], "", name)
-        else:
-            section = units[parent_id]
-            names[unit_id] = (units[section[0]][2], section[2], name)
+            names[unit_id] = (parent[2], name, "")
+        elif parent[1] == "department":
+            names[unit_id] = (parent[2], "", name)
+        elif parent[0] in units:
+            names[unit_id] = (units[parent[0]][2], parent[2], name)
     return names
 
 
@@ -200,3 +210,18 @@ def filter_choices(rows: Sequence[StaffRow]) -> dict[str, list[str]]:
     positions = [p for p, _rank in sorted({(r.position, r.position_rank) for r in rows if r.position},
                                           key=lambda item: (item[1], item[0]))]
     return {"department": sorted(departments), "section": sorted(sections), "position": positions}
+
+
+def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
+    """A person's assignments over time, oldest first, with unit and position names."""
+    sql = """
+    SELECT a.valid_from, a.valid_to, a.is_primary, a.unit_id, p.name AS position
+    FROM staff_assignments a LEFT JOIN positions p ON p.id = a.position_id
+    WHERE a.staff_id = ? ORDER BY a.valid_from, a.id
+    """
+    paths = unit_paths(db)
+    history = []
+    for row in db.query(sql, [staff_id]):
+        dept, section = paths.get(row["unit_id"], ("", ""))
+        history.append({**row, "department": dept, "section": section})
+    return history

@@ -12,6 +12,7 @@ from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
+from app.staff import unit_names
 from app.staff_import import safe_normalise
 
 
@@ -50,13 +51,9 @@ def _validated(data: PersonInput) -> dict:
 
 
 def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """(id, "部 課 係") of every current unit, in tree order, for choosing an affiliation."""
-    from app.staff import unit_names
-
-    names = unit_names(db)
-    order = {r[0]: r[1] for r in db.execute("SELECT id, sort_order FROM org_units WHERE valid_to IS NULL")}
-    return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items() if uid in order),
-                  key=lambda item: item[1])
+    """(id, "部 課 係") of every unit in force today, by name, for choosing an affiliation."""
+    names = unit_names(db, date.today().isoformat())
+    return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items()), key=lambda item: item[1])
 
 
 def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:

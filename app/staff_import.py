@@ -23,6 +23,8 @@ from app import audit, wareki
 from app.db import transaction
 from app.i18n import N_, _
 from app.kana import is_hiragana_reading, normalise_reading
+from app.errors import UserError
+from app.staff import unit_names
 from app.tabular import Table, read_table, unprotect_cell
 
 FIELDS: dict[str, str] = {
@@ -229,27 +231,10 @@ class _OrgTree:
 
     @classmethod
     def load(cls, db: sqlite_utils.Database, on: str) -> _OrgTree:
-        found = db.execute(
-            "SELECT id, parent_id, kind, name, valid_to FROM org_units WHERE valid_from <= ? "
-            "AND (valid_to IS NULL OR valid_to >= ?)", [on, on]).fetchall()
-        rows = {r[0]: r[1:4] for r in found}
-        closing = {r[0]: r[4] for r in found if r[4] is not None}
-        by_path: dict[tuple[str, str, str], int] = {}
-        for unit_id, (parent, kind, name) in rows.items():
-            if kind == "department":
-                path = (name, "", "")
-            elif kind == "section" and parent in rows:
-                path = (rows[parent][2], name, "")
-            elif parent in rows and rows[parent][1] == "department":  # a 係 directly under a 部 or 局
-                path = (rows[parent][2], "", name)
-            elif parent in rows and rows[parent][0] in rows:
-                section = rows[parent]
-                path = (rows[section[0]][2], section[2], name)
-            else:
-                continue
-            by_path[path] = unit_id
-        by_concat = {"".join(p): p for p in by_path}
-        return cls(by_path, by_concat, closing)
+        by_path = {names: unit_id for unit_id, names in unit_names(db, on).items()}
+        closing = dict(db.execute("SELECT id, valid_to FROM org_units WHERE valid_from <= ? AND valid_to >= ?",
+                                  [on, on]).fetchall())
+        return cls(by_path, {"".join(p): p for p in by_path}, closing)
 
     def split(self, affiliation: str) -> tuple[str, str, str]:
         """総務部総務課 → (総務部, 総務課, ""): the known tree first, then suffix rules."""
@@ -537,7 +522,7 @@ def preview_file(db: sqlite_utils.Database, path: Path, *, encoding: str | None 
 
 
 # -- commit ----------------------------------------------------------------------------------------
-class ImportRefused(Exception):
+class ImportRefused(UserError):
     """commit() was called with a preview that has errors."""
 
 
@@ -649,20 +634,3 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
                       **{k: v for k, v in summary.items() if k != "errors"}})
     return summary
-
-
-def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
-    """A person's assignments over time, oldest first, with unit and position names."""
-    sql = """
-    SELECT a.valid_from, a.valid_to, a.is_primary, u.id AS unit_id, p.name AS position
-    FROM staff_assignments a JOIN org_units u ON u.id = a.unit_id LEFT JOIN positions p ON p.id = a.position_id
-    WHERE a.staff_id = ? ORDER BY a.valid_from, a.id
-    """
-    from app.staff import unit_paths
-
-    paths = unit_paths(db)
-    history = []
-    for row in db.query(sql, [staff_id]):
-        dept, section = paths.get(row["unit_id"], ("", ""))
-        history.append({**row, "department": dept, "section": section})
-    return history

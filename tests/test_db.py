@@ -205,3 +205,14 @@ def test_the_suite_refuses_network_connections():
 
     with pytest.raises(AssertionError, match="network connection"):
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)
+
+
+def test_every_audited_action_has_a_readable_label():
+    """The audit log screen shows labels, not codes: a new action must come with one."""
+    import re
+
+    from app import audit
+
+    source = "".join(p.read_text(encoding="utf-8") for p in (Path(dbmod.__file__).parent).glob("*.py"))
+    actions = set(re.findall(r'"((?:user|staff|org|database|demo|setting|import)\.[a-z_]+)"', source))
+    assert actions and actions <= set(audit.ACTION_LABELS), actions - set(audit.ACTION_LABELS)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app import organisation, staff, staff_import
+from app import organisation, staff
 from app.errors import UserError
 
 REFORM = date(2027, 4, 1)
@@ -34,7 +34,7 @@ def test_rename_keeps_history_and_moves_sub_units(demo_db):
     assert demo_db.execute("SELECT parent_id FROM org_units WHERE id = ?", [moved_child]).fetchone()[0] == new
     assert people(demo_db, moved_child) == child_people
     someone = next(iter(before))
-    history = staff_import.staff_history(demo_db, someone)
+    history = staff.staff_history(demo_db, someone)
     assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_from"] == "2027-04-01"
 
 

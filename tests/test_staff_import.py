@@ -129,7 +129,7 @@ def test_a_year_later_reports_hires_leavers_and_transfers(db, tmp_path):
 
     some_moved = next(iter(moved))
     staff_id = db.execute("SELECT id FROM staff WHERE staff_no = ?", [some_moved]).fetchone()[0]
-    history = staff_import.staff_history(db, staff_id)
+    history = staff.staff_history(db, staff_id)
     assert [h["valid_from"] for h in history][-1] == "2027-04-01"
     assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_to"] is None
     assert history[-1]["department"] == moved[some_moved][5]

@@ -295,7 +295,7 @@ class ImportDialog(QDialog):
         try:
             self.committed = run_in_background(self, _("Importing…"), lambda: _with_connection(
                 db_file, lambda db: staff_import.commit(db, preview, self._actor, retire_missing=retire)))
-        except (UserError, staff_import.ImportRefused) as exc:
+        except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return
         self.accept()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import staff_edit, staff_import
+from app import staff, staff_edit
 from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
@@ -143,7 +143,7 @@ class HistoryDialog(QDialog):
             (_("Section / unit"), lambda h: h["section"]),
             (_("Position"), lambda h: h["position"] or ""),
         ], self)
-        self.model.set_records(staff_import.staff_history(db, staff_id))
+        self.model.set_records(staff.staff_history(db, staff_id))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
