@@ -50,6 +50,7 @@ class User:
     login: str
     display_name: str
     role: Role
+    staff_id: int | None = None  # the person this account belongs to, for evaluator assignments
 
     @property
     def is_admin(self) -> bool:
@@ -57,7 +58,7 @@ class User:
 
 
 def _user(row: dict) -> User:
-    return User(row["id"], row["login"], row["display_name"], Role(row["role"]))
+    return User(row["id"], row["login"], row["display_name"], Role(row["role"]), row.get("staff_id"))
 
 
 def has_users(db: sqlite_utils.Database) -> bool:
@@ -66,7 +67,7 @@ def has_users(db: sqlite_utils.Database) -> bool:
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
     return list(
-        db.query("SELECT id, login, display_name, role, active, last_login_at FROM users ORDER BY role, login")
+        db.query("SELECT id, login, display_name, role, staff_id, active, last_login_at FROM users ORDER BY role, login")
     )
 
 
@@ -76,7 +77,8 @@ def _check_password(password: str) -> None:
 
 
 def create_user(
-    db: sqlite_utils.Database, login: str, display_name: str, password: str, role: Role, actor: str
+    db: sqlite_utils.Database, login: str, display_name: str, password: str, role: Role, actor: str,
+    staff_id: int | None = None,
 ) -> User:
     """Add an account; the first account of a database must be the administrator."""
     login = login.strip()
@@ -89,11 +91,37 @@ def create_user(
             raise UserError(_("The first account must be the administrator."))
         if db.execute("SELECT 1 FROM users WHERE login = ?", [login]).fetchone():
             raise UserError(_("The login name {login} is already taken.").format(login=login))
+        if staff_id is not None:
+            _check_staff_link(db, staff_id, None)
         user_id = db["users"].insert(
-            {"login": login, "display_name": display_name, "role": str(role), "password_hash": _hasher().hash(password)}
+            {"login": login, "display_name": display_name, "role": str(role), "password_hash": _hasher().hash(password),
+             "staff_id": staff_id}
         ).last_pk
-        audit.record(db, actor, "user.create", "users", user_id, None, {"login": login, "role": str(role)})
-    return User(user_id, login, display_name, role)
+        audit.record(db, actor, "user.create", "users", user_id, None,
+                     {"login": login, "role": str(role), "staff_id": staff_id})
+    return User(user_id, login, display_name, role, staff_id)
+
+
+def _check_staff_link(db: sqlite_utils.Database, staff_id: int, user_id: int | None) -> None:
+    """An account belongs to at most one person and a person has at most one account."""
+    if db.execute("SELECT 1 FROM staff WHERE id = ?", [staff_id]).fetchone() is None:
+        raise UserError(_("No staff member with id {id}.").format(id=staff_id))
+    other = db.execute("SELECT login FROM users WHERE staff_id = ? AND id IS NOT ?", [staff_id, user_id]).fetchone()
+    if other:
+        raise UserError(_("This staff member already has the account {login}.").format(login=other[0]))
+
+
+def link_staff(db: sqlite_utils.Database, login: str, staff_id: int | None, actor: str) -> None:
+    """Say which staff member an account belongs to, so that their evaluation assignments reach them."""
+    with transaction(db):
+        row = next(db.query("SELECT id, staff_id FROM users WHERE login = ?", [login]), None)
+        if row is None:
+            raise UserError(_("No account named {login}.").format(login=login))
+        if staff_id is not None:
+            _check_staff_link(db, staff_id, row["id"])
+        db.execute("UPDATE users SET staff_id = ? WHERE id = ?", [staff_id, row["id"]])
+        audit.record(db, actor, "user.link_staff", "users", row["id"], {"staff_id": row["staff_id"]},
+                     {"staff_id": staff_id})
 
 
 def authenticate(db: sqlite_utils.Database, login: str, password: str) -> User:

@@ -11,3 +11,7 @@ class DatabaseRefused(UserError):
 
 class AuthenticationError(UserError):
     """Login failed or the account may not do what was asked."""
+
+
+class PermissionDenied(UserError):
+    """The logged-in account may not see or change this (e.g. another evaluator's ratings)."""

@@ -27,6 +27,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("municipality_name", "", N_("Municipality name")),
         Setting("mayor_title", "市長", N_("Title of the certifying official")),
         Setting("mayor_name", "", N_("Name of the certifying official")),
+        # Evaluation rules: whose staff rate the ICT perspective, and which positions count as executives.
+        Setting("digital_section_id", None, N_("Digital department (rates the ICT perspective)")),
+        Setting("executive_max_rank", 3, N_("Executives are positions up to rank")),
     )
 }
 
