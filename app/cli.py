@@ -185,14 +185,33 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def _staff_id(db, staff_no: str | None) -> int | None:
+    if not staff_no:
+        return None
+    row = db.execute("SELECT id FROM staff WHERE staff_no = ?", [staff_no.strip()]).fetchone()
+    if row is None:
+        raise UserError(_("No staff member has the number {no}.").format(no=staff_no))
+    return row[0]
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         user = accounts.create_user(result.db, args.login, args.name or args.login, _read_password(args),
-                                    Role(args.role), CLI_ACTOR)
+                                    Role(args.role), CLI_ACTOR, staff_id=_staff_id(result.db, args.staff_no))
     finally:
         result.db.close()
     print(_("Created the account {login} ({role}).").format(login=user.login, role=_(accounts.ROLE_LABELS[user.role])))
+    return EXIT_OK
+
+
+def cmd_user_link(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no), CLI_ACTOR)
+    finally:
+        result.db.close()
+    print(_("The account {login} was updated.").format(login=args.login))
     return EXIT_OK
 
 
@@ -272,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help=_("display name"))
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.EVALUATOR.value)
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
+    p.add_argument("--staff-no", help=_("the staff member this account belongs to (for evaluators)"))
+    p = user_sub.add_parser("link", help=_("say which staff member an account belongs to"))
+    p.set_defaults(handler=cmd_user_link)
+    p.add_argument("login")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--staff-no", help=_("staff number"))
+    group.add_argument("--none", action="store_true", help=_("remove the link"))
     p = user_sub.add_parser("list", help=_("list accounts"))
     p.set_defaults(handler=cmd_user_list)
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
@@ -279,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
+    from app import cli_projects
+
+    cli_projects.register(sub, add)
     return parser
 
 

@@ -1,0 +1,156 @@
+"""CLI commands for projects and evaluation results (`projects ...`, `evaluations ...`).
+
+Like the rest of the CLI they act as the administrator on a local file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app import projects
+from app.accounts import CLI_ACTOR, Role, User
+from app.db import open_database
+from app.errors import UserError
+from app.i18n import _
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+CLI_USER = User(0, CLI_ACTOR, CLI_ACTOR, Role.ADMIN)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _section_id(db, text: str | None) -> int | None:
+    """A section given by code or by name (「デジタル戦略課」 or 「企画部 デジタル戦略課」)."""
+    if not text:
+        return None
+    from app.staff_edit import org_units
+
+    units = org_units(db)
+    row = db.execute("SELECT id FROM org_units WHERE code = ? AND valid_to IS NULL", [text]).fetchone()
+    if row:
+        return row[0]
+    matches = [uid for uid, path in units if path == text or path.split(" ")[-1] == text]
+    if len(matches) != 1:
+        raise UserError(_("No single unit in force is called {name}.").format(name=text) if not matches else
+                        _("{name} is ambiguous; give the full name or the unit code.").format(name=text))
+    return matches[0]
+
+
+def cmd_projects_list(args: argparse.Namespace) -> int:
+    from app.wareki import format_fiscal_year
+
+    result = open_database(args.db)
+    try:
+        rows = projects.list_projects(result.db, args.year)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        status, realisation = projects.STATUSES[r["status"]], projects.REALISATION.get(r["realisation"])
+        print("\t".join(str(v) for v in (
+            r["id"], format_fiscal_year(r["fiscal_year"]), r["name"], r["theme"], r["owner_unit"],
+            _(status), _(realisation) if realisation else "-",
+            _("{members} members, {submitted}/{assignments} ratings submitted").format(**r))))
+    return EXIT_OK
+
+
+def cmd_projects_add(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        project_id = projects.create_project(result.db, projects.ProjectInput(
+            name=args.name, fiscal_year=args.year, theme=args.theme or "",
+            owner_unit_id=_section_id(result.db, args.section), status=args.status), CLI_ACTOR)
+    finally:
+        result.db.close()
+    print(_("Created the project {name} (id {id}).").format(name=args.name, id=project_id))
+    return EXIT_OK
+
+
+def cmd_projects_import(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        preview = projects.preview_member_import(result.db, args.project, args.file)
+        if not preview.errors and not args.dry_run:
+            projects.commit_member_import(result.db, args.project, preview, CLI_ACTOR)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps({"file": str(args.file), "added": len(preview.to_add), "role_changes": len(preview.role_changes),
+                          "unchanged": preview.unchanged, "errors": preview.errors,
+                          "written": not preview.errors and not args.dry_run}, ensure_ascii=False, indent=2))
+    else:
+        print(_("{file}: add {added}, change role {roles}, unchanged {unchanged}").format(
+            file=args.file.name, added=len(preview.to_add), roles=len(preview.role_changes), unchanged=preview.unchanged))
+        for error in preview.errors:
+            print(error, file=sys.stderr)
+        if preview.errors:
+            print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
+        elif args.dry_run:
+            print(_("Dry run: nothing was written."))
+    return EXIT_REFUSED if preview.errors else EXIT_OK
+
+
+def cmd_evaluations_summary(args: argparse.Namespace) -> int:
+    from app import evaluation_summary, rubrics
+
+    result = open_database(args.db)
+    try:
+        db = result.db
+        project = projects.project(db, args.project)
+        template = rubrics.load_template(db, project["template_id"])
+        names = {m["staff_id"]: (m["name"], m["staff_no"]) for m in projects.members(db, args.project)}
+        rows = evaluation_summary.summary(db, CLI_USER, args.project)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps({"project": {"id": project["id"], "name": project["name"]},
+                          "aggregation": template.aggregation,
+                          "rows": [{"staff_no": names.get(r.target_staff_id, ("", ""))[1],
+                                    "name": names.get(r.target_staff_id, ("?", ""))[0],
+                                    "perspective": r.perspective_code, "perspective_name": r.perspective,
+                                    "raters": r.raters, "min_raters": r.min_raters, "value": r.value} for r in rows]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(_("{project} — {rule} of the raters' ratings, shown from the minimum number of raters").format(
+        project=project["name"], rule=_(rubrics.AGGREGATIONS[template.aggregation])))
+    for r in rows:
+        name, staff_no = names.get(r.target_staff_id, ("?", ""))
+        print(f"{staff_no}\t{name}\t{r.perspective}\t{r.display}\t"
+              + _("{n}/{min} raters").format(n=r.raters, min=r.min_raters))
+    return EXIT_OK
+
+
+def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    """Add the `projects` and `evaluations` command groups to the CLI parser."""
+    group = sub.add_parser("projects", help=_("BPR projects and their members"))
+    actions = group.add_subparsers(dest="projects_command", required=True, metavar="ACTION")
+    p = actions.add_parser("list", help=_("list projects, newest fiscal year first"))
+    p.set_defaults(handler=cmd_projects_list)
+    p.add_argument("--year", type=int, help=_("only this fiscal year (e.g. 2025 for 令和7年度)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = actions.add_parser("add", help=_("create a project"))
+    p.set_defaults(handler=cmd_projects_add)
+    p.add_argument("name")
+    p.add_argument("--year", type=int, required=True, help=_("fiscal year (e.g. 2025 for 令和7年度)"))
+    p.add_argument("--theme")
+    p.add_argument("--section", help=_("owning section, by name or unit code"))
+    p.add_argument("--status", choices=list(projects.STATUSES), default="planned")
+    p = actions.add_parser("import", help=_("add members from CSV or .xlsx (職員番号, 役割; all or nothing)"))
+    p.set_defaults(handler=cmd_projects_import)
+    p.add_argument("project", type=int, help=_("project id"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+
+    group = sub.add_parser("evaluations", help=_("evaluation results"))
+    actions = group.add_subparsers(dest="evaluations_command", required=True, metavar="ACTION")
+    p = actions.add_parser("summary", help=_("combined rating per member and perspective"))
+    p.set_defaults(handler=cmd_evaluations_summary)
+    p.add_argument("--project", type=int, required=True, help=_("project id"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))

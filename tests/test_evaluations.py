@@ -1,0 +1,282 @@
+"""Assignments, confidential entry, submit lock, aggregation and calibration on a real register."""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from dataclasses import replace
+
+import pytest
+
+from app import accounts, audit, evaluation_summary, evaluations, projects, rubrics
+from app.accounts import Role
+from app.errors import PermissionDenied, UserError
+from app.evaluations import Answer, Evaluator
+from tests.conftest import ADMIN_PASSWORD
+
+
+def _staff(db, n: int, offset: int = 0) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id LIMIT ? OFFSET ?",
+                                     [n, offset])]
+
+
+@pytest.fixture
+def team(demo_db, admin):
+    """A project with one owner, four rated members and the suggested assignments."""
+    db = demo_db
+    project_id = projects.create_project(db, projects.ProjectInput("窓口のオンライン化", 2025, theme="窓口業務"), "test")
+    owner, *members = _staff(db, 5, offset=100)
+    projects.add_member(db, project_id, owner, "owner", "test")
+    for role, staff_id in zip(("proposer", "leader", "member", "member"), members):
+        projects.add_member(db, project_id, staff_id, role, "test")
+    evaluations.apply_suggestions(db, project_id, "test")
+    return project_id, owner, members
+
+
+def _evaluator(db, staff_id: int, login: str) -> accounts.User:
+    return accounts.create_user(db, login, login, ADMIN_PASSWORD, Role.EVALUATOR, "test", staff_id=staff_id)
+
+
+def _perspective(db, project_id: int, code: str) -> rubrics.PerspectiveSpec:
+    template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
+    return next(p for p in template.perspectives if p.code == code)
+
+
+def _fill(db, user, assignment_id: int, score: int, submit: bool = True) -> None:
+    form = evaluations.open_form(db, user, assignment_id)
+    evaluations.save_answers(db, user, assignment_id, {c.id: Answer(score, "") for c in form.criteria}, submit=submit)
+
+
+def test_suggestions_follow_the_rules_and_never_rate_oneself(demo_db, team):
+    project_id, owner, members = team
+    rows = list(demo_db.query("SELECT * FROM evaluation_assignments WHERE project_id = ?", [project_id]))
+    assert all(r["evaluator_staff_id"] != r["target_staff_id"] for r in rows)
+    policy = _perspective(demo_db, project_id, "policy")
+    leadership = _perspective(demo_db, project_id, "leadership")
+    ict = _perspective(demo_db, project_id, "ict")
+    for target in members:
+        mine = [r for r in rows if r["target_staff_id"] == target]
+        assert {r["evaluator_staff_id"] for r in mine if r["perspective_id"] == policy.id} == {owner}
+        assert {r["evaluator_staff_id"] for r in mine if r["perspective_id"] == leadership.id} == set(members) - {target}
+        assert {r["evaluator_kind"] for r in mine if r["perspective_id"] == ict.id} == {"digital"}
+    assert owner not in {r["target_staff_id"] for r in rows}, "owners rate, they are not rated"
+    assert evaluations.suggest_assignments(demo_db, project_id) == [], "applied suggestions are not proposed again"
+
+
+def test_external_raters_get_ict_only_and_criteria_follow_the_kind(demo_db, admin, team):
+    project_id, _owner, members = team
+    vendor = projects.create_external_rater(demo_db, "佐野 健一", "支援事業者", "test")
+    projects.attach_external_rater(demo_db, project_id, vendor, "test")
+    proposals = evaluations.suggest_assignments(demo_db, project_id)
+    assert {p.evaluator for p in proposals} == {Evaluator(external_id=vendor)}
+    assert {p.perspective_id for p in proposals} == {_perspective(demo_db, project_id, "ict").id}
+    evaluations.apply_suggestions(demo_db, project_id, "test", proposals)
+    assignment = next(a for a in evaluations.project_assignments(demo_db, admin, project_id)
+                      if a["evaluator_external_id"] == vendor)
+    form = evaluations.open_form(demo_db, admin, assignment["id"])
+    # The security criterion is for the digital department only.
+    assert [c.name for c in form.criteria] == ["デジタル技術の理解と活用", "業務プロセスの分析・再設計"]
+    with pytest.raises(UserError, match="評価項目をどれも評価できません"):
+        evaluations.add_assignment(demo_db, project_id, members[0], _perspective(demo_db, project_id, "policy").id,
+                                   Evaluator(external_id=vendor), "external", "test")
+
+
+def test_manual_assignment_refusals(demo_db, team):
+    project_id, owner, members = team
+    leadership = _perspective(demo_db, project_id, "leadership").id
+    with pytest.raises(UserError, match="自分自身"):
+        evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[0]),
+                                   "member", "test")
+    with pytest.raises(UserError, match="既に"):
+        evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[1]),
+                                   "member", "test")
+    with pytest.raises(UserError, match="評価の対象"):
+        evaluations.add_assignment(demo_db, project_id, owner, leadership, Evaluator(staff_id=members[1]), "member", "test")
+    outsider = _staff(demo_db, 1, offset=250)[0]
+    evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=outsider), "staff", "test")
+
+
+def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, team):
+    project_id, _owner, members = team
+    a_user, b_user = _evaluator(demo_db, members[0], "hyoka-a"), _evaluator(demo_db, members[1], "hyoka-b")
+    mine = evaluations.my_assignments(demo_db, a_user)
+    assert mine and {r["evaluator_staff_id"] for r in mine} == {members[0]}
+    theirs = evaluations.my_assignments(demo_db, b_user)
+    _fill(demo_db, b_user, theirs[0]["id"], 4)
+    with pytest.raises(PermissionDenied):
+        evaluations.open_form(demo_db, a_user, theirs[0]["id"])
+    with pytest.raises(PermissionDenied):
+        evaluations.save_answers(demo_db, a_user, theirs[0]["id"], {}, submit=False)
+    for call in (evaluations.individual_ratings, evaluations.project_assignments, evaluation_summary.member_spread):
+        with pytest.raises(PermissionDenied):
+            call(demo_db, a_user, project_id)
+    with pytest.raises(PermissionDenied):
+        evaluation_summary.summary(demo_db, a_user, project_id)
+    # Calibration shows A only A's own lines.
+    _fill(demo_db, a_user, mine[0]["id"], 2)
+    assert {s.evaluator_key for s in evaluation_summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
+    # An account without a linked staff member has no assignments at all.
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    assert evaluations.my_assignments(demo_db, viewer) == []
+    assert evaluation_summary.calibration(demo_db, viewer) == []
+
+
+def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
+    _project_id, _owner, members = team
+    user = _evaluator(demo_db, members[0], "hyoka-a")
+    assignment = evaluations.my_assignments(demo_db, user)[0]["id"]
+    form = evaluations.open_form(demo_db, user, assignment)
+    first = form.criteria[0]
+    evaluations.save_answers(demo_db, user, assignment, {first.id: Answer(3, "=cmd|' /C calc'!A0")})
+    form = evaluations.open_form(demo_db, user, assignment)
+    assert form.assignment["status"] == "draft" and not form.complete
+    assert form.answers[first.id].comment == "=cmd|' /C calc'!A0", "kept as text, exactly as typed"
+    with pytest.raises(UserError, match="すべての評価項目"):
+        evaluations.save_answers(demo_db, user, assignment, {}, submit=True)
+    with pytest.raises(UserError, match="1 から 5"):
+        evaluations.save_answers(demo_db, user, assignment, {first.id: Answer(9)})
+    _fill(demo_db, user, assignment, 4)
+    with pytest.raises(UserError, match="提出済み"):
+        _fill(demo_db, user, assignment, 5)
+    # The lock holds in the database itself, not only in the service.
+    with pytest.raises(sqlite3.IntegrityError, match="locked"):
+        demo_db.execute("UPDATE evaluation_scores SET score = 1 WHERE assignment_id = ?", [assignment])
+    with pytest.raises(PermissionDenied):
+        evaluations.reopen(demo_db, user, assignment, "誤り")
+    with pytest.raises(UserError, match="理由"):
+        evaluations.reopen(demo_db, admin, assignment, " ")
+    evaluations.reopen(demo_db, admin, assignment, "評点の入力誤りの申し出")
+    entry = audit.recent(demo_db, 1)[0]
+    assert entry["action"] == "evaluation.reopen" and "入力誤り" in entry["after_json"]
+    _fill(demo_db, user, assignment, 5)
+    scores = {r[0] for r in demo_db.execute("SELECT score FROM evaluation_scores WHERE assignment_id = ?", [assignment])}
+    assert scores == {5}
+
+
+def test_summary_matches_hand_computed_means_and_medians(demo_db, admin, team):
+    project_id, _owner, members = team
+    target = members[0]
+    leadership = _perspective(demo_db, project_id, "leadership")
+    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id)
+            if a["target_staff_id"] == target and a["perspective_id"] == leadership.id]
+    assert len(rows) == 3
+    given = {}
+    for assignment, scores in zip(rows, ([5, 4, 3], [2, 2, 2], [4, 4, 5])):
+        form = evaluations.open_form(demo_db, admin, assignment["id"])
+        evaluations.save_answers(demo_db, admin, assignment["id"],
+                                 {c.id: Answer(s) for c, s in zip(form.criteria, scores)}, submit=True)
+        given[assignment["id"]] = statistics.fmean(scores)
+    result = {(r.target_staff_id, r.perspective_code): r for r in evaluation_summary.summary(demo_db, admin, project_id)}
+    mean = (4 + 2 + 13 / 3) / 3
+    assert result[(target, "leadership")].value == round(mean, 2) == 3.44
+    assert result[(target, "leadership")].raters == 3
+    # Fewer raters than the minimum: no number, the words 評価者数不足.
+    assert result[(target, "policy")].value is None and result[(target, "policy")].display == "評価者数不足"
+    assert result[(members[1], "leadership")].raters == 0
+
+    # A median template: a new version of the family, the project moved before any rating on it... refused now.
+    spec = rubrics.load_template(demo_db, projects.project(demo_db, project_id)["template_id"])
+    median_id = rubrics.save_template(demo_db, replace(spec, aggregation="median"), "test")
+    data = projects.project_input(demo_db, project_id)
+    data.template_id = median_id
+    with pytest.raises(UserError, match="変更できません"):
+        projects.update_project(demo_db, project_id, data, "test")
+
+
+def test_median_rule_and_minimum_from_the_template(demo_db, admin):
+    spec = replace(rubrics.MOKA_PRESET, family="median-test", aggregation="median")
+    spec.perspectives = [replace(p, min_raters=2) for p in spec.perspectives]
+    template_id = rubrics.save_template(demo_db, spec, "test")
+    project_id = projects.create_project(demo_db, projects.ProjectInput("中央値の試験", 2025, template_id=template_id), "test")
+    members = _staff(demo_db, 4, offset=150)
+    for staff_id in members:
+        projects.add_member(demo_db, project_id, staff_id, "member", "test")
+    evaluations.apply_suggestions(demo_db, project_id, "test")
+    leadership = next(p for p in rubrics.load_template(demo_db, template_id).perspectives if p.code == "leadership")
+    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id)
+            if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
+    for assignment, score in zip(rows, (1, 2, 5)):
+        _fill(demo_db, admin, assignment["id"], score)
+    row = next(r for r in evaluation_summary.summary(demo_db, admin, project_id)
+               if r.target_staff_id == members[0] and r.perspective_code == "leadership")
+    assert row.value == 2.0 and row.min_raters == 2
+
+
+def test_drafts_do_not_count_towards_results(demo_db, admin, team):
+    project_id, _owner, members = team
+    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id) if a["target_staff_id"] == members[0]]
+    for a in rows:
+        _fill(demo_db, admin, a["id"], 4, submit=False)
+    assert all(r.raters == 0 for r in evaluation_summary.summary(demo_db, admin, project_id))
+
+
+def test_calibration_flags_lenient_severe_and_flat_raters(demo_db, admin):
+    from app.demo_projects import load_projects
+
+    load_projects(demo_db, "test")
+    stats = evaluation_summary.calibration(demo_db, admin)
+    vendor = next(s for s in stats if s.evaluator_key.startswith("e"))
+    assert "flat" in vendor.flags and vendor.spread == 0 and vendor.flag_text == "全員に同じ評点"
+    for s in stats:
+        if s.difference is not None:
+            assert ("lenient" in s.flags) == (s.difference >= evaluation_summary.LENIENCY_THRESHOLD)
+            assert ("severe" in s.flags) == (s.difference <= -evaluation_summary.LENIENCY_THRESHOLD)
+    spreads = evaluation_summary.member_spread(demo_db, admin)
+    assert spreads == sorted(spreads, key=lambda r: (-r.spread, r.project_id, r.target_staff_id))
+    assert all(r.lowest <= r.highest for r in spreads)
+
+
+def test_evaluator_sees_the_comparison_only_when_it_hides_the_others(demo_db, admin, team):
+    project_id, owner, members = team
+    # The owner is the only policy rater: comparing with "all raters" would reveal nothing new but
+    # the rule is the same everywhere, so the comparison stays hidden below three raters.
+    user = _evaluator(demo_db, owner, "owner")
+    for a in evaluations.my_assignments(demo_db, user):
+        _fill(demo_db, user, a["id"], 5)
+    (line,) = evaluation_summary.calibration(demo_db, user, project_id)
+    assert line.peers_mean is None and line.difference is None and line.rated == 4
+    # Leadership has four raters: each sees the comparison.
+    leader = _evaluator(demo_db, members[0], "leader")
+    for a in evaluations.my_assignments(demo_db, leader):
+        _fill(demo_db, leader, a["id"], 3)
+    for staff_id, score in ((members[1], 4), (members[2], 2)):
+        for a in evaluations.project_assignments(demo_db, admin, project_id):
+            if a["evaluator_staff_id"] == staff_id:
+                _fill(demo_db, admin, a["id"], score)
+    (line,) = [s for s in evaluation_summary.calibration(demo_db, leader, project_id)]
+    assert line.peers_mean == 3.0 and line.difference == 0.0
+
+
+def test_template_versions_never_change_past_evaluations(demo_db, admin, team):
+    project_id, _owner, _members = team
+    old_id = projects.project(demo_db, project_id)["template_id"]
+    spec = rubrics.load_template(demo_db, old_id)
+    edited = replace(spec, name="真岡市方式 改訂版")
+    edited.perspectives[0].criteria[0].descriptors = {**edited.perspectives[0].criteria[0].descriptors, 3: "新しい説明"}
+    new_id = rubrics.save_template(demo_db, edited, "test")
+    assert new_id != old_id
+    assert rubrics.load_template(demo_db, new_id).version == spec.version + 1
+    old = rubrics.load_template(demo_db, old_id)
+    assert old.perspectives[0].criteria[0].descriptors[3] == rubrics.MOKA_PRESET.perspectives[0].criteria[0].descriptors[3]
+    assert projects.project(demo_db, project_id)["template_id"] == old_id
+    listed = {t["id"]: t for t in rubrics.list_templates(demo_db)}
+    assert listed[new_id]["latest"] and not listed[old_id]["latest"] and listed[old_id]["projects"] == 1
+    # New projects get the latest version.
+    assert projects.project(demo_db, projects.create_project(
+        demo_db, projects.ProjectInput("新規", 2026), "test"))["template_id"] == new_id
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: replace(s, name=" "), "名前"),
+    (lambda s: replace(s, perspectives=[]), "観点が1つ以上"),
+    (lambda s: replace(s, perspectives=[replace(s.perspectives[0], criteria=[])]), "評価項目がありません"),
+    (lambda s: replace(s, perspectives=[s.perspectives[0], replace(s.perspectives[1], code="policy")]), "異なるコード"),
+    (lambda s: replace(s, perspectives=[replace(s.perspectives[0], criteria=[
+        replace(s.perspectives[0].criteria[0], descriptors={1: "a", 2: "b"})])]), "評点 3 の説明"),
+    (lambda s: replace(s, perspectives=[replace(s.perspectives[0], criteria=[
+        replace(s.perspectives[0].criteria[0], rater_kinds=())])]), "評価者区分"),
+])
+def test_templates_that_cannot_be_answered_are_refused(db, change, message):
+    with pytest.raises(UserError, match=message):
+        rubrics.save_template(db, change(rubrics.MOKA_PRESET), "test")
+    assert db.execute("SELECT count(*) FROM evaluation_templates").fetchone()[0] == 0
