@@ -310,6 +310,18 @@ def bench_cold_start(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "PySide6 window with a table")]
 
 
+# -- evaluation summary ---------------------------------------------------------------------------
+def bench_evaluation_summary(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.evaluation import build_rated_town, summary_runs
+
+    path = folder / f"rated-{size}.sqlite"
+    ratings = build_rated_town(path, size)
+    ours, bare = summary_runs(path)
+    return [figure("evaluation_summary", size, best(ours, repeat), best(bare, repeat),
+                   f"summary of every member and perspective over {ratings:,} ratings vs one hand-written "
+                   "SQL query of the same aggregates")]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -317,6 +329,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "staff_list": (bench_staff_list, True),
     "import_staff": (bench_import, True),
     "gui_cold_start": (bench_cold_start, False),
+    "evaluation_summary": (bench_evaluation_summary, True),
 }
 
 

@@ -1,0 +1,88 @@
+"""Benchmark: the evaluation summary of a whole town against one hand-written SQL query.
+
+A town of ``size`` staff gets projects of four rated members plus an owner,
+every member rated from every perspective of the Moka rubric, until about
+four ratings (criterion scores) per staff member exist: 50,000 staff → 200,000.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from app import evaluation_summary, rubrics
+from app.accounts import Role, User
+from app.db import open_database
+from app.demo import generate_town, load_town
+
+ADMIN = User(0, "bench", "bench", Role.ADMIN)
+
+
+def build_rated_town(path: Path, size: int, seed: int = 1) -> int:
+    """Create the register; returns the number of criterion scores written."""
+    result = open_database(path)
+    db = result.db
+    load_town(db, generate_town(size, seed=seed), "bench")
+    template_id = rubrics.ensure_preset(db, "bench")
+    template = rubrics.load_template(db, template_id)
+    rng = random.Random(seed)
+    staff_ids = [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active'")]
+    target_scores = size * 4
+    conn: sqlite3.Connection = db.conn
+    projects, members, assignments, scores = [], [], [], []
+    assignment_id = 0
+    project_id = 0
+    while len(scores) < target_scores:
+        project_id += 1
+        projects.append((project_id, f"改善プロジェクト{project_id}", 2025, template_id))
+        team = rng.sample(staff_ids, 6)
+        owner, digital, rated = team[0], team[1], team[2:]
+        members.append((project_id, owner, "owner"))
+        members.extend((project_id, s, "member") for s in rated)
+        for target in rated:
+            for perspective in template.perspectives:
+                if perspective.code == "policy":
+                    raters = [(owner, "executive")]
+                elif perspective.code == "ict":
+                    raters = [(digital, "digital")]
+                else:
+                    raters = [(s, "member") for s in rated if s != target]
+                for evaluator, kind in raters:
+                    assignment_id += 1
+                    assignments.append((assignment_id, project_id, target, perspective.id, evaluator, kind))
+                    scores.extend((assignment_id, c.id, rng.randint(1, 5)) for c in perspective.criteria_for(kind))
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO projects (id, name, fiscal_year, template_id) VALUES (?,?,?,?)", projects)
+    conn.executemany("INSERT INTO project_members (project_id, staff_id, role) VALUES (?,?,?)", members)
+    conn.executemany("INSERT INTO evaluation_assignments (id, project_id, target_staff_id, perspective_id, "
+                     "evaluator_staff_id, evaluator_kind) VALUES (?,?,?,?,?,?)", assignments)
+    conn.executemany("INSERT INTO evaluation_scores (assignment_id, criterion_id, score) VALUES (?,?,?)", scores)
+    conn.execute("UPDATE evaluation_assignments SET status = 'submitted', submitted_at = '2026-03-01T00:00:00'")
+    conn.execute("COMMIT")
+    db.close()
+    return len(scores)
+
+
+BARE_QUERY = """
+    SELECT project_id, target_staff_id, perspective_id, count(*), avg(rating)
+    FROM (SELECT a.project_id, a.target_staff_id, a.perspective_id, avg(s.score) AS rating
+          FROM evaluation_assignments a JOIN evaluation_scores s ON s.assignment_id = a.id
+          WHERE a.status = 'submitted' GROUP BY a.id)
+    GROUP BY project_id, target_staff_id, perspective_id"""
+
+
+def summary_runs(path: Path):
+    """(ours, bare) callables over the same file, each on its own connection."""
+    from app.db import connect
+
+    ours_db = connect(path)
+    bare = sqlite3.connect(path)
+
+    def ours() -> None:
+        evaluation_summary.summary(ours_db, ADMIN)
+
+    def bare_run() -> None:
+        bare.execute(BARE_QUERY).fetchall()
+
+    return ours, bare_run
