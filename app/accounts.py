@@ -66,9 +66,18 @@ def has_users(db: sqlite_utils.Database) -> bool:
 
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
-    return list(
-        db.query("SELECT id, login, display_name, role, staff_id, active, last_login_at FROM users ORDER BY role, login")
-    )
+    return list(db.query("""
+        SELECT u.id, u.login, u.display_name, u.role, u.staff_id, u.active, u.last_login_at,
+               s.staff_no, s.family_name || ' ' || s.given_name AS staff_name
+        FROM users u LEFT JOIN staff s ON s.id = u.staff_id ORDER BY u.role, u.login"""))
+
+
+def staff_for_number(db: sqlite_utils.Database, staff_no: str) -> dict | None:
+    """The staff member with this number (id, staff_no, name, status), for linking an account to a person."""
+    from app.staff_import import safe_normalise
+
+    return next(db.query("""SELECT id, staff_no, family_name || ' ' || given_name AS name, status FROM staff
+                            WHERE staff_no = ?""", [safe_normalise(staff_no).replace(" ", "")]), None)
 
 
 def _check_password(password: str) -> None:

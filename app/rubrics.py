@@ -267,5 +267,9 @@ def ensure_preset(db: sqlite_utils.Database, actor: str) -> int:
     return existing if existing is not None else save_template(db, MOKA_PRESET, actor)
 
 
+def aggregation_label(key: str) -> str:
+    return _(AGGREGATIONS[key])
+
+
 def kinds_label(kinds: tuple[str, ...] | list[str]) -> str:
     return "・".join(_(EVALUATOR_KINDS[k]) for k in kinds if k in EVALUATOR_KINDS)

@@ -56,6 +56,14 @@ def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items()), key=lambda item: item[1])
 
 
+def position_ranks(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """(rank, 「部長・次長」) per rank, most senior first: for settings such as who counts as an executive."""
+    ranks: dict[int, list[str]] = {}
+    for rank, name in db.execute("SELECT rank, name FROM positions ORDER BY rank, name"):
+        ranks.setdefault(rank, []).append(name)
+    return [(rank, "・".join(names)) for rank, names in ranks.items()]
+
+
 def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT id, name FROM positions ORDER BY rank, name")]
 

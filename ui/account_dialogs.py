@@ -67,6 +67,45 @@ class _AccountForm(QDialog):
         raise NotImplementedError
 
 
+class StaffNumberField(QWidget):
+    """A 職員番号 box that shows whose number it is as it is typed (empty = no link)."""
+
+    def __init__(self, db: sqlite_utils.Database, staff_no: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(staff_no)
+        self.edit.setObjectName("staffNo")
+        self.edit.setPlaceholderText(_("Staff no. (for evaluators; may be left empty)"))
+        self.found = QLabel()
+        self.found.setObjectName("staffFound")
+        layout.addWidget(self.edit)
+        layout.addWidget(self.found)
+        self.edit.textChanged.connect(self._show)
+        self._show()
+
+    def _show(self) -> None:
+        text = self.edit.text().strip()
+        person = accounts.staff_for_number(self._db, text) if text else None
+        if not text:
+            self.found.setText(_("Not linked to a staff member"))
+        elif person is None:
+            self.found.setText(_("No staff member has this number."))
+        else:
+            self.found.setText(person["name"])
+
+    def staff_id(self) -> int | None:
+        """The linked person's id; a number that matches nobody is refused rather than ignored."""
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        person = accounts.staff_for_number(self._db, text)
+        if person is None:
+            raise UserError(_("No staff member has the number {no}.").format(no=text))
+        return person["id"]
+
+
 class NewAccountDialog(_AccountForm):
     """Create an account; on an empty register this is the administrator."""
 
@@ -90,6 +129,8 @@ class NewAccountDialog(_AccountForm):
         else:
             self.role.setCurrentIndex(list(Role).index(Role.EVALUATOR))
         self.form.addRow(_("Role"), self.role)
+        self.staff = StaffNumberField(db)
+        self.form.addRow(_("Staff no."), self.staff)
         self.password = self._line(_("Password"), "password", password=True)
         self.password_again = self._line(_("Password (again)"), "passwordAgain", password=True)
         self.user: User | None = None
@@ -99,7 +140,8 @@ class NewAccountDialog(_AccountForm):
             raise UserError(_("The passwords do not match."))
         role = Role.ADMIN if self._first_admin else Role(self.role.currentData())
         self.user = accounts.create_user(
-            self._db, self.login.text(), self.display_name.text(), self.password.text(), role, self._actor
+            self._db, self.login.text(), self.display_name.text(), self.password.text(), role, self._actor,
+            staff_id=self.staff.staff_id(),
         )
 
 
@@ -118,6 +160,22 @@ class LoginDialog(_AccountForm):
     def after_error(self) -> None:
         self.password.clear()
         self.password.setFocus()
+
+
+class LinkStaffDialog(_AccountForm):
+    """Which staff member an account belongs to: their evaluation assignments reach them through it."""
+
+    def __init__(self, db: sqlite_utils.Database, record: dict, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Link to a staff member"), _(
+            "An evaluator sees the evaluations assigned to the staff member linked to their account. "
+            "Leave the number empty to remove the link."), parent)
+        self._db, self._login, self._actor = db, record["login"], actor
+        self.form.addRow(_("Login name"), QLabel(record["login"]))
+        self.staff = StaffNumberField(db, record.get("staff_no") or "")
+        self.form.addRow(_("Staff no."), self.staff)
+
+    def apply(self) -> None:
+        accounts.link_staff(self._db, self._login, self.staff.staff_id(), self._actor)
 
 
 class PasswordDialog(_AccountForm):

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, audit
+from app import accounts, audit, evaluations, rubrics, staff_edit
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
-from ui.account_dialogs import NewAccountDialog, PasswordDialog
+from ui.account_dialogs import LinkStaffDialog, NewAccountDialog, PasswordDialog
 from ui.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
@@ -61,12 +61,52 @@ class SettingsPage(QWidget):
             self.setting_edits[key] = edit
         layout.addWidget(self.municipality_box)
 
+        self.evaluation_box = QGroupBox(_("Evaluation"))
+        evaluation_form = QFormLayout(self.evaluation_box)
+        self.digital_section = QComboBox()
+        self.digital_section.setObjectName("digitalSection")
+        self.executive_rank = QComboBox()
+        self.executive_rank.setObjectName("executiveRank")
+        digital_label = app_settings.SETTINGS["digital_section_id"].label
+        evaluation_form.addRow(_(digital_label), self.digital_section)
+        evaluation_form.addRow(_("Executives (rate the policy perspective when a project has no owners)"),
+                               self.executive_rank)
+        templates = QVBoxLayout()
+        self.templates_model = RecordTableModel([
+            (_("Template"), lambda t: t["name"]),
+            (_("Version"), lambda t: t["version"]),
+            (_("Combining raters"), lambda t: rubrics.aggregation_label(t["aggregation"])),
+            (_("Projects"), lambda t: t["projects"]),
+            (_("In use for new projects"), lambda t: _("Yes") if t["latest"] else ""),
+        ], self)
+        self.templates_view = record_table_view(self.templates_model)
+        self.templates_view.setObjectName("templates")
+        self.templates_view.setMinimumHeight(110)
+        templates.addWidget(self.templates_view)
+        template_buttons = QHBoxLayout()
+        self.revise_template_button = QPushButton(_("View / revise…"))
+        self.revise_template_button.clicked.connect(lambda: self._edit_template(as_new=False))
+        self.copy_template_button = QPushButton(_("Copy as a new template…"))
+        self.copy_template_button.clicked.connect(lambda: self._edit_template(as_new=True))
+        template_buttons.addWidget(self.revise_template_button)
+        template_buttons.addWidget(self.copy_template_button)
+        template_buttons.addStretch(1)
+        templates.addLayout(template_buttons)
+        evaluation_form.addRow(_("Evaluation templates"), templates)
+        self._fill_evaluation_choices()
+        self.digital_section.currentIndexChanged.connect(
+            lambda: self._save_setting("digital_section_id", self.digital_section.currentData()))
+        self.executive_rank.currentIndexChanged.connect(
+            lambda: self._save_setting("executive_max_rank", self.executive_rank.currentData()))
+        layout.addWidget(self.evaluation_box)
+
         self.accounts_box = QGroupBox(_("Accounts"))
         box_layout = QVBoxLayout(self.accounts_box)
         self.users_model = RecordTableModel([
             (_("Login name"), lambda u: u["login"]),
             (_("Display name"), lambda u: u["display_name"]),
             (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
+            (_("Staff member"), lambda u: f"{u['staff_name']} ({u['staff_no']})" if u["staff_id"] else ""),
             (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
             (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
@@ -82,6 +122,9 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.add_user_button)
         buttons.addWidget(self.toggle_user_button)
         buttons.addWidget(self.password_button)
+        self.link_button = QPushButton(_("Link to staff member…"))
+        self.link_button.clicked.connect(self._link_staff)
+        buttons.addWidget(self.link_button)
         buttons.addStretch(1)
         box_layout.addLayout(buttons)
         layout.addWidget(self.accounts_box, 1)
@@ -103,12 +146,35 @@ class SettingsPage(QWidget):
             self.accounts_box.hide()
             self.audit_box.hide()
             self.municipality_box.setEnabled(False)
+            self.evaluation_box.hide()
         self.reload()
 
     def reload(self) -> None:
         if self._user.is_admin:
+            self.templates_model.set_records(rubrics.list_templates(self._db))
             self.users_model.set_records(accounts.list_users(self._db))
             self.audit_model.set_records(audit.recent(self._db))
+
+    def _fill_evaluation_choices(self) -> None:
+        self.digital_section.addItem(_("Found by name (デジタル…, 情報政策…)"), None)
+        for unit_id, path in evaluations.section_choices(self._db):
+            self.digital_section.addItem(path, unit_id)
+        chosen = app_settings.get(self._db, "digital_section_id")
+        self.digital_section.setCurrentIndex(max(0, self.digital_section.findData(chosen)))
+        for rank, name in staff_edit.position_ranks(self._db):
+            self.executive_rank.addItem(_("{position} and above").format(position=name), rank)
+        self.executive_rank.setCurrentIndex(max(0, self.executive_rank.findData(
+            app_settings.get(self._db, "executive_max_rank"))))
+
+    def _edit_template(self, as_new: bool) -> None:
+        from ui.template_editor import TemplateEditorDialog
+
+        rows = self.templates_view.selectionModel().selectedRows()
+        template_id = self.templates_model.record_at(rows[0].row())["id"] if rows else (
+            rubrics.latest_template_id(self._db, rubrics.MOKA_PRESET.family))
+        dialog = TemplateEditorDialog(self._db, template_id, self._user.login, as_new=as_new, parent=self)
+        if dialog.exec():
+            self.reload()
 
     def _save_setting(self, key: str, value: str) -> None:
         app_settings.set_value(self._db, key, value, self._user.login)
@@ -145,6 +211,12 @@ class SettingsPage(QWidget):
         QMessageBox.information(self, _("Accounts"), _("The password of {login} was changed.").format(
             login=record["login"]))
         self.reload()
+
+    def _link_staff(self) -> None:
+        record = self._selected_account()
+        if record is not None and LinkStaffDialog(self._db, record, self._user.login, self).exec():
+            self.reload()
+            self.accounts_changed.emit()
 
     def _toggle_user(self) -> None:
         record = self._selected_account()
