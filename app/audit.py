@@ -60,6 +60,13 @@ ACTION_LABELS = {
     "evaluation.reopen": N_("Evaluation reopened"),
     "evaluation.sheets_export": N_("Evaluation sheets exported"),
     "evaluation.sheets_import": N_("Evaluation sheets imported"),
+    "scheme.create": N_("Certification scheme created"),
+    "scheme.version": N_("Certification scheme revised"),
+    "certification.approve": N_("Certified"),
+    "certification.record_past": N_("Earlier certification entered"),
+    "certification.revoke": N_("Certification revoked"),
+    "certification.reissue": N_("Certificate re-issued"),
+    "certification.export": N_("Register of certified staff exported"),
 }
 
 

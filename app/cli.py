@@ -49,9 +49,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         demo.load_town(result.db, demo.generate_town(args.staff, args.seed), CLI_ACTOR)
         if args.staff >= 100:  # the three demo teams need people from a dozen sections
-            from app.demo_projects import load_projects
+            from app.demo_projects import load_certification_history, load_projects
 
             load_projects(result.db, CLI_ACTOR, args.seed)
+            load_certification_history(result.db, CLI_ACTOR, args.seed)
     finally:
         result.db.close()
     print(_("Loaded the demo town with {n} staff into {path}.").format(n=args.staff, path=args.db))

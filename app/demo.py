@@ -181,9 +181,10 @@ def ensure_demo_database(path, actor: str = "demo") -> bool:
     result = open_database(path)
     try:
         load_town(result.db, generate_town(300, seed=1), actor)
-        from app.demo_projects import load_projects
+        from app.demo_projects import load_certification_history, load_projects
 
         load_projects(result.db, actor)
+        load_certification_history(result.db, actor)
     finally:
         result.db.close()
     return True

@@ -114,3 +114,30 @@ def _rate(db: sqlite_utils.Database, officer: User, project_id: int, rng: random
         if not submit:
             answers.popitem()  # a draft with the last criterion still open
         evaluations.save_answers(db, officer, row["id"], answers, submit=submit, source="demo")
+
+
+def load_certification_history(db: sqlite_utils.Database, actor: str, seed: int = 1) -> None:
+    """The Moka scheme with a past: 21 workshop graduates certified as アドバイザー in 令和5年度,
+    three of them エキスパート a year later and one スペシャリスト in 令和7年度 — entered as earlier
+    decisions, as a town moving its Excel list into the register would. The demo teams'
+    proposers are among the graduates, and several members are eligible for アドバイザー now.
+    """
+    from app import certification, schemes
+
+    rng = random.Random(seed)
+    officer = User(0, actor, actor, Role.ADMIN)
+    scheme_id = schemes.install_preset(db, "moka", actor)
+    on_projects = {r[0] for r in db.execute("SELECT staff_id FROM project_members")}
+    proposers = [r[0] for r in db.execute(
+        "SELECT staff_id FROM project_members WHERE role = 'proposer' ORDER BY project_id")]
+    others = [p["id"] for p in _current(db) if p["id"] not in on_projects and p["rank"] >= 3]
+    rng.shuffle(others)
+    graduates = proposers + others[:21 - len(proposers)]
+    approver = "真岡市長"
+    with transaction(db):
+        for staff_id in graduates:
+            certification.record_past(db, officer, scheme_id, staff_id, "advisor", date(2024, 3, 15), approver)
+        experts = others[:3]
+        for staff_id in experts:
+            certification.record_past(db, officer, scheme_id, staff_id, "expert", date(2025, 3, 14), approver)
+        certification.record_past(db, officer, scheme_id, experts[0], "specialist", date(2026, 3, 27), approver)

@@ -36,6 +36,7 @@ class SummaryRow:
     raters: int
     min_raters: int
     value: float | None  # None when fewer raters than min_raters answered
+    raw_value: float | None = None  # only filled for the certification engine
 
     @property
     def display(self) -> str:
@@ -71,6 +72,16 @@ def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None
     """
     if user.role == "evaluator":
         raise PermissionDenied(_("Evaluators cannot see other members' results."))
+    return combined_ratings(db, project_id)
+
+
+def combined_ratings(db: sqlite_utils.Database, project_id: int | None = None,
+                     with_raw: bool = False) -> list[SummaryRow]:
+    """The summary without an access check, for the certification engine (which runs for the officer).
+
+    With ``with_raw`` the value is also computed below the minimum number of raters
+    (in ``raw_value``), so that a scheme may ask for more raters than the template.
+    """
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id):
@@ -86,9 +97,12 @@ def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None
         project, target, perspective_id = key
         info = perspectives[perspective_id]
         values = grouped.get(key, [])
-        value = round(_combine(values, info["aggregation"]), 2) if len(values) >= info["min_raters"] else None
-        rows.append(SummaryRow(project, target, perspective_id, info["code"], info["name"], len(values),
-                               info["min_raters"], value))
+        raw = round(_combine(values, info["aggregation"]), 2) if values else None
+        row = SummaryRow(project, target, perspective_id, info["code"], info["name"], len(values), info["min_raters"],
+                         raw if len(values) >= info["min_raters"] else None)
+        if with_raw:
+            row.raw_value = raw
+        rows.append(row)
     rows.sort(key=lambda r: (r.project_id, r.target_staff_id, perspectives[r.perspective_id]["sort_order"]))
     return rows
 

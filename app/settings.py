@@ -30,6 +30,8 @@ SETTINGS: dict[str, Setting] = {
         # Evaluation rules: whose staff rate the ICT perspective, and which positions count as executives.
         Setting("digital_section_id", None, N_("Digital department (rates the ICT perspective)")),
         Setting("executive_max_rank", 3, N_("Executives are positions up to rank")),
+        # The certification scheme in use (a scheme family; None = the first one saved).
+        Setting("certification_scheme", None, N_("Certification scheme in use")),
     )
 }
 

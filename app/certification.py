@@ -1,0 +1,249 @@
+"""Approval, certificate numbers, revocation, re-issue and the register of certified staff (認定者名簿).
+
+Numbers are sequential per fiscal year across the register and are allocated
+inside the same transaction that records the decisions: a batch lands whole or
+not at all, so a crash can neither skip nor repeat a number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from app import audit, eligibility, schemes
+from app.accounts import User
+from app.db import transaction
+from app.errors import PermissionDenied, UserError
+from app.i18n import N_, _
+from app.staff import unit_names
+from app.staff_import import safe_normalise
+from app.wareki import fiscal_year, format_fiscal_year, format_wareki
+
+CERT_STATUSES = {"active": N_("Certified"), "revoked": N_("Revoked")}
+# Test seam: seconds to wait after each decision inside the approval transaction, so that a test
+# can kill the process in the middle of a batch. Never set in normal use.
+_PAUSE_ENV = "DX_JINZAI_APPROVAL_PAUSE"
+
+
+def format_number(pattern: str, fy: int, seq: int) -> str:
+    """{年度和暦} → 令和7年度, {年度} → 2025, {連番:04} → 0001."""
+    return pattern.format(**{"年度和暦": format_fiscal_year(fy), "年度": fy, "連番": seq})
+
+
+def _require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise PermissionDenied(_("Only the administrator can do this."))
+
+
+@dataclass(frozen=True)
+class Approval:
+    staff_id: int
+    level_code: str
+
+
+def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: list[Approval], decided_on: date,
+            approver: str) -> list[str]:
+    """Certify the given people at the given levels; each must be eligible on ``decided_on``.
+
+    Returns the certificate numbers in the order allocated (level order, then reading).
+    """
+    _require_admin(user)
+    approver = safe_normalise(approver)
+    if not approver:
+        raise UserError(_("Enter who approves the certification (e.g. 市長)."))
+    if not approvals:
+        raise UserError(_("Select the people to certify."))
+    if len(set(approvals)) != len(approvals):
+        raise UserError(_("The same person and level is selected twice."))
+    scheme = schemes.load_scheme(db, scheme_id)
+    order = {level.code: i for i, level in enumerate(scheme.levels)}
+    pause = float(os.environ.get(_PAUSE_ENV) or 0)
+    with transaction(db):
+        wanted = {(a.staff_id, a.level_code) for a in approvals}
+        results = {(c.staff_id, c.level.code): c for c in eligibility.eligibility(
+            db, scheme, decided_on, sorted({a.staff_id for a in approvals}))}
+        refused = [key for key in sorted(wanted) if key not in results or results[key].status != "eligible"]
+        if refused:
+            names = dict(db.execute("SELECT id, family_name || ' ' || given_name FROM staff"))
+            raise UserError(_("Not eligible on {date}: {names}. Nothing was certified.").format(
+                date=format_wareki(decided_on),
+                names="、".join(f"{names.get(s, s)}({scheme.level(code).name if code in order else code})"
+                               for s, code in refused[:10])))
+        readings = dict(db.execute("SELECT id, family_reading || given_reading || staff_no FROM staff"))
+        fy = fiscal_year(decided_on)
+        seq = db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+        numbers = []
+        for staff_id, code in sorted(wanted, key=lambda k: (order[k[1]], readings.get(k[0], ""), k[0])):
+            seq += 1
+            number = format_number(scheme.number_pattern, fy, seq)
+            candidate = results[(staff_id, code)]
+            cert_id = db["certifications"].insert({
+                "staff_id": staff_id, "scheme_id": scheme_id, "level_id": candidate.level.id,
+                "scheme_family": scheme.family, "level_code": code, "decided_on": decided_on.isoformat(),
+                "approver": approver, "fiscal_year": fy, "seq": seq, "certificate_no": number,
+                "reasons_json": json.dumps([r.text for r in candidate.results], ensure_ascii=False),
+                "created_by": user.login}).last_pk
+            audit.record(db, user.login, "certification.approve", "certifications", cert_id, None,
+                         {"staff_id": staff_id, "level": code, "number": number, "approver": approver})
+            numbers.append(number)
+            if pause:
+                time.sleep(pause)
+    return numbers
+
+
+def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id: int, level_code: str,
+                decided_on: date, approver: str, certificate_no: str | None = None) -> str:
+    """Enter a certification decided before the register was used (from the old Excel list).
+
+    The engine is not asked: the decision was made on paper. The number is the one on the
+    paper certificate, or the next one of that fiscal year when none is given.
+    """
+    _require_admin(user)
+    scheme = schemes.load_scheme(db, scheme_id)
+    level = next((lv for lv in scheme.levels if lv.code == level_code), None)
+    if level is None:
+        raise UserError(_("The scheme has no level {code}.").format(code=level_code))
+    approver = safe_normalise(approver)
+    if not approver:
+        raise UserError(_("Enter who approves the certification (e.g. 市長)."))
+    with transaction(db):
+        fy = fiscal_year(decided_on)
+        seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+        number = safe_normalise(certificate_no) if certificate_no else format_number(scheme.number_pattern, fy, seq)
+        if db.execute("SELECT 1 FROM certifications WHERE certificate_no = ?", [number]).fetchone():
+            raise UserError(_("The certificate number {number} is already in the register.").format(number=number))
+        if db.execute("""SELECT 1 FROM certifications WHERE staff_id = ? AND scheme_family = ? AND level_code = ?
+                         AND status = 'active'""", [staff_id, scheme.family, level_code]).fetchone():
+            raise UserError(_("This person already holds {level}.").format(level=level.name))
+        cert_id = db["certifications"].insert({
+            "staff_id": staff_id, "scheme_id": scheme_id, "level_id": level.id, "scheme_family": scheme.family,
+            "level_code": level_code, "decided_on": decided_on.isoformat(), "approver": approver, "fiscal_year": fy,
+            "seq": seq, "certificate_no": number,
+            "reasons_json": json.dumps([_("Decided before the register was used")], ensure_ascii=False),
+            "created_by": user.login}).last_pk
+        audit.record(db, user.login, "certification.record_past", "certifications", cert_id, None,
+                     {"staff_id": staff_id, "level": level_code, "number": number})
+    return number
+
+
+def _by_number(db: sqlite_utils.Database, number: str) -> dict:
+    row = next(db.query("SELECT * FROM certifications WHERE certificate_no = ?", [safe_normalise(number)]), None)
+    if row is None:
+        raise UserError(_("No certificate has the number {number}.").format(number=number))
+    return row
+
+
+def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> None:
+    """Withdraw a certification; the number is never reused and the decision stays on record."""
+    _require_admin(user)
+    reason = safe_normalise(reason)
+    if not reason:
+        raise UserError(_("Enter the reason for the revocation."))
+    with transaction(db):
+        row = _by_number(db, number)
+        if row["status"] == "revoked":
+            raise UserError(_("{number} has already been revoked.").format(number=row["certificate_no"]))
+        if on.isoformat() < row["decided_on"]:
+            raise UserError(_("A certification cannot be revoked before it was decided."))
+        db.execute("UPDATE certifications SET status = 'revoked', revoked_on = ?, revoke_reason = ? WHERE id = ?",
+                   [on.isoformat(), reason, row["id"]])
+        audit.record(db, user.login, "certification.revoke", "certifications", row["id"], {"status": "active"},
+                     {"status": "revoked", "reason": reason, "on": on.isoformat()})
+
+
+def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> int:
+    """Record a re-issue (lost or damaged certificate): same number, marked 再交付; returns the count."""
+    _require_admin(user)
+    reason = safe_normalise(reason)
+    if not reason:
+        raise UserError(_("Enter the reason for the re-issue."))
+    with transaction(db):
+        row = _by_number(db, number)
+        if row["status"] != "active":
+            raise UserError(_("A revoked certification cannot be re-issued."))
+        db["certification_reissues"].insert({"certification_id": row["id"], "reissued_on": on.isoformat(),
+                                             "reason": reason, "created_by": user.login})
+        db.execute("UPDATE certifications SET reissues = reissues + 1 WHERE id = ?", [row["id"]])
+        audit.record(db, user.login, "certification.reissue", "certifications", row["id"], None,
+                     {"reason": reason, "on": on.isoformat(), "count": row["reissues"] + 1})
+    return row["reissues"] + 1
+
+
+def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_year_filter: int | None = None,
+             section_id: int | None = None, include_revoked: bool = True) -> list[dict]:
+    """The register of certified staff with current section, newest decision first."""
+    today = date.today().isoformat()
+    names = unit_names(db, today)
+    where, params = ["1 = 1"], [today, today]
+    if level_code:
+        where.append("c.level_code = ?")
+        params.append(level_code)
+    if fiscal_year_filter:
+        where.append("c.fiscal_year = ?")
+        params.append(fiscal_year_filter)
+    if not include_revoked:
+        where.append("c.status = 'active'")
+    rows = list(db.query(f"""
+        SELECT c.id, c.certificate_no, c.staff_id, s.staff_no, s.family_name || ' ' || s.given_name AS name,
+               s.family_reading || ' ' || s.given_reading AS reading, c.level_code, l.name AS level, c.scheme_family,
+               cs.name AS scheme, cs.version AS scheme_version, c.decided_on, c.approver, c.fiscal_year, c.seq,
+               c.status, c.revoked_on, c.revoke_reason, c.reissues, c.reasons_json, a.unit_id
+        FROM certifications c JOIN staff s ON s.id = c.staff_id JOIN scheme_levels l ON l.id = c.level_id
+        JOIN cert_schemes cs ON cs.id = c.scheme_id
+        LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= ?
+                                      AND (a.valid_to IS NULL OR a.valid_to >= ?)
+        WHERE {' AND '.join(where)} ORDER BY c.fiscal_year DESC, c.seq DESC""", params))
+    for row in rows:
+        parts = names.get(row["unit_id"], ())
+        row["section"] = " ".join(p for p in parts if p)
+        row["section_ids"] = _ancestors(db, row["unit_id"])
+    if section_id is not None:
+        rows = [r for r in rows if section_id in r["section_ids"]]
+    return rows
+
+
+def _ancestors(db: sqlite_utils.Database, unit_id: int | None) -> list[int]:
+    chain = []
+    while unit_id is not None:
+        chain.append(unit_id)
+        parent = db.execute("SELECT parent_id FROM org_units WHERE id = ?", [unit_id]).fetchone()
+        unit_id = parent[0] if parent else None
+    return chain
+
+
+def person_path(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
+    """A person's certifications in the order they were decided: their certification path."""
+    return sorted((r for r in register(db) if r["staff_id"] == staff_id), key=lambda r: (r["decided_on"], r["seq"]))
+
+
+REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Section"), N_("Level"),
+                    N_("Decided on"), N_("Approver"), N_("Status"), N_("Revoked on"), N_("Reason for revocation"),
+                    N_("Re-issues")]
+
+
+def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters) -> int:
+    """Write the register to .xlsx or CSV (UTF-8 with BOM, for Excel); returns the number of rows."""
+    from app.tabular import write_csv, write_xlsx
+
+    _require_admin(user)
+    path = Path(path)
+    rows = register(db, **filters)
+    table = [[r["certificate_no"], r["staff_no"], r["name"], r["reading"], r["section"], r["level"],
+              format_wareki(date.fromisoformat(r["decided_on"])), r["approver"], _(CERT_STATUSES[r["status"]]),
+              format_wareki(date.fromisoformat(r["revoked_on"])) if r["revoked_on"] else "", r["revoke_reason"] or "",
+              str(r["reissues"])] for r in rows]
+    headers = [_(h) for h in REGISTER_HEADERS]
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, headers, table, _("Certified staff"))
+    else:
+        write_csv(path, headers, table, "utf-8-sig")
+    with transaction(db):
+        audit.record(db, user.login, "certification.export", "certifications", None, None,
+                     {"file": path.name, "rows": len(rows)})
+    return len(rows)

@@ -1,0 +1,220 @@
+"""The eligibility engine: who qualifies for which level, and why, requirement by requirement.
+
+``gather_facts`` reads what the register knows about every person in a few
+queries; ``evaluate`` is pure code over those facts, so that it can be tested
+with generated data (hypothesis) and gives the same answer whatever the order
+of the rows. Only the next step of the ladder is considered (nobody skips a
+level); side levels (ladder = False) are considered alongside.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlite_utils
+
+from app import evaluation_summary
+from app.i18n import N_, _
+from app.projects import REALISATION, ROLES
+from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
+from app.wareki import format_wareki
+
+REALISATION_ORDER = list(REALISATION)  # concept < trial < full < organisation_wide
+STATUSES = {"eligible": N_("Eligible"), "near": N_("One requirement short"), "not_yet": N_("Not yet")}
+MET, UNMET = "✓", "✗"
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    project_id: int
+    role: str
+    realisation: str | None
+
+
+@dataclass(frozen=True)
+class ScoreFact:
+    project_id: int
+    value: float | None  # combined over all raters who answered (None when nobody did)
+    raters: int
+    template_min: int
+
+
+@dataclass
+class PersonFacts:
+    staff_id: int
+    sessions: int = 0
+    projects: list[ProjectFact] = field(default_factory=list)
+    scores: dict[str, list[ScoreFact]] = field(default_factory=dict)   # perspective code -> per project
+    held: dict[str, date] = field(default_factory=dict)                  # level code -> decided on
+    qualifications: dict[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    kind: str
+    met: bool
+    text: str
+
+
+@dataclass
+class Candidate:
+    staff_id: int
+    level: LevelSpec
+    results: list[RequirementResult]
+
+    @property
+    def unmet(self) -> int:
+        return sum(not r.met for r in self.results)
+
+    @property
+    def status(self) -> str:
+        return "eligible" if self.unmet == 0 else "near" if self.unmet == 1 else "not_yet"
+
+    @property
+    def reasons(self) -> str:
+        return "\n".join(r.text for r in self.results)
+
+
+def _months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (1 if end.day < start.day else 0)
+
+
+def _mark(met: bool) -> str:
+    return MET if met else UNMET
+
+
+def _roles(roles: list[str]) -> str:
+    return "・".join(_(ROLES[r]) for r in roles if r in ROLES)
+
+
+def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: dict[str, str],
+          perspective_names: dict[str, str]) -> RequirementResult:
+    """One requirement against one person's facts, with the value, the threshold and ✓/✗."""
+    p = req.params
+    if req.kind == "sessions":
+        met = facts.sessions >= p["min"]
+        text = _("Workshops attended {n} / needed {min} {mark}").format(n=facts.sessions, min=p["min"], mark=_mark(met))
+    elif req.kind == "projects":
+        n = len({f.project_id for f in facts.projects if f.role in p["roles"]})
+        met = n >= p["min"]
+        text = _("Projects as {roles}: {n} / needed {min} {mark}").format(
+            roles=_roles(p["roles"]), n=n, min=p["min"], mark=_mark(met))
+    elif req.kind == "realisation":
+        reached = [REALISATION_ORDER.index(f.realisation) for f in facts.projects
+                   if f.role in p["roles"] and f.realisation in REALISATION]
+        best = max(reached, default=None)
+        met = best is not None and best >= REALISATION_ORDER.index(p["min"])
+        text = _("Realisation of a project led as {roles}: {value} / needed {min} {mark}").format(
+            roles=_roles(p["roles"]), value=_(REALISATION[REALISATION_ORDER[best]]) if best is not None else _("none"),
+            min=_(REALISATION[p["min"]]), mark=_mark(met))
+    elif req.kind == "score":
+        name = perspective_names.get(p["perspective"], p["perspective"])
+        entries = facts.scores.get(p["perspective"], [])
+        needed = p["min_raters"]
+        counted = [e for e in entries if e.value is not None and e.raters >= max(needed, e.template_min)]
+        if counted:
+            best = max(e.value for e in counted)
+            met = best >= p["min"]
+            text = _("{perspective} rating {value:.2f} / needed {min:.1f} {mark}").format(
+                perspective=name, value=best, min=float(p["min"]), mark=_mark(met))
+        elif entries:
+            most = max(e.raters for e in entries)
+            met = False
+            text = _("{perspective}: {n} raters / needed {min} {mark}").format(
+                perspective=name, n=most, min=max([needed] + [e.template_min for e in entries]), mark=_mark(False))
+        else:
+            met = False
+            text = _("{perspective} rating: not rated / needed {min:.1f} {mark}").format(
+                perspective=name, min=float(p["min"]), mark=_mark(False))
+    elif req.kind == "previous_level":
+        name = level_names.get(p["level"], p["level"])
+        since = facts.held.get(p["level"])
+        if since is None:
+            met = False
+            text = _("{level}: not held {mark}").format(level=name, mark=_mark(False))
+        else:
+            months = _months_between(since, as_of)
+            met = months >= p.get("months", 0)
+            text = _("{level}: held since {date} ({months} months) / needed {min} months {mark}").format(
+                level=name, date=format_wareki(since), months=months, min=p.get("months", 0), mark=_mark(met))
+    else:  # qualification
+        obtained = facts.qualifications.get(p["name"])
+        met = obtained is not None
+        text = (_("{name}: obtained {date} {mark}").format(name=p["name"], date=format_wareki(obtained), mark=MET)
+                if met else _("{name}: no record {mark}").format(name=p["name"], mark=UNMET))
+    return RequirementResult(req.kind, met, text)
+
+
+def candidates_for(scheme: SchemeSpec, facts: PersonFacts) -> list[LevelSpec]:
+    """The next ladder level not yet held, and every side level not yet held."""
+    result = []
+    next_step = next((level for level in scheme.levels if level.ladder and level.code not in facts.held), None)
+    if next_step is not None:
+        result.append(next_step)
+    result.extend(level for level in scheme.levels if not level.ladder and level.code not in facts.held)
+    return result
+
+
+def evaluate(scheme: SchemeSpec, people: dict[int, PersonFacts], as_of: date,
+             perspective_names: dict[str, str] | None = None) -> list[Candidate]:
+    """Every person's candidate levels with reasons, in staff id then level order."""
+    level_names = {level.code: level.name for level in scheme.levels}
+    names = perspective_names or {}
+    out = []
+    for staff_id in sorted(people):
+        facts = people[staff_id]
+        for level in candidates_for(scheme, facts):
+            out.append(Candidate(staff_id, level, [check(r, facts, as_of, level_names, names) for r in level.requirements]))
+    return out
+
+
+# -- facts from the register ----------------------------------------------------------------
+
+def perspective_names(db: sqlite_utils.Database) -> dict[str, str]:
+    """Perspective code -> name, from the newest template that has it."""
+    return {code: name for code, name in db.execute(
+        "SELECT code, name FROM template_perspectives ORDER BY template_id")}
+
+
+def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
+                 staff_ids: list[int] | None = None) -> dict[int, PersonFacts]:
+    """What the register knows on ``as_of`` about every current staff member (or the given ones)."""
+    day = as_of.isoformat()
+    people = {r[0]: PersonFacts(r[0]) for r in db.execute("SELECT id FROM staff WHERE status != 'retired'")}
+    if staff_ids is not None:
+        wanted = set(staff_ids)
+        people = {k: v for k, v in people.items() if k in wanted}
+    for staff_id, n in db.execute("""SELECT sa.staff_id, count(*) FROM session_attendance sa
+                                     JOIN project_sessions ps ON ps.id = sa.session_id
+                                     WHERE ps.held_on <= ? GROUP BY sa.staff_id""", [day]):
+        if staff_id in people:
+            people[staff_id].sessions = n
+    for staff_id, project_id, role, realisation, decided in db.execute(
+            """SELECT m.staff_id, m.project_id, m.role, p.realisation, p.realisation_decided_on
+               FROM project_members m JOIN projects p ON p.id = m.project_id WHERE p.status != 'cancelled'"""):
+        if staff_id in people:
+            reached = realisation if decided is not None and decided <= day else None
+            people[staff_id].projects.append(ProjectFact(project_id, role, reached))
+    for row in evaluation_summary.combined_ratings(db, with_raw=True):
+        if row.target_staff_id in people:
+            people[row.target_staff_id].scores.setdefault(row.perspective_code, []).append(
+                ScoreFact(row.project_id, row.raw_value, row.raters, row.min_raters))
+    for staff_id, code, decided in db.execute(
+            """SELECT staff_id, level_code, decided_on FROM certifications
+               WHERE status = 'active' AND scheme_family = ? AND decided_on <= ?""", [scheme_family, day]):
+        if staff_id in people:
+            people[staff_id].held[code] = date.fromisoformat(decided)
+    for staff_id, name, obtained in db.execute(
+            "SELECT staff_id, name, obtained_on FROM staff_qualifications WHERE obtained_on <= ?", [day]):
+        if staff_id in people:
+            people[staff_id].qualifications[name] = date.fromisoformat(obtained)
+    return people
+
+
+def eligibility(db: sqlite_utils.Database, scheme: SchemeSpec, as_of: date,
+                staff_ids: list[int] | None = None) -> list[Candidate]:
+    """The engine over the register: every current staff member's candidate levels with reasons."""
+    return evaluate(scheme, gather_facts(db, scheme.family, as_of, staff_ids), as_of, perspective_names(db))
