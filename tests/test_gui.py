@@ -282,10 +282,11 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
     backup = tmp_path / "backup.sqlite"
     maintenance.backup(setup.db, backup, "test")
-    # Staff 201.. are not on any demo project, so they can go without touching the evaluations.
+    # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
     setup.db.execute("DELETE FROM staff_assignments WHERE staff_id > 200")
     setup.db.execute("DELETE FROM staff WHERE id > 200 AND id NOT IN (SELECT staff_id FROM project_members) "
-                     "AND id NOT IN (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL)")
+                     "AND id NOT IN (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL) "
+                     "AND id NOT IN (SELECT staff_id FROM certifications)")
     remaining = setup.db.execute("SELECT count(*) FROM staff").fetchone()[0]
     setup.db.conn.commit()
     setup.db.close()
