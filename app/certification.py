@@ -20,7 +20,7 @@ from app import audit, eligibility, schemes
 from app.accounts import User
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
-from app.i18n import N_, _
+from app.i18n import N_, _, label
 from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.wareki import fiscal_year, format_fiscal_year, format_wareki
@@ -235,7 +235,7 @@ def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters
     path = Path(path)
     rows = register(db, **filters)
     table = [[r["certificate_no"], r["staff_no"], r["name"], r["reading"], r["section"], r["level"],
-              format_wareki(date.fromisoformat(r["decided_on"])), r["approver"], _(CERT_STATUSES[r["status"]]),
+              format_wareki(date.fromisoformat(r["decided_on"])), r["approver"], label(CERT_STATUSES, r["status"]),
               format_wareki(date.fromisoformat(r["revoked_on"])) if r["revoked_on"] else "", r["revoke_reason"] or "",
               str(r["reissues"])] for r in rows]
     headers = [_(h) for h in REGISTER_HEADERS]

@@ -16,7 +16,7 @@ from datetime import date
 import sqlite_utils
 
 from app import evaluation_summary
-from app.i18n import N_, _
+from app.i18n import N_, _, label
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
 from app.wareki import format_wareki
@@ -109,7 +109,7 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
         met = best is not None and best >= REALISATION_ORDER.index(p["min"])
         text = _("Realisation of a project led as {roles}: {value} / needed {min} {mark}").format(
             roles=_roles(p["roles"]), value=_(REALISATION[REALISATION_ORDER[best]]) if best is not None else _("none"),
-            min=_(REALISATION[p["min"]]), mark=_mark(met))
+            min=label(REALISATION, p["min"]), mark=_mark(met))
     elif req.kind == "score":
         name = perspective_names.get(p["perspective"], p["perspective"])
         entries = facts.scores.get(p["perspective"], [])
@@ -149,12 +149,19 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
 
 
 def candidates_for(scheme: SchemeSpec, facts: PersonFacts) -> list[LevelSpec]:
-    """The next ladder level not yet held, and every side level not yet held."""
+    """The next ladder level not yet held, and the side levels in reach.
+
+    A side level (a separate track such as Hokkaido's デジタルマネジメント人材) is in reach
+    once the person holds the levels it builds on, so that it is not listed for everyone.
+    """
     result = []
     next_step = next((level for level in scheme.levels if level.ladder and level.code not in facts.held), None)
     if next_step is not None:
         result.append(next_step)
-    result.extend(level for level in scheme.levels if not level.ladder and level.code not in facts.held)
+    for level in scheme.levels:
+        builds_on = [r.params.get("level") for r in level.requirements if r.kind == "previous_level"]
+        if not level.ladder and level.code not in facts.held and all(code in facts.held for code in builds_on):
+            result.append(level)
     return result
 
 

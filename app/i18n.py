@@ -74,5 +74,10 @@ def N_(message: str) -> str:
     return message
 
 
+def label(labels: dict, key: object) -> str:
+    """The translated label of ``key`` in a table of msgids (keeps literal keys out of _() for extraction)."""
+    return _(labels[key])
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)

@@ -23,7 +23,7 @@ import sqlite_utils
 from app import audit
 from app.db import transaction
 from app.errors import UserError
-from app.i18n import N_, _
+from app.i18n import N_, _, label
 from app.projects import REALISATION, ROLES
 
 KINDS = {
@@ -276,7 +276,7 @@ def describe_requirement(req: RequirementSpec, level_names: dict[str, str], pers
     if req.kind == "projects":
         return _("Took part in at least {n} projects as {roles}").format(n=p["min"], roles=roles)
     if req.kind == "realisation":
-        return _("A project led as {roles} reached {level} or beyond").format(roles=roles, level=_(REALISATION[p["min"]]))
+        return _("A project led as {roles} reached {level} or beyond").format(roles=roles, level=label(REALISATION, p["min"]))
     if req.kind == "score":
         return _("{perspective}: combined rating at least {min:.1f} from at least {raters} raters").format(
             perspective=perspective_names.get(p["perspective"], p["perspective"]), min=float(p["min"]),

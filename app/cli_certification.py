@@ -1,0 +1,182 @@
+"""CLI commands for certification: schemes, eligibility, approval, revocation and the register."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from app import certification, eligibility, schemes
+from app.cli_projects import CLI_USER
+from app.db import open_database
+from app.errors import UserError
+from app.i18n import _
+from app.wareki import format_wareki, parse_date
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+
+
+def _date(text: str | None) -> date:
+    return parse_date(text) if text else date.today()
+
+
+def _scheme(db) -> schemes.SchemeSpec:
+    scheme_id = schemes.active_scheme_id(db)
+    if scheme_id is None:
+        raise UserError(_("The register has no certification scheme yet: run `schemes install moka` (or hokkaido, blank)."))
+    return schemes.load_scheme(db, scheme_id)
+
+
+def _candidates(db, scheme: schemes.SchemeSpec, as_of: date, level: str | None) -> list[eligibility.Candidate]:
+    if level and level not in {lv.code for lv in scheme.levels}:
+        raise UserError(_("The scheme has no level {code} (levels: {codes}).").format(
+            code=level, codes=", ".join(lv.code for lv in scheme.levels)))
+    found = eligibility.eligibility(db, scheme, as_of)
+    return [c for c in found if level is None or c.level.code == level]
+
+
+def cmd_schemes_list(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        rows, active = schemes.list_schemes(result.db), schemes.active_scheme_id(result.db)
+    finally:
+        result.db.close()
+    for r in rows:
+        mark = "*" if r["id"] == active else " "
+        print(f"{mark} {r['id']}\t{r['family']}\tv{r['version']}\t{r['name']}\t"
+              + _("{n} certifications").format(n=r["certifications"]))
+    return EXIT_OK
+
+
+def cmd_schemes_install(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        scheme_id = schemes.install_preset(result.db, args.preset, CLI_USER.login)
+        name = schemes.load_scheme(result.db, scheme_id).name
+    finally:
+        result.db.close()
+    print(_("The scheme {name} is ready (id {id}).").format(name=name, id=scheme_id))
+    return EXIT_OK
+
+
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        db = result.db
+        scheme = _scheme(db)
+        as_of = _date(args.date)
+        found = [c for c in _candidates(db, scheme, as_of, args.level) if args.all or c.status != "not_yet"]
+        people = {r[0]: r[1:] for r in db.execute(
+            "SELECT id, staff_no, family_name || ' ' || given_name, family_reading || given_reading FROM staff")}
+    finally:
+        result.db.close()
+    order = {"eligible": 0, "near": 1, "not_yet": 2}
+    found.sort(key=lambda c: (order[c.status], c.level.code, people[c.staff_id][2]))
+    if args.json:
+        print(json.dumps([{"staff_no": people[c.staff_id][0], "name": people[c.staff_id][1], "level": c.level.code,
+                           "level_name": c.level.name, "status": c.status,
+                           "requirements": [{"kind": r.kind, "met": r.met, "text": r.text} for r in c.results]}
+                          for c in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for c in found:
+        staff_no, name, _reading = people[c.staff_id]
+        print(f"{staff_no}\t{name}\t{c.level.name}\t{_(eligibility.STATUSES[c.status])}")
+        for r in c.results:
+            print(f"\t{r.text}")
+    return EXIT_OK
+
+
+def cmd_certify(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        db = result.db
+        scheme = _scheme(db)
+        decided = _date(args.date)
+        chosen = [c for c in _candidates(db, scheme, decided, args.level) if c.status == "eligible"]
+        if not chosen:
+            print(_("Nobody is eligible on {date}.").format(date=format_wareki(decided)))
+            return EXIT_OK
+        if args.dry_run:
+            print(_("Would certify {n} people (dry run: nothing was written).").format(n=len(chosen)))
+            return EXIT_OK
+        numbers = certification.approve(db, CLI_USER, scheme.id, [
+            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, args.approver)
+    finally:
+        result.db.close()
+    print(_("Certified {n} people: {first} – {last}").format(n=len(numbers), first=numbers[0], last=numbers[-1]))
+    return EXIT_OK
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        certification.revoke(result.db, CLI_USER, args.number, args.reason, _date(args.date))
+    finally:
+        result.db.close()
+    print(_("Revoked {number}.").format(number=args.number))
+    return EXIT_OK
+
+
+def cmd_reissue(args: argparse.Namespace) -> int:
+    result = open_database(args.db)
+    try:
+        count = certification.reissue(result.db, CLI_USER, args.number, args.reason, _date(args.date))
+    finally:
+        result.db.close()
+    print(_("Recorded re-issue {count} of {number}.").format(count=count, number=args.number))
+    return EXIT_OK
+
+
+def cmd_register_export(args: argparse.Namespace) -> int:
+    if args.out.exists():
+        raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
+    result = open_database(args.db)
+    try:
+        n = certification.export_register(result.db, args.out, CLI_USER, level_code=args.level,
+                                          fiscal_year_filter=args.year, include_revoked=not args.active_only)
+    finally:
+        result.db.close()
+    print(_("Wrote {n} certifications to {path}.").format(n=n, path=args.out))
+    return EXIT_OK
+
+
+def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
+    group = sub.add_parser("schemes", help=_("certification schemes"))
+    actions = group.add_subparsers(dest="schemes_command", required=True, metavar="ACTION")
+    p = actions.add_parser("list", help=_("list scheme versions (* = in use)"))
+    p.set_defaults(handler=cmd_schemes_list)
+    p = actions.add_parser("install", help=_("install a preset scheme"))
+    p.set_defaults(handler=cmd_schemes_install)
+    p.add_argument("preset", choices=sorted(schemes.PRESETS))
+
+    p = add("eligibility", cmd_eligibility, _("who qualifies for which level, with the reasons"))
+    p.add_argument("--level", help=_("only this level (its code, e.g. advisor)"))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
+    p.add_argument("--all", action="store_true", help=_("also list people who are not yet near"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = add("certify", cmd_certify, _("approve certifications (all or nothing)"))
+    p.add_argument("--approve-eligible", action="store_true", required=True,
+                   help=_("certify everyone eligible on the date"))
+    p.add_argument("--date", help=_("decision date (default today)"))
+    p.add_argument("--approver", required=True, help=_("who approves, e.g. 市長 氏名"))
+    p.add_argument("--level", help=_("only this level (its code)"))
+    p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
+    p = add("revoke", cmd_revoke, _("revoke a certification; its number is never reused"))
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date", help=_("date of revocation (default today)"))
+    p = add("reissue", cmd_reissue, _("record a re-issued certificate (same number, marked 再交付)"))
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date", help=_("date of re-issue (default today)"))
+    group = sub.add_parser("register", help=_("the register of certified staff"))
+    actions = group.add_subparsers(dest="register_command", required=True, metavar="ACTION")
+    p = actions.add_parser("export", help=_("write the register to .xlsx or .csv"))
+    p.set_defaults(handler=cmd_register_export)
+    p.add_argument("out", type=Path)
+    p.add_argument("--level", help=_("only this level (its code)"))
+    p.add_argument("--year", type=int, help=_("only this fiscal year (e.g. 2025 for 令和7年度)"))
+    p.add_argument("--active-only", action="store_true", help=_("leave out revoked certifications"))
