@@ -60,7 +60,7 @@ class EvaluationPage(QWidget):
             from ui.assignments_tab import AssignmentsTab
 
             self.assignments_tab = AssignmentsTab(db, user)
-            self.assignments_tab.changed.connect(self._data_changed)
+            self.assignments_tab.changed.connect(self._assignments_changed)
             self.results = ResultsView(db, user)
             self.calibration = CalibrationView(db, user)
             self._add_project_tab(self.assignments_tab, _("Evaluator assignments"))
@@ -72,7 +72,7 @@ class EvaluationPage(QWidget):
         if user.role is not Role.VIEWER:
             if user.staff_id is not None:
                 self.my_tab = MyEvaluationsTab(db, user)
-                self.my_tab.changed.connect(self._data_changed)
+                self.my_tab.changed.connect(self._own_ratings_changed)
                 self.own_calibration = OwnCalibrationView(db, user)
                 self.tabs.addTab(self.my_tab, _("My evaluations"))
                 self.tabs.addTab(self.own_calibration, _("My rating tendency"))
@@ -145,9 +145,17 @@ class EvaluationPage(QWidget):
         if self.own_calibration is not None:
             self.own_calibration.reload()
 
-    def _data_changed(self) -> None:
+    def _assignments_changed(self) -> None:
+        """The officer assigned, removed, reopened or entered a paper form: every other tab may differ."""
         self._reload_project_tabs()
         self._reload_own()
+        self.changed.emit()
+
+    def _own_ratings_changed(self) -> None:
+        """The user saved or submitted (their own list has already been read again)."""
+        self._reload_project_tabs()
+        if self.own_calibration is not None:
+            self.own_calibration.reload()
         self.changed.emit()
 
     def _tab_changed(self, _index: int = 0) -> None:

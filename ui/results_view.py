@@ -17,6 +17,7 @@ from app.i18n import _
 from ui.evaluation_tables import ATTENTION, MUTED, TintedTableModel, fit_columns, kind_label, status_label, tinted_table
 
 SPREAD_ATTENTION = 1.0  # raters this far apart (standard deviation) deserve a look
+SPREAD_COLUMN = 7  # the administrator's last column
 
 
 def _number(value: float | None) -> str:
@@ -87,7 +88,7 @@ class ResultsView(QWidget):
     def _tint(row: dict, column: int):
         if row["value"] is None:
             return MUTED
-        if row["spread"] is not None and row["spread"] >= SPREAD_ATTENTION and column == 7:
+        if row["spread"] is not None and row["spread"] >= SPREAD_ATTENTION and column == SPREAD_COLUMN:
             return ATTENTION
         return None
 
