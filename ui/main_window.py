@@ -29,6 +29,7 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir
+from ui.evaluation_page import EvaluationPage
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -84,10 +85,12 @@ class MainWindow(QMainWindow):
         self._projects_slot.setObjectName("page_projects")
         QVBoxLayout(self._projects_slot).setContentsMargins(0, 0, 0, 0)
         settings_area = _scrollable(self.settings_page)
+        self.evaluation_page = EvaluationPage(session.db, session.user)  # reads its data when first shown
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
-                    "projects": self._projects_slot, "settings": settings_area}.get(key) or UpcomingPage(key)
+                    "projects": self._projects_slot, "evaluations": self.evaluation_page,
+                    "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -1,0 +1,72 @@
+"""Helper process for test_gui_evaluation: the 評価 screen on the demo teams, every tab, grabbed to PNG.
+
+Run as a script so that QT_SCALE_FACTOR takes effect before QApplication exists.
+usage: evaluation_fit_probe.py DB_PATH OUT_DIR ; prints JSON with the minimum sizes.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from app import accounts, i18n
+from app.accounts import Role
+from app.db import open_database
+from app.demo import generate_town, load_town
+from app.demo_projects import load_projects
+from ui.fonts import register_bundled_fonts
+from ui.main import create_application
+from ui.main_window import MainWindow, Session
+
+i18n.install("ja")
+app = create_application(["probe"])
+register_bundled_fonts(app)
+path, out = Path(sys.argv[1]), Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+db = open_database(path).db
+load_town(db, generate_town(300, seed=1), "probe")
+load_projects(db, "probe")
+# The administrator is also an evaluator (linked to the busiest staff rater), so every tab exists.
+busiest = db.execute("""SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL
+                        AND status != 'submitted' GROUP BY evaluator_staff_id ORDER BY count(*) DESC LIMIT 1""").fetchone()[0]
+user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe", staff_id=busiest)
+window = MainWindow(Session(db, path, user))
+scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
+tag = "150" if scale > 1 else "100"
+window.show()
+window.resize(int(1366 / scale), int((768 - 40) / scale))
+window.navigation.setCurrentRow(3)
+app.processEvents()
+page = window.evaluation_page
+sizes = {}
+for index in range(page.tabs.count()):
+    page.tabs.setCurrentIndex(index)
+    tab = page.tabs.widget(index)
+    if tab is page.my_tab:
+        first = next(r for r in tab._rows if r["status"] != "submitted")
+        tab.open_assignment(first["id"])
+        criterion = next(iter(tab.form.boxes))
+        tab.form.set_score(criterion, 4)
+    if tab is page.results:
+        tab.show_individual.setChecked(True)
+    for _ in range(3):
+        app.processEvents()
+    window.grab().save(str(out / f"evaluation-{index}-{tag}.png"))
+    hint = tab.minimumSizeHint().expandedTo(tab.minimumSize())
+    sizes[page.tabs.tabText(index)] = [hint.width(), hint.height()]
+# The paper-form dialog of the administrator, at the size it opens with.
+from ui.rating_form import RatingDialog  # noqa: E402
+
+dialog = RatingDialog(db, user, page.assignments_tab.model.record_at(0)["id"], window)
+dialog.show()
+app.processEvents()
+dialog.grab().save(str(out / f"rating-dialog-{tag}.png"))
+hint = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
+sizes["dialog"] = [hint.width(), hint.height()]
+screen = dialog.screen().availableGeometry()
+opened = {"dialog": [dialog.width(), dialog.height()], "screen": [screen.width(), screen.height()]}
+dialog.form.confirm_leave = lambda: True
+dialog.close()
+hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+print(json.dumps({"window": [hint.width(), hint.height()], "tabs": sizes, **opened}, ensure_ascii=False))
+db.close()
