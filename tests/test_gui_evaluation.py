@@ -471,3 +471,24 @@ def test_evaluation_screen_fits_1366x768(tmp_path, scale):
     assert all(size <= 0.9 * screen + 1 for size, screen in zip(info["dialog"], info["screen"])), info
     shots = sorted(tmp_path.glob("*.png"))
     assert len(shots) == 6 and all(p.stat().st_size > 10_000 for p in shots)
+
+
+def test_closing_the_window_with_unsaved_ratings_asks_first(qtbot, raters, db_path):
+    from ui.main_window import MainWindow, Session
+
+    db, a, _b, _ = raters
+    window = MainWindow(Session(db, db_path, a))
+    qtbot.addWidget(window)
+    window.show()
+    window.navigation.setCurrentRow(3)  # 評価
+    tab = window.evaluation_page.my_tab
+    first = next(r["id"] for r in evaluations.my_assignments(db, a) if r["status"] != "submitted")
+    tab.open_assignment(first)
+    criterion = next(iter(tab.form.boxes))
+    tab.form.set_score(criterion, 4)
+    when_modal(_answer_box("このまま続ける"))
+    assert not window.close() and window.isVisible()
+    when_modal(_answer_box("下書き保存"))
+    assert window.close()
+    assert db.execute("SELECT score FROM evaluation_scores WHERE assignment_id = ? AND criterion_id = ?",
+                      [first, criterion]).fetchone() == (4,)

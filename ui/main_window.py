@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.evaluation_page.confirm_leave():  # unsaved ratings: save, drop, or stay
+            event.ignore()
+            return
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
