@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QToolB
 from app import projects
 from app.accounts import Role, User
 from app.i18n import _
+from app.wareki import format_fiscal_year
 from ui.calibration_view import CalibrationView, OwnCalibrationView
 from ui.my_evaluations import MyEvaluationsTab
 from ui.results_view import ResultsView
@@ -115,7 +116,7 @@ class EvaluationPage(QWidget):
         self.project.clear()
         if self._project_tabs:
             for row in projects.list_projects(self._db):
-                self.project.addItem(_("FY{year} {name}").format(year=row["fiscal_year"], name=row["name"]), row["id"])
+                self.project.addItem(f"{format_fiscal_year(row['fiscal_year'])} {row['name']}", row["id"])
         index = self.project.findData(current)
         self.project.setCurrentIndex(index if index >= 0 else (0 if self.project.count() else -1))
         self.project.blockSignals(False)
