@@ -9,14 +9,14 @@ level); side levels (ladder = False) are considered alongside.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlite_utils
 
 from app import evaluation_summary
-from app.i18n import N_, _, label
+from app.i18n import N_, _, current_language, label
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
 from app.wareki import format_wareki
@@ -87,6 +87,12 @@ def _mark(met: bool) -> str:
 
 
 def _roles(roles: list[str]) -> str:
+    return _roles_in(tuple(roles), current_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _roles_in(roles: tuple[str, ...], _language: str) -> str:
+    """Joined role labels; cached per language because it runs once per person and requirement."""
     return "・".join(_(ROLES[r]) for r in roles if r in ROLES)
 
 
@@ -171,10 +177,19 @@ def evaluate(scheme: SchemeSpec, people: dict[int, PersonFacts], as_of: date,
     level_names = {level.code: level.name for level in scheme.levels}
     names = perspective_names or {}
     out = []
+    # Most of a town has no record at all: their reasons are the same, so compute them once.
+    blank: dict[str, list[RequirementResult]] = {}
     for staff_id in sorted(people):
         facts = people[staff_id]
+        empty = not (facts.sessions or facts.projects or facts.scores or facts.held or facts.qualifications)
         for level in candidates_for(scheme, facts):
-            out.append(Candidate(staff_id, level, [check(r, facts, as_of, level_names, names) for r in level.requirements]))
+            if empty and level.code in blank:
+                results = blank[level.code]
+            else:
+                results = [check(r, facts, as_of, level_names, names) for r in level.requirements]
+                if empty:
+                    blank[level.code] = results
+            out.append(Candidate(staff_id, level, results))
     return out
 
 

@@ -322,6 +322,18 @@ def bench_evaluation_summary(folder: Path, size: int, repeat: int) -> list[Figur
                    "SQL query of the same aggregates")]
 
 
+def bench_eligibility(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.evaluation import add_sessions_and_scheme, build_rated_town, eligibility_runs
+
+    path = folder / f"eligible-{size}.sqlite"
+    ratings = build_rated_town(path, size)
+    memberships = add_sessions_and_scheme(path)
+    ours, bare = eligibility_runs(path)
+    return [figure("eligibility", size, best(ours, repeat), best(bare, repeat),
+                   f"every person's next level with reasons ({ratings:,} ratings, {memberships:,} memberships) vs one "
+                   "hand-written SQL query of the same aggregates")]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -330,6 +342,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "import_staff": (bench_import, True),
     "gui_cold_start": (bench_cold_start, False),
     "evaluation_summary": (bench_evaluation_summary, True),
+    "eligibility": (bench_eligibility, True),
 }
 
 

@@ -86,3 +86,78 @@ def summary_runs(path: Path):
         bare.execute(BARE_QUERY).fetchall()
 
     return ours, bare_run
+
+
+def add_sessions_and_scheme(path: Path) -> int:
+    """Two workshops per project attended by its members, and the Moka scheme; returns memberships."""
+    from app import schemes
+    from app.db import connect
+
+    db = connect(path)
+    conn: sqlite3.Connection = db.conn
+    conn.execute("BEGIN")
+    conn.execute("""INSERT INTO project_sessions (project_id, held_on, title, hours)
+                    SELECT id, '2025-06-01', 'ワークショップ1', 2 FROM projects
+                    UNION ALL SELECT id, '2025-07-01', 'ワークショップ2', 2 FROM projects""")
+    conn.execute("""INSERT INTO session_attendance (session_id, staff_id)
+                    SELECT ps.id, m.staff_id FROM project_sessions ps JOIN project_members m ON m.project_id = ps.project_id
+                    WHERE m.role != 'owner'""")
+    conn.execute("UPDATE projects SET realisation = 'trial', realisation_decided_on = '2026-03-01' WHERE id % 3 = 0")
+    conn.execute("COMMIT")
+    schemes.install_preset(db, "moka", "bench")
+    memberships = conn.execute("SELECT count(*) FROM project_members").fetchone()[0]
+    db.close()
+    return memberships
+
+
+ELIGIBILITY_QUERY = """
+WITH sessions AS (
+    SELECT sa.staff_id, count(*) AS n FROM session_attendance sa JOIN project_sessions ps ON ps.id = sa.session_id
+    WHERE ps.held_on <= :day GROUP BY sa.staff_id),
+roles AS (
+    SELECT m.staff_id, count(DISTINCT m.project_id) FILTER (WHERE m.role IN ('proposer', 'leader', 'member')) AS takes_part,
+           max(CASE p.realisation WHEN 'concept' THEN 0 WHEN 'trial' THEN 1 WHEN 'full' THEN 2
+                                  WHEN 'organisation_wide' THEN 3 END) FILTER (WHERE m.role IN ('proposer', 'leader')) AS realised
+    FROM project_members m JOIN projects p ON p.id = m.project_id GROUP BY m.staff_id),
+per_assignment AS (
+    SELECT a.project_id, a.target_staff_id, tp.code, avg(s.score) AS rating
+    FROM evaluation_assignments a JOIN evaluation_scores s ON s.assignment_id = a.id
+    JOIN template_perspectives tp ON tp.id = a.perspective_id
+    WHERE a.status = 'submitted' GROUP BY a.id),
+per_project AS (
+    SELECT target_staff_id, project_id, code, avg(rating) AS value, count(*) AS raters
+    FROM per_assignment GROUP BY target_staff_id, project_id, code),
+scores AS (
+    SELECT target_staff_id AS staff_id,
+           max(value) FILTER (WHERE code = 'policy' AND raters >= 2) AS policy,
+           max(value) FILTER (WHERE code = 'leadership' AND raters >= 3) AS leadership,
+           max(value) FILTER (WHERE code = 'ict' AND raters >= 2) AS ict
+    FROM per_project GROUP BY target_staff_id),
+held AS (
+    SELECT staff_id, group_concat(level_code) AS levels FROM certifications WHERE status = 'active' GROUP BY staff_id)
+SELECT s.id, coalesce(sessions.n, 0), roles.takes_part, roles.realised, scores.policy, scores.leadership, scores.ict,
+       held.levels
+FROM staff s LEFT JOIN sessions ON sessions.staff_id = s.id LEFT JOIN roles ON roles.staff_id = s.id
+LEFT JOIN scores ON scores.staff_id = s.id LEFT JOIN held ON held.staff_id = s.id
+WHERE s.status != 'retired'"""
+
+
+def eligibility_runs(path: Path):
+    """(ours, bare): the engine with reasons for everyone vs one query of the same aggregates."""
+    from datetime import date
+
+    from app import eligibility, schemes
+    from app.db import connect
+
+    db = connect(path)
+    scheme = schemes.load_scheme(db, schemes.active_scheme_id(db))
+    bare = sqlite3.connect(path)
+    day = date(2026, 11, 23)
+
+    def ours() -> None:
+        eligibility.eligibility(db, scheme, day)
+
+    def bare_run() -> None:
+        bare.execute(ELIGIBILITY_QUERY, {"day": day.isoformat()}).fetchall()
+
+    return ours, bare_run
