@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "certification.revoke": N_("Certification revoked"),
     "certification.reissue": N_("Certificate re-issued"),
     "certification.export": N_("Register of certified staff exported"),
+    "certificate.print": N_("Certificates printed"),
 }
 
 

@@ -143,6 +143,43 @@ def cmd_register_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from app import certificates
+
+    result = open_database(args.db)
+    try:
+        db = result.db
+        ids = certificates.select(db, args.numbers, new_only=args.new)
+        if not ids:
+            print(_("There are no certificates to print."))
+            return EXIT_OK
+        written = certificates.write(db, CLI_USER, ids, args.out, args.template, per_person=args.per_person)
+        if args.ceremony_list:
+            certificates.ceremony_list(db, CLI_USER, ids, args.ceremony_list)
+    finally:
+        result.db.close()
+    print(_("Wrote {n} certificates: {files}").format(n=len(ids), files=", ".join(str(p) for p in written[:5])
+                                                       + (" …" if len(written) > 5 else "")))
+    if args.ceremony_list:
+        print(_("Wrote the list of recipients: {path}").format(path=args.ceremony_list))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app import certificates
+
+    result = open_database(args.db)
+    try:
+        outcome = certificates.verify(result.db, args.code)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(outcome.__dict__, ensure_ascii=False, indent=2))
+    else:
+        print(outcome.message, file=sys.stdout if outcome.valid else sys.stderr)
+    return EXIT_OK if outcome.valid else EXIT_REFUSED
+
+
 def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     group = sub.add_parser("schemes", help=_("certification schemes"))
     actions = group.add_subparsers(dest="schemes_command", required=True, metavar="ACTION")
@@ -172,6 +209,19 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("number")
     p.add_argument("--reason", required=True)
     p.add_argument("--date", help=_("date of re-issue (default today)"))
+    p = add("certificates", cmd_certificates, _("write certificate PDFs (A4, Mincho, 和暦) and log the prints"))
+    p.add_argument("--out", type=Path, required=True, help=_("PDF file to write (a folder with --per-person)"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--numbers", nargs="+", metavar="NUMBER", help=_("these certificate numbers"))
+    which.add_argument("--new", action="store_true", help=_("every certification not printed yet"))
+    which.add_argument("--all", action="store_true", help=_("every active certification"))
+    p.add_argument("--template", choices=["portrait", "landscape", "vertical"],
+                   help=_("layout (default: the one chosen in the settings)"))
+    p.add_argument("--per-person", action="store_true", help=_("one PDF per person in the folder --out"))
+    p.add_argument("--ceremony-list", type=Path, metavar="FILE", help=_("also write the list of recipients (授与者名簿)"))
+    p = add("verify", cmd_verify, _("check a certificate's verification code against the register"))
+    p.add_argument("code")
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     group = sub.add_parser("register", help=_("the register of certified staff"))
     actions = group.add_subparsers(dest="register_command", required=True, metavar="ACTION")
     p = actions.add_parser("export", help=_("write the register to .xlsx or .csv"))

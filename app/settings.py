@@ -32,6 +32,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("executive_max_rank", 3, N_("Executives are positions up to rank")),
         # The certification scheme in use (a scheme family; None = the first one saved).
         Setting("certification_scheme", None, N_("Certification scheme in use")),
+        # Certificates: texts, honorific, layout and the official seal (PNG as base64; "" = none).
+        Setting("certificate_title", "認定証", N_("Certificate title")),
+        Setting("certificate_body", "あなたは{自治体}のDX人材認定制度に基づき、{レベル}として認定されたことを証します。",
+                N_("Certificate text ({レベル}, {制度} and {自治体} are filled in)")),
+        Setting("certificate_honorific", "殿", N_("Honorific after the name")),
+        Setting("certificate_template", "portrait", N_("Certificate layout")),
+        Setting("certificate_seal_png", "", N_("Official seal image")),
+        Setting("certificate_seal_mm", 30, N_("Seal size (mm)")),
     )
 }
 

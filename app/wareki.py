@@ -123,7 +123,21 @@ def format_wareki(d: date, *, style: str = "kanji") -> str:
         return f"{ey.name}{_year_label(ey.year)}年{d.month}月{d.day}日"
     if style == "short":
         return f"{ey.letter}{ey.year}.{d.month}.{d.day}"
-    raise ValueError(f"unknown style: {style!r} (expected 'kanji' or 'short')")
+    if style == "numerals":  # for vertical writing: 令和七年四月一日, 令和元年五月一日
+        year = "元" if ey.year == 1 else kanji_number(ey.year)
+        return f"{ey.name}{year}年{kanji_number(d.month)}月{kanji_number(d.day)}日"
+    raise ValueError(f"unknown style: {style!r} (expected 'kanji', 'short' or 'numerals')")
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji_number(n: int) -> str:
+    """1..99 as written in vertical documents: 七, 十, 十二, 二十, 三十一."""
+    if not 0 < n < 100:
+        raise ValueError(f"kanji_number supports 1..99, not {n}")
+    tens, ones = divmod(n, 10)
+    return (("" if tens < 2 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
 
 
 # --------------------------------------------------------------------------
