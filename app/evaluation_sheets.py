@@ -775,8 +775,8 @@ def commit_import(db: sqlite_utils.Database, user: User, preview: SheetImportPre
             f"SELECT id, status, updated_at FROM evaluation_assignments WHERE id IN ({','.join('?' * len(ids))})",
             ids)} if ids else {}
         if now != preview.state:
-            raise UserError(_("{file}: the evaluations were changed since the file was checked; check it again.").format(
-                file=preview.file_name))
+            raise UserError(_("{file}: the evaluations were changed since the file was checked; check it again."
+                              ).format(file=preview.file_name))
         for change in preview.changes:
             if change.action in ("submit", "draft"):
                 evaluations.save_answers(db, user, change.assignment_id, change.answers,
