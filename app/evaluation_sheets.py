@@ -64,7 +64,7 @@ COL_TARGET, COL_PERSPECTIVE, COL_CRITERION, COL_SCORE, COL_COMMENT, COL_KEY = 1,
 COLUMN_LETTERS = "ABCDEF"
 META_FIRST_ROW = 9  # first (row, assignment, criterion, locked) line on the 「_meta」 sheet
 MAX_ISSUES = 200  # a file with more problems than this is reported in part
-MAX_EXTRA_ROWS = 5_000  # rows read below the last data row before the sheet is refused as too long
+MAX_EXTRA_ROWS = 100_000  # rows (even empty ones) below the last data row before the sheet is refused
 MAX_FILE_NAME = 120
 
 HEADERS = {COL_TARGET: N_("Member rated"), COL_PERSPECTIVE: N_("Perspective"), COL_CRITERION: N_("Criterion"),
