@@ -177,6 +177,73 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cli_admin() -> accounts.User:
+    return accounts.User(0, CLI_ACTOR, CLI_ACTOR, Role.ADMIN)
+
+
+def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
+    from app.evaluation_sheets import export_sheets
+
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(_("{path} is not a folder.").format(path=args.out))
+    result = _open(args)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        files = export_sheets(result.db, _cli_admin(), args.project, args.out, include_submitted=args.all)
+    finally:
+        result.db.close()
+    for path in files:
+        print(path)
+    if files:
+        print(_("Wrote {n} evaluation sheets to {path}.").format(n=len(files), path=args.out))
+    else:
+        print(_("No evaluator of this project has evaluations left to enter; no sheet was written."))
+    return EXIT_OK
+
+
+def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
+    """Each file on its own, all or nothing; a refused file does not stop the others."""
+    from app.evaluation_sheets import commit_import, preview_import
+
+    result = _open(args)
+    reports, refused = [], 0
+    try:
+        user = _cli_admin()
+        for path in args.files:
+            preview = preview_import(result.db, user, path)
+            report = preview.summary()
+            if preview.ok and not args.dry_run:
+                try:
+                    commit_import(result.db, user, preview)
+                except UserError as exc:
+                    report["errors"].append(str(exc))
+                    report["ok"] = False
+            report["imported"] = report["ok"] and not args.dry_run
+            refused += not report["ok"]
+            reports.append(report)
+            if not args.json:
+                _print_sheet_report(path, report, args.dry_run)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _print_sheet_report(path: Path, report: dict, dry_run: bool) -> None:
+    counts = _("submitted {submitted}, drafts {drafts}, unchanged {unchanged}").format(**report)
+    if report["ok"]:
+        state = _("checked, nothing written (dry run)") if dry_run else _("imported")
+        print(_("{file}: {state} ({evaluator}): {counts}").format(
+            file=path.name, state=state, evaluator=report["evaluator"], counts=counts))
+    else:
+        print(_("{file}: refused, nothing was written.").format(file=path.name), file=sys.stderr)
+        for error in report["errors"]:
+            print("  " + error, file=sys.stderr)
+    for warning in report["warnings"]:
+        print("  " + _("Note: {message}").format(message=warning))
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -277,6 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export-staff", cmd_export_staff, _("export the register to CSV or .xlsx"))
     p.add_argument("out", type=Path)
     p.add_argument("--encoding", default="utf-8-sig", choices=["utf-8-sig", "cp932"])
+    p = add("export-evaluation-sheets", cmd_export_evaluation_sheets,
+            _("write one Excel evaluation sheet per evaluator of a project"))
+    p.add_argument("--project", type=int, required=True, metavar="ID", help=_("project id"))
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help=_("folder for the sheets"))
+    p.add_argument("--all", action="store_true",
+                   help=_("every evaluator, with submitted evaluations shown locked for reference"))
+    p = add("import-evaluation-sheets", cmd_import_evaluation_sheets,
+            _("read filled-in evaluation sheets (each file all or nothing)"))
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     staff_parser = sub.add_parser("staff", help=_("browse the staff register"))
     staff_sub = staff_parser.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))

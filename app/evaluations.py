@@ -315,7 +315,12 @@ def save_answers(db: sqlite_utils.Database, user: User, assignment_id: int, answ
             if missing:
                 raise UserError(_("Give a score for every criterion before submitting: {names}").format(
                     names="、".join(missing)))
-        db["evaluation_scores"].upsert_all(rows, pk=("assignment_id", "criterion_id"))
+        # Plain SQL upsert: sqlite-utils' upsert_all introspects the table on every call (the Excel import
+        # saves hundreds of evaluations in one go).
+        db.conn.executemany("""INSERT INTO evaluation_scores (assignment_id, criterion_id, score, comment)
+                               VALUES (:assignment_id, :criterion_id, :score, :comment)
+                               ON CONFLICT (assignment_id, criterion_id) DO UPDATE
+                               SET score = excluded.score, comment = excluded.comment""", rows)
         status = "submitted" if submit else "draft"
         db.execute("""UPDATE evaluation_assignments SET status = ?,
                       submitted_at = CASE WHEN ? = 'submitted' THEN strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') END,

@@ -1,6 +1,6 @@
 """make bench: print figures and ratios against the bare library doing the same work.
 
-    python -m bench [--size N ...] [--only NAME ...] [--json] [--repeat R]
+    python -m bench [--size N ...] [--only NAME ...] [--json] [--repeat R] [--workbooks N]
 
 Each figure is the best of R runs (least disturbed by the machine). The ratio is
 ours ÷ bare for times (lower is better; budgets say how much above 1 is allowed).
@@ -334,6 +334,184 @@ def bench_eligibility(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "hand-written SQL query of the same aggregates")]
 
 
+# -- evaluation sheets: Excel out and back -----------------------------------------------------------
+def _sheets_register(path: Path, evaluators: int) -> int:
+    """A town with one project: 12 members, each evaluator rates 6 of them on leadership (12 rows a sheet)."""
+    from app import evaluations, projects, rubrics
+    from app.db import transaction
+
+    result = open_database(path)
+    db = result.db
+    load_town(db, generate_town(max(300, evaluators + 100), seed=1), "bench")
+    staff_ids = [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id")]
+    rng = random.Random(1)
+    with transaction(db):
+        template_id = rubrics.ensure_preset(db, "bench")
+        project_id = projects.create_project(db, projects.ProjectInput(
+            name="窓口申請のオンライン化", fiscal_year=2025, template_id=template_id), "bench")
+        members = staff_ids[:12]
+        for staff_id in members:
+            projects.add_member(db, project_id, staff_id, "member", "bench")
+        leadership = rubrics.load_template(db, template_id).perspectives[1]
+        for evaluator in staff_ids[12:12 + evaluators]:
+            for target in rng.sample(members, 6):
+                evaluations.add_assignment(db, project_id, target, leadership.id,
+                                           evaluations.Evaluator(staff_id=evaluator), "staff", "bench")
+    db.close()
+    return project_id
+
+
+def _fill_sheet(path: Path, rng: random.Random) -> None:
+    """What an evaluator does: open the workbook, type a score and a comment in every open row, save."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for row in workbook.worksheets[0].iter_rows(min_row=9, max_col=5):
+        if row[3].protection.locked is False:
+            row[3].value = rng.randint(1, 5)
+            row[4].value = "資料の作り方が分かりやすかった"
+    workbook.save(path)
+
+
+def _bare_write(path: Path, title: str, rows: list[tuple], guide: list[tuple]) -> None:
+    """The same cells, styles, list validation and protection with openpyxl alone: no plan, no signature."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "評価"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    input_fill = PatternFill("solid", fgColor="FFFDE7")
+    unlocked, wrap, top = Protection(locked=False), Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    for number, text in enumerate((title, "プロジェクト", "評価者", "作成日", "記入方法", "提出", "返送"), start=1):
+        sheet.cell(number, 1, text)
+    for column, label in enumerate(("被評価者", "観点", "評価項目", "評点", "コメント", "キー"), start=1):
+        cell = sheet.cell(8, column, label)
+        cell.font, cell.fill = bold, fill
+    for number, (target, perspective, criterion, key) in enumerate(rows, start=9):
+        sheet.cell(number, 1, target).alignment = top
+        sheet.cell(number, 2, perspective).alignment = top
+        sheet.cell(number, 3, criterion).alignment = wrap
+        score, comment = sheet.cell(number, 4), sheet.cell(number, 5)
+        score.protection = comment.protection = unlocked
+        score.fill = comment.fill = input_fill
+        comment.number_format, comment.alignment = "@", wrap
+        sheet.cell(number, 6, key)
+    validation = DataValidation(type="list", formula1='"1,2,3,4,5"', allow_blank=True, showErrorMessage=True,
+                                error="1から5の整数", prompt="1から5")
+    validation.add(f"D9:D{8 + len(rows)}")
+    sheet.add_data_validation(validation)
+    sheet.column_dimensions["F"].hidden = True
+    sheet.protection.sheet = True
+    guide_sheet = workbook.create_sheet("評点の目安")
+    for number, (perspective, criterion, description, score, text) in enumerate(guide, start=5):
+        if score == 1:
+            guide_sheet.cell(number, 1, perspective).alignment = top
+            guide_sheet.cell(number, 2, criterion).alignment = wrap
+            guide_sheet.cell(number, 3, description).alignment = wrap
+        guide_sheet.cell(number, 4, score).alignment = top
+        guide_sheet.cell(number, 5, text).alignment = wrap
+    guide_sheet.protection.sheet = True
+    meta = workbook.create_sheet("_meta")
+    for number, key in enumerate(rows, start=9):
+        assignment_id, criterion_id = key[3].split(":")
+        for column, value in enumerate((number, int(assignment_id), int(criterion_id), 0), start=1):
+            meta.cell(number, column, value)
+    meta.sheet_state = "hidden"
+    workbook.save(path)
+
+
+def _bare_read(path: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    values = [tuple(c.value for c in row) for row in workbook.worksheets[0].iter_rows(min_row=9, max_col=6)]
+    values += list(workbook["_meta"].iter_rows(values_only=True))
+    workbook.close()
+    return values
+
+
+def bench_sheets(folder: Path, size: int, repeat: int) -> list[Figure]:
+    """``size`` evaluator workbooks written, filled in (not timed) and read back; ours and bare alternate."""
+    from app import evaluation_sheets
+    from app.accounts import Role, User
+
+    template = folder / f"sheets-{size}.sqlite"
+    project_id = _sheets_register(template, size)
+    officer = User(0, "bench", "bench", Role.ADMIN)
+    # The bare library gets the same cell texts, prepared beforehand.
+    db = connect(template)
+    sheets: dict[int, list[tuple]] = {}
+    for evaluator, target, perspective, criterion, key in db.execute("""
+            SELECT a.evaluator_staff_id, t.family_name || ' ' || t.given_name, p.name, c.name, a.id || ':' || c.id
+            FROM evaluation_assignments a JOIN staff t ON t.id = a.target_staff_id
+            JOIN template_perspectives p ON p.id = a.perspective_id JOIN template_criteria c ON c.perspective_id = p.id
+            WHERE a.project_id = ? AND c.rater_kinds LIKE '%"staff"%'
+            ORDER BY a.evaluator_staff_id, a.id, c.sort_order""",
+                                                                      [project_id]):
+        sheets.setdefault(evaluator, []).append((target, perspective, criterion, key))
+    guide = list(db.execute("""
+            SELECT p.name, c.name, c.description, d.score, d.text FROM criterion_descriptors d
+            JOIN template_criteria c ON c.id = d.criterion_id JOIN template_perspectives p ON p.id = c.perspective_id
+            WHERE p.code = 'leadership' AND c.rater_kinds LIKE '%"staff"%' ORDER BY c.sort_order, d.score"""))
+    db.close()
+    counter = iter(range(10**6))
+
+    def ours() -> tuple[float, float]:
+        run = folder / f"sheets-run-{next(counter)}"
+        run.mkdir()
+        src, dest = connect(template), sqlite3.connect(run / "register.sqlite")
+        src.conn.backup(dest)
+        dest.close()
+        src.close()
+        db = connect(run / "register.sqlite")
+        start = time.perf_counter()
+        files = evaluation_sheets.export_sheets(db, officer, project_id, run)
+        out = time.perf_counter() - start
+        assert len(files) == size
+        rng = random.Random(1)
+        for path in files:
+            _fill_sheet(path, rng)
+        start = time.perf_counter()
+        for path in files:
+            preview = evaluation_sheets.preview_import(db, officer, path)
+            assert preview.ok and preview.count("submit"), preview.errors[:3]
+            evaluation_sheets.commit_import(db, officer, preview)
+        back = time.perf_counter() - start
+        db.close()
+        return out, back
+
+    def bare() -> tuple[float, float]:
+        run = folder / f"sheets-bare-{next(counter)}"
+        run.mkdir()
+        paths = [run / f"{evaluator}.xlsx" for evaluator in sheets]
+        start = time.perf_counter()
+        for path, rows in zip(paths, sheets.values()):
+            _bare_write(path, "BPRプロジェクト評価シート", rows, guide)
+        out = time.perf_counter() - start
+        rng = random.Random(1)
+        for path in paths:
+            _fill_sheet(path, rng)
+        start = time.perf_counter()
+        for path in paths:
+            _bare_read(path)
+        return out, time.perf_counter() - start
+
+    runs = [(ours(), bare()) for _ in range(repeat)]  # alternating, so both see the same machine load
+    o_out, o_in = min(r[0][0] for r in runs), min(r[0][1] for r in runs)
+    b_out, b_in = min(r[1][0] for r in runs), min(r[1][1] for r in runs)
+    return [
+        figure("sheets_export", size, o_out, b_out, "evaluator workbooks: plan, write, sign vs openpyxl writing "
+               "the same cells, validation and protection"),
+        figure("sheets_import", size, o_in, b_in, "filled workbooks: read, check signature and rows, save answers "
+               "vs openpyxl reading the same cells"),
+        figure("sheets_round_trip", size, o_out + o_in, b_out + b_in,
+               f"out and back: {(o_out + o_in) * 100 / size:.2f} s per 100 workbooks "
+               f"(bare {(b_out + b_in) * 100 / size:.2f} s)"),
+    ]
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -343,6 +521,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "gui_cold_start": (bench_cold_start, False),
     "evaluation_summary": (bench_evaluation_summary, True),
     "eligibility": (bench_eligibility, True),
+    "sheets": (bench_sheets, False),
 }
 
 
@@ -352,13 +531,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=sorted(BENCHES), help="run only these benchmarks")
     parser.add_argument("--json", action="store_true", help="one JSON object per figure")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workbooks", type=int, default=200, help="evaluator workbooks for the sheets benchmark")
     args = parser.parse_args(argv)
     sizes = args.size or list(DEFAULT_SIZES)
     with tempfile.TemporaryDirectory(prefix="dx-bench-") as tmp:
         folder = Path(tmp)
         for name in args.only or list(BENCHES):
             fn, per_size = BENCHES[name]
-            for size in (sizes if per_size else [7_000 if name == "gui_cold_start" else 0]):
+            fixed = {"gui_cold_start": 7_000, "sheets": args.workbooks}.get(name, 0)
+            for size in (sizes if per_size else [fixed]):
                 for fig in fn(folder, size, args.repeat):
                     if args.json:
                         print(json.dumps(asdict(fig), ensure_ascii=False), flush=True)

@@ -7,11 +7,13 @@ import sys
 
 
 def test_bench_prints_one_json_object_per_figure():
-    result = subprocess.run([sys.executable, "-m", "bench", "--size", "60", "--repeat", "1", "--json"],
+    result = subprocess.run([sys.executable, "-m", "bench", "--size", "60", "--repeat", "1", "--json",
+                             "--workbooks", "4"],
                             capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     figures = [json.loads(line) for line in result.stdout.splitlines()]
     names = {f["name"] for f in figures}
     assert {"open_migrate", "bulk_insert", "staff_list_load", "staff_filter_keystroke", "staff_sort_reading",
-            "gui_cold_start", "evaluation_summary", "eligibility"} <= names
+            "gui_cold_start", "evaluation_summary", "eligibility", "sheets_export", "sheets_import",
+            "sheets_round_trip"} <= names
     assert all(f["value"] > 0 and f["baseline"] > 0 and f["unit"] == "ms" for f in figures)
