@@ -492,3 +492,22 @@ def test_closing_the_window_with_unsaved_ratings_asks_first(qtbot, raters, db_pa
     assert window.close()
     assert db.execute("SELECT score FROM evaluation_scores WHERE assignment_id = ? AND criterion_id = ?",
                       [first, criterion]).fetchone() == (4,)
+
+
+def test_excel_sheets_are_reachable_from_the_evaluation_screen(qtbot, teams, admin):
+    page = _page(qtbot, teams, admin)
+    titles: list[str] = []
+
+    def close(dialog) -> None:
+        titles.append(dialog.windowTitle())
+        if hasattr(dialog, "project_box"):
+            titles.append(dialog.project_box.currentText())
+        dialog.reject()
+
+    when_modal(close)
+    page.export_sheets_action.trigger()
+    when_modal(close)
+    page.import_sheets_action.trigger()
+    assert titles[0] == "評価シートの出力" and titles[1] == page.project.currentText()
+    assert titles[1].startswith("令和7年度")
+    assert titles[2] == "評価シートの取り込み"

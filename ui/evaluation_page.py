@@ -67,6 +67,8 @@ class EvaluationPage(QWidget):
             self._add_project_tab(self.assignments_tab, _("Evaluator assignments"))
             self._add_project_tab(self.results, _("Results"))
             self._add_project_tab(self.calibration, _("Rater tendencies"))
+            self.export_sheets_action = self.toolbar.addAction(_("Export Excel sheets…"), self._export_sheets)
+            self.import_sheets_action = self.toolbar.addAction(_("Import Excel sheets…"), self._import_sheets)
         elif user.role is Role.VIEWER:
             self.results = ResultsView(db, user)
             self._add_project_tab(self.results, _("Results"))
@@ -161,6 +163,17 @@ class EvaluationPage(QWidget):
 
     def _tab_changed(self, _index: int = 0) -> None:
         self.project_bar.setVisible(self.tabs.currentWidget() in self._project_tabs)
+
+    def _export_sheets(self) -> None:
+        from ui.evaluation_sheets_dialog import ExportSheetsDialog
+
+        ExportSheetsDialog(self._db, self._user, self.project_id(), parent=self).exec()
+
+    def _import_sheets(self) -> None:
+        from ui.evaluation_sheets_dialog import ImportSheetsDialog
+
+        if ImportSheetsDialog(self._db, self._user, self.project_id(), parent=self).exec():
+            self._assignments_changed()
 
     def confirm_leave(self) -> bool:
         """Before the window closes or the screen changes: unsaved ratings are saved, dropped or kept on screen."""

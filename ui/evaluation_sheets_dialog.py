@@ -42,6 +42,7 @@ from app.db import connect
 from app.errors import UserError
 from app.evaluation_sheets import SheetImportPreview
 from app.i18n import N_, _
+from app.wareki import format_fiscal_year
 from ui.background import database_file, run_in_background
 from ui.table_model import RecordTableModel, record_table_view
 
@@ -90,7 +91,7 @@ class ExportSheetsDialog(QDialog):
         self.project_box = QComboBox()
         self.project_box.setObjectName("sheetsProject")
         for row in projects.list_projects(db):
-            self.project_box.addItem(f"{row['fiscal_year']}年度 {row['name']}", row["id"])
+            self.project_box.addItem(f"{format_fiscal_year(row['fiscal_year'])} {row['name']}", row["id"])
         if project_id is not None:
             self.project_box.setCurrentIndex(max(0, self.project_box.findData(project_id)))
         self.folder_edit = QLineEdit(_documents_folder())
