@@ -512,6 +512,16 @@ def bench_sheets(folder: Path, size: int, repeat: int) -> list[Figure]:
                f"(bare {(b_out + b_in) * 100 / size:.2f} s)"),
     ]
 
+def bench_certificates(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.certificates import runs
+
+    count = min(size, 1000) if size else 1000
+    ours, bare = runs(count)
+    return [figure("certificates_pdf", count, best(ours, repeat), best(bare, repeat),
+                   f"{count:,} one-page certificates (name check, per-glyph fallback, QR code, border) vs bare reportlab "
+                   "drawing the same text in IPAex明朝")]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -522,6 +532,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "evaluation_summary": (bench_evaluation_summary, True),
     "eligibility": (bench_eligibility, True),
     "sheets": (bench_sheets, False),
+    "certificates": (bench_certificates, False),
 }
 
 
