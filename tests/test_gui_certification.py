@@ -45,6 +45,7 @@ def page(qtbot, town, admin):
     widget.resize(1000, 640)
     widget.show()
     widget.eligibility_tab.as_of.set_date(DECIDED)
+    widget.eligibility_tab.reload()  # at once, rather than when the typed date has settled
     return widget
 
 
@@ -366,3 +367,20 @@ def test_main_window_opens_the_certification_page(qtbot, window):
     page = window.certification_page
     assert window.pages.currentWidget().findChild(QWidget, "page_certification") is page
     assert page.stack.currentIndex() == 0  # the demo fixture has no scheme yet: the presets are offered
+
+
+def test_the_list_follows_the_date_and_changes_made_elsewhere(qtbot, page, town, admin):
+    tab = page.eligibility_tab
+    tab.as_of.set_date(date(2025, 8, 1))  # before the fourth workshop: nobody is eligible yet
+    qtbot.waitUntil(lambda: tab.status_buttons["eligible"].text() == "認定可 (0)", timeout=3000)
+    tab.as_of.set_date(DECIDED)
+    qtbot.waitUntil(lambda: tab.status_buttons["eligible"].text() == "認定可 (4)", timeout=3000)
+    page.hide()
+    graduate = town.execute("SELECT staff_id, certificate_no FROM certifications WHERE level_code = 'advisor' "
+                            "AND staff_id NOT IN (SELECT staff_id FROM certifications WHERE level_code = 'expert')"
+                            ).fetchone()
+    certification.revoke(town, admin, graduate[1], "誤って登録", DECIDED)  # as another screen or the CLI would
+    page.show()
+    qtbot.waitUntil(lambda: any(r.staff_id == graduate[0] and r.level_code == "advisor" for r in tab._rows),
+                    timeout=3000)
+    assert page.register_tab.count_label.text() == "25件(うち取消 1件)"

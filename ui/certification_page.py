@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite_utils
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +40,7 @@ class CertificationPage(QWidget):
         self.setObjectName("page_certification")
         self._db, self._user = db, user
         self.scheme: SchemeSpec | None = None
+        self._stale = False  # set when the page is left; it is built fresh
 
         self.scheme_label = QLabel()
         self.scheme_label.setObjectName("schemeLabel")
@@ -103,6 +105,19 @@ class CertificationPage(QWidget):
         return page
 
     # -- state ----------------------------------------------------------------------------------------
+    # Projects, ratings and staff change on other screens: coming back to this one runs the engine again.
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale and not event.spontaneous():
+            self._stale = False
+            QTimer.singleShot(0, self.reload)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        if not event.spontaneous():
+            self._stale = True
+
+    # -- data ------------------------------------------------------------------------------------------
     def reload(self) -> None:
         scheme_id = schemes.active_scheme_id(self._db)
         self.scheme = schemes.load_scheme(self._db, scheme_id) if scheme_id is not None else None

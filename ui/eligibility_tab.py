@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlite_utils
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from ui.wareki_date import WarekiDateEdit
 _Index = QModelIndex | QPersistentModelIndex
 MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor("#b00020"), QColor("#a15c00")
 STATUS_COLOURS = {"eligible": MET_COLOUR, "near": NEAR_COLOUR, "not_yet": QColor("#666666")}
+DATE_SETTLE_MS = 500
 COLUMNS = [N_("Name"), N_("Reading"), N_("Next level"), N_("Result"), N_("Unmet"), N_("Affiliation"), N_("Position")]
 NAME, READING, LEVEL, RESULT, UNMET, AFFILIATION, POSITION = range(len(COLUMNS))
 
@@ -205,7 +206,12 @@ class EligibilityTab(QWidget):
 
         self.as_of = WarekiDateEdit()
         self.as_of.setObjectName("asOf")
-        self.as_of.date_changed.connect(lambda _day: self.reload())
+        # Typing a date changes it several times: run the engine once the date has settled.
+        self._date_timer = QTimer(self)
+        self._date_timer.setSingleShot(True)
+        self._date_timer.setInterval(DATE_SETTLE_MS)
+        self._date_timer.timeout.connect(self.reload)
+        self.as_of.date_changed.connect(lambda _day: self._date_timer.start())
         self.unit = QComboBox()
         self.unit.setObjectName("unitFilter")
         self.unit.setMinimumContentsLength(6)
@@ -298,6 +304,7 @@ class EligibilityTab(QWidget):
 
     def reload(self) -> None:
         """Run the engine again (new date, new decisions, new scheme version)."""
+        self._date_timer.stop()
         self._fill_units()
         if self._scheme is None:
             self._rows = []
