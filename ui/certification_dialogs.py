@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlite_utils
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,9 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
-from app import certification, certification_view, schemes
+from app import certification, certification_view, schemes, staff_edit
 from app import settings as app_settings
 from app.accounts import User
 from app.certification import Approval
@@ -230,8 +230,9 @@ class PersonPathDialog(QDialog):
     def __init__(self, db: sqlite_utils.Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = certification.person_path(db, staff_id)
-        name = db.execute("SELECT family_name || '\u3000' || given_name FROM staff WHERE id = ?", [staff_id]).fetchone()
-        self.setWindowTitle(_("Certification path of {name}").format(name=name[0] if name else staff_id))
+        person, _current = staff_edit.person(db, staff_id)
+        self.setWindowTitle(_("Certification path of {name}").format(
+            name=f"{person['family_name']}\u3000{person['given_name']}"))
         self.model = path_model(self)
         self.model.set_records(self.path)
         self.view = record_table_view(self.model)
