@@ -84,12 +84,17 @@ class MainWindow(QMainWindow):
         self._projects_slot = QWidget()  # likewise filled on first visit
         self._projects_slot.setObjectName("page_projects")
         QVBoxLayout(self._projects_slot).setContentsMargins(0, 0, 0, 0)
+        self._certification_page: QWidget | None = None
+        self._certification_slot = QWidget()  # filled on first visit: the engine runs over every person
+        self._certification_slot.setObjectName("page_certification_slot")
+        QVBoxLayout(self._certification_slot).setContentsMargins(0, 0, 0, 0)
         settings_area = _scrollable(self.settings_page)
         self.evaluation_page = EvaluationPage(session.db, session.user)  # reads its data when first shown
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self.evaluation_page,
+                    "certification": self._certification_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -115,6 +120,8 @@ class MainWindow(QMainWindow):
             self.organisation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._projects_slot:
             self.projects_page  # noqa: B018 - builds the page on first visit
+        if self.pages.widget(row) is self._certification_slot:
+            self.certification_page  # noqa: B018 - builds the page on first visit
         self.pages.setCurrentIndex(row)
 
     @property
@@ -137,6 +144,18 @@ class MainWindow(QMainWindow):
             self._projects_page = ProjectsPage(self.session.db, self.session.user)
             self._projects_slot.layout().addWidget(self._projects_page)
         return self._projects_page
+
+    @property
+    def certification_page(self):  # -> CertificationPage (imported on first visit)
+        if self._certification_page is None:
+            from ui.certification_page import CertificationPage
+
+            # Parented first: while the engine runs, the whole window is disabled (no second page).
+            page = CertificationPage(self.session.db, self.session.user, parent=self._certification_slot)
+            page.certifications_changed.connect(self.refresh_status)
+            self._certification_slot.layout().addWidget(page)
+            self._certification_page = page
+        return self._certification_page
 
     def _fit_to_screen(self) -> None:
         """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import staff, staff_edit
+from app import certification, staff, staff_edit
 from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
 from app.wareki import format_wareki
+from ui.certification_dialogs import fit_to_screen, path_model
 from ui.table_model import RecordTableModel, record_table_view
 
 
@@ -124,7 +125,7 @@ class PersonDialog(QDialog):
 
 
 class HistoryDialog(QDialog):
-    """A person's seats over time (projects and certifications join here in later versions)."""
+    """A person's seats over time and their certification path (projects join here in later versions)."""
 
     def __init__(self, db: sqlite_utils.Database, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,9 +145,17 @@ class HistoryDialog(QDialog):
             (_("Position"), lambda h: h["position"] or ""),
         ], self)
         self.model.set_records(staff.staff_history(db, staff_id))
+        self.path_model = path_model(self)
+        self.path_model.set_records(certification.person_path(db, staff_id))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(record_table_view(self.model), 1)
+        if self.path_model.rowCount():
+            layout.addWidget(QLabel(_("Certification path")))
+            path_view = record_table_view(self.path_model)
+            path_view.setObjectName("certificationPath")
+            layout.addWidget(path_view, 1)
+            fit_to_screen(self, 720, 480)
         layout.addWidget(buttons)

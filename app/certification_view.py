@@ -1,0 +1,130 @@
+"""What the 認定 screen shows: candidates beside names and sections, filters with counts, number previews.
+
+The engine answers per staff id and level; the screen needs each candidate's name, reading,
+section and position, 五十音 order, narrowing by section, level and status with the count of
+each status, and — before anything is written — the numbers an approval would allocate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlite_utils
+
+from app import eligibility, organisation, settings, staff
+from app.certification import Approval, format_number
+from app.eligibility import RequirementResult
+from app.schemes import SchemeSpec
+from app.wareki import fiscal_year
+
+
+@dataclass(slots=True)
+class CandidateRow:
+    """One person and the level they could take next, with the engine's reasons."""
+
+    staff_id: int
+    staff_no: str
+    name: str
+    reading: str
+    department: str
+    section: str
+    position: str
+    unit_id: int | None
+    level_code: str
+    level_name: str
+    level_order: int
+    results: list[RequirementResult]
+    sort_key: tuple[str, ...]
+
+    @property
+    def unmet(self) -> int:
+        return sum(not r.met for r in self.results)
+
+    @property
+    def status(self) -> str:
+        return "eligible" if self.unmet == 0 else "near" if self.unmet == 1 else "not_yet"
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.staff_id, self.level_code
+
+
+def candidate_rows(db: sqlite_utils.Database, scheme: SchemeSpec, as_of: date) -> list[CandidateRow]:
+    """Every current staff member's candidate levels on ``as_of``, by reading (五十音), then level order."""
+    people = {row.id: row for row in staff.load_directory(db, as_of)}
+    order = {level.code: i for i, level in enumerate(scheme.levels)}
+    rows = []
+    for c in eligibility.eligibility(db, scheme, as_of):
+        person = people.get(c.staff_id)
+        if person is None:
+            continue
+        rows.append(CandidateRow(c.staff_id, person.staff_no, person.name, person.reading, person.department,
+                                 person.section, person.position, person.unit_id, c.level.code, c.level.name,
+                                 order[c.level.code], c.results, person.sort_key))
+    rows.sort(key=lambda r: (r.sort_key, r.level_order))
+    return rows
+
+
+def unit_choices(db: sqlite_utils.Database, on: date | None = None) -> list[tuple[int, str, int]]:
+    """(unit id, name, depth) of the departments and sections in force, in tree order, for a filter box."""
+    choices = []
+    for department in organisation.tree(db, on):
+        choices.append((department.id, department.name, 0))
+        choices.extend((child.id, child.name, 1) for child in department.children if child.kind == "section")
+    return choices
+
+
+def unit_ancestors(db: sqlite_utils.Database) -> dict[int, frozenset[int]]:
+    """unit id -> itself and every unit above it (ended units included, for old assignments)."""
+    parents = dict(db.execute("SELECT id, parent_id FROM org_units"))
+    result: dict[int, frozenset[int]] = {}
+    for unit_id in parents:
+        chain, current = [], unit_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        result[unit_id] = frozenset(chain)
+    return result
+
+
+def filter_candidates(rows: Sequence[CandidateRow], ancestors: dict[int, frozenset[int]], unit_id: int | None = None,
+                      level_code: str = "", status: str = "") -> list[CandidateRow]:
+    """Rows in the unit (or below it), at the level and with the status given; empty means any."""
+    return [r for r in rows
+            if (unit_id is None or (r.unit_id is not None and unit_id in ancestors.get(r.unit_id, ())))
+            and (not level_code or r.level_code == level_code)
+            and (not status or r.status == status)]
+
+
+def status_counts(rows: Sequence[CandidateRow]) -> dict[str, int]:
+    counts = dict.fromkeys(eligibility.STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def planned_numbers(db: sqlite_utils.Database, scheme: SchemeSpec, approvals: Sequence[Approval],
+                    decided_on: date) -> list[tuple[Approval, str]]:
+    """The numbers ``certification.approve`` would give, in the order it gives them (level, then reading).
+
+    A preview only: nothing is reserved, and the approval allocates again inside its transaction.
+    """
+    order = {level.code: i for i, level in enumerate(scheme.levels)}
+    readings = dict(db.execute("SELECT id, family_reading || given_reading || staff_no FROM staff"))
+    fy = fiscal_year(decided_on)
+    seq = db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+    ordered = sorted(set(approvals), key=lambda a: (order.get(a.level_code, len(order)),
+                                                    readings.get(a.staff_id, ""), a.staff_id))
+    return [(a, format_number(scheme.number_pattern, fy, seq + i)) for i, a in enumerate(ordered, start=1)]
+
+
+def register_fiscal_years(db: sqlite_utils.Database) -> list[int]:
+    """Fiscal years with at least one decision, newest first, for the register's filter."""
+    return [r[0] for r in db.execute("SELECT DISTINCT fiscal_year FROM certifications ORDER BY fiscal_year DESC")]
+
+
+def default_approver(db: sqlite_utils.Database) -> str:
+    """「市長 氏名」 from the settings, as the approver of a new decision."""
+    return f"{settings.get(db, 'mayor_title') or ''} {settings.get(db, 'mayor_name') or ''}".strip()
