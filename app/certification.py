@@ -21,6 +21,7 @@ from app.accounts import User
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _, label
+from app.organisation import unit_ancestors
 from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.wareki import fiscal_year, format_fiscal_year, format_wareki
@@ -199,22 +200,14 @@ def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_ye
         LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= ?
                                       AND (a.valid_to IS NULL OR a.valid_to >= ?)
         WHERE {' AND '.join(where)} ORDER BY c.fiscal_year DESC, c.seq DESC""", params))
+    ancestors = unit_ancestors(db)
     for row in rows:
         parts = names.get(row["unit_id"], ())
         row["section"] = " ".join(p for p in parts if p)
-        row["section_ids"] = _ancestors(db, row["unit_id"])
+        row["section_ids"] = sorted(ancestors.get(row["unit_id"], ()))
     if section_id is not None:
         rows = [r for r in rows if section_id in r["section_ids"]]
     return rows
-
-
-def _ancestors(db: sqlite_utils.Database, unit_id: int | None) -> list[int]:
-    chain = []
-    while unit_id is not None:
-        chain.append(unit_id)
-        parent = db.execute("SELECT parent_id FROM org_units WHERE id = ?", [unit_id]).fetchone()
-        unit_id = parent[0] if parent else None
-    return chain
 
 
 def person_path(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
@@ -222,7 +215,7 @@ def person_path(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
     return sorted((r for r in register(db) if r["staff_id"] == staff_id), key=lambda r: (r["decided_on"], r["seq"]))
 
 
-REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Section"), N_("Level"),
+REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Affiliation"), N_("Level"),
                     N_("Decided on"), N_("Approver"), N_("Status"), N_("Revoked on"), N_("Reason for revocation"),
                     N_("Re-issues")]
 

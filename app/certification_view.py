@@ -16,6 +16,7 @@ import sqlite_utils
 from app import eligibility, organisation, settings, staff
 from app.certification import Approval, format_number
 from app.eligibility import RequirementResult
+from app.organisation import unit_ancestors  # noqa: F401 - the screen uses it from here
 from app.schemes import SchemeSpec
 from app.wareki import fiscal_year
 
@@ -74,19 +75,6 @@ def unit_choices(db: sqlite_utils.Database, on: date | None = None) -> list[tupl
         choices.append((department.id, department.name, 0))
         choices.extend((child.id, child.name, 1) for child in department.children if child.kind == "section")
     return choices
-
-
-def unit_ancestors(db: sqlite_utils.Database) -> dict[int, frozenset[int]]:
-    """unit id -> itself and every unit above it (ended units included, for old assignments)."""
-    parents = dict(db.execute("SELECT id, parent_id FROM org_units"))
-    result: dict[int, frozenset[int]] = {}
-    for unit_id in parents:
-        chain, current = [], unit_id
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        result[unit_id] = frozenset(chain)
-    return result
 
 
 def filter_candidates(rows: Sequence[CandidateRow], ancestors: dict[int, frozenset[int]], unit_id: int | None = None,

@@ -216,3 +216,16 @@ def people_in(db: sqlite_utils.Database, unit_id: int) -> list[tuple[int, str]]:
     return [(r[0], f"{r[1]}\u3000{r[2]}") for r in db.execute(
         "SELECT s.id, s.family_name, s.given_name FROM staff_assignments a JOIN staff s ON s.id = a.staff_id "
         "WHERE a.unit_id = ? AND a.valid_to IS NULL ORDER BY s.family_reading, s.given_reading", [unit_id])]
+
+
+def unit_ancestors(db: sqlite_utils.Database) -> dict[int, frozenset[int]]:
+    """unit id -> itself and every unit above it (ended units included, for old assignments)."""
+    parents = dict(db.execute("SELECT id, parent_id FROM org_units"))
+    result: dict[int, frozenset[int]] = {}
+    for unit_id in parents:
+        chain, current = [], unit_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        result[unit_id] = frozenset(chain)
+    return result
