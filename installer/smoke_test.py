@@ -2,7 +2,8 @@
 
     python installer/smoke_test.py BUNDLE_DIR
 
-Runs the CLI (--version, init, demo, check --json) and starts the GUI offscreen to save a
+Runs the CLI (--version, init, demo, check --json, eligibility, a certificate PDF checked with
+pdffonts/pdftotext when poppler is on the host) and starts the GUI offscreen to save a
 screenshot of its first dialog, each in an empty folder with a private data folder. Checks
 files and outputs, not only exit codes. Exit status 0 when everything passed.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,16 @@ def main(bundle: Path) -> int:
         assert "300" in run(cli, "--db", db, "demo")
         report = json.loads(run(cli, "--db", db, "check", "--json"))
         assert report["ok"] and report["counts"]["staff"] == 300, report
+        eligible = json.loads(run(cli, "--db", db, "eligibility", "--json"))
+        assert any(p["status"] == "eligible" for p in eligible), eligible[:3]
+        pdf = work / "certificates.pdf"
+        run(cli, "--db", db, "certificates", "--out", pdf, "--new")
+        assert pdf.read_bytes().startswith(b"%PDF"), "no certificate PDF"
+        if shutil.which("pdftotext") and shutil.which("pdffonts"):
+            text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
+            assert "𠮷田" in text.replace(" ", ""), "the certificate lost 𠮷"
+            fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
+            assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
         shot = work / "first-window.png"
         run(gui, "--db", db, "--smoke-screenshot", shot)
         assert shot.exists() and shot.stat().st_size > 10_000, "the GUI saved no screenshot"

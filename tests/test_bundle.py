@@ -51,7 +51,8 @@ def test_bundle_runs_cli_and_gui_without_the_source_tree(bundle, tmp_path):
 def test_bundle_carries_fonts_with_their_licence_and_only_ja_en_locale_data(bundle):
     internal = bundle / "_internal"
     fonts = internal / "resources" / "fonts"
-    assert {"ipaexg.ttf", "ipamjm.ttf", "IPA_Font_License_Agreement_v1.0.txt"} <= {p.name for p in fonts.iterdir()}
+    assert {"ipaexg.ttf", "ipaexm.ttf", "ipamjm.ttf", "IPA_Font_License_Agreement_v1.0.txt"} <= {
+        p.name for p in fonts.iterdir()}
     assert (internal / "resources" / "locale" / "ja" / "LC_MESSAGES" / "dx_jinzai.mo").exists()
     locale_data = {p.name for p in (internal / "babel" / "locale-data").iterdir()}
     assert "ja.dat" in locale_data and "fr.dat" not in locale_data
