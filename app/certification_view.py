@@ -16,7 +16,6 @@ import sqlite_utils
 from app import eligibility, organisation, settings, staff
 from app.certification import Approval, format_number
 from app.eligibility import RequirementResult
-from app.organisation import unit_ancestors  # noqa: F401 - the screen uses it from here
 from app.schemes import SchemeSpec
 from app.wareki import fiscal_year
 

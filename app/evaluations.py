@@ -8,7 +8,6 @@ no screen or script can show one evaluator another's answers.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 

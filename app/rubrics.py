@@ -8,7 +8,7 @@ it was rated on; projects point at one version.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 

@@ -16,7 +16,7 @@ Requirement kinds and their parameters (stored as JSON):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app import certification, certification_view, schemes, settings
+from app import certification, certification_view, organisation, schemes, settings
 from app.certification import Approval
 from app.demo_projects import load_certification_history, load_projects
 from app.kana import gojuon_key
@@ -41,7 +41,7 @@ def test_candidates_carry_names_and_sections_in_gojuon_order(town, moka):
 
 def test_filters_and_counts(town, moka):
     rows = certification_view.candidate_rows(town, moka, DECIDED)
-    ancestors = certification_view.unit_ancestors(town)
+    ancestors = organisation.unit_ancestors(town)
     assert certification_view.status_counts(rows) == {"eligible": 4, "near": 4, "not_yet": len(rows) - 8}
     choices = certification_view.unit_choices(town)
     department_id, name, depth = next(c for c in choices if c[2] == 0)

@@ -31,24 +31,9 @@ from app.errors import UserError
 from app.evaluations import Evaluator, Proposal
 from app.i18n import _
 from app.projects import RATED_ROLES
+from ui.dialog_parts import error_label, fit_to_screen
 
 MAX_STAFF_SHOWN = 50
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    return label
-
-
-def _fit_dialog(dialog: QDialog, width: int, height: int) -> None:
-    """A size that fits a 1366×768 screen at 150 % (about 910×512)."""
-    screen = dialog.screen().availableGeometry() if dialog.screen() else None
-    if screen is not None:
-        width, height = min(width, int(screen.width() * 0.9)), min(height, int(screen.height() * 0.9))
-    dialog.resize(width, height)
 
 
 class SuggestionsDialog(QDialog):
@@ -99,7 +84,7 @@ class SuggestionsDialog(QDialog):
         tools.addWidget(all_button)
         tools.addWidget(none_button)
         tools.addWidget(self.count_label, 1)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Apply the ticked ones"))
         self.buttons.accepted.connect(self.apply)
@@ -111,7 +96,7 @@ class SuggestionsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._count()
-        _fit_dialog(self, 720, 560)
+        fit_to_screen(self, 720, 560)
 
     def set_all(self, checked: bool) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
@@ -203,7 +188,7 @@ class AddAssignmentDialog(QDialog):
         form.addRow("", self.staff_list)
         form.addRow("", self.external)
         form.addRow(_("Rated as"), self.kind)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
@@ -213,7 +198,7 @@ class AddAssignmentDialog(QDialog):
         layout.addWidget(self.buttons)
         self._fill_staff()
         self._evaluator_type_changed()
-        _fit_dialog(self, 560, 480)
+        fit_to_screen(self, 560, 480)
 
     def _fill_staff(self) -> None:
         """Without a search, the project's own people first: they are the usual evaluators."""
@@ -295,7 +280,7 @@ class ReopenDialog(QDialog):
         self.reason.setPlaceholderText(_("e.g. a score was entered for the wrong member"))
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Reopen"))
         self.buttons.accepted.connect(self.apply)

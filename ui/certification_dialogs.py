@@ -35,27 +35,9 @@ from app.errors import UserError
 from app.i18n import _
 from app.schemes import SchemeSpec
 from app.wareki import format_wareki
+from ui.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
 from ui.table_model import RecordTableModel, record_table_view
 from ui.wareki_date import WarekiDateEdit
-
-ERROR_STYLE = "color: #b00020;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    return label
-
-
-def fit_to_screen(dialog: QDialog, width: int, height: int) -> None:
-    """The wanted size, or what a 1366×768 screen at 150 % leaves (910×512)."""
-    screen = dialog.screen().availableGeometry() if dialog.screen() else None
-    if screen is not None:
-        width, height = min(width, int(screen.width() * 0.95)), min(height, int(screen.height() * 0.9))
-    dialog.resize(width, height)
-
 
 class ApproveDialog(QDialog):
     """Confirm a batch: decision date (和暦), approver, who at which level, and the numbers to be given."""
@@ -87,7 +69,7 @@ class ApproveDialog(QDialog):
         ], self)
         self.view = record_table_view(self.model)
         self.view.setObjectName("approvalList")
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.approve_button = QPushButton(_("Certify"))
         self.approve_button.setObjectName("approveButton")
@@ -145,7 +127,7 @@ class _ReasonDateDialog(QDialog):
         form.addRow(_("Date"), self.on)
         self.note = QLabel(note)
         self.note.setWordWrap(True)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = QPushButton(button)
         self.ok_button.setObjectName("okButton")
@@ -287,7 +269,7 @@ class SwitchSchemeDialog(QDialog):
                 self.list.addItem(item)
         note = QLabel(_("Certifications already decided keep the scheme and version they were decided under."))
         note.setWordWrap(True)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._choose)
         buttons.rejected.connect(self.reject)

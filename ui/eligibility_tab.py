@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import certification_view, eligibility
+from app import certification_view, eligibility, organisation
 from app.accounts import User
 from app.certification_view import CandidateRow
 from app.db import connect
@@ -317,7 +317,7 @@ class EligibilityTab(QWidget):
         self.refresh_view()
 
     def _fill_units(self) -> None:
-        self._ancestors = certification_view.unit_ancestors(self._db)
+        self._ancestors = organisation.unit_ancestors(self._db)
         current = self.unit.currentData()
         self.unit.blockSignals(True)
         self.unit.clear()

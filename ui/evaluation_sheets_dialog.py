@@ -17,7 +17,6 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -43,12 +42,12 @@ from app.errors import UserError
 from app.evaluation_sheets import SheetImportPreview
 from app.i18n import N_, _
 from app.wareki import format_fiscal_year
+from ui.dialog_parts import ERROR_STYLE, fit_to_screen
 from ui.background import database_file, run_in_background
 from ui.table_model import RecordTableModel, record_table_view
 
 T = TypeVar("T")
 FILE_FILTER = N_("Evaluation sheets (*.xlsx);;All files (*)")
-ERROR_STYLE = "color: #b00020;"
 
 
 def _with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
@@ -58,15 +57,6 @@ def _with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) 
         return work(db)
     finally:
         db.close()
-
-
-def _fit_to_screen(dialog: QDialog, width: int, height: int) -> None:
-    """The wished size where it fits, else 95 % of the screen (1366×768 at 150 % is 910×512)."""
-    screen = dialog.screen() or QApplication.primaryScreen()
-    if screen is not None:
-        available = screen.availableGeometry()
-        width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.95))
-    dialog.resize(width, height)
 
 
 def _documents_folder() -> str:
@@ -82,7 +72,7 @@ class ExportSheetsDialog(QDialog):
         self._db, self._user = db, user
         self.written: list[Path] = []
         self.setWindowTitle(_("Export evaluation sheets"))
-        _fit_to_screen(self, 720, 460)
+        fit_to_screen(self, 720, 460)
 
         intro = QLabel(_("One Excel workbook is written for each evaluator who still has evaluations to enter. "
                          "Send each evaluator their file; import the returned files with 「Import evaluation "
@@ -181,7 +171,7 @@ class ImportSheetsDialog(QDialog):
         self.previews: list[SheetImportPreview] = []
         self.results: list[tuple[str, dict | str]] = []  # file name, counts or the refusal
         self.setWindowTitle(_("Import evaluation sheets"))
-        _fit_to_screen(self, 1000, 640)
+        fit_to_screen(self, 1000, 640)
 
         choose = QPushButton(_("Choose files…"))
         choose.setObjectName("sheetsChoose")

@@ -24,7 +24,8 @@ from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
 from app.wareki import format_wareki
-from ui.certification_dialogs import fit_to_screen, path_model
+from ui.dialog_parts import fit_to_screen
+from ui.certification_dialogs import path_model
 from ui.table_model import RecordTableModel, record_table_view
 
 

@@ -42,33 +42,9 @@ from app.project_list import optional_number, role_label
 from app.projects import MemberImportPreview, ProjectInput
 from app.staff import StaffRow
 from app.wareki import fiscal_year, format_fiscal_year, format_wareki
+from ui.dialog_parts import error_label, fit_to_screen, ok_cancel
 from ui.staff_model import StaffTableModel
 from ui.table_model import RecordTableModel, record_table_view
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _ok_cancel(dialog: QDialog, on_ok) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(on_ok)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-def _fit(dialog: QDialog, width: int, height: int) -> None:
-    """The wanted size, but never more than the screen (1366×768 at 150 % leaves about 910×490)."""
-    screen = dialog.screen()
-    if screen is not None:
-        available = screen.availableGeometry()
-        width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.92))
-    dialog.resize(width, height)
 
 
 class DateField(QWidget):
@@ -195,8 +171,8 @@ class ProjectDialog(QDialog):
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(body)
-        self.error_label = _error_label()
-        self.buttons = _ok_cancel(self, self._save)
+        self.error_label = error_label()
+        self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addWidget(area, 1)
         layout.addWidget(self.error_label)
@@ -206,7 +182,7 @@ class ProjectDialog(QDialog):
         else:
             self.fiscal_year.setCurrentIndex(max(0, self.fiscal_year.findData(this_year)))
         self._realisation_changed()
-        _fit(self, 620, 700)
+        fit_to_screen(self, 620, 700)
 
     def _fill_templates(self, selected: int | None) -> None:
         templates = rubrics.list_templates(self._db)
@@ -328,8 +304,8 @@ class AddMemberDialog(QDialog):
         role_row.addWidget(QLabel(_("Project role")))
         role_row.addWidget(self.role)
         role_row.addStretch(1)
-        self.error_label = _error_label()
-        self.buttons = _ok_cancel(self, self._save)
+        self.error_label = error_label()
+        self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -337,7 +313,7 @@ class AddMemberDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._refresh()
-        _fit(self, 820, 560)
+        fit_to_screen(self, 820, 560)
 
     def _refresh(self) -> None:
         query = self.search.text()
@@ -377,7 +353,7 @@ class RoleDialog(QDialog):
         self.role = _role_box(role)
         form = QFormLayout()
         form.addRow(_("Project role"), self.role)
-        self.buttons = _ok_cancel(self, self.accept)
+        self.buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -418,7 +394,7 @@ class MemberImportDialog(QDialog):
                            if preview.errors else
                            _("Nothing to change.") if not (preview.to_add or preview.role_changes) else "")
         self.note.setWordWrap(True)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = QPushButton(_("Import"))
         self.import_button.setObjectName("importMembers")
@@ -432,7 +408,7 @@ class MemberImportDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        _fit(self, 760, 480)
+        fit_to_screen(self, 760, 480)
 
     def _commit(self) -> None:
         try:
@@ -486,15 +462,15 @@ class SessionDialog(QDialog):
         check_row.addStretch(1)
         check_row.addWidget(all_button)
         check_row.addWidget(none_button)
-        self.error_label = _error_label()
-        self.buttons = _ok_cancel(self, self._save)
+        self.error_label = error_label()
+        self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(check_row)
         layout.addWidget(self.attendance, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        _fit(self, 520, 520)
+        fit_to_screen(self, 520, 520)
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
@@ -540,8 +516,8 @@ class NewExternalRaterDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Name"), self.name)
         form.addRow(_("Rater's organisation"), self.organisation)
-        self.error_label = _error_label()
-        self.buttons = _ok_cancel(self, self._save)
+        self.error_label = error_label()
+        self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -574,8 +550,8 @@ class ExistingExternalRaterDialog(QDialog):
                                    row["id"])
         form = QFormLayout()
         form.addRow(_("External rater"), self.rater)
-        self.error_label = _error_label()
-        self.buttons = _ok_cancel(self, self._save)
+        self.error_label = error_label()
+        self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

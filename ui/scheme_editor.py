@@ -42,7 +42,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
-from ui.certification_dialogs import ERROR_STYLE, fit_to_screen
+from ui.dialog_parts import ERROR_STYLE, fit_to_screen
 
 _NODE = Qt.ItemDataRole.UserRole
 

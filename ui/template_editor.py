@@ -39,6 +39,7 @@ from app import rubrics
 from app.errors import UserError
 from app.i18n import _
 from app.rubrics import CriterionSpec, PerspectiveSpec, TemplateSpec
+from ui.dialog_parts import error_label, fit_to_screen
 
 _NODE = Qt.ItemDataRole.UserRole
 
@@ -133,24 +134,14 @@ class TemplateEditorDialog(QDialog):
         splitter.setSizes([260, 560])
         layout.addWidget(splitter, 1)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._fill_tree()
-        self._fit()
-
-    def _fit(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 900, 620
-        if screen is not None:
-            width, height = min(width, int(screen.width() * 0.95)), min(height, int(screen.height() * 0.9))
-        self.resize(width, height)
+        fit_to_screen(self, 900, 620)
 
     # -- forms ---------------------------------------------------------------------
     def _perspective_form(self) -> QWidget:

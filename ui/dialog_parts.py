@@ -1,0 +1,37 @@
+"""Pieces every dialog uses: the red error line, OK/Cancel wired to a submit, a size that fits the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def error_label() -> QLabel:
+    """Where a dialog shows the service's refusal; selectable so that it can be copied into a report."""
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def ok_cancel(dialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """OK runs ``on_ok`` (which accepts the dialog when the service agreed); Cancel rejects."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """The wished size where it fits, else 95 % × 90 % of the screen (1366×768 at 150 % is about 910×512)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.9))
+    widget.resize(width, height)
