@@ -64,4 +64,13 @@ def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> No
             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
             [key, json.dumps(value, ensure_ascii=False)],
         )
-        audit.record(db, actor, "setting.change", "settings", key, {"value": before}, {"value": value})
+        audit.record(db, actor, "setting.change", "settings", key, {"value": _for_log(before)}, {"value": _for_log(value)})
+
+
+def _for_log(value: Any) -> Any:
+    """Long values (the seal image) are logged by their fingerprint: the audit log is append-only."""
+    if isinstance(value, str) and len(value) > 500:
+        import hashlib
+
+        return {"sha256": hashlib.sha256(value.encode()).hexdigest(), "characters": len(value)}
+    return value

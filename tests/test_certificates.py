@@ -203,7 +203,12 @@ def test_seal_image_is_drawn(town, tmp_path):
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
-    settings.set_value(town, "certificate_seal_png", base64.b64encode(bytes(data)).decode(), "test")
+    encoded = base64.b64encode(bytes(data)).decode()
+    settings.set_value(town, "certificate_seal_png", encoded, "test")
+    from app import audit
+
+    logged = audit.recent(town, 1)[0]["after_json"]
+    assert encoded not in logged and "sha256" in logged  # the append-only log keeps a fingerprint, not the image
     ids = _certify_names(town, ["髙橋"], date(2025, 4, 1))
     out = tmp_path / "seal.pdf"
     certificates.write(town, OFFICER, ids, out)
