@@ -64,12 +64,12 @@ def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> No
             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
             [key, json.dumps(value, ensure_ascii=False)],
         )
-        audit.record(db, actor, "setting.change", "settings", key, {"value": _for_log(before)}, {"value": _for_log(value)})
+        audit.record(db, actor, "setting.change", "settings", key, {"value": _for_log(key, before)}, {"value": _for_log(key, value)})
 
 
-def _for_log(value: Any) -> Any:
-    """Long values (the seal image) are logged by their fingerprint: the audit log is append-only."""
-    if isinstance(value, str) and len(value) > 500:
+def _for_log(key: str, value: Any) -> Any:
+    """Images (the seal) are logged by their fingerprint: the audit log is append-only and shown as text."""
+    if key.endswith("_png") and isinstance(value, str) and value:
         import hashlib
 
         return {"sha256": hashlib.sha256(value.encode()).hexdigest(), "characters": len(value)}
