@@ -84,12 +84,16 @@ class MainWindow(QMainWindow):
         self._projects_slot = QWidget()  # likewise filled on first visit
         self._projects_slot.setObjectName("page_projects")
         QVBoxLayout(self._projects_slot).setContentsMargins(0, 0, 0, 0)
+        self._certificates_page: QWidget | None = None
+        self._certificates_slot = QWidget()  # likewise filled on first visit
+        QVBoxLayout(self._certificates_slot).setContentsMargins(0, 0, 0, 0)
         settings_area = _scrollable(self.settings_page)
         self.evaluation_page = EvaluationPage(session.db, session.user)  # reads its data when first shown
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self.evaluation_page,
+                    "certificates": self._certificates_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -115,6 +119,8 @@ class MainWindow(QMainWindow):
             self.organisation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._projects_slot:
             self.projects_page  # noqa: B018 - builds the page on first visit
+        if self.pages.widget(row) is self._certificates_slot:
+            self.certificates_page  # noqa: B018 - builds the page on first visit
         self.pages.setCurrentIndex(row)
 
     @property
@@ -137,6 +143,17 @@ class MainWindow(QMainWindow):
             self._projects_page = ProjectsPage(self.session.db, self.session.user)
             self._projects_slot.layout().addWidget(self._projects_page)
         return self._projects_page
+
+    @property
+    def certificates_page(self):  # -> CertificatesPage (imported on first visit)
+        if self._certificates_page is None:
+            from ui.certificates_page import CertificatesPage
+
+            page = CertificatesPage(self.session.db, self.session.user)
+            page.settings_saved.connect(self.settings_page.reload_municipality)
+            self._certificates_slot.layout().addWidget(page)
+            self._certificates_page = page
+        return self._certificates_page
 
     def _fit_to_screen(self) -> None:
         """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""
@@ -253,8 +270,8 @@ def _scrollable(page: QWidget) -> QScrollArea:
 def about_text() -> str:
     licences = [
         ("Qt 6 / PySide6", "LGPL-3.0"), ("sqlite-utils", "Apache-2.0"), ("SQLite", "Public domain"),
-        ("ReportLab", "BSD"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
-        ("IPAexゴシック, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
+        ("ReportLab", "BSD"), ("pypdfium2 / PDFium", "Apache-2.0 / BSD-3-Clause"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
+        ("IPAexゴシック, IPAex明朝, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
     ]
     rows = "".join(f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in licences)
     return (
