@@ -60,6 +60,16 @@ for index in range(page.tabs.count()):
     if tab is page.design:
         tab.lines["municipality_name"].setText("真岡市")
         tab.lines["mayor_name"].setText("石坂　真一")
+        from PySide6.QtGui import QColor, QImage, QPainter, QPen  # a seal: red ring on transparency
+
+        seal = QImage(200, 200, QImage.Format.Format_ARGB32)
+        seal.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(seal)
+        painter.setPen(QPen(QColor(200, 30, 30), 12))
+        painter.drawRect(20, 20, 160, 160)
+        painter.end()
+        seal.save(str(out / "seal.png"))
+        tab.load_seal_file(out / "seal.png")
     settle()
     window.grab().save(str(out / f"certificates-{index}-{tag}.png"))
     hint = tab.minimumSizeHint().expandedTo(tab.minimumSize())

@@ -404,5 +404,42 @@ def test_certificates_screen_fits_1366x768(tmp_path, scale):
         assert width <= logical_w - 220 and height <= logical_h - 110, (name, info)
     assert info["preview"]["pages"] == 25 and min(info["preview"]["size"]) >= 150, info
     assert len(list(tmp_path.glob("printed-*.pdf"))) == 1
-    shots = sorted(tmp_path.glob("*.png"))
+    shots = sorted(tmp_path.glob("certificates-*.png"))
     assert len(shots) == 5 and all(p.stat().st_size > 10_000 for p in shots)
+
+
+def test_print_dialog_offers_no_page_range_and_cancel_prints_nothing(page, qtbot):
+    from PySide6.QtPrintSupport import QAbstractPrintDialog
+
+    seen = []
+
+    def cancel(dialog) -> None:
+        seen.append(dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange))
+        dialog.reject()
+
+    page.output.select_numbers([SATO])
+    when_modal(cancel)
+    page.output.choose_printer()
+    assert seen == [False] and certificates.print_log(page.output._db) == []
+
+
+def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
+    """The event loop keeps turning while the certificates are drawn (a timer ticks meanwhile)."""
+    from PySide6.QtCore import QThread, QTimer
+
+    import app.certificates as core
+
+    threads, ticks, ticks_at_end = [], [], []
+    real_write = core.write
+    monkeypatch.setattr(core, "write", lambda *a, **k: threads.append(QThread.currentThread()) or real_write(*a, **k))
+    out = page.output
+    monkeypatch.setattr(out, "offer_written", lambda *a: ticks_at_end.append(len(ticks)))
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(1)
+    out.table.selectAll()
+    written = out.write(tmp_path / "all.pdf", per_person=False)
+    timer.stop()
+    assert written and len(certificates.print_log(out._db)) == 25
+    assert threads and threads[0] is not page.thread()
+    assert ticks_at_end[0] > 0

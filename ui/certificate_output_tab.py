@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -146,6 +146,8 @@ class OutputTab(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self.use_saved_template()
+        if not certificates.output_list(db, new_only=True):
+            self.filter.setCurrentIndex(self.filter.findData("all"))  # nothing new: show what can be reprinted
         self.reload()
 
     # -- list and selection -------------------------------------------------------------------
@@ -270,8 +272,8 @@ class OutputTab(QWidget):
         if box.clickedButton() is open_button:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(where)))
         elif box.clickedButton() is print_button:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            printer = self._ask_printer()
+            if printer is not None:
                 self.print_files(written, printer)
 
     def print_files(self, files: list[Path], printer: QPrinter) -> int:
@@ -284,9 +286,18 @@ class OutputTab(QWidget):
             return 0
 
     # -- printing without a file ----------------------------------------------------------------------
-    def choose_printer(self) -> None:
+    def _ask_printer(self) -> QPrinter | None:
+        """The print dialog without page ranges: every certificate chosen is printed and logged."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+        dialog = QPrintDialog(printer, self)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, False)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintSelection, False)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, False)
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+
+    def choose_printer(self) -> None:
+        printer = self._ask_printer()
+        if printer is not None:
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> int:

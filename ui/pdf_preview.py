@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
@@ -21,6 +21,16 @@ from app.i18n import _
 from ui.pdf_pages import PdfPages
 
 log = logging.getLogger(__name__)
+_pool: QThreadPool | None = None
+
+
+def render_pool() -> QThreadPool:
+    """One thread for every preview of the app: reportlab draws one document at a time."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool(QCoreApplication.instance())
+        _pool.setMaxThreadCount(1)
+    return _pool
 
 
 class _Signals(QObject):
@@ -34,12 +44,13 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            self.signals.done.emit(self.generation, self.make(), "")
+            result = (self.make(), "")
         except UserError as exc:
-            self.signals.done.emit(self.generation, None, str(exc))
+            result = (None, str(exc))
         except Exception as exc:  # noqa: BLE001 - a preview that fails must not take the window down
             log.exception("preview failed")
-            self.signals.done.emit(self.generation, None, _("The preview could not be made: {error}").format(error=exc))
+            result = (None, _("The preview could not be made: {error}").format(error=exc))
+        self.signals.done.emit(self.generation, *result)
 
 
 class PdfRenderer(QObject):
@@ -51,9 +62,9 @@ class PdfRenderer(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one reportlab document at a time
-        self._signals = _Signals(self)
+        self._pool = render_pool()
+        # No parent: a queued job keeps it alive even if the preview is closed before the job ends.
+        self._signals = _Signals()
         self._signals.done.connect(self._done)
         self._generation = 0
         self._pending = 0
@@ -70,7 +81,7 @@ class PdfRenderer(QObject):
         return self._pending > 0
 
     def wait(self) -> None:
-        """Block until every job has finished (before the register is written, and at teardown)."""
+        """Block until every preview job has finished (before the register is written, and at teardown)."""
         self._pool.waitForDone()
 
     def _done(self, generation: int, data: bytes | None, error: str) -> None:
