@@ -161,8 +161,34 @@ def select(db: sqlite_utils.Database, numbers: list[str] | None = None, new_only
                                      "ORDER BY c.fiscal_year, c.seq")]
 
 
+def _mark(row: dict) -> str:
+    """再交付 after a recorded re-issue, 再発行 when a certificate was printed before, else nothing."""
+    return "再交付" if row["reissues"] else "再発行" if row["prints"] else ""
+
+
+def output_list(db: sqlite_utils.Database, new_only: bool = False) -> list[dict]:
+    """Active certifications for the output screen, oldest first, with their print history.
+
+    Each row: id, certificate_no, name, level, decided_on (ISO), prints, last_printed, mark
+    (the 再交付/再発行 mark the next certificate would carry).
+    """
+    rows = []
+    for row in _rows(db, None):
+        if row["status"] != "active" or (new_only and row["prints"]):
+            continue
+        rows.append({"id": row["id"], "certificate_no": row["certificate_no"], "name": row["name"],
+                     "level": row["level"], "decided_on": row["decided_on"], "prints": row["prints"],
+                     "mark": _mark(row)})
+    last = dict(db.execute("SELECT certification_id, max(printed_at) FROM certificate_prints GROUP BY certification_id"))
+    for row in rows:
+        row["last_printed"] = last.get(row["id"])
+    return rows
+
+
 def certificates(db: sqlite_utils.Database, ids: list[int]) -> list[CertificateData]:
     """The data printed on each certificate; revoked certifications are refused."""
+    if not ids:
+        return []  # (``_rows`` reads every certification when given no ids)
     with transaction(db):
         key = _key(db)
     out = []
@@ -170,7 +196,7 @@ def certificates(db: sqlite_utils.Database, ids: list[int]) -> list[CertificateD
         if row["status"] != "active":
             raise UserError(_("{number} has been revoked; no certificate is printed for it.").format(
                 number=row["certificate_no"]))
-        mark = "再交付" if row["reissues"] else "再発行" if row["prints"] else ""
+        mark = _mark(row)
         out.append(CertificateData(row["id"], row["certificate_no"], row["family_name"], row["given_name"],
                                    row["level"], row["level_code"], row["scheme"], date.fromisoformat(row["decided_on"]),
                                    row["status"], mark, verification_code(key, row["certificate_no"], row["name"],
@@ -370,6 +396,13 @@ def render(lay: Layout, certs: list[CertificateData], target) -> None:
     canvas.save()
 
 
+def pdf_bytes(lay: Layout, certs: list[CertificateData]) -> bytes:
+    """The PDF in memory, for a preview or for printing without a file (checked as ``render`` checks)."""
+    buffer = io.BytesIO()
+    render(lay, certs, buffer)
+    return buffer.getvalue()
+
+
 def write(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, template: str | None = None,
           per_person: bool = False) -> list[Path]:
     """Write certificates (one PDF, or one file per person into the folder ``out``) and log the prints."""
@@ -396,15 +429,37 @@ def write(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, temp
         temporary = path.with_name(path.name + ".part")
         render(lay, batch, str(temporary))
         temporary.replace(path)  # a half-written PDF never carries the final name
+    _log_prints(db, user, [(path.name, batch) for path, batch in written], lay.template,
+                {"files": [p.name for p, _b in written]})
+    return [p for p, _b in written]
+
+
+def _log_prints(db: sqlite_utils.Database, user: User, batches: list[tuple[str, list[CertificateData]]],
+                template: str, details: dict) -> None:
+    """One log line per certificate (first issue or reprint, by the mark it carried) and one audit entry."""
     with transaction(db):
-        for path, batch in written:
+        for file_name, batch in batches:
             for cert in batch:
                 db["certificate_prints"].insert({"certification_id": cert.certification_id, "printed_by": user.login,
                                                  "kind": "reprint" if cert.mark else "first",
-                                                 "template": lay.template, "file_name": path.name})
+                                                 "template": template, "file_name": file_name})
         audit.record(db, user.login, "certificate.print", "certifications", None, None,
-                     {"count": len(certs), "files": [p.name for p, _b in written], "template": lay.template})
-    return [p for p, _b in written]
+                     {"count": sum(len(b) for _f, b in batches), "template": template, **details})
+
+
+def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateData], template: str,
+                 printer: str) -> None:
+    """Log certificates sent straight to a printer (no file), as ``write`` logs the files it writes.
+
+    The caller passes the certificates it printed, so that each line says first issue or
+    reprint by the mark that was on the paper.
+    """
+    if not user.is_admin:
+        raise PermissionDenied(_("Only the administrator can do this."))
+    if template not in TEMPLATES:
+        raise UserError(_("Unknown certificate layout: {value}").format(value=template))
+    if certs:
+        _log_prints(db, user, [("", certs)], template, {"printer": printer})
 
 
 def print_log(db: sqlite_utils.Database, certification_id: int | None = None) -> list[dict]:

@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self._certification_slot = QWidget()  # filled on first visit: the engine runs over every person
         self._certification_slot.setObjectName("page_certification_slot")
         QVBoxLayout(self._certification_slot).setContentsMargins(0, 0, 0, 0)
+        self._certificates_page: QWidget | None = None
+        self._certificates_slot = QWidget()  # likewise filled on first visit
+        QVBoxLayout(self._certificates_slot).setContentsMargins(0, 0, 0, 0)
         settings_area = _scrollable(self.settings_page)
         self.evaluation_page = EvaluationPage(session.db, session.user)  # reads its data when first shown
         for key, title in NAVIGATION:
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self.evaluation_page,
                     "certification": self._certification_slot,
+                    "certificates": self._certificates_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -122,6 +126,8 @@ class MainWindow(QMainWindow):
             self.projects_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._certification_slot:
             self.certification_page  # noqa: B018 - builds the page on first visit
+        if self.pages.widget(row) is self._certificates_slot:
+            self.certificates_page  # noqa: B018 - builds the page on first visit
         self.pages.setCurrentIndex(row)
 
     @property
@@ -156,6 +162,17 @@ class MainWindow(QMainWindow):
             self._certification_slot.layout().addWidget(page)
             self._certification_page = page
         return self._certification_page
+
+    @property
+    def certificates_page(self):  # -> CertificatesPage (imported on first visit)
+        if self._certificates_page is None:
+            from ui.certificates_page import CertificatesPage
+
+            page = CertificatesPage(self.session.db, self.session.user)
+            page.settings_saved.connect(self.settings_page.reload_municipality)
+            self._certificates_slot.layout().addWidget(page)
+            self._certificates_page = page
+        return self._certificates_page
 
     def _fit_to_screen(self) -> None:
         """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""
@@ -272,8 +289,8 @@ def _scrollable(page: QWidget) -> QScrollArea:
 def about_text() -> str:
     licences = [
         ("Qt 6 / PySide6", "LGPL-3.0"), ("sqlite-utils", "Apache-2.0"), ("SQLite", "Public domain"),
-        ("ReportLab", "BSD"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
-        ("IPAexゴシック, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
+        ("ReportLab", "BSD"), ("pypdfium2 / PDFium", "Apache-2.0 / BSD-3-Clause"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
+        ("IPAexゴシック, IPAex明朝, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
     ]
     rows = "".join(f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in licences)
     return (

@@ -155,6 +155,11 @@ class SettingsPage(QWidget):
             self.users_model.set_records(accounts.list_users(self._db))
             self.audit_model.set_records(audit.recent(self._db))
 
+    def reload_municipality(self) -> None:
+        """The municipality and mayor are also edited on the 証書 screen."""
+        for key, edit in self.setting_edits.items():
+            edit.setText(str(app_settings.get(self._db, key)))
+
     def _fill_evaluation_choices(self) -> None:
         self.digital_section.addItem(_("Found by name (デジタル…, 情報政策…)"), None)
         for unit_id, path in evaluations.section_choices(self._db):
