@@ -9,17 +9,6 @@ from app.i18n import N_, _
 
 # navigation key -> (title msgid, description msgid)
 UPCOMING = {
-    "projects": (N_("Projects"), N_(
-        "BPR projects (業務改善プロジェクト): themes, members and their roles, workshops attended, "
-        "the degree of realisation decided by the executives, and outcomes such as hours saved.")),
-    "evaluations": (N_("Evaluations"), N_(
-        "Ratings of each project member from the policy, leadership and ICT perspectives on anchored rubrics, "
-        "entered in the app or through Excel sheets handed out to evaluators.")),
-    "certification": (N_("Certification"), N_(
-        "Certification schemes such as アドバイザー → エキスパート → スペシャリスト, an eligibility list that "
-        "explains every decision, approval and certificate numbers.")),
-    "certificates": (N_("Certificates"), N_(
-        "A4 certificates in Mincho with 和暦 dates, exact names (髙, 﨑, 𠮷), printing and offline verification.")),
     "reports": (N_("Reports"), N_("Certified staff by level, section and year against the municipality's targets.")),
 }
 
