@@ -53,6 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
             load_projects(result.db, CLI_ACTOR, args.seed)
             load_certification_history(result.db, CLI_ACTOR, args.seed)
+            demo.set_demo_municipality(result.db, CLI_ACTOR)
     finally:
         result.db.close()
     print(_("Loaded the demo town with {n} staff into {path}.").format(n=args.staff, path=args.db))

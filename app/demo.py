@@ -169,6 +169,14 @@ def load_town(db: sqlite_utils.Database, town: Town, actor: str) -> None:
         audit.record(db, actor, "demo.load", after={"staff": len(town.staff), "units": len(town.units)})
 
 
+def set_demo_municipality(db: sqlite_utils.Database, actor: str) -> None:
+    """A fictional town and mayor, so that certificates read 「みどり市長 見本 太郎」 and not an empty issuer."""
+    from app import settings
+
+    settings.set_value(db, "municipality_name", "みどり市", actor)
+    settings.set_value(db, "mayor_name", "見本　太郎", actor)
+
+
 def ensure_demo_database(path, actor: str = "demo") -> bool:
     """Create the demo town at ``path`` unless it exists; True when it was created now."""
     from pathlib import Path
@@ -185,6 +193,7 @@ def ensure_demo_database(path, actor: str = "demo") -> bool:
 
         load_projects(result.db, actor)
         load_certification_history(result.db, actor)
+        set_demo_municipality(result.db, actor)
     finally:
         result.db.close()
     return True
