@@ -255,16 +255,18 @@ def check_printable(lay: Layout, certs: list[CertificateData]) -> None:
 
 def _wrap(text: str, size: float, max_width: float) -> list[str]:
     """Break Japanese text into lines by width (any character may end a line, except before 、。)."""
-    lines, line = [], ""
+    lines, line, used = [], "", 0.0
     for char in text:
         if char == "\n":
             lines.append(line)
-            line = ""
+            line, used = "", 0.0
             continue
-        if pdf_fonts.width(line + char, size) > max_width and line and char not in "、。」）":
+        advance = pdf_fonts.char_width(char, size)
+        if used + advance > max_width and line and char not in "、。」）":
             lines.append(line)
-            line = ""
+            line, used = "", 0.0
         line += char
+        used += advance
     if line:
         lines.append(line)
     return lines
@@ -276,27 +278,35 @@ def _spaced(title: str) -> str:
 
 
 def _qr(canvas: Canvas, x: float, y: float, size: float, code: str) -> None:
-    """The verification code as a QR code, drawn as one filled path (reportlab's renderer would add
-    an unembedded Helvetica to the PDF). A fixed mask pattern is valid for every reader and saves
-    the eight trial encodings of the "best" mask, which dominated a batch of certificates."""
+    """The verification code as a QR code, drawn as one filled path of module-sized rectangles.
+
+    reportlab's QR widget would add an unembedded Helvetica to the PDF. A fixed mask pattern is
+    valid for every reader and saves the eight trial encodings of the "best" mask. The path is
+    written in module units (integers) under a scale, which keeps a batch of certificates fast.
+    """
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(f"{VERIFY_PREFIX}:{code}")
     qr.version = qr.calculate_version()
     qr.makeImpl(False, 0)
     count = qr.getModuleCount()
     cell = size / (count + 8)  # four modules of quiet zone on each side
-    path = canvas.beginPath()
+    operators = []
     for row in range(count):
+        dark = qr.modules[row]
         column = 0
         while column < count:
-            if qr.isDark(row, column):
+            if dark[column]:
                 start = column
-                while column < count and qr.isDark(row, column):
+                while column < count and dark[column]:
                     column += 1
-                path.rect(x + (start + 4) * cell, y + size - (row + 5) * cell, (column - start) * cell, cell)
+                operators.append(f"{start} {count - 1 - row} {column - start} 1 re")
             column += 1
     canvas.saveState()
+    canvas.translate(x + 4 * cell, y + 4 * cell)
+    canvas.scale(cell, cell)
     canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    path._code.extend(operators)  # already PDF operators; reportlab would format each number again
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 

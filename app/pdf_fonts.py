@@ -42,7 +42,14 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 @functools.cache
 def register() -> tuple[str, str]:
-    """Register both fonts with reportlab once (and fix its ToUnicode); returns their names."""
+    """Register both fonts with reportlab once (and fix its ToUnicode); returns their names.
+
+    Streams are only Flate-compressed: ASCII85 on top (reportlab's default) makes files larger and,
+    without reportlab's optional C accelerator, costs more time than drawing the certificates.
+    """
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     for name, file_name in _FILES.items():
         pdfmetrics.registerFont(ttfonts.TTFont(name, str(resources_dir() / "fonts" / file_name)))
@@ -88,7 +95,8 @@ class Run:
     text: str
 
 
-def runs(text: str) -> list[Run]:
+@functools.lru_cache(maxsize=8192)
+def runs(text: str) -> tuple[Run, ...]:
     """Split text into runs per font: IPAex明朝 where it has the glyph, IPAmj明朝 for the rest."""
     primary, _fallback = _cmaps()
     out: list[Run] = []
@@ -98,11 +106,17 @@ def runs(text: str) -> list[Run]:
             out[-1] = Run(font, out[-1].text + char)
         else:
             out.append(Run(font, char))
-    return out
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(r.text, r.font, size) for r in runs(text))
+
+
+def char_width(char: str, size: float) -> float:
+    """One character's advance (cached through ``width``), for breaking lines without re-measuring them."""
+    return width(char, size)
 
 
 def draw(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:
