@@ -169,6 +169,7 @@ def test_verification_code_valid_revoked_unknown_and_tampered(town):
     certification.revoke(town, OFFICER, cert.number, "本人の申出", date(2025, 5, 1))
     revoked = certificates.verify(town, cert.code)
     assert not revoked.valid and revoked.status == "revoked" and "本人の申出" in revoked.message
+    assert revoked.message.startswith("失効：")
 
 
 def test_settings_change_the_certificate(town, tmp_path):

@@ -327,7 +327,7 @@ def test_verify_tab_tells_valid_revoked_and_unknown(page, qtbot, admin):
 
     verify.code.setText(revoked.code.lower())
     verify.check()
-    assert verify.headline.text() == "✖ 取り消された認定証です"
+    assert verify.headline.text() == "✖ 失効した認定証です（取消済み）"
     assert "令和7年6月1日" in verify.message.text() and "虚偽の申告" in verify.message.text()
 
     verify.code.setText("ABCD-EFGH-JKMN")
