@@ -68,14 +68,6 @@ def digital_section_id(db: sqlite_utils.Database) -> int | None:
     return row[0] if row else None
 
 
-def section_choices(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """Sections in force today as (id, "部 課"), for choosing the digital department."""
-    from app.staff_edit import org_units
-
-    kinds = {r[0]: r[1] for r in db.execute("SELECT id, kind FROM org_units")}
-    return [(uid, path) for uid, path in org_units(db) if kinds.get(uid) == "section"]
-
-
 def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_rank: int | None) -> list[int]:
     today = date.today().isoformat()
     rows = db.execute(f"""

@@ -56,6 +56,12 @@ def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items()), key=lambda item: item[1])
 
 
+def section_choices(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """Sections in force today as (id, "部 課"), for choosing the digital department."""
+    kinds = {r[0]: r[1] for r in db.execute("SELECT id, kind FROM org_units")}
+    return [(uid, path) for uid, path in org_units(db) if kinds.get(uid) == "section"]
+
+
 def position_ranks(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     """(rank, 「部長・次長」) per rank, most senior first: for settings such as who counts as an executive."""
     ranks: dict[int, list[str]] = {}

@@ -29,7 +29,6 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir
-from ui.evaluation_page import EvaluationPage
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -92,11 +91,13 @@ class MainWindow(QMainWindow):
         self._certificates_slot = QWidget()  # likewise filled on first visit
         QVBoxLayout(self._certificates_slot).setContentsMargins(0, 0, 0, 0)
         settings_area = _scrollable(self.settings_page)
-        self.evaluation_page = EvaluationPage(session.db, session.user)  # reads its data when first shown
+        self._evaluation_page: QWidget | None = None
+        self._evaluation_slot = QWidget()  # likewise filled on first visit
+        QVBoxLayout(self._evaluation_slot).setContentsMargins(0, 0, 0, 0)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
-                    "projects": self._projects_slot, "evaluations": self.evaluation_page,
+                    "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
             self.organisation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._projects_slot:
             self.projects_page  # noqa: B018 - builds the page on first visit
+        if self.pages.widget(row) is self._evaluation_slot:
+            self.evaluation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._certification_slot:
             self.certification_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._certificates_slot:
@@ -150,6 +153,16 @@ class MainWindow(QMainWindow):
             self._projects_page = ProjectsPage(self.session.db, self.session.user)
             self._projects_slot.layout().addWidget(self._projects_page)
         return self._projects_page
+
+    @property
+    def evaluation_page(self):  # -> EvaluationPage (imported on first visit)
+        if self._evaluation_page is None:
+            from ui.evaluation_page import EvaluationPage
+
+            page = EvaluationPage(self.session.db, self.session.user)
+            self._evaluation_slot.layout().addWidget(page)
+            self._evaluation_page = page
+        return self._evaluation_page
 
     @property
     def certification_page(self):  # -> CertificationPage (imported on first visit)
@@ -267,7 +280,7 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.evaluation_page.confirm_leave():  # unsaved ratings: save, drop, or stay
+        if self._evaluation_page is not None and not self._evaluation_page.confirm_leave():  # save, drop or stay
             event.ignore()
             return
         settings = QSettings()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, audit, evaluations, rubrics, staff_edit
+from app import accounts, audit, rubrics, staff_edit
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
 
     def _fill_evaluation_choices(self) -> None:
         self.digital_section.addItem(_("Found by name (デジタル…, 情報政策…)"), None)
-        for unit_id, path in evaluations.section_choices(self._db):
+        for unit_id, path in staff_edit.section_choices(self._db):
             self.digital_section.addItem(path, unit_id)
         chosen = app_settings.get(self._db, "digital_section_id")
         self.digital_section.setCurrentIndex(max(0, self.digital_section.findData(chosen)))
