@@ -251,7 +251,7 @@ def test_own_tendency_is_explained_in_plain_japanese(qtbot, raters):
 def _admin_page(qtbot, window, project_id: int | None = None) -> EvaluationPage:
     window.navigation.setCurrentRow(3)
     page = window.evaluation_page
-    assert window.pages.currentWidget() is page
+    assert window.pages.currentWidget().findChild(EvaluationPage) is page
     if project_id is not None:
         page.set_project(project_id)
     return page
@@ -444,7 +444,7 @@ def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams):
 
 def test_main_window_shows_the_evaluation_screen(qtbot, teams, window):
     window.navigation.setCurrentRow(3)
-    page = window.pages.currentWidget()
+    page = window.pages.currentWidget().findChild(EvaluationPage)
     assert isinstance(page, EvaluationPage)
     assert page.project.count() == 3
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["評価者の割当", "集計結果", "評価者の傾向"]
