@@ -1,8 +1,9 @@
 """Install, run and uninstall the Windows installer under Wine, checking files and outputs.
 
     python installer/windows_smoke.py dist/dx-jinzai-setup-<version>.exe [--gui] [--upgrade-from OLD.exe]
+    python installer/windows_smoke.py SETUP.exe --bundle FOLDER --installer-only   (a stand-in bundle)
 
-In a fresh Wine prefix (build/windows/smoke/prefix; nothing in the home folder):
+In a fresh Wine prefix (build/windows/smoke/prefix unless --work; nothing in the home folder):
 1. silent install (/S) to %LOCALAPPDATA%\\Programs\\dx-jinzai: the installed files equal the bundle,
    shortcuts and the HKCU uninstall entry exist, nothing from a Wine prefix and no stub DLL is there;
 2. the installed CLI runs --version, init, demo and certificates on the register in the user data
@@ -36,6 +37,7 @@ BUNDLE = OUT / "dist" / "dx-jinzai"
 UNINSTALL_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\dx-jinzai"
 APP_NAME = "DX人材認定台帳"
 EXIT_APP_RUNNING = 3
+sys.path.insert(0, str(ROOT / "installer"))  # check_windows_bundle
 
 
 class SmokeFailure(AssertionError):
@@ -122,9 +124,10 @@ class Wine:
 
 
 class Smoke:
-    def __init__(self, installer: Path, gui: bool) -> None:
-        self.installer, self.gui = installer, gui
-        self.work = OUT / "smoke"
+    def __init__(self, installer: Path, bundle: Path = BUNDLE, gui: bool = False, programs: bool = True,
+                 work: Path = OUT / "smoke") -> None:
+        self.installer, self.bundle, self.gui, self.programs = installer, bundle, gui, programs
+        self.work = work
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.wine = Wine(self.work / "prefix")
@@ -144,7 +147,7 @@ class Smoke:
         w = self.wine
         installed = tree(w.install_dir)
         check(installed.pop("uninstall.exe", None), "no uninstall.exe in the program folder")
-        bundle = tree(BUNDLE)
+        bundle = tree(self.bundle)
         check(installed == bundle, "the installed files differ from the bundle: "
               f"{sorted(set(installed) ^ set(bundle))[:10]} "
               f"{[k for k in installed if k in bundle and installed[k] != bundle[k]][:10]}")
@@ -233,6 +236,9 @@ class Smoke:
     def uninstall(self) -> None:
         w = self.wine
         db = w.data_dir / "dx-jinzai.sqlite"
+        if not self.programs:  # a stand-in bundle makes no register: put one where the real one lives
+            w.data_dir.mkdir(parents=True, exist_ok=True)
+            db.write_bytes(b"SQLite format 3\x00 stand-in register")
         kept = {p.relative_to(w.data_dir).as_posix(): sha256(p) for p in w.data_dir.rglob("*")
                 if p.is_file() and p.suffix != ".log" and p.parent.name.lower() != "logs"}
         w.call([str(w.install_dir / "uninstall.exe"), "/S"], timeout=120)
@@ -277,7 +283,7 @@ class Smoke:
 
     def run(self, upgrade_from: Path | None) -> None:
         w = self.wine
-        self.step(f"fresh Wine prefix {w.prefix.relative_to(ROOT)}")
+        self.step(f"fresh Wine prefix {w.prefix}")
         if upgrade_from:
             self.upgrade_from(upgrade_from)
         else:
@@ -286,7 +292,7 @@ class Smoke:
         self.check_installed()
         self.step(f"installed {self.installer.name} to %LOCALAPPDATA%\\Programs\\dx-jinzai "
                   "(files = bundle, shortcuts, HKCU entry, nothing from Wine)")
-        if not upgrade_from:
+        if self.programs and not upgrade_from:
             self.run_cli()
         if self.gui:
             self.run_gui()
@@ -323,9 +329,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("installer", type=Path)
     parser.add_argument("--gui", action="store_true", help="also start the installed GUI offscreen")
     parser.add_argument("--upgrade-from", type=Path, help="install this older installer first")
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the folder the installer was made from")
+    parser.add_argument("--installer-only", action="store_true",
+                        help="a stand-in bundle: check the installer's own work, do not run the programs")
+    parser.add_argument("--work", type=Path, default=OUT / "smoke", help="scratch folder (emptied first)")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "installer"))
-    smoke = Smoke(args.installer.resolve(), args.gui)
+    smoke = Smoke(args.installer.resolve(), args.bundle.resolve(), args.gui, not args.installer_only,
+                  args.work.resolve())
     try:
         smoke.run(args.upgrade_from.resolve() if args.upgrade_from else None)
     except SmokeFailure as failure:
