@@ -44,7 +44,14 @@ timeout 600 wine "$WINPY" -m pip install --quiet --no-index --find-links "$OUT/w
     --require-hashes --no-deps -r installer/requirements-windows.txt 2>&1 | cat
 wineserver -w
 
-# 3. The bundle, from the same spec as the Linux one
+# 3. The bundle, from the same spec as the Linux one. PyInstaller imports PySide6.QtCore in the
+#    build Python to find Qt's plugins and translations; Qt6Core.dll needs Windows' own icuuc.dll,
+#    which Wine lacks, and without it the bundle silently comes out with no Qt plugins at all. The
+#    test-only stand-in goes into the build prefix's system32 (never into the bundle: step 4).
+command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "mingw-w64 is missing (apt-get install gcc-mingw-w64-x86-64)"; exit 1; }
+mkdir -p "$OUT/stubs"
+x86_64-w64-mingw32-gcc -shared -O2 -o "$OUT/stubs/icuuc.dll" installer/wine-test-stubs/icuuc.c
+cp "$OUT/stubs/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
 step "PyInstaller under Wine"
 "$HOST_PY" -m babel.messages.frontend compile -d resources/locale -D dx_jinzai >/dev/null
 rm -rf "$OUT/dist"

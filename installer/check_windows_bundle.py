@@ -2,6 +2,9 @@
 
     python installer/check_windows_bundle.py FOLDER [WINE_PREFIX ...]
 
+The bundle must hold what the programs need at run time (both programs, Qt's platform and style
+plugins, Qt's Japanese strings, the fonts, the licence texts): PyInstaller leaves Qt's plugins out
+without a word when it cannot import QtCore in the build Python. And it must not hold:
 - no test-only stub DLL (installer/wine-test-stubs: icuuc.dll, mscms.dll) under any letter case;
 - no Wine DLL: Wine's own PE files say "Wine builtin DLL" / "Wine placeholder DLL" in their header;
 - no file identical to one of the Wine prefix's Windows folder (what PyInstaller could have picked up
@@ -20,6 +23,11 @@ from pathlib import Path
 STUB_NAMES = {"icuuc.dll", "mscms.dll"} | {
     p.with_suffix(".dll").name.lower() for p in (Path(__file__).parent / "wine-test-stubs").glob("*.c")}
 WINE_MARKERS = (b"Wine builtin DLL", b"Wine placeholder DLL")
+REQUIRED = ["dx-jinzai.exe", "dx-jinzai-cli.exe", "_internal/PySide6/plugins/platforms/qwindows.dll",
+            "_internal/PySide6/plugins/platforms/qoffscreen.dll", "_internal/PySide6/plugins/styles",
+            "_internal/PySide6/plugins/imageformats/qjpeg.dll", "_internal/PySide6/translations/qtbase_ja.qm",
+            "_internal/resources/fonts/ipaexg.ttf", "_internal/resources/fonts/ipamjm.ttf",
+            "_internal/resources/locale/ja/LC_MESSAGES/dx_jinzai.mo", "_internal/licenses/LICENSES.txt"]
 
 
 def _digest(path: Path) -> str:
@@ -50,7 +58,8 @@ def problems(folder: Path, prefixes: list[Path]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     folder, prefixes = Path(argv[0]), [Path(p) for p in argv[1:]]
-    found = problems(folder, prefixes)
+    found = [f"missing: {name}" for name in REQUIRED if not (folder / name).exists()]
+    found += problems(folder, prefixes)
     if found:
         print("\n".join(found))
         return 1

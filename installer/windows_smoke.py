@@ -197,7 +197,8 @@ class Smoke:
         shutil.copy2(stub, self.wine.prefix / "drive_c" / "windows" / "system32" / stub.name)
         shot = self.work / "first-window.png"
         result = self.wine.call([str(self.wine.install_dir / "dx-jinzai.exe"), "--smoke-screenshot",
-                                 windows_path(shot)], timeout=180, extra_env={"QT_QPA_PLATFORM": "offscreen"})
+                                 windows_path(shot)], timeout=180,
+                                extra_env={"QT_QPA_PLATFORM": "offscreen", "WINEDEBUG": "err+all"})
         logs = self.wine.local / "dx-jinzai" / "Logs"
         crash = "\n".join(p.read_text(errors="replace") for p in logs.rglob("*.log")) if logs.exists() else ""
         check(shot.exists() and shot.stat().st_size > 10_000,
@@ -333,6 +334,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--installer-only", action="store_true",
                         help="a stand-in bundle: check the installer's own work, do not run the programs")
     parser.add_argument("--work", type=Path, default=OUT / "smoke", help="scratch folder (emptied first)")
+    parser.add_argument("--keep", action="store_true", help="keep the Wine prefix after a passing run")
     args = parser.parse_args(argv)
     smoke = Smoke(args.installer.resolve(), args.bundle.resolve(), args.gui, not args.installer_only,
                   args.work.resolve())
@@ -342,6 +344,8 @@ def main(argv: list[str]) -> int:
         print(f"WINDOWS SMOKE TEST FAILED: {failure}", file=sys.stderr)
         return 1
     smoke.step("Windows smoke test passed")
+    if not args.keep:  # 700 MB per prefix; a failed run keeps it for a look
+        shutil.rmtree(smoke.wine.prefix, ignore_errors=True)
     return 0
 
 
