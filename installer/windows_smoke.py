@@ -213,7 +213,8 @@ class Smoke:
                                    env=w.env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         try:
-            time.sleep(8)
+            check(wait_for_windows_process(Path(self.cli), 90), "the CLI did not start")
+            time.sleep(2)
             check(running.poll() is None, "the CLI did not wait for its password")
             # No pipes here: Wine's explorer.exe would inherit them and hold them open for as long
             # as the CLI keeps the wineserver alive.
@@ -299,6 +300,21 @@ class Smoke:
             self.run_gui()
         self.refuse_while_running()
         self.uninstall()
+
+
+def wait_for_windows_process(exe: Path, timeout: float) -> bool:
+    """True once a Wine process runs ``exe`` (Wine sets its argv[0] to the program's Unix path)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                argv0 = cmdline.read_bytes().split(b"\0", 1)[0]
+            except OSError:
+                continue
+            if argv0 == str(exe).encode():
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def make_previous_schema_register(db: Path) -> int:
