@@ -27,7 +27,8 @@ REQUIRED = ["dx-jinzai.exe", "dx-jinzai-cli.exe", "_internal/PySide6/plugins/pla
             "_internal/PySide6/plugins/platforms/qoffscreen.dll", "_internal/PySide6/plugins/styles",
             "_internal/PySide6/plugins/imageformats/qjpeg.dll", "_internal/PySide6/translations/qtbase_ja.qm",
             "_internal/resources/fonts/ipaexg.ttf", "_internal/resources/fonts/ipamjm.ttf",
-            "_internal/resources/locale/ja/LC_MESSAGES/dx_jinzai.mo", "_internal/licenses/LICENSES.txt"]
+            "_internal/resources/locale/ja/LC_MESSAGES/dx_jinzai.mo", "_internal/licenses/LICENSES.txt",
+            "_internal/licenses/SUMMARY.txt"]
 
 
 def _digest(path: Path) -> str:

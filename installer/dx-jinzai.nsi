@@ -56,7 +56,8 @@ ShowUninstDetails hide
 !define MUI_FINISHPAGE_RUN_TEXT "${APP_NAME} を起動する"
 
 !insertmacro MUI_PAGE_WELCOME
-!insertmacro MUI_PAGE_LICENSE "${BUNDLE}/_internal/licenses/LICENSES.txt"
+;; The notice and the list of components; the full texts are installed (LICENSES.txt).
+!insertmacro MUI_PAGE_LICENSE "${BUNDLE}/_internal/licenses/SUMMARY.txt"
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH

@@ -5,8 +5,8 @@ mapped to its installed distribution and that distribution's own licence files a
 texts always match the versions really shipped (the Windows build gathers them from the Windows
 Python under Wine). Texts a wheel does not carry (Qt's LGPL/GPL, the CPython licence) come from
 this folder and from the Python installation. The result is a folder with one sub-folder per
-component and ``LICENSES.txt``, all of it in one file, which the installer shows on its licence
-page and the About box points to.
+component, ``LICENSES.txt`` with all of it in one file (the About box and a Start-menu shortcut
+point to it), and ``SUMMARY.txt``, the notice and list the installer shows on its licence page.
 """
 
 from __future__ import annotations
@@ -30,9 +30,13 @@ DX人材認定台帳 (dx-jinzai) {version}
 フォント（IPAexゴシック・IPAex明朝・IPAmj明朝）は IPA フォントライセンス v1.0 に従い、改変せずに同梱しています。
 Qt / PySide6 は LGPL-3.0 に従い、動的リンクのライブラリ（Qt6*.dll など）として同梱しており、利用者が差し替えることができます。
 
-This software is distributed under the MIT License. The components it ships and their licences
-follow; the full texts are below and in the sub-folders of this folder.
+This software is distributed under the MIT License. The components it ships and their licences:
 """
+
+SUMMARY_WHERE = """\
+各ライセンスの全文は、インストール先の _internal\\licenses\\LICENSES.txt（スタートメニュー
+「DX人材認定台帳 ライセンス」、またはヘルプ → DX人材認定台帳について）にあります。
+The full texts are in _internal\\licenses\\LICENSES.txt in the installation folder."""
 
 MIT_TEXT = """\
 MIT License
@@ -139,7 +143,9 @@ def write_notices(out: Path, top_level_modules: Iterable[str], version: str) -> 
         sections.append((_normal(name), f"{name} {dist.version}", _licence_expression(dist), texts))
 
     summary = "\n".join(f"  - {component}: {expression}" for _, component, expression, _ in sections)
-    body = [APP_NOTICE.format(version=version), summary, ""]
+    body = [APP_NOTICE.format(version=version), summary, "",
+            "以下が各ライセンスの全文です（各コンポーネントのファイルはこのフォルダの下にもあります）。",
+            "The full texts follow (each component's own files are also in the sub-folders of this folder)."]
     for folder_name, component, expression, texts in sections:
         folder = out / folder_name
         folder.mkdir(exist_ok=True)
@@ -149,4 +155,8 @@ def write_notices(out: Path, top_level_modules: Iterable[str], version: str) -> 
     combined = out / "LICENSES.txt"
     # UTF-8 with a byte-order mark: Notepad and the installer's licence page both read it as UTF-8.
     combined.write_text("\n".join(body).replace("\r\n", "\n") + "\n", encoding="utf-8-sig")
+    # The installer's licence page: the notice, the list and where the full texts are, not 10,000 lines.
+    own_text = sections[0][3][0][1]
+    (out / "SUMMARY.txt").write_text("\n".join([APP_NOTICE.format(version=version), summary, "", SUMMARY_WHERE,
+                                                "", own_text.rstrip(), ""]), encoding="utf-8-sig")
     return combined

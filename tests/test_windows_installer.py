@@ -63,6 +63,9 @@ def test_licence_notices_hold_every_bundled_component(tmp_path):
     for component in ("PySide6_Essentials", "shiboken6", "reportlab", "babel", "sqlite-utils", "openpyxl",
                       "argon2-cffi"):
         assert f"  - {component} " in text, component
+    summary = (tmp_path / "licenses" / "SUMMARY.txt").read_text(encoding="utf-8-sig")
+    assert "MIT License" in summary and "LICENSES.txt" in summary and "  - reportlab " in summary
+    assert "GNU LESSER" not in summary  # the installer's licence page stays short
     folders = {p.name for p in (tmp_path / "licenses").iterdir() if p.is_dir()}
     assert {"dx-jinzai", "fonts", "pyside6-essentials", "reportlab"} <= folders
     assert all(any(folder.iterdir()) for folder in (tmp_path / "licenses").iterdir() if folder.is_dir())
@@ -76,7 +79,8 @@ def _stand_in_bundle(folder: Path) -> Path:
     (bundle / "_internal" / "licenses").mkdir(parents=True)
     shutil.copy(program, bundle / "dx-jinzai.exe")
     shutil.copy(program, bundle / "dx-jinzai-cli.exe")
-    (bundle / "_internal" / "licenses" / "LICENSES.txt").write_text("stand-in licence\n", encoding="utf-8-sig")
+    for name in ("LICENSES.txt", "SUMMARY.txt"):
+        (bundle / "_internal" / "licenses" / name).write_text("stand-in licence\n", encoding="utf-8-sig")
     (bundle / "_internal" / "data.bin").write_bytes(os.urandom(4096))
     return bundle
 
