@@ -195,6 +195,7 @@ def _arm_smoke_screenshot(target: Path) -> None:
             return
         widget.grab().save(str(target))
         widget.close()
+        widget.hide()  # under Wine with the offscreen platform close() leaves a modal dialog open
 
     QTimer.singleShot(300, attempt)
 

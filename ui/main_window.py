@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
-from app.paths import backup_dir
+from app.paths import backup_dir, resources_dir
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -302,12 +303,19 @@ def _scrollable(page: QWidget) -> QScrollArea:
 def about_text() -> str:
     licences = [
         ("Qt 6 / PySide6", "LGPL-3.0"), ("sqlite-utils", "Apache-2.0"), ("SQLite", "Public domain"),
-        ("ReportLab", "BSD"), ("pypdfium2 / PDFium", "Apache-2.0 / BSD-3-Clause"), ("Babel", "BSD-3-Clause"), ("platformdirs", "MIT"), ("argon2-cffi", "MIT"),
+        ("ReportLab", "BSD"), ("pypdfium2 / PDFium", "Apache-2.0 / BSD-3-Clause"), ("Babel", "BSD-3-Clause"),
+        ("platformdirs", "MIT"), ("argon2-cffi", "MIT"), ("openpyxl", "MIT"), ("filelock", "Unlicense"),
         ("IPAexゴシック, IPAex明朝, IPAmj明朝", _("IPA Font License v1.0 (resources/fonts)")),
     ]
     rows = "".join(f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in licences)
+    # The installed program carries every bundled component's licence text (installer/licenses.py).
+    texts = resources_dir().parent / "licenses" / "LICENSES.txt"
+    heading = _("Full licence texts of every bundled component:")
+    full = f"<p>{heading}<br><a href='{texts.as_uri()}'>{html.escape(str(texts))}</a></p>" if texts.is_file() else ""
+    # Outside the f-string: the message extractor does not look inside f-strings on Python 3.11.
+    summary = _("An offline register for digital-talent certification in municipalities.")
+    components = _("Components and licences:")
     return (
-        f"<h3>DX人材認定台帳 {__version__}</h3>"
-        f"<p>{_('An offline register for digital-talent certification in municipalities.')}</p>"
-        f"<p>{_('Components and licences:')}</p><table cellspacing='4'>{rows}</table>"
+        f"<h3>DX人材認定台帳 {__version__}</h3><p>{summary}</p>"
+        f"<p>{components}</p><table cellspacing='4'>{rows}</table>{full}"
     )

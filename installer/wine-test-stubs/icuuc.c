@@ -1,7 +1,8 @@
 /* Test-only stand-in for Windows' own icuuc.dll, which Wine lacks and Qt 6 imports.
  * Every converter lookup fails, so Qt falls back to its built-in UTF-8/UTF-16 and Latin-1
- * codecs. Used only inside the Wine prefix that runs the smoke test; the build asserts that it
- * never reaches the bundle. */
+ * codecs. Placed only in the system32 of Wine prefixes: the build prefix (PyInstaller imports
+ * QtCore there to find Qt's plugins) and the smoke-test prefix; the build asserts that it never
+ * reaches the bundle. */
 #include <stddef.h>
 #include <stdint.h>
 
