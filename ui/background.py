@@ -46,6 +46,17 @@ def database_file(db: sqlite_utils.Database) -> Path:
     return Path(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"))
 
 
+def with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
+    """Run ``work`` on a connection of the calling (worker) thread's own, closed afterwards."""
+    from app.db import connect
+
+    db = connect(db_file)
+    try:
+        return work(db)
+    finally:
+        db.close()
+
+
 def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], T]) -> T:
     """Run ``fn`` on a worker thread; wait in a local event loop behind a busy progress dialog."""
     job = _Job(fn)

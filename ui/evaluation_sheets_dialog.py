@@ -8,9 +8,7 @@ save before anything is written, and refuses to import while any file has errors
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import sqlite_utils
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
@@ -37,26 +35,15 @@ from PySide6.QtWidgets import (
 
 from app import evaluation_sheets, projects
 from app.accounts import User
-from app.db import connect
 from app.errors import UserError
 from app.evaluation_sheets import SheetImportPreview
 from app.i18n import N_, _
 from app.wareki import format_fiscal_year
 from ui.dialog_parts import ERROR_STYLE, fit_to_screen
-from ui.background import database_file, run_in_background
+from ui.background import database_file, run_in_background, with_connection
 from ui.table_model import RecordTableModel, record_table_view
 
-T = TypeVar("T")
 FILE_FILTER = N_("Evaluation sheets (*.xlsx);;All files (*)")
-
-
-def _with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
-    """Run ``work`` on the worker thread's own connection (SQLite connections stay in their thread)."""
-    db = connect(db_file)
-    try:
-        return work(db)
-    finally:
-        db.close()
 
 
 def _documents_folder() -> str:
@@ -137,7 +124,7 @@ class ExportSheetsDialog(QDialog):
         include, user, db_file = self.include_submitted.isChecked(), self._user, database_file(self._db)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.written = run_in_background(self, _("Writing the evaluation sheets…"), lambda: _with_connection(
+            self.written = run_in_background(self, _("Writing the evaluation sheets…"), lambda: with_connection(
                 db_file, lambda db: evaluation_sheets.export_sheets(db, user, project_id, folder, include)))
         except (UserError, OSError) as exc:
             self.result_label.setStyleSheet(ERROR_STYLE)
@@ -256,7 +243,7 @@ class ImportSheetsDialog(QDialog):
     def _check(self, paths: list[Path]) -> None:
         user, db_file = self._user, database_file(self._db)
         try:
-            previews = run_in_background(self, _("Checking the evaluation sheets…"), lambda: _with_connection(
+            previews = run_in_background(self, _("Checking the evaluation sheets…"), lambda: with_connection(
                 db_file, lambda db: [evaluation_sheets.preview_import(db, user, p) for p in paths]))
         except UserError as exc:
             QMessageBox.warning(self, _("Import evaluation sheets"), str(exc))
@@ -328,7 +315,7 @@ class ImportSheetsDialog(QDialog):
             return results
 
         self.results = run_in_background(self, _("Importing the evaluation sheets…"),
-                                         lambda: _with_connection(db_file, work))
+                                         lambda: with_connection(db_file, work))
         lines = []
         for name, outcome in self.results:
             if isinstance(outcome, dict):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import sqlite_utils
 from PySide6.QtCore import QDate
@@ -30,26 +28,15 @@ from app import staff_import
 from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
-from app.db import connect
 from app.tabular import Table, read_table
 from ui.table_model import RecordTableModel, record_table_view
-from ui.background import database_file, run_in_background
+from ui.background import database_file, run_in_background, with_connection
 
-T = TypeVar("T")
 ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
              (N_("UTF-8 with BOM"), "utf-8-sig")]
 CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": N_("Transfer"),
                  "missing": N_("Not in file")}
 FILE_FILTER = N_("Staff lists (*.csv *.txt *.xlsx);;All files (*)")
-
-
-def _with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
-    """Run ``work`` on a connection of the worker thread's own (SQLite connections stay in their thread)."""
-    db = connect(db_file)
-    try:
-        return work(db)
-    finally:
-        db.close()
 
 
 class MappingDialog(QDialog):
@@ -229,7 +216,7 @@ class ImportDialog(QDialog):
             table, mapping, day, replacements = (self._table, self._mapping, self.effective.date().toPython(),
                                                  self._replacements())
             db_file = database_file(self._db)
-            self.preview = run_in_background(self, _("Checking the rows…"), lambda: _with_connection(
+            self.preview = run_in_background(self, _("Checking the rows…"), lambda: with_connection(
                 db_file, lambda db: staff_import.prepare(db, table, mapping, day, replacements)))
         except UserError as exc:
             self.preview = None
@@ -293,7 +280,7 @@ class ImportDialog(QDialog):
                 return
         preview, retire, db_file = self.preview, self.retire_missing.isChecked(), database_file(self._db)
         try:
-            self.committed = run_in_background(self, _("Importing…"), lambda: _with_connection(
+            self.committed = run_in_background(self, _("Importing…"), lambda: with_connection(
                 db_file, lambda db: staff_import.commit(db, preview, self._actor, retire_missing=retire)))
         except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
