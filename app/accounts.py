@@ -16,7 +16,7 @@ import sqlite_utils
 
 from app import audit
 from app.db import transaction
-from app.errors import AuthenticationError, UserError
+from app.errors import AuthenticationError, PermissionDenied, UserError
 from app.i18n import N_, _
 
 CLI_ACTOR = "cli"
@@ -55,6 +55,13 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+
+def require_admin(user: User, reading: bool = False) -> None:
+    """Services that only the IT officer may use call this first (screens hide them; scripts cannot skip it)."""
+    if not user.is_admin:
+        raise PermissionDenied(_("Only the administrator can see this.") if reading
+                               else _("Only the administrator can do this."))
 
 
 def _user(row: dict) -> User:

@@ -17,9 +17,9 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, eligibility, schemes
-from app.accounts import User
+from app.accounts import User, require_admin
 from app.db import transaction
-from app.errors import PermissionDenied, UserError
+from app.errors import UserError
 from app.i18n import N_, _, label
 from app.organisation import unit_ancestors
 from app.staff import unit_names
@@ -37,11 +37,6 @@ def format_number(pattern: str, fy: int, seq: int) -> str:
     return pattern.format(**{"年度和暦": format_fiscal_year(fy), "年度": fy, "連番": seq})
 
 
-def _require_admin(user: User) -> None:
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can do this."))
-
-
 @dataclass(frozen=True)
 class Approval:
     staff_id: int
@@ -54,7 +49,7 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
 
     Returns the certificate numbers in the order allocated (level order, then reading).
     """
-    _require_admin(user)
+    require_admin(user)
     approver = safe_normalise(approver)
     if not approver:
         raise UserError(_("Enter who approves the certification (e.g. 市長)."))
@@ -105,7 +100,7 @@ def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id:
     The engine is not asked: the decision was made on paper. The number is the one on the
     paper certificate, or the next one of that fiscal year when none is given.
     """
-    _require_admin(user)
+    require_admin(user)
     scheme = schemes.load_scheme(db, scheme_id)
     level = next((lv for lv in scheme.levels if lv.code == level_code), None)
     if level is None:
@@ -142,7 +137,7 @@ def _by_number(db: sqlite_utils.Database, number: str) -> dict:
 
 def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> None:
     """Withdraw a certification; the number is never reused and the decision stays on record."""
-    _require_admin(user)
+    require_admin(user)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter the reason for the revocation."))
@@ -160,7 +155,7 @@ def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: 
 
 def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> int:
     """Record a re-issue (lost or damaged certificate): same number, marked 再交付; returns the count."""
-    _require_admin(user)
+    require_admin(user)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter the reason for the re-issue."))
@@ -177,11 +172,15 @@ def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on:
 
 
 def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_year_filter: int | None = None,
-             section_id: int | None = None, include_revoked: bool = True) -> list[dict]:
+             section_id: int | None = None, include_revoked: bool = True,
+             staff_id: int | None = None) -> list[dict]:
     """The register of certified staff with current section, newest decision first."""
     today = date.today().isoformat()
     names = unit_names(db, today)
     where, params = ["1 = 1"], [today, today]
+    if staff_id is not None:
+        where.append("c.staff_id = ?")
+        params.append(staff_id)
     if level_code:
         where.append("c.level_code = ?")
         params.append(level_code)
@@ -212,7 +211,7 @@ def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_ye
 
 def person_path(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
     """A person's certifications in the order they were decided: their certification path."""
-    return sorted((r for r in register(db) if r["staff_id"] == staff_id), key=lambda r: (r["decided_on"], r["seq"]))
+    return sorted(register(db, staff_id=staff_id), key=lambda r: (r["decided_on"], r["seq"]))
 
 
 REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Affiliation"), N_("Level"),
@@ -224,7 +223,7 @@ def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters
     """Write the register to .xlsx or CSV (UTF-8 with BOM, for Excel); returns the number of rows."""
     from app.tabular import write_csv, write_xlsx
 
-    _require_admin(user)
+    require_admin(user)
     path = Path(path)
     rows = register(db, **filters)
     table = [[r["certificate_no"], r["staff_no"], r["name"], r["reading"], r["section"], r["level"],

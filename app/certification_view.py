@@ -40,11 +40,11 @@ class CandidateRow:
 
     @property
     def unmet(self) -> int:
-        return sum(not r.met for r in self.results)
+        return eligibility.unmet_count(self.results)
 
     @property
     def status(self) -> str:
-        return "eligible" if self.unmet == 0 else "near" if self.unmet == 1 else "not_yet"
+        return eligibility.status_of(self.results)
 
     @property
     def key(self) -> tuple[int, str]:

@@ -58,6 +58,16 @@ class RequirementResult:
     text: str
 
 
+def unmet_count(results: list[RequirementResult]) -> int:
+    return sum(not r.met for r in results)
+
+
+def status_of(results: list[RequirementResult]) -> str:
+    """認定可 when every requirement is met, あと1つ when one is missing, else 未達."""
+    unmet = unmet_count(results)
+    return "eligible" if unmet == 0 else "near" if unmet == 1 else "not_yet"
+
+
 @dataclass
 class Candidate:
     staff_id: int
@@ -66,11 +76,11 @@ class Candidate:
 
     @property
     def unmet(self) -> int:
-        return sum(not r.met for r in self.results)
+        return unmet_count(self.results)
 
     @property
     def status(self) -> str:
-        return "eligible" if self.unmet == 0 else "near" if self.unmet == 1 else "not_yet"
+        return status_of(self.results)
 
     @property
     def reasons(self) -> str:
@@ -220,7 +230,7 @@ def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
         if staff_id in people:
             reached = realisation if decided is not None and decided <= day else None
             people[staff_id].projects.append(ProjectFact(project_id, role, reached))
-    for row in evaluation_summary.combined_ratings(db, with_raw=True):
+    for row in evaluation_summary.combined_ratings(db, with_raw=True, staff_ids=staff_ids):
         if row.target_staff_id in people:
             people[row.target_staff_id].scores.setdefault(row.perspective_code, []).append(
                 ScoreFact(row.project_id, row.raw_value, row.raters, row.min_raters))

@@ -9,13 +9,14 @@ one's individual rating can be read back from a published figure.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.accounts import User
+from app.accounts import User, require_admin
 from app.errors import PermissionDenied
 from app.i18n import N_, _
 
@@ -43,16 +44,30 @@ class SummaryRow:
         return _(INSUFFICIENT) if self.value is None else f"{self.value:.2f}"
 
 
-def _ratings(db: sqlite_utils.Database, project_id: int | None) -> list[tuple]:
+def _ratings(db: sqlite_utils.Database, project_id: int | None,
+             staff_ids: list[int] | None = None) -> list[tuple]:
     """(project, target, perspective, evaluator key, assignment mean, min score, max score) per submitted assignment."""
-    where = "AND a.project_id = ?" if project_id is not None else ""
+    where, params = _narrowing("a.project_id", "a.target_staff_id", project_id, staff_ids)
     return db.execute(f"""
         SELECT a.project_id, a.target_staff_id, a.perspective_id,
                coalesce('s' || a.evaluator_staff_id, 'e' || a.evaluator_external_id),
                avg(s.score), min(s.score), max(s.score)
         FROM evaluation_assignments a JOIN evaluation_scores s ON s.assignment_id = a.id
         WHERE a.status = 'submitted' AND s.score IS NOT NULL {where}
-        GROUP BY a.id""", [project_id] if project_id is not None else []).fetchall()
+        GROUP BY a.id""", params).fetchall()
+
+
+def _narrowing(project_column: str, staff_column: str, project_id: int | None,
+               staff_ids: list[int] | None) -> tuple[str, list]:
+    """Extra AND conditions for one project and/or some people (an approval asks about a handful)."""
+    where, params = "", []
+    if project_id is not None:
+        where += f" AND {project_column} = ?"
+        params.append(project_id)
+    if staff_ids is not None:
+        where += f" AND {staff_column} IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(staff_ids)))
+    return where, params
 
 
 def _perspectives(db: sqlite_utils.Database) -> dict[int, dict]:
@@ -76,7 +91,7 @@ def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None
 
 
 def combined_ratings(db: sqlite_utils.Database, project_id: int | None = None,
-                     with_raw: bool = False) -> list[SummaryRow]:
+                     with_raw: bool = False, staff_ids: list[int] | None = None) -> list[SummaryRow]:
     """The summary without an access check, for the certification engine (which runs for the officer).
 
     With ``with_raw`` the value is also computed below the minimum number of raters
@@ -84,14 +99,14 @@ def combined_ratings(db: sqlite_utils.Database, project_id: int | None = None,
     """
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
-    for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id):
+    for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id, staff_ids):
         grouped[(project, target, perspective)].append(mean)
     # Every rated member appears for every perspective of their project's template, rated or not.
-    where = "WHERE m.project_id = ?" if project_id is not None else ""
+    where, params = _narrowing("m.project_id", "m.staff_id", project_id, staff_ids)
     expected = db.execute(f"""
         SELECT m.project_id, m.staff_id, p.id FROM project_members m JOIN projects pr ON pr.id = m.project_id
         JOIN template_perspectives p ON p.template_id = pr.template_id
-        {where} {"AND" if where else "WHERE"} m.role != 'owner'""", [project_id] if project_id is not None else []).fetchall()
+        WHERE m.role != 'owner' {where}""", params).fetchall()
     rows = []
     for key in {*map(tuple, expected), *grouped}:
         project, target, perspective_id = key
@@ -186,8 +201,7 @@ class MemberSpread:
 
 def member_spread(db: sqlite_utils.Database, user: User, project_id: int | None = None) -> list[MemberSpread]:
     """Per member and perspective, how far the raters disagree: administrator only."""
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can see this."))
+    require_admin(user, reading=True)
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id):

@@ -14,7 +14,7 @@ from datetime import date
 import sqlite_utils
 
 from app import audit, rubrics, settings
-from app.accounts import User
+from app.accounts import User, require_admin
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
@@ -129,40 +129,45 @@ def add_assignment(db: sqlite_utils.Database, project_id: int, target_staff_id: 
                    evaluator: Evaluator, kind: str, actor: str) -> int:
     """One evaluator for one member and perspective; the kind decides which criteria they answer."""
     with transaction(db):
-        row = project(db, project_id)
-        template = rubrics.load_template(db, row["template_id"])
-        perspective = next((p for p in template.perspectives if p.id == perspective_id), None)
-        if perspective is None:
-            raise UserError(_("The perspective does not belong to this project's template."))
-        if kind not in rubrics.EVALUATOR_KINDS:
-            raise UserError(_("Unknown evaluator kind: {value}").format(value=kind))
-        if not perspective.criteria_for(kind):
-            raise UserError(_("{kind} cannot rate any criterion of the perspective {name}.").format(
-                kind=_(rubrics.EVALUATOR_KINDS[kind]), name=perspective.name))
-        target_role = db.execute("SELECT role FROM project_members WHERE project_id = ? AND staff_id = ?",
-                                 [project_id, target_staff_id]).fetchone()
-        if target_role is None or target_role[0] not in RATED_ROLES:
-            raise UserError(_("Only proposers, leaders and members of the project are rated."))
-        if evaluator.staff_id == target_staff_id:
-            raise UserError(_("Nobody rates themselves."))
-        if evaluator.staff_id is not None and db.execute(
-                "SELECT 1 FROM staff WHERE id = ? AND status != 'retired'", [evaluator.staff_id]).fetchone() is None:
-            raise UserError(_("The evaluator is not a current staff member."))
-        if evaluator.external_id is not None and db.execute(
-                "SELECT 1 FROM external_raters WHERE id = ?", [evaluator.external_id]).fetchone() is None:
-            raise UserError(_("No external rater with id {id}.").format(id=evaluator.external_id))
-        duplicate = db.execute("""SELECT 1 FROM evaluation_assignments WHERE project_id = ? AND target_staff_id = ?
-                                  AND perspective_id = ? AND evaluator_staff_id IS ? AND evaluator_external_id IS ?""",
-                               [project_id, target_staff_id, perspective_id, evaluator.staff_id,
-                                evaluator.external_id]).fetchone()
-        if duplicate:
-            raise UserError(_("This evaluator already rates this member from this perspective."))
-        assignment_id = db["evaluation_assignments"].insert({
-            "project_id": project_id, "target_staff_id": target_staff_id, "perspective_id": perspective_id,
-            "evaluator_staff_id": evaluator.staff_id, "evaluator_external_id": evaluator.external_id,
-            "evaluator_kind": kind}).last_pk
-        audit.record(db, actor, "evaluation.assign", "evaluation_assignments", assignment_id, None,
-                     {"target": target_staff_id, "perspective": perspective.code, "evaluator": evaluator.key, "kind": kind})
+        template = rubrics.load_template(db, project(db, project_id)["template_id"])
+        return _add_assignment(db, template, project_id, target_staff_id, perspective_id, evaluator, kind, actor)
+
+
+def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, project_id: int, target_staff_id: int,
+                    perspective_id: int, evaluator: Evaluator, kind: str, actor: str) -> int:
+    """add_assignment with the project's template already read (a batch reads it once)."""
+    perspective = next((p for p in template.perspectives if p.id == perspective_id), None)
+    if perspective is None:
+        raise UserError(_("The perspective does not belong to this project's template."))
+    if kind not in rubrics.EVALUATOR_KINDS:
+        raise UserError(_("Unknown evaluator kind: {value}").format(value=kind))
+    if not perspective.criteria_for(kind):
+        raise UserError(_("{kind} cannot rate any criterion of the perspective {name}.").format(
+            kind=_(rubrics.EVALUATOR_KINDS[kind]), name=perspective.name))
+    target_role = db.execute("SELECT role FROM project_members WHERE project_id = ? AND staff_id = ?",
+                             [project_id, target_staff_id]).fetchone()
+    if target_role is None or target_role[0] not in RATED_ROLES:
+        raise UserError(_("Only proposers, leaders and members of the project are rated."))
+    if evaluator.staff_id == target_staff_id:
+        raise UserError(_("Nobody rates themselves."))
+    if evaluator.staff_id is not None and db.execute(
+            "SELECT 1 FROM staff WHERE id = ? AND status != 'retired'", [evaluator.staff_id]).fetchone() is None:
+        raise UserError(_("The evaluator is not a current staff member."))
+    if evaluator.external_id is not None and db.execute(
+            "SELECT 1 FROM external_raters WHERE id = ?", [evaluator.external_id]).fetchone() is None:
+        raise UserError(_("No external rater with id {id}.").format(id=evaluator.external_id))
+    duplicate = db.execute("""SELECT 1 FROM evaluation_assignments WHERE project_id = ? AND target_staff_id = ?
+                              AND perspective_id = ? AND evaluator_staff_id IS ? AND evaluator_external_id IS ?""",
+                           [project_id, target_staff_id, perspective_id, evaluator.staff_id,
+                            evaluator.external_id]).fetchone()
+    if duplicate:
+        raise UserError(_("This evaluator already rates this member from this perspective."))
+    assignment_id = db["evaluation_assignments"].insert({
+        "project_id": project_id, "target_staff_id": target_staff_id, "perspective_id": perspective_id,
+        "evaluator_staff_id": evaluator.staff_id, "evaluator_external_id": evaluator.external_id,
+        "evaluator_kind": kind}).last_pk
+    audit.record(db, actor, "evaluation.assign", "evaluation_assignments", assignment_id, None,
+                 {"target": target_staff_id, "perspective": perspective.code, "evaluator": evaluator.key, "kind": kind})
     return assignment_id
 
 
@@ -171,8 +176,9 @@ def apply_suggestions(db: sqlite_utils.Database, project_id: int, actor: str,
     """Create the suggested assignments (or the given subset of them) in one transaction."""
     with transaction(db):
         chosen = suggest_assignments(db, project_id) if proposals is None else proposals
+        template = rubrics.load_template(db, project(db, project_id)["template_id"])
         for p in chosen:
-            add_assignment(db, project_id, p.target_staff_id, p.perspective_id, p.evaluator, p.kind, actor)
+            _add_assignment(db, template, project_id, p.target_staff_id, p.perspective_id, p.evaluator, p.kind, actor)
     return len(chosen)
 
 
@@ -196,7 +202,7 @@ def _assignment_row(db: sqlite_utils.Database, assignment_id: int) -> dict:
 
 def project_assignments(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     """Every assignment of a project with names and status (no scores): the officer's overview."""
-    _require_admin(user)
+    require_admin(user, reading=True)
     return _assignment_listing(db, "a.project_id = ?", [project_id])
 
 
@@ -224,11 +230,6 @@ def _assignment_listing(db: sqlite_utils.Database, where: str, params: list) -> 
         LEFT JOIN external_raters ex ON ex.id = a.evaluator_external_id
         WHERE {where}
         ORDER BY pr.fiscal_year DESC, pr.id, t.family_reading, t.given_reading, p.sort_order, evaluator_reading""", params))
-
-
-def _require_admin(user: User) -> None:
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can see this."))
 
 
 def _may_open(user: User, row: dict) -> bool:
@@ -325,7 +326,7 @@ def save_answers(db: sqlite_utils.Database, user: User, assignment_id: int, answ
 
 def reopen(db: sqlite_utils.Database, user: User, assignment_id: int, reason: str) -> None:
     """Unlock a submitted evaluation so that it can be corrected; administrator only, audited with the reason."""
-    _require_admin(user)
+    require_admin(user)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter why the evaluation is reopened."))
@@ -341,7 +342,7 @@ def reopen(db: sqlite_utils.Database, user: User, assignment_id: int, reason: st
 
 def individual_ratings(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     """Every single score of a project with who gave it: the administrator only."""
-    _require_admin(user)
+    require_admin(user, reading=True)
     return list(db.query("""
         SELECT a.id AS assignment_id, a.target_staff_id, t.family_name || ' ' || t.given_name AS target,
                p.name AS perspective, c.name AS criterion, s.score, s.comment, a.status, a.evaluator_kind,
