@@ -18,16 +18,17 @@ from typing import Any
 import sqlite_utils
 
 from app import schemes, settings
-from app.accounts import User
+from app.accounts import User, require_admin
 from app.certificates import TEMPLATES, CertificateData, Layout, body_text, check_printable, issuer_line
 from app.db import transaction
-from app.errors import PermissionDenied, UserError
+from app.errors import UserError
 from app.i18n import _
 
 HONORIFICS = ("殿", "様")
 KEYS = ("certificate_title", "certificate_body", "certificate_honorific", "certificate_template",
-        "certificate_seal_png", "certificate_seal_mm", "municipality_name", "mayor_title", "mayor_name")
+        "certificate_seal_png", "certificate_seal_mm", "certificate_seal_offset_mm", "municipality_name", "mayor_title", "mayor_name")
 SEAL_MM = (10, 60)  # a seal smaller than 1 cm or larger than 6 cm is a typo
+SEAL_OFFSET_MM = (-60, 60)  # anywhere near the issuer line; further would leave the page or the line
 MAX_SEAL_BYTES = 1_000_000  # stored in the register as base64; a scanned seal is far smaller
 SAMPLE_CODE = "0000-0000-0000"
 
@@ -44,7 +45,8 @@ def layout_from(values: dict[str, Any]) -> Layout:
                   values["certificate_honorific"],
                   issuer_line(values["municipality_name"], values["mayor_title"], values["mayor_name"]),
                   values["municipality_name"], base64.b64decode(seal) if seal else None,
-                  float(values["certificate_seal_mm"]))
+                  float(values["certificate_seal_mm"]),
+                  tuple(float(v) for v in values.get("certificate_seal_offset_mm") or (0, 0)))
 
 
 def sample_certificate(db: sqlite_utils.Database) -> CertificateData:
@@ -96,6 +98,10 @@ def check(db: sqlite_utils.Database, values: dict[str, Any]) -> Layout:
     low, high = SEAL_MM
     if not low <= float(values["certificate_seal_mm"]) <= high:
         raise UserError(_("The seal size must be between {low} and {high} mm.").format(low=low, high=high))
+    offset = values.get("certificate_seal_offset_mm") or (0, 0)
+    low, high = SEAL_OFFSET_MM
+    if len(offset) != 2 or not all(low <= float(v) <= high for v in offset):
+        raise UserError(_("The seal position must be within {low} to {high} mm.").format(low=low, high=high))
     seal = values.get("certificate_seal_png") or ""
     if seal:
         try:
@@ -112,8 +118,7 @@ def check(db: sqlite_utils.Database, values: dict[str, Any]) -> Layout:
 
 def save(db: sqlite_utils.Database, user: User, changes: dict[str, Any]) -> list[str]:
     """Save changed certificate settings together (each audited); returns the keys that changed."""
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can do this."))
+    require_admin(user)
     unknown = set(changes) - set(KEYS)
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))

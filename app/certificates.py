@@ -26,9 +26,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app import audit, pdf_fonts, settings
-from app.accounts import User
+from app.accounts import User, require_admin
 from app.db import transaction
-from app.errors import PermissionDenied, UserError
+from app.errors import UserError
 from app.i18n import N_, _
 from app.wareki import format_wareki
 
@@ -69,6 +69,7 @@ class Layout:
     municipality: str
     seal_png: bytes | None
     seal_mm: float
+    seal_offset_mm: tuple[float, float] = (0.0, 0.0)  # right, up
 
 
 # -- verification --------------------------------------------------------------------------------
@@ -222,7 +223,8 @@ def layout(db: sqlite_utils.Database, template: str | None = None) -> Layout:
         raise UserError(_("Unknown certificate layout: {value}").format(value=chosen))
     return Layout(chosen, get("certificate_title"), get("certificate_body"), get("certificate_honorific"),
                   issuer_line(get("municipality_name"), get("mayor_title"), get("mayor_name")), get("municipality_name"),
-                  base64.b64decode(seal) if seal else None, float(get("certificate_seal_mm")))
+                  base64.b64decode(seal) if seal else None, float(get("certificate_seal_mm")),
+                  tuple(float(v) for v in get("certificate_seal_offset_mm")))
 
 
 def body_text(lay: Layout, cert: CertificateData) -> str:
@@ -314,6 +316,7 @@ def _qr(canvas: Canvas, x: float, y: float, size: float, code: str) -> None:
 def _seal(canvas: Canvas, lay: Layout, x: float, y: float) -> None:
     if lay.seal_png:
         side = lay.seal_mm * mm
+        x, y = x + lay.seal_offset_mm[0] * mm, y + lay.seal_offset_mm[1] * mm
         canvas.drawImage(ImageReader(io.BytesIO(lay.seal_png)), x - side / 2, y - side / 2, side, side, mask="auto")
 
 
@@ -416,8 +419,7 @@ def pdf_bytes(lay: Layout, certs: list[CertificateData]) -> bytes:
 def write(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, template: str | None = None,
           per_person: bool = False) -> list[Path]:
     """Write certificates (one PDF, or one file per person into the folder ``out``) and log the prints."""
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can do this."))
+    require_admin(user)
     if not ids:
         raise UserError(_("There are no certificates to print."))
     lay = layout(db, template)
@@ -464,8 +466,7 @@ def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateD
     The caller passes the certificates it printed, so that each line says first issue or
     reprint by the mark that was on the paper.
     """
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can do this."))
+    require_admin(user)
     if template not in TEMPLATES:
         raise UserError(_("Unknown certificate layout: {value}").format(value=template))
     if certs:
@@ -483,8 +484,7 @@ def print_log(db: sqlite_utils.Database, certification_id: int | None = None) ->
 
 def ceremony_list(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, title: str = "") -> Path:
     """授与者名簿: one A4 list of the people receiving certificates, by level then number."""
-    if not user.is_admin:
-        raise PermissionDenied(_("Only the administrator can do this."))
+    require_admin(user)
     certs = certificates(db, ids)
     lay = layout(db, "portrait")
     check_printable(lay, certs)

@@ -40,6 +40,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("certificate_template", "portrait", N_("Certificate layout")),
         Setting("certificate_seal_png", "", N_("Official seal image")),
         Setting("certificate_seal_mm", 30, N_("Seal size (mm)")),
+        # Where the seal sits: millimetres right and up from its place over the end of the issuer's name.
+        Setting("certificate_seal_offset_mm", [0, 0], N_("Seal position (mm right, mm up)")),
     )
 }
 

@@ -216,6 +216,28 @@ def test_seal_image_is_drawn(town, tmp_path):
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
     assert len(images.splitlines()) >= 3  # header lines + the seal (with its transparency mask)
 
+    # The seal position setting moves it: 20 mm to the right and 10 mm up on the rendered page.
+    settings.set_value(town, "certificate_seal_offset_mm", [20, 10], "test")
+    moved = tmp_path / "moved.pdf"
+    certificates.write(town, OFFICER, ids, moved)
+    first, second = (_red_centre(path, tmp_path) for path in (out, moved))
+    dots_per_mm = 72 / 25.4
+    assert abs((second[0] - first[0]) / dots_per_mm - 20) < 1.5
+    assert abs((first[1] - second[1]) / dots_per_mm - 10) < 1.5  # image rows grow downwards
+
+
+def _red_centre(pdf: Path, folder: Path) -> tuple[float, float]:
+    """The centre of the red pixels (the seal) on the first page rendered at 72 dpi."""
+    from PySide6.QtGui import QImage
+
+    stem = folder / f"{pdf.stem}-page"
+    subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "1", str(pdf), str(stem)], check=True)
+    image = QImage(str(next(folder.glob(f"{pdf.stem}-page*.png"))))
+    red = [(x, y) for y in range(image.height()) for x in range(image.width())
+           if (c := image.pixelColor(x, y)).red() > 150 and c.green() < 80 and c.blue() < 80]
+    assert red, "no seal on the page"
+    return sum(x for x, _y in red) / len(red), sum(y for _x, y in red) / len(red)
+
 
 def test_cli_certificates_and_verify(tmp_path):
     db_path = tmp_path / "town.sqlite"

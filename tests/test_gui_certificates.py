@@ -303,10 +303,14 @@ def test_seal_image_is_shown_previewed_saved_and_removed(page, qtbot, tmp_path):
     assert "PNG" in shown[0]
     assert design.load_seal_file(tmp_path / "seal.png")
     design.seal_mm.setValue(24)
+    design.seal_right.setValue(-5)
+    design.seal_up.setValue(8)
     settle(qtbot, design)
     assert design.save()
     db = page.output._db
     assert settings.get(db, "certificate_seal_png") and settings.get(db, "certificate_seal_mm") == 24
+    assert settings.get(db, "certificate_seal_offset_mm") == [-5, 8]
+    assert certificates.layout(db).seal_offset_mm == (-5.0, 8.0)
     assert certificates.layout(db).seal_png == (tmp_path / "seal.png").read_bytes()
     design.remove_seal.click()
     assert design.save() and settings.get(db, "certificate_seal_png") == ""

@@ -98,6 +98,17 @@ class CertificateSettingsTab(QWidget):
         self.seal_mm.setRange(*certificate_settings.SEAL_MM)
         self.seal_mm.setSuffix(" mm")
         self.seal_mm.valueChanged.connect(self._changed)
+        # Where the seal sits, moved from its place over the end of the issuer's name.
+        self.seal_right, self.seal_up = QSpinBox(), QSpinBox()
+        seal_offset = QHBoxLayout()
+        for spin, name, text in ((self.seal_right, "sealRight", _("right")), (self.seal_up, "sealUp", _("up"))):
+            spin.setObjectName(name)
+            spin.setRange(*certificate_settings.SEAL_OFFSET_MM)
+            spin.setSuffix(" mm")
+            spin.valueChanged.connect(self._changed)
+            seal_offset.addWidget(QLabel(text))
+            seal_offset.addWidget(spin)
+        seal_offset.addStretch(1)
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -117,6 +128,7 @@ class CertificateSettingsTab(QWidget):
         form.addRow(label("certificate_seal_png"), seal_row)
         form.addRow("", self.seal_note)
         form.addRow(label("certificate_seal_mm"), self.seal_mm)
+        form.addRow(label("certificate_seal_offset_mm"), seal_offset)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
@@ -173,7 +185,8 @@ class CertificateSettingsTab(QWidget):
         out: dict[str, Any] = {key: edit.text().strip() for key, edit in self.lines.items()}
         out.update({"certificate_body": self.body.toPlainText().strip(), "certificate_honorific": self.honorific.currentData(),
                     "certificate_template": self.template.currentData(), "certificate_seal_png": self._seal,
-                    "certificate_seal_mm": self.seal_mm.value()})
+                    "certificate_seal_mm": self.seal_mm.value(),
+                    "certificate_seal_offset_mm": [self.seal_right.value(), self.seal_up.value()]})
         return out
 
     def dirty(self) -> bool:
@@ -190,6 +203,9 @@ class CertificateSettingsTab(QWidget):
             self.honorific.setCurrentIndex(max(0, self.honorific.findData(saved["certificate_honorific"])))
             self.template.setCurrentIndex(max(0, self.template.findData(saved["certificate_template"])))
             self.seal_mm.setValue(int(saved["certificate_seal_mm"]))
+            right, up = saved["certificate_seal_offset_mm"]
+            self.seal_right.setValue(int(right))
+            self.seal_up.setValue(int(up))
             self.set_seal(base64.b64decode(saved["certificate_seal_png"]) if saved["certificate_seal_png"] else b"")
         finally:
             self._loading = False
