@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -26,6 +26,20 @@ def ok_cancel(dialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def import_cancel(dialog, on_import: Callable[[], None], name: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """取り込む (disabled until a preview without errors) and キャンセル, for the import dialogs."""
+    from app.i18n import _
+
+    buttons = QDialogButtonBox()
+    import_button = buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+    import_button.setObjectName(name)
+    import_button.setEnabled(False)
+    buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(on_import)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, import_button
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:

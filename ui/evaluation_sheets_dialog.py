@@ -39,7 +39,7 @@ from app.errors import UserError
 from app.evaluation_sheets import SheetImportPreview
 from app.i18n import N_, _
 from app.wareki import format_fiscal_year
-from ui.dialog_parts import ERROR_STYLE, fit_to_screen
+from ui.dialog_parts import ERROR_STYLE, fit_to_screen, import_cancel
 from ui.background import database_file, run_in_background, with_connection
 from ui.table_model import RecordTableModel, record_table_view
 
@@ -205,13 +205,7 @@ class ImportSheetsDialog(QDialog):
         splitter.addWidget(self.tabs)
         splitter.setSizes([200, 360])
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setObjectName("sheetsImport")
-        self.import_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.commit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.import_button = import_cancel(self, self.commit, "sheetsImport")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -29,6 +29,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
 from app.tabular import Table, read_table
+from ui.dialog_parts import import_cancel
 from ui.table_model import RecordTableModel, record_table_view
 from ui.background import database_file, run_in_background, with_connection
 
@@ -156,13 +157,7 @@ class ImportDialog(QDialog):
         self.gaiji_edits: dict[str, QLineEdit] = {}
         self.tabs.addTab(self.gaiji_page, _("User-defined characters"))
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setObjectName("importButton")
-        self.import_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.commit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.import_button = import_cancel(self, self.commit, "importButton")
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
