@@ -9,18 +9,16 @@ import os
 import sys
 from pathlib import Path
 
-from app import accounts, i18n
+from fit_probe_support import scale_tag, show_main_window, start_qt
+
+from app import accounts
 from app.accounts import Role
 from app.db import open_database
 from app.demo import generate_town, load_town
 from app.demo_projects import load_certification_history, load_projects
-from ui.fonts import register_bundled_fonts
-from ui.main import create_application
-from ui.main_window import NAVIGATION, MainWindow, Session
+from ui.main_window import NAVIGATION
 
-i18n.install("ja")
-app = create_application(["probe"])
-register_bundled_fonts(app)
+app = start_qt()
 path, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
 db = open_database(path).db
@@ -33,11 +31,8 @@ from app import certificates  # noqa: E402
 printed = certificates.select(db)[:3]  # a print log to show, and 再発行 marks in the list
 certificates.write(db, user, printed, out / f"printed-{os.environ.get('QT_SCALE_FACTOR', '1')}.pdf")
 valid_code = certificates.certificates(db, printed[2:3])[0].code
-window = MainWindow(Session(db, path, user))
-scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
-tag = "150" if scale > 1 else "100"
-window.show()
-window.resize(int(1366 / scale), int((768 - 40) / scale))
+window = show_main_window(db, path, user)
+_scale, tag = scale_tag()
 window.navigation.setCurrentRow([key for key, _title in NAVIGATION].index("certificates"))
 page = window.certificates_page
 

@@ -5,22 +5,18 @@ usage: evaluation_fit_probe.py DB_PATH OUT_DIR ; prints JSON with the minimum si
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
-from app import accounts, i18n
+from fit_probe_support import scale_tag, show_main_window, start_qt
+
+from app import accounts
 from app.accounts import Role
 from app.db import open_database
 from app.demo import generate_town, load_town
 from app.demo_projects import load_projects
-from ui.fonts import register_bundled_fonts
-from ui.main import create_application
-from ui.main_window import MainWindow, Session
 
-i18n.install("ja")
-app = create_application(["probe"])
-register_bundled_fonts(app)
+app = start_qt()
 path, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
 db = open_database(path).db
@@ -30,11 +26,8 @@ load_projects(db, "probe")
 busiest = db.execute("""SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL
                         AND status != 'submitted' GROUP BY evaluator_staff_id ORDER BY count(*) DESC LIMIT 1""").fetchone()[0]
 user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe", staff_id=busiest)
-window = MainWindow(Session(db, path, user))
-scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
-tag = "150" if scale > 1 else "100"
-window.show()
-window.resize(int(1366 / scale), int((768 - 40) / scale))
+window = show_main_window(db, path, user)
+_scale, tag = scale_tag()
 window.navigation.setCurrentRow(3)
 app.processEvents()
 page = window.evaluation_page

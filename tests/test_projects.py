@@ -175,8 +175,9 @@ def test_cli_projects_and_summary(tmp_path):
     summary = json.loads(_cli(db_path, "evaluations", "summary", "--project", "1", "--json").stdout)
     assert summary["aggregation"] == "mean" and len(summary["rows"]) == 12
     assert {r["perspective"] for r in summary["rows"]} == {"policy", "leadership", "ict"}
+    # The team still under way has perspectives below their minimum number of raters.
     text = _cli(db_path, "evaluations", "summary", "--project", "3").stdout
-    assert "評価者数不足" in text or all(r["value"] is not None for r in summary["rows"])
+    assert "評価者数不足" in text
 
     user = _cli(db_path, "user", "add", "admin", "--role", "admin", "--password-stdin", stdin="password123\n")
     assert user.returncode == 0
