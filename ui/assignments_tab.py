@@ -11,6 +11,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
+from ui.dialog_parts import run_modal
 from ui.evaluation_tables import TintedTableModel, fit_columns, kind_label, status_label, tinted_table
 from ui.my_evaluations import status_tint
 from ui.rating_form import RatingDialog
@@ -148,6 +149,6 @@ class AssignmentsTab(QWidget):
         except UserError as exc:
             QMessageBox.warning(self, _("Rating form"), str(exc))
             return
-        dialog.exec()
+        run_modal(dialog)
         if dialog.changed:
             self._changed()

@@ -4,6 +4,10 @@ The window keeps painting and shows a progress dialog; the caller gets the
 result (or the exception) back as if it had called the function directly.
 SQLite connections belong to the thread that made them, so the function must
 open its own connection (see ``database_file``).
+
+No Qt object may be destroyed on the worker: the job is not deleted by the pool (Python owns it
+and frees it here, once the worker has let go of it), and garbage cycles are collected on the
+GUI thread before the work starts (see ``ui.gui_gc``).
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import shiboken6
 import sqlite_utils
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui import gui_gc
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 400  # quick work finishes without a flash of a dialog
@@ -27,6 +34,8 @@ class _Signals(QObject):
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], T]) -> None:
         super().__init__()
+        # Deleted by Python on the GUI thread, never by the pool on the worker: it owns a QObject.
+        self.setAutoDelete(False)
         self.fn = fn
         self.result: object = None
         self.error: BaseException | None = None
@@ -57,8 +66,20 @@ def with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -
         db.close()
 
 
+_pool: QThreadPool | None = None
+
+
+def _worker_pool() -> QThreadPool:
+    """The app's own pool: waiting for it never waits for work Qt itself queued elsewhere."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+    return _pool
+
+
 def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], T]) -> T:
     """Run ``fn`` on a worker thread; wait in a local event loop behind a busy progress dialog."""
+    gui_gc.collect_before_worker()
     job = _Job(fn)
     loop = QEventLoop()
     job.signals.finished.connect(loop.quit)
@@ -74,13 +95,18 @@ def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], T]) -
     if window is not None:
         window.setEnabled(False)
     try:
-        QThreadPool.globalInstance().start(job)
+        _worker_pool().start(job)
         loop.exec()
     finally:
         if window is not None:
             window.setEnabled(True)
         dialog.reset()
         dialog.deleteLater()
-    if job.error is not None:
-        raise job.error
-    return job.result  # type: ignore[return-value]
+    # run() has signalled; once it has returned the worker holds no reference to the job, and
+    # it is deleted here, on the GUI thread (the pool keeps it as a child until then).
+    _worker_pool().waitForDone()
+    error, result = job.error, job.result
+    shiboken6.delete(job)
+    if error is not None:
+        raise error
+    return result  # type: ignore[return-value]

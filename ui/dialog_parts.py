@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -18,6 +18,19 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def run_modal(dialog: QDialog) -> int:
+    """exec() the dialog, then have Qt delete it on the GUI thread once it is closed.
+
+    PySide hands an exec()'d dialog to Python: one caught in a reference cycle (a model holding
+    one of its methods) would otherwise live until a garbage collection, wherever that runs.
+    The caller may still read the dialog's attributes until control returns to the event loop.
+    """
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 def ok_cancel(dialog, on_ok: Callable[[], None]) -> QDialogButtonBox:

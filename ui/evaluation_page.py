@@ -20,6 +20,7 @@ from app.accounts import Role, User
 from app.i18n import _
 from app.wareki import format_fiscal_year
 from ui.calibration_view import CalibrationView, OwnCalibrationView
+from ui.dialog_parts import run_modal
 from ui.my_evaluations import MyEvaluationsTab
 from ui.results_view import ResultsView
 
@@ -167,12 +168,12 @@ class EvaluationPage(QWidget):
     def _export_sheets(self) -> None:
         from ui.evaluation_sheets_dialog import ExportSheetsDialog
 
-        ExportSheetsDialog(self._db, self._user, self.project_id(), parent=self).exec()
+        run_modal(ExportSheetsDialog(self._db, self._user, self.project_id(), parent=self))
 
     def _import_sheets(self) -> None:
         from ui.evaluation_sheets_dialog import ImportSheetsDialog
 
-        if ImportSheetsDialog(self._db, self._user, self.project_id(), parent=self).exec():
+        if run_modal(ImportSheetsDialog(self._db, self._user, self.project_id(), parent=self)):
             self._assignments_changed()
 
     def confirm_leave(self) -> bool:

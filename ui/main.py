@@ -173,6 +173,13 @@ def install_qt_translations(app: QApplication, language: str) -> None:
         app.installTranslator(translator)
 
 
+def start_gui_collector(app: QApplication) -> None:
+    """Garbage collection on the GUI thread only, before any worker exists (see ui.gui_gc)."""
+    from ui import gui_gc
+
+    gui_gc.start(app)
+
+
 def create_application(argv: Sequence[str]) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("dx-jinzai")
@@ -203,6 +210,7 @@ def _arm_smoke_screenshot(target: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
+    start_gui_collector(app)
     folder = log_dir()
     previous_crash = take_previous_native_crash(folder)
     install_excepthook(setup_logging(folder))
