@@ -63,7 +63,7 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
     with transaction(db):
         wanted = {(a.staff_id, a.level_code) for a in approvals}
         results = {(c.staff_id, c.level.code): c for c in eligibility.eligibility(
-            db, scheme, decided_on, sorted({a.staff_id for a in approvals}))}
+            db, user, scheme, decided_on, sorted({a.staff_id for a in approvals}))}
         refused = [key for key in sorted(wanted) if key not in results or results[key].status != "eligible"]
         if refused:
             names = dict(db.execute("SELECT id, family_name || ' ' || given_name FROM staff"))
@@ -171,10 +171,20 @@ def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on:
     return row["reissues"] + 1
 
 
-def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_year_filter: int | None = None,
-             section_id: int | None = None, include_revoked: bool = True,
+def register(db: sqlite_utils.Database, user: User, level_code: str | None = None,
+             fiscal_year_filter: int | None = None, section_id: int | None = None, include_revoked: bool = True,
              staff_id: int | None = None) -> list[dict]:
-    """The register of certified staff with current section, newest decision first."""
+    """The register of certified staff with current section, newest decision first: the administrator's.
+
+    Each decision keeps the reasons it was taken on, combined scores included.
+    """
+    require_admin(user, reading=True)
+    return _register(db, level_code, fiscal_year_filter, section_id, include_revoked, staff_id)
+
+
+def _register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_year_filter: int | None = None,
+              section_id: int | None = None, include_revoked: bool = True,
+              staff_id: int | None = None) -> list[dict]:
     today = date.today().isoformat()
     names = unit_names(db, today)
     where, params = ["1 = 1"], [today, today]
@@ -209,9 +219,17 @@ def register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_ye
     return rows
 
 
-def person_path(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
-    """A person's certifications in the order they were decided: their certification path."""
-    return sorted(register(db, staff_id=staff_id), key=lambda r: (r["decided_on"], r["seq"]))
+def person_path(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:
+    """A person's certifications in the order they were decided: their certification path.
+
+    Everyone who may open a person's history sees the decisions; the reasons recorded with them
+    (combined scores among them) only the administrator.
+    """
+    rows = sorted(_register(db, staff_id=staff_id), key=lambda r: (r["decided_on"], r["seq"]))
+    if not user.is_admin:
+        for row in rows:
+            del row["reasons_json"]
+    return rows
 
 
 REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Affiliation"), N_("Level"),
@@ -225,7 +243,7 @@ def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters
 
     require_admin(user)
     path = Path(path)
-    rows = register(db, **filters)
+    rows = register(db, user, **filters)
     table = [[r["certificate_no"], r["staff_no"], r["name"], r["reading"], r["section"], r["level"],
               format_wareki(date.fromisoformat(r["decided_on"])), r["approver"], label(CERT_STATUSES, r["status"]),
               format_wareki(date.fromisoformat(r["revoked_on"])) if r["revoked_on"] else "", r["revoke_reason"] or "",

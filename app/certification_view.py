@@ -14,6 +14,7 @@ from datetime import date
 import sqlite_utils
 
 from app import eligibility, organisation, settings, staff
+from app.accounts import User
 from app.certification import Approval, format_number
 from app.eligibility import RequirementResult
 from app.schemes import SchemeSpec
@@ -51,12 +52,15 @@ class CandidateRow:
         return self.staff_id, self.level_code
 
 
-def candidate_rows(db: sqlite_utils.Database, scheme: SchemeSpec, as_of: date) -> list[CandidateRow]:
-    """Every current staff member's candidate levels on ``as_of``, by reading (五十音), then level order."""
+def candidate_rows(db: sqlite_utils.Database, user: User, scheme: SchemeSpec, as_of: date) -> list[CandidateRow]:
+    """Every current staff member's candidate levels on ``as_of``, by reading (五十音), then level order.
+
+    The administrator's only (the engine refuses anyone else).
+    """
     people = {row.id: row for row in staff.load_directory(db, as_of)}
     order = {level.code: i for i, level in enumerate(scheme.levels)}
     rows = []
-    for c in eligibility.eligibility(db, scheme, as_of):
+    for c in eligibility.eligibility(db, user, scheme, as_of):
         person = people.get(c.staff_id)
         if person is None:
             continue

@@ -34,7 +34,7 @@ def _candidates(db, scheme: schemes.SchemeSpec, as_of: date, level: str | None) 
     if level and level not in {lv.code for lv in scheme.levels}:
         raise UserError(_("The scheme has no level {code} (levels: {codes}).").format(
             code=level, codes=", ".join(lv.code for lv in scheme.levels)))
-    found = eligibility.eligibility(db, scheme, as_of)
+    found = eligibility.eligibility(db, CLI_USER, scheme, as_of)
     return [c for c in found if level is None or c.level.code == level]
 
 

@@ -16,6 +16,7 @@ from datetime import date
 import sqlite_utils
 
 from app import evaluation_summary
+from app.accounts import User, require_admin
 from app.i18n import N_, _, current_language, label
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
@@ -211,9 +212,13 @@ def perspective_names(db: sqlite_utils.Database) -> dict[str, str]:
         "SELECT code, name FROM template_perspectives ORDER BY template_id")}
 
 
-def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
+def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_of: date,
                  staff_ids: list[int] | None = None) -> dict[int, PersonFacts]:
-    """What the register knows on ``as_of`` about every current staff member (or the given ones)."""
+    """What the register knows on ``as_of`` about every current staff member (or the given ones).
+
+    The combined scores inside are the administrator's only (see ``eligibility``).
+    """
+    require_admin(user, reading=True)
     day = as_of.isoformat()
     people = {r[0]: PersonFacts(r[0]) for r in db.execute("SELECT id FROM staff WHERE status != 'retired'")}
     if staff_ids is not None:
@@ -230,7 +235,7 @@ def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
         if staff_id in people:
             reached = realisation if decided is not None and decided <= day else None
             people[staff_id].projects.append(ProjectFact(project_id, role, reached))
-    for row in evaluation_summary.combined_ratings(db, with_raw=True, staff_ids=staff_ids):
+    for row in evaluation_summary.combined_ratings(db, user, with_raw=True, staff_ids=staff_ids):
         if row.target_staff_id in people:
             people[row.target_staff_id].scores.setdefault(row.perspective_code, []).append(
                 ScoreFact(row.project_id, row.raw_value, row.raters, row.min_raters))
@@ -246,7 +251,11 @@ def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
     return people
 
 
-def eligibility(db: sqlite_utils.Database, scheme: SchemeSpec, as_of: date,
+def eligibility(db: sqlite_utils.Database, user: User, scheme: SchemeSpec, as_of: date,
                 staff_ids: list[int] | None = None) -> list[Candidate]:
-    """The engine over the register: every current staff member's candidate levels with reasons."""
-    return evaluate(scheme, gather_facts(db, scheme.family, as_of, staff_ids), as_of, perspective_names(db))
+    """The engine over the register: every current staff member's candidate levels with reasons.
+
+    The administrator's only: the reasons carry combined scores, from which a rater who sees
+    them and knows their own rating could work out another rater's (issue 12).
+    """
+    return evaluate(scheme, gather_facts(db, user, scheme.family, as_of, staff_ids), as_of, perspective_names(db))

@@ -87,16 +87,23 @@ def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None
     """
     if user.role == "evaluator":
         raise PermissionDenied(_("Evaluators cannot see other members' results."))
-    return combined_ratings(db, project_id)
+    return _combined(db, project_id)
 
 
-def combined_ratings(db: sqlite_utils.Database, project_id: int | None = None,
+def combined_ratings(db: sqlite_utils.Database, user: User, project_id: int | None = None,
                      with_raw: bool = False, staff_ids: list[int] | None = None) -> list[SummaryRow]:
-    """The summary without an access check, for the certification engine (which runs for the officer).
+    """The summary for the certification engine: the administrator's only.
 
     With ``with_raw`` the value is also computed below the minimum number of raters
-    (in ``raw_value``), so that a scheme may ask for more raters than the template.
+    (in ``raw_value``), so that a scheme may ask for more raters than the template; with two
+    raters, anyone who sees the combined figure and gave one rating can work out the other.
     """
+    require_admin(user, reading=True)
+    return _combined(db, project_id, with_raw, staff_ids)
+
+
+def _combined(db: sqlite_utils.Database, project_id: int | None = None, with_raw: bool = False,
+              staff_ids: list[int] | None = None) -> list[SummaryRow]:
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id, staff_ids):

@@ -155,7 +155,7 @@ def eligibility_runs(path: Path):
     day = date(2026, 11, 23)
 
     def ours() -> None:
-        eligibility.eligibility(db, scheme, day)
+        eligibility.eligibility(db, ADMIN, scheme, day)
 
     def bare_run() -> None:
         bare.execute(ELIGIBILITY_QUERY, {"day": day.isoformat()}).fetchall()

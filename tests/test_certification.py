@@ -138,7 +138,7 @@ def _names(db, ids) -> list[str]:
 def test_moka_scenario_on_the_demo_town(town):
     load_certification_history(town, "test")
     scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
-    found = eligibility.eligibility(town, scheme, AS_OF)
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     by = {(c.level.code, c.status): sorted(_names(town, [x.staff_id for x in found
                                                          if (x.level.code, x.status) == (c.level.code, c.status)]))
           for c in found}
@@ -156,7 +156,7 @@ def test_moka_scenario_on_the_demo_town(town):
                                                                 if c.level.code == "advisor" and c.status == "eligible"],
                                     date(2026, 12, 1), "真岡市長")
     assert numbers == [f"令和8年度DX認定第{n:04}号" for n in range(1, 5)]
-    after = eligibility.eligibility(town, scheme, date(2026, 12, 1))
+    after = eligibility.eligibility(town, OFFICER, scheme, date(2026, 12, 1))
     assert not [c for c in after if c.level.code == "advisor" and c.status == "eligible"]
 
 
@@ -166,17 +166,17 @@ def test_hokkaido_scenario_step_by_step(town):
     volunteers = {r[0] for r in town.execute("SELECT staff_id FROM project_members WHERE role != 'owner'")}
     attended = {r[0] for r in town.execute(
         "SELECT staff_id FROM session_attendance GROUP BY staff_id HAVING count(*) >= 2")}
-    found = eligibility.eligibility(town, scheme, AS_OF)
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     level1 = {c.staff_id for c in found if c.level.code == "level1" and c.status == "eligible"}
     assert level1 == attended == volunteers and len(level1) == 12
     assert not [c for c in found if c.level.code != "level1" and c.status == "eligible"]
     certification.approve(town, OFFICER, scheme_id, [Approval(s, "level1") for s in level1], date(2026, 4, 1), "知事")
-    found = eligibility.eligibility(town, scheme, AS_OF)
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     assert {c.staff_id for c in found if c.level.code == "level2" and c.status == "eligible"} == volunteers
     # Management is a side track: it needs level 2 and a training record that does not exist yet.
     assert not [c for c in found if c.level.code == "management"]
     certification.approve(town, OFFICER, scheme_id, [Approval(s, "level2") for s in volunteers], date(2026, 5, 1), "知事")
-    found = eligibility.eligibility(town, scheme, AS_OF)
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     management = [c for c in found if c.level.code == "management"]
     assert len(management) == 12 and all(c.status == "near" for c in management)
     assert management[0].results[1].text == "デジタルマネジメント研修: 記録なし ✗"
@@ -189,7 +189,7 @@ def test_hokkaido_scenario_step_by_step(town):
 def test_approval_refuses_the_ineligible_and_writes_nothing(town):
     scheme_id = schemes.install_preset(town, "moka", "test")
     scheme = schemes.load_scheme(town, scheme_id)
-    found = eligibility.eligibility(town, scheme, AS_OF)
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     ok = next(c for c in found if c.status == "eligible")
     not_ok = next(c for c in found if c.status == "near")
     before = town.execute("SELECT count(*) FROM certifications").fetchone()[0]
@@ -204,10 +204,35 @@ def test_approval_refuses_the_ineligible_and_writes_nothing(town):
     assert town.execute("SELECT count(*) FROM certifications").fetchone()[0] == before
 
 
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
+def test_candidates_reasons_and_register_scores_are_the_administrators_only(town, role):
+    """With two raters, a rater who saw the combined score could work out the other's (issue 12)."""
+    from app import certification_view, evaluation_summary
+
+    load_certification_history(town, "test")
+    scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
+    rater = town.execute("SELECT evaluator_staff_id FROM evaluation_assignments WHERE status = 'submitted' "
+                         "AND evaluator_staff_id IS NOT NULL").fetchone()[0]
+    other = User(9, "other", "other", role, staff_id=rater)
+    for call in (lambda: eligibility.eligibility(town, other, scheme, AS_OF),
+                 lambda: eligibility.gather_facts(town, other, scheme.family, AS_OF),
+                 lambda: certification_view.candidate_rows(town, other, scheme, AS_OF),
+                 lambda: evaluation_summary.combined_ratings(town, other, with_raw=True),
+                 lambda: certification.register(town, other)):
+        with pytest.raises(PermissionDenied):
+            call()
+    # A person's history still lists the decisions for everyone, without the reasons (scores) behind them.
+    holder = town.execute("SELECT staff_id FROM certifications LIMIT 1").fetchone()[0]
+    path = certification.person_path(town, other, holder)
+    assert path and all("reasons_json" not in row for row in path)
+    assert all("reasons_json" in row for row in certification.person_path(town, OFFICER, holder))
+    assert eligibility.eligibility(town, OFFICER, scheme, AS_OF) and certification.register(town, OFFICER)
+
+
 def test_numbers_revocation_and_reissue(town):
     scheme_id = schemes.install_preset(town, "moka", "test")
     load_certification_history(town, "test")
-    first = certification.register(town, fiscal_year_filter=2023)
+    first = certification.register(town, OFFICER, fiscal_year_filter=2023)
     assert sorted(r["certificate_no"] for r in first) == [f"令和5年度DX認定第{n:04}号" for n in range(1, 22)]
     number = "令和5年度DX認定第0003号"
     assert certification.reissue(town, OFFICER, number, "紛失", date(2026, 6, 1)) == 1
@@ -217,7 +242,7 @@ def test_numbers_revocation_and_reissue(town):
         certification.revoke(town, OFFICER, number, "二重", date(2026, 8, 2))
     with pytest.raises(UserError, match="再交付できません"):
         certification.reissue(town, OFFICER, number, "紛失", date(2026, 9, 1))
-    row = next(r for r in certification.register(town) if r["certificate_no"] == number)
+    row = next(r for r in certification.register(town, OFFICER) if r["certificate_no"] == number)
     assert (row["status"], row["reissues"], row["revoke_reason"]) == ("revoked", 2, "本人の申出による辞退")
     assert [e["action"] for e in audit.recent(town, 3)] == ["certification.revoke", "certification.reissue",
                                                            "certification.reissue"]
@@ -231,8 +256,8 @@ def test_numbers_revocation_and_reissue(town):
         town.execute("UPDATE certifications SET certificate_no = 'x' WHERE certificate_no = ?", [number])
     with pytest.raises(sqlite3.IntegrityError):
         town.execute("DELETE FROM certifications")
-    path = certification.person_path(town, next(r for r in first if r["level_code"] == "advisor"
-                                               and r["staff_id"] in {x["staff_id"] for x in certification.register(town, "specialist")})["staff_id"])
+    path = certification.person_path(town, OFFICER, next(r for r in first if r["level_code"] == "advisor"
+                                               and r["staff_id"] in {x["staff_id"] for x in certification.register(town, OFFICER, "specialist")})["staff_id"])
     assert [r["level_code"] for r in path] == ["advisor", "expert", "specialist"]
 
 
@@ -244,13 +269,13 @@ def test_editing_a_scheme_never_rewrites_history(town):
     spec.levels[0].name = "DXアドバイザー(改)"
     new_id = schemes.save_scheme(town, spec, "test")
     assert schemes.active_scheme_id(town) == new_id
-    assert {r["scheme_version"] for r in certification.register(town)} == {1}
-    assert {r["level"] for r in certification.register(town, "advisor")} == {"DXアドバイザー"}
+    assert {r["scheme_version"] for r in certification.register(town, OFFICER)} == {1}
+    assert {r["level"] for r in certification.register(town, OFFICER, "advisor")} == {"DXアドバイザー"}
     assert schemes.load_scheme(town, scheme_id).levels[0].requirements[0].params["min"] == 4
     # Holders of the old version's level still hold it under the new version (same level code).
     new = schemes.load_scheme(town, new_id)
-    holders = {r["staff_id"] for r in certification.register(town, "advisor")}
-    nexts = {c.staff_id: c.level.code for c in eligibility.eligibility(town, new, AS_OF) if c.staff_id in holders}
+    holders = {r["staff_id"] for r in certification.register(town, OFFICER, "advisor")}
+    nexts = {c.staff_id: c.level.code for c in eligibility.eligibility(town, OFFICER, new, AS_OF) if c.staff_id in holders}
     assert set(nexts.values()) <= {"expert", "specialist"}
 
 

@@ -7,11 +7,13 @@ from datetime import date
 import pytest
 
 from app import certification, certification_view, organisation, schemes, settings
+from app.accounts import Role, User
 from app.certification import Approval
 from app.demo_projects import load_certification_history, load_projects
 from app.kana import gojuon_key
 
 DECIDED = date(2026, 6, 1)
+OFFICER = User(0, "officer", "officer", Role.ADMIN)
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def moka(town):
 
 
 def test_candidates_carry_names_and_sections_in_gojuon_order(town, moka):
-    rows = certification_view.candidate_rows(town, moka, DECIDED)
+    rows = certification_view.candidate_rows(town, OFFICER, moka, DECIDED)
     keys = [(gojuon_key(r.reading.split("\u3000")[0])[0], gojuon_key(r.reading.split("\u3000")[1])[0]) for r in rows]
     assert keys == sorted(keys)
     row = next(r for r in rows if r.staff_no == "100274")
@@ -40,7 +42,7 @@ def test_candidates_carry_names_and_sections_in_gojuon_order(town, moka):
 
 
 def test_filters_and_counts(town, moka):
-    rows = certification_view.candidate_rows(town, moka, DECIDED)
+    rows = certification_view.candidate_rows(town, OFFICER, moka, DECIDED)
     ancestors = organisation.unit_ancestors(town)
     assert certification_view.status_counts(rows) == {"eligible": 4, "near": 4, "not_yet": len(rows) - 8}
     choices = certification_view.unit_choices(town)
@@ -55,7 +57,7 @@ def test_filters_and_counts(town, moka):
 
 
 def test_planned_numbers_are_the_numbers_approval_gives(town, moka, admin):
-    rows = [r for r in certification_view.candidate_rows(town, moka, DECIDED) if r.status == "eligible"]
+    rows = [r for r in certification_view.candidate_rows(town, OFFICER, moka, DECIDED) if r.status == "eligible"]
     approvals = [Approval(r.staff_id, r.level_code) for r in reversed(rows)]  # order of selection does not matter
     planned = certification_view.planned_numbers(town, moka, approvals, DECIDED)
     numbers = certification.approve(town, admin, moka.id, approvals, DECIDED, "市長")

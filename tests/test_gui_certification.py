@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMess
 
 from app import accounts, certification, schemes
 from app import settings as app_settings
-from app.accounts import Role
+from app.accounts import Role, User
 from app.certification import format_number
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
@@ -29,6 +29,7 @@ from ui.scheme_editor import SchemeEditorDialog
 
 DECIDED = date(2026, 6, 1)  # after every workshop, rating and earlier decision of the demo town
 FY2026 = 2026
+OFFICER = User(0, "officer", "officer", Role.ADMIN)
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_a_person_who_is_not_eligible_cannot_be_certified(qtbot, page, town):
 
 
 def _record(db, number: str) -> dict:
-    return next(r for r in certification.register(db) if r["certificate_no"] == number)
+    return next(r for r in certification.register(db, OFFICER) if r["certificate_no"] == number)
 
 
 def test_revoke_and_reissue_through_the_dialogs_are_audited(qtbot, page, town):
@@ -321,40 +322,54 @@ def test_switching_to_another_scheme_adds_it_from_the_presets(qtbot, page, town)
     assert page.register_tab.count_label.text().startswith("25件")
 
 
-def test_viewer_sees_the_reasons_but_cannot_approve_or_change(qtbot, town, admin):
-    viewer = accounts.create_user(town, "view", "閲覧 花子", "viewer password 1", Role.VIEWER, "admin")
-    widget = CertificationPage(town, viewer)
-    qtbot.addWidget(widget)
-    widget.show()
-    tab = widget.eligibility_tab
-    assert not tab.approve_button.isVisible() and not tab.select_all_button.isVisible()
-    assert not widget.switch_button.isVisible() and widget.edit_button.text() == "制度を表示…"
-    assert tab.select_person(staff_id(town, "100163"))  # eligible, yet no check box for a viewer
-    index = tab.view.currentIndex().siblingAtColumn(NAME)
-    assert tab.model.data(index, Qt.ItemDataRole.CheckStateRole) is None
-    assert tab.reasons.texts()  # the reasons are there to read
-    messages = when_message()
-    tab.approve_selected()
-    assert "管理者だけ" in messages[0]
-    register = widget.register_tab
-    assert [key for key, action in register.actions_by_key.items() if action.isVisible()] == ["path"]
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
+def test_certification_screen_is_not_offered_to_viewers_and_evaluators(qtbot, town, admin, db_path, role):
+    """Candidates and reasons carry combined scores: a rater could work out another rater's score."""
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    user = accounts.create_user(town, "other", "閲覧 花子", "other password 1", role, "admin",
+                                staff_id=staff_id(town, "100163"))
+    window = MainWindow(Session(town, db_path, user))
+    qtbot.addWidget(window)
+    window.show()
+    row = [key for key, _title in NAVIGATION].index("certification")
+    assert window.navigation.item(row).isHidden() and not window.page_offered(row)
+    window.navigation.setCurrentRow(row)  # e.g. the page an administrator left open on this PC
+    assert window.navigation.currentRow() == 0 and window._certification_page is None
+    assert window.pages.currentWidget() is window.staff_page
     with pytest.raises(PermissionDenied):
-        certification.approve(town, viewer, widget.scheme.id, [certification.Approval(staff_id(town, "100163"),
-                                                                                      "advisor")], DECIDED, "市長")
-    editor = SchemeEditorDialog(town, widget.scheme.id, viewer.login, read_only=True)
-    qtbot.addWidget(editor)
-    assert editor.buttons.button(QDialogButtonBox.StandardButton.Save) is None and not editor.name.isEnabled()
+        certification.approve(town, user, town.execute("SELECT id FROM cert_schemes").fetchone()[0],
+                              [certification.Approval(staff_id(town, "100163"), "advisor")], DECIDED, "市長")
     assert town.execute("SELECT count(*) FROM certifications WHERE fiscal_year = ?", [FY2026]).fetchone()[0] == 0
 
 
-def test_certification_path_from_the_register_and_the_staff_history(qtbot, page, town):
+def test_administrator_is_offered_the_certification_screen(qtbot, town, admin, db_path):
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    window = MainWindow(Session(town, db_path, admin))
+    qtbot.addWidget(window)
+    window.show()
+    row = [key for key, _title in NAVIGATION].index("certification")
+    assert not window.navigation.item(row).isHidden()
+    window.navigation.setCurrentRow(row)
+    assert window.navigation.currentRow() == row and window._certification_page is not None
+
+
+def test_scheme_editor_read_only_mode_offers_no_save(qtbot, town):
+    scheme_id = schemes.active_scheme_id(town)
+    editor = SchemeEditorDialog(town, scheme_id, "view", read_only=True)
+    qtbot.addWidget(editor)
+    assert editor.buttons.button(QDialogButtonBox.StandardButton.Save) is None and not editor.name.isEnabled()
+
+
+def test_certification_path_from_the_register_and_the_staff_history(qtbot, page, town, admin):
     specialist = town.execute("SELECT staff_id FROM certifications WHERE level_code = 'specialist'").fetchone()[0]
-    dialog = PersonPathDialog(town, specialist, page)
+    dialog = PersonPathDialog(town, admin, specialist, page)
     qtbot.addWidget(dialog)
     assert [dialog.model.record_at(i)["level"] for i in range(dialog.model.rowCount())] == [
         "DXアドバイザー", "DXエキスパート", "DXスペシャリスト"]
     assert dialog.reasons.text() == "台帳の導入前に認定"
-    history = HistoryDialog(town, specialist)
+    history = HistoryDialog(town, admin, specialist)
     qtbot.addWidget(history)
     assert history.path_model.rowCount() == 3
     assert history.path_model.data(history.path_model.index(2, 2)) == "令和7年度DX認定第0001号"

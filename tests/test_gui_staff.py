@@ -98,7 +98,7 @@ def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, ad
     preview, _t, _m = staff_import.preview_file(demo_db, path, effective=date(2027, 4, 1))
     staff_import.commit(demo_db, preview, admin.login)
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100001'").fetchone()[0]
-    dialog = HistoryDialog(demo_db, staff_id)
+    dialog = HistoryDialog(demo_db, admin, staff_id)
     qtbot.addWidget(dialog)
     rows = dialog.model.rowCount()
     assert rows >= 2

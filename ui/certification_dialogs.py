@@ -209,9 +209,9 @@ def path_model(parent: QWidget | None = None) -> RecordTableModel:
 class PersonPathDialog(QDialog):
     """認定の経緯: a person's certifications in the order decided, with the reasons recorded at each."""
 
-    def __init__(self, db: sqlite_utils.Database, staff_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.path = certification.person_path(db, staff_id)
+        self.path = certification.person_path(db, user, staff_id)
         person, _current = staff_edit.person(db, staff_id)
         self.setWindowTitle(_("Certification path of {name}").format(
             name=f"{person['family_name']}\u3000{person['given_name']}"))

@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
 from app import certification_view, eligibility, organisation
 from app.accounts import User
 from app.certification_view import CandidateRow
-from app.db import connect
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.schemes import SchemeSpec
-from ui.background import database_file, run_in_background
+from ui.background import database_file, run_in_background, with_connection
 from ui.wareki_date import WarekiDateEdit
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -309,9 +308,9 @@ class EligibilityTab(QWidget):
         if self._scheme is None:
             self._rows = []
         else:
-            scheme, day, db_file = self._scheme, self.as_of.date(), database_file(self._db)
+            scheme, day, db_file, user = self._scheme, self.as_of.date(), database_file(self._db), self._user
             self._rows = run_in_background(self, _("Checking the requirements…"),
-                                           lambda: _compute(db_file, scheme, day))
+                                           lambda: _compute(db_file, user, scheme, day))
         eligible = {r.key for r in self._rows if r.status == "eligible"}
         self.model.checked &= eligible
         self.refresh_view()
@@ -416,10 +415,6 @@ class EligibilityTab(QWidget):
             n=len(numbers), numbers=listed))
 
 
-def _compute(db_file, scheme: SchemeSpec, day: date) -> list[CandidateRow]:
+def _compute(db_file, user: User, scheme: SchemeSpec, day: date) -> list[CandidateRow]:
     """On the worker thread, with its own connection."""
-    db = connect(db_file)
-    try:
-        return certification_view.candidate_rows(db, scheme, day)
-    finally:
-        db.close()
+    return with_connection(db_file, lambda db: certification_view.candidate_rows(db, user, scheme, day))

@@ -44,6 +44,8 @@ NAVIGATION = [
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
+# Screens only the administrator is offered: 認定 lists candidates with their combined scores.
+ADMIN_ONLY = {"certification"}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
@@ -97,6 +99,8 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._evaluation_slot).setContentsMargins(0, 0, 0, 0)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
+            self.navigation.item(self.navigation.count() - 1).setHidden(
+                key in ADMIN_ONLY and not session.user.is_admin)
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
@@ -121,7 +125,15 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._restore_window_state()
 
+    def page_offered(self, row: int) -> bool:
+        """False for a screen this user is not offered (hidden in the navigation)."""
+        item = self.navigation.item(row)
+        return item is not None and not item.isHidden()
+
     def _show_page(self, row: int) -> None:
+        if not self.page_offered(row):  # e.g. the page remembered from an administrator's session
+            self.navigation.setCurrentRow(0)
+            return
         if self.pages.widget(row) is self._organisation_slot:
             self.organisation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._projects_slot:

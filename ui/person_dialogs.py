@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import certification, staff, staff_edit
+from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
@@ -128,7 +129,7 @@ class PersonDialog(QDialog):
 class HistoryDialog(QDialog):
     """A person's seats over time and their certification path (projects join here in later versions)."""
 
-    def __init__(self, db: sqlite_utils.Database, staff_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         row, _current = staff_edit.person(db, staff_id)
         self.setWindowTitle(_("History of {name}").format(name=f"{row['family_name']}\u3000{row['given_name']}"))
@@ -147,7 +148,7 @@ class HistoryDialog(QDialog):
         ], self)
         self.model.set_records(staff.staff_history(db, staff_id))
         self.path_model = path_model(self)
-        self.path_model.set_records(certification.person_path(db, staff_id))
+        self.path_model.set_records(certification.person_path(db, user, staff_id))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

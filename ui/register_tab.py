@@ -149,7 +149,7 @@ class RegisterTab(QWidget):
                 "section_id": self.unit.currentData(), "include_revoked": self.include_revoked.isChecked()}
 
     def refresh_view(self) -> None:
-        rows = certification.register(self._db, **self.filters())
+        rows = certification.register(self._db, self._user, **self.filters())
         self.model.set_records(rows)
         revoked = sum(r["status"] == "revoked" for r in rows)
         self.count_label.setText(_("{n} certifications ({revoked} revoked)").format(
@@ -178,7 +178,7 @@ class RegisterTab(QWidget):
 
         record = self._need_selection(_("Certification path"))
         if record is not None:
-            PersonPathDialog(self._db, record["staff_id"], self).exec()
+            PersonPathDialog(self._db, self._user, record["staff_id"], self).exec()
 
     def revoke(self) -> None:
         from ui.certification_dialogs import RevokeDialog

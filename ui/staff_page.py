@@ -212,7 +212,7 @@ class StaffPage(QWidget):
 
         row = self._need_selection()
         if row is not None:
-            HistoryDialog(self._db, row.id, self).exec()
+            HistoryDialog(self._db, self._user, row.id, self).exec()
 
     def export_staff(self) -> None:
         from app.staff_export import export_staff
