@@ -64,9 +64,15 @@ def unmet_count(results: list[RequirementResult]) -> int:
 
 
 def status_of(results: list[RequirementResult]) -> str:
-    """認定可 when every requirement is met, あと1つ when one is missing, else 未達."""
+    """認定可 when every requirement is met, あと1つ when one is missing and the others are met, else 未達.
+
+    On a level with a single requirement, missing it is simply 未達: 「あと1つ」 would call
+    everyone who has done nothing at all nearly there.
+    """
     unmet = unmet_count(results)
-    return "eligible" if unmet == 0 else "near" if unmet == 1 else "not_yet"
+    if unmet == 0:
+        return "eligible"
+    return "near" if unmet == 1 and len(results) >= 2 else "not_yet"
 
 
 @dataclass

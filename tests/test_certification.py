@@ -122,6 +122,21 @@ def test_reason_texts_for_met_and_unmet_requirements():
     assert candidate.status == "not_yet" and candidate.unmet == 2
 
 
+def test_one_short_is_near_only_on_a_level_with_two_or_more_requirements(town):
+    """「あと1つ」: one requirement short with the others met; on a one-requirement level that is 未達."""
+    nothing = PersonFacts(1)
+    (level1,) = [c for c in eligibility.evaluate(HOKKAIDO, {1: nothing}, AS_OF) if c.level.code == "level1"]
+    assert len(level1.results) == 1 and level1.unmet == 1 and level1.status == "not_yet"
+    one_short = PersonFacts(1, sessions=5, projects=[ProjectFact(1, "member", None)],
+                            scores={"policy": [ScoreFact(1, 3.4, 2, 2)], "leadership": [ScoreFact(1, 4.0, 3, 3)]})
+    (advisor,) = eligibility.evaluate(MOKA, {1: one_short}, AS_OF)
+    assert advisor.unmet == 1 and advisor.status == "near"
+    # The demo town under the Hokkaido scheme: nobody without workshops is 「あと1つ」 for level 1.
+    scheme = schemes.load_scheme(town, schemes.install_preset(town, "hokkaido", "test"))
+    found = [c for c in eligibility.eligibility(town, OFFICER, scheme, AS_OF) if c.level.code == "level1"]
+    assert {c.status for c in found} == {"eligible", "not_yet"}
+
+
 # -- the demo town ----------------------------------------------------------------------------------------------
 
 @pytest.fixture
