@@ -222,7 +222,9 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
                  staff_ids: list[int] | None = None) -> dict[int, PersonFacts]:
     """What the register knows on ``as_of`` about every current staff member (or the given ones).
 
-    The combined scores inside are the administrator's only (see ``eligibility``).
+    Every fact is taken as of that day: workshops held, projects joined and realisations decided
+    by then, ratings submitted by then, levels decided by then and not yet revoked on it. The
+    combined scores inside are the administrator's only (see ``eligibility``).
     """
     require_admin(user, reading=True)
     day = as_of.isoformat()
@@ -237,17 +239,19 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
             people[staff_id].sessions = n
     for staff_id, project_id, role, realisation, decided in db.execute(
             """SELECT m.staff_id, m.project_id, m.role, p.realisation, p.realisation_decided_on
-               FROM project_members m JOIN projects p ON p.id = m.project_id WHERE p.status != 'cancelled'"""):
+               FROM project_members m JOIN projects p ON p.id = m.project_id
+               WHERE p.status != 'cancelled' AND (m.joined_on IS NULL OR m.joined_on <= ?)""", [day]):
         if staff_id in people:
             reached = realisation if decided is not None and decided <= day else None
             people[staff_id].projects.append(ProjectFact(project_id, role, reached))
-    for row in evaluation_summary.combined_ratings(db, user, with_raw=True, staff_ids=staff_ids):
+    for row in evaluation_summary.combined_ratings(db, user, with_raw=True, staff_ids=staff_ids, as_of=as_of):
         if row.target_staff_id in people:
             people[row.target_staff_id].scores.setdefault(row.perspective_code, []).append(
                 ScoreFact(row.project_id, row.raw_value, row.raters, row.min_raters))
     for staff_id, code, decided in db.execute(
             """SELECT staff_id, level_code, decided_on FROM certifications
-               WHERE status = 'active' AND scheme_family = ? AND decided_on <= ?""", [scheme_family, day]):
+               WHERE scheme_family = ? AND decided_on <= ?
+               AND (status = 'active' OR revoked_on > ?)""", [scheme_family, day, day]):
         if staff_id in people:
             people[staff_id].held[code] = date.fromisoformat(decided)
     for staff_id, name, obtained in db.execute(

@@ -13,6 +13,7 @@ import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import sqlite_utils
 
@@ -45,9 +46,15 @@ class SummaryRow:
 
 
 def _ratings(db: sqlite_utils.Database, project_id: int | None,
-             staff_ids: list[int] | None = None) -> list[tuple]:
-    """(project, target, perspective, evaluator key, assignment mean, min score, max score) per submitted assignment."""
+             staff_ids: list[int] | None = None, as_of: date | None = None) -> list[tuple]:
+    """(project, target, perspective, evaluator key, assignment mean, min score, max score) per submitted assignment.
+
+    With ``as_of``, only the assignments submitted on or before that day.
+    """
     where, params = _narrowing("a.project_id", "a.target_staff_id", project_id, staff_ids)
+    if as_of is not None:
+        where += " AND substr(a.submitted_at, 1, 10) <= ?"
+        params.append(as_of.isoformat())
     return db.execute(f"""
         SELECT a.project_id, a.target_staff_id, a.perspective_id,
                coalesce('s' || a.evaluator_staff_id, 'e' || a.evaluator_external_id),
@@ -91,22 +98,24 @@ def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None
 
 
 def combined_ratings(db: sqlite_utils.Database, user: User, project_id: int | None = None,
-                     with_raw: bool = False, staff_ids: list[int] | None = None) -> list[SummaryRow]:
+                     with_raw: bool = False, staff_ids: list[int] | None = None,
+                     as_of: date | None = None) -> list[SummaryRow]:
     """The summary for the certification engine: the administrator's only.
 
     With ``with_raw`` the value is also computed below the minimum number of raters
     (in ``raw_value``), so that a scheme may ask for more raters than the template; with two
     raters, anyone who sees the combined figure and gave one rating can work out the other.
+    With ``as_of``, only the ratings submitted by that day count.
     """
     require_admin(user, reading=True)
-    return _combined(db, project_id, with_raw, staff_ids)
+    return _combined(db, project_id, with_raw, staff_ids, as_of)
 
 
 def _combined(db: sqlite_utils.Database, project_id: int | None = None, with_raw: bool = False,
-              staff_ids: list[int] | None = None) -> list[SummaryRow]:
+              staff_ids: list[int] | None = None, as_of: date | None = None) -> list[SummaryRow]:
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
-    for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id, staff_ids):
+    for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id, staff_ids, as_of):
         grouped[(project, target, perspective)].append(mean)
     # Every rated member appears for every perspective of their project's template, rated or not.
     where, params = _narrowing("m.project_id", "m.staff_id", project_id, staff_ids)

@@ -118,12 +118,13 @@ roles AS (
     SELECT m.staff_id, count(DISTINCT m.project_id) FILTER (WHERE m.role IN ('proposer', 'leader', 'member')) AS takes_part,
            max(CASE p.realisation WHEN 'concept' THEN 0 WHEN 'trial' THEN 1 WHEN 'full' THEN 2
                                   WHEN 'organisation_wide' THEN 3 END) FILTER (WHERE m.role IN ('proposer', 'leader')) AS realised
-    FROM project_members m JOIN projects p ON p.id = m.project_id GROUP BY m.staff_id),
+    FROM project_members m JOIN projects p ON p.id = m.project_id
+    WHERE m.joined_on IS NULL OR m.joined_on <= :day GROUP BY m.staff_id),
 per_assignment AS (
     SELECT a.project_id, a.target_staff_id, tp.code, avg(s.score) AS rating
     FROM evaluation_assignments a JOIN evaluation_scores s ON s.assignment_id = a.id
     JOIN template_perspectives tp ON tp.id = a.perspective_id
-    WHERE a.status = 'submitted' GROUP BY a.id),
+    WHERE a.status = 'submitted' AND substr(a.submitted_at, 1, 10) <= :day GROUP BY a.id),
 per_project AS (
     SELECT target_staff_id, project_id, code, avg(rating) AS value, count(*) AS raters
     FROM per_assignment GROUP BY target_staff_id, project_id, code),
@@ -134,7 +135,8 @@ scores AS (
            max(value) FILTER (WHERE code = 'ict' AND raters >= 2) AS ict
     FROM per_project GROUP BY target_staff_id),
 held AS (
-    SELECT staff_id, group_concat(level_code) AS levels FROM certifications WHERE status = 'active' GROUP BY staff_id)
+    SELECT staff_id, group_concat(level_code) AS levels FROM certifications
+    WHERE decided_on <= :day AND (status = 'active' OR revoked_on > :day) GROUP BY staff_id)
 SELECT s.id, coalesce(sessions.n, 0), roles.takes_part, roles.realised, scores.policy, scores.leadership, scores.ict,
        held.levels
 FROM staff s LEFT JOIN sessions ON sessions.staff_id = s.id LEFT JOIN roles ON roles.staff_id = s.id

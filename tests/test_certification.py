@@ -175,6 +175,30 @@ def test_moka_scenario_on_the_demo_town(town):
     assert not [c for c in after if c.level.code == "advisor" and c.status == "eligible"]
 
 
+def test_every_fact_is_taken_as_of_the_date(town):
+    """Ratings count from the day they were submitted; a level revoked later was still held before."""
+    from app.demo_projects import RATED_AT
+
+    load_certification_history(town, "test")
+    scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
+    rated = date.fromisoformat(RATED_AT[:10])
+    on_the_day = [c for c in eligibility.eligibility(town, OFFICER, scheme, rated) if c.level.code == "advisor"]
+    eligible = {c.staff_id for c in on_the_day if c.status == "eligible"}
+    assert len(eligible) == 4
+    before = {c.staff_id: c for c in eligibility.eligibility(town, OFFICER, scheme, date.fromordinal(rated.toordinal() - 1))
+              if c.level.code == "advisor"}
+    for staff_id in eligible:  # workshops and projects were there the day before; the ratings were not
+        results = before[staff_id].results
+        assert [r.met for r in results if r.kind != "score"] == [True] * sum(r.kind != "score" for r in results)
+        assert all(not r.met and "評価者 0名" in r.text for r in results if r.kind == "score")
+    holder = town.execute("SELECT staff_id FROM certifications WHERE level_code = 'advisor' AND staff_id NOT IN "
+                          "(SELECT staff_id FROM certifications WHERE level_code = 'expert')").fetchone()[0]
+    number = town.execute("SELECT certificate_no FROM certifications WHERE staff_id = ?", [holder]).fetchone()[0]
+    certification.revoke(town, OFFICER, number, "誤り", date(2026, 12, 2))
+    levels = {c.level.code for c in eligibility.eligibility(town, OFFICER, scheme, AS_OF, [holder])}
+    assert levels == {"expert"}  # on 2026-11-23 the advisor level was still held
+
+
 def test_hokkaido_scenario_step_by_step(town):
     scheme_id = schemes.install_preset(town, "hokkaido", "test")
     scheme = schemes.load_scheme(town, scheme_id)
@@ -372,6 +396,10 @@ def test_cli_eligibility_certify_revoke_and_export(tmp_path):
     listed = json.loads(cli("eligibility", "--level", "advisor", "--date", "2026-11-23", "--json").stdout)
     eligible = [p["name"] for p in listed if p["status"] == "eligible"]
     assert len(eligible) == 4 and all(p["requirements"] for p in listed)
+    # The demo's ratings were submitted on 2026-03-16: the day before, none of them counts.
+    early = json.loads(cli("eligibility", "--level", "advisor", "--date", "2026-03-15", "--json", "--all").stdout)
+    assert not [p for p in early if p["status"] == "eligible"]
+    assert not [r for p in early for r in p["requirements"] if r["kind"] == "score" and r["met"]]
     assert cli("eligibility", "--level", "nosuch").returncode == 1
     done = cli("certify", "--approve-eligible", "--date", "令和8年12月1日", "--approver", "真岡市長", "--level", "advisor")
     assert done.returncode == 0, done.stderr
