@@ -106,6 +106,8 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
         template = rubrics.load_template(db, project["template_id"])
         names = {m["staff_id"]: (m["name"], m["staff_no"]) for m in projects.members(db, args.project)}
         rows = evaluation_summary.summary(db, CLI_USER, args.project)
+        spreads = {(s.target_staff_id, s.perspective_id): s
+                   for s in evaluation_summary.member_spread(db, CLI_USER, args.project)}
     finally:
         result.db.close()
     if args.json:
@@ -114,7 +116,9 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
                           "rows": [{"staff_no": names.get(r.target_staff_id, ("", ""))[1],
                                     "name": names.get(r.target_staff_id, ("?", ""))[0],
                                     "perspective": r.perspective_code, "perspective_name": r.perspective,
-                                    "raters": r.raters, "min_raters": r.min_raters, "value": r.value} for r in rows]},
+                                    "raters": r.raters, "min_raters": r.min_raters, "value": r.value,
+                                    **_spread_fields(spreads.get((r.target_staff_id, r.perspective_id)))}
+                                   for r in rows]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     print(_("{project} — {rule} of the raters' ratings, shown from the minimum number of raters").format(
@@ -124,6 +128,12 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
         print(f"{staff_no}\t{name}\t{r.perspective}\t{r.display}\t"
               + _("{n}/{min} raters").format(n=r.raters, min=r.min_raters))
     return EXIT_OK
+
+
+def _spread_fields(spread) -> dict:
+    """最低・最高・ばらつき as the administrator sees them on 集計結果; null below the minimum of raters."""
+    return {"lowest": spread.lowest if spread else None, "highest": spread.highest if spread else None,
+            "spread": spread.spread if spread else None}
 
 
 def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:

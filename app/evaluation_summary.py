@@ -216,13 +216,18 @@ class MemberSpread:
 
 
 def member_spread(db: sqlite_utils.Database, user: User, project_id: int | None = None) -> list[MemberSpread]:
-    """Per member and perspective, how far the raters disagree: administrator only."""
+    """Per member and perspective, how far the raters disagree: administrator only.
+
+    Only from the perspective's minimum number of raters, like the combined rating: below it
+    the lowest and highest are one rater's own score (「1人（最低2人） 3.33 3.33 0.00」).
+    """
     require_admin(user, reading=True)
     perspectives = _perspectives(db)
     grouped: dict[tuple[int, int, int], list[float]] = defaultdict(list)
     for project, target, perspective, _key, mean, _low, _high in _ratings(db, project_id):
         grouped[(project, target, perspective)].append(mean)
     rows = [MemberSpread(p, t, q, perspectives[q]["name"], len(v), round(min(v), 2), round(max(v), 2),
-                         round(statistics.pstdev(v), 2)) for (p, t, q), v in grouped.items()]
+                         round(statistics.pstdev(v), 2)) for (p, t, q), v in grouped.items()
+            if len(v) >= perspectives[q]["min_raters"]]
     rows.sort(key=lambda r: (-r.spread, r.project_id, r.target_staff_id))
     return rows

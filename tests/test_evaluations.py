@@ -183,6 +183,23 @@ def test_summary_matches_hand_computed_means_and_medians(demo_db, admin, team):
         projects.update_project(demo_db, project_id, data, "test")
 
 
+def test_no_statistic_below_the_minimum_number_of_raters(demo_db, admin, team):
+    """A lone rater's score must not be readable as 最低・最高・ばらつき (「1人（最低2人） 3.33 3.33 0.00」)."""
+    project_id, _owner, members = team
+    target = members[0]
+    by_perspective = {}
+    for a in evaluations.project_assignments(demo_db, admin, project_id):
+        if a["target_staff_id"] == target:
+            by_perspective.setdefault(a["perspective_id"], []).append(a["id"])
+    policy, leadership = _perspective(demo_db, project_id, "policy"), _perspective(demo_db, project_id, "leadership")
+    assert policy.min_raters >= 2
+    _fill(demo_db, admin, by_perspective[policy.id][0], 4)  # one rater of the two needed
+    for assignment in by_perspective[leadership.id]:
+        _fill(demo_db, admin, assignment, 3)
+    spreads = {(s.target_staff_id, s.perspective_id) for s in evaluation_summary.member_spread(demo_db, admin, project_id)}
+    assert (target, policy.id) not in spreads and (target, leadership.id) in spreads
+
+
 def test_median_rule_and_minimum_from_the_template(demo_db, admin):
     spec = replace(rubrics.MOKA_PRESET, family="median-test", aggregation="median")
     spec.perspectives = [replace(p, min_raters=2) for p in spec.perspectives]

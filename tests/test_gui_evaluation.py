@@ -397,6 +397,9 @@ def test_results_show_not_enough_raters_with_the_rule_named(qtbot, teams, window
     assert results.model.index(index, 3).data() == "評価者数不足"
     assert results.model.index(index, 4).data() == f"{short[0]['raters']}人（最低{short[0]['min_raters']}人）"
     assert results.model.index(index, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    # A rater alone below the minimum: no 最低, 最高 or ばらつき either (they would be that rater's score).
+    lone = [rows.index(r) for r in short if r["raters"] >= 1]
+    assert lone and all(results.model.index(i, column).data() == "—" for i in lone for column in (5, 6, 7))
     # The administrator sees the spread between raters; individual scores only after the toggle.
     assert results.model.columnCount() == 8
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()

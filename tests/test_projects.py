@@ -178,6 +178,10 @@ def test_cli_projects_and_summary(tmp_path):
     # The team still under way has perspectives below their minimum number of raters.
     text = _cli(db_path, "evaluations", "summary", "--project", "3").stdout
     assert "評価者数不足" in text
+    running = json.loads(_cli(db_path, "evaluations", "summary", "--project", "3", "--json").stdout)["rows"]
+    lone = [r for r in running if 1 <= r["raters"] < r["min_raters"]]
+    assert lone and all(r["value"] is r["lowest"] is r["highest"] is r["spread"] is None for r in lone)
+    assert all(r["lowest"] is not None for r in running if r["raters"] >= r["min_raters"])
 
     user = _cli(db_path, "user", "add", "admin", "--role", "admin", "--password-stdin", stdin="password123\n")
     assert user.returncode == 0
