@@ -44,13 +44,16 @@ class Approval:
 
 
 def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: list[Approval], decided_on: date,
-            approver: str) -> list[str]:
+            approver: str, override_reason: str = "") -> list[str]:
     """Certify the given people at the given levels; each must be eligible on ``decided_on``.
 
+    Someone whose level was revoked and who meets every other requirement is certified at it again
+    only from the day set at the revocation, or now with ``override_reason`` (kept with the decision).
     Returns the certificate numbers in the order allocated (level order, then reading).
     """
     require_admin(user)
     approver = safe_normalise(approver)
+    override_reason = safe_normalise(override_reason)
     if not approver:
         raise UserError(_("Enter who approves the certification (e.g. 市長)."))
     if not approvals:
@@ -64,13 +67,17 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
         wanted = {(a.staff_id, a.level_code) for a in approvals}
         results = {(c.staff_id, c.level.code): c for c in eligibility.eligibility(
             db, user, scheme, decided_on, sorted({a.staff_id for a in approvals}))}
-        refused = [key for key in sorted(wanted) if key not in results or results[key].status != "eligible"]
+        refused = [key for key in sorted(wanted) if key not in results or not _may_certify(results[key], override_reason)]
         if refused:
             names = dict(db.execute("SELECT id, family_name || ' ' || given_name FROM staff"))
+            listed = "、".join(f"{names.get(s, s)}({scheme.level(code).name if code in order else code})"
+                              for s, code in refused[:10])
+            if all(key in results and eligibility.only_revocation_unmet(results[key].results) for key in refused):
+                raise UserError(_("{names}: this level was revoked before. To certify again before the day set "
+                                  "at the revocation, enter the reason for the decision. Nothing was certified."
+                                  ).format(names=listed))
             raise UserError(_("Not eligible on {date}: {names}. Nothing was certified.").format(
-                date=format_wareki(decided_on),
-                names="、".join(f"{names.get(s, s)}({scheme.level(code).name if code in order else code})"
-                               for s, code in refused[:10])))
+                date=format_wareki(decided_on), names=listed))
         readings = dict(db.execute("SELECT id, family_reading || given_reading || staff_no FROM staff"))
         fy = fiscal_year(decided_on)
         seq = db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
@@ -84,13 +91,21 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
                 "scheme_family": scheme.family, "level_code": code, "decided_on": decided_on.isoformat(),
                 "approver": approver, "fiscal_year": fy, "seq": seq, "certificate_no": number,
                 "reasons_json": json.dumps([r.text for r in candidate.results], ensure_ascii=False),
+                "override_reason": override_reason if candidate.status != "eligible" else "",
                 "created_by": user.login}).last_pk
             audit.record(db, user.login, "certification.approve", "certifications", cert_id, None,
-                         {"staff_id": staff_id, "level": code, "number": number, "approver": approver})
+                         {"staff_id": staff_id, "level": code, "number": number, "approver": approver,
+                          **({"override_reason": override_reason} if candidate.status != "eligible" else {})})
             numbers.append(number)
             if pause:
                 time.sleep(pause)
     return numbers
+
+
+def _may_certify(candidate: eligibility.Candidate, override_reason: str) -> bool:
+    """Eligible, or held back only by an earlier revocation that the officer overrides with a reason."""
+    return candidate.status == "eligible" or (bool(override_reason)
+                                              and eligibility.only_revocation_unmet(candidate.results))
 
 
 def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id: int, level_code: str,
@@ -135,8 +150,13 @@ def _by_number(db: sqlite_utils.Database, number: str) -> dict:
     return row
 
 
-def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> None:
-    """Withdraw a certification; the number is never reused and the decision stays on record."""
+def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date,
+           reeligible_from: date | None = None) -> None:
+    """Withdraw a certification; the number is never reused and the decision stays on record.
+
+    The person is not a candidate for the same level again at once: from ``reeligible_from``
+    if the officer sets it, otherwise only by a decision with a reason (see ``approve``).
+    """
     require_admin(user)
     reason = safe_normalise(reason)
     if not reason:
@@ -147,10 +167,14 @@ def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: 
             raise UserError(_("{number} has already been revoked.").format(number=row["certificate_no"]))
         if on.isoformat() < row["decided_on"]:
             raise UserError(_("A certification cannot be revoked before it was decided."))
-        db.execute("UPDATE certifications SET status = 'revoked', revoked_on = ?, revoke_reason = ? WHERE id = ?",
-                   [on.isoformat(), reason, row["id"]])
+        if reeligible_from is not None and reeligible_from <= on:
+            raise UserError(_("The day from which the level can be certified again must be after the revocation "
+                              "({date}).").format(date=format_wareki(on)))
+        again = reeligible_from.isoformat() if reeligible_from else None
+        db.execute("""UPDATE certifications SET status = 'revoked', revoked_on = ?, revoke_reason = ?,
+                      reeligible_from = ? WHERE id = ?""", [on.isoformat(), reason, again, row["id"]])
         audit.record(db, user.login, "certification.revoke", "certifications", row["id"], {"status": "active"},
-                     {"status": "revoked", "reason": reason, "on": on.isoformat()})
+                     {"status": "revoked", "reason": reason, "on": on.isoformat(), "reeligible_from": again})
 
 
 def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> int:
@@ -203,7 +227,8 @@ def _register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_y
         SELECT c.id, c.certificate_no, c.staff_id, s.staff_no, s.family_name || ' ' || s.given_name AS name,
                s.family_reading || ' ' || s.given_reading AS reading, c.level_code, l.name AS level, c.scheme_family,
                cs.name AS scheme, cs.version AS scheme_version, c.decided_on, c.approver, c.fiscal_year, c.seq,
-               c.status, c.revoked_on, c.revoke_reason, c.reissues, c.reasons_json, a.unit_id
+               c.status, c.revoked_on, c.revoke_reason, c.reeligible_from, c.override_reason, c.reissues,
+               c.reasons_json, a.unit_id
         FROM certifications c JOIN staff s ON s.id = c.staff_id JOIN scheme_levels l ON l.id = c.level_id
         JOIN cert_schemes cs ON cs.id = c.scheme_id
         LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= ?

@@ -89,13 +89,30 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _staff_ids(db, numbers: list[str] | None) -> set[int] | None:
+    """Staff ids for --staff-no; a number not in the register is refused by name."""
+    if not numbers:
+        return None
+    found = dict(db.execute("SELECT staff_no, id FROM staff WHERE staff_no IN (SELECT value FROM json_each(?))",
+                            [json.dumps(numbers)]))
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise UserError(_("No staff member has the staff number {numbers}.").format(numbers="、".join(missing)))
+    return set(found.values())
+
+
 def cmd_certify(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
         db = result.db
         scheme = _scheme(db)
         decided = _date(args.date)
-        chosen = [c for c in _candidates(db, scheme, decided, args.level) if c.status == "eligible"]
+        if args.override_reason and not args.staff_no:
+            raise UserError(_("--override-reason needs --staff-no: an override is decided person by person."))
+        wanted = _staff_ids(db, args.staff_no)
+        chosen = [c for c in _candidates(db, scheme, decided, args.level)
+                  if (wanted is None or c.staff_id in wanted)
+                  and (c.status == "eligible" or (args.override_reason and eligibility.only_revocation_unmet(c.results)))]
         if not chosen:
             print(_("Nobody is eligible on {date}.").format(date=format_wareki(decided)))
             return EXIT_OK
@@ -103,7 +120,8 @@ def cmd_certify(args: argparse.Namespace) -> int:
             print(_("Would certify {n} people (dry run: nothing was written).").format(n=len(chosen)))
             return EXIT_OK
         numbers = certification.approve(db, CLI_USER, scheme.id, [
-            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, args.approver)
+            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, args.approver,
+            args.override_reason or "")
     finally:
         result.db.close()
     print(_("Certified {n} people: {first} – {last}").format(n=len(numbers), first=numbers[0], last=numbers[-1]))
@@ -113,7 +131,8 @@ def cmd_certify(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        certification.revoke(result.db, CLI_USER, args.number, args.reason, _date(args.date))
+        certification.revoke(result.db, CLI_USER, args.number, args.reason, _date(args.date),
+                             parse_date(args.reeligible_from) if args.reeligible_from else None)
     finally:
         result.db.close()
     print(_("Revoked {number}.").format(number=args.number))
@@ -200,11 +219,17 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--date", help=_("decision date (default today)"))
     p.add_argument("--approver", required=True, help=_("who approves, e.g. 市長 氏名"))
     p.add_argument("--level", help=_("only this level (its code)"))
+    p.add_argument("--staff-no", action="append", metavar="NUMBER", help=_("only this person (repeatable)"))
+    p.add_argument("--override-reason", metavar="TEXT",
+                   help=_("certify a level revoked before, ahead of the day set at the revocation, for this reason"))
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
     p = add("revoke", cmd_revoke, _("revoke a certification; its number is never reused"))
     p.add_argument("number")
     p.add_argument("--reason", required=True)
     p.add_argument("--date", help=_("date of revocation (default today)"))
+    p.add_argument("--reeligible-from", metavar="DATE",
+                   help=_("the same level can be certified again from this date (default: only with "
+                          "certify --override-reason)"))
     p = add("reissue", cmd_reissue, _("record a re-issued certificate (same number, marked 再交付)"))
     p.add_argument("number")
     p.add_argument("--reason", required=True)

@@ -25,6 +25,7 @@ from app.wareki import format_wareki
 REALISATION_ORDER = list(REALISATION)  # concept < trial < full < organisation_wide
 STATUSES = {"eligible": N_("Eligible"), "near": N_("One requirement short"), "not_yet": N_("Not yet")}
 MET, UNMET = "✓", "✗"
+REVOCATION = "revocation"  # the kind of the extra line a revoked level gets
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class PersonFacts:
     scores: dict[str, list[ScoreFact]] = field(default_factory=dict)   # perspective code -> per project
     held: dict[str, date] = field(default_factory=dict)                  # level code -> decided on
     qualifications: dict[str, date] = field(default_factory=dict)
+    # level code -> (revoked on, certifiable again from; None = only with an override) of the last revocation
+    revoked: dict[str, tuple[date, date | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ class RequirementResult:
 
 def unmet_count(results: list[RequirementResult]) -> int:
     return sum(not r.met for r in results)
+
+
+def only_revocation_unmet(results: list[RequirementResult]) -> bool:
+    """Every other requirement is met and only an earlier revocation stands in the way (an override may lift it)."""
+    unmet = [r for r in results if not r.met]
+    return bool(unmet) and all(r.kind == REVOCATION for r in unmet)
 
 
 def status_of(results: list[RequirementResult]) -> str:
@@ -171,6 +180,23 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
     return RequirementResult(req.kind, met, text)
 
 
+def revocation_check(level: LevelSpec, facts: PersonFacts, as_of: date) -> RequirementResult | None:
+    """A level revoked before: certifiable again only from the day the officer set, else with an override."""
+    if level.code not in facts.revoked:
+        return None
+    revoked_on, again_from = facts.revoked[level.code]
+    revoked = format_wareki(revoked_on)
+    if again_from is None:
+        return RequirementResult(REVOCATION, False, _(
+            "{level}: revoked {revoked}; certifying again needs a decision with a reason {mark}").format(
+            level=level.name, revoked=revoked, mark=UNMET))
+    met = again_from <= as_of
+    text = (_("{level}: revoked {revoked}; may be certified again from {date} {mark}") if met
+            else _("{level}: revoked {revoked}; not before {date} {mark}"))
+    return RequirementResult(REVOCATION, met, text.format(level=level.name, revoked=revoked,
+                                                          date=format_wareki(again_from), mark=_mark(met)))
+
+
 def candidates_for(scheme: SchemeSpec, facts: PersonFacts) -> list[LevelSpec]:
     """The next ladder level not yet held, and the side levels in reach.
 
@@ -198,12 +224,16 @@ def evaluate(scheme: SchemeSpec, people: dict[int, PersonFacts], as_of: date,
     blank: dict[str, list[RequirementResult]] = {}
     for staff_id in sorted(people):
         facts = people[staff_id]
-        empty = not (facts.sessions or facts.projects or facts.scores or facts.held or facts.qualifications)
+        empty = not (facts.sessions or facts.projects or facts.scores or facts.held or facts.qualifications
+                     or facts.revoked)
         for level in candidates_for(scheme, facts):
             if empty and level.code in blank:
                 results = blank[level.code]
             else:
                 results = [check(r, facts, as_of, level_names, names) for r in level.requirements]
+                revocation = revocation_check(level, facts, as_of)
+                if revocation is not None:
+                    results.append(revocation)
                 if empty:
                     blank[level.code] = results
             out.append(Candidate(staff_id, level, results))
@@ -254,6 +284,13 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
                AND (status = 'active' OR revoked_on > ?)""", [scheme_family, day, day]):
         if staff_id in people:
             people[staff_id].held[code] = date.fromisoformat(decided)
+    for staff_id, code, revoked_on, again_from in db.execute(
+            """SELECT staff_id, level_code, revoked_on, reeligible_from FROM certifications
+               WHERE scheme_family = ? AND status = 'revoked' AND revoked_on <= ? ORDER BY revoked_on, id""",
+            [scheme_family, day]):
+        if staff_id in people:
+            people[staff_id].revoked[code] = (date.fromisoformat(revoked_on),
+                                              date.fromisoformat(again_from) if again_from else None)
     for staff_id, name, obtained in db.execute(
             "SELECT staff_id, name, obtained_on FROM staff_qualifications WHERE obtained_on <= ?", [day]):
         if staff_id in people:

@@ -199,6 +199,47 @@ def test_every_fact_is_taken_as_of_the_date(town):
     assert levels == {"expert"}  # on 2026-11-23 the advisor level was still held
 
 
+def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
+    """Revocation does not make someone 認定可 again at once (issue 12)."""
+    scheme = schemes.load_scheme(town, schemes.install_preset(town, "moka", "test"))
+    decided, revoked_on = date(2026, 6, 1), date(2026, 7, 1)
+    eligible = sorted(c.staff_id for c in eligibility.eligibility(town, OFFICER, scheme, decided)
+                      if c.level.code == "advisor" and c.status == "eligible")
+    first, second = certification.approve(town, OFFICER, scheme.id, [Approval(s, "advisor") for s in eligible[:2]],
+                                          decided, "真岡市長")
+    by_number = dict(town.execute("SELECT certificate_no, staff_id FROM certifications"))
+    with pytest.raises(UserError, match="取消日"):
+        certification.revoke(town, OFFICER, first, "誤り", revoked_on, reeligible_from=revoked_on)
+    certification.revoke(town, OFFICER, first, "誤り", revoked_on)  # no date: only with a reason
+    certification.revoke(town, OFFICER, second, "要件の誤認", revoked_on, reeligible_from=date(2026, 10, 1))
+
+    def advisor(staff_id: int, on: date) -> eligibility.Candidate:
+        return next(c for c in eligibility.eligibility(town, OFFICER, scheme, on, [staff_id]) if c.level.code == "advisor")
+
+    blocked = advisor(by_number[first], AS_OF)
+    assert blocked.status != "eligible" and eligibility.only_revocation_unmet(blocked.results)
+    assert blocked.results[-1].text == "DXアドバイザー: 令和8年7月1日に取消、再認定には理由を付けた判断が必要 ✗"
+    waiting = advisor(by_number[second], date(2026, 9, 30))
+    assert waiting.status != "eligible" and waiting.results[-1].text.endswith("再認定は令和8年10月1日から ✗")
+    again = advisor(by_number[second], AS_OF)
+    assert again.status == "eligible" and again.results[-1].text.endswith("令和8年10月1日から再認定可 ✓")
+
+    with pytest.raises(UserError, match="理由を入力"):
+        certification.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF, "真岡市長")
+    (number,) = certification.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF,
+                                      "真岡市長", override_reason="再審査により要件充足を確認")
+    row = town.execute("SELECT override_reason, reasons_json FROM certifications WHERE certificate_no = ?",
+                       [number]).fetchone()
+    assert row[0] == "再審査により要件充足を確認" and "再認定には理由" in row[1]
+    assert "再審査" in audit.recent(town, 1)[0]["after_json"]
+    (plain,) = certification.approve(town, OFFICER, scheme.id, [Approval(by_number[second], "advisor")], AS_OF, "真岡市長")
+    assert town.execute("SELECT override_reason FROM certifications WHERE certificate_no = ?", [plain]).fetchone()[0] == ""
+    # An override lifts a revocation only: someone short of another requirement stays refused.
+    with pytest.raises(UserError, match="要件を満たしていません"):
+        certification.approve(town, OFFICER, scheme.id, [Approval(eligible[2], "expert")], AS_OF, "真岡市長",
+                              override_reason="特例")
+
+
 def test_hokkaido_scenario_step_by_step(town):
     scheme_id = schemes.install_preset(town, "hokkaido", "test")
     scheme = schemes.load_scheme(town, scheme_id)
@@ -410,11 +451,24 @@ def test_cli_eligibility_certify_revoke_and_export(tmp_path):
     again = cli("revoke", "令和8年度DX認定第0002号", "--reason", "誤り", "--date", "2026-12-02")
     assert again.returncode == 1 and "既に取り消されています" in again.stderr
     assert cli("reissue", "令和8年度DX認定第0001号", "--reason", "紛失", "--date", "2026-12-03").returncode == 0
+    # Revoked without a date: the person is not 認定可 again; an override needs the person and a reason.
+    revoked = next(p for p in json.loads(cli("eligibility", "--level", "advisor", "--date", "2026-12-10", "--json",
+                                             "--all").stdout) if any("取消" in r["text"] for r in p["requirements"]))
+    assert revoked["status"] != "eligible"
+    refused = cli("certify", "--approve-eligible", "--date", "2026-12-10", "--approver", "真岡市長", "--level",
+                  "advisor", "--override-reason", "再審査")
+    assert refused.returncode == 1 and "--staff-no" in refused.stderr
+    override = cli("certify", "--approve-eligible", "--date", "2026-12-10", "--approver", "真岡市長", "--level",
+                   "advisor", "--staff-no", revoked["staff_no"], "--override-reason", "再審査")
+    assert override.returncode == 0 and "令和8年度DX認定第0005号" in override.stdout, override.stderr
+    dated = cli("revoke", "令和8年度DX認定第0003号", "--reason", "誤り", "--date", "2026-12-02",
+                "--reeligible-from", "2027-04-01")
+    assert dated.returncode == 0, dated.stderr
     out = tmp_path / "名簿.xlsx"
     assert cli("register", "export", str(out)).returncode == 0
     from openpyxl import load_workbook
 
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert rows[0][0] == "認定番号" and len(rows) == 1 + 25 + 4
+    assert rows[0][0] == "認定番号" and len(rows) == 1 + 25 + 5
     revoked = next(r for r in rows if r[0] == "令和8年度DX認定第0002号")
     assert revoked[8] == "取消" and revoked[10] == "誤り"

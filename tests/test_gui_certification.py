@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QTimer, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
 
 from app import accounts, certification, schemes
 from app import settings as app_settings
@@ -220,6 +220,56 @@ def test_revoke_and_reissue_through_the_dialogs_are_audited(qtbot, page, town):
     messages = when_message()
     register.reissue()
     assert "取り消された認定の証書は再交付できません" in messages[0]
+
+
+def test_revocation_sets_when_the_level_may_be_certified_again_and_approval_overrides_with_a_reason(qtbot, page, town):
+    tab, register = page.eligibility_tab, page.register_tab
+    person = next(r for r in tab._rows if r.status == "eligible")
+    (number,) = certification.approve(town, page._user, page.scheme.id, [certification.Approval(person.staff_id,
+                                                                                              "advisor")],
+                                      DECIDED, "市長")
+    register.reload()
+    dated = "令和5年度DX認定第0003号"
+
+    def revoke(on: date, again: date | None):
+        def fill(dialog: RevokeDialog) -> None:
+            dialog.reason.setText("誤認定")
+            dialog.on.set_date(on)
+            if again is not None:
+                dialog.set_again.setChecked(True)
+                dialog.again_from.set_date(again)
+            dialog.confirm.setChecked(True)
+            dialog.ok_button.click()
+        return fill
+
+    for certificate, again in ((number, None), (dated, date(2027, 4, 1))):
+        assert register.select_number(certificate)
+        when_modal(revoke(date(2026, 7, 1), again))
+        register.revoke()
+    assert _record(town, number)["reeligible_from"] is None
+    assert _record(town, dated)["reeligible_from"] == "2027-04-01"
+
+    tab.as_of.set_date(date(2026, 11, 23))
+    tab.reload()
+    assert tab.select_person(person.staff_id, "advisor")
+    assert tab.reasons.texts()[-1] == "DXアドバイザー: 令和8年7月1日に取消、再認定には理由を付けた判断が必要 ✗"
+    assert tab.current_row().status != "eligible"
+    seen: list[str] = []
+
+    def approve(dialog: ApproveDialog) -> None:
+        assert dialog.override_reason.isVisible() and person.name in dialog.findChild(QLabel, "overrideNote").text()
+        dialog.approve_button.click()  # no reason: refused inline
+        seen.append(dialog.error_label.text())
+        dialog.override_reason.setText("再審査で要件充足を確認")
+        when_message()
+        dialog.approve_button.click()
+
+    when_modal(approve)
+    tab.approve_selected()  # the selected row: held back only by the revocation
+    assert "理由を入力" in seen[0]
+    row = town.execute("SELECT override_reason FROM certifications WHERE staff_id = ? AND status = 'active' "
+                       "AND level_code = 'advisor'", [person.staff_id]).fetchone()
+    assert row == ("再審査で要件充足を確認",)
 
 
 def test_export_writes_a_real_xlsx(qtbot, page, town, tmp_path, monkeypatch):

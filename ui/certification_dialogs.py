@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -58,6 +59,19 @@ class ApproveDialog(QDialog):
         self.approver.setPlaceholderText(_("e.g. 市長 山田 太郎"))
         form.addRow(_("Decided on"), self.decided_on)
         form.addRow(_("Approver"), self.approver)
+        # Someone whose level was revoked, ahead of the day set at the revocation: only with a reason.
+        self.override_reason = QLineEdit()
+        self.override_reason.setObjectName("overrideReason")
+        self.override_reason.setPlaceholderText(_("Why this person is certified again at a revoked level"))
+        overriding = [row for row in rows if row.status != "eligible"]
+        if overriding:
+            form.addRow(_("Reason for certifying again"), self.override_reason)
+            note = QLabel(_("Revoked before at this level: {names}. Enter the reason for certifying again now."
+                            ).format(names="、".join(f"{r.name}({r.level_name})" for r in overriding[:10])))
+            note.setObjectName("overrideNote")
+            note.setWordWrap(True)
+            note.setStyleSheet(ERROR_STYLE)
+            form.addRow(note)
         self.range_label = QLabel()
         self.range_label.setObjectName("numberRange")
         self.range_label.setWordWrap(True)
@@ -99,7 +113,8 @@ class ApproveDialog(QDialog):
     def _approve(self) -> None:
         try:
             self.numbers = certification.approve(self._db, self._user, self._scheme.id, self.approvals(),
-                                                 self.decided_on.date(), self.approver.text())
+                                                 self.decided_on.date(), self.approver.text(),
+                                                 self.override_reason.text())
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -168,11 +183,27 @@ class RevokeDialog(_ReasonDateDialog):
         self.confirm.setObjectName("confirm")
         self.confirm.toggled.connect(self.ok_button.setEnabled)
         self.ok_button.setEnabled(False)
+        # The same level is not offered again at once: from a day set here, or later with a reason.
+        self.set_again = QCheckBox(_("The same level can be certified again from"))
+        self.set_again.setObjectName("setReeligible")
+        self.again_from = WarekiDateEdit()
+        self.again_from.setObjectName("reeligibleFrom")
+        self.again_from.setEnabled(False)
+        self.set_again.toggled.connect(self.again_from.setEnabled)
+        again = QHBoxLayout()
+        again.addWidget(self.set_again)
+        again.addWidget(self.again_from, 1)
+        again_note = QLabel(_("Without a date, certifying this person at this level again needs a decision with "
+                              "a reason."))
+        again_note.setWordWrap(True)
+        self.layout_.addLayout(again)
+        self.layout_.addWidget(again_note)
         self.layout_.addWidget(self.confirm)
         self._finish_layout()
 
     def apply(self) -> None:
-        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.date())
+        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.date(),
+                             self.again_from.date() if self.set_again.isChecked() else None)
 
 
 class ReissueDialog(_ReasonDateDialog):

@@ -395,7 +395,8 @@ class EligibilityTab(QWidget):
         if not picked:
             QMessageBox.information(self, title, _("Tick the eligible people to certify (or select them in the list)."))
             return
-        refused = [r for r in picked if r.status != "eligible"]
+        # Held back only by an earlier revocation: the approval dialog asks for the reason to certify again.
+        refused = [r for r in picked if r.status != "eligible" and not eligibility.only_revocation_unmet(r.results)]
         if refused:
             QMessageBox.warning(self, title, _(
                 "Only people who meet every requirement can be certified. Not eligible: {names}").format(
