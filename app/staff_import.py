@@ -654,5 +654,5 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
         summary = preview.summary()
         audit.record(db, actor, "staff.import", "staff", None, None,
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
-                      **{k: v for k, v in summary.items() if k != "errors"}})
+                      **{k: v for k, v in summary.items() if k not in ("errors", "warnings")}})
     return summary
