@@ -71,7 +71,7 @@ class PersonDialog(QDialog):
         self.name_warning.setWordWrap(True)
         self.name_warning.setStyleSheet("color: #8a5300;")
         self.name_warning.hide()
-        form.addRow("", self.name_warning)
+        form.addRow(self.name_warning)  # the whole width: the warning wraps to two lines
         for edit in (self.family, self.given):
             edit.textChanged.connect(self._check_name)
         form.addRow(_("Family name reading"), self.family_reading)
@@ -113,8 +113,11 @@ class PersonDialog(QDialog):
     def _check_name(self) -> None:
         """Warn while typing when certificates could not print the name (emoji, 外字), naming the character."""
         warning = staff_edit.name_warning(self.family.text(), self.given.text())
+        shown = self.name_warning.isVisible()
         self.name_warning.setText(warning)
         self.name_warning.setVisible(bool(warning))
+        if bool(warning) != shown and self.isVisible():
+            self.adjustSize()  # make room for the wrapped warning (or give it back)
 
     def _show_wareki(self) -> None:
         self.hire_date_label.setText(format_wareki(self.hire_date.date().toPython()))
