@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -132,6 +133,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         print(_("{file}: {rows} rows ({encoding}), effective {date}").format(
             file=args.file.name, rows=preview.rows, encoding=preview.encoding, date=preview.effective_date))
         print(_("added {added}, updated {updated}, transferred {transferred}, missing {missing}").format(**summary))
+        for warning in preview.warnings:
+            print(_("Warning: {problem}").format(problem=warning.text(args.file.name)), file=sys.stderr)
         for error in preview.errors:
             print(error.text(args.file.name), file=sys.stderr)
         if preview.errors:
@@ -410,10 +413,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = (args.db or default_database_path()).expanduser()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's own flush at exit
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _reader_went_away() -> int:
+    """`dx-jinzai-cli staff list | head`: the reader took what it wanted and closed the pipe.
+
+    That is the reader's choice, not a failure; the rest of the output goes nowhere, so that
+    Python's flush at exit does not print a traceback of its own.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

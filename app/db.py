@@ -10,6 +10,7 @@ backup copy of the file has been taken.
 from __future__ import annotations
 
 import contextlib
+import errno
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from app.errors import DatabaseRefused
+from app.errors import DatabaseRefused, StorageError
 from app.i18n import _
 
 # "DXJZ" in ASCII: marks files written by this app (PRAGMA application_id).
@@ -29,6 +30,75 @@ APPLICATION_ID = 0x44584A5A
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+# SQLite's primary result codes (the low byte of the extended code) for faults of the disk, not of the data.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+_ERRNO_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_ERRNO_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+_WINDOWS_SHARING_VIOLATION = (32, 33)  # another program has the file open
+
+
+def storage_kind(exc: BaseException) -> str | None:
+    """What kind of storage fault ``exc`` is: read_only, cannot_open, full, locked, damaged, io; None if none.
+
+    Told apart by SQLite's result code or the OS errno, never by the (English) message text:
+    a full disk must not be reported as damage, or an officer restores a backup for nothing.
+    """
+    if isinstance(exc, sqlite3.Error):
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        return {_SQLITE_PERM: "read_only", _SQLITE_READONLY: "read_only", _SQLITE_CANTOPEN: "cannot_open",
+                _SQLITE_FULL: "full", _SQLITE_BUSY: "locked", _SQLITE_LOCKED: "locked",
+                _SQLITE_CORRUPT: "damaged", _SQLITE_NOTADB: "damaged", _SQLITE_IOERR: "io"}.get(code)
+    if isinstance(exc, OSError):
+        if getattr(exc, "winerror", None) in _WINDOWS_SHARING_VIOLATION:
+            return "locked"
+        if exc.errno in _ERRNO_FULL:
+            return "full"
+        if exc.errno in _ERRNO_READ_ONLY:
+            return "read_only"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "cannot_open"
+        return "io"
+    return None
+
+
+def storage_message(exc: BaseException, path: Path | str) -> str | None:
+    """The true Japanese message for a storage fault on ``path`` (None when ``exc`` is not one)."""
+    kind = storage_kind(exc)
+    if kind is None:
+        return None
+    name = str(path)
+    return {
+        "read_only": _("{path} cannot be changed: the file or its folder is read-only, or you have no permission to "
+                       "write there. Nothing was changed. Copy the register to a folder you can write to, or ask for "
+                       "write permission."),
+        "cannot_open": _("{path} cannot be opened for writing: its folder is missing, read-only or not writable for "
+                         "you (the register writes its journal file beside it). Nothing was changed."),
+        "full": _("The disk holding {path} is full. The change was not saved and nothing else was lost; the register "
+                  "is not damaged. Free some space on the disk and try again."),
+        "locked": _("{path} is locked by another program or window. Nothing was changed; close the other program "
+                    "and try again."),
+        "damaged": _("{path} is damaged and cannot be read. Nothing was changed; restore a backup."),
+        "io": _("The disk holding {path} reported a read or write error. Nothing was changed. Check the disk or the "
+                "network drive and try again."),
+    }[kind].format(path=name)
+
+
+def database_path(db: sqlite_utils.Database) -> str:
+    """The file behind a connection, for messages ("" for an in-memory database)."""
+    try:
+        row = db.conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return ""
+    return row[2] if row else ""
+
+
+def storage_error(exc: BaseException, path: Path | str) -> StorageError | None:
+    """``exc`` as a StorageError with the Japanese message, or None when it is not a storage fault."""
+    message = storage_message(exc, path)
+    return StorageError(message) if message else None
 
 
 @dataclass(frozen=True)
@@ -76,6 +146,9 @@ def inspect_file(path: Path) -> int:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
+        refusal = storage_error(exc, path)
+        if refusal is not None and storage_kind(exc) != "io":
+            raise refusal from exc
         raise DatabaseRefused(_("Cannot read the file {path}: {error}").format(path=name, error=exc)) from exc
     if header != SQLITE_HEADER:
         raise DatabaseRefused(
@@ -87,7 +160,8 @@ def inspect_file(path: Path) -> int:
     try:
         conn = connect_read_only(path, immutable=not wal_exists)
     except sqlite3.Error as exc:
-        raise DatabaseRefused(_("Cannot open {path}: {error}").format(path=name, error=exc)) from exc
+        raise storage_error(exc, path) or DatabaseRefused(
+            _("Cannot open {path}: {error}").format(path=name, error=exc)) from exc
     try:
         try:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
@@ -95,6 +169,8 @@ def inspect_file(path: Path) -> int:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             table_count = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            if storage_kind(exc) not in (None, "damaged"):  # a full disk or a lock is not damage
+                raise storage_error(exc, path) from exc
             raise DatabaseRefused(
                 _("{path} is damaged and cannot be read ({error}). Nothing was changed; restore a backup.").format(
                     path=name, error=exc
@@ -163,16 +239,25 @@ def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
     """
     if target.exists():
         raise FileExistsError(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    tmp.unlink(missing_ok=True)
-    dest = sqlite3.connect(str(tmp))
     try:
-        db.conn.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    tmp.rename(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(tmp))
+        try:
+            db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        tmp.rename(target)
+    except (sqlite3.Error, OSError) as exc:
+        # A full or read-only disk: no half-written copy may stay behind to be mistaken for a backup.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        refusal = storage_error(exc, target.parent)
+        if refusal is None:
+            raise
+        raise refusal from exc
     return target
 
 
@@ -197,21 +282,45 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
     if not exists and not create:
         raise DatabaseRefused(_("The database {path} does not exist.").format(path=str(path)))
     version = inspect_file(path) if exists else 0
-    if not exists:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
+    try:
+        if not exists:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise storage_error(exc, path) or exc
     backup_path = None
     try:
+        if exists:
+            _check_writable(db)
         chain = migrations()
         if version < len(chain) and version > 0:
             folder = backup_folder or path.resolve().parent / "backups"
             backup_path = backup_copy(db, unique_backup_path(folder, path.stem, f"before-v{len(chain)}"))
         for migration in chain[version:]:
             _apply(db, migration)
+    except (sqlite3.Error, OSError) as exc:
+        db.close()
+        raise storage_error(exc, path) or exc
     except BaseException:
         db.close()
         raise
     return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path)
+
+
+def _check_writable(db: sqlite_utils.Database) -> None:
+    """Fail now, with a true message, when the file cannot be written (a read-only file or drive).
+
+    SQLite opens such a file read-only without a word; the first write (the login) would fail instead.
+    The probe rewrites a header field with its own value and is rolled back: nothing changes.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA application_id").fetchone()[0]
+        conn.execute(f"PRAGMA application_id = {int(current)}")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
@@ -247,19 +356,30 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # locked by another writer past the busy timeout
+        raise storage_error(exc, database_path(db)) or exc
     try:
         yield db
-    except BaseException:
+    except BaseException as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
+        _raise_storage_error(db, exc)
         raise
     else:
         try:
             db.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             # A failed COMMIT (disk full, I/O error, deferred constraint) leaves the transaction
             # open; every later write would then vanish into it. Undo it now.
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
+            _raise_storage_error(db, exc)
             raise
+
+
+def _raise_storage_error(db: sqlite_utils.Database, exc: BaseException) -> None:
+    """A write the disk refused (read-only, full, locked) becomes the Japanese StorageError; others pass."""
+    if isinstance(exc, sqlite3.OperationalError) and storage_kind(exc) not in (None, "damaged"):
+        raise storage_error(exc, database_path(db)) from exc

@@ -9,6 +9,10 @@ class DatabaseRefused(UserError):
     """A database file we will not open or change; the file is left untouched."""
 
 
+class StorageError(DatabaseRefused):
+    """The disk or the file system refused (read-only, full, locked, I/O error); nothing was changed."""
+
+
 class AuthenticationError(UserError):
     """Login failed or the account may not do what was asked."""
 

@@ -53,7 +53,7 @@ from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
 from app.i18n import N_, _
 from app.projects import project
-from app.tabular import _check_zip, protect_cell, unprotect_cell
+from app.tabular import BROKEN_WORKBOOK_ERRORS, _check_zip, broken_workbook_message, protect_cell, unprotect_cell
 
 FORMAT_VERSION = 1
 MAGIC = "dx-jinzai evaluation sheet"
@@ -493,6 +493,8 @@ def _read(db: sqlite_utils.Database, user: User, preview: SheetImportPreview) ->
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except BROKEN_WORKBOOK_ERRORS as exc:
+        raise _Refused(SheetIssue("", broken_workbook_message(path))) from exc
     except Exception as exc:  # openpyxl raises many types for broken files
         raise _Refused(SheetIssue(name, _("The file cannot be read as an Excel workbook: {error}").format(
             error=exc))) from exc
@@ -501,6 +503,8 @@ def _read(db: sqlite_utils.Database, user: User, preview: SheetImportPreview) ->
             raise _Refused(SheetIssue(name, not_a_sheet))
         meta = _read_meta(db, workbook[META_SHEET], name, not_a_sheet)
         _check_rows(db, user, workbook, meta, preview)
+    except BROKEN_WORKBOOK_ERRORS as exc:  # read-only mode parses each sheet only when it is read
+        raise _Refused(SheetIssue("", broken_workbook_message(path))) from exc
     finally:
         workbook.close()
 

@@ -89,6 +89,14 @@ def describe(char: str) -> str:
     return f"{shown} (U+{ord(char):04X}{' ' + name if name and not name.startswith('CJK') else ''})"
 
 
+def code_label(char: str) -> str:
+    """「😀」(U+1F600) for the officer: the character as typed and its code point, to find it in the source."""
+    from app.i18n import _
+
+    shown = _("variation selector") if is_variation_selector(char) else char
+    return f"「{shown}」(U+{ord(char):04X})"
+
+
 @dataclass(frozen=True)
 class Run:
     font: str

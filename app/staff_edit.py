@@ -13,7 +13,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.staff import unit_names
-from app.staff_import import safe_normalise
+from app.staff_import import name_print_warning, safe_normalise
 
 
 @dataclass
@@ -48,6 +48,12 @@ def _validated(data: PersonInput) -> dict:
     if data.unit_id is None:
         raise UserError(_("Choose the affiliation."))
     return fields
+
+
+def name_warning(family: str, given: str) -> str:
+    """'' or a warning to show while the name is typed: characters certificates cannot print (saving still works)."""
+    warning = name_print_warning(safe_normalise(family), safe_normalise(given))
+    return _("Note: {warning}.").format(warning=warning) if warning else ""
 
 
 def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:

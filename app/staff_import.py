@@ -203,6 +203,7 @@ class ImportPreview:
     new_units: list[str] = field(default_factory=list)
     new_positions: list[str] = field(default_factory=list)
     private_use: dict[str, list[int]] = field(default_factory=dict)  # character -> rows
+    warnings: list[RowError] = field(default_factory=list)  # importable, but the officer should know
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -216,6 +217,7 @@ class ImportPreview:
             "transferred": self.count("transferred"),
             "missing": self.count("missing"),
             "errors": [asdict(e) for e in self.errors],
+            "warnings": [asdict(w) for w in self.warnings],
         }
 
 
@@ -280,6 +282,22 @@ class _OrgTree:
 
 
 # -- parsing -----------------------------------------------------------------------------------------
+def name_print_warning(family: str, given: str) -> str:
+    """'' or why certificates for this name will be refused, naming each character no bundled font prints.
+
+    Emoji, 外字 and variation selectors pass every other check; certificate output refuses them
+    (``pdf_fonts.unprintable``, the same check), so entry and import warn at once instead.
+    """
+    from app import pdf_fonts  # the font tables load only when a name is checked
+
+    bad = pdf_fonts.unprintable(family + given)
+    if not bad:
+        return ""
+    return _("the name contains {chars}, which the certificate fonts cannot print: certificates for this person "
+             "will be refused until the name uses a standard character").format(
+        chars="、".join(map(pdf_fonts.code_label, bad)))
+
+
 def _split_name(text: str) -> tuple[str, str] | None:
     parts = _WHITESPACE.split(text.strip(), maxsplit=1)
     return (parts[0], parts[1]) if len(parts) == 2 and parts[0] and parts[1] else None
@@ -462,6 +480,10 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
         if record.position and record.position not in positions:
             new_positions[record.position] = None
         name = f"{record.family_name}\u3000{record.given_name}"
+        print_warning = name_print_warning(record.family_name, record.given_name)
+        if print_warning:
+            preview.warnings.append(RowError(record.row, mapping.columns.get("full_name") or mapping.columns.get(
+                "family_name", ""), print_warning))
         old = current.get(record.staff_no)
         unit_id = unit_ids.get(path)
         if unit_id in tree.closing:
@@ -632,5 +654,5 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
         summary = preview.summary()
         audit.record(db, actor, "staff.import", "staff", None, None,
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
-                      **{k: v for k, v in summary.items() if k != "errors"}})
+                      **{k: v for k, v in summary.items() if k not in ("errors", "warnings")}})
     return summary

@@ -11,9 +11,11 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from app.errors import UserError
 from app.i18n import _
@@ -24,6 +26,9 @@ MAX_ROWS = 500_000
 MAX_COLUMNS = 200
 ENCODINGS = ("utf-8", "utf-8-sig", "cp932", "utf-16")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a workbook cut off in transfer or damaged by hand raises while openpyxl reads it lazily: malformed
+# XML in a member, a member whose data does not inflate or fails its checksum, a member that ends early.
+BROKEN_WORKBOOK_ERRORS: tuple[type[Exception], ...] = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
 
 
 @dataclass
@@ -80,6 +85,12 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
                       "Choose the encoding explicitly.").format(path=path.name))
 
 
+def broken_workbook_message(path: Path) -> str:
+    """The refusal for a workbook whose contents cannot be parsed (the parser's English detail is no help)."""
+    return _("{path} is damaged (its contents are cut off or malformed) and cannot be read. Nothing was imported; "
+             "save it again from Excel or ask for the file again.").format(path=Path(path).name)
+
+
 def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -99,6 +110,8 @@ def _read_xlsx(path: Path) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except BROKEN_WORKBOOK_ERRORS as exc:
+        raise UserError(broken_workbook_message(path)) from exc
     except Exception as exc:  # openpyxl raises many types for broken files
         raise UserError(_("{path} is not a valid Excel workbook (.xlsx): {error}").format(
             path=path.name, error=exc)) from exc
@@ -116,6 +129,8 @@ def _read_xlsx(path: Path) -> Table:
                 raise UserError(_("{path} has more than {rows} rows or {columns} columns; it is not a staff list.").format(
                     path=path.name, rows=MAX_ROWS, columns=MAX_COLUMNS))
             rows.append([_cell_text(v) for v in cells])
+    except BROKEN_WORKBOOK_ERRORS as exc:  # read-only mode parses the sheet only now
+        raise UserError(broken_workbook_message(path)) from exc
     finally:
         workbook.close()
     return _to_table(path, rows, "xlsx")

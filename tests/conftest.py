@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 import tempfile
 from pathlib import Path
 
@@ -79,3 +80,14 @@ def window(qtbot, demo_db, db_path, admin):
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+def truncate_worksheet_xml(path: Path) -> None:
+    """A workbook cut off in transfer: every worksheet's XML stops in the middle (the zip itself is valid)."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = data[: len(data) // 2]
+            archive.writestr(info, data)

@@ -118,3 +118,17 @@ def test_messages_survive_an_output_encoding_without_japanese(tmp_path: Path):
                              "--staff", "5"], capture_output=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "デモ用の町" in result.stdout.decode("utf-8")
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path):
+    """`dx-jinzai-cli staff list | head -1`: the reader goes away; no BrokenPipe traceback."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "demo", "--staff", "40").returncode == 0
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(db), "staff", "list", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdout.close()  # like head after its first line: nobody reads what follows
+    stderr = process.stderr.read().decode("utf-8")
+    process.stderr.close()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr

@@ -24,6 +24,7 @@ from app.demo_projects import load_projects
 from app.errors import PermissionDenied, UserError
 from app.evaluation_summary import summary
 from app.tabular import write_xlsx
+from tests.conftest import truncate_worksheet_xml
 
 FIRST = sheets.HEADER_ROW + 1
 
@@ -357,6 +358,13 @@ def test_wrong_files_are_refused(demo_db, project, tmp_path):
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))  # 1000:1, far above any workbook
     assert_refused(demo_db, admin, bomb, "bomb.xlsx", "安全")
     assert_refused(demo_db, admin, tmp_path / "ない.xlsx", "ない.xlsx")
+
+
+def test_sheet_with_malformed_xml_is_refused_with_the_file_named(demo_db, exported):
+    path = any_member_sheet(exported)
+    truncate_worksheet_xml(path)
+    preview = assert_refused(demo_db, officer(), path, path.name, "壊れて")
+    assert "ParseError" not in preview.errors[0].text()
 
 
 def test_missing_or_bad_signature_is_refused(demo_db, exported):

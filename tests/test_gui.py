@@ -226,6 +226,26 @@ def test_main_window_fits_1366x768(tmp_path, scale):
     assert shot.exists() and shot.stat().st_size > 10_000
 
 
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_settings_tables_have_room_at_1366x768(tmp_path, scale):
+    """設定 squeezed the accounts and the 操作記録 to one or two rows: each gets a usable height, at 100 % and 150 %,
+    and the log reads as sentences that name people, not as JSON."""
+    script = Path(__file__).with_name("settings_fit_probe.py")
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fit.sqlite"), str(tmp_path)],
+                            env={**__import__("os").environ, "QT_SCALE_FACTOR": scale},
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout.strip().splitlines()[-1])
+    wanted = 8 if scale == "1" else 5
+    assert info["accounts"]["rows_shown"] >= min(wanted, info["accounts"]["rows"]), info
+    assert info["audit"]["rows_shown"] >= wanted, info
+    logical_w, logical_h = 1366 / float(scale), 768 / float(scale)
+    assert info["window"][0] <= logical_w and info["window"][1] <= logical_h - 40, info
+    newest = info["audit"]["first"][-1]
+    assert "{" not in newest and "staff5" in newest and "評価者" in newest, newest  # 「アカウント staff5（評価者）を作成…」
+    assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("settings-*.png"))
+
+
 def test_qt_own_buttons_are_japanese(qapp, db):
     from ui.main import install_qt_translations
 

@@ -336,7 +336,7 @@ def test_verify_tab_tells_valid_revoked_and_unknown(page, qtbot, admin):
 
     verify.code.setText("ABCD-EFGH-JKMN")
     verify.check()
-    assert verify.headline.text() == "？ この登録簿にはありません"
+    assert verify.headline.text() == "？ この台帳にはありません"
     assert not verify.detail_labels["name"].isVisible()
     verify.code.setText("12345")
     assert not verify.check().valid and "12" in verify.message.text()

@@ -385,6 +385,33 @@ def test_admin_enters_a_paper_form_on_the_evaluators_behalf(qtbot, teams, window
                for i in range(tab.model.rowCount()))
 
 
+@pytest.mark.parametrize("status", ["pending", "submitted"])
+def test_paper_form_dialog_shows_every_criterion_once_opened(qtbot, teams, window, status):
+    """The administrator's 評価票 was blank: each box was hidden because the form was not yet shown."""
+    page = _admin_page(qtbot, window, 1 if status == "submitted" else 3)
+    tab = page.assignments_tab
+    target = next(tab.model.record_at(i) for i in range(tab.model.rowCount())
+                  if tab.model.record_at(i)["status"] == status)
+    tab.select_assignment(target["id"])
+    seen: dict = {}
+
+    def look(dialog) -> None:
+        assert isinstance(dialog, RatingDialog)
+        form = dialog.form
+        seen["total"] = len(form.boxes)
+        seen["visible"] = [box.isVisible() for box in form.boxes.values()]
+        seen["anchors"] = all(row.label.isVisible() for box in form.boxes.values() for row in box.rows.values())
+        seen["scored"] = sum(1 for box in form.boxes.values() if box.score is not None)
+        seen["progress"] = form.progress.text()
+        dialog.reject()
+
+    when_modal(look)
+    tab.actions_by_key["enter"].trigger()
+    assert seen["total"] >= 3 and all(seen["visible"]) and seen["anchors"], seen
+    expected = seen["total"] if status == "submitted" else 0
+    assert seen["scored"] == expected and seen["progress"].startswith(f"{seen['total']}項目中 {expected}項目"), seen
+
+
 def test_results_show_not_enough_raters_with_the_rule_named(qtbot, teams, window):
     page = _admin_page(qtbot, window, 3)
     page.tabs.setCurrentWidget(page.results)

@@ -125,6 +125,40 @@ def test_add_person_refuses_a_duplicate_number(qtbot, demo_db, admin):
     assert row == ("やまだ", "はなこ")
 
 
+@pytest.mark.parametrize("given, shown, code", [
+    ("花子😀", "😀", "U+1F600"),  # an emoji
+    ("花\ue001", "\ue001", "U+E001"),  # a user-defined character (外字)
+    ("葛\U000e0102", "異体字セレクタ", "U+E0102"),  # an ideographic variation selector
+])
+def test_person_dialog_warns_at_entry_about_characters_certificates_cannot_print(qtbot, demo_db, admin, given,
+                                                                                    shown, code):
+    staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100010'").fetchone()[0]
+    dialog = PersonDialog(demo_db, admin.login, staff_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.name_warning.isVisible()
+    dialog.given.setText(given)
+    warning = dialog.name_warning.text()
+    assert dialog.name_warning.isVisible() and f"「{shown}」({code})" in warning and "証書" in warning, warning
+    dialog.given.setText("髙子")  # a kanji the fallback font has: no warning
+    assert not dialog.name_warning.isVisible()
+
+
+def test_import_preview_warns_about_names_certificates_cannot_print(qtbot, demo_db, admin, tmp_path):
+    path = write_csv(tmp_path / "職員.csv", [
+        ["職員番号", "氏名", "ふりがな", "所属"],
+        ["300001", "佐藤 一郎😀", "さとう いちろう", "総務部"],
+        ["300002", "髙橋 次郎", "たかはし じろう", "総務部"],
+    ], "utf-8")
+    dialog = ImportDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    dialog.load_file(path)
+    preview = dialog.preview
+    assert not preview.errors and [(w.row, w.column) for w in preview.warnings] == [(2, "氏名")]
+    assert "「😀」(U+1F600)" in dialog.summary.text() and "職員.csv, 2 行目" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()  # a warning, not a refusal
+
+
 def test_edit_moves_a_person_as_a_dated_transfer(qtbot, demo_db, admin):
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100010'").fetchone()[0]
     dialog = PersonDialog(demo_db, admin.login, staff_id)

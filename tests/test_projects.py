@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from app import audit, evaluations, projects
 from app.errors import UserError
+from tests.conftest import truncate_worksheet_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,6 +122,19 @@ def test_member_import_from_cp932_csv_and_xlsx(demo_db, project_id, tmp_path):
     assert not preview.errors, preview.errors
     assert [(s, old, new) for s, old, new, _n in preview.role_changes] == [(people[1][0], "member", "leader")]
     assert [s for s, _r, _n in preview.to_add] == [people[2][0]]
+
+
+def test_member_import_of_a_workbook_with_malformed_xml_is_refused_naming_the_file(demo_db, project_id, tmp_path):
+    path = tmp_path / "メンバー.xlsx"
+    book = Workbook()
+    book.active.append(["職員番号", "役割"])
+    for _staff_id, staff_no in _staff_nos(demo_db, 40):
+        book.active.append([staff_no, "メンバー"])
+    book.save(path)
+    truncate_worksheet_xml(path)
+    with pytest.raises(UserError, match="メンバー.xlsx は壊れていて"):
+        projects.preview_member_import(demo_db, project_id, path)
+    assert projects.members(demo_db, project_id) == []
 
 
 @pytest.mark.parametrize("content, message", [

@@ -18,6 +18,7 @@ from app.demo import generate_town
 from app.errors import UserError
 from app.staff_export import export_staff
 from app.staff_import import ImportRefused, commit, preview_file, recognise_headers, save_mapping
+from tests.conftest import truncate_worksheet_xml
 
 # full-width katakana -> half-width, built from NFKC itself (the test must not share code with the app)
 _HALF = {}
@@ -208,6 +209,19 @@ def test_zip_bomb_disguised_as_xlsx_is_refused_fast(db, tmp_path):
     with pytest.raises(UserError, match="安全ではない"):
         preview_file(db, bomb)
     assert time.perf_counter() - start < 2
+    assert snapshot(db) == before
+
+
+def test_xlsx_with_malformed_sheet_xml_is_refused_with_the_file_named(db, tmp_path):
+    from app.tabular import write_xlsx
+
+    path = tmp_path / "職員一覧.xlsx"
+    write_xlsx(path, ["職員番号", "氏名", "ふりがな"], [[str(1000 + i), "佐藤 一郎", "さとう いちろう"] for i in range(200)],
+               "職員")
+    truncate_worksheet_xml(path)
+    before = snapshot(db)
+    with pytest.raises(UserError, match="職員一覧.xlsx.*壊れて"):
+        preview_file(db, path)
     assert snapshot(db) == before
 
 

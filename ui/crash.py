@@ -13,6 +13,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.errors import UserError
 from app.i18n import _
 from app.paths import log_dir
 
@@ -52,6 +53,9 @@ def install_excepthook(log_path: Path) -> None:
         log.error("Unhandled exception\n%s", text)
         if QApplication.instance() is None:
             sys.__excepthook__(exc_type, exc, tb)
+            return
+        if isinstance(exc, UserError):  # a refusal with its own Japanese message (a full disk): not a bug
+            QMessageBox.warning(QApplication.activeWindow(), _("Not done"), str(exc))
             return
         box = QMessageBox(QMessageBox.Icon.Critical, _("Unexpected error"),
                           _("An unexpected error occurred. Your data has not been changed by the failed action.\n"

@@ -235,12 +235,16 @@ class ImportDialog(QDialog):
         if preview.new_units or preview.new_positions:
             text += " " + _("New affiliations or positions: {names}").format(
                 names="、".join(preview.new_units + preview.new_positions))
+        for warning in preview.warnings[:5]:
+            text += "\n" + _("Warning: {problem}").format(problem=warning.text(file_name))
+        if len(preview.warnings) > 5:
+            text += "\n" + _("{n} further warnings are not listed.").format(n=len(preview.warnings) - 5)
         if preview.errors:
             text += "\n" + _("{n} errors: nothing can be imported until they are corrected in the file.").format(
                 n=len(preview.errors))
             self.summary.setStyleSheet("color: #b00020;")
         else:
-            self.summary.setStyleSheet("")
+            self.summary.setStyleSheet("color: #8a5300;" if preview.warnings else "")
         self.summary.setText(text)
         self.changes_model.set_records(preview.changes)
         self.errors_model.set_records(preview.errors)

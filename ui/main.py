@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QT
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__, accounts, i18n, lock, maintenance
-from app.db import open_database
+from app.db import open_database, storage_message
 from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
@@ -64,14 +65,24 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
         user = dialog.user
     assert user is not None
     log.info("%s logged in to %s", user.login, path)
+    _daily_backup(db, path, parent)
+    return Session(db, path, user)
+
+
+def _daily_backup(db, path: Path, parent: QWidget | None) -> None:
+    """The automatic backup; when the disk refuses it (full, read-only), warn but never keep the officer out."""
     try:
         made = maintenance.auto_backup(db, path)
-    except OSError as exc:  # a full or read-only disk must not keep the officer out; say so in the log
-        log.warning("automatic backup failed: %s", exc)
+    except (UserError, OSError, sqlite3.Error) as exc:
+        log.warning("automatic backup failed: %r", exc)
+        reason = str(exc) if isinstance(exc, UserError) else (storage_message(exc, path.parent / "backups") or str(exc))
+        QMessageBox.warning(parent, _("Automatic backup failed"), _(
+            "Today's automatic backup could not be written. You can keep working; the register itself is "
+            "unchanged. Make a backup by hand (File → Make a backup) once the cause is fixed.\n\n{reason}").format(
+            reason=reason))
     else:
         if made:
             log.info("automatic backup written to %s", made)
-    return Session(db, path, user)
 
 
 def _handed_to_running_instance(path: Path, parent: QWidget | None) -> bool:

@@ -67,6 +67,14 @@ class PersonDialog(QDialog):
         form.addRow(_("Staff no."), self.staff_no)
         form.addRow(_("Family name"), self.family)
         form.addRow(_("Given name"), self.given)
+        self.name_warning = QLabel()
+        self.name_warning.setObjectName("nameWarning")
+        self.name_warning.setWordWrap(True)
+        self.name_warning.setStyleSheet("color: #8a5300;")
+        self.name_warning.hide()
+        form.addRow(self.name_warning)  # the whole width: the warning wraps to two lines
+        for edit in (self.family, self.given):
+            edit.textChanged.connect(self._check_name)
         form.addRow(_("Family name reading"), self.family_reading)
         form.addRow(_("Given name reading"), self.given_reading)
         form.addRow(self.has_hire_date, self.hire_date)
@@ -102,6 +110,15 @@ class PersonDialog(QDialog):
         if current:
             self.unit.setCurrentIndex(max(0, self.unit.findData(current["unit_id"])))
             self.position.setCurrentIndex(max(0, self.position.findData(current["position_id"])))
+
+    def _check_name(self) -> None:
+        """Warn while typing when certificates could not print the name (emoji, 外字), naming the character."""
+        warning = staff_edit.name_warning(self.family.text(), self.given.text())
+        shown = self.name_warning.isVisible()
+        self.name_warning.setText(warning)
+        self.name_warning.setVisible(bool(warning))
+        if bool(warning) != shown and self.isVisible():
+            self.adjustSize()  # make room for the wrapped warning (or give it back)
 
     def _show_wareki(self) -> None:
         self.hire_date_label.setText(format_wareki(self.hire_date.date().toPython()))

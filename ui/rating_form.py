@@ -247,7 +247,10 @@ class RatingForm(QWidget):
             box.changed.connect(self._changed)
             self.boxes[criterion.id] = box
             self.body_layout.addWidget(box)
-            box.setVisible(self.isVisible())  # now, not on the next event-loop turn
+            if self.isVisible():
+                # Show it now, not on the next event-loop turn. A form not yet shown (the paper-entry
+                # dialog before exec) must not hide its boxes explicitly: they would stay hidden.
+                box.show()
         self.body_layout.addStretch(1)
         self._baseline = self.answers()
         self.save_button.setEnabled(form.editable)

@@ -1,4 +1,8 @@
-"""設定: language, accounts (administrators only) and the audit log."""
+"""設定: language, accounts (administrators only) and the audit log.
+
+Three tabs (general, accounts, 操作記録) so that each table has the page's height: stacked on one
+page at 1366×768 the two tables were squeezed to a row or two.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +41,14 @@ class SettingsPage(QWidget):
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._user = db, user
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        outer.addWidget(self.tabs)
+        general_page = QWidget()
+        layout = QVBoxLayout(general_page)
+        self.tabs.addTab(general_page, _("General"))
 
         general = QGroupBox(_("Display"))
         form = QFormLayout(general)
@@ -63,6 +75,8 @@ class SettingsPage(QWidget):
 
         self.evaluation_box = QGroupBox(_("Evaluation"))
         evaluation_form = QFormLayout(self.evaluation_box)
+        # Long labels go above their field when the page is narrow (150 % scaling) instead of widening it.
+        evaluation_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.digital_section = QComboBox()
         self.digital_section.setObjectName("digitalSection")
         self.executive_rank = QComboBox()
@@ -99,6 +113,7 @@ class SettingsPage(QWidget):
         self.executive_rank.currentIndexChanged.connect(
             lambda: self._save_setting("executive_max_rank", self.executive_rank.currentData()))
         layout.addWidget(self.evaluation_box)
+        layout.addStretch(1)
 
         self.accounts_box = QGroupBox(_("Accounts"))
         box_layout = QVBoxLayout(self.accounts_box)
@@ -111,6 +126,7 @@ class SettingsPage(QWidget):
             (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
         self.users_view = record_table_view(self.users_model)
+        self.users_view.setObjectName("accounts")
         box_layout.addWidget(self.users_view)
         buttons = QHBoxLayout()
         self.add_user_button = QPushButton(_("Add account…"))
@@ -127,7 +143,7 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.link_button)
         buttons.addStretch(1)
         box_layout.addLayout(buttons)
-        layout.addWidget(self.accounts_box, 1)
+        self.tabs.addTab(self.accounts_box, _("Accounts"))
 
         self.audit_box = QGroupBox(_("Audit log (newest first)"))
         audit_layout = QVBoxLayout(self.audit_box)
@@ -135,16 +151,20 @@ class SettingsPage(QWidget):
             (_("Time"), lambda e: format_timestamp(e["at"])),
             (_("By"), lambda e: e["actor"]),
             (_("Action"), lambda e: audit.action_label(e["action"])),
-            (_("Details"), lambda e: e["after_json"] or ""),
+            (_("Details"), lambda e: e["sentence"]),
         ], self)
-        audit_layout.addWidget(record_table_view(self.audit_model))
-        layout.addWidget(self.audit_box, 1)
+        self.audit_view = record_table_view(self.audit_model)
+        self.audit_view.setObjectName("auditLog")
+        audit_layout.addWidget(self.audit_view)
+        self.tabs.addTab(self.audit_box, _("Audit log"))
 
         if not user.is_admin:
             note = QLabel(_("Only administrators can manage accounts and read the audit log."))
-            layout.addWidget(note)
+            layout.insertWidget(layout.count() - 1, note)
             self.accounts_box.hide()
             self.audit_box.hide()
+            for box in (self.accounts_box, self.audit_box):
+                self.tabs.setTabVisible(self.tabs.indexOf(box), False)
             self.municipality_box.setEnabled(False)
             self.evaluation_box.hide()
         self.reload()
@@ -153,7 +173,10 @@ class SettingsPage(QWidget):
         if self._user.is_admin:
             self.templates_model.set_records(rubrics.list_templates(self._db))
             self.users_model.set_records(accounts.list_users(self._db))
-            self.audit_model.set_records(audit.recent(self._db))
+            entries = audit.recent(self._db)
+            for entry, sentence in zip(entries, audit.describe(self._db, entries)):
+                entry["sentence"] = sentence
+            self.audit_model.set_records(entries)
 
     def reload_municipality(self) -> None:
         """The municipality and mayor are also edited on the 証書 screen."""
