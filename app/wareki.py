@@ -28,6 +28,7 @@ __all__ = [
     "SUPPORTED_LAST",
     "check_supported",
     "display_date",
+    "format_western",
     "written_in_era",
     "EraYear",
     "era_of",
@@ -105,7 +106,7 @@ def _era_containing(d: date) -> _Era:
         if d >= era.start:
             return era
     raise ValueError(_("Dates before Meiji cannot be written in the Japanese calendar: {date} "
-                       "(Meiji began on {start})").format(date=d.isoformat(), start=_western(_ERAS[0].start)))
+                       "(Meiji began on {start})").format(date=d.isoformat(), start=format_western(_ERAS[0].start)))
 
 
 def era_of(d: date) -> EraYear:
@@ -168,7 +169,7 @@ def check_supported(d: date) -> date:
     if SUPPORTED_FIRST <= d <= SUPPORTED_LAST:
         return d
     raise ValueError(_("{date} is outside the dates this program handles ({first} to {last})").format(
-        date=_western(d), first=_western(SUPPORTED_FIRST), last=_western(SUPPORTED_LAST)))
+        date=format_western(d), first=format_western(SUPPORTED_FIRST), last=format_western(SUPPORTED_LAST)))
 
 
 def display_date(value: date | str | None, *, style: str = "kanji") -> str:
@@ -249,8 +250,8 @@ def _era_year_number(era: _Era, year_text: str, source: str) -> int:
     return n
 
 
-def _western(d: date) -> str:
-    """A Western date in messages: 1868年1月25日 in Japanese."""
+def format_western(d: date) -> str:
+    """A Western date for people (messages, beside a 和暦 entry): 1868年1月25日 in Japanese."""
     return _("{year}/{month}/{day}").format(year=d.year, month=d.month, day=d.day)
 
 
@@ -290,10 +291,10 @@ def _parse_era_date(m: re.Match[str], source: str) -> date:
     if d < era.start:
         actual = format_wareki(d) if d >= _ERAS[0].start else _("before Meiji")
         raise ValueError(_("{written} does not exist ({era} began on {first}; {western} is {actual})").format(
-            written=written, era=era.name, first=_format_day_in_era(era.start), western=_western(d), actual=actual))
+            written=written, era=era.name, first=_format_day_in_era(era.start), western=format_western(d), actual=actual))
     if era.end is not None and d > era.end:
         raise ValueError(_("{written} does not exist ({era} ended on {last}; {western} is {actual})").format(
-            written=written, era=era.name, last=_format_day_in_era(era.end), western=_western(d),
+            written=written, era=era.name, last=_format_day_in_era(era.end), western=format_western(d),
             actual=format_wareki(d)))
     return d
 

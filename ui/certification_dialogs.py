@@ -37,7 +37,7 @@ from app.schemes import SchemeSpec
 from app.wareki import format_wareki
 from ui.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
 from ui.table_model import RecordTableModel, record_table_view
-from ui.wareki_date import WarekiDateEdit
+from ui.wareki_date import DateEdit
 
 class ApproveDialog(QDialog):
     """Confirm a batch: decision date (和暦), approver, who at which level, and the numbers to be given."""
@@ -50,7 +50,7 @@ class ApproveDialog(QDialog):
         self.numbers: list[str] = []
         self.setWindowTitle(_("Certify the selected staff"))
         form = QFormLayout()
-        self.decided_on = WarekiDateEdit(decided_on)
+        self.decided_on = DateEdit(decided_on, field=_("Decided on"))
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.date_changed.connect(self._preview)
         self.approver = QLineEdit(certification_view.default_approver(db))
@@ -99,7 +99,7 @@ class ApproveDialog(QDialog):
     def _approve(self) -> None:
         try:
             self.numbers = certification.approve(self._db, self._user, self._scheme.id, self.approvals(),
-                                                 self.decided_on.date(), self.approver.text())
+                                                 self.decided_on.value(), self.approver.text())
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -121,7 +121,7 @@ class _ReasonDateDialog(QDialog):
         form = QFormLayout()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.on = WarekiDateEdit()
+        self.on = DateEdit(field=_("Date"))
         self.on.setObjectName("on")
         form.addRow(_("Reason"), self.reason)
         form.addRow(_("Date"), self.on)
@@ -172,7 +172,7 @@ class RevokeDialog(_ReasonDateDialog):
         self._finish_layout()
 
     def apply(self) -> None:
-        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.date())
+        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.value())
 
 
 class ReissueDialog(_ReasonDateDialog):
@@ -189,7 +189,7 @@ class ReissueDialog(_ReasonDateDialog):
 
     def apply(self) -> None:
         self.count = certification.reissue(self._db, self._user, self.record["certificate_no"], self.reason.text(),
-                                           self.on.date())
+                                           self.on.value())
 
 
 def path_model(parent: QWidget | None = None) -> RecordTableModel:
