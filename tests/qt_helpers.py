@@ -34,7 +34,7 @@ def collect_message_texts() -> list[str]:
 
 
 def type_date(qtbot, field, text: str) -> None:
-    """Type over a DateEdit's text as an officer does: select everything, then type.
+    """Type over a DateEdit's text as an officer does: select everything, type, leave the field.
 
     ASCII goes through key clicks; kana, kanji and full-width characters arrive as an input
     method's committed text, as they do from a Japanese IME (QTest cannot click non-ASCII keys).
@@ -50,3 +50,4 @@ def type_date(qtbot, field, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(char)
             QApplication.sendEvent(field.edit, event)
+    field.edit.editingFinished.emit()  # leaving the field (offscreen windows do not move the focus reliably)

@@ -119,6 +119,7 @@ class HistoryDialog(QDialog):
         header = QLabel(_("Staff no. {no} · {reading} · hired {hire} · {status}").format(
             no=row["staff_no"], reading=f"{row['family_reading']}\u3000{row['given_reading']}", hire=hire,
             status=status))
+        header.setObjectName("historyHeader")
         self.model = RecordTableModel([
             (_("From"), lambda h: display_date(h["valid_from"])),
             (_("Until"), lambda h: display_date(h["valid_to"]) if h["valid_to"] else _("present")),

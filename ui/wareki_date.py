@@ -40,9 +40,12 @@ from ui.dialog_parts import ERROR_STYLE
 class DateEdit(QWidget):
     """A date typed in either calendar, the other calendar beside it, and a calendar popup.
 
-    ``optional=True`` lets the field be empty (value None). Invalid text keeps the last accepted
-    date for ``date()`` (screens that filter by date never fail) while ``value()`` refuses it with
-    the message shown beside the field, so a dialog cannot save what the officer sees as wrong.
+    ``optional=True`` lets the field be empty (value None). The text is read on every keystroke
+    (the other calendar or the problem appears beside it at once) and ``value()`` follows it,
+    refusing wrong text with that message, so a dialog cannot save what the officer sees as wrong.
+    ``date_changed`` fires only when a date is finished (leaving the field, Enter, the calendar,
+    set_value), so screens that recompute on it do not run for 2027-04-1 on the way to 2027-04-10;
+    ``date()`` is that last finished date and never fails.
     """
 
     date_changed = Signal(object)  # datetime.date, or None when an optional field is emptied
@@ -51,13 +54,15 @@ class DateEdit(QWidget):
                  field: str = "") -> None:
         super().__init__(parent)
         self.optional, self.field = optional, field
-        self._accepted: date | None = None
+        self._accepted: date | None = None  # what the text says now
+        self._committed: date | None = None  # the last finished date, announced by date_changed
         self._problem = ""
         self.edit = QLineEdit()
         self.edit.setObjectName("dateText")
         self.edit.setPlaceholderText(_("e.g. 2027-04-01 or R9.4.1"))
         self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("令和10年12月31日") + 16)
         self.edit.textChanged.connect(self._reread)
+        self.edit.editingFinished.connect(self._commit)
         self.popup_button = QToolButton()
         self.popup_button.setObjectName("calendarButton")
         self.popup_button.setArrowType(Qt.ArrowType.DownArrow)
@@ -92,8 +97,8 @@ class DateEdit(QWidget):
         return self._accepted
 
     def date(self) -> date:
-        """The last accepted date, for screens that must always have one (a required field never lacks it)."""
-        return self._accepted or date.today()
+        """The last finished date, for screens that must always have one (a required field never lacks it)."""
+        return self._committed or date.today()
 
     def is_valid(self) -> bool:
         return not self._problem
@@ -108,6 +113,7 @@ class DateEdit(QWidget):
         if day is None and not self.optional:
             day = date.today()
         self.edit.setText(day.isoformat() if isinstance(day, date) else (day or ""))
+        self._commit()
 
     def set_date(self, day: date) -> None:
         self.set_value(day)
@@ -123,11 +129,10 @@ class DateEdit(QWidget):
 
     def _reread(self, text: str) -> None:
         """Parse the whole text on every change; accept it only when the product supports the date."""
-        before = (self._accepted, self._problem)
         if not text.strip():
             self._problem = "" if self.optional else _("Enter a date.")
             self._accepted = None if self.optional else self._accepted
-            self._show("", error=bool(self._problem))
+            self._show(self._problem, error=bool(self._problem))
         else:
             try:
                 day = check_supported(parse_date(text))
@@ -137,8 +142,12 @@ class DateEdit(QWidget):
             else:
                 self._problem, self._accepted = "", day
                 self._show(format_western(day) if written_in_era(text) else format_wareki(day), error=False)
-        if (self._accepted, self._problem) != before and not self._problem:
-            self.date_changed.emit(self._accepted)
+
+    def _commit(self) -> None:
+        """Announce a finished, valid date once; wrong text keeps the last finished one."""
+        if not self._problem and self._accepted != self._committed:
+            self._committed = self._accepted
+            self.date_changed.emit(self._committed)
 
     def _show(self, text: str, error: bool) -> None:
         self.wareki.setText(text)
