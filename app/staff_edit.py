@@ -14,7 +14,7 @@ from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.staff import unit_names
 from app.staff_import import safe_normalise
-from app.wareki import check_supported
+from app.wareki import require_supported
 
 
 @dataclass
@@ -29,17 +29,9 @@ class PersonInput:
     position_id: int | None
 
 
-def supported_day(day: date, field: str) -> date:
-    """The day, or a UserError naming the field when the product cannot handle it (1800-01-01)."""
-    try:
-        return check_supported(day)
-    except ValueError as exc:
-        raise UserError(_("{field}: {problem}").format(field=field, problem=exc)) from None
-
-
 def _validated(data: PersonInput) -> dict:
     if data.hire_date is not None:
-        supported_day(data.hire_date, _("Hire date"))
+        require_supported(data.hire_date, _("Hire date"))
     fields = {
         "staff_no": safe_normalise(data.staff_no).replace(" ", ""),  # as the import stores it: ０４５６ → 0456
         "family_name": safe_normalise(data.family_name),
@@ -88,7 +80,7 @@ def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:
 def create_person(db: sqlite_utils.Database, data: PersonInput, actor: str, on: date | None = None) -> int:
     """Add one person with their first assignment; a duplicate 職員番号 is refused."""
     fields = _validated(data)
-    start = supported_day(on or data.hire_date or date.today(),
+    start = require_supported(on or data.hire_date or date.today(),
                           _("A new affiliation or position applies from")).isoformat()
     with transaction(db):
         if db.execute("SELECT 1 FROM staff WHERE staff_no = ?", [fields["staff_no"]]).fetchone():
@@ -104,7 +96,7 @@ def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, a
                   transfer_on: date | None = None) -> None:
     """Correct personal data; a changed seat is a transfer from ``transfer_on`` (default today)."""
     fields = _validated(data)
-    on = supported_day(transfer_on or date.today(), _("A new affiliation or position applies from")).isoformat()
+    on = require_supported(transfer_on or date.today(), _("A new affiliation or position applies from")).isoformat()
     with transaction(db):
         before = db["staff"].get(staff_id)
         clash = db.execute("SELECT 1 FROM staff WHERE staff_no = ? AND id != ?", [fields["staff_no"], staff_id]).fetchone()

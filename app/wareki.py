@@ -21,12 +21,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from app.errors import UserError
 from app.i18n import _
 
 __all__ = [
     "SUPPORTED_FIRST",
     "SUPPORTED_LAST",
     "check_supported",
+    "require_supported",
     "display_date",
     "format_western",
     "written_in_era",
@@ -170,6 +172,14 @@ def check_supported(d: date) -> date:
         return d
     raise ValueError(_("{date} is outside the dates this program handles ({first} to {last})").format(
         date=format_western(d), first=format_western(SUPPORTED_FIRST), last=format_western(SUPPORTED_LAST)))
+
+
+def require_supported(d: date, field: str) -> date:
+    """check_supported for services: a UserError that names the field (採用日: 1800年4月1日は…)."""
+    try:
+        return check_supported(d)
+    except ValueError as exc:
+        raise UserError(_("{field}: {problem}").format(field=field, problem=exc)) from None
 
 
 def display_date(value: date | str | None, *, style: str = "kanji") -> str:
