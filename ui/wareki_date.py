@@ -59,7 +59,10 @@ class DateEdit(QWidget):
         self._problem = ""
         self.edit = QLineEdit()
         self.edit.setObjectName("dateText")
-        self.edit.setPlaceholderText(_("e.g. 2027-04-01 or R9.4.1"))
+        self.edit.setPlaceholderText(_("e.g. R9.4.1"))
+        self.edit.setToolTip(_("Type 2027-04-01, 2027/4/1, R9.4.1 or 令和9年4月1日 (full-width digits too); "
+                               "leave empty when not known") if optional else
+                             _("Type 2027-04-01, 2027/4/1, R9.4.1 or 令和9年4月1日 (full-width digits too)"))
         self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("令和10年12月31日") + 16)
         self.edit.textChanged.connect(self._reread)
         self.edit.editingFinished.connect(self._commit)
