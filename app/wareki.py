@@ -10,7 +10,7 @@ The product supports dates from SUPPORTED_FIRST to SUPPORTED_LAST only (see
 check_supported); display code uses display_date, which never raises, so that
 a stored date outside that range can still be shown and corrected.
 
-Standard library and app.i18n only; no Qt.
+Standard library, app.i18n and app.errors only; no Qt.
 """
 
 from __future__ import annotations
