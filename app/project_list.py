@@ -16,7 +16,7 @@ from app.i18n import _
 from app.kana import search_fold
 from app.projects import REALISATION, ROLES, STATUSES
 from app.staff import query_words, unit_names
-from app.wareki import fiscal_year, format_fiscal_year, format_wareki
+from app.wareki import display_date, fiscal_year, format_fiscal_year
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,8 @@ def progress_label(row: dict) -> str:
 
 
 def day_label(value: str | date | None) -> str:
-    """An ISO date in 和暦, or a dash."""
-    if not value:
-        return "—"
-    return format_wareki(value if isinstance(value, date) else date.fromisoformat(value))
+    """An ISO date in 和暦, or a dash; a stored date the product no longer accepts is shown as stored."""
+    return display_date(value) or "—"
 
 
 def period_label(starts_on: str | None, ends_on: str | None) -> str:

@@ -15,6 +15,7 @@ from app.i18n import N_, _
 from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.tabular import read_table, unprotect_cell
+from app.wareki import require_supported
 
 STATUSES = {"planned": N_("Planned"), "active": N_("In progress"), "completed": N_("Completed"),
             "cancelled": N_("Cancelled")}
@@ -57,6 +58,10 @@ def _row(data: ProjectInput) -> dict:
         raise UserError(_("Unknown degree of realisation: {value}").format(value=data.realisation))
     if data.realisation is not None and data.realisation_decided_on is None:
         raise UserError(_("Enter the date the executives decided the degree of realisation."))
+    for label, day in ((_("Starts on"), data.starts_on), (_("Ends on"), data.ends_on),
+                       (_("Decided on"), data.realisation_decided_on)):
+        if day is not None:
+            require_supported(day, label)
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise UserError(_("The project cannot end before it starts."))
     for label, value in ((_("Hours saved per year"), data.hours_saved_per_year),
@@ -325,6 +330,7 @@ def add_session(db: sqlite_utils.Database, project_id: int, held_on: date, title
     title = title.strip()
     if not title:
         raise UserError(_("Enter a title for the session."))
+    require_supported(held_on, _("Date"))
     if hours is not None and hours < 0:
         raise UserError(_("{field} cannot be negative.").format(field=_("Hours")))
     with transaction(db):

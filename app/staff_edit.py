@@ -14,6 +14,7 @@ from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.staff import unit_names
 from app.staff_import import name_print_warning, safe_normalise
+from app.wareki import require_supported
 
 
 @dataclass
@@ -29,6 +30,8 @@ class PersonInput:
 
 
 def _validated(data: PersonInput) -> dict:
+    if data.hire_date is not None:
+        require_supported(data.hire_date, _("Hire date"))
     fields = {
         "staff_no": safe_normalise(data.staff_no).replace(" ", ""),  # as the import stores it: ０４５６ → 0456
         "family_name": safe_normalise(data.family_name),
@@ -83,7 +86,8 @@ def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:
 def create_person(db: sqlite_utils.Database, data: PersonInput, actor: str, on: date | None = None) -> int:
     """Add one person with their first assignment; a duplicate 職員番号 is refused."""
     fields = _validated(data)
-    start = (on or data.hire_date or date.today()).isoformat()
+    start = require_supported(on or data.hire_date or date.today(),
+                          _("A new affiliation or position applies from")).isoformat()
     with transaction(db):
         if db.execute("SELECT 1 FROM staff WHERE staff_no = ?", [fields["staff_no"]]).fetchone():
             raise UserError(_("The staff no. {no} is already registered.").format(no=fields["staff_no"]))
@@ -98,7 +102,7 @@ def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, a
                   transfer_on: date | None = None) -> None:
     """Correct personal data; a changed seat is a transfer from ``transfer_on`` (default today)."""
     fields = _validated(data)
-    on = (transfer_on or date.today()).isoformat()
+    on = require_supported(transfer_on or date.today(), _("A new affiliation or position applies from")).isoformat()
     with transaction(db):
         before = db["staff"].get(staff_id)
         clash = db.execute("SELECT 1 FROM staff WHERE staff_no = ? AND id != ?", [fields["staff_no"], staff_id]).fetchone()

@@ -403,7 +403,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
                         # a date cell without date formatting: Excel's serial day number
                         dates[hire_text] = (EXCEL_EPOCH + timedelta(days=int(hire_text))).isoformat()
                     else:
-                        dates[hire_text] = wareki.parse_date(hire_text).isoformat()
+                        dates[hire_text] = wareki.check_supported(wareki.parse_date(hire_text)).isoformat()
                 except ValueError as exc:
                     dates[hire_text] = ValueError(str(exc))
             parsed = dates[hire_text]

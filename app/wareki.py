@@ -3,9 +3,14 @@
 Municipal documents write dates as 令和7年4月1日 or R7.4.1 and budgets by
 fiscal year (令和7年度), so the app needs one strict place that formats and
 parses them.  Parsing never guesses: anything ambiguous or impossible raises
-ValueError with a Japanese message that can be shown to the user as is.
+ValueError with a translated message (gettext, Japanese by default) that can be
+shown to the user as is.
 
-Pure standard library; no Qt.
+The product supports dates from SUPPORTED_FIRST to SUPPORTED_LAST only (see
+check_supported); display code uses display_date, which never raises, so that
+a stored date outside that range can still be shown and corrected.
+
+Standard library, app.i18n and app.errors only; no Qt.
 """
 
 from __future__ import annotations
@@ -16,7 +21,17 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from app.errors import UserError
+from app.i18n import _
+
 __all__ = [
+    "SUPPORTED_FIRST",
+    "SUPPORTED_LAST",
+    "check_supported",
+    "require_supported",
+    "display_date",
+    "format_western",
+    "written_in_era",
     "EraYear",
     "era_of",
     "format_era_year",
@@ -92,10 +107,8 @@ def _era_containing(d: date) -> _Era:
     for era in reversed(_ERAS):
         if d >= era.start:
             return era
-    raise ValueError(
-        f"明治より前の日付は和暦にできません: {d.isoformat()}"
-        f"（明治は{_ERAS[0].start.year}年{_ERAS[0].start.month}月{_ERAS[0].start.day}日から）"
-    )
+    raise ValueError(_("Dates before Meiji cannot be written in the Japanese calendar: {date} "
+                       "(Meiji began on {start})").format(date=d.isoformat(), start=format_western(_ERAS[0].start)))
 
 
 def era_of(d: date) -> EraYear:
@@ -126,7 +139,7 @@ def format_wareki(d: date, *, style: str = "kanji") -> str:
     if style == "numerals":  # for vertical writing: 令和七年四月一日, 令和元年五月一日
         year = "元" if ey.year == 1 else kanji_number(ey.year)
         return f"{ey.name}{year}年{kanji_number(d.month)}月{kanji_number(d.day)}日"
-    raise ValueError(f"unknown style: {style!r} (expected 'kanji', 'short' or 'numerals')")
+    raise ValueError(f"unknown style: {style!r} (expected 'kanji', 'short' or 'numerals')")  # programming error
 
 
 _DIGITS = "〇一二三四五六七八九"
@@ -141,6 +154,51 @@ def kanji_number(n: int) -> str:
 
 
 # --------------------------------------------------------------------------
+# The dates the product supports, and display that never fails
+# --------------------------------------------------------------------------
+
+# The one place that bounds every date the app accepts (hire dates, decisions, effective dates).
+# Japan adopted the Gregorian calendar on 明治6年1月1日 (1873-01-01): an earlier Western date has
+# no true 和暦 and no personnel record of a living scheme goes back that far.  The late bound only
+# catches slips of the keyboard (20277 for 2027, 2927 for 2027); no decision is planned 175 years out.
+SUPPORTED_FIRST = date(1873, 1, 1)
+SUPPORTED_LAST = date(2200, 12, 31)
+
+
+def check_supported(d: date) -> date:
+    """Return d when the product supports it; ValueError (translated) naming the range otherwise."""
+    d = _as_date(d)
+    if SUPPORTED_FIRST <= d <= SUPPORTED_LAST:
+        return d
+    raise ValueError(_("{date} is outside the dates this program handles ({first} to {last})").format(
+        date=format_western(d), first=format_western(SUPPORTED_FIRST), last=format_western(SUPPORTED_LAST)))
+
+
+def require_supported(d: date, field: str) -> date:
+    """check_supported for services: a UserError that names the field (採用日: 1800年4月1日は…)."""
+    try:
+        return check_supported(d)
+    except ValueError as exc:
+        raise UserError(_("{field}: {problem}").format(field=field, problem=exc)) from None
+
+
+def display_date(value: date | str | None, *, style: str = "kanji") -> str:
+    """The 和暦 of a stored date for screens and lists; never raises.
+
+    A row written by an older version, another tool or a hand edit may hold a date the product no
+    longer accepts (1800-01-01) or no date at all; showing it as stored keeps the record open for
+    correction instead of crashing the window that lists it.  None and "" give "".
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return format_wareki(check_supported(day), style=style)
+    except (TypeError, ValueError):
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+# --------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------
 
@@ -149,10 +207,13 @@ def kanji_number(n: int) -> str:
 _ERA_SQUARES = frozenset("㍾㍽㍼㍻㋿")  # single-character era ligatures
 
 
-def _normalize(text: object, what: str) -> str:
-    """Strip and fold full-width ASCII / ideographic space / era ligatures to ASCII."""
+def _normalize(text: object, unreadable: str) -> str:
+    """Strip and fold full-width ASCII / ideographic space / era ligatures to ASCII.
+
+    ``unreadable`` is the (translated) message with a {text} placeholder for a non-string.
+    """
     if not isinstance(text, str):
-        raise ValueError(f"{what}として読めません: {text!r}")
+        raise ValueError(unreadable.format(text=repr(text)))
     chars = []
     for ch in text:
         if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" or ch in _ERA_SQUARES:
@@ -194,25 +255,35 @@ def _era_year_number(era: _Era, year_text: str, source: str) -> int:
         return 1
     n = int(year_text)
     if n == 0:
-        raise ValueError(f"{era.name}0年は存在しません（1年目は「元年」です）: {source!r}")
+        raise ValueError(_("{era} 0 does not exist (the first year is written 元年): {text}").format(
+            era=era.name, text=repr(source)))
     return n
+
+
+def format_western(d: date) -> str:
+    """A Western date for people (messages, beside a 和暦 entry): 1868年1月25日 in Japanese."""
+    return _("{year}/{month}/{day}").format(year=d.year, month=d.month, day=d.day)
+
+
+def _era_year_text(era_name: str, year: int | str) -> str:
+    """An era year in messages: 令和7年 in Japanese."""
+    return _("{era} {year}").format(era=era_name, year=year)
 
 
 def _format_day_in_era(d: date) -> str:
     """Like format_wareki(kanji) but without the era name: 31年4月30日."""
     ey = era_of(d)
-    return f"{_year_label(ey.year)}年{d.month}月{d.day}日"
+    return _("{year}/{month}/{day}").format(year=_year_label(ey.year), month=d.month, day=d.day)
 
 
 def _make_date(year: int, month: int, day: int, label: str, source: str) -> date:
     """Build a date, explaining in Japanese which part is impossible."""
     if not 1 <= month <= 12:
-        raise ValueError(f"{month}月は存在しません: {source!r}")
+        raise ValueError(_("Month {month} does not exist: {text}").format(month=month, text=repr(source)))
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(
-            f"{label}{month}月{day}日は存在しません（{label}{month}月は{last}日まで）: {source!r}"
-        )
+        raise ValueError(_("{year_label} {month}/{day} does not exist ({year_label} {month} has {last} days): "
+                           "{text}").format(year_label=label, month=month, day=day, last=last, text=repr(source)))
     return date(year, month, day)
 
 
@@ -222,23 +293,19 @@ def _parse_era_date(m: re.Match[str], source: str) -> date:
     if era.end is not None:
         last_n = era.end.year - era.start.year + 1
         if n > last_n:
-            raise ValueError(
-                f"{era.name}{n}年は存在しません（{era.name}は{_format_day_in_era(era.end)}まで）"
-            )
-    label = f"{era.name}{_year_label(n)}年"
+            raise ValueError(_("{era_year} does not exist ({era} ended on {last})").format(
+                era_year=_era_year_text(era.name, n), era=era.name, last=_format_day_in_era(era.end)))
+    label = _era_year_text(era.name, _year_label(n))
     d = _make_date(era.start.year + n - 1, int(m["month"]), int(m["day"]), label, source)
-    written = f"{label}{d.month}月{d.day}日"
+    written = _("{year_label} {month}/{day}").format(year_label=label, month=d.month, day=d.day)
     if d < era.start:
-        actual = format_wareki(d) if d >= _ERAS[0].start else "明治より前"
-        raise ValueError(
-            f"{written}は存在しません（{era.name}は{_format_day_in_era(era.start)}から。"
-            f"{d.year}年{d.month}月{d.day}日は{actual}です）"
-        )
+        actual = format_wareki(d) if d >= _ERAS[0].start else _("before Meiji")
+        raise ValueError(_("{written} does not exist ({era} began on {first}; {western} is {actual})").format(
+            written=written, era=era.name, first=_format_day_in_era(era.start), western=format_western(d), actual=actual))
     if era.end is not None and d > era.end:
-        raise ValueError(
-            f"{written}は存在しません（{era.name}は{_format_day_in_era(era.end)}まで。"
-            f"{d.year}年{d.month}月{d.day}日は{format_wareki(d)}です）"
-        )
+        raise ValueError(_("{written} does not exist ({era} ended on {last}; {western} is {actual})").format(
+            written=written, era=era.name, last=_format_day_in_era(era.end), western=format_western(d),
+            actual=format_wareki(d)))
     return d
 
 
@@ -252,7 +319,7 @@ def parse_date(text: str) -> date:
     Era dates must exist within that era (平成元年1月7日 and 平成32年 are errors).
     Western dates before 明治 are valid dates and are returned as is.
     """
-    s = _normalize(text, "日付")
+    s = _normalize(text, _("Not a date: {text}"))
     for rx in _ERA_DATE_RES:
         m = rx.fullmatch(s)
         if m:
@@ -261,8 +328,8 @@ def parse_date(text: str) -> date:
         m = rx.fullmatch(s)
         if m:
             y = int(m["year"])
-            return _make_date(y, int(m["month"]), int(m["day"]), f"{y}年", text)
-    raise ValueError(f"日付として読めません: {text!r}")
+            return _make_date(y, int(m["month"]), int(m["day"]), _("year {year}").format(year=y), text)
+    raise ValueError(_("Not a date: {text}").format(text=repr(text)))
 
 
 # --------------------------------------------------------------------------
@@ -294,6 +361,15 @@ def format_fiscal_year(fy: int) -> str:
     return f"{format_era_year(date(fy, 12, 31))}度"
 
 
+def written_in_era(text: str) -> bool:
+    """True when text is a date written with an era (R9.4.1, 令和9年4月1日): the widget then shows the Western date."""
+    try:
+        s = _normalize(text, "{text}")
+    except ValueError:
+        return False
+    return any(rx.fullmatch(s) for rx in _ERA_DATE_RES)
+
+
 def parse_fiscal_year(text: str) -> int:
     """Parse 令和7年度 / R7年度 / 2025年度 into the fiscal year (2025).
 
@@ -302,20 +378,19 @@ def parse_fiscal_year(text: str) -> int:
     official name when FY2019 began) and 令和元年度 give 2019, while 昭和64年度
     (FY1989 began in 平成) and 平成32年度 are rejected.
     """
-    s = _normalize(text, "年度")
+    s = _normalize(text, _("Not a fiscal year: {text}"))
     m = _WEST_FY_RE.fullmatch(s)
     if m:
         return int(m["year"])
     m = _ERA_FY_RE.fullmatch(s)
     if not m:
-        raise ValueError(f"年度として読めません: {text!r}")
+        raise ValueError(_("Not a fiscal year: {text}").format(text=repr(text)))
     era = _era_for_key(m["era"])
     n = _era_year_number(era, m["year"], text)
     fy = era.start.year + n - 1
     if era.end is not None and era.end < date(fy, 4, 1):
-        raise ValueError(
-            f"{era.name}{n}年度は存在しません（{era.name}は{_format_day_in_era(era.end)}まで）"
-        )
+        raise ValueError(_("Fiscal year {era_year} does not exist ({era} ended on {last})").format(
+            era_year=_era_year_text(era.name, n), era=era.name, last=_format_day_in_era(era.end)))
     return fy
 
 

@@ -55,6 +55,8 @@ def main(bundle: Path) -> int:
         shot = work / "first-window.png"
         run(gui, "--db", db, "--smoke-screenshot", shot)
         assert shot.exists() and shot.stat().st_size > 10_000, "the GUI saved no screenshot"
+        gui_log = (work / "data" / "logs" / "dx-jinzai.log").read_text(encoding="utf-8")
+        assert "Qt's own strings from" in gui_log and "qtbase_ja.qm" in gui_log, gui_log  # file dialogs, calendar
         keep = os.environ.get("DX_JINZAI_SMOKE_SCREENSHOT")
         if keep:
             Path(keep).write_bytes(shot.read_bytes())

@@ -31,3 +31,23 @@ def collect_message_texts() -> list[str]:
 
     when_modal(close)
     return shown
+
+
+def type_date(qtbot, field, text: str) -> None:
+    """Type over a DateEdit's text as an officer does: select everything, type, leave the field.
+
+    ASCII goes through key clicks; kana, kanji and full-width characters arrive as an input
+    method's committed text, as they do from a Japanese IME (QTest cannot click non-ASCII keys).
+    """
+    from PySide6.QtGui import QInputMethodEvent
+
+    field.edit.setFocus()
+    field.edit.selectAll()
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(field.edit, char)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QApplication.sendEvent(field.edit, event)
+    field.edit.editingFinished.emit()  # leaving the field (offscreen windows do not move the focus reliably)

@@ -259,6 +259,46 @@ def test_qt_own_buttons_are_japanese(qapp, db):
             qapp.removeTranslator(translator)
 
 
+@pytest.fixture
+def qt_language(qapp):
+    """Install Qt's language for a test, then put back the default locale and the translators."""
+    from PySide6.QtCore import QLocale
+
+    from ui.qt_language import install_qt_translations
+
+    before_locale, before = QLocale(), set(qapp.findChildren(QTranslator))
+    yield lambda language: install_qt_translations(qapp, language)
+    for translator in set(qapp.findChildren(QTranslator)) - before:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(before_locale)
+
+
+@pytest.mark.parametrize(("language", "look_in", "file_type", "november", "monday"), [
+    ("ja", "アドレス(&L):", "ファイルの種類(&T):", "11月", "月"),
+    ("en", "&Look in:", "Files of &type:", "November", "Mon"),
+])
+def test_qt_dialogs_and_calendar_speak_the_ui_language_whatever_the_system(
+        qtbot, qt_language, language, look_in, file_type, november, monday):
+    """Issue 12 item 21: with an English system locale Qt said 「Look in:」 and 「November 2026」, Mon…Sun."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QCalendarWidget, QFileDialog, QLabel
+
+    from app import i18n
+
+    QLocale.setDefault(QLocale(QLocale.Language.English if language == "ja" else QLocale.Language.Japanese))
+    i18n.install(language)
+    qt_language(language)
+    dialog = QFileDialog(None, "x", str(Path.home()))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "lookInLabel").text() == look_in
+    assert dialog.findChild(QLabel, "fileTypeLabel").text() == file_type
+    calendar = QCalendarWidget()
+    qtbot.addWidget(calendar)
+    assert calendar.locale().monthName(11) == november
+    assert calendar.locale().dayName(1, QLocale.FormatType.ShortFormat) == monday
+
+
 def test_native_crash_of_the_last_run_is_reported_once(qtbot, tmp_path):
     import faulthandler
 

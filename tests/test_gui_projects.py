@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app import project_list, projects, rubrics, staff, staff_edit
@@ -18,7 +18,7 @@ from app.accounts import Role, User, create_user
 from app.demo_projects import load_projects
 from app.errors import UserError
 from app.project_list import ProjectFilter
-from tests.qt_helpers import collect_message_texts, when_modal
+from tests.qt_helpers import collect_message_texts, type_date, when_modal
 from ui.project_dialogs import (
     AddMemberDialog,
     ExistingExternalRaterDialog,
@@ -127,7 +127,7 @@ def test_list_shows_wareki_and_filters(page, teams_db):
 
 # -- the project form ---------------------------------------------------------------------------------
 
-def test_create_project_through_the_dialog(page, teams_db):
+def test_create_project_through_the_dialog(page, teams_db, qtbot):
     units = {label: uid for uid, label in staff_edit.org_units(teams_db)}
     unit_label = next(label for label in units if label.endswith("財政課"))
     seen = {}
@@ -142,8 +142,7 @@ def test_create_project_through_the_dialog(page, teams_db):
         dialog.theme.setText("内部事務処理")
         dialog.fiscal_year.setCurrentIndex(dialog.fiscal_year.findData(2026))
         dialog.owner_unit.setCurrentIndex(dialog.owner_unit.findText(unit_label))
-        dialog.starts_on.enabled_box.setChecked(True)
-        dialog.starts_on.edit.setDate(QDate(2026, 5, 1))
+        type_date(qtbot, dialog.starts_on, "2026-05-01")
         assert not dialog.decided_on.isEnabled()
         _ok(dialog)
 
@@ -160,7 +159,7 @@ def test_create_project_through_the_dialog(page, teams_db):
     assert page.overview_labels["realisation"].text() == "未決定"
 
 
-def test_edit_project_with_realisation_and_outcomes(page, teams_db):
+def test_edit_project_with_realisation_and_outcomes(page, teams_db, qtbot):
     project_id = _project_id(teams_db, DEMO_TEAM)
     page.select_project(project_id)
     changed = []
@@ -171,7 +170,7 @@ def test_edit_project_with_realisation_and_outcomes(page, teams_db):
         assert dialog.name.text() == DEMO_TEAM and dialog.realisation.currentData() is None
         dialog.realisation.setCurrentIndex(dialog.realisation.findData("trial"))
         assert dialog.decided_on.isEnabled() and dialog.decided_by.isEnabled()
-        dialog.decided_on.edit.setDate(QDate(2026, 3, 12))
+        type_date(qtbot, dialog.decided_on, "令和8年3月12日")
         dialog.decided_by.setText("部長会議")
         dialog.status.setCurrentIndex(dialog.status.findData("completed"))
         dialog.hours_saved.setText("１２０")
@@ -378,7 +377,7 @@ def test_import_without_staff_number_column_is_refused(page, teams_db, tmp_path)
 
 # -- sessions ------------------------------------------------------------------------------------------
 
-def test_add_session_with_attendance_edit_and_delete(page, teams_db):
+def test_add_session_with_attendance_edit_and_delete(page, teams_db, qtbot):
     project_id = _project_id(teams_db, DEMO_TEAM)
     page.select_project(project_id)
     page.tabs.setCurrentIndex(2)
@@ -387,7 +386,7 @@ def test_add_session_with_attendance_edit_and_delete(page, teams_db):
 
     def fill(dialog) -> None:
         assert isinstance(dialog, SessionDialog) and dialog.attendance.count() == len(projects.members(teams_db, project_id))
-        dialog.held_on.edit.setDate(QDate(2025, 11, 13))
+        type_date(qtbot, dialog.held_on, "2025-11-13")
         assert dialog.held_on.wareki.text() == "令和7年11月13日"
         dialog.title.setText("ワークショップ第6回")
         dialog.hours.setText("1.5")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import staff_import
-from tests.qt_helpers import when_modal
+from tests.qt_helpers import type_date, when_modal
 from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
@@ -26,7 +25,7 @@ def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
     ], "cp932")
     dialog = ImportDialog(demo_db, admin.login)
     qtbot.addWidget(dialog)
-    dialog.effective.setDate(QDate(2027, 4, 1))
+    type_date(qtbot, dialog.effective, "2027-04-01")
     dialog.load_file(path)
     assert not dialog.preview.errors
     kinds = {(c.kind, c.staff_no) for c in dialog.preview.changes}
@@ -165,7 +164,7 @@ def test_edit_moves_a_person_as_a_dated_transfer(qtbot, demo_db, admin):
     qtbot.addWidget(dialog)
     assert dialog.staff_no.text() == "100010"
     dialog.unit.setCurrentIndex((dialog.unit.currentIndex() + 1) % dialog.unit.count())
-    dialog.transfer_on.setDate(QDate(2027, 4, 1))
+    type_date(qtbot, dialog.transfer_on, "R9.4.1")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     spans = demo_db.execute("SELECT valid_from, valid_to FROM staff_assignments WHERE staff_id = ? ORDER BY valid_from",
                             [staff_id]).fetchall()
@@ -203,7 +202,7 @@ def test_viewer_cannot_import_or_edit(qtbot, demo_db, db_path, admin):
 
 def test_organisation_page_renames_and_splits(qtbot, window):
     page = window.organisation_page
-    page.effective.setDate(QDate(2027, 4, 1))
+    type_date(qtbot, page.effective, "2027/4/1")
     old = page._db.execute("SELECT id FROM org_units WHERE name = '市民課' AND valid_to IS NULL").fetchone()[0]
     page.select(old)
     assert page.selected().name == "市民課"

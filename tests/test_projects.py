@@ -55,6 +55,8 @@ def test_project_fields_round_trip_and_realisation_is_audited(demo_db, project_i
     (dict(starts_on=date(2025, 6, 1), ends_on=date(2025, 5, 1)), "終了日"),
     (dict(hours_saved_per_year=-1.0), "負の値"),
     (dict(fiscal_year=25), "範囲外"),
+    (dict(starts_on=date(1800, 4, 1)), "開始日: 1800年4月1日はこのプログラムで扱える日付の範囲外"),
+    (dict(realisation="trial", realisation_decided_on=date(2201, 1, 1)), "範囲外"),
 ])
 def test_bad_project_input_is_refused_and_nothing_written(demo_db, project_id, change, message):
     before = _counts(demo_db)

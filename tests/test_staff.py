@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from app import staff
 from app.demo import generate_town
 from app.kana import gojuon_key, normalise_reading, search_fold
@@ -105,3 +109,24 @@ def test_family_name_sorts_before_longer_family_names():
 
 def test_saito_variants_find_each_other():
     assert search_fold("齋藤") == search_fold("斎藤") == search_fold("斉藤") == search_fold("齊藤")
+
+
+def test_hire_and_transfer_dates_outside_the_supported_range_are_refused(demo_db):
+    """Issue 12 item 5: a hire date of 1800 was saved, and the record then crashed 履歴 and 編集."""
+    from app import staff_edit
+    from app.errors import UserError
+
+    unit_id = staff_edit.org_units(demo_db)[0][0]
+    before = demo_db.execute("SELECT count(*) FROM staff").fetchone()[0]
+    person = staff_edit.PersonInput("900001", "古田", "一郎", "ふるた", "いちろう", date(1800, 4, 1), unit_id, None)
+    with pytest.raises(UserError, match="採用日.*扱える日付の範囲外"):
+        staff_edit.create_person(demo_db, person, "test", on=date(2027, 4, 1))
+    person.hire_date = date(2027, 4, 1)
+    with pytest.raises(UserError, match="範囲外"):
+        staff_edit.create_person(demo_db, person, "test", on=date(2201, 1, 1))
+    assert demo_db.execute("SELECT count(*) FROM staff").fetchone()[0] == before
+    staff_id = staff_edit.create_person(demo_db, person, "test", on=date(2027, 4, 1))
+    person.hire_date = date(1872, 12, 31)
+    with pytest.raises(UserError, match="採用日"):
+        staff_edit.update_person(demo_db, staff_id, person, "test", transfer_on=date(2027, 4, 1))
+    assert demo_db["staff"].get(staff_id)["hire_date"] == "2027-04-01"

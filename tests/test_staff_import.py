@@ -196,6 +196,24 @@ def test_row_errors_name_row_and_column(db, tmp_path):
     assert "bad.csv, 2 行目、列「採用日」" in preview.errors[0].text("bad.csv")
 
 
+def test_hire_dates_outside_the_supported_range_are_refused_naming_file_row_and_column(db, tmp_path):
+    """Issue 12 item 5: an import could store a hire date of 1800, which then crashed 履歴 and 編集."""
+    path = write_csv(tmp_path / "old.csv", [
+        ["職員番号", "氏名", "ふりがな", "所属", "採用日"],
+        ["1", "佐藤 一郎", "さとう いちろう", "総務部", "2020-04-01"],
+        ["2", "鈴木 花子", "すずき はなこ", "総務部", "1800/4/1"],
+        ["3", "高田 次郎", "たかだ じろう", "総務部", "2201-01-01"],
+    ], "utf-8")
+    before = snapshot(db)
+    preview, _t, _m = preview_file(db, path)
+    assert [(e.row, e.column) for e in preview.errors] == [(3, "採用日"), (4, "採用日")]
+    text = preview.errors[0].text(path.name)
+    assert text.startswith("old.csv, 3 行目、列「採用日」") and "扱える日付の範囲外" in text, text
+    with pytest.raises(ImportRefused):
+        commit(db, preview, "test")
+    assert snapshot(db) == before
+
+
 def test_zip_bomb_disguised_as_xlsx_is_refused_fast(db, tmp_path):
     bomb = tmp_path / "職員.xlsx"
     chunk = b"\0" * (1 << 20)

@@ -381,3 +381,58 @@ def test_format_fiscal_year_round_trips_modern_years() -> None:
 )
 def test_next_april_first(d: date, expected: date) -> None:
     assert next_april_first(d) == expected
+
+
+# --- messages, supported range, display that never fails --------------------
+
+
+def test_error_messages_follow_the_ui_language():
+    """Issue 12 item 24: the messages went out in Japanese whatever the language (no gettext)."""
+    from app import i18n
+
+    i18n.install("en")
+    try:
+        for text in ("xyz", "平成32年1月1日", "2023-02-29", "令和元年4月30日"):
+            with pytest.raises(ValueError) as excinfo:
+                parse_date(text)
+            message = str(excinfo.value)
+            assert "存在しません" not in message and "読めません" not in message, message
+        with pytest.raises(ValueError, match="Not a fiscal year"):
+            parse_fiscal_year("来年度")
+    finally:
+        i18n.install("ja")
+    with pytest.raises(ValueError, match="日付として読めません"):
+        parse_date("xyz")
+
+
+@pytest.mark.parametrize("text", ["2027-04-01", "2027/4/1", "R9.4.1", "令和9年4月1日", "２０２７／４／１", "Ｒ９．４．１"])
+def test_the_spellings_an_officer_types(text: str) -> None:
+    assert parse_date(text) == date(2027, 4, 1)
+
+
+def test_supported_range_is_one_pair_of_bounds() -> None:
+    from app.wareki import SUPPORTED_FIRST, SUPPORTED_LAST, check_supported
+
+    assert check_supported(SUPPORTED_FIRST) == date(1873, 1, 1)
+    assert check_supported(SUPPORTED_LAST) == date(2200, 12, 31)
+    with pytest.raises(ValueError, match="扱える日付の範囲外"):
+        check_supported(date(1800, 1, 1))
+    with pytest.raises(ValueError, match="1873年1月1日から2200年12月31日まで"):
+        check_supported(date(2201, 1, 1))
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("2027-04-01", "令和9年4月1日"), (date(2027, 4, 1), "令和9年4月1日"), ("1800-01-01", "1800-01-01"),
+    (date(1800, 1, 1), "1800-01-01"), ("9999-12-31", "9999-12-31"), ("2027/13/01", "2027/13/01"),
+    (None, ""), ("", "")])
+def test_display_date_never_raises(stored, shown) -> None:
+    from app.wareki import display_date
+
+    assert display_date(stored) == shown
+
+
+def test_written_in_era() -> None:
+    from app.wareki import written_in_era
+
+    assert written_in_era("R9.4.1") and written_in_era("令和９年４月１日")
+    assert not written_in_era("2027-04-01") and not written_in_era("xyz")

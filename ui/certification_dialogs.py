@@ -38,7 +38,7 @@ from app.schemes import SchemeSpec
 from app.wareki import format_wareki
 from ui.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
 from ui.table_model import RecordTableModel, record_table_view
-from ui.wareki_date import WarekiDateEdit
+from ui.wareki_date import DateEdit
 
 class ApproveDialog(QDialog):
     """Confirm a batch: decision date (和暦), approver, who at which level, and the numbers to be given."""
@@ -51,7 +51,7 @@ class ApproveDialog(QDialog):
         self.numbers: list[str] = []
         self.setWindowTitle(_("Certify the selected staff"))
         form = QFormLayout()
-        self.decided_on = WarekiDateEdit(decided_on)
+        self.decided_on = DateEdit(decided_on, field=_("Decided on"))
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.date_changed.connect(self._preview)
         self.approver = QLineEdit(certification_view.default_approver(db))
@@ -113,7 +113,7 @@ class ApproveDialog(QDialog):
     def _approve(self) -> None:
         try:
             self.numbers = certification.approve(self._db, self._user, self._scheme.id, self.approvals(),
-                                                 self.decided_on.date(), self.approver.text(),
+                                                 self.decided_on.value(), self.approver.text(),
                                                  self.override_reason.text())
         except UserError as exc:
             self.error_label.setText(str(exc))
@@ -136,7 +136,7 @@ class _ReasonDateDialog(QDialog):
         form = QFormLayout()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.on = WarekiDateEdit()
+        self.on = DateEdit(field=_("Date"))
         self.on.setObjectName("on")
         form.addRow(_("Reason"), self.reason)
         form.addRow(_("Date"), self.on)
@@ -186,7 +186,7 @@ class RevokeDialog(_ReasonDateDialog):
         # The same level is not offered again at once: from a day set here, or later with a reason.
         self.set_again = QCheckBox(_("The same level can be certified again from"))
         self.set_again.setObjectName("setReeligible")
-        self.again_from = WarekiDateEdit()
+        self.again_from = DateEdit()
         self.again_from.setObjectName("reeligibleFrom")
         self.again_from.setEnabled(False)
         self.set_again.toggled.connect(self.again_from.setEnabled)
@@ -202,8 +202,8 @@ class RevokeDialog(_ReasonDateDialog):
         self._finish_layout()
 
     def apply(self) -> None:
-        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.date(),
-                             self.again_from.date() if self.set_again.isChecked() else None)
+        certification.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.value(),
+                             self.again_from.value() if self.set_again.isChecked() else None)
 
 
 class ReissueDialog(_ReasonDateDialog):
@@ -220,7 +220,7 @@ class ReissueDialog(_ReasonDateDialog):
 
     def apply(self) -> None:
         self.count = certification.reissue(self._db, self._user, self.record["certificate_no"], self.reason.text(),
-                                           self.on.date())
+                                           self.on.value())
 
 
 def path_model(parent: QWidget | None = None) -> RecordTableModel:

@@ -37,7 +37,7 @@ from app.formatting import format_number
 from app.i18n import N_, _
 from app.schemes import SchemeSpec
 from ui.background import database_file, run_in_background, with_connection
-from ui.wareki_date import WarekiDateEdit
+from ui.wareki_date import DateEdit
 
 _Index = QModelIndex | QPersistentModelIndex
 MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor("#b00020"), QColor("#a15c00")
@@ -203,7 +203,7 @@ class EligibilityTab(QWidget):
         self._rows: list[CandidateRow] = []
         self._ancestors: dict[int, frozenset[int]] = {}
 
-        self.as_of = WarekiDateEdit()
+        self.as_of = DateEdit()
         self.as_of.setObjectName("asOf")
         # Typing a date changes it several times: run the engine once the date has settled.
         self._date_timer = QTimer(self)

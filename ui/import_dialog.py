@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,6 +29,7 @@ from app.staff_import import FIELDS, ImportPreview, Mapping
 from app.tabular import Table, read_table
 from ui.dialog_parts import import_cancel
 from ui.table_model import RecordTableModel, record_table_view
+from ui.wareki_date import DateEdit
 from ui.background import database_file, run_in_background, with_connection
 
 ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
@@ -110,12 +109,8 @@ class ImportDialog(QDialog):
         for label, value in ENCODINGS:
             self.encoding.addItem(_(label), value)
         self.encoding.currentIndexChanged.connect(self._reread)
-        self.effective = QDateEdit()
-        self.effective.setCalendarPopup(True)
-        self.effective.setDisplayFormat("yyyy-MM-dd")
-        default = staff_import.default_effective_date(db)
-        self.effective.setDate(QDate(default.year, default.month, default.day))
-        self.effective.dateChanged.connect(self.refresh)
+        self.effective = DateEdit(staff_import.default_effective_date(db), field=_("Effective date"))
+        self.effective.date_changed.connect(self.refresh)
         self.mapping_button = QPushButton(_("Columns…"))
         self.mapping_button.setEnabled(False)
         self.mapping_button.clicked.connect(self.edit_mapping)
@@ -208,7 +203,7 @@ class ImportDialog(QDialog):
                 self._table = run_in_background(self, _("Reading the file…"), lambda: read_table(path, encoding))
                 saved = staff_import.load_saved_mapping(self._db, self._table.headers)
                 self._mapping = staff_import.recognise_headers(self._table.headers, saved)
-            table, mapping, day, replacements = (self._table, self._mapping, self.effective.date().toPython(),
+            table, mapping, day, replacements = (self._table, self._mapping, self.effective.value(),
                                                  self._replacements())
             db_file = database_file(self._db)
             self.preview = run_in_background(self, _("Checking the rows…"), lambda: with_connection(

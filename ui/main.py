@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__, accounts, i18n, lock, maintenance
@@ -22,6 +22,7 @@ from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
 from ui.fonts import register_bundled_fonts
 from ui.main_window import MainWindow, Session
+from ui.qt_language import install_qt_translations
 from ui.settings_page import LANGUAGE_KEY
 from ui.single_instance import InstanceServer, notify_running_instance
 
@@ -173,15 +174,6 @@ class Controller(QObject):
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
-
-
-def install_qt_translations(app: QApplication, language: str) -> None:
-    """Qt's own strings (OK/Cancel buttons, file dialogs) in the UI language."""
-    if language == "en":
-        return
-    translator = QTranslator(app)
-    if translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
 
 
 def start_gui_collector(app: QApplication) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import sqlite_utils
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +30,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.organisation import UnitNode
+from ui.wareki_date import DateEdit
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -82,13 +82,9 @@ class OrganisationPage(QWidget):
         super().__init__(parent)
         self._db, self._user = db, user
         self._nodes: dict[int, UnitNode] = {}
-        self.effective = QDateEdit()
+        self.effective = DateEdit(wareki.next_april_first(date.today()), field=_("Organisation as of"))
         self.effective.setObjectName("reformDate")
-        self.effective.setCalendarPopup(True)
-        self.effective.setDisplayFormat("yyyy-MM-dd")
-        day = wareki.next_april_first(date.today())
-        self.effective.setDate(QDate(day.year, day.month, day.day))
-        self.effective.dateChanged.connect(self.reload)
+        self.effective.date_changed.connect(self.reload)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.actions_by_key = {}
@@ -102,10 +98,7 @@ class OrganisationPage(QWidget):
             self.actions_by_key[key] = action
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Organisation as of")))
-        top.addWidget(self.effective)
-        self.date_label = QLabel()
-        top.addWidget(self.date_label)
-        top.addStretch(1)
+        top.addWidget(self.effective, 1)
         note = QLabel(_("Reforms take effect on this date: the old unit ends the day before, and every past "
                         "assignment keeps the name it had."))
         note.setWordWrap(True)
@@ -122,10 +115,10 @@ class OrganisationPage(QWidget):
         self.reload()
 
     def on(self) -> date:
-        return self.effective.date().toPython()
+        """The effective date of a reform; UserError while the typed date is wrong (shown beside it)."""
+        return self.effective.value()
 
     def reload(self) -> None:
-        self.date_label.setText(wareki.format_wareki(self.on()))
         self.model.clear()
         self.model.setHorizontalHeaderLabels([_("Organisation unit"), _("Head count")])
         self._nodes.clear()
@@ -140,7 +133,7 @@ class OrganisationPage(QWidget):
             for child in node.children:
                 add(name, child)
 
-        for root in organisation.tree(self._db, self.on()):
+        for root in organisation.tree(self._db, self.effective.date()):
             add(self.model.invisibleRootItem(), root)
         self.view.expandAll()
         header = self.view.header()
@@ -218,6 +211,6 @@ class OrganisationPage(QWidget):
         if node is None:
             return
         answer = QMessageBox.question(self, _("Abolish"), _("Abolish {name} from {date}?").format(
-            name=node.name, date=wareki.format_wareki(self.on())))
+            name=node.name, date=wareki.format_wareki(self.effective.date())))
         if answer == QMessageBox.StandardButton.Yes:
             self._run(lambda: organisation.abolish_unit(self._db, node.id, self.on(), self._user.login))

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlite_utils
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,10 +19,11 @@ from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
-from app.wareki import format_wareki
+from app.wareki import display_date
 from ui.dialog_parts import fit_to_screen
 from ui.certification_dialogs import path_model
 from ui.table_model import RecordTableModel, record_table_view
+from ui.wareki_date import DateEdit
 
 
 class PersonDialog(QDialog):
@@ -45,13 +41,8 @@ class PersonDialog(QDialog):
         for edit, name in ((self.staff_no, "staffNo"), (self.family, "family"), (self.given, "given"),
                            (self.family_reading, "familyReading"), (self.given_reading, "givenReading")):
             edit.setObjectName(name)
-        self.has_hire_date = QCheckBox(_("Hire date known"))
-        self.hire_date = QDateEdit()
-        self.hire_date.setDisplayFormat("yyyy-MM-dd")
-        self.hire_date.setCalendarPopup(True)
-        self.hire_date.setDate(QDate.currentDate())
-        self.hire_date_label = QLabel()
-        self.hire_date.dateChanged.connect(self._show_wareki)
+        self.hire_date = DateEdit(optional=True, field=_("Hire date"))  # empty: not known
+        self.hire_date.setObjectName("hireDate")
         self.unit = QComboBox()
         self.unit.setObjectName("unit")
         for unit_id, label in staff_edit.org_units(db):
@@ -60,10 +51,8 @@ class PersonDialog(QDialog):
         self.position.addItem(_("(none)"), None)
         for position_id, name in staff_edit.positions(db):
             self.position.addItem(name, position_id)
-        self.transfer_on = QDateEdit()
-        self.transfer_on.setDisplayFormat("yyyy-MM-dd")
-        self.transfer_on.setCalendarPopup(True)
-        self.transfer_on.setDate(QDate.currentDate())
+        self.transfer_on = DateEdit(field=_("A new affiliation or position applies from"))
+        self.transfer_on.setObjectName("transferOn")
         form.addRow(_("Staff no."), self.staff_no)
         form.addRow(_("Family name"), self.family)
         form.addRow(_("Given name"), self.given)
@@ -77,8 +66,7 @@ class PersonDialog(QDialog):
             edit.textChanged.connect(self._check_name)
         form.addRow(_("Family name reading"), self.family_reading)
         form.addRow(_("Given name reading"), self.given_reading)
-        form.addRow(self.has_hire_date, self.hire_date)
-        form.addRow("", self.hire_date_label)
+        form.addRow(_("Hire date"), self.hire_date)
         form.addRow(_("Affiliation"), self.unit)
         form.addRow(_("Position"), self.position)
         form.addRow(_("A new affiliation or position applies from"), self.transfer_on)
@@ -94,7 +82,6 @@ class PersonDialog(QDialog):
         layout.addWidget(self.buttons)
         if staff_id is not None:
             self._load(staff_id)
-        self._show_wareki()
 
     def _load(self, staff_id: int) -> None:
         row, current = staff_edit.person(self._db, staff_id)
@@ -103,10 +90,7 @@ class PersonDialog(QDialog):
         self.given.setText(row["given_name"])
         self.family_reading.setText(row["family_reading"])
         self.given_reading.setText(row["given_reading"])
-        if row["hire_date"]:
-            self.has_hire_date.setChecked(True)
-            day = date.fromisoformat(row["hire_date"])
-            self.hire_date.setDate(QDate(day.year, day.month, day.day))
+        self.hire_date.set_value(row["hire_date"])  # as stored, even a date no longer accepted, to be corrected
         if current:
             self.unit.setCurrentIndex(max(0, self.unit.findData(current["unit_id"])))
             self.position.setCurrentIndex(max(0, self.position.findData(current["position_id"])))
@@ -120,23 +104,20 @@ class PersonDialog(QDialog):
         if bool(warning) != shown and self.isVisible():
             self.adjustSize()  # make room for the wrapped warning (or give it back)
 
-    def _show_wareki(self) -> None:
-        self.hire_date_label.setText(format_wareki(self.hire_date.date().toPython()))
-
     def data(self) -> PersonInput:
+        """What the form holds; UserError when a date is typed wrong."""
         return PersonInput(self.staff_no.text(), self.family.text(), self.given.text(), self.family_reading.text(),
-                           self.given_reading.text(),
-                           self.hire_date.date().toPython() if self.has_hire_date.isChecked() else None,
+                           self.given_reading.text(), self.hire_date.value(),
                            self.unit.currentData(), self.position.currentData())
 
     def _save(self) -> None:
         try:
             if self._staff_id is None:
                 self._staff_id = staff_edit.create_person(self._db, self.data(), self._actor,
-                                                          on=self.transfer_on.date().toPython())
+                                                          on=self.transfer_on.value())
             else:
                 staff_edit.update_person(self._db, self._staff_id, self.data(), self._actor,
-                                         transfer_on=self.transfer_on.date().toPython())
+                                         transfer_on=self.transfer_on.value())
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -152,13 +133,14 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(_("History of {name}").format(name=f"{row['family_name']}\u3000{row['given_name']}"))
         self.resize(720, 360)
         status = {"active": _("Active"), "leave": _("On leave"), "retired": _("Retired")}[row["status"]]
-        hire = format_wareki(date.fromisoformat(row["hire_date"])) if row["hire_date"] else "—"
+        hire = display_date(row["hire_date"]) or "—"
         header = QLabel(_("Staff no. {no} · {reading} · hired {hire} · {status}").format(
             no=row["staff_no"], reading=f"{row['family_reading']}\u3000{row['given_reading']}", hire=hire,
             status=status))
+        header.setObjectName("historyHeader")
         self.model = RecordTableModel([
-            (_("From"), lambda h: format_wareki(date.fromisoformat(h["valid_from"]))),
-            (_("Until"), lambda h: format_wareki(date.fromisoformat(h["valid_to"])) if h["valid_to"] else _("present")),
+            (_("From"), lambda h: display_date(h["valid_from"])),
+            (_("Until"), lambda h: display_date(h["valid_to"]) if h["valid_to"] else _("present")),
             (_("Department"), lambda h: h["department"]),
             (_("Section / unit"), lambda h: h["section"]),
             (_("Position"), lambda h: h["position"] or ""),

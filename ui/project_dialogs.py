@@ -9,12 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlite_utils
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -41,52 +38,11 @@ from app.i18n import _
 from app.project_list import optional_number, role_label
 from app.projects import MemberImportPreview, ProjectInput
 from app.staff import StaffRow
-from app.wareki import fiscal_year, format_fiscal_year, format_wareki
+from app.wareki import display_date, fiscal_year, format_fiscal_year
 from ui.dialog_parts import error_label, fit_to_screen, ok_cancel
 from ui.staff_model import StaffTableModel
 from ui.table_model import RecordTableModel, record_table_view
-
-
-class DateField(QWidget):
-    """A date with its 和暦 beside it; optional dates carry a check box that switches them on."""
-
-    def __init__(self, optional: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.enabled_box = QCheckBox(_("Set")) if optional else None
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
-        self.wareki = QLabel()
-        self.edit.dateChanged.connect(self._show_wareki)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if self.enabled_box is not None:
-            self.enabled_box.toggled.connect(self._toggle)
-            layout.addWidget(self.enabled_box)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.wareki, 1)
-        self._toggle(self.enabled_box is None)
-        self._show_wareki()
-
-    def _toggle(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        self.wareki.setEnabled(on)
-
-    def _show_wareki(self) -> None:
-        self.wareki.setText(format_wareki(self.edit.date().toPython()))
-
-    def set_value(self, value: date | None) -> None:
-        if self.enabled_box is not None:
-            self.enabled_box.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
-
-    def value(self) -> date | None:
-        if self.enabled_box is not None and not self.enabled_box.isChecked():
-            return None
-        return self.edit.date().toPython()
+from ui.wareki_date import DateEdit
 
 
 # -- the project ---------------------------------------------------------------------------------
@@ -119,7 +75,8 @@ class ProjectDialog(QDialog):
         self.owner_unit.addItem(_("(none)"), None)
         for unit_id, label in staff_edit.org_units(db):
             self.owner_unit.addItem(label, unit_id)
-        self.starts_on, self.ends_on = DateField(optional=True), DateField(optional=True)
+        self.starts_on = DateEdit(optional=True, field=_("Starts on"))
+        self.ends_on = DateEdit(optional=True, field=_("Ends on"))
         self.status = QComboBox()
         self.status.setObjectName("projectStatus")
         for key, label in projects.STATUSES.items():
@@ -129,7 +86,7 @@ class ProjectDialog(QDialog):
         self.realisation.addItem(_("Not decided"), None)
         for key, label in projects.REALISATION.items():
             self.realisation.addItem(_(label), key)
-        self.decided_on = DateField(optional=False)
+        self.decided_on = DateEdit(field=_("Decided on"))
         self.decided_by = QLineEdit()
         self.decided_by.setObjectName("decidedBy")
         self.decided_by.setPlaceholderText(_("e.g. 市長・副市長・部長会議"))
@@ -431,7 +388,7 @@ class SessionDialog(QDialog):
         self._db, self._project_id, self._actor, self._session = db, project_id, actor, session
         self.setWindowTitle(_("Add a session") if session is None else _("Attendance"))
         form = QFormLayout()
-        self.held_on = DateField(optional=False)
+        self.held_on = DateEdit(field=_("Date"))
         self.title = QLineEdit()
         self.title.setObjectName("sessionTitle")
         self.hours = QLineEdit()
@@ -443,7 +400,7 @@ class SessionDialog(QDialog):
             form.addRow(_("Title"), self.title)
             form.addRow(_("Hours"), self.hours)
         else:
-            held = format_wareki(date.fromisoformat(session["held_on"]))
+            held = display_date(session["held_on"])
             form.addRow(_("Session"), QLabel(f"{held}　{session['title']}"))
         self.attendance = QListWidget()
         self.attendance.setObjectName("attendance")
