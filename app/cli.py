@@ -121,11 +121,12 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         preview, _table, _mapping = staff_import.preview_file(
             result.db, args.file, encoding=args.encoding, effective=effective,
             replacements=_parse_replacements(args.replace))
+        committed = None
         if not preview.errors and not args.dry_run:
-            staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
+            committed = staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
     finally:
         result.db.close()
-    summary = preview.summary()
+    summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -138,8 +139,11 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
             print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
         elif args.dry_run:
             print(_("Dry run: nothing was written."))
-        elif summary["missing"] and not args.retire_missing:
-            print(_("Staff missing from the file were left as they are (use --retire-missing to mark them retired)."))
+        else:
+            print(staff_import.result_message(summary, preview.effective_date, date_type.today()))
+            if summary["missing"] and not args.retire_missing:
+                print(_("Staff missing from the file were left as they are (use --retire-missing to mark them "
+                        "retired)."))
     return EXIT_REFUSED if preview.errors else EXIT_OK
 
 

@@ -215,7 +215,8 @@ def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
                  staff_ids: list[int] | None = None) -> dict[int, PersonFacts]:
     """What the register knows on ``as_of`` about every current staff member (or the given ones)."""
     day = as_of.isoformat()
-    people = {r[0]: PersonFacts(r[0]) for r in db.execute("SELECT id FROM staff WHERE status != 'retired'")}
+    people = {r[0]: PersonFacts(r[0]) for r in db.execute(
+        "SELECT id FROM staff WHERE status != 'retired' OR retired_on >= ?", [day])}  # leaving later: still here
     if staff_ids is not None:
         wanted = set(staff_ids)
         people = {k: v for k, v in people.items() if k in wanted}

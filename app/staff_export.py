@@ -13,7 +13,7 @@ from app.i18n import _
 from app.tabular import write_csv, write_xlsx
 
 HEADERS = ["職員番号", "姓", "名", "せい", "めい", "部", "課", "係", "職名", "採用日", "在職状況"]
-STATUS_TEXT = {"active": "在職", "leave": "休職", "retired": "退職"}
+STATUS_TEXT = {"active": "在職", "leave": "休職", "planned": "採用予定", "retired": "退職"}
 
 
 def export_rows(db: sqlite_utils.Database) -> list[list[str]]:

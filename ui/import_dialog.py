@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -280,4 +281,6 @@ class ImportDialog(QDialog):
         except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return
+        QMessageBox.information(self, _("Import staff"), staff_import.result_message(
+            self.committed, preview.effective_date, date.today()))
         self.accept()
