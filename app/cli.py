@@ -167,9 +167,12 @@ def cmd_export_staff(args: argparse.Namespace) -> int:
 def cmd_staff_list(args: argparse.Namespace) -> int:
     from app import staff as staff_service
 
+    from app.wareki import parse_date
+
+    on = parse_date(args.date) if args.date else None
     result = _open(args)
     try:
-        rows = staff_service.filter_rows(staff_service.load_directory(result.db), args.query or "")
+        rows = staff_service.filter_rows(staff_service.load_directory(result.db, on), args.query or "")
     finally:
         result.db.close()
     if args.json:
@@ -178,7 +181,37 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
     else:
         for r in rows:
-            print(f"{r.staff_no}\t{r.name}\t{r.reading}\t{r.department}\t{r.section}\t{r.position}")
+            print(f"{r.staff_no}\t{r.name}\t{r.reading}\t{r.department}\t{r.section}\t{r.position}\t"
+                  f"{_(staff_service.STATUS_LABELS.get(r.status, r.status))}")
+    return EXIT_OK
+
+
+def cmd_positions_list(args: argparse.Namespace) -> int:
+    from app import positions
+
+    result = _open(args)
+    try:
+        rows = positions.ordered(result.db)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        mark = "" if row["standard"] else "\t" + _("(not in the usual order: place it with `positions move`)")
+        print(f"{row['rank']}\t{row['name']}\t" + _("{n} staff").format(n=row["holders"]) + mark)
+    return EXIT_OK
+
+
+def cmd_positions_move(args: argparse.Namespace) -> int:
+    from app import positions
+
+    result = _open(args)
+    try:
+        rank = positions.move(result.db, args.name, args.direction, CLI_ACTOR)
+    finally:
+        result.db.close()
+    print(_("{name} is now at rank {rank}.").format(name=args.name, rank=rank))
     return EXIT_OK
 
 
@@ -365,7 +398,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))
     p.set_defaults(handler=cmd_staff_list)
     p.add_argument("--query", help=_("search by name, reading or staff no."))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    positions_parser = sub.add_parser("positions", help=_("the order of positions (部長 > 次長 > 課長 …)"))
+    positions_sub = positions_parser.add_subparsers(dest="positions_command", required=True, metavar="ACTION")
+    p = positions_sub.add_parser("list", help=_("list positions, most senior first, with their rank"))
+    p.set_defaults(handler=cmd_positions_list)
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = positions_sub.add_parser("move", help=_("move a position one step up (more senior) or down"))
+    p.set_defaults(handler=cmd_positions_move)
+    p.add_argument("name", help=_("the position, e.g. 主幹"))
+    p.add_argument("direction", choices=["up", "down"])
 
     user = sub.add_parser("user", help=_("manage accounts"))
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -16,15 +17,16 @@ HEADERS = ["職員番号", "姓", "名", "せい", "めい", "部", "課", "係"
 STATUS_TEXT = {"active": "在職", "leave": "休職", "planned": "採用予定", "retired": "退職"}
 
 
-def export_rows(db: sqlite_utils.Database) -> list[list[str]]:
-    """One row per person in service, 五十音 order, with today's seat; import_staff reads it back unchanged.
+def export_rows(db: sqlite_utils.Database, on: date | None = None) -> list[list[str]]:
+    """One row per person in service on ``on`` (default today), 五十音 order, with their seat then (a hire to
+    come: the seat they will take); import_staff reads it back unchanged.
 
     Retired staff are left out: they have no seat today, and the register keeps them anyway.
     """
     hire = {no: d or "" for no, d in db.execute("SELECT staff_no, hire_date FROM staff")}
     units = staff.unit_names(db)
     rows = []
-    for row in staff.load_directory(db):
+    for row in staff.load_directory(db, on):
         if row.status == "retired":
             continue
         department, section, unit = units.get(row.unit_id, ("", "", ""))

@@ -118,3 +118,46 @@ def test_messages_survive_an_output_encoding_without_japanese(tmp_path: Path):
                              "--staff", "5"], capture_output=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "デモ用の町" in result.stdout.decode("utf-8")
+
+
+def test_import_staff_says_what_it_did_and_dated_leavers_stay_until_then(tmp_path: Path):
+    """Issue 12 item 6: a list dated later retires and hires on its date; the CLI says what happened."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    header = "職員番号,氏名,ふりがな,所属,職名\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n2,鈴木 花子,すずき はなこ,総務部総務課,主事\n",
+                     encoding="utf-8")
+    assert cli("--db", str(db), "import-staff", str(first), "--effective-date", "2090-04-01").returncode == 0
+    later = tmp_path / "later.csv"
+    later.write_text(header + "1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n3,新井 春香,あらい はるか,総務部総務課,主事\n",
+                     encoding="utf-8")
+    done = cli("--db", str(db), "import-staff", str(later), "--effective-date", "2099-04-01", "--retire-missing")
+    assert done.returncode == 0, done.stderr
+    assert "2 行を取り込みました：新規 1 名、異動 0 名、退職予定 1 名" in done.stdout
+    listed = cli("--db", str(db), "staff", "list", "--date", "2098-01-01", "--json")
+    status = {r["staff_no"]: (r["status"], r["section"]) for r in json.loads(listed.stdout)}
+    assert status == {"1": ("active", "総務課"), "2": ("active", "総務課"), "3": ("planned", "総務課")}
+    after = json.loads(cli("--db", str(db), "staff", "list", "--date", "2099-04-01", "--json").stdout)
+    assert {r["staff_no"]: r["status"] for r in after} == {"1": "active", "2": "retired", "3": "active"}
+
+
+def test_positions_follow_the_usual_order_whatever_the_file_says(tmp_path: Path):
+    """Issue 12 item 7: a file listing 係長, 課長, 主事, 部長 first still ranks 部長 > 課長 > 係長 > 主事."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    staff_file = tmp_path / "first.csv"
+    staff_file.write_text("職員番号,氏名,ふりがな,所属,職名\n1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n"
+                          "2,鈴木 花子,すずき はなこ,総務部総務課,課長\n3,高田 次郎,たかだ じろう,総務部総務課,主事\n"
+                          "4,田中 三郎,たなか さぶろう,総務部,部長\n5,伊藤 四郎,いとう しろう,総務部総務課,室付\n",
+                          encoding="utf-8")
+    assert cli("--db", str(db), "import-staff", str(staff_file), "--effective-date", "2090-04-01").returncode == 0
+    listed = json.loads(cli("--db", str(db), "positions", "list", "--json").stdout)
+    assert [r["name"] for r in listed] == ["部長", "課長", "係長", "主事", "室付"]
+    assert [r["standard"] for r in listed][-1] is False
+    moved = cli("--db", str(db), "positions", "move", "室付", "up")
+    assert moved.returncode == 0 and "室付" in moved.stdout
+    listed = json.loads(cli("--db", str(db), "positions", "list", "--json").stdout)
+    assert {r["name"]: r["rank"] for r in listed}["室付"] == {r["name"]: r["rank"] for r in listed}["主事"]
+    refused = cli("--db", str(db), "positions", "move", "部長", "up")
+    assert refused.returncode == 1 and "最上位" in refused.stderr

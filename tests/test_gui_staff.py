@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import staff_import
-from tests.qt_helpers import when_modal
+from tests.qt_helpers import collect_message_texts, when_modal
 from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
@@ -34,8 +34,10 @@ def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
     assert dialog.changes_model.rowCount() == len(dialog.preview.changes)
     assert "新規 1 名" in dialog.summary.text()
     assert dialog.import_button.isEnabled()
+    shown = collect_message_texts()
     dialog.import_button.click()
     assert dialog.committed["added"] == 1
+    assert shown and shown[0].startswith("2 行を取り込みました：新規 1 名、異動 1 名"), "say what the import did"
     assert demo_db.execute("SELECT family_reading FROM staff WHERE staff_no = '200001'").fetchone()[0] == "あらい"
 
 
@@ -87,6 +89,7 @@ def test_private_use_character_is_replaced_in_the_wizard(qtbot, db, admin, tmp_p
     edit.setText("𠮷")
     edit.editingFinished.emit()
     assert wizard.import_button.isEnabled()
+    collect_message_texts()  # the result message
     wizard.import_button.click()
     assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
 
