@@ -117,6 +117,26 @@ def unit_names(db: sqlite_utils.Database, on: str | None = None) -> dict[int, tu
     return names
 
 
+def unit_order(db: sqlite_utils.Database) -> dict[int, int]:
+    """unit id -> its place in the organisation's own order (each 部, then its 課 and 係, by sort order).
+
+    Lists of 部 and 所属 follow the organisation chart as the town sets it, not character codes
+    (which put 企画部 before 総務部 whatever the chart says).
+    """
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in db.execute("SELECT id, parent_id FROM org_units ORDER BY sort_order, id"):
+        children.setdefault(parent_id, []).append(unit_id)
+    order: dict[int, int] = {}
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in order:
+            continue
+        order[unit_id] = len(order)
+        stack.extend(reversed(children.get(unit_id, [])))
+    return order
+
+
 def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
     """unit id -> (部, "課 係") as the staff list shows them."""
     return {uid: (dept, f"{section} {unit}".strip()) for uid, (dept, section, unit) in unit_names(db).items()}
@@ -219,13 +239,26 @@ def apply_filter(rows: Sequence[StaffRow], staff_filter: StaffFilter) -> list[St
     return [r for r in rows if staff_filter.matches(r)]
 
 
-def filter_choices(rows: Sequence[StaffRow]) -> dict[str, list[str]]:
-    """Values offered in the filter boxes: departments and sections in tree order, positions by rank."""
-    departments = list(dict.fromkeys(r.department for r in rows if r.department))
-    sections = list(dict.fromkeys(r.section.split(" ")[0] for r in rows if r.section))
+def filter_choices(rows: Sequence[StaffRow], order: dict[int, int] | None = None,
+                   department: str = "") -> dict[str, list[str]]:
+    """Values offered in the filter boxes: departments and sections in the organisation's order
+    (``unit_order``), the sections only of ``department`` when one is chosen, positions by rank."""
+    order = order or {}
+    last = len(order)
+    departments: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    for r in rows:
+        if not r.department:
+            continue
+        place = order.get(r.unit_id, last) if r.unit_id is not None else last
+        departments[r.department] = min(departments.get(r.department, last), place)
+        if r.section and (not department or r.department == department):
+            section = r.section.split(" ")[0]
+            sections[section] = min(sections.get(section, last), place)
     positions = [p for p, _rank in sorted({(r.position, r.position_rank) for r in rows if r.position},
                                           key=lambda item: (item[1], item[0]))]
-    return {"department": sorted(departments), "section": sorted(sections), "position": positions}
+    by_place = lambda names: sorted(names, key=lambda name: (names[name], name))  # noqa: E731
+    return {"department": by_place(departments), "section": by_place(sections), "position": positions}
 
 
 def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:

@@ -207,3 +207,22 @@ def staff_rows_on(db, day):
     from app import staff
 
     return staff.load_directory(db, on=day)
+
+
+def test_department_and_section_lists_follow_the_organisation_and_narrow(qtbot, window, demo_db):
+    """Issue 12 item 24: 部 in the chart's order (総務部 first, not 企画部), 課 only of the chosen 部."""
+    from app import staff_edit
+    from app.demo import ORGANISATION
+
+    page = window.staff_page
+    departments = page.filter_boxes["department"]
+    shown = [departments.itemData(i) for i in range(1, departments.count())]
+    assert shown == [d for d, _r, _s in ORGANISATION if d in shown] and shown[0] == "総務部"
+    sections = page.filter_boxes["section"]
+    departments.setCurrentIndex(departments.findData("総務部"))
+    offered = [sections.itemData(i) for i in range(1, sections.count())]
+    assert offered == [s for s, _r, _u in ORGANISATION[0][2]]
+    sections.setCurrentIndex(sections.findData("人事課"))
+    assert {page.model.row_at(i).section.split(" ")[0] for i in range(page.model.rowCount())} == {"人事課"}
+    affiliations = [path for _id, path in staff_edit.org_units(demo_db)]
+    assert affiliations[0] == "総務部" and affiliations[1] == "総務部 総務課"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app import staff
 from app.demo import generate_town
 from app.kana import gojuon_key, normalise_reading, search_fold
@@ -64,7 +66,7 @@ def test_narrows_only_when_every_old_word_is_kept():
     assert staff.narrows("たか", "たかは")
     assert staff.narrows("たか", "たかは し")
     assert not staff.narrows("たかは", "たか は")  # words split: more rows may match
-    assert not staff.narrows("ﾀ", "ﾀﾞ")  # half-width dakuten changes the folded letter
+    assert staff.narrows("ﾀ", "ﾀﾞ")  # search ignores 濁点: だ is folded to た, so the result can only shrink
     assert not staff.narrows("たかは", "たか")
 
 
@@ -105,3 +107,14 @@ def test_family_name_sorts_before_longer_family_names():
 
 def test_saito_variants_find_each_other():
     assert search_fold("齋藤") == search_fold("斎藤") == search_fold("斉藤") == search_fold("齊藤")
+
+
+def test_reading_search_ignores_dakuten_and_handakuten(demo_db):
+    """Issue 12 item 24: やまさき finds やまざき (any kana width); 濁点 and 半濁点 fold both ways."""
+    rows = staff.load_directory(demo_db, on=date(2026, 6, 1))
+    yamazaki = {r.staff_no for r in rows if r.reading.startswith("やまざき")}
+    assert yamazaki
+    for query in ("やまさき", "ヤマサキ", "ﾔﾏｻｷ", "やまざき"):
+        assert yamazaki <= {r.staff_no for r in staff.filter_rows(rows, query)}, query
+    assert search_fold("ぱんだ") == search_fold("はんだ") == search_fold("バンダ")
+    assert search_fold("山﨑") == "山崎"

@@ -123,13 +123,17 @@ class StaffPage(QWidget):
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
         self._all = staff.load_directory(self._db)
+        self._order = staff.unit_order(self._db)
         self._fill_filter_boxes()
         self.refresh_view(force=True)
 
-    def _fill_filter_boxes(self) -> None:
-        choices = staff.filter_choices(self._all)
+    def _fill_filter_boxes(self, only: tuple[str, ...] = ("department", "section", "position", "status")) -> None:
+        department = self.filter_boxes["department"].currentData() or ""
+        choices = staff.filter_choices(self._all, self._order, department)
         choices["status"] = list(STATUS_LABELS)
         for key, box in self.filter_boxes.items():
+            if key not in only:
+                continue
             current = box.currentData()
             box.blockSignals(True)
             box.clear()
@@ -140,6 +144,8 @@ class StaffPage(QWidget):
             box.blockSignals(False)
 
     def _filters_changed(self) -> None:
+        if self.sender() is self.filter_boxes["department"]:
+            self._fill_filter_boxes(only=("section",))  # the 課 of the chosen 部 only
         self._filter = staff.StaffFilter(**{key: box.currentData() or "" for key, box in self.filter_boxes.items()})
         if self._filter.status == "retired" and not self.include_retired.isChecked():
             self.include_retired.setChecked(True)  # refreshes
