@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import staff_import
@@ -226,3 +226,42 @@ def test_department_and_section_lists_follow_the_organisation_and_narrow(qtbot, 
     assert {page.model.row_at(i).section.split(" ")[0] for i in range(page.model.rowCount())} == {"人事課"}
     affiliations = [path for _id, path in staff_edit.org_units(demo_db)]
     assert affiliations[0] == "総務部" and affiliations[1] == "総務部 総務課"
+
+
+def test_column_mapping_says_what_was_recognised(qtbot, db, admin, tmp_path):
+    """Issue 12 item 24: 列の対応 does not claim unrecognised columns when every column was recognised."""
+    from PySide6.QtWidgets import QLabel
+
+    def intro(headers: list[str]) -> str:
+        dialog = MappingDialog(headers, staff_import.recognise_headers(headers))
+        qtbot.addWidget(dialog)
+        return dialog.findChild(QLabel, "mappingIntro").text()
+
+    headers = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
+    text = intro(headers)
+    assert "認識できない" not in text and "すべての列を認識しました" in text
+    text = intro(headers + ["備考"])
+    assert "備考" in text and "認識できない" not in text
+    text = intro(["ID", "氏名", "ふりがな", "所属"])
+    assert "職員番号" in text and "認識できません" in text
+
+
+def test_positions_editor_moves_a_title_and_the_executive_choice_follows(qtbot, window, demo_db):
+    """Issue 12 item 7: 設定 → 職位の序列 moves a title one step; executives follow the order."""
+    from ui.positions_dialog import PositionsDialog
+
+    page = window.settings_page
+    dialog = PositionsDialog(demo_db, "admin", page)
+    qtbot.addWidget(dialog)
+    assert dialog.names()[:5] == ["部長", "次長", "課長", "課長補佐", "係長"]
+    dialog.select("課長補佐")
+    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    ranks = dict(demo_db.execute("SELECT name, rank FROM positions").fetchall())
+    assert ranks["課長補佐"] == ranks["課長"] and dialog.changed
+    assert demo_db.execute("SELECT count(*) FROM audit_log WHERE action = 'position.rank'").fetchone()[0] == 1
+    dialog.select("部長")
+    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    assert "最上位" in dialog.error_label.text()
+    page._fill_evaluation_choices()
+    texts = [page.executive_rank.itemText(i) for i in range(page.executive_rank.count())]
+    assert any("課長・課長補佐" in t for t in texts)

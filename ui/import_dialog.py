@@ -48,8 +48,8 @@ class MappingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Columns of the file"))
         layout = QVBoxLayout(self)
-        intro = QLabel(_("Some columns were not recognised. Choose which column of the file holds each item. "
-                         "The choice is remembered for files with the same headers."))
+        intro = QLabel(self.intro_text(mapping))
+        intro.setObjectName("mappingIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -73,6 +73,20 @@ class MappingDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout.addWidget(buttons)
+
+    @staticmethod
+    def intro_text(mapping: Mapping) -> str:
+        """Say what was and was not recognised: the dialog also opens on request when all was."""
+        remembered = _("The choice is remembered for files with the same headers.")
+        if mapping.missing:
+            return _("Some required columns were not recognised ({names}). Choose which column of the file holds "
+                     "each item.").format(names="、".join(_(m) for m in mapping.missing)) + " " + remembered
+        if mapping.unknown_headers:
+            return _("Every required column was recognised; these columns are not used: {names}. Choose a column "
+                     "for an item if one of them holds it.").format(names="、".join(mapping.unknown_headers)) \
+                + " " + remembered
+        return _("Every column was recognised. Change an item only if it was matched to the wrong column.") \
+            + " " + remembered
 
     def columns(self) -> dict[str, str]:
         return {name: box.currentData() for name, box in self.boxes.items() if box.currentData()}
