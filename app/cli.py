@@ -148,13 +148,19 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_export_staff(args: argparse.Namespace) -> int:
-    from app.staff_export import export_staff
+    from app.staff_export import NeedsDecision, export_staff
 
     if args.out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
     result = _open(args)
     try:
-        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding)
+        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding,
+                                   accept_replacement=args.accept_question_marks)
+    except NeedsDecision as exc:  # nothing written: say which rows, and the two ways on
+        print(str(exc), file=sys.stderr)
+        print(_("Nothing was written. Use --encoding utf-8-sig, or add --accept-question-marks to write ? for "
+                "those characters."), file=sys.stderr)
+        return EXIT_REFUSED
     finally:
         result.db.close()
     print(_("Exported the register to {path}.").format(path=args.out))
@@ -382,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export-staff", cmd_export_staff, _("export the register to CSV or .xlsx"))
     p.add_argument("out", type=Path)
     p.add_argument("--encoding", default="utf-8-sig", choices=["utf-8-sig", "cp932"])
+    p.add_argument("--accept-question-marks", action="store_true",
+                   help=_("with cp932: write characters it cannot hold as ? (without this, such rows are listed "
+                          "and nothing is written)"))
     p = add("export-evaluation-sheets", cmd_export_evaluation_sheets,
             _("write one Excel evaluation sheet per evaluator of a project"))
     p.add_argument("--project", type=int, required=True, metavar="ID", help=_("project id"))

@@ -161,3 +161,15 @@ def test_positions_follow_the_usual_order_whatever_the_file_says(tmp_path: Path)
     assert {r["name"]: r["rank"] for r in listed}["室付"] == {r["name"]: r["rank"] for r in listed}["主事"]
     refused = cli("--db", str(db), "positions", "move", "部長", "up")
     assert refused.returncode == 1 and "最上位" in refused.stderr
+
+
+def test_cp932_export_names_rows_first_and_writes_only_when_accepted(tmp_path: Path):
+    """Issue 12 item 24: a Shift_JIS export that would write ? lists the rows and writes nothing."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "demo").returncode == 0
+    out = tmp_path / "out.csv"
+    refused = cli("--db", str(db), "export-staff", str(out), "--encoding", "cp932")
+    assert refused.returncode == 1 and "行目" in refused.stderr and "𠮷" in refused.stderr
+    assert "--accept-question-marks" in refused.stderr and not out.exists()
+    done = cli("--db", str(db), "export-staff", str(out), "--encoding", "cp932", "--accept-question-marks")
+    assert done.returncode == 0 and out.exists()

@@ -265,3 +265,24 @@ def test_positions_editor_moves_a_title_and_the_executive_choice_follows(qtbot, 
     page._fill_evaluation_choices()
     texts = [page.executive_rank.itemText(i) for i in range(page.executive_rank.count())]
     assert any("課長・課長補佐" in t for t in texts)
+
+
+def test_shift_jis_export_asks_first_and_can_switch_to_utf8(qtbot, window, tmp_path, monkeypatch):
+    """Issue 12 item 24: the rows Shift_JIS cannot hold are named before writing; UTF-8 is one click."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    target = tmp_path / "職員台帳.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "従来システム用 CSV（Shift_JIS） (*.csv)"))
+    seen: dict[str, str] = {}
+
+    def choose_utf8(box) -> None:
+        seen["text"], seen["rows"] = box.text(), box.informativeText()
+        assert not target.exists(), "nothing is written before the officer decides"
+        next(b for b in box.buttons() if b.text() == "UTF-8 で書き出す").click()
+        when_modal(lambda done: done.done(0))  # the "exported" message
+
+    when_modal(choose_utf8)
+    window.staff_page.export_staff()
+    assert "𠮷" in seen["rows"] and "行目" in seen["rows"]
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and "𠮷" in target.read_text(encoding="utf-8-sig")

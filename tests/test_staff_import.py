@@ -254,10 +254,21 @@ def test_private_use_characters_block_until_replaced(db, tmp_path):
     assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
 
 
-def test_cp932_export_warns_about_characters_outside_it(demo_db, tmp_path):
-    unencodable = export_staff(demo_db, tmp_path / "out.csv", "test", encoding="cp932")
-    names = [r.name for r in staff.load_directory(demo_db) if r.status != "retired"]
-    assert unencodable == [i + 1 for i, name in enumerate(names) if "𠮷" in name]
+def test_cp932_export_names_the_rows_first_and_writes_only_when_accepted(demo_db, tmp_path):
+    """Issue 12 item 24: the rows CP932 cannot hold are named before anything is written."""
+    from app.staff_export import NeedsDecision, cp932_problems
+
+    on = date(2026, 6, 1)
+    names = [r.name for r in staff.load_directory(demo_db, on) if r.status != "retired"]
+    expected = [i + 1 for i, name in enumerate(names) if "𠮷" in name]
+    assert expected and [p.row for p in cp932_problems(demo_db, on)] == expected
+    assert {p.characters for p in cp932_problems(demo_db, on)} == {"𠮷"}
+    out = tmp_path / "out.csv"
+    with pytest.raises(NeedsDecision) as refused:
+        export_staff(demo_db, out, "test", encoding="cp932")
+    assert not out.exists() and f"{expected[0]} 行目" in str(refused.value) and "𠮷" in str(refused.value)
+    unencodable = export_staff(demo_db, out, "test", encoding="cp932", accept_replacement=True)
+    assert unencodable == [p.row for p in cp932_problems(demo_db)] and out.exists()
 
 
 def test_unknown_headers_need_a_mapping_that_is_remembered(db, tmp_path):
