@@ -133,6 +133,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         print(_("{file}: {rows} rows ({encoding}), effective {date}").format(
             file=args.file.name, rows=preview.rows, encoding=preview.encoding, date=preview.effective_date))
         print(_("added {added}, updated {updated}, transferred {transferred}, missing {missing}").format(**summary))
+        if preview.unplaced_positions:
+            print(staff_import.unplaced_message(preview))
         for error in preview.errors:
             print(error.text(args.file.name), file=sys.stderr)
         if preview.errors:

@@ -634,6 +634,12 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
     return summary
 
 
+def unplaced_message(preview: ImportPreview) -> str:
+    """New titles the usual order does not know go below every other; the officer places them."""
+    return _("Not in the usual order of positions: {names}. They are placed last; move them into place in "
+             "設定 → 職位の序列 (or `positions move`).").format(names="、".join(preview.unplaced_positions))
+
+
 def result_message(summary: dict, effective_date: str, today: date) -> str:
     """What an import did, in one sentence: 「245 行を取り込みました：新規 15 名、異動 20 名、退職予定 10 名」.
 

@@ -151,7 +151,8 @@ def test_positions_follow_the_usual_order_whatever_the_file_says(tmp_path: Path)
                           "2,鈴木 花子,すずき はなこ,総務部総務課,課長\n3,高田 次郎,たかだ じろう,総務部総務課,主事\n"
                           "4,田中 三郎,たなか さぶろう,総務部,部長\n5,伊藤 四郎,いとう しろう,総務部総務課,室付\n",
                           encoding="utf-8")
-    assert cli("--db", str(db), "import-staff", str(staff_file), "--effective-date", "2090-04-01").returncode == 0
+    imported = cli("--db", str(db), "import-staff", str(staff_file), "--effective-date", "2090-04-01")
+    assert imported.returncode == 0 and "通常の職位の序列にない職名：室付" in imported.stdout
     listed = json.loads(cli("--db", str(db), "positions", "list", "--json").stdout)
     assert [r["name"] for r in listed] == ["部長", "課長", "係長", "主事", "室付"]
     assert [r["standard"] for r in listed][-1] is False

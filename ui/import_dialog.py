@@ -250,6 +250,8 @@ class ImportDialog(QDialog):
         if preview.new_units or preview.new_positions:
             text += " " + _("New affiliations or positions: {names}").format(
                 names="、".join(preview.new_units + preview.new_positions))
+        if preview.unplaced_positions:
+            text += "\n" + staff_import.unplaced_message(preview)
         if preview.errors:
             text += "\n" + _("{n} errors: nothing can be imported until they are corrected in the file.").format(
                 n=len(preview.errors))
