@@ -19,6 +19,7 @@ from app import evaluation_summary
 from app.i18n import N_, _, current_language, label
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
+from app.staff import in_service_sql
 from app.wareki import format_wareki
 
 REALISATION_ORDER = list(REALISATION)  # concept < trial < full < organisation_wide
@@ -216,7 +217,7 @@ def gather_facts(db: sqlite_utils.Database, scheme_family: str, as_of: date,
     """What the register knows on ``as_of`` about every current staff member (or the given ones)."""
     day = as_of.isoformat()
     people = {r[0]: PersonFacts(r[0]) for r in db.execute(
-        "SELECT id FROM staff WHERE status != 'retired' OR retired_on >= ?", [day])}  # leaving later: still here
+        f"SELECT s.id FROM staff s WHERE {in_service_sql()}", [day])}  # leaving later: still here
     if staff_ids is not None:
         wanted = set(staff_ids)
         people = {k: v for k, v in people.items() if k in wanted}

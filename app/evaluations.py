@@ -19,6 +19,7 @@ from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
 from app.projects import RATED_ROLES, project
+from app.staff import in_service_sql
 from app.staff_import import safe_normalise
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
@@ -214,7 +215,7 @@ def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, p
     if evaluator.staff_id == target_staff_id:
         raise UserError(_("Nobody rates themselves."))
     if evaluator.staff_id is not None and db.execute(
-            "SELECT 1 FROM staff WHERE id = ? AND (status != 'retired' OR retired_on >= ?)",  # leaving later: still here
+            f"SELECT 1 FROM staff s WHERE s.id = ? AND {in_service_sql()}",  # leaving later: still here
             [evaluator.staff_id, date.today().isoformat()]).fetchone() is None:
         raise UserError(_("The evaluator is not a current staff member."))
     if evaluator.external_id is not None and db.execute(
