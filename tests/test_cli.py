@@ -174,3 +174,24 @@ def test_cp932_export_names_rows_first_and_writes_only_when_accepted(tmp_path: P
     assert "--accept-question-marks" in refused.stderr and not out.exists()
     done = cli("--db", str(db), "export-staff", str(out), "--encoding", "cp932", "--accept-question-marks")
     assert done.returncode == 0 and out.exists()
+
+
+def test_evaluations_suggest_says_what_it_cannot_find(tmp_path: Path):
+    """Issue 12 item 8: suggestions that find nobody for ICT say so (here: no digital department at all)."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    people = tmp_path / "people.csv"
+    people.write_text("職員番号,氏名,ふりがな,所属,職名\n1,佐藤 一郎,さとう いちろう,総務部総務課,課長\n"
+                      "2,鈴木 花子,すずき はなこ,総務部総務課,主事\n3,高田 次郎,たかだ じろう,総務部総務課,主事\n",
+                      encoding="utf-8")
+    assert cli("--db", str(db), "import-staff", str(people), "--effective-date", "2020-04-01").returncode == 0
+    assert cli("--db", str(db), "projects", "add", "文書の電子化", "--year", "2020", "--section", "総務課").returncode == 0
+    members = tmp_path / "members.csv"
+    members.write_text("職員番号,役割\n2,提案者\n3,メンバー\n", encoding="utf-8")
+    assert cli("--db", str(db), "projects", "import", "1", str(members)).returncode == 0
+    found = cli("--db", str(db), "evaluations", "suggest", "--project", "1", "--date", "2020-06-01", "--json")
+    assert found.returncode == 0, found.stderr
+    report = json.loads(found.stdout)
+    assert {p["evaluator"] for p in report["proposals"] if p["perspective"] == "政策"} == {"佐藤 一郎"}
+    assert any("デジタル部門" in n for n in report["notes"]) and any("ICT" in n for n in report["notes"])
+    assert "注意：" in found.stderr
