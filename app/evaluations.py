@@ -93,11 +93,6 @@ def digital_section(db: sqlite_utils.Database, on: date) -> tuple[int | None, st
         name=row[0], closed=row[2])
 
 
-def digital_section_id(db: sqlite_utils.Database, on: date | None = None) -> int | None:
-    """The section whose staff rate ICT on ``on`` (default today), or None."""
-    return digital_section(db, on or date.today())[0]
-
-
 def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_rank: int | None, on: date,
                               with_heads: bool = False) -> list[int]:
     """Staff in force on ``on`` in the section or below it (and, with ``with_heads``, in the units above it,
