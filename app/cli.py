@@ -122,11 +122,12 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         preview, _table, _mapping = staff_import.preview_file(
             result.db, args.file, encoding=args.encoding, effective=effective,
             replacements=_parse_replacements(args.replace))
+        committed = None
         if not preview.errors and not args.dry_run:
-            staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
+            committed = staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
     finally:
         result.db.close()
-    summary = preview.summary()
+    summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -135,25 +136,36 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
         print(_("added {added}, updated {updated}, transferred {transferred}, missing {missing}").format(**summary))
         for warning in preview.warnings:
             print(_("Warning: {problem}").format(problem=warning.text(args.file.name)), file=sys.stderr)
+        if preview.unplaced_positions:
+            print(staff_import.unplaced_message(preview))
         for error in preview.errors:
             print(error.text(args.file.name), file=sys.stderr)
         if preview.errors:
             print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
         elif args.dry_run:
             print(_("Dry run: nothing was written."))
-        elif summary["missing"] and not args.retire_missing:
-            print(_("Staff missing from the file were left as they are (use --retire-missing to mark them retired)."))
+        else:
+            print(staff_import.result_message(summary, preview.effective_date, date_type.today()))
+            if summary["missing"] and not args.retire_missing:
+                print(_("Staff missing from the file were left as they are (use --retire-missing to mark them "
+                        "retired)."))
     return EXIT_REFUSED if preview.errors else EXIT_OK
 
 
 def cmd_export_staff(args: argparse.Namespace) -> int:
-    from app.staff_export import export_staff
+    from app.staff_export import NeedsDecision, export_staff
 
     if args.out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
     result = _open(args)
     try:
-        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding)
+        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding,
+                                   accept_replacement=args.accept_question_marks)
+    except NeedsDecision as exc:  # nothing written: say which rows, and the two ways on
+        print(str(exc), file=sys.stderr)
+        print(_("Nothing was written. Use --encoding utf-8-sig, or add --accept-question-marks to write ? for "
+                "those characters."), file=sys.stderr)
+        return EXIT_REFUSED
     finally:
         result.db.close()
     print(_("Exported the register to {path}.").format(path=args.out))
@@ -166,9 +178,12 @@ def cmd_export_staff(args: argparse.Namespace) -> int:
 def cmd_staff_list(args: argparse.Namespace) -> int:
     from app import staff as staff_service
 
+    from app.wareki import parse_date
+
+    on = parse_date(args.date) if args.date else None
     result = _open(args)
     try:
-        rows = staff_service.filter_rows(staff_service.load_directory(result.db), args.query or "")
+        rows = staff_service.filter_rows(staff_service.load_directory(result.db, on), args.query or "")
     finally:
         result.db.close()
     if args.json:
@@ -177,7 +192,37 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
     else:
         for r in rows:
-            print(f"{r.staff_no}\t{r.name}\t{r.reading}\t{r.department}\t{r.section}\t{r.position}")
+            print(f"{r.staff_no}\t{r.name}\t{r.reading}\t{r.department}\t{r.section}\t{r.position}\t"
+                  f"{_(staff_service.STATUS_LABELS.get(r.status, r.status))}")
+    return EXIT_OK
+
+
+def cmd_positions_list(args: argparse.Namespace) -> int:
+    from app import positions
+
+    result = _open(args)
+    try:
+        rows = positions.ordered(result.db)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        mark = "" if row["standard"] else "\t" + _("(not in the usual order: place it with `positions move`)")
+        print(f"{row['rank']}\t{row['name']}\t" + _("{n} staff").format(n=row["holders"]) + mark)
+    return EXIT_OK
+
+
+def cmd_positions_move(args: argparse.Namespace) -> int:
+    from app import positions
+
+    result = _open(args)
+    try:
+        rank = positions.move(result.db, args.name, args.direction, CLI_ACTOR)
+    finally:
+        result.db.close()
+    print(_("{name} is now at rank {rank}.").format(name=args.name, rank=rank))
     return EXIT_OK
 
 
@@ -348,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export-staff", cmd_export_staff, _("export the register to CSV or .xlsx"))
     p.add_argument("out", type=Path)
     p.add_argument("--encoding", default="utf-8-sig", choices=["utf-8-sig", "cp932"])
+    p.add_argument("--accept-question-marks", action="store_true",
+                   help=_("with cp932: write characters it cannot hold as ? (without this, such rows are listed "
+                          "and nothing is written)"))
     p = add("export-evaluation-sheets", cmd_export_evaluation_sheets,
             _("write one Excel evaluation sheet per evaluator of a project"))
     p.add_argument("--project", type=int, required=True, metavar="ID", help=_("project id"))
@@ -364,7 +412,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))
     p.set_defaults(handler=cmd_staff_list)
     p.add_argument("--query", help=_("search by name, reading or staff no."))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    positions_parser = sub.add_parser("positions", help=_("the order of positions (部長 > 次長 > 課長 …)"))
+    positions_sub = positions_parser.add_subparsers(dest="positions_command", required=True, metavar="ACTION")
+    p = positions_sub.add_parser("list", help=_("list positions, most senior first, with their rank"))
+    p.set_defaults(handler=cmd_positions_list)
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = positions_sub.add_parser("move", help=_("move a position one step up (more senior) or down"))
+    p.set_defaults(handler=cmd_positions_move)
+    p.add_argument("name", help=_("the position, e.g. 主幹"))
+    p.add_argument("direction", choices=["up", "down"])
 
     user = sub.add_parser("user", help=_("manage accounts"))
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

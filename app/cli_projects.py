@@ -136,6 +136,44 @@ def _spread_fields(spread) -> dict:
             "spread": spread.spread if spread else None}
 
 
+def cmd_evaluations_suggest(args: argparse.Namespace) -> int:
+    """Who the rules suggest should rate whom, with what they could not find; --apply creates them."""
+    from datetime import date
+
+    from app import evaluations, rubrics
+    from app.wareki import parse_date
+
+    on = parse_date(args.date) if args.date else date.today()
+    result = open_database(args.db)
+    try:
+        db = result.db
+        found = evaluations.suggest(db, args.project, on)
+        names = {m["staff_id"]: m["name"] for m in projects.members(db, args.project)}
+        evaluators = {p.evaluator.key: evaluations.evaluator_name(db, p.evaluator) for p in found.proposals}
+        template = rubrics.load_template(db, projects.project(db, args.project)["template_id"])
+        perspectives = {p.id: p.name for p in template.perspectives}
+        applied = evaluations.apply_suggestions(db, args.project, CLI_ACTOR, found.proposals, on) \
+            if args.apply and found.proposals else 0
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps({"proposals": [{"member": names.get(p.target_staff_id, "?"),
+                                         "perspective": perspectives.get(p.perspective_id, "?"),
+                                         "evaluator": evaluators[p.evaluator.key], "kind": p.kind}
+                                        for p in found.proposals],
+                          "notes": found.notes, "applied": applied}, ensure_ascii=False, indent=2))
+    else:
+        for p in found.proposals:
+            print(f"{names.get(p.target_staff_id, '?')}\t{perspectives.get(p.perspective_id, '?')}\t"
+                  f"{evaluators[p.evaluator.key]}")
+        print(_("{n} assignments suggested.").format(n=len(found.proposals)))
+        if applied:
+            print(_("Created {n} assignments.").format(n=applied))
+    for note in found.notes:
+        print(_("Note: {text}").format(text=note), file=sys.stderr)
+    return EXIT_OK
+
+
 def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add the `projects` and `evaluations` command groups to the CLI parser."""
     group = sub.add_parser("projects", help=_("BPR projects and their members"))
@@ -160,6 +198,12 @@ def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -
 
     group = sub.add_parser("evaluations", help=_("evaluation results"))
     actions = group.add_subparsers(dest="evaluations_command", required=True, metavar="ACTION")
+    p = actions.add_parser("suggest", help=_("evaluators the rules suggest for a project, with what they cannot find"))
+    p.set_defaults(handler=cmd_evaluations_suggest)
+    p.add_argument("--project", type=int, required=True, help=_("project id"))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
+    p.add_argument("--apply", action="store_true", help=_("create the suggested assignments"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     p = actions.add_parser("summary", help=_("combined rating per member and perspective"))
     p.set_defaults(handler=cmd_evaluations_summary)
     p.add_argument("--project", type=int, required=True, help=_("project id"))

@@ -20,6 +20,7 @@ from app.accounts import User, require_admin
 from app.i18n import N_, _, current_language, label
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
+from app.staff import in_service_sql
 from app.wareki import format_wareki
 
 REALISATION_ORDER = list(REALISATION)  # concept < trial < full < organisation_wide
@@ -258,7 +259,8 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
     """
     require_admin(user, reading=True)
     day = as_of.isoformat()
-    people = {r[0]: PersonFacts(r[0]) for r in db.execute("SELECT id FROM staff WHERE status != 'retired'")}
+    people = {r[0]: PersonFacts(r[0]) for r in db.execute(
+        f"SELECT s.id FROM staff s WHERE {in_service_sql()}", [day])}  # leaving later: still here
     if staff_ids is not None:
         wanted = set(staff_ids)
         people = {k: v for k, v in people.items() if k in wanted}

@@ -13,12 +13,13 @@ from datetime import date
 
 import sqlite_utils
 
-from app import audit, rubrics, settings
+from app import audit, organisation, positions, rubrics, settings
 from app.accounts import User, require_admin
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
 from app.projects import RATED_ROLES, project
+from app.staff import in_service_sql
 from app.staff_import import safe_normalise
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
@@ -56,38 +57,76 @@ class Proposal:
 
 # -- suggestions ---------------------------------------------------------------
 
-def digital_section_id(db: sqlite_utils.Database) -> int | None:
-    """The section whose staff rate ICT: the setting, else the section named デジタル… or 情報…."""
+@dataclass
+class Suggestions:
+    """The rule-based proposals, and what the officer must know about them (Japanese sentences)."""
+
+    proposals: list[Proposal]
+    notes: list[str] = field(default_factory=list)
+
+
+def digital_section(db: sqlite_utils.Database, on: date) -> tuple[int | None, str | None]:
+    """The section whose staff rate ICT on ``on``, and a note when there is none.
+
+    The setting follows its unit through reforms (renamed, merged, split: the unit of that line in
+    force on ``on``); without a setting, the section named デジタル… or 情報… is taken.
+    """
+    day = on.isoformat()
     chosen = settings.get(db, "digital_section_id")
-    if chosen is not None:
-        return int(chosen)
-    today = date.today().isoformat()
-    row = db.execute("""SELECT id FROM org_units WHERE kind = 'section' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
-                        AND (name LIKE '%デジタル%' OR name LIKE '%情報政策%' OR name LIKE '%情報推進%')
-                        ORDER BY sort_order, id LIMIT 1""", [today, today]).fetchone()
-    return row[0] if row else None
+    if chosen is None:
+        row = db.execute("""SELECT id FROM org_units WHERE kind = 'section' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
+                            AND (name LIKE '%デジタル%' OR name LIKE '%情報政策%' OR name LIKE '%情報推進%')
+                            ORDER BY sort_order, id LIMIT 1""", [day, day]).fetchone()
+        if row:
+            return row[0], None
+        return None, _("No digital department is set in 設定 and no section is named デジタル… or 情報…, so nobody "
+                       "is suggested from it for ICT. Choose it in 設定 → 評価のルール.")
+    unit = organisation.unit_in_force(db, int(chosen), on)
+    if unit is not None:
+        return unit, None
+    row = db.execute("SELECT name, valid_from, valid_to FROM org_units WHERE id = ?", [int(chosen)]).fetchone()
+    if row is None or row[1] > day:
+        return None, _("The digital department chosen in 設定 does not exist on {day}. Choose the section that "
+                       "rates ICT in 設定 → 評価のルール.").format(day=day)
+    return None, _("The digital department chosen in 設定, {name}, was closed on {closed}, so nobody is suggested "
+                   "from it for ICT. Choose the section that rates ICT now in 設定 → 評価のルール.").format(
+        name=row[0], closed=row[2])
 
 
-def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_rank: int | None) -> list[int]:
-    today = date.today().isoformat()
+def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_rank: int | None, on: date,
+                              with_heads: bool = False) -> list[int]:
+    """Staff in force on ``on`` in the section or below it (and, with ``with_heads``, in the units above it,
+    such as the 部長 of its 部), at ``max_rank`` or more senior. Leavers whose date has not come count."""
+    day = on.isoformat()
+    heads = ("UNION SELECT u.parent_id FROM org_units u JOIN above ON u.id = above.id WHERE u.parent_id IS NOT NULL"
+             if with_heads else "")
     rows = db.execute(f"""
-        WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT u.id FROM org_units u JOIN tree ON u.parent_id = tree.id)
+        WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT u.id FROM org_units u JOIN tree ON u.parent_id = tree.id),
+        above(id) AS (SELECT ? {heads})
         SELECT DISTINCT a.staff_id FROM staff_assignments a JOIN staff s ON s.id = a.staff_id
         LEFT JOIN positions p ON p.id = a.position_id
-        WHERE a.unit_id IN (SELECT id FROM tree) AND a.valid_from <= ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
-          AND s.status = 'active' {"AND p.rank <= ?" if max_rank is not None else ""}
-        ORDER BY a.staff_id""", [section_id, today, today, *([max_rank] if max_rank is not None else [])])
+        WHERE (a.unit_id IN (SELECT id FROM tree) OR a.unit_id IN (SELECT id FROM above))
+          AND a.valid_from <= ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
+          AND (s.status = 'active' OR (s.status = 'retired' AND s.retired_on >= ?))
+          {"AND p.rank <= ?" if max_rank is not None else ""}
+        ORDER BY a.staff_id""", [section_id, section_id, day, day, day, *([max_rank] if max_rank is not None else [])])
     return [r[0] for r in rows]
 
 
-def suggest_assignments(db: sqlite_utils.Database, project_id: int) -> list[Proposal]:
-    """Who should rate whom, from the rules; existing assignments are left out.
+def suggest_assignments(db: sqlite_utils.Database, project_id: int, on: date | None = None) -> list[Proposal]:
+    """Who should rate whom on ``on`` (default today), from the rules; see ``suggest``."""
+    return suggest(db, project_id, on or date.today()).proposals
 
-    Owners and, when a project has none, the executives of its owning section rate
-    the policy view; the other members rate each other's leadership (never
-    themselves); the digital department's managers (係長 and above) and the
-    project's named external raters rate ICT. Which rule applies to a perspective
-    is the list of evaluator kinds the template gives it.
+
+def suggest(db: sqlite_utils.Database, project_id: int, on: date) -> Suggestions:
+    """Who should rate whom, from the rules, with notes; existing assignments are left out.
+
+    Owners and, when a project has none, the executives of its owning section (and of the
+    units above it) rate the policy view; the other members rate each other's leadership
+    (never themselves); the digital department's managers (係長 and above, by the town's
+    position order) and the project's named external raters rate ICT. Which rule applies to a
+    perspective is the list of evaluator kinds the template gives it. A perspective for which
+    the rules find nobody, and a digital department that no longer exists, are noted.
     """
     row = project(db, project_id)
     template = rubrics.load_template(db, row["template_id"])
@@ -96,9 +135,21 @@ def suggest_assignments(db: sqlite_utils.Database, project_id: int) -> list[Prop
     owners = sorted(p["staff_id"] for p in people if p["role"] == "owner")
     executives = owners
     if not executives and row["owner_unit_id"]:
-        executives = _current_staff_of_section(db, row["owner_unit_id"], int(settings.get(db, "executive_max_rank")))
-    digital_section = digital_section_id(db)
-    digital = _current_staff_of_section(db, digital_section, 5) if digital_section else []
+        executives = _current_staff_of_section(db, row["owner_unit_id"], int(settings.get(db, "executive_max_rank")),
+                                               on, with_heads=True)
+    notes: list[str] = []
+    uses_digital = any("digital" in p.rater_kinds and p.criteria_for("digital") for p in template.perspectives)
+    digital: list[int] = []
+    if uses_digital:
+        section, note = digital_section(db, on)
+        if note:
+            notes.append(note)
+        if section is not None:
+            digital = _current_staff_of_section(db, section, positions.manager_max_rank(db), on)
+            if not digital:
+                name = db.execute("SELECT name FROM org_units WHERE id = ?", [section]).fetchone()[0]
+                notes.append(_("Nobody at 係長 or above is in the digital department {name} on {day}.").format(
+                    name=name, day=on.isoformat()))
     externals = [r[0] for r in db.execute(
         """SELECT e.id FROM external_raters e JOIN project_external_raters pe ON pe.external_rater_id = e.id
            WHERE pe.project_id = ? AND e.active = 1 ORDER BY e.id""", [project_id])]
@@ -111,6 +162,7 @@ def suggest_assignments(db: sqlite_utils.Database, project_id: int) -> list[Prop
             "external": [Evaluator(external_id=e) for e in externals]}
     proposals: list[Proposal] = []
     for perspective in template.perspectives:
+        nobody = 0
         for target in targets:
             chosen: set[Evaluator] = set()
             for kind in perspective.rater_kinds:
@@ -122,7 +174,14 @@ def suggest_assignments(db: sqlite_utils.Database, project_id: int) -> list[Prop
                     chosen.add(evaluator)
                     if (target, perspective.id, evaluator.staff_id, evaluator.external_id) not in existing:
                         proposals.append(Proposal(target, perspective.id, evaluator, kind))
-    return proposals
+            nobody += not chosen
+        if nobody:
+            kinds = "、".join(_(rubrics.EVALUATOR_KINDS[k]) for k in perspective.rater_kinds
+                             if k in rubrics.EVALUATOR_KINDS)
+            notes.append(_("Nobody was found to rate {perspective} for {n} of {total} members (the rules ask: "
+                           "{kinds}).").format(perspective=perspective.name, n=nobody, total=len(targets),
+                                               kinds=kinds))
+    return Suggestions(proposals, notes)
 
 
 def add_assignment(db: sqlite_utils.Database, project_id: int, target_staff_id: int, perspective_id: int,
@@ -151,7 +210,8 @@ def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, p
     if evaluator.staff_id == target_staff_id:
         raise UserError(_("Nobody rates themselves."))
     if evaluator.staff_id is not None and db.execute(
-            "SELECT 1 FROM staff WHERE id = ? AND status != 'retired'", [evaluator.staff_id]).fetchone() is None:
+            f"SELECT 1 FROM staff s WHERE s.id = ? AND {in_service_sql()}",  # leaving later: still here
+            [evaluator.staff_id, date.today().isoformat()]).fetchone() is None:
         raise UserError(_("The evaluator is not a current staff member."))
     if evaluator.external_id is not None and db.execute(
             "SELECT 1 FROM external_raters WHERE id = ?", [evaluator.external_id]).fetchone() is None:
@@ -172,10 +232,10 @@ def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, p
 
 
 def apply_suggestions(db: sqlite_utils.Database, project_id: int, actor: str,
-                      proposals: list[Proposal] | None = None) -> int:
+                      proposals: list[Proposal] | None = None, on: date | None = None) -> int:
     """Create the suggested assignments (or the given subset of them) in one transaction."""
     with transaction(db):
-        chosen = suggest_assignments(db, project_id) if proposals is None else proposals
+        chosen = suggest_assignments(db, project_id, on) if proposals is None else proposals
         template = rubrics.load_template(db, project(db, project_id)["template_id"])
         for p in chosen:
             _add_assignment(db, template, project_id, p.target_staff_id, p.perspective_id, p.evaluator, p.kind, actor)

@@ -59,7 +59,16 @@ def gojuon_key(reading: str) -> tuple[str, str]:
     return base, hira
 
 
+_VOICED = {code: None for code in (0x3099, 0x309A)}
+
+
 def search_fold(text: str) -> str:
-    """Fold text for matching: width, case, kana kind and common name variants."""
-    folded = unicodedata.normalize("NFKC", text.translate(_VARIANTS)).lower()
-    return katakana_to_hiragana(folded).replace(" ", "").replace("\u3000", "")
+    """Fold text for matching: width, case, kana kind, voicing marks and common name variants.
+
+    濁点 and 半濁点 are dropped, as a clerk expects: やまさき finds やまざき (readings are often
+    heard, or typed, without them). Kanji are unchanged by NFD, so only kana lose their marks.
+    """
+    folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text.translate(_VARIANTS)).lower())
+    if any("\u3041" <= ch <= "\u309f" for ch in folded):  # kana present: strip the voicing marks
+        folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", folded).translate(_VOICED))
+    return folded.replace(" ", "").replace("\u3000", "")

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from app import audit
+from app import audit, settings
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
@@ -84,9 +84,46 @@ def _close_unit(db: sqlite_utils.Database, unit_id: int, on: str) -> None:
     in_use = db.execute("SELECT EXISTS (SELECT 1 FROM staff_assignments WHERE unit_id = ?) "
                         "OR EXISTS (SELECT 1 FROM org_units WHERE parent_id = ?)", [unit_id, unit_id]).fetchone()[0]
     if valid_from >= on and not in_use:
+        # Whatever it continued is now continued by its own successor (a unit renamed twice before the day).
+        db.execute("UPDATE org_units SET successor_id = (SELECT successor_id FROM org_units WHERE id = ?) "
+                   "WHERE successor_id = ?", [unit_id, unit_id])
         db.execute("DELETE FROM org_units WHERE id = ?", [unit_id])
     else:
         db.execute("UPDATE org_units SET valid_to = max(valid_from, ?) WHERE id = ?", [_day_before(on), unit_id])
+
+
+def _succeed(db: sqlite_utils.Database, old_id: int, new_id: int, actor: str) -> None:
+    """Record that ``new_id`` continues ``old_id``; a setting naming the old unit follows it."""
+    db.execute("UPDATE org_units SET successor_id = ? WHERE id = ?", [new_id, old_id])
+    if settings.get(db, "digital_section_id") == old_id:
+        settings.set_value(db, "digital_section_id", new_id, actor)
+
+
+def unit_in_force(db: sqlite_utils.Database, unit_id: int, on: date) -> int | None:
+    """The unit of ``unit_id``'s line (its successors and predecessors) that is in force on ``on``.
+
+    A setting chosen before a reform names the old unit, one chosen after it the new one; either
+    way the people to ask on a given day are in the unit of that line open on that day. None when
+    the line has ended (abolished) or had not begun.
+    """
+    day = on.isoformat()
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = db.execute("SELECT valid_from, valid_to, successor_id FROM org_units WHERE id = ?", [current]).fetchone()
+        if row is None:
+            return None
+        valid_from, valid_to, successor = row
+        if valid_from > day:  # not yet open: the predecessor in force now
+            before = db.execute("SELECT id FROM org_units WHERE successor_id = ? ORDER BY valid_to DESC LIMIT 1",
+                                [current]).fetchone()
+            current = before[0] if before else None
+        elif valid_to is not None and valid_to < day:
+            current = successor
+        else:
+            return current
+    return None
 
 
 def _move_people(db: sqlite_utils.Database, source: int, target: int, on: str,
@@ -112,7 +149,7 @@ def _move_people(db: sqlite_utils.Database, source: int, target: int, on: str,
     return moved
 
 
-def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int, on: str) -> None:
+def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int, on: str, actor: str) -> None:
     """Re-open every child under the successor (same names), with its people, recursively."""
     for child_id, kind, name, sort_order in db.execute(
             "SELECT id, kind, name, sort_order FROM org_units WHERE parent_id = ? AND valid_to IS NULL",
@@ -121,7 +158,8 @@ def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int,
                               [new_parent, name]).fetchone()
         successor = existing[0] if existing else _open_unit(db, new_parent, kind, name, on, sort_order)
         _move_people(db, child_id, successor, on)
-        _carry_children(db, child_id, successor, on)
+        _carry_children(db, child_id, successor, on, actor)
+        _succeed(db, child_id, successor, actor)
         _close_unit(db, child_id, on)
 
 
@@ -147,7 +185,8 @@ def rename_unit(db: sqlite_utils.Database, unit_id: int, name: str, on: date, ac
         name = _check_name(db, old["parent_id"], name, day, except_id=unit_id)
         successor = _open_unit(db, old["parent_id"], old["kind"], name, day, old["sort_order"])
         _move_people(db, unit_id, successor, day)
-        _carry_children(db, unit_id, successor, day)
+        _carry_children(db, unit_id, successor, day, actor)
+        _succeed(db, unit_id, successor, actor)
         _close_unit(db, unit_id, day)
         audit.record(db, actor, "org.rename", "org_units", unit_id, {"name": old["name"]},
                      {"name": name, "successor": successor, "from": day})
@@ -167,7 +206,8 @@ def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, 
                 raise UserError(_("Only units of the same level can be merged ({a} and {b}).").format(
                     a=row["name"], b=target_row["name"]))
             _move_people(db, source, target, day)
-            _carry_children(db, source, target, day)
+            _carry_children(db, source, target, day, actor)
+            _succeed(db, source, target, actor)
             _close_unit(db, source, day)
             audit.record(db, actor, "org.merge", "org_units", source, {"name": row["name"]},
                          {"into": target_row["name"], "from": day})
@@ -176,7 +216,8 @@ def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, 
 def split_unit(db: sqlite_utils.Database, unit_id: int, names: Sequence[str], placement: dict[int, int],
                on: date, actor: str) -> list[int]:
     """分割: the unit closes and ``names`` open beside it; ``placement`` maps staff id to the
-    index of their new unit (people not listed go to the first). Sub-units go to the first."""
+    index of their new unit (people not listed go to the first). Sub-units, and settings that
+    named the unit (the digital section), go to the first."""
     day = on.isoformat()
     if len([n for n in names if n.strip()]) < 2:
         raise UserError(_("A split needs at least two new names."))
@@ -191,7 +232,8 @@ def split_unit(db: sqlite_utils.Database, unit_id: int, names: Sequence[str], pl
         for index, successor in enumerate(successors):
             chosen = {s for s in people if placement.get(s, 0) == index}
             _move_people(db, unit_id, successor, day, only=chosen)
-        _carry_children(db, unit_id, successors[0], day)
+        _carry_children(db, unit_id, successors[0], day, actor)
+        _succeed(db, unit_id, successors[0], actor)  # the first successor carries the line, as sub-units do
         _close_unit(db, unit_id, day)
         audit.record(db, actor, "org.split", "org_units", unit_id, {"name": old["name"]},
                      {"into": [n.strip() for n in names], "from": day})

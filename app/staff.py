@@ -19,7 +19,8 @@ import sqlite_utils
 from app.i18n import N_
 from app.kana import gojuon_key, search_fold
 
-STATUS_LABELS = {"active": N_("Active"), "leave": N_("On leave"), "retired": N_("Retired")}
+STATUS_LABELS = {"active": N_("Active"), "leave": N_("On leave"), "planned": N_("To be hired"),
+                 "retired": N_("Retired")}
 
 
 class Column(IntEnum):
@@ -64,14 +65,29 @@ class StaffRow:
         )[column]
 
 
+# A person with no seat on the day whose first seat begins later is a hire to come (採用予定): their
+# coming seat is shown. A retirement dated later has not happened yet: until its day they are in service.
 _DIRECTORY_SQL = """
-SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading, s.status,
-       a.unit_id, p.name AS position, p.rank AS position_rank
+SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading,
+       CASE WHEN a.id IS NULL AND f.id IS NOT NULL THEN 'planned'
+            WHEN s.status = 'retired' AND s.retired_on >= :on THEN 'active'
+            ELSE s.status END AS status,
+       coalesce(a.unit_id, f.unit_id) AS unit_id, p.name AS position, p.rank AS position_rank
 FROM staff s
 LEFT JOIN staff_assignments a
        ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= :on AND (a.valid_to IS NULL OR a.valid_to >= :on)
-LEFT JOIN positions p ON p.id = a.position_id
+LEFT JOIN staff_assignments f
+       ON a.id IS NULL AND f.staff_id = s.id AND f.is_primary = 1 AND f.valid_from > :on
+      AND f.id = (SELECT g.id FROM staff_assignments g WHERE g.staff_id = s.id AND g.is_primary = 1
+                  ORDER BY g.valid_from, g.id LIMIT 1)
+LEFT JOIN positions p ON p.id = coalesce(a.position_id, f.position_id)
 """
+
+
+def in_service_sql(alias: str = "s", param: str = "?") -> str:
+    """SQL true for a person in service on the day bound to ``param``: a retirement counts from the day after
+    its retired_on (the last day), so a leaver entered ahead of time is still in service until then."""
+    return f"({alias}.status != 'retired' OR {alias}.retired_on >= {param})"
 
 
 def unit_names(db: sqlite_utils.Database, on: str | None = None) -> dict[int, tuple[str, str, str]]:
@@ -99,6 +115,26 @@ def unit_names(db: sqlite_utils.Database, on: str | None = None) -> dict[int, tu
         elif parent[0] in units:
             names[unit_id] = (units[parent[0]][2], parent[2], name)
     return names
+
+
+def unit_order(db: sqlite_utils.Database) -> dict[int, int]:
+    """unit id -> its place in the organisation's own order (each 部, then its 課 and 係, by sort order).
+
+    Lists of 部 and 所属 follow the organisation chart as the town sets it, not character codes
+    (which put 企画部 before 総務部 whatever the chart says).
+    """
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in db.execute("SELECT id, parent_id FROM org_units ORDER BY sort_order, id"):
+        children.setdefault(parent_id, []).append(unit_id)
+    order: dict[int, int] = {}
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in order:
+            continue
+        order[unit_id] = len(order)
+        stack.extend(reversed(children.get(unit_id, [])))
+    return order
 
 
 def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
@@ -166,12 +202,12 @@ def sort_rows(rows: Iterable[StaffRow], column: Column, descending: bool = False
     return sorted(rows, key=key, reverse=descending)
 
 
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Headline counts for the status bar and `check`."""
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+def counts(db: sqlite_utils.Database, on: date | None = None) -> dict[str, int]:
+    """Headline counts for the status bar and `check` (staff in service on ``on``, default today)."""
+    one = lambda sql, *params: db.execute(sql, params).fetchone()[0]  # noqa: E731
     return {
         "staff": one("SELECT count(*) FROM staff"),
-        "staff_active": one("SELECT count(*) FROM staff WHERE status != 'retired'"),
+        "staff_active": one(f"SELECT count(*) FROM staff s WHERE {in_service_sql()}", (on or date.today()).isoformat()),
         "departments": one("SELECT count(*) FROM org_units WHERE kind = 'department' AND valid_to IS NULL"),
         "sections": one("SELECT count(*) FROM org_units WHERE kind = 'section' AND valid_to IS NULL"),
         "units": one("SELECT count(*) FROM org_units WHERE kind = 'unit' AND valid_to IS NULL"),
@@ -203,13 +239,26 @@ def apply_filter(rows: Sequence[StaffRow], staff_filter: StaffFilter) -> list[St
     return [r for r in rows if staff_filter.matches(r)]
 
 
-def filter_choices(rows: Sequence[StaffRow]) -> dict[str, list[str]]:
-    """Values offered in the filter boxes: departments and sections in tree order, positions by rank."""
-    departments = list(dict.fromkeys(r.department for r in rows if r.department))
-    sections = list(dict.fromkeys(r.section.split(" ")[0] for r in rows if r.section))
+def filter_choices(rows: Sequence[StaffRow], order: dict[int, int] | None = None,
+                   department: str = "") -> dict[str, list[str]]:
+    """Values offered in the filter boxes: departments and sections in the organisation's order
+    (``unit_order``), the sections only of ``department`` when one is chosen, positions by rank."""
+    order = order or {}
+    last = len(order)
+    departments: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    for r in rows:
+        if not r.department:
+            continue
+        place = order.get(r.unit_id, last) if r.unit_id is not None else last
+        departments[r.department] = min(departments.get(r.department, last), place)
+        if r.section and (not department or r.department == department):
+            section = r.section.split(" ")[0]
+            sections[section] = min(sections.get(section, last), place)
     positions = [p for p, _rank in sorted({(r.position, r.position_rank) for r in rows if r.position},
                                           key=lambda item: (item[1], item[0]))]
-    return {"department": sorted(departments), "section": sorted(sections), "position": positions}
+    by_place = lambda names: sorted(names, key=lambda name: (names[name], name))  # noqa: E731
+    return {"department": by_place(departments), "section": by_place(sections), "position": positions}
 
 
 def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:

@@ -12,7 +12,7 @@ from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
-from app.staff import unit_names
+from app.staff import unit_names, unit_order
 from app.staff_import import name_print_warning, safe_normalise
 from app.wareki import require_supported
 
@@ -60,9 +60,25 @@ def name_warning(family: str, given: str) -> str:
 
 
 def org_units(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """(id, "部 課 係") of every unit in force today, by name, for choosing an affiliation."""
+    """(id, "部 課 係") of every unit in force today, in the organisation's order, for choosing an affiliation."""
     names = unit_names(db, date.today().isoformat())
-    return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items()), key=lambda item: item[1])
+    order = unit_order(db)
+    return sorted(((uid, " ".join(p for p in parts if p)) for uid, parts in names.items()),
+                  key=lambda item: order.get(item[0], len(order)))
+
+
+def unit_label(db: sqlite_utils.Database, unit_id: int, on: date | None = None) -> str:
+    """「企画部 情報システム課」 with when it opens or closed, for a unit not in force on ``on`` (default today)."""
+    day = (on or date.today()).isoformat()
+    row = db.execute("SELECT valid_from, valid_to FROM org_units WHERE id = ?", [unit_id]).fetchone()
+    if row is None:
+        return _("(a unit that no longer exists)")
+    name = " ".join(p for p in unit_names(db).get(unit_id, ("?",)) if p)
+    if row[0] > day:
+        return _("{name} (from {day})").format(name=name, day=row[0])
+    if row[1] is not None and row[1] < day:
+        return _("{name} (closed on {day})").format(name=name, day=row[1])
+    return name
 
 
 def section_choices(db: sqlite_utils.Database) -> list[tuple[int, str]]:

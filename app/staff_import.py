@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit, wareki
+from app import audit, positions, wareki
 from app.db import transaction
 from app.i18n import N_, _
 from app.kana import is_hiragana_reading, normalise_reading
@@ -202,6 +202,7 @@ class ImportPreview:
     changes: list[Change] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)
     new_positions: list[str] = field(default_factory=list)
+    unplaced_positions: list[str] = field(default_factory=list)  # new titles the usual order does not know
     private_use: dict[str, list[int]] = field(default_factory=dict)  # character -> rows
     warnings: list[RowError] = field(default_factory=list)  # importable, but the officer should know
 
@@ -453,7 +454,7 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     errors.sort(key=lambda e: e.row)
     preview.records, preview.errors, preview.private_use = records, errors, private_use
 
-    positions = {name for (name,) in db.execute("SELECT name FROM positions")}
+    known_positions = {name for (name,) in db.execute("SELECT name FROM positions")}
     unit_ids = tree.by_path
     new_units: dict[str, None] = {}
     labels: dict[tuple[str, str, str], str] = {}
@@ -477,7 +478,7 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
                 prefix = path[:depth] + ("",) * (3 - depth)
                 if prefix[depth - 1] and prefix not in unit_ids:
                     new_units[" ".join(p for p in prefix if p)] = None
-        if record.position and record.position not in positions:
+        if record.position and record.position not in known_positions:
             new_positions[record.position] = None
         name = f"{record.family_name}\u3000{record.given_name}"
         print_warning = name_print_warning(record.family_name, record.given_name)
@@ -531,6 +532,7 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     preview.errors.sort(key=lambda e: e.row)
     preview.new_units = list(new_units)
     preview.new_positions = list(new_positions)
+    preview.unplaced_positions = [p for p in new_positions if positions.standard_rank(p) is None]
     return preview
 
 
@@ -558,7 +560,6 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
     with transaction(db):
         unit_ids = dict(_OrgTree.load(db, on).by_path)
         position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
-        next_rank = (db.execute("SELECT max(rank) FROM positions").fetchone()[0] or 0) + 1
 
         seats: dict[tuple[str, str, str], int] = {}
 
@@ -584,13 +585,10 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
             return parent
 
         def position_id_for(name: str) -> int | None:
-            nonlocal next_rank
             if not name:
                 return None
-            if name not in position_ids:
-                position_ids[name] = conn.execute("INSERT INTO positions (name, rank) VALUES (?, ?)",
-                                                  [name, next_rank]).lastrowid
-                next_rank += 1
+            if name not in position_ids:  # its grade in the usual order, not the file's row order
+                position_ids[name] = positions.add_position(db, name)
             return position_ids[name]
 
         current = _current_state(db, on)
@@ -651,8 +649,34 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                 audit.record(db, actor, "staff.retire", "staff", old["id"], {"status": old["status"]},
                              {"status": "retired", "retired_on": day_before})
                 retired += 1
-        summary = preview.summary()
+        summary = {**preview.summary(), "retired": retired}
         audit.record(db, actor, "staff.import", "staff", None, None,
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
-                      **{k: v for k, v in summary.items() if k not in ("errors", "warnings")}})
+                      **{k: v for k, v in summary.items() if k not in ("errors", "warnings", "retired")}})
     return summary
+
+
+def unplaced_message(preview: ImportPreview) -> str:
+    """New titles the usual order does not know go below every other; the officer places them."""
+    return _("Not in the usual order of positions: {names}. They are placed last; move them into place in "
+             "設定 → 職位の序列 (or `positions move`).").format(names="、".join(preview.unplaced_positions))
+
+
+def result_message(summary: dict, effective_date: str, today: date) -> str:
+    """What an import did, in one sentence: 「245 行を取り込みました：新規 15 名、異動 20 名、退職予定 10 名」.
+
+    Everything takes effect on the effective date, so leavers of a list dated later are 退職予定.
+    """
+    later = effective_date > today.isoformat()
+    parts = [_("{n} new").format(n=summary["added"]), _("{n} transferred").format(n=summary["transferred"])]
+    if summary.get("updated"):
+        parts.append(_("{n} corrected").format(n=summary["updated"]))
+    retired = summary.get("retired", 0)
+    if retired:
+        parts.append((_("{n} to retire") if later else _("{n} retired")).format(n=retired))
+    if summary.get("missing", 0) > retired:
+        parts.append(_("{n} not in the file left as they are").format(n=summary["missing"] - retired))
+    text = _("Imported {rows} rows: {parts}").format(rows=summary["rows"], parts=_(", ").join(parts))
+    if later:
+        text += _(" (effective {day}: until then the register shows today's seats)").format(day=effective_date)
+    return text

@@ -132,3 +132,80 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path
     process.stderr.close()
     assert process.wait(timeout=120) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_import_staff_says_what_it_did_and_dated_leavers_stay_until_then(tmp_path: Path):
+    """Issue 12 item 6: a list dated later retires and hires on its date; the CLI says what happened."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    header = "職員番号,氏名,ふりがな,所属,職名\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n2,鈴木 花子,すずき はなこ,総務部総務課,主事\n",
+                     encoding="utf-8")
+    assert cli("--db", str(db), "import-staff", str(first), "--effective-date", "2090-04-01").returncode == 0
+    later = tmp_path / "later.csv"
+    later.write_text(header + "1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n3,新井 春香,あらい はるか,総務部総務課,主事\n",
+                     encoding="utf-8")
+    done = cli("--db", str(db), "import-staff", str(later), "--effective-date", "2099-04-01", "--retire-missing")
+    assert done.returncode == 0, done.stderr
+    assert "2 行を取り込みました：新規 1 名、異動 0 名、退職予定 1 名" in done.stdout
+    listed = cli("--db", str(db), "staff", "list", "--date", "2098-01-01", "--json")
+    status = {r["staff_no"]: (r["status"], r["section"]) for r in json.loads(listed.stdout)}
+    assert status == {"1": ("active", "総務課"), "2": ("active", "総務課"), "3": ("planned", "総務課")}
+    after = json.loads(cli("--db", str(db), "staff", "list", "--date", "2099-04-01", "--json").stdout)
+    assert {r["staff_no"]: r["status"] for r in after} == {"1": "active", "2": "retired", "3": "active"}
+
+
+def test_positions_follow_the_usual_order_whatever_the_file_says(tmp_path: Path):
+    """Issue 12 item 7: a file listing 係長, 課長, 主事, 部長 first still ranks 部長 > 課長 > 係長 > 主事."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    staff_file = tmp_path / "first.csv"
+    staff_file.write_text("職員番号,氏名,ふりがな,所属,職名\n1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n"
+                          "2,鈴木 花子,すずき はなこ,総務部総務課,課長\n3,高田 次郎,たかだ じろう,総務部総務課,主事\n"
+                          "4,田中 三郎,たなか さぶろう,総務部,部長\n5,伊藤 四郎,いとう しろう,総務部総務課,室付\n",
+                          encoding="utf-8")
+    imported = cli("--db", str(db), "import-staff", str(staff_file), "--effective-date", "2090-04-01")
+    assert imported.returncode == 0 and "通常の職位の序列にない職名：室付" in imported.stdout
+    listed = json.loads(cli("--db", str(db), "positions", "list", "--json").stdout)
+    assert [r["name"] for r in listed] == ["部長", "課長", "係長", "主事", "室付"]
+    assert [r["standard"] for r in listed][-1] is False
+    moved = cli("--db", str(db), "positions", "move", "室付", "up")
+    assert moved.returncode == 0 and "室付" in moved.stdout
+    listed = json.loads(cli("--db", str(db), "positions", "list", "--json").stdout)
+    assert {r["name"]: r["rank"] for r in listed}["室付"] == {r["name"]: r["rank"] for r in listed}["主事"]
+    refused = cli("--db", str(db), "positions", "move", "部長", "up")
+    assert refused.returncode == 1 and "最上位" in refused.stderr
+
+
+def test_cp932_export_names_rows_first_and_writes_only_when_accepted(tmp_path: Path):
+    """Issue 12 item 24: a Shift_JIS export that would write ? lists the rows and writes nothing."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "demo").returncode == 0
+    out = tmp_path / "out.csv"
+    refused = cli("--db", str(db), "export-staff", str(out), "--encoding", "cp932")
+    assert refused.returncode == 1 and "行目" in refused.stderr and "𠮷" in refused.stderr
+    assert "--accept-question-marks" in refused.stderr and not out.exists()
+    done = cli("--db", str(db), "export-staff", str(out), "--encoding", "cp932", "--accept-question-marks")
+    assert done.returncode == 0 and out.exists()
+
+
+def test_evaluations_suggest_says_what_it_cannot_find(tmp_path: Path):
+    """Issue 12 item 8: suggestions that find nobody for ICT say so (here: no digital department at all)."""
+    db = tmp_path / "t.sqlite"
+    assert cli("--db", str(db), "init").returncode == 0
+    people = tmp_path / "people.csv"
+    people.write_text("職員番号,氏名,ふりがな,所属,職名\n1,佐藤 一郎,さとう いちろう,総務部総務課,課長\n"
+                      "2,鈴木 花子,すずき はなこ,総務部総務課,主事\n3,高田 次郎,たかだ じろう,総務部総務課,主事\n",
+                      encoding="utf-8")
+    assert cli("--db", str(db), "import-staff", str(people), "--effective-date", "2020-04-01").returncode == 0
+    assert cli("--db", str(db), "projects", "add", "文書の電子化", "--year", "2020", "--section", "総務課").returncode == 0
+    members = tmp_path / "members.csv"
+    members.write_text("職員番号,役割\n2,提案者\n3,メンバー\n", encoding="utf-8")
+    assert cli("--db", str(db), "projects", "import", "1", str(members)).returncode == 0
+    found = cli("--db", str(db), "evaluations", "suggest", "--project", "1", "--date", "2020-06-01", "--json")
+    assert found.returncode == 0, found.stderr
+    report = json.loads(found.stdout)
+    assert {p["evaluator"] for p in report["proposals"] if p["perspective"] == "政策"} == {"佐藤 一郎"}
+    assert any("デジタル部門" in n for n in report["notes"]) and any("ICT" in n for n in report["notes"])
+    assert "注意：" in found.stderr

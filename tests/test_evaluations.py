@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -297,3 +298,97 @@ def test_templates_that_cannot_be_answered_are_refused(db, change, message):
     with pytest.raises(UserError, match=message):
         rubrics.save_template(db, change(rubrics.MOKA_PRESET), "test")
     assert db.execute("SELECT count(*) FROM evaluation_templates").fetchone()[0] == 0
+
+
+# -- position order and the digital section (issue 12 items 7 and 8) ------------------------------------------
+TOWN_CSV = ("職員番号,氏名,ふりがな,所属,職名\n"
+            "1,佐藤 一郎,さとう いちろう,総務部総務課,係長\n"    # the HR file happens to start with 係長,
+            "2,鈴木 花子,すずき はなこ,総務部総務課,課長\n"      # then 課長,
+            "3,高田 次郎,たかだ じろう,総務部総務課,主事\n"      # 主事
+            "4,田中 三郎,たなか さぶろう,総務部,部長\n"          # and 部長
+            "5,伊藤 四郎,いとう しろう,企画部デジタル戦略課,係長\n"
+            "6,渡辺 五郎,わたなべ ごろう,企画部デジタル戦略課,主事\n"
+            "7,山本 六子,やまもと むつこ,企画部デジタル戦略課,課長\n"
+            "8,中村 七海,なかむら ななみ,企画部企画課,主事\n")
+ON = date(2026, 6, 1)
+
+
+@pytest.fixture
+def town(db, tmp_path):
+    """A small town read from an HR file whose first rows are 係長, 課長, 主事, 部長."""
+    from app import staff_import
+
+    path = tmp_path / "town.csv"
+    path.write_text(TOWN_CSV, encoding="utf-8")
+    preview, _t, _m = staff_import.preview_file(db, path, effective=date(2026, 4, 1))
+    staff_import.commit(db, preview, "test")
+    ids = {no: sid for sid, no in db.execute("SELECT id, staff_no FROM staff")}
+    section = db.execute("SELECT id FROM org_units WHERE name = '総務課'").fetchone()[0]
+    project_id = projects.create_project(db, projects.ProjectInput("文書の電子化", 2026, owner_unit_id=section), "test")
+    projects.add_member(db, project_id, ids["3"], "proposer", "test")
+    projects.add_member(db, project_id, ids["8"], "member", "test")
+    return project_id, ids
+
+
+def _raters(db, project_id: int, code: str, on: date = ON) -> set[int]:
+    perspective = _perspective(db, project_id, code)
+    return {p.evaluator.staff_id for p in evaluations.suggest(db, project_id, on).proposals
+            if p.perspective_id == perspective.id}
+
+
+def test_ranks_follow_the_usual_order_not_the_files_row_order(db, town):
+    project_id, ids = town
+    ranks = dict(db.execute("SELECT name, rank FROM positions").fetchall())
+    assert ranks["部長"] < ranks["課長"] < ranks["係長"] < ranks["主事"]
+    # No owners: the owning section's executives (課長 and above, with the 部長 over it) rate 政策.
+    assert _raters(db, project_id, "policy") == {ids["2"], ids["4"]}
+    # ICT: the digital section's managers, 係長 and above by the town's order, not a fixed rank number.
+    assert _raters(db, project_id, "ict") == {ids["5"], ids["7"]}
+
+
+def test_moving_a_position_changes_who_is_suggested(db, town):
+    from app import positions
+
+    project_id, ids = town
+    positions.move(db, "係長", "up", "test")  # this town counts 係長 among executives
+    assert positions.ordered(db)[2]["name"] in ("係長", "課長")
+    assert _raters(db, project_id, "policy") == {ids["1"], ids["2"], ids["4"]}
+    with pytest.raises(UserError, match="最上位"):
+        positions.move(db, "部長", "up", "test")
+
+
+def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, town):
+    from app import organisation, settings
+
+    project_id, ids = town
+    digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
+    settings.set_value(db, "digital_section_id", digital, "test")
+    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), "test")
+    assert settings.get(db, "digital_section_id") == successor
+    # before the reform the people are still in デジタル戦略課, after it in 情報システム課: both are found
+    assert _raters(db, project_id, "ict", date(2026, 6, 1)) == {ids["5"], ids["7"]}
+    assert _raters(db, project_id, "ict", date(2027, 6, 1)) == {ids["5"], ids["7"]}
+    assert evaluations.suggest(db, project_id, date(2027, 6, 1)).notes == []
+
+    # a merge moves it on as well
+    planning = db.execute("SELECT id FROM org_units WHERE name = '企画課' AND valid_to IS NULL").fetchone()[0]
+    organisation.merge_units(db, [successor], planning, date(2028, 4, 1), "test")
+    assert settings.get(db, "digital_section_id") == planning
+    assert _raters(db, project_id, "ict", date(2028, 6, 1)) == {ids["5"], ids["7"]}
+
+
+def test_a_setting_left_on_a_closed_unit_or_an_empty_perspective_is_said(db, town):
+    from app import organisation, settings
+
+    project_id, ids = town
+    digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
+    # as a register from before this fix has it: renamed, with the setting left on the old unit
+    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), "test")
+    db.execute("UPDATE org_units SET successor_id = NULL WHERE id = ?", [digital])
+    settings.set_value(db, "digital_section_id", digital, "test")
+    found = evaluations.suggest(db, project_id, date(2027, 6, 1))
+    assert not _raters(db, project_id, "ict", date(2027, 6, 1)) - {None}
+    assert any("デジタル戦略課" in n and "廃止" in n for n in found.notes)
+    assert any("ICT" in n and "見つかりません" in n for n in found.notes)
+    settings.set_value(db, "digital_section_id", successor, "test")
+    assert evaluations.suggest(db, project_id, date(2027, 6, 1)).notes == []

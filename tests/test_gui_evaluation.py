@@ -541,3 +541,34 @@ def test_excel_sheets_are_reachable_from_the_evaluation_screen(qtbot, teams, adm
     assert titles[0] == "評価シートの出力" and titles[1] == page.project.currentText()
     assert titles[1].startswith("令和7年度")
     assert titles[2] == "評価シートの取り込み"
+
+
+def test_suggestions_say_when_the_digital_department_is_closed(qtbot, teams, window):
+    """Issue 12 item 8: a setting left on a closed section is said on the suggestion screen, not 0 ICT raters silently."""
+    from datetime import date
+
+    from app import organisation, settings
+
+    project_id = projects.create_project(teams, projects.ProjectInput(name="電子申請の拡充", fiscal_year=2026), "admin")
+    busy = {r[0] for r in teams.execute("SELECT staff_id FROM project_members")}
+    people = [r[0] for r in teams.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id") if r[0] not in busy]
+    for staff_id, role in zip(people[:3], ("proposer", "member", "owner")):
+        projects.add_member(teams, project_id, staff_id, role, "admin")
+    department = _one(teams, "SELECT id FROM org_units WHERE kind = 'department' ORDER BY id LIMIT 1")
+    old = organisation.create_unit(teams, department, "旧電算室", date(2001, 4, 1), "admin")
+    organisation.abolish_unit(teams, old, date(2002, 4, 1), "admin")  # closed long ago, whatever today is
+    settings.set_value(teams, "digital_section_id", old, "admin")
+    page = _admin_page(qtbot, window)
+    page.reload()
+    page.set_project(project_id)
+    seen: dict[str, str] = {}
+
+    def look(dialog) -> None:
+        assert isinstance(dialog, SuggestionsDialog)
+        seen["notes"] = dialog.notes_label.text() if dialog.notes_label.isVisibleTo(dialog) else ""
+        dialog.reject()
+
+    when_modal(look)
+    page.assignments_tab.suggest()
+    assert "旧電算室" in seen["notes"] and "2002-03-31 で廃止" in seen["notes"]
+    assert "ICT" in seen["notes"] and "見つかりません" in seen["notes"]

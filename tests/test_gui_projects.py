@@ -534,3 +534,13 @@ def test_projects_screen_fits_1366x768(tmp_path, scale):
         assert min_w <= width and min_h <= height, (name, sizes[name])
         assert shown_w <= width and shown_h <= height, (name, sizes[name])
         assert (shots / f"{name}-{int(float(scale) * 100)}.png").stat().st_size > 5_000
+
+
+def test_the_missing_name_message_goes_once_a_name_is_typed(qtbot, demo_db, admin):
+    """Issue 12 item 24: 「プロジェクト名を入力してください」 does not stay after the name is typed."""
+    dialog = ProjectDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    _ok(dialog)
+    assert dialog.error_label.text() == "プロジェクト名を入力してください。"
+    dialog.name.insert("窓口")  # as typed (keyClicks takes ASCII only)
+    assert dialog.error_label.text() == ""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import staff_import
-from tests.qt_helpers import type_date, when_modal
+from tests.qt_helpers import collect_message_texts, type_date, when_modal
 from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
@@ -33,8 +34,10 @@ def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
     assert dialog.changes_model.rowCount() == len(dialog.preview.changes)
     assert "新規 1 名" in dialog.summary.text()
     assert dialog.import_button.isEnabled()
+    shown = collect_message_texts()
     dialog.import_button.click()
     assert dialog.committed["added"] == 1
+    assert shown and shown[0].startswith("2 行を取り込みました：新規 1 名、異動 1 名"), "say what the import did"
     assert demo_db.execute("SELECT family_reading FROM staff WHERE staff_no = '200001'").fetchone()[0] == "あらい"
 
 
@@ -86,6 +89,7 @@ def test_private_use_character_is_replaced_in_the_wizard(qtbot, db, admin, tmp_p
     edit.setText("𠮷")
     edit.editingFinished.emit()
     assert wizard.import_button.isEnabled()
+    collect_message_texts()  # the result message
     wizard.import_button.click()
     assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
 
@@ -237,3 +241,82 @@ def staff_rows_on(db, day):
     from app import staff
 
     return staff.load_directory(db, on=day)
+
+
+def test_department_and_section_lists_follow_the_organisation_and_narrow(qtbot, window, demo_db):
+    """Issue 12 item 24: 部 in the chart's order (総務部 first, not 企画部), 課 only of the chosen 部."""
+    from app import staff_edit
+    from app.demo import ORGANISATION
+
+    page = window.staff_page
+    departments = page.filter_boxes["department"]
+    shown = [departments.itemData(i) for i in range(1, departments.count())]
+    assert shown == [d for d, _r, _s in ORGANISATION if d in shown] and shown[0] == "総務部"
+    sections = page.filter_boxes["section"]
+    departments.setCurrentIndex(departments.findData("総務部"))
+    offered = [sections.itemData(i) for i in range(1, sections.count())]
+    assert offered == [s for s, _r, _u in ORGANISATION[0][2]]
+    sections.setCurrentIndex(sections.findData("人事課"))
+    assert {page.model.row_at(i).section.split(" ")[0] for i in range(page.model.rowCount())} == {"人事課"}
+    affiliations = [path for _id, path in staff_edit.org_units(demo_db)]
+    assert affiliations[0] == "総務部" and affiliations[1] == "総務部 総務課"
+
+
+def test_column_mapping_says_what_was_recognised(qtbot, db, admin, tmp_path):
+    """Issue 12 item 24: 列の対応 does not claim unrecognised columns when every column was recognised."""
+    from PySide6.QtWidgets import QLabel
+
+    def intro(headers: list[str]) -> str:
+        dialog = MappingDialog(headers, staff_import.recognise_headers(headers))
+        qtbot.addWidget(dialog)
+        return dialog.findChild(QLabel, "mappingIntro").text()
+
+    headers = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
+    text = intro(headers)
+    assert "認識できない" not in text and "すべての列を認識しました" in text
+    text = intro(headers + ["備考"])
+    assert "備考" in text and "認識できない" not in text
+    text = intro(["ID", "氏名", "ふりがな", "所属"])
+    assert "職員番号" in text and "認識できません" in text
+
+
+def test_positions_editor_moves_a_title_and_the_executive_choice_follows(qtbot, window, demo_db):
+    """Issue 12 item 7: 設定 → 職位の序列 moves a title one step; executives follow the order."""
+    from ui.positions_dialog import PositionsDialog
+
+    page = window.settings_page
+    dialog = PositionsDialog(demo_db, "admin", page)
+    qtbot.addWidget(dialog)
+    assert dialog.names()[:5] == ["部長", "次長", "課長", "課長補佐", "係長"]
+    dialog.select("課長補佐")
+    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    ranks = dict(demo_db.execute("SELECT name, rank FROM positions").fetchall())
+    assert ranks["課長補佐"] == ranks["課長"] and dialog.changed
+    assert demo_db.execute("SELECT count(*) FROM audit_log WHERE action = 'position.rank'").fetchone()[0] == 1
+    dialog.select("部長")
+    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    assert "最上位" in dialog.error_label.text()
+    page._fill_evaluation_choices()
+    texts = [page.executive_rank.itemText(i) for i in range(page.executive_rank.count())]
+    assert any("課長・課長補佐" in t for t in texts)
+
+
+def test_shift_jis_export_asks_first_and_can_switch_to_utf8(qtbot, window, tmp_path, monkeypatch):
+    """Issue 12 item 24: the rows Shift_JIS cannot hold are named before writing; UTF-8 is one click."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    target = tmp_path / "職員台帳.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "従来システム用 CSV（Shift_JIS） (*.csv)"))
+    seen: dict[str, str] = {}
+
+    def choose_utf8(box) -> None:
+        seen["text"], seen["rows"] = box.text(), box.informativeText()
+        assert not target.exists(), "nothing is written before the officer decides"
+        next(b for b in box.buttons() if b.text() == "UTF-8 で書き出す").click()
+        when_modal(lambda done: done.done(0))  # the "exported" message
+
+    when_modal(choose_utf8)
+    window.staff_page.export_staff()
+    assert "𠮷" in seen["rows"] and "行目" in seen["rows"]
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and "𠮷" in target.read_text(encoding="utf-8-sig")

@@ -68,7 +68,7 @@ def test_narrows_only_when_every_old_word_is_kept():
     assert staff.narrows("たか", "たかは")
     assert staff.narrows("たか", "たかは し")
     assert not staff.narrows("たかは", "たか は")  # words split: more rows may match
-    assert not staff.narrows("ﾀ", "ﾀﾞ")  # half-width dakuten changes the folded letter
+    assert staff.narrows("ﾀ", "ﾀﾞ")  # search ignores 濁点: だ is folded to た, so the result can only shrink
     assert not staff.narrows("たかは", "たか")
 
 
@@ -130,3 +130,14 @@ def test_hire_and_transfer_dates_outside_the_supported_range_are_refused(demo_db
     with pytest.raises(UserError, match="採用日"):
         staff_edit.update_person(demo_db, staff_id, person, "test", transfer_on=date(2027, 4, 1))
     assert demo_db["staff"].get(staff_id)["hire_date"] == "2027-04-01"
+
+
+def test_reading_search_ignores_dakuten_and_handakuten(demo_db):
+    """Issue 12 item 24: やまさき finds やまざき (any kana width); 濁点 and 半濁点 fold both ways."""
+    rows = staff.load_directory(demo_db, on=date(2026, 6, 1))
+    yamazaki = {r.staff_no for r in rows if r.reading.startswith("やまざき")}
+    assert yamazaki
+    for query in ("やまさき", "ヤマサキ", "ﾔﾏｻｷ", "やまざき"):
+        assert yamazaki <= {r.staff_no for r in staff.filter_rows(rows, query)}, query
+    assert search_fold("ぱんだ") == search_fold("はんだ") == search_fold("バンダ")
+    assert search_fold("山﨑") == "山崎"

@@ -286,10 +286,21 @@ def test_private_use_characters_block_until_replaced(db, tmp_path):
     assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
 
 
-def test_cp932_export_warns_about_characters_outside_it(demo_db, tmp_path):
-    unencodable = export_staff(demo_db, tmp_path / "out.csv", "test", encoding="cp932")
-    names = [r.name for r in staff.load_directory(demo_db) if r.status != "retired"]
-    assert unencodable == [i + 1 for i, name in enumerate(names) if "𠮷" in name]
+def test_cp932_export_names_the_rows_first_and_writes_only_when_accepted(demo_db, tmp_path):
+    """Issue 12 item 24: the rows CP932 cannot hold are named before anything is written."""
+    from app.staff_export import NeedsDecision, cp932_problems
+
+    on = date(2026, 6, 1)
+    names = [r.name for r in staff.load_directory(demo_db, on) if r.status != "retired"]
+    expected = [i + 1 for i, name in enumerate(names) if "𠮷" in name]
+    assert expected and [p.row for p in cp932_problems(demo_db, on)] == expected
+    assert {p.characters for p in cp932_problems(demo_db, on)} == {"𠮷"}
+    out = tmp_path / "out.csv"
+    with pytest.raises(NeedsDecision) as refused:
+        export_staff(demo_db, out, "test", encoding="cp932")
+    assert not out.exists() and f"{expected[0]} 行目" in str(refused.value) and "𠮷" in str(refused.value)
+    unencodable = export_staff(demo_db, out, "test", encoding="cp932", accept_replacement=True)
+    assert unencodable == [p.row for p in cp932_problems(demo_db)] and out.exists()
 
 
 def test_unknown_headers_need_a_mapping_that_is_remembered(db, tmp_path):
@@ -366,3 +377,70 @@ def test_utf16_tab_separated_text_from_excel(db, tmp_path):
     path.write_bytes("職員番号\t氏名\tふりがな\t所属\r\n1\t佐藤 一郎\tさとう いちろう\t総務部総務課\r\n".encode("utf-16"))
     preview, table, _m = preview_file(db, path)
     assert table.encoding == "utf-16" and preview.errors == [] and preview.records[0].section == "総務課"
+
+
+# -- a list dated later takes effect on its date (issue 12 item 6) ----------------------------------
+_HEADER = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
+_STAYING = [["1001", "佐藤 一郎", "さとう いちろう", "総務部総務課", "課長"],
+            ["1002", "鈴木 花子", "すずき はなこ", "総務部総務課", "主事"],
+            ["1003", "高田 次郎", "たかだ じろう", "企画部企画課", "主事"]]
+_LEAVERS = [["1004", "田中 三郎", "たなか さぶろう", "企画部企画課", "係長"],
+            ["1005", "伊藤 四郎", "いとう しろう", "総務部総務課", "主任"]]
+_HIRES = [["2001", "新井 春香", "あらい はるか", "企画部企画課", "主事"],
+          ["2002", "新田 夏樹", "にった なつき", "総務部総務課", "技師"],
+          ["2003", "新島 秋子", "にいじま あきこ", "総務部総務課", "主事"]]
+
+
+def _next_year_list(db, tmp_path: Path):
+    """This year's list (in force since 2026-04-01), then next year's dated 2027-04-01: 2 leave, 3 are hired,
+    1002 moves to 企画課."""
+    first = write_csv(tmp_path / "2026.csv", [_HEADER, *_STAYING, *_LEAVERS], "utf-8")
+    preview, _t, _m = preview_file(db, first, effective=date(2026, 4, 1))
+    commit(db, preview, "test")
+    moved = [r[:] for r in _STAYING]
+    moved[1][3] = "企画部企画課"
+    second = write_csv(tmp_path / "2027.csv", [_HEADER, *moved, *_HIRES], "utf-8")
+    preview, _t, _m = preview_file(db, second, effective=date(2027, 4, 1))
+    assert preview.errors == []
+    return commit(db, preview, "test", retire_missing=True)
+
+
+def test_a_list_dated_later_retires_and_hires_only_on_its_date(db, tmp_path):
+    summary = _next_year_list(db, tmp_path)
+    before = {r.staff_no: r for r in staff.load_directory(db, on=date(2026, 11, 30))}
+    for no in ("1004", "1005"):  # leavers: in service, in their seat, until 2027-03-31
+        assert before[no].status == "active" and before[no].department in ("企画部", "総務部")
+    for no, _name, _reading, affiliation, position in _HIRES:  # hires: to come, with the seat they will take
+        row = before[no]
+        assert row.status == "planned" and row.department + row.section == affiliation and row.position == position
+    assert before["1002"].section == "総務課" and before["1002"].status == "active"
+    assert before["1004"].id in staff_import_eligible(db, date(2026, 11, 30))
+    planned = staff.apply_filter(list(before.values()), staff.StaffFilter(status="planned"))
+    assert {r.staff_no for r in planned} == {"2001", "2002", "2003"}
+    assert staff.counts(db, on=date(2026, 11, 30))["staff_active"] == 8
+
+    after = {r.staff_no: r for r in staff.load_directory(db, on=date(2027, 4, 1))}
+    assert {no for no, r in after.items() if r.status == "retired"} == {"1004", "1005"}
+    assert {after[no].status for no in ("2001", "2002", "2003", "1001")} == {"active"}
+    assert after["1002"].section == "企画課"
+    assert before["1004"].id not in staff_import_eligible(db, date(2027, 4, 1))
+
+    assert staff_import.result_message(summary, "2027-04-01", date(2026, 11, 30)).startswith(
+        "6 行を取り込みました：新規 3 名、異動 1 名、退職予定 2 名")
+    assert staff_import.result_message(summary, "2027-04-01", date(2027, 4, 2)).startswith(
+        "6 行を取り込みました：新規 3 名、異動 1 名、退職 2 名")
+
+
+def test_the_export_before_the_date_lists_leavers_and_hires_as_they_are_then(db, tmp_path):
+    _next_year_list(db, tmp_path)
+    from app.staff_export import export_rows
+
+    rows = {r[0]: r for r in export_rows(db, on=date(2026, 11, 30))}
+    assert rows["1004"][-1] == "在職" and rows["1004"][5] == "企画部"
+    assert rows["2002"][-1] == "採用予定" and rows["2002"][5:8] == ["総務部", "総務課", ""]
+
+
+def staff_import_eligible(db, on: date) -> set[int]:
+    from app import eligibility
+
+    return set(eligibility.gather_facts(db, "moka", on))

@@ -40,7 +40,7 @@ class SuggestionsDialog(QDialog):
     """The rule-based proposals with a check box each; only the checked ones are created."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, project_id: int, proposals: list[Proposal],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, notes: list[str] | None = None) -> None:
         super().__init__(parent)
         self._db, self._user, self._project_id = db, user, project_id
         self.proposals = proposals
@@ -91,6 +91,13 @@ class SuggestionsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        # What the rules could not find (a closed digital department, a view nobody can rate).
+        self.notes_label = QLabel("\n".join(notes or []))
+        self.notes_label.setObjectName("suggestionNotes")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet("color: #b00020;")
+        self.notes_label.setVisible(bool(notes))
+        layout.addWidget(self.notes_label)
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error_label)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar, QVBoxLayout, QWidget
@@ -95,16 +97,18 @@ class AssignmentsTab(QWidget):
         if self._project_id is None:
             return
         try:
-            proposals = evaluations.suggest_assignments(self._db, self._project_id)
+            found = evaluations.suggest(self._db, self._project_id, date.today())
         except UserError as exc:
             QMessageBox.warning(self, _("Suggested evaluators"), str(exc))
             return
-        if not proposals:
-            QMessageBox.information(self, _("Suggested evaluators"), _(
-                "There is nothing to suggest: every evaluator the rules name is already assigned "
-                "(or the project has no members yet)."))
+        if not found.proposals:
+            text = _("There is nothing to suggest: every evaluator the rules name is already assigned "
+                     "(or the project has no members yet).")
+            if found.notes:  # the rules found nobody: say why instead of "all assigned"
+                text = _("The rules suggest nobody new.") + "\n\n" + "\n".join(found.notes)
+            QMessageBox.information(self, _("Suggested evaluators"), text)
             return
-        dialog = SuggestionsDialog(self._db, self._user, self._project_id, proposals, self)
+        dialog = SuggestionsDialog(self._db, self._user, self._project_id, found.proposals, self, notes=found.notes)
         if dialog.exec():
             self._changed()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -46,8 +47,8 @@ class MappingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Columns of the file"))
         layout = QVBoxLayout(self)
-        intro = QLabel(_("Some columns were not recognised. Choose which column of the file holds each item. "
-                         "The choice is remembered for files with the same headers."))
+        intro = QLabel(self.intro_text(mapping))
+        intro.setObjectName("mappingIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -71,6 +72,20 @@ class MappingDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout.addWidget(buttons)
+
+    @staticmethod
+    def intro_text(mapping: Mapping) -> str:
+        """Say what was and was not recognised: the dialog also opens on request when all was."""
+        remembered = _("The choice is remembered for files with the same headers.")
+        if mapping.missing:
+            return _("Some required columns were not recognised ({names}). Choose which column of the file holds "
+                     "each item.").format(names="、".join(_(m) for m in mapping.missing)) + " " + remembered
+        if mapping.unknown_headers:
+            return _("Every required column was recognised; these columns are not used: {names}. Choose a column "
+                     "for an item if one of them holds it.").format(names="、".join(mapping.unknown_headers)) \
+                + " " + remembered
+        return _("Every column was recognised. Change an item only if it was matched to the wrong column.") \
+            + " " + remembered
 
     def columns(self) -> dict[str, str]:
         return {name: box.currentData() for name, box in self.boxes.items() if box.currentData()}
@@ -234,6 +249,8 @@ class ImportDialog(QDialog):
             text += "\n" + _("Warning: {problem}").format(problem=warning.text(file_name))
         if len(preview.warnings) > 5:
             text += "\n" + _("{n} further warnings are not listed.").format(n=len(preview.warnings) - 5)
+        if preview.unplaced_positions:
+            text += "\n" + staff_import.unplaced_message(preview)
         if preview.errors:
             text += "\n" + _("{n} errors: nothing can be imported until they are corrected in the file.").format(
                 n=len(preview.errors))
@@ -279,4 +296,6 @@ class ImportDialog(QDialog):
         except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return
+        QMessageBox.information(self, _("Import staff"), staff_import.result_message(
+            self.committed, preview.effective_date, date.today()))
         self.accept()

@@ -129,6 +129,8 @@ class ProjectDialog(QDialog):
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(body)
         self.error_label = error_label()
+        # 「プロジェクト名を入力してください」 goes as soon as a name is typed, not at the next 保存.
+        self.name.textChanged.connect(self._name_edited)
         self.buttons = ok_cancel(self, self._save)
         layout = QVBoxLayout(self)
         layout.addWidget(area, 1)
@@ -196,6 +198,10 @@ class ProjectDialog(QDialog):
             procedures_online=optional_number(self.procedures_online.text(), _("Procedures moved online"), integer=True),
             systems_built=optional_number(self.systems_built.text(), _("Systems built"), integer=True),
             outcome_summary=self.outcome_summary.toPlainText(), template_id=self.template.currentData())
+
+    def _name_edited(self, text: str) -> None:
+        if text.strip() and self.error_label.text() == _("Enter the project name."):
+            self.error_label.clear()
 
     def _save(self) -> None:
         try:

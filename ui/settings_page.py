@@ -83,8 +83,13 @@ class SettingsPage(QWidget):
         self.executive_rank.setObjectName("executiveRank")
         digital_label = app_settings.SETTINGS["digital_section_id"].label
         evaluation_form.addRow(_(digital_label), self.digital_section)
-        evaluation_form.addRow(_("Executives (rate the policy perspective when a project has no owners)"),
-                               self.executive_rank)
+        ranks_row = QHBoxLayout()
+        ranks_row.addWidget(self.executive_rank, 1)
+        self.positions_button = QPushButton(_("Order of positions…"))
+        self.positions_button.setObjectName("positionsButton")
+        self.positions_button.clicked.connect(self._edit_positions)
+        ranks_row.addWidget(self.positions_button)
+        evaluation_form.addRow(_("Executives (rate the policy perspective when a project has no owners)"), ranks_row)
         templates = QVBoxLayout()
         self.templates_model = RecordTableModel([
             (_("Template"), lambda t: t["name"]),
@@ -184,15 +189,31 @@ class SettingsPage(QWidget):
             edit.setText(str(app_settings.get(self._db, key)))
 
     def _fill_evaluation_choices(self) -> None:
+        for box in (self.digital_section, self.executive_rank):
+            box.blockSignals(True)  # refilling is not a choice
+            box.clear()
         self.digital_section.addItem(_("Found by name (デジタル…, 情報政策…)"), None)
         for unit_id, path in staff_edit.section_choices(self._db):
             self.digital_section.addItem(path, unit_id)
         chosen = app_settings.get(self._db, "digital_section_id")
+        if chosen is not None and self.digital_section.findData(chosen) < 0:  # closed, or opening after a reform
+            self.digital_section.addItem(staff_edit.unit_label(self._db, chosen), chosen)
         self.digital_section.setCurrentIndex(max(0, self.digital_section.findData(chosen)))
         for rank, name in staff_edit.position_ranks(self._db):
             self.executive_rank.addItem(_("{position} and above").format(position=name), rank)
         self.executive_rank.setCurrentIndex(max(0, self.executive_rank.findData(
             app_settings.get(self._db, "executive_max_rank"))))
+        for box in (self.digital_section, self.executive_rank):
+            box.blockSignals(False)
+
+    def _edit_positions(self) -> None:
+        from ui.positions_dialog import PositionsDialog
+
+        dialog = PositionsDialog(self._db, self._user.login, self)
+        dialog.exec()
+        if dialog.changed:
+            self._fill_evaluation_choices()
+            self.reload()
 
     def _edit_template(self, as_new: bool) -> None:
         from ui.template_editor import TemplateEditorDialog

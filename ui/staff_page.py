@@ -123,13 +123,17 @@ class StaffPage(QWidget):
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
         self._all = staff.load_directory(self._db)
+        self._order = staff.unit_order(self._db)
         self._fill_filter_boxes()
         self.refresh_view(force=True)
 
-    def _fill_filter_boxes(self) -> None:
-        choices = staff.filter_choices(self._all)
+    def _fill_filter_boxes(self, only: tuple[str, ...] = ("department", "section", "position", "status")) -> None:
+        department = self.filter_boxes["department"].currentData() or ""
+        choices = staff.filter_choices(self._all, self._order, department)
         choices["status"] = list(STATUS_LABELS)
         for key, box in self.filter_boxes.items():
+            if key not in only:
+                continue
             current = box.currentData()
             box.blockSignals(True)
             box.clear()
@@ -140,6 +144,8 @@ class StaffPage(QWidget):
             box.blockSignals(False)
 
     def _filters_changed(self) -> None:
+        if self.sender() is self.filter_boxes["department"]:
+            self._fill_filter_boxes(only=("section",))  # the 課 of the chosen 部 only
         self._filter = staff.StaffFilter(**{key: box.currentData() or "" for key, box in self.filter_boxes.items()})
         if self._filter.status == "retired" and not self.include_retired.isChecked():
             self.include_retired.setChecked(True)  # refreshes
@@ -214,6 +220,33 @@ class StaffPage(QWidget):
         if row is not None:
             HistoryDialog(self._db, self._user, row.id, self).exec()
 
+    def _ask_about_cp932(self) -> tuple[str, bool] | None:
+        """Before a Shift_JIS export: name the rows it cannot hold and let the officer choose.
+
+        Returns (encoding, accept ?) or None to cancel; without such rows, Shift_JIS as chosen.
+        """
+        from app.staff_export import cp932_problems
+
+        problems = cp932_problems(self._db)
+        if not problems:
+            return "cp932", False
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Export the register"), _(
+            "Shift_JIS (CP932) cannot hold characters in {n} rows; they would be written as ?.").format(
+            n=len(problems)), parent=self)
+        box.setObjectName("cp932Question")
+        box.setInformativeText("\n".join(p.text() for p in problems[:15])
+                               + ("\n" + _("… and {n} more").format(n=len(problems) - 15) if len(problems) > 15 else ""))
+        utf8 = box.addButton(_("Export as UTF-8"), QMessageBox.ButtonRole.AcceptRole)
+        go_ahead = box.addButton(_("Export with ?"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(utf8)
+        box.exec()
+        if box.clickedButton() is utf8:
+            return "utf-8-sig", False
+        if box.clickedButton() is go_ahead:
+            return "cp932", True
+        return None
+
     def export_staff(self) -> None:
         from app.staff_export import export_staff
 
@@ -225,14 +258,21 @@ class StaffPage(QWidget):
         out = Path(path)
         if kind == "xlsx" and out.suffix.lower() != ".xlsx":
             out = out.with_suffix(".xlsx")
+        encoding = "utf-8-sig" if kind == "xlsx" else kind
+        accept = False
+        if encoding == "cp932":
+            choice = self._ask_about_cp932()
+            if choice is None:
+                return
+            encoding, accept = choice
         try:
-            unencodable = export_staff(self._db, out, self._user.login, encoding="utf-8-sig" if kind == "xlsx" else kind)
+            unencodable = export_staff(self._db, out, self._user.login, encoding=encoding, accept_replacement=accept)
         except (UserError, OSError) as exc:
             QMessageBox.warning(self, _("Export the register"), str(exc))
             return
-        if unencodable:
-            QMessageBox.warning(self, _("Export the register"), _(
-                "{n} rows contain characters that Shift_JIS cannot hold; they were written as ?. "
-                "Rows: {rows}").format(n=len(unencodable), rows=", ".join(map(str, unencodable[:20]))))
+        if unencodable:  # the officer chose this above
+            QMessageBox.information(self, _("Export the register"), _(
+                "Exported the register to {path}; {n} rows were written with ? as you chose.").format(
+                path=out, n=len(unencodable)))
         else:
             QMessageBox.information(self, _("Export the register"), _("Exported the register to {path}.").format(path=out))
