@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from app import certification, eligibility, schemes
+from app import certification, certification_view, eligibility, schemes
 from app.cli_projects import CLI_USER
 from app.db import open_database
 from app.errors import UserError
@@ -95,6 +95,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
         db = result.db
         scheme = _scheme(db)
         decided = _date(args.date)
+        approver = args.approver or certification_view.require_approver(db)  # the settings' 認定者 by default
         chosen = [c for c in _candidates(db, scheme, decided, args.level) if c.status == "eligible"]
         if not chosen:
             print(_("Nobody is eligible on {date}.").format(date=format_wareki(decided)))
@@ -103,7 +104,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
             print(_("Would certify {n} people (dry run: nothing was written).").format(n=len(chosen)))
             return EXIT_OK
         numbers = certification.approve(db, CLI_USER, scheme.id, [
-            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, args.approver)
+            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, approver)
     finally:
         result.db.close()
     print(_("Certified {n} people: {first} – {last}").format(n=len(numbers), first=numbers[0], last=numbers[-1]))
@@ -149,6 +150,9 @@ def cmd_certificates(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
         db = result.db
+        if args.ceremony_list and args.ceremony_list.suffix.lower() not in certificates.CEREMONY_FORMATS:
+            raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(
+                suffix=args.ceremony_list.suffix or _("no extension"), path=args.ceremony_list))
         ids = certificates.select(db, args.numbers, new_only=args.new)
         if not ids:
             print(_("There are no certificates to print."))
@@ -198,7 +202,7 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--approve-eligible", action="store_true", required=True,
                    help=_("certify everyone eligible on the date"))
     p.add_argument("--date", help=_("decision date (default today)"))
-    p.add_argument("--approver", required=True, help=_("who approves, e.g. 市長 氏名"))
+    p.add_argument("--approver", help=_("who approves, e.g. 市長 氏名 (default: the certifying official in the settings)"))
     p.add_argument("--level", help=_("only this level (its code)"))
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
     p = add("revoke", cmd_revoke, _("revoke a certification; its number is never reused"))
@@ -218,7 +222,7 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--template", choices=["portrait", "landscape", "vertical"],
                    help=_("layout (default: the one chosen in the settings)"))
     p.add_argument("--per-person", action="store_true", help=_("one PDF per person in the folder --out"))
-    p.add_argument("--ceremony-list", type=Path, metavar="FILE", help=_("also write the list of recipients (授与者名簿)"))
+    p.add_argument("--ceremony-list", type=Path, metavar="FILE", help=_("also write the list of recipients (授与者名簿) as .pdf or .xlsx"))
     p = add("verify", cmd_verify, _("check a certificate's verification code against the register"))
     p.add_argument("code")
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
