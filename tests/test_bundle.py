@@ -56,3 +56,5 @@ def test_bundle_carries_fonts_with_their_licence_and_only_ja_en_locale_data(bund
     assert (internal / "resources" / "locale" / "ja" / "LC_MESSAGES" / "dx_jinzai.mo").exists()
     locale_data = {p.name for p in (internal / "babel" / "locale-data").iterdir()}
     assert "ja.dat" in locale_data and "fr.dat" not in locale_data
+    # certificate line breaks (BudouX) read the Japanese model at run time; the other languages stay out
+    assert {p.name for p in (internal / "budoux" / "models").iterdir()} == {"ja.json"}
