@@ -16,6 +16,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app import certificates, certification, settings, staff_edit
 from app.accounts import Role, create_user
+from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from tests.qt_helpers import collect_message_texts, when_modal
 
@@ -30,6 +31,7 @@ SATO = "令和5年度DX認定第0001号"
 def town(demo_db):
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
+    set_demo_municipality(demo_db, "test")  # a real town has its name and mayor set before printing
     return demo_db
 
 
