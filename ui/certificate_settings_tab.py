@@ -1,6 +1,7 @@
 """設定 (証書): the texts, honorific, layout, issuer and seal, with a preview that follows the typing.
 
-Nothing is saved until 保存; the preview is drawn from the values being edited
+Nothing is saved until 保存 (leaving with changes asks first, as 設定 does for the town and
+issuer); the preview is drawn from the values being edited
 (the first selected certificate, or a sample marked 見本). The municipality and
 the mayor are the register's shared settings, also shown on the 設定 screen.
 """
@@ -37,6 +38,7 @@ from app.accounts import User
 from app.certificates import CertificateData
 from app.errors import UserError
 from app.i18n import N_, _
+from ui.dialog_parts import save_discard_or_stay
 from ui.pdf_preview import PdfPreview, PdfRenderer
 
 SEAL_FILTER = N_("PNG images (*.png)")
@@ -285,6 +287,13 @@ class CertificateSettingsTab(QWidget):
         if self._timer.isActive():
             self.refresh_preview()
         self.renderer.wait()
+
+    def confirm_leave(self) -> bool:
+        """Before the screen changes or the window closes: unsaved settings are saved, dropped or kept."""
+        if not self.dirty():
+            return True
+        return save_discard_or_stay(self, _("The certificate settings have unsaved changes. Save them?"),
+                                    self.save, self.load)
 
     def save(self) -> bool:
         values = self.values()
