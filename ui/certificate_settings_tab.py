@@ -54,6 +54,7 @@ class CertificateSettingsTab(QWidget):
         super().__init__(parent)
         self._db, self._user, self._certificate = db, user, certificate
         self._seal = ""  # base64 PNG being edited
+        self._saved: dict[str, Any] = {}  # the values last loaded or saved
         self._loading = False
 
         self.lines: dict[str, QLineEdit] = {}
@@ -192,11 +193,12 @@ class CertificateSettingsTab(QWidget):
         return out
 
     def dirty(self) -> bool:
-        return self.values() != certificate_settings.values(self._db)
+        """Edited since the last load or save (judged without reading the register, which may be closed)."""
+        return self.values() != self._saved
 
     def load(self) -> None:
         """Show the saved settings (discarding edits)."""
-        saved = certificate_settings.values(self._db)
+        saved = self._saved = certificate_settings.values(self._db)
         self._loading = True
         try:
             for key, edit in self.lines.items():
@@ -303,6 +305,7 @@ class CertificateSettingsTab(QWidget):
             self._show_error(str(exc))
             QMessageBox.warning(self, _("Certificate settings"), str(exc))
             return False
+        self._saved = certificate_settings.values(self._db)
         self._show_error("")
         self._changed()
         if changed:

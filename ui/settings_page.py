@@ -58,8 +58,10 @@ class SettingsPage(QWidget):
         self.municipality_box = QGroupBox(_("Municipality"))
         municipality_form = QFormLayout(self.municipality_box)
         self.setting_edits: dict[str, QLineEdit] = {}
+        # What was last loaded or saved: "unsaved" is judged without reading the register (it may be closed).
+        self._saved_municipality = {key: str(app_settings.get(db, key)) for key in MUNICIPALITY_KEYS}
         for key in MUNICIPALITY_KEYS:
-            edit = QLineEdit(str(app_settings.get(db, key)))
+            edit = QLineEdit(self._saved_municipality[key])
             edit.setObjectName(key)
             edit.textChanged.connect(self._municipality_edited)
             municipality_form.addRow(_(app_settings.SETTINGS[key].label), edit)
@@ -176,15 +178,16 @@ class SettingsPage(QWidget):
 
     def reload_municipality(self) -> None:
         """Show the saved town and issuer (also edited on the 証書 screen), discarding edits here."""
+        self._saved_municipality = {key: str(app_settings.get(self._db, key)) for key in MUNICIPALITY_KEYS}
         for key, edit in self.setting_edits.items():
-            edit.setText(str(app_settings.get(self._db, key)))
+            edit.setText(self._saved_municipality[key])
         self.municipality_error.hide()
 
     def municipality_values(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.setting_edits.items()}
 
     def municipality_dirty(self) -> bool:
-        return any(value != str(app_settings.get(self._db, key)) for key, value in self.municipality_values().items())
+        return self.municipality_values() != self._saved_municipality
 
     def _municipality_edited(self, *_args) -> None:
         dirty = self.municipality_dirty()
