@@ -81,7 +81,7 @@ translations: $(STAMP)
 
 # After changing user-visible strings: extract them and merge into the catalogues, then translate.
 po: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(LOCALE)/$(DOMAIN).pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 --no-location --sort-output --omit-header -o $(LOCALE)/$(DOMAIN).pot .
 	$(BIN)/pybabel update -i $(LOCALE)/$(DOMAIN).pot -d $(LOCALE) -D $(DOMAIN) --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app import schemes, settings
+from app import pdf_fonts, schemes, settings
 from app.accounts import User, require_admin
 from app.certificates import TEMPLATES, CertificateData, Layout, body_text, check_printable, issuer_line
 from app.db import transaction
@@ -87,6 +87,28 @@ def seal_info(data: bytes) -> SealInfo:
         raise UserError(_("The seal image cannot be read: {error}").format(error=exc)) from exc
 
 
+TEXT_KEYS = ("certificate_title", "certificate_body", "certificate_honorific", "municipality_name", "mayor_title",
+             "mayor_name")
+
+
+def check_fields_printable(values: dict[str, Any]) -> None:
+    """Name the field that holds a character no bundled font has, before the sample certificate is tried.
+
+    The sample stands in for a person, so a bad character in a setting must not be reported
+    as if it were in someone's name (the batch check in ``certificates`` speaks of people).
+    """
+    problems = []
+    for key in TEXT_KEYS:
+        bad = pdf_fonts.unprintable(str(values.get(key) or ""))
+        if bad:
+            problems.append(_("{field}: {chars}").format(field=_(settings.SETTINGS[key].label),
+                                                        chars="、".join(map(pdf_fonts.describe, bad))))
+    if problems:
+        raise UserError(_("These settings contain characters that the bundled fonts cannot print, so nothing was "
+                          "saved. Delete the character or replace it with another, then press Save again:\n"
+                          "{problems}").format(problems="\n".join(problems)))
+
+
 def check(db: sqlite_utils.Database, values: dict[str, Any]) -> Layout:
     """Refuse values that would break printing; returns the layout they make."""
     if values["certificate_template"] not in TEMPLATES:
@@ -109,6 +131,7 @@ def check(db: sqlite_utils.Database, values: dict[str, Any]) -> Layout:
         except ValueError as exc:
             raise UserError(_("The seal image cannot be read: {error}").format(error=exc)) from exc
         seal_info(data)
+    check_fields_printable(values)
     lay = layout_from(values)
     sample = sample_certificate(db)
     body_text(lay, sample)  # unknown placeholders: the service's own message

@@ -10,6 +10,7 @@ certificate can be checked offline with ``verify``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import io
@@ -215,7 +216,27 @@ def issuer_line(municipality: str, title: str, name: str) -> str:
     return "\u3000".join(part for part in (head, name.strip()) if part)
 
 
+ISSUER_SETTINGS = ("municipality_name", "mayor_title", "mayor_name")
+
+
+def missing_issuer_settings(db: sqlite_utils.Database) -> list[str]:
+    """The keys of the town and issuer settings still empty (a fresh register has no town or mayor)."""
+    return [key for key in ISSUER_SETTINGS if not str(settings.get(db, key) or "").strip()]
+
+
+def require_issuer(db: sqlite_utils.Database) -> None:
+    """Refuse output while the town or the issuer is unset: 「あなたはのDX人材認定制度」 and a bare 「市長」
+    would be printed, and that print would count as the first issue."""
+    missing = missing_issuer_settings(db)
+    if missing:
+        raise UserError(_("Certificates cannot be output until these settings are entered: {settings}. "
+                          "Enter them in 設定 or in 証書 → 様式・文面 (CLI: settings set KEY VALUE).").format(
+            settings="、".join(_(settings.SETTINGS[key].label) for key in missing)))
+
+
 def layout(db: sqlite_utils.Database, template: str | None = None) -> Layout:
+    """The saved layout for output; refused while the town or the issuer is not set (``require_issuer``)."""
+    require_issuer(db)
     get = lambda key: settings.get(db, key)  # noqa: E731
     seal = get("certificate_seal_png")
     chosen = template or get("certificate_template")
@@ -255,23 +276,78 @@ def check_printable(lay: Layout, certs: list[CertificateData]) -> None:
 
 # -- drawing ------------------------------------------------------------------------------------------------
 
-def _wrap(text: str, size: float, max_width: float) -> list[str]:
-    """Break Japanese text into lines by width (any character may end a line, except before 、。)."""
-    lines, line, used = [], "", 0.0
-    for char in text:
-        if char == "\n":
+_NO_LINE_START = "、。」）"
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_parser():
+    """BudouX's Japanese model (loaded once): it knows where a reader expects a line may break."""
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def _phrases(text: str, keep: tuple[str, ...]) -> list[str]:
+    """Japanese text cut at phrase boundaries (BudouX), never inside a term of ``keep``.
+
+    The level and the town's name are printed whole on one line: BudouX may cut 「DXアドバイザー」
+    or a town like 「みどり市」 after its first characters, so boundaries inside them are dropped.
+    """
+    if not text:
+        return []
+    cuts, at = set(), 0
+    for phrase in _phrase_parser().parse(text)[:-1]:
+        at += len(phrase)
+        cuts.add(at)
+    for term in (t for t in keep if t):
+        start = text.find(term)
+        while start >= 0:
+            cuts -= set(range(start + 1, start + len(term)))
+            start = text.find(term, start + 1)
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(text) and text[c] not in _NO_LINE_START), len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _fill(phrases: list[str], measure, limit: float) -> list[str]:
+    """Greedy lines of whole phrases; a phrase longer than a line is cut by character (not before 、。)."""
+    lines, line = [], ""
+    for phrase in phrases:
+        if line and measure(line + phrase) > limit:
             lines.append(line)
-            line, used = "", 0.0
+            line = ""
+        if measure(line + phrase) <= limit:
+            line += phrase
             continue
-        advance = pdf_fonts.char_width(char, size)
-        if used + advance > max_width and line and char not in "、。」）":
-            lines.append(line)
-            line, used = "", 0.0
-        line += char
-        used += advance
+        for char in phrase:  # longer than a whole line: the old character rule
+            if line and measure(line + char) > limit and char not in _NO_LINE_START:
+                lines.append(line)
+                line = ""
+            line += char
     if line:
         lines.append(line)
     return lines
+
+
+@functools.lru_cache(maxsize=256)
+def _wrap(text: str, size: float, max_width: float, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Break Japanese text into lines by width at phrase boundaries, keeping the ``keep`` terms whole.
+
+    Cached: in a batch the body differs only by level, so a thousand certificates parse a few texts.
+    """
+    measure = functools.partial(pdf_fonts.width, size=size)
+    return tuple(line for paragraph in text.split("\n")
+                 for line in (_fill(_phrases(paragraph, keep), measure, max_width) or [""]))
+
+
+@functools.lru_cache(maxsize=256)
+def _columns(text: str, per_column: int, keep: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """縦書き: the same phrase breaking, by the number of characters a column holds."""
+    return tuple(line for paragraph in text.split("\n") for line in _fill(_phrases(paragraph, keep), len, per_column))
+
+
+def _unbreakable(lay: Layout, cert: CertificateData) -> tuple[str, ...]:
+    """Terms printed whole on one line: the level, the town's name (and the scheme's name when short)."""
+    return tuple(t for t in (cert.level, lay.municipality, cert.scheme if len(cert.scheme) <= 12 else "") if t)
 
 
 def _spaced(title: str) -> str:
@@ -344,7 +420,7 @@ def _draw_horizontal(canvas: Canvas, lay: Layout, cert: CertificateData, width: 
     pdf_fonts.draw(canvas, width / 2, name_y, f"{cert.name}\u3000{lay.honorific}".rstrip(), 26, "centre")
     body_width = width - 70 * mm
     y = name_y - 26 * mm
-    for line in _wrap(body_text(lay, cert), 17, body_width):
+    for line in _wrap(body_text(lay, cert), 17, body_width, _unbreakable(lay, cert)):
         pdf_fonts.draw(canvas, 35 * mm, y, line, 17)
         y -= 17 * 1.9
     date_y = max(y - 14 * mm, 80 * mm if height > width else 62 * mm)
@@ -371,9 +447,7 @@ def _draw_vertical(canvas: Canvas, lay: Layout, cert: CertificateData, width: fl
     x -= 22 * mm
     column_height = height - 75 * mm
     chars_per_column = int(column_height / (16 * 1.05))
-    text = body_text(lay, cert)
-    columns = [text[i:i + chars_per_column] for i in range(0, len(text), chars_per_column)]
-    for column in columns:
+    for column in _columns(body_text(lay, cert), chars_per_column, _unbreakable(lay, cert)):
         pdf_fonts.draw_vertical(canvas, x, top - 8 * mm, column, 16)
         x -= 13 * mm
     x -= 8 * mm
@@ -467,6 +541,7 @@ def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateD
     reprint by the mark that was on the paper.
     """
     require_admin(user)
+    require_issuer(db)
     if template not in TEMPLATES:
         raise UserError(_("Unknown certificate layout: {value}").format(value=template))
     if certs:
@@ -482,36 +557,103 @@ def print_log(db: sqlite_utils.Database, certification_id: int | None = None) ->
         {where} ORDER BY p.id DESC""", [certification_id] if certification_id else []))
 
 
-def ceremony_list(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, title: str = "") -> Path:
-    """授与者名簿: one A4 list of the people receiving certificates, by level then number."""
+CEREMONY_FORMATS = (".pdf", ".xlsx")
+CEREMONY_HEADERS = ("番号", "認定番号", "氏名", "所属", "レベル", "認定日")
+# Column left edges and the right end of the rule (mm): every cell is fitted into its column.
+_CEREMONY_COLUMNS_MM = (16, 25, 77, 108, 140, 168)
+_CEREMONY_RIGHT_MM = 196
+_CEREMONY_SIZE, _CEREMONY_MIN_SIZE = 10.0, 6.0
+_CEREMONY_GAP = 2 * mm
+
+
+def _affiliations(db: sqlite_utils.Database, ids: list[int], on: date) -> dict[int, str]:
+    """certification id -> the person's 課 (or 部) on ``on``, as read aloud at the ceremony."""
+    from app.staff import unit_names
+
+    if not ids:
+        return {}
+    names = unit_names(db, on.isoformat())
+    rows = db.execute(f"""
+        SELECT c.id, a.unit_id FROM certifications c
+        LEFT JOIN staff_assignments a ON a.staff_id = c.staff_id AND a.is_primary = 1 AND a.valid_from <= ?
+                                      AND (a.valid_to IS NULL OR a.valid_to >= ?)
+        WHERE c.id IN ({",".join("?" * len(ids))})""", [on.isoformat(), on.isoformat(), *ids])
+    out: dict[int, str] = {}
+    for cert_id, unit_id in rows:
+        department, section, _team = names.get(unit_id, ("", "", ""))
+        out[cert_id] = section or department or ""
+    return out
+
+
+def ceremony_rows(db: sqlite_utils.Database, certs: list[CertificateData], on: date) -> list[list[str]]:
+    """The rows of the 授与者名簿 (as ``CEREMONY_HEADERS``), numbered from 1."""
+    affiliation = _affiliations(db, [c.certification_id for c in certs], on)
+    return [[str(index), cert.number, cert.name, affiliation.get(cert.certification_id, ""), cert.level,
+             format_wareki(cert.decided_on)] for index, cert in enumerate(certs, start=1)]
+
+
+def _fitted_size(text: str, room: float) -> float:
+    """The largest size up to 10 pt at which ``text`` fits ``room`` (never below 6 pt)."""
+    size = _CEREMONY_SIZE
+    while size > _CEREMONY_MIN_SIZE and pdf_fonts.width(text, size) > room:
+        size -= 0.5
+    return size
+
+
+def _fitted(text: str, room: float) -> tuple[str, float]:
+    """Text and size that stay inside its column: smaller type first, then cut with …  as a last resort."""
+    size = _fitted_size(text, room)
+    while text and pdf_fonts.width(text, size) > room:
+        text = text[:-2] + "…" if len(text) > 1 else ""
+    return text, size
+
+
+def ceremony_list(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, title: str = "",
+                  on: date | None = None) -> Path:
+    """授与者名簿: the people receiving certificates, by level then number, as PDF (A4) or .xlsx by the extension.
+
+    ``on`` is the day whose 所属 is shown (default today, the ceremony).
+    """
     require_admin(user)
+    out = Path(out)
+    if out.suffix.lower() not in CEREMONY_FORMATS:
+        raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(
+            suffix=out.suffix or _("no extension"), path=out))
     certs = certificates(db, ids)
     lay = layout(db, "portrait")
     check_printable(lay, certs)
-    out = Path(out)
     if out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=out))
     heading = title or f"{lay.municipality} DX人材認定 授与者名簿".strip()
-    bad = pdf_fonts.unprintable(heading)
+    rows = ceremony_rows(db, certs, on or date.today())
+    if out.suffix.lower() == ".xlsx":
+        from app.tabular import write_xlsx
+
+        temporary = out.with_name(out.name + ".part")
+        write_xlsx(temporary, list(CEREMONY_HEADERS), rows, "授与者名簿")
+        temporary.replace(out)
+        return out
+    bad = pdf_fonts.unprintable(heading + "".join(row[3] for row in rows))
     if bad:
         raise UserError(_("{what}: {chars}").format(what=heading, chars="、".join(map(pdf_fonts.describe, bad))))
     canvas = _canvas(str(out), heading)
     width, height = A4
+    columns = [x * mm for x in _CEREMONY_COLUMNS_MM]
+    right = _CEREMONY_RIGHT_MM * mm
+    rooms = [following - start - _CEREMONY_GAP for start, following in zip(columns, columns[1:] + [right])]
     rows_per_page = 28
-    pages = [certs[i:i + rows_per_page] for i in range(0, len(certs), rows_per_page)] or [[]]
+    pages = [rows[i:i + rows_per_page] for i in range(0, len(rows), rows_per_page)] or [[]]
     for page_no, page in enumerate(pages, start=1):
         pdf_fonts.draw(canvas, width / 2, height - 25 * mm, heading, 16, "centre")
-        pdf_fonts.draw(canvas, width - 20 * mm, height - 33 * mm, f"{page_no} / {len(pages)}", 9, "right")
+        pdf_fonts.draw(canvas, right, height - 33 * mm, f"{page_no} / {len(pages)}", 9, "right")
         y = height - 45 * mm
-        columns = (20 * mm, 35 * mm, 95 * mm, 145 * mm)
-        for x, text in zip(columns, ("番号", "認定番号", "氏名", "レベル・認定日")):
-            pdf_fonts.draw(canvas, x, y, text, 10)
-        canvas.line(18 * mm, y - 2.5 * mm, width - 18 * mm, y - 2.5 * mm)
+        for x, room, text in zip(columns, rooms, CEREMONY_HEADERS):
+            pdf_fonts.draw(canvas, x, y, *_fitted(text, room))
+        canvas.line(columns[0] - 2 * mm, y - 2.5 * mm, right, y - 2.5 * mm)
         y -= 8 * mm
-        for index, cert in enumerate(page, start=(page_no - 1) * rows_per_page + 1):
-            for x, text in zip(columns, (str(index), cert.number, cert.name,
-                                         f"{cert.level} {format_wareki(cert.decided_on)}")):
-                pdf_fonts.draw(canvas, x, y, text, 10)
+        for row in page:
+            for x, room, text in zip(columns, rooms, row):
+                pdf_fonts.draw(canvas, x, y, *_fitted(text, room))
             y -= 8 * mm
         canvas.showPage()
     canvas.save()

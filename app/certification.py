@@ -20,7 +20,7 @@ from app import audit, eligibility, schemes
 from app.accounts import User, require_admin
 from app.db import transaction
 from app.errors import UserError
-from app.i18n import N_, _, label
+from app.i18n import N_, NC_, _, label, tr
 from app.organisation import unit_ancestors
 from app.staff import unit_names
 from app.staff_import import safe_normalise
@@ -258,7 +258,7 @@ def person_path(db: sqlite_utils.Database, user: User, staff_id: int) -> list[di
 
 
 REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Affiliation"), N_("Level"),
-                    N_("Decided on"), N_("Approver"), N_("Status"), N_("Revoked on"), N_("Reason for revocation"),
+                    N_("Decided on"), N_("Approver"), NC_("certification", "Status"), N_("Revoked on"), N_("Reason for revocation"),
                     N_("Re-issues")]
 
 
@@ -273,7 +273,7 @@ def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters
               format_wareki(date.fromisoformat(r["decided_on"])), r["approver"], label(CERT_STATUSES, r["status"]),
               format_wareki(date.fromisoformat(r["revoked_on"])) if r["revoked_on"] else "", r["revoke_reason"] or "",
               str(r["reissues"])] for r in rows]
-    headers = [_(h) for h in REGISTER_HEADERS]
+    headers = [tr(h) for h in REGISTER_HEADERS]
     if path.suffix.lower() == ".xlsx":
         write_xlsx(path, headers, table, _("Certified staff"))
     else:

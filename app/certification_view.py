@@ -17,6 +17,8 @@ from app import eligibility, organisation, settings, staff
 from app.accounts import User
 from app.certification import Approval, format_number
 from app.eligibility import RequirementResult
+from app.errors import UserError
+from app.i18n import _
 from app.schemes import SchemeSpec
 from app.wareki import fiscal_year
 
@@ -117,5 +119,18 @@ def register_fiscal_years(db: sqlite_utils.Database) -> list[int]:
 
 
 def default_approver(db: sqlite_utils.Database) -> str:
-    """「市長 氏名」 from the settings, as the approver of a new decision."""
-    return f"{settings.get(db, 'mayor_title') or ''} {settings.get(db, 'mayor_name') or ''}".strip()
+    """「市長 氏名」 from the settings (認定者の職名・氏名), as the approver of a new decision.
+
+    "" while either is empty: a bare 「市長」 or a placeholder name must never be recorded as who decided.
+    """
+    title, name = (str(settings.get(db, key) or "").strip() for key in ("mayor_title", "mayor_name"))
+    return f"{title} {name}" if title and name else ""
+
+
+def require_approver(db: sqlite_utils.Database) -> str:
+    """The approver from the settings, or a refusal that says where to set it."""
+    approver = default_approver(db)
+    if not approver:
+        raise UserError(_("The certifying official (title and name) is not set. Enter 認定者の職名 and 認定者の氏名 in "
+                          "設定 (CLI: settings set mayor_name NAME) before certifying."))
+    return approver

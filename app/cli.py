@@ -446,10 +446,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
-    from app import cli_certification, cli_projects
+    from app import cli_certification, cli_projects, cli_settings
 
     cli_projects.register(sub, add)
     cli_certification.register(sub, add)
+    cli_settings.register(sub)
     return parser
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from app import certification, eligibility, schemes
+from app import certification, certification_view, eligibility, schemes
 from app.cli_projects import CLI_USER
 from app.db import open_database
 from app.errors import UserError
@@ -107,6 +107,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
         db = result.db
         scheme = _scheme(db)
         decided = _date(args.date)
+        approver = args.approver or certification_view.require_approver(db)  # the settings' 認定者 by default
         if args.override_reason and not args.staff_no:
             raise UserError(_("--override-reason needs --staff-no: an override is decided person by person."))
         wanted = _staff_ids(db, args.staff_no)
@@ -120,7 +121,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
             print(_("Would certify {n} people (dry run: nothing was written).").format(n=len(chosen)))
             return EXIT_OK
         numbers = certification.approve(db, CLI_USER, scheme.id, [
-            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, args.approver,
+            certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, approver,
             args.override_reason or "")
     finally:
         result.db.close()
@@ -168,6 +169,9 @@ def cmd_certificates(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
         db = result.db
+        if args.ceremony_list and args.ceremony_list.suffix.lower() not in certificates.CEREMONY_FORMATS:
+            raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(
+                suffix=args.ceremony_list.suffix or _("no extension"), path=args.ceremony_list))
         ids = certificates.select(db, args.numbers, new_only=args.new)
         if not ids:
             print(_("There are no certificates to print."))
@@ -217,7 +221,7 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--approve-eligible", action="store_true", required=True,
                    help=_("certify everyone eligible on the date"))
     p.add_argument("--date", help=_("decision date (default today)"))
-    p.add_argument("--approver", required=True, help=_("who approves, e.g. 市長 氏名"))
+    p.add_argument("--approver", help=_("who approves, e.g. 市長 氏名 (default: the certifying official in the settings)"))
     p.add_argument("--level", help=_("only this level (its code)"))
     p.add_argument("--staff-no", action="append", metavar="NUMBER", help=_("only this person (repeatable)"))
     p.add_argument("--override-reason", metavar="TEXT",
@@ -243,7 +247,7 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--template", choices=["portrait", "landscape", "vertical"],
                    help=_("layout (default: the one chosen in the settings)"))
     p.add_argument("--per-person", action="store_true", help=_("one PDF per person in the folder --out"))
-    p.add_argument("--ceremony-list", type=Path, metavar="FILE", help=_("also write the list of recipients (授与者名簿)"))
+    p.add_argument("--ceremony-list", type=Path, metavar="FILE", help=_("also write the list of recipients (授与者名簿) as .pdf or .xlsx"))
     p = add("verify", cmd_verify, _("check a certificate's verification code against the register"))
     p.add_argument("code")
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))

@@ -1,4 +1,5 @@
-"""Translations: one place that provides `_`, `N_` and `ngettext`.
+"""Translations: one place that provides `_`, `N_`, `ngettext` and, for short msgids with several
+meanings, `pgettext` / `NC_` (a context, ``msgctxt`` in the catalogue).
 
 Msgids are English; Japanese is the default language. The catalogue is read
 from the compiled .mo when it is current, otherwise straight from the .po
@@ -67,6 +68,22 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     return _translations.gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A short msgid that means different things in different places (「Status」 of a person: 在職状況;
+    of a certification: 状態) is told apart by its context (msgctxt in the catalogue)."""
+    return _translations.pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Mark a msgid with its context for extraction (``pybabel -k NC_:1c,2``); translate it with ``tr``."""
+    return context, message
+
+
+def tr(marked: str | tuple[str, str]) -> str:
+    """Translate a msgid marked with ``N_`` (a string) or ``NC_`` (context and msgid)."""
+    return pgettext(*marked) if isinstance(marked, tuple) else _(marked)
 
 
 def N_(message: str) -> str:

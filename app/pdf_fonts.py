@@ -83,10 +83,16 @@ def unprintable(text: str) -> list[str]:
 
 
 def describe(char: str) -> str:
-    """「𠮷 (U+20BB7)」 for messages."""
-    name = unicodedata.name(char, "")
-    shown = char if not is_variation_selector(char) else "異体字セレクタ"
-    return f"{shown} (U+{ord(char):04X}{' ' + name if name and not name.startswith('CJK') else ''})"
+    """「𠮷 (U+20BB7)」 for messages: the character and its code point, with what it is in Japanese
+    when it cannot be seen (a 外字 of the private use area, a variation selector).
+
+    The English Unicode name (GRINNING FACE) is left out: the messages are read by Japanese officers.
+    """
+    if is_variation_selector(char):
+        return f"異体字セレクタ (U+{ord(char):04X})"
+    if unicodedata.category(char) == "Co":
+        return f"外字 (U+{ord(char):04X})"
+    return f"{char} (U+{ord(char):04X})"
 
 
 def code_label(char: str) -> str:

@@ -16,7 +16,7 @@ from enum import IntEnum
 
 import sqlite_utils
 
-from app.i18n import N_
+from app.i18n import N_, NC_
 from app.kana import gojuon_key, search_fold
 
 STATUS_LABELS = {"active": N_("Active"), "leave": N_("On leave"), "planned": N_("To be hired"),
@@ -40,7 +40,7 @@ COLUMN_TITLES = {
     Column.DEPARTMENT: N_("Department"),
     Column.SECTION: N_("Section / unit"),
     Column.POSITION: N_("Position"),
-    Column.STATUS: N_("Status"),
+    Column.STATUS: NC_("employment", "Status"),
 }
 
 

@@ -14,7 +14,7 @@ from fit_probe_support import scale_tag, show_main_window, start_qt
 from app import accounts
 from app.accounts import Role
 from app.db import open_database
-from app.demo import generate_town, load_town
+from app.demo import generate_town, load_town, set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from ui.main_window import NAVIGATION
 
@@ -25,6 +25,7 @@ db = open_database(path).db
 load_town(db, generate_town(300, seed=1), "probe")
 load_projects(db, "probe")
 load_certification_history(db, "probe")
+set_demo_municipality(db, "probe")  # certificates are refused until the town and its mayor are set
 user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe")
 from app import certificates  # noqa: E402
 

@@ -58,3 +58,5 @@ def test_bundle_carries_fonts_with_their_licence_and_only_ja_en_locale_data(bund
     assert "ja.dat" in locale_data and "fr.dat" not in locale_data
     qt_catalogues = {p.name for p in internal.rglob("*.qm")}  # Qt's own strings, Japanese only (issue 12 item 21)
     assert "qtbase_ja.qm" in qt_catalogues and "qtbase_de.qm" not in qt_catalogues
+    # certificate line breaks (BudouX) read the Japanese model at run time; the other languages stay out
+    assert {p.name for p in (internal / "budoux" / "models").iterdir()} == {"ja.json"}

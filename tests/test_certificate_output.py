@@ -13,6 +13,7 @@ from PIL import Image
 
 from app import audit, certificate_settings, certificates, settings
 from app.accounts import Role, create_user
+from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
 
@@ -21,6 +22,7 @@ from app.errors import PermissionDenied, UserError
 def town(demo_db):
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
+    set_demo_municipality(demo_db, "test")  # a real town has its name and mayor set before printing
     return demo_db
 
 

@@ -10,6 +10,7 @@ from app import certification, certification_view, organisation, schemes, settin
 from app.accounts import Role, User
 from app.certification import Approval
 from app.demo_projects import load_certification_history, load_projects
+from app.errors import UserError
 from app.kana import gojuon_key
 
 DECIDED = date(2026, 6, 1)
@@ -68,7 +69,11 @@ def test_planned_numbers_are_the_numbers_approval_gives(town, moka, admin):
 
 
 def test_default_approver_comes_from_the_settings(db):
-    assert certification_view.default_approver(db) == "市長"
+    # A fresh register has the title 市長 but no name: no approver, and a refusal that says where to set it.
+    assert certification_view.default_approver(db) == ""
+    with pytest.raises(UserError, match="認定者"):
+        certification_view.require_approver(db)
     settings.set_value(db, "mayor_title", "真岡市長", "test")
     settings.set_value(db, "mayor_name", "山田 太郎", "test")
     assert certification_view.default_approver(db) == "真岡市長 山田 太郎"
+    assert certification_view.require_approver(db) == "真岡市長 山田 太郎"

@@ -415,13 +415,54 @@ def test_background_work_returns_results_and_raises_errors(qtbot):
         run_in_background(None, "…", fail)
 
 
-def test_municipality_settings_are_saved_and_audited(qtbot, window):
-    from app import settings as app_settings
+def _answer_unsaved(choice: str) -> list[str]:
+    """Answer the next 未保存の変更 question with the button labelled ``choice``; keep its text."""
+    from PySide6.QtWidgets import QMessageBox
 
-    edit = window.settings_page.setting_edits["municipality_name"]
+    from tests.qt_helpers import when_modal
+
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> None:
+        shown.append(box.text())
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    when_modal(answer)
+    return shown
+
+
+def test_municipality_settings_are_saved_with_save_and_audited(qtbot, window):
+    """設定 saves the town and issuer as 証書 → 様式・文面 does: with 保存, asking before leaving with changes."""
+    from app import settings as app_settings
+    from ui.main_window import NAVIGATION
+
+    db = window.session.db
+    rows = [key for key, _t in NAVIGATION]
+    window.navigation.setCurrentRow(rows.index("settings"))
+    page = window.settings_page
+    assert not page.municipality_save.isEnabled()
+    edit = page.setting_edits["municipality_name"]
     edit.setText("真岡市")
-    edit.editingFinished.emit()
-    assert app_settings.get(window.session.db, "municipality_name") == "真岡市"
-    assert app_settings.get(window.session.db, "mayor_title") == "市長"
-    actions = [r["action"] for r in window.session.db.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")]
+    edit.editingFinished.emit()  # leaving the field no longer saves
+    assert app_settings.get(db, "municipality_name") == "" and page.municipality_save.isEnabled()
+
+    shown = _answer_unsaved("このまま続ける")
+    window.navigation.setCurrentRow(rows.index("staff"))
+    assert "未保存" in shown[0] and window.pages.currentWidget() is window._settings_area
+    assert window.navigation.currentRow() == rows.index("settings") and edit.text() == "真岡市"
+
+    _answer_unsaved("保存")
+    window.navigation.setCurrentRow(rows.index("staff"))
+    assert window.pages.currentWidget() is window.staff_page
+    assert app_settings.get(db, "municipality_name") == "真岡市"
+    assert app_settings.get(db, "mayor_title") == "市長"
+    actions = [r["action"] for r in db.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")]
     assert actions == ["setting.change"]
+
+    window.navigation.setCurrentRow(rows.index("settings"))
+    page.setting_edits["mayor_name"].setText("石坂😀")
+    page.municipality_save.click()  # refused inline, naming the field and the character
+    assert "認定者の氏名" in page.municipality_error.text() and "U+1F600" in page.municipality_error.text()
+    _answer_unsaved("変更を破棄")
+    window.navigation.setCurrentRow(rows.index("staff"))
+    assert app_settings.get(db, "mayor_name") == "" and page.setting_edits["mayor_name"].text() == ""

@@ -16,6 +16,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app import certificates, certification, settings, staff_edit
 from app.accounts import Role, create_user
+from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from tests.qt_helpers import collect_message_texts, when_modal
 
@@ -30,6 +31,7 @@ SATO = "令和5年度DX認定第0001号"
 def town(demo_db):
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
+    set_demo_municipality(demo_db, "test")  # a real town has its name and mayor set before printing
     return demo_db
 
 
@@ -447,3 +449,72 @@ def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
     assert written and len(certificates.print_log(out._db)) == 25
     assert threads and threads[0] is not page.thread()
     assert ticks_at_end[0] > 0
+
+
+def test_without_town_and_mayor_the_preview_warns_and_nothing_is_output_or_logged(qtbot, demo_db, admin, tmp_path):
+    """Issue 12 item 10 on the screen: a fresh register names the missing settings and prints nothing."""
+    from ui.certificates_page import CertificatesPage
+
+    load_projects(demo_db, "test")
+    load_certification_history(demo_db, "test")
+    page = CertificatesPage(demo_db, admin)
+    qtbot.addWidget(page)
+    page.resize(1100, 650)
+    page.show()
+    out = page.output
+    out.select_numbers([YOSHIDA])
+    settle(qtbot, out)
+    assert out.preview.page_count() == 0
+    assert "自治体名" in out.preview.message.text() and "認定者の氏名" in out.preview.message.text()
+
+    written, shown = write_closing_offer(out, tmp_path / "c.pdf")
+    assert written is None and "自治体名" in shown[0]
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "print.pdf"))
+    shown = collect_message_texts()
+    assert out.print_to(printer) == 0 and "自治体名" in shown[0]
+    shown = collect_message_texts()
+    assert out.write_ceremony_list(tmp_path / "list.pdf") is None and "自治体名" in shown[0]
+    assert list(tmp_path.glob("*.pdf*")) == [] and certificates.print_log(demo_db) == []
+    page.wait_for_previews()
+
+
+def test_ceremony_list_as_a_workbook_from_the_screen(page, qtbot, tmp_path):
+    from openpyxl import load_workbook
+
+    out = page.output
+    out.select_numbers([YOSHIDA, TAKAHASHI])
+    shown = collect_message_texts()
+    written = out.write_ceremony_list(tmp_path / "名簿.xlsx")
+    assert written == tmp_path / "名簿.xlsx" and "名簿.xlsx" in shown[0]
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    assert rows[0][3] == "所属" and len(rows) == 3 and all(row[3] for row in rows[1:])
+
+
+def test_leaving_unsaved_certificate_settings_asks_first(qtbot, town, db_path, admin):
+    """証書 → 様式・文面 and 設定 keep the town and issuer the same way: 保存, and a question before leaving."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    window = MainWindow(Session(town, db_path, admin))
+    qtbot.addWidget(window)
+    window.show()
+    rows = [key for key, _t in NAVIGATION]
+    window.navigation.setCurrentRow(rows.index("certificates"))
+    design = window.certificates_page.design
+    design.lines["municipality_name"].setText("真岡市")
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> None:
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "保存").click()
+
+    when_modal(answer)
+    window.navigation.setCurrentRow(rows.index("settings"))
+    assert asked and "未保存" in asked[0]
+    assert window.pages.currentWidget() is window._settings_area
+    assert settings.get(town, "municipality_name") == "真岡市"
+    assert window.settings_page.setting_edits["municipality_name"].text() == "真岡市"
+    window.certificates_page.wait_for_previews()

@@ -12,12 +12,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QTimer, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from app import accounts, certification, schemes
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.certification import format_number
+from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from tests.qt_helpers import when_modal
@@ -36,6 +37,7 @@ OFFICER = User(0, "officer", "officer", Role.ADMIN)
 def town(demo_db):
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
+    set_demo_municipality(demo_db, "test")
     return demo_db
 
 
@@ -114,6 +116,8 @@ def test_candidate_model_passes_qt_model_tester(qtmodeltester, page):
 
 
 def test_approving_ticked_people_gives_consecutive_numbers_and_the_register_lists_them(qtbot, page, town):
+    app_settings.set_value(town, "mayor_title", "真岡市長", "test")
+    app_settings.set_value(town, "mayor_name", "山田 太郎", "test")
     tab = page.eligibility_tab
     tab.status_buttons["eligible"].click()
     tab.tick_all_eligible()
@@ -121,8 +125,7 @@ def test_approving_ticked_people_gives_consecutive_numbers_and_the_register_list
     preview: list[list[str]] = []
 
     def approve(dialog: ApproveDialog) -> None:
-        assert dialog.approver.text() == "市長"  # the default from the settings
-        dialog.approver.setText("真岡市長 山田 太郎")
+        assert dialog.approver.text() == "真岡市長 山田 太郎"  # 認定者 from the settings, shown to confirm
         preview.append([dialog.model.record_at(i)[1] for i in range(dialog.model.rowCount())])
         preview.append([dialog.range_label.text()])
         boxes.append(when_message())
@@ -148,6 +151,23 @@ def test_approving_ticked_people_gives_consecutive_numbers_and_the_register_list
     certified = {r[0] for r in town.execute("SELECT staff_id FROM certifications WHERE fiscal_year = ?", [FY2026])}
     assert not tab.model.checked
     assert not [r for r in tab._rows if r.staff_id in certified and r.level_code == "advisor"]  # next step now
+
+
+def test_the_approver_is_the_certifying_official_from_the_settings_and_cannot_be_typed(qtbot, page, town):
+    rows = [r for r in page.eligibility_tab._rows if r.status == "eligible"]
+    dialog = ApproveDialog(town, page._user, page.scheme, rows, DECIDED, page)
+    qtbot.addWidget(dialog)
+    assert dialog.approver.text() == "市長 見本　太郎" and not isinstance(dialog.approver, QLineEdit)
+    assert dialog.approve_button.isEnabled()
+
+    app_settings.set_value(town, "mayor_name", "", "test")  # as in a fresh register: only the title 市長
+    before = town.execute("SELECT count(*) FROM certifications").fetchone()[0]
+    unset = ApproveDialog(town, page._user, page.scheme, rows, DECIDED, page)
+    qtbot.addWidget(unset)
+    assert unset.approver.text() == "" and not unset.approve_button.isEnabled()
+    assert "認定者" in unset.error_label.text() and "設定" in unset.error_label.text()
+    unset.approve_button.click()
+    assert town.execute("SELECT count(*) FROM certifications").fetchone()[0] == before
 
 
 def test_a_person_who_is_not_eligible_cannot_be_certified(qtbot, page, town):

@@ -44,6 +44,7 @@ from ui.table_model import RecordTableModel, record_table_view
 FILTERS = [("new", N_("Not yet output")), ("all", N_("All active certifications"))]
 DIRECTORY_KEY = "certificates/directory"
 PDF_FILTER = N_("PDF (*.pdf)")
+CEREMONY_FILTERS = {PDF_FILTER: ".pdf", N_("Excel workbook (*.xlsx)"): ".xlsx"}
 DEBOUNCE_MS = 300
 
 
@@ -322,10 +323,15 @@ class OutputTab(QWidget):
 
     # -- 授与者名簿 -------------------------------------------------------------------------------------
     def choose_ceremony_list(self) -> None:
+        """PDF to print, or an Excel workbook to edit: the file's extension decides, as in the CLI."""
         suggested = str(Path(self._directory()) / f"授与者名簿_{date.today():%Y%m%d}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save ceremony list"), suggested, _(PDF_FILTER))
+        path, chosen = QFileDialog.getSaveFileName(self, _("Save ceremony list"), suggested,
+                                                   ";;".join(_(f) for f in CEREMONY_FILTERS))
         if path:
-            self.write_ceremony_list(Path(path))
+            out = Path(path)
+            if out.suffix.lower() not in certificates.CEREMONY_FORMATS:
+                out = out.with_name(out.name + next((v for k, v in CEREMONY_FILTERS.items() if _(k) == chosen), ".pdf"))
+            self.write_ceremony_list(out)
 
     def write_ceremony_list(self, out: Path) -> Path | None:
         ids, user, db_file = self.selected_ids(), self._user, database_file(self._db)
@@ -346,7 +352,8 @@ class OutputTab(QWidget):
         box = QMessageBox(self)
         box.setWindowTitle(_("Ceremony list"))
         box.setText(_("The ceremony list was written to {path}.").format(path=written))
-        open_button = box.addButton(_("Open PDF"), QMessageBox.ButtonRole.ActionRole)
+        open_button = box.addButton(_("Open PDF") if written.suffix.lower() == ".pdf" else _("Open file"),
+                                    QMessageBox.ButtonRole.ActionRole)
         box.addButton(_("Close"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is open_button:

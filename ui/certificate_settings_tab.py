@@ -1,6 +1,7 @@
 """設定 (証書): the texts, honorific, layout, issuer and seal, with a preview that follows the typing.
 
-Nothing is saved until 保存; the preview is drawn from the values being edited
+Nothing is saved until 保存 (leaving with changes asks first, as 設定 does for the town and
+issuer); the preview is drawn from the values being edited
 (the first selected certificate, or a sample marked 見本). The municipality and
 the mayor are the register's shared settings, also shown on the 設定 screen.
 """
@@ -37,6 +38,7 @@ from app.accounts import User
 from app.certificates import CertificateData
 from app.errors import UserError
 from app.i18n import N_, _
+from ui.dialog_parts import save_discard_or_stay
 from ui.pdf_preview import PdfPreview, PdfRenderer
 
 SEAL_FILTER = N_("PNG images (*.png)")
@@ -52,6 +54,7 @@ class CertificateSettingsTab(QWidget):
         super().__init__(parent)
         self._db, self._user, self._certificate = db, user, certificate
         self._seal = ""  # base64 PNG being edited
+        self._saved: dict[str, Any] = {}  # the values last loaded or saved
         self._loading = False
 
         self.lines: dict[str, QLineEdit] = {}
@@ -190,11 +193,12 @@ class CertificateSettingsTab(QWidget):
         return out
 
     def dirty(self) -> bool:
-        return self.values() != certificate_settings.values(self._db)
+        """Edited since the last load or save (judged without reading the register, which may be closed)."""
+        return self.values() != self._saved
 
     def load(self) -> None:
         """Show the saved settings (discarding edits)."""
-        saved = certificate_settings.values(self._db)
+        saved = self._saved = certificate_settings.values(self._db)
         self._loading = True
         try:
             for key, edit in self.lines.items():
@@ -286,6 +290,13 @@ class CertificateSettingsTab(QWidget):
             self.refresh_preview()
         self.renderer.wait()
 
+    def confirm_leave(self) -> bool:
+        """Before the screen changes or the window closes: unsaved settings are saved, dropped or kept."""
+        if not self.dirty():
+            return True
+        return save_discard_or_stay(self, _("The certificate settings have unsaved changes. Save them?"),
+                                    self.save, self.load)
+
     def save(self) -> bool:
         values = self.values()
         try:
@@ -294,6 +305,7 @@ class CertificateSettingsTab(QWidget):
             self._show_error(str(exc))
             QMessageBox.warning(self, _("Certificate settings"), str(exc))
             return False
+        self._saved = certificate_settings.values(self._db)
         self._show_error("")
         self._changed()
         if changed:

@@ -47,6 +47,10 @@ class CertificatesPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def confirm_leave(self) -> bool:
+        """Unsaved certificate settings are saved, dropped or kept before the screen changes."""
+        return self.design is None or self.design.confirm_leave()
+
     def wait_for_previews(self) -> None:
         """Let background previews finish (before closing the register, and in tests)."""
         for tab in (self.output, self.design):

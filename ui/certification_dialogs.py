@@ -54,11 +54,16 @@ class ApproveDialog(QDialog):
         self.decided_on = DateEdit(decided_on, field=_("Decided on"))
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.date_changed.connect(self._preview)
-        self.approver = QLineEdit(certification_view.default_approver(db))
+        # Who decides is the register's 認定者 (設定), shown here to confirm, never typed per batch.
+        self.approver = QLabel(certification_view.default_approver(db))
         self.approver.setObjectName("approver")
-        self.approver.setPlaceholderText(_("e.g. 市長 山田 太郎"))
+        self.approver.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        approver_note = QLabel(_("The certifying official from 設定 (title and name); change it there."))
+        approver_note.setWordWrap(True)
+        approver_note.setStyleSheet("color: #555;")
         form.addRow(_("Decided on"), self.decided_on)
         form.addRow(_("Approver"), self.approver)
+        form.addRow("", approver_note)
         # Someone whose level was revoked, ahead of the day set at the revocation: only with a reason.
         self.override_reason = QLineEdit()
         self.override_reason.setObjectName("overrideReason")
@@ -97,6 +102,12 @@ class ApproveDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._preview()
+        if not self.approver.text():
+            try:
+                certification_view.require_approver(db)
+            except UserError as exc:
+                self.error_label.setText(str(exc))
+            self.approve_button.setEnabled(False)
         fit_to_screen(self, 720, 480)
 
     def approvals(self) -> list[Approval]:

@@ -62,3 +62,27 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         available = screen.availableGeometry()
         width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.9))
     widget.resize(width, height)
+
+
+def save_discard_or_stay(parent: QWidget, text: str, save: Callable[[], bool], discard: Callable[[], None]) -> bool:
+    """Before leaving a form with unsaved changes: 保存 / 変更を破棄 / このまま続ける. True when it may be left.
+
+    One question for every form whose settings are saved with 保存, so that leaving never saves
+    or drops an edit without the officer's word.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.i18n import _
+
+    box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"), text, parent=parent)
+    save_button = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard_button = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("Stay here"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save_button)
+    box.exec()
+    if box.clickedButton() is save_button:
+        return save()
+    if box.clickedButton() is discard_button:
+        discard()
+        return True
+    return False

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self._certificates_page: QWidget | None = None
         self._certificates_slot = QWidget()  # likewise filled on first visit
         QVBoxLayout(self._certificates_slot).setContentsMargins(0, 0, 0, 0)
-        settings_area = _scrollable(self.settings_page)
+        settings_area = self._settings_area = _scrollable(self.settings_page)
         self._evaluation_page: QWidget | None = None
         self._evaluation_slot = QWidget()  # likewise filled on first visit
         QVBoxLayout(self._evaluation_slot).setContentsMargins(0, 0, 0, 0)
@@ -130,9 +130,22 @@ class MainWindow(QMainWindow):
         item = self.navigation.item(row)
         return item is not None and not item.isHidden()
 
+    def _confirm_leave(self, page: QWidget | None) -> bool:
+        """A screen with unsaved settings asks before it is left: save, discard or stay."""
+        if page is self._settings_area:
+            return self.settings_page.confirm_leave()
+        if page is self._certificates_slot and self._certificates_page is not None:
+            return self._certificates_page.confirm_leave()
+        return True
+
     def _show_page(self, row: int) -> None:
         if not self.page_offered(row):  # e.g. the page remembered from an administrator's session
             self.navigation.setCurrentRow(0)
+            return
+        if row != self.pages.currentIndex() and not self._confirm_leave(self.pages.currentWidget()):
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.pages.currentIndex())  # stay on the screen being edited
+            self.navigation.blockSignals(False)
             return
         if self.pages.widget(row) is self._organisation_slot:
             self.organisation_page  # noqa: B018 - builds the page on first visit
@@ -294,6 +307,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._evaluation_page is not None and not self._evaluation_page.confirm_leave():  # save, drop or stay
+            event.ignore()
+            return
+        if not self._confirm_leave(self.pages.currentWidget()):
             event.ignore()
             return
         settings = QSettings()

@@ -22,17 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, audit, rubrics, staff_edit
+from app import accounts, audit, certificate_settings, rubrics, staff_edit
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
 from ui.account_dialogs import LinkStaffDialog, NewAccountDialog, PasswordDialog
+from ui.dialog_parts import error_label, save_discard_or_stay
 from ui.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+MUNICIPALITY_KEYS = ("municipality_name", "mayor_title", "mayor_name")
 
 
 class SettingsPage(QWidget):
@@ -62,15 +66,32 @@ class SettingsPage(QWidget):
         form.addRow(_("Language (after restart)"), self.language)
         layout.addWidget(general)
 
+        # The town and the issuer are saved with 保存 (checked as on 証書 → 様式・文面, which edits them too).
         self.municipality_box = QGroupBox(_("Municipality"))
         municipality_form = QFormLayout(self.municipality_box)
         self.setting_edits: dict[str, QLineEdit] = {}
-        for key in ("municipality_name", "mayor_title", "mayor_name"):
-            edit = QLineEdit(str(app_settings.get(db, key)))
+        # What was last loaded or saved: "unsaved" is judged without reading the register (it may be closed).
+        self._saved_municipality = {key: str(app_settings.get(db, key)) for key in MUNICIPALITY_KEYS}
+        for key in MUNICIPALITY_KEYS:
+            edit = QLineEdit(self._saved_municipality[key])
             edit.setObjectName(key)
-            edit.editingFinished.connect(lambda key=key, edit=edit: self._save_setting(key, edit.text().strip()))
+            edit.textChanged.connect(self._municipality_edited)
             municipality_form.addRow(_(app_settings.SETTINGS[key].label), edit)
             self.setting_edits[key] = edit
+        self.municipality_error = error_label()
+        self.municipality_error.hide()
+        self.municipality_save = QPushButton(_("Save"))
+        self.municipality_save.setObjectName("saveMunicipality")
+        self.municipality_save.clicked.connect(self.save_municipality)
+        self.municipality_revert = QPushButton(_("Discard changes"))
+        self.municipality_revert.clicked.connect(self.reload_municipality)
+        municipality_buttons = QHBoxLayout()
+        municipality_buttons.addStretch(1)
+        municipality_buttons.addWidget(self.municipality_revert)
+        municipality_buttons.addWidget(self.municipality_save)
+        municipality_form.addRow(self.municipality_error)
+        municipality_form.addRow(municipality_buttons)
+        self._municipality_edited()
         layout.addWidget(self.municipality_box)
 
         self.evaluation_box = QGroupBox(_("Evaluation"))
@@ -184,9 +205,42 @@ class SettingsPage(QWidget):
             self.audit_model.set_records(entries)
 
     def reload_municipality(self) -> None:
-        """The municipality and mayor are also edited on the 証書 screen."""
+        """Show the saved town and issuer (also edited on the 証書 screen), discarding edits here."""
+        self._saved_municipality = {key: str(app_settings.get(self._db, key)) for key in MUNICIPALITY_KEYS}
         for key, edit in self.setting_edits.items():
-            edit.setText(str(app_settings.get(self._db, key)))
+            edit.setText(self._saved_municipality[key])
+        self.municipality_error.hide()
+
+    def municipality_values(self) -> dict[str, str]:
+        return {key: edit.text().strip() for key, edit in self.setting_edits.items()}
+
+    def municipality_dirty(self) -> bool:
+        return self.municipality_values() != self._saved_municipality
+
+    def _municipality_edited(self, *_args) -> None:
+        dirty = self.municipality_dirty()
+        self.municipality_save.setEnabled(dirty)
+        self.municipality_revert.setEnabled(dirty)
+
+    def save_municipality(self) -> bool:
+        """Save the town and issuer through the certificate settings' own check; the refusal is shown inline."""
+        try:
+            changed = certificate_settings.save(self._db, self._user, self.municipality_values())
+        except UserError as exc:
+            self.municipality_error.setText(str(exc))
+            self.municipality_error.show()
+            return False
+        self.reload_municipality()
+        if changed:
+            self.reload()  # the audit log shows the change
+        return True
+
+    def confirm_leave(self) -> bool:
+        """Before the screen changes or the window closes: unsaved town or issuer is saved, dropped or kept."""
+        if not self._user.is_admin or not self.municipality_dirty():
+            return True
+        return save_discard_or_stay(self, _("The municipality and the certifying official have unsaved changes. "
+                                            "Save them?"), self.save_municipality, self.reload_municipality)
 
     def _fill_evaluation_choices(self) -> None:
         for box in (self.digital_section, self.executive_rank):

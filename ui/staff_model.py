@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.i18n import _
+from app.i18n import _, tr
 from app.staff import COLUMN_TITLES, STATUS_LABELS, Column, StaffRow
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -19,7 +19,7 @@ class StaffTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[StaffRow] = []
         self._status_text = {key: _(label) for key, label in STATUS_LABELS.items()}
-        self._titles = [_(COLUMN_TITLES[c]) for c in Column]
+        self._titles = [tr(COLUMN_TITLES[c]) for c in Column]
 
     def set_rows(self, rows: Sequence[StaffRow]) -> None:
         self.beginResetModel()

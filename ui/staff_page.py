@@ -27,7 +27,7 @@ from app import staff
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
-from app.i18n import N_, _
+from app.i18n import N_, _, pgettext
 from app.staff import STATUS_LABELS, Column, StaffRow
 from ui.staff_model import StaffTableModel
 
@@ -68,7 +68,7 @@ class StaffPage(QWidget):
         self.filter_boxes: dict[str, QComboBox] = {}
         filters = QHBoxLayout()
         for key, label in (("department", _("Department")), ("section", _("Section")), ("position", _("Position")),
-                           ("status", _("Status"))):
+                           ("status", pgettext("employment", "Status"))):
             box = QComboBox()
             box.setObjectName(f"filter_{key}")
             box.setMinimumContentsLength(4)
