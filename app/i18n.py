@@ -26,7 +26,8 @@ def locale_dir() -> Path:
     return resources_dir() / "locale"
 
 
-def _load_catalogue(language: str) -> gettext.NullTranslations | None:
+def load_catalogue(language: str) -> gettext.NullTranslations | None:
+    """The catalogue of ``language`` from the bundled resources, or None when there is none."""
     folder = locale_dir() / language / "LC_MESSAGES"
     mo_path, po_path = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
     # The compiled file is used only when it is strictly newer than its source (a frozen build ships no .po).
@@ -55,7 +56,7 @@ def install(language: str | None = None) -> str:
     wanted = language or os.environ.get("DX_JINZAI_LANG") or DEFAULT_LANGUAGE
     if wanted not in LANGUAGES:
         wanted = DEFAULT_LANGUAGE
-    catalogue = None if wanted == "en" else _load_catalogue(wanted)
+    catalogue = None if wanted == "en" else load_catalogue(wanted)
     _translations = catalogue or gettext.NullTranslations()
     _language = wanted if (catalogue or wanted == "en") else "en"
     return _language

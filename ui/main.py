@@ -19,6 +19,7 @@ from app.i18n import _
 from app.paths import default_database_path, demo_database_path, log_dir
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
+from ui import self_check as gui_self_check
 from ui.fonts import register_bundled_fonts
 from ui.main_window import MainWindow, Session
 from ui.settings_page import LANGUAGE_KEY
@@ -35,6 +36,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help="user interface language")
     parser.add_argument("--smoke-screenshot", type=Path, metavar="PNG",
                         help="for build checks: save the first window shown to PNG, then quit (no login)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check fonts, translations, migrations and modules of this installation, then quit")
+    parser.add_argument("--json", action="store_true", help="with --self-check: print JSON")
+    parser.add_argument("--report", type=Path, metavar="JSON",
+                        help="with --self-check: also write the JSON report there (a windowed program may have "
+                             "no console)")
     return parser.parse_args(argv)
 
 
@@ -164,6 +171,16 @@ class Controller(QObject):
             self.window.activateWindow()
 
 
+def run_self_check(app: QApplication, as_json: bool, report_path: Path | None) -> int:
+    """The self-check with the GUI's own checks; 0 when everything is there, 1 otherwise."""
+    report = gui_self_check.run(app)
+    if report_path:
+        report_path.write_text(report.json(), encoding="utf-8")
+    if sys.stdout is not None:  # a windowed Windows program started without pipes has none
+        print(report.json() if as_json else report.text())
+    return 0 if report.ok else 1
+
+
 def install_qt_translations(app: QApplication, language: str) -> None:
     """Qt's own strings (OK/Cancel buttons, file dialogs) in the UI language."""
     if language == "en":
@@ -208,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook(setup_logging(folder))
     language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
     install_qt_translations(app, language)
+    if args.self_check:
+        return run_self_check(app, args.json, args.report)
     register_bundled_fonts(app)
     report_previous_native_crash(previous_crash)
     if args.db:
