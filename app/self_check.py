@@ -11,7 +11,9 @@ register in a temporary folder, real certificates, a real workbook) and reports 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -22,30 +24,23 @@ from pathlib import Path
 from app import __version__, i18n
 from app.i18n import _
 
-# Modules that app/ imports only inside functions: PyInstaller's spec (an exclude, a hidden import
-# it cannot see) may leave them out, and nothing fails until the feature is first used.
-# tests/test_self_check.py keeps this list equal to the function-local imports in app/.
-LAZY_MODULES = (
-    "PIL.Image",
-    "app.cli_certification",
-    "app.demo_projects",
-    "app.evaluation_sheets",
-    "app.staff_edit",
-    "app.staff_export",
-    "argon2",
-    "argon2.exceptions",
-    "babel.dates",
-    "babel.messages.mofile",
-    "babel.messages.pofile",
-    "babel.numbers",
-    "openpyxl",
-    "openpyxl.cell",
-    "openpyxl.styles",
-    "openpyxl.workbook.protection",
-    "openpyxl.worksheet.cell_range",
-    "openpyxl.worksheet.datavalidation",
-    "reportlab.rl_config",
-)
+# Modules that app/ imports only inside functions, by importing module: PyInstaller's spec (an
+# exclude, a hidden import it cannot see) may leave them out, and nothing fails until the feature is
+# first used. Checked where the importing module is part of the program (app.cli is only in the
+# CLI). tests/test_self_check.py keeps this table equal to the function-local imports in app/.
+LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
+    "app.accounts": ("argon2", "argon2.exceptions"),
+    "app.certificate_settings": ("PIL.Image",),
+    "app.cli": ("app.cli_certification", "app.demo_projects", "app.evaluation_sheets", "app.staff_export"),
+    "app.cli_projects": ("app.staff_edit",),
+    "app.demo": ("app.demo_projects",),
+    "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
+                              "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
+    "app.formatting": ("babel.dates", "babel.numbers"),
+    "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
+    "app.pdf_fonts": ("reportlab.rl_config",),
+    "app.tabular": ("openpyxl", "openpyxl.cell"),
+}
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)
 
 
@@ -122,17 +117,34 @@ def missing_module_text(name: str, error: object) -> str:
     return _("the module {module} is missing from the program ({error})").format(module=name, error=error)
 
 
-def import_modules(names: Sequence[str]) -> tuple[str, dict[str, object]]:
-    """Import every module; Missing names each one that cannot be imported."""
-    failed = []
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - ImportError, or a module failing at import time
-            failed.append(missing_module_text(name, exc))
+def _in_program(module: str) -> bool:
+    """Whether this program carries ``module`` (a frozen CLI has no ui, a frozen GUI no app.cli)."""
+    try:
+        return module in sys.modules or importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+def import_lazy(table: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, object]]:
+    """Import what each module of the program imports lazily; Missing names every one that fails."""
+    failed, loaded, skipped = [], set(), []
+    for importer, modules in table.items():
+        if not _in_program(importer):
+            skipped.append(importer)
+            continue
+        for name in modules:
+            try:
+                importlib.import_module(name)
+                loaded.add(name)
+            except Exception as exc:  # noqa: BLE001 - ImportError, or a module failing at import time
+                failed.append(_("{module} (imported by {importer}): {error}").format(
+                    module=name, importer=importer, error=exc))
     if failed:
-        raise Missing("; ".join(failed))
-    return _("{n} modules loaded").format(n=len(names)), {"modules": len(names)}
+        raise Missing(_("modules missing from the program: {modules}").format(modules="; ".join(failed)))
+    detail = _("{n} modules loaded").format(n=len(loaded))
+    if skipped:
+        detail += _(" (not in this program: {modules})").format(modules=", ".join(skipped))
+    return detail, {"modules": len(loaded), "not_in_program": skipped}
 
 
 # -- the checks -------------------------------------------------------------------------------------
@@ -256,7 +268,7 @@ def _openpyxl() -> tuple[str, dict[str, object]]:
 
 
 def _modules() -> tuple[str, dict[str, object]]:
-    return import_modules(LAZY_MODULES)
+    return import_lazy(LAZY_IMPORTS)
 
 
 CORE_CHECKS: tuple[Check, ...] = (

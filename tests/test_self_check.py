@@ -37,33 +37,38 @@ def _imported_modules(node: ast.Import | ast.ImportFrom) -> set[str]:
     return found
 
 
-def _imports(package: str) -> tuple[set[str], set[str]]:
-    """(modules imported at module level, modules imported inside functions) in a package's source.
+def _lazy_imports(package: str, also_top_level: set[str] = frozenset()) -> tuple[set[str], dict[str, tuple]]:
+    """(modules imported at module level, {module: what it imports only inside functions}) of a package.
 
-    The self-check's own function-local imports are left out: running it imports them.
+    A module that some module imports at module level is loaded at start-up and left out, as are
+    the self-check's own function-local imports (running it imports them).
     """
-    top, local = set(), set()
+    top, local = set(), {}
     for path in sorted((ROOT / package).rglob("*.py")):
         if path.name == "self_check.py":
             continue
+        importer = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         module_level = {id(node) for node in tree.body}
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)) and not getattr(node, "level", 0):
-                (top if id(node) in module_level else local).update(_imported_modules(node))
-    return top, local
+                if id(node) in module_level:
+                    top |= _imported_modules(node)
+                else:
+                    local.setdefault(importer, set()).update(_imported_modules(node))
+    lazy = {importer: tuple(sorted(names - top - also_top_level)) for importer, names in local.items()}
+    return top, {importer: names for importer, names in lazy.items() if names}
 
 
-def test_lazy_module_lists_are_the_function_local_imports_of_app_and_ui():
-    """A new function-local import (a library the first export loads) must join the self-check's list."""
+def test_lazy_import_tables_are_the_function_local_imports_of_app_and_ui():
+    """A new function-local import (a library the first export loads) must join the self-check's table."""
     from ui import self_check as gui_self_check
 
-    app_top, app_local = _imports("app")
-    ui_top, ui_local = _imports("ui")
-    app_lazy = app_local - app_top
-    assert sorted(self_check.LAZY_MODULES) == sorted(app_lazy)
-    assert sorted(gui_self_check.LAZY_MODULES) == sorted(ui_local - ui_top - app_top - app_lazy)
-    assert not any(name.split(".")[0] in ("PySide6", "pypdfium2") for name in self_check.LAZY_MODULES), \
+    app_top, app_lazy = _lazy_imports("app")
+    _ui_top, ui_lazy = _lazy_imports("ui", app_top)
+    assert {k: tuple(sorted(v)) for k, v in self_check.LAZY_IMPORTS.items()} == app_lazy
+    assert {k: tuple(sorted(v)) for k, v in gui_self_check.LAZY_IMPORTS.items()} == ui_lazy
+    assert not any(name.split(".")[0] in ("PySide6", "pypdfium2") for names in app_lazy.values() for name in names), \
         "the CLI bundle has no Qt and no PDFium: app/ must not need them"
 
 
@@ -81,7 +86,8 @@ def test_cli_self_check_passes_on_the_source_tree_and_prints_its_figures(capsys)
     assert figures["fonts"]["glyphs"]["IPAmjMincho"] > 50_000  # the font with 𠮷
     assert figures["translations"]["messages"] > 500 and figures["translations"]["language"] == "ja"
     assert figures["migrations"]["migrations"] == len(list((ROOT / "app" / "migrations").glob("*.sql")))
-    assert figures["modules"]["modules"] == len(self_check.LAZY_MODULES)
+    assert figures["modules"]["modules"] == len({m for names in self_check.LAZY_IMPORTS.values() for m in names})
+    assert figures["modules"]["not_in_program"] == []
     assert figures["reportlab"]["certificates"] == 3 and figures["reportlab"]["pdf_bytes"] > 10_000
     code, out = _cli(capsys)
     assert code == 0
@@ -135,4 +141,13 @@ def test_a_module_left_out_of_the_build_is_named(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "openpyxl.worksheet.datavalidation", None)
     code, out = _cli(capsys)
     assert code == 1
-    assert "NG 初回使用時に読み込むモジュール: モジュール openpyxl.worksheet.datavalidation がプログラムに含まれていません" in out
+    assert ("NG 初回使用時に読み込むモジュール: プログラムに含まれていないモジュールがあります: "
+            "openpyxl.worksheet.datavalidation (app.evaluation_sheets が読み込むもの): ") in out
+
+
+def test_modules_of_another_program_are_skipped(monkeypatch):
+    """The frozen GUI carries no app.cli: what only app.cli imports is not looked for there."""
+    monkeypatch.setitem(self_check.LAZY_IMPORTS, "app.no_such_importer", ("no_such_module",))
+    detail, figures = self_check.import_lazy(self_check.LAZY_IMPORTS)
+    assert figures["not_in_program"] == ["app.no_such_importer"]
+    assert "no_such_module" not in detail

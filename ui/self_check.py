@@ -17,25 +17,18 @@ from app.self_check import Missing
 from ui.fonts import FALLBACK_FONT_FILE, UI_FONT_FILE, register_bundled_fonts
 
 # Modules that ui/ imports only inside functions (pages built when first opened, PDFium on the
-# first preview); tests/test_self_check.py keeps this list equal to those imports.
-LAZY_MODULES = (
-    "pypdfium2",
-    "ui.assignments_tab",
-    "ui.certificate_log_tab",
-    "ui.certificate_output_tab",
-    "ui.certificate_settings_tab",
-    "ui.certificates_page",
-    "ui.certification_page",
-    "ui.evaluation_page",
-    "ui.evaluation_sheets_dialog",
-    "ui.import_dialog",
-    "ui.organisation_page",
-    "ui.person_dialogs",
-    "ui.project_dialogs",
-    "ui.projects_page",
-    "ui.scheme_editor",
-    "ui.template_editor",
-)
+# first preview), by importing module; tests/test_self_check.py keeps this table equal to those imports.
+LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
+    "ui.certificates_page": ("ui.certificate_log_tab", "ui.certificate_output_tab", "ui.certificate_settings_tab"),
+    "ui.certification_page": ("ui.scheme_editor",),
+    "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
+    "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
+                       "ui.projects_page"),
+    "ui.pdf_pages": ("pypdfium2",),
+    "ui.projects_page": ("ui.project_dialogs",),
+    "ui.settings_page": ("ui.template_editor",),
+    "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_dialogs"),
+}
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
 
 
@@ -81,7 +74,7 @@ def _pdfium() -> tuple[str, dict[str, object]]:
 
 
 def _modules() -> tuple[str, dict[str, object]]:
-    return self_check.import_modules(LAZY_MODULES)
+    return self_check.import_lazy(LAZY_IMPORTS)
 
 
 def gui_checks(app: QApplication) -> list[self_check.Check]:
