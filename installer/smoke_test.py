@@ -77,8 +77,9 @@ def main(bundle: Path) -> int:
             assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
         gui_report = work / "gui-self-check.json"
         run(gui, "--self-check", "--report", gui_report, check=False)
-        judge_self_check("dx-jinzai", gui_report.read_text(encoding="utf-8") if gui_report.exists() else "",
-                         GUI_CHECKS)
+        gui_lines = judge_self_check("dx-jinzai", gui_report.read_text(encoding="utf-8") if gui_report.exists()
+                                     else "", GUI_CHECKS)
+        print("\n".join(gui_lines[len(CLI_CHECKS):]))
         shot = work / "first-window.png"
         run(gui, "--db", db, "--smoke-screenshot", shot)
         assert shot.exists() and shot.stat().st_size > 10_000, "the GUI saved no screenshot"
