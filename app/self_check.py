@@ -107,13 +107,13 @@ def _run_one(key: str, title: str, check: Callable[[], tuple[str, dict[str, obje
     except Missing as exc:
         detail, figures, ok = str(exc), {}, False
     except ImportError as exc:  # a module left out of the build
-        detail, figures, ok = missing_module_text(exc.name or str(exc), exc), {}, False
+        detail, figures, ok = _missing_module_text(exc.name or str(exc), exc), {}, False
     except Exception as exc:  # noqa: BLE001 - a self-check reports every failure, never a traceback
         detail, figures, ok = _("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), {}, False
     return CheckResult(key, _(title), ok, detail, round((time.perf_counter() - started) * 1000, 1), figures)
 
 
-def missing_module_text(name: str, error: object) -> str:
+def _missing_module_text(name: str, error: object) -> str:
     return _("the module {module} is missing from the program ({error})").format(module=name, error=error)
 
 
