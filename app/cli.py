@@ -401,19 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ensure_japanese_output() -> None:
-    """Messages are Japanese: a stream whose encoding cannot hold them (a pipe on a Western-locale
-    Windows writes cp1252) is switched to UTF-8 instead of crashing on the first message."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            "台帳".encode(getattr(stream, "encoding", None) or "ascii")
-        except (UnicodeEncodeError, LookupError):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(encoding="utf-8", errors="replace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _ensure_japanese_output()
+    i18n.ensure_japanese_output()
     i18n.install()
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors

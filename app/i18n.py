@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import sys
 from pathlib import Path
 
 from app.paths import resources_dir
@@ -60,6 +61,17 @@ def install(language: str | None = None) -> str:
     _translations = catalogue or gettext.NullTranslations()
     _language = wanted if (catalogue or wanted == "en") else "en"
     return _language
+
+
+def ensure_japanese_output() -> None:
+    """Messages are Japanese: a stream whose encoding cannot hold them (a pipe on a Western-locale
+    Windows writes cp1252) is switched to UTF-8 instead of crashing on the first message."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "台帳".encode(getattr(stream, "encoding", None) or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
 
 
 def current_language() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import io
 import json
 import shutil
 import sys
@@ -110,6 +111,19 @@ def test_gui_self_check_adds_qt_fonts_translations_pdfium_and_screens(qapp, tmp_
     assert figures["pdfium"]["width"] > 100
     out = capsys.readouterr().out
     assert "OK Qt の日本語表示: qtbase_ja.qm を読み込みました (Cancel → キャンセル)" in out
+
+
+@pytest.mark.gui
+def test_gui_self_check_prints_to_a_cp1252_pipe(qapp, tmp_path, monkeypatch):
+    """The windowed program under a Western-locale Windows: its piped stdout is cp1252 (it crashed there)."""
+    from ui.main import run_self_check
+
+    pipe = io.BytesIO()
+    stdout = io.TextIOWrapper(pipe, encoding="cp1252")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert run_self_check(qapp, False, tmp_path / "report.json") == 0
+    sys.stdout.flush()
+    assert "自己診断は正常に終わりました" in pipe.getvalue().decode("utf-8")
 
 
 def test_missing_fonts_fail_with_a_japanese_line_naming_the_file(tmp_path, monkeypatch, capsys):

@@ -177,6 +177,7 @@ def run_self_check(app: QApplication, as_json: bool, report_path: Path | None) -
     if report_path:
         report_path.write_text(report.json(), encoding="utf-8")
     if sys.stdout is not None:  # a windowed Windows program started without pipes has none
+        i18n.ensure_japanese_output()  # a pipe on a Western-locale Windows is cp1252
         print(report.json() if as_json else report.text())
     return 0 if report.ok else 1
 
@@ -220,13 +221,13 @@ def _arm_smoke_screenshot(target: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
+    language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
+    install_qt_translations(app, language)
+    if args.self_check:  # before the crash hook and its dialog: a build check must never wait on a window
+        return run_self_check(app, args.json, args.report)
     folder = log_dir()
     previous_crash = take_previous_native_crash(folder)
     install_excepthook(setup_logging(folder))
-    language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
-    install_qt_translations(app, language)
-    if args.self_check:
-        return run_self_check(app, args.json, args.report)
     register_bundled_fonts(app)
     report_previous_native_crash(previous_crash)
     if args.db:
