@@ -126,6 +126,7 @@ def windows_installer() -> Path:
         result = subprocess.run([str(INSTALLER / "build-windows-installer.sh")], env=env, capture_output=True,
                                 text=True, timeout=1800)
         assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+        print("".join(line + "\n" for line in result.stdout.splitlines() if line.startswith("[windows-")))
         stamp.write_text(wanted)
     return setup
 
