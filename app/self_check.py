@@ -126,8 +126,12 @@ def _in_program(module: str) -> bool:
 
 
 def import_lazy(table: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, object]]:
-    """Import what each module of the program imports lazily; Missing names every one that fails."""
-    failed, loaded, skipped = [], set(), []
+    """Import what each module of the program imports lazily; Missing names every one that fails.
+
+    Failures are grouped by the module that is really missing (openpyxl, not each of its submodules).
+    """
+    failed: dict[str, tuple[list[str], str]] = {}
+    loaded, skipped = set(), []
     for importer, modules in table.items():
         if not _in_program(importer):
             skipped.append(importer)
@@ -137,10 +141,15 @@ def import_lazy(table: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, objec
                 importlib.import_module(name)
                 loaded.add(name)
             except Exception as exc:  # noqa: BLE001 - ImportError, or a module failing at import time
-                failed.append(_("{module} (imported by {importer}): {error}").format(
-                    module=name, importer=importer, error=exc))
+                missing = getattr(exc, "name", None) or name
+                importers, _error = failed.setdefault(missing, ([], f"{type(exc).__name__}: {exc}"))
+                if importer not in importers:
+                    importers.append(importer)
     if failed:
-        raise Missing(_("modules missing from the program: {modules}").format(modules="; ".join(failed)))
+        raise Missing(_("modules missing from the program: {modules}").format(modules="; ".join(
+            _("{module} (imported by {importer}): {error}").format(module=module, importer="、".join(importers),
+                                                                  error=error)
+            for module, (importers, error) in failed.items())))
     detail = _("{n} modules loaded").format(n=len(loaded))
     if skipped:
         detail += _(" (not in this program: {modules})").format(modules=", ".join(skipped))

@@ -156,7 +156,26 @@ def test_a_module_left_out_of_the_build_is_named(monkeypatch, capsys):
     code, out = _cli(capsys)
     assert code == 1
     assert ("NG 初回使用時に読み込むモジュール: プログラムに含まれていないモジュールがあります: "
-            "openpyxl.worksheet.datavalidation (app.evaluation_sheets が読み込むもの): ") in out
+            "openpyxl.worksheet.datavalidation (app.evaluation_sheets") in out
+
+
+def test_a_library_left_out_is_named_once_with_every_module_that_needs_it(monkeypatch):
+    """What the spec excluding openpyxl does: one line for openpyxl, not one per submodule."""
+
+    class LeftOut:  # a frozen program without openpyxl: no finder knows it
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name.split(".")[0] == "openpyxl":
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    for name in [n for n in sys.modules if n.split(".")[0] == "openpyxl"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [LeftOut, *sys.meta_path])
+    result = self_check._run_one("modules", "Modules loaded on first use", self_check._modules)
+    assert not result.ok
+    assert result.detail == (
+        "プログラムに含まれていないモジュールがあります: openpyxl (app.evaluation_sheets、app.tabular が読み込むもの): "
+        "ModuleNotFoundError: No module named 'openpyxl'")
 
 
 def test_modules_of_another_program_are_skipped(monkeypatch):
