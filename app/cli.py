@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__, accounts, demo, i18n, maintenance
+from app import __version__, accounts, demo, i18n, maintenance, self_check
 from app.accounts import CLI_ACTOR, Role
 from app.db import latest_version, open_database
 from app.errors import UserError
@@ -76,6 +76,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         for key, value in report.counts.items():
             print(f"  {key}: {value}")
         print(_("Result: OK") if report.ok else _("Result: problems found"))
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def cmd_self_check(args: argparse.Namespace) -> int:
+    report = self_check.run()
+    print(report.json() if args.json else report.text())
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
@@ -375,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help=_("random seed, for a reproducible town"))
     p = add("check", cmd_check, _("check integrity, foreign keys, data format and counts"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = add("self-check", cmd_self_check,
+            _("check that this installation has its fonts, translations, migrations and modules"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     p = add("backup", cmd_backup, _("write a consistent copy of the register"))
     p.add_argument("out", type=Path, help=_("backup file to write"))
     p = add("restore", cmd_restore, _("replace the register with a checked backup (the current one is kept)"))
@@ -454,19 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ensure_japanese_output() -> None:
-    """Messages are Japanese: a stream whose encoding cannot hold them (a pipe on a Western-locale
-    Windows writes cp1252) is switched to UTF-8 instead of crashing on the first message."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            "台帳".encode(getattr(stream, "encoding", None) or "ascii")
-        except (UnicodeEncodeError, LookupError):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(encoding="utf-8", errors="replace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _ensure_japanese_output()
+    i18n.ensure_japanese_output()
     i18n.install()
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import sys
 from pathlib import Path
 
 from app.paths import resources_dir
@@ -27,7 +28,8 @@ def locale_dir() -> Path:
     return resources_dir() / "locale"
 
 
-def _load_catalogue(language: str) -> gettext.NullTranslations | None:
+def load_catalogue(language: str) -> gettext.NullTranslations | None:
+    """The catalogue of ``language`` from the bundled resources, or None when there is none."""
     folder = locale_dir() / language / "LC_MESSAGES"
     mo_path, po_path = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
     # The compiled file is used only when it is strictly newer than its source (a frozen build ships no .po).
@@ -56,10 +58,21 @@ def install(language: str | None = None) -> str:
     wanted = language or os.environ.get("DX_JINZAI_LANG") or DEFAULT_LANGUAGE
     if wanted not in LANGUAGES:
         wanted = DEFAULT_LANGUAGE
-    catalogue = None if wanted == "en" else _load_catalogue(wanted)
+    catalogue = None if wanted == "en" else load_catalogue(wanted)
     _translations = catalogue or gettext.NullTranslations()
     _language = wanted if (catalogue or wanted == "en") else "en"
     return _language
+
+
+def ensure_japanese_output() -> None:
+    """Messages are Japanese: a stream whose encoding cannot hold them (a pipe on a Western-locale
+    Windows writes cp1252) is switched to UTF-8 instead of crashing on the first message."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "台帳".encode(getattr(stream, "encoding", None) or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
 
 
 def current_language() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
@@ -20,7 +21,7 @@ from app.paths import resources_dir
 
 PRIMARY = "IPAexMincho"
 FALLBACK = "IPAmjMincho"
-_FILES = {PRIMARY: "ipaexm.ttf", FALLBACK: "ipamjm.ttf"}
+FILES = {PRIMARY: "ipaexm.ttf", FALLBACK: "ipamjm.ttf"}  # in resources/fonts
 # Characters that shape text but are not drawn: line breaks and the like.
 _INVISIBLE = {"\n", "\r", "\t"}
 
@@ -40,6 +41,11 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
 
 
+def font_path(file_name: str) -> Path:
+    """A bundled font file (resources/fonts)."""
+    return resources_dir() / "fonts" / file_name
+
+
 @functools.cache
 def register() -> tuple[str, str]:
     """Register both fonts with reportlab once (and fix its ToUnicode); returns their names.
@@ -51,8 +57,8 @@ def register() -> tuple[str, str]:
 
     rl_config.useA85 = 0
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    for name, file_name in _FILES.items():
-        pdfmetrics.registerFont(ttfonts.TTFont(name, str(resources_dir() / "fonts" / file_name)))
+    for name, file_name in FILES.items():
+        pdfmetrics.registerFont(ttfonts.TTFont(name, str(font_path(file_name))))
     return PRIMARY, FALLBACK
 
 

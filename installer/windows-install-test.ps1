@@ -4,7 +4,7 @@
 
 .DESCRIPTION
     The native counterpart of installer/windows_smoke.py (which does the same under Wine):
-    silent per-user install, the installed CLI creates the register in the user data folder and
+    silent per-user install, the installed CLI passes its self-check, creates the register in the user data folder and
     writes certificates, silent uninstall removes the program, its shortcuts and its uninstall
     entry and leaves the register where it was. Judged by files, not by exit codes.
     Do not run it on a PC where DX人材認定台帳 is in real use: it uses the user's own data folder.
@@ -31,6 +31,9 @@ Check (Test-Path ([Environment]::GetFolderPath("Programs") + "\$appName\$appName
 $cli = "$installDir\dx-jinzai-cli.exe"
 $version = & $cli --version
 Check ($version -like "dx-jinzai *") "--version printed $version"
+# Fonts, catalogue, migrations and every lazily imported module of the installed program.
+$selfCheck = (& $cli self-check --json) -join "`n"
+Check (($LASTEXITCODE -eq 0) -and ($selfCheck | ConvertFrom-Json).ok) "the self-check failed:`n$selfCheck"
 $db = Join-Path $dataDir "dx-jinzai.sqlite"
 $hadRegister = Test-Path $db
 if (-not $hadRegister) {

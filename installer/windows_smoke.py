@@ -6,9 +6,12 @@
 In a fresh Wine prefix (build/windows/smoke/prefix unless --work; nothing in the home folder):
 1. silent install (/S) to %LOCALAPPDATA%\\Programs\\dx-jinzai: the installed files equal the bundle,
    shortcuts and the HKCU uninstall entry exist, nothing from a Wine prefix and no stub DLL is there;
-2. the installed CLI runs --version, init, demo and certificates on the register in the user data
-   folder; the host checks the PDF with pdffonts (every font embedded) and pdftotext (𠮷田);
-3. with --gui: the installed dx-jinzai.exe saves a screenshot of its first dialog offscreen (needs
+2. the installed CLI runs --version, its self-check (fonts, catalogue, migrations, every lazily
+   imported module, sample certificates, a workbook: a part missing from the build fails here with
+   the line naming it), init, demo and certificates on the register in the user data folder; the
+   host checks the PDF with pdffonts (every font embedded) and pdftotext (𠮷田);
+3. with --gui: the installed dx-jinzai.exe runs its self-check (adding Qt's fonts and Japanese
+   strings, the screens and PDFium) and saves a screenshot of its first dialog offscreen (needs
    the test-only icuuc.dll stand-in in the prefix's system32, never in the bundle);
 4. while the program is running, a silent install and uninstall both refuse and change nothing;
 5. silent uninstall removes the program folder, shortcuts and uninstall key; the register stays;
@@ -37,7 +40,7 @@ BUNDLE = OUT / "dist" / "dx-jinzai"
 UNINSTALL_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\dx-jinzai"
 APP_NAME = "DX人材認定台帳"
 EXIT_APP_RUNNING = 3
-sys.path.insert(0, str(ROOT / "installer"))  # check_windows_bundle
+sys.path.insert(0, str(ROOT / "installer"))  # check_windows_bundle, smoke_test
 
 
 class SmokeFailure(AssertionError):
@@ -177,6 +180,7 @@ class Smoke:
         version = self.wine.call([self.cli, "--version"]).stdout
         check("dx-jinzai " in version, f"--version printed {version!r}")
         self.version = version.strip().split()[-1]
+        self.self_check("dx-jinzai-cli.exe", self.wine.call([self.cli, "self-check", "--json"]).stdout)
         out = self.wine.call([self.cli, "init"]).stdout
         db = self.wine.data_dir / "dx-jinzai.sqlite"
         check(db.exists(), f"init made no register in the user data folder:\n{out}")
@@ -192,9 +196,23 @@ class Smoke:
         self.step(f"installed CLI {self.version}: init, demo, certificates ({pdf.stat().st_size // 1024} KB PDF, "
                   f"{len(fonts)} fonts embedded, 𠮷田 found)")
 
+    def self_check(self, program: str, text: str, gui: bool = False) -> None:
+        """Judge a self-check report by its content and print its figures."""
+        from smoke_test import CLI_CHECKS, GUI_CHECKS, judge_self_check
+        try:
+            lines = judge_self_check(f"the installed {program}", text, GUI_CHECKS if gui else CLI_CHECKS)
+        except AssertionError as failure:
+            raise SmokeFailure(str(failure)) from None
+        self.step(f"installed {program} passed its self-check:\n    " + "\n    ".join(lines))
+
     def run_gui(self) -> None:
         stub = build_stubs()
         shutil.copy2(stub, self.wine.prefix / "drive_c" / "windows" / "system32" / stub.name)
+        report = self.work / "gui-self-check.json"
+        result = self.wine.call([str(self.wine.install_dir / "dx-jinzai.exe"), "--self-check", "--report",
+                                 windows_path(report)], timeout=180, extra_env={"QT_QPA_PLATFORM": "offscreen"})
+        self.self_check("dx-jinzai.exe", report.read_text(encoding="utf-8") if report.exists() else result.stdout,
+                        gui=True)
         shot = self.work / "first-window.png"
         result = self.wine.call([str(self.wine.install_dir / "dx-jinzai.exe"), "--smoke-screenshot",
                                  windows_path(shot)], timeout=180,

@@ -6,7 +6,8 @@
   stand-in bundle, which is installed silently in a fresh Wine prefix, refused while running,
   and uninstalled without touching the user data folder.
 - With DX_JINZAI_WINDOWS_TEST=1 (`make windows-test`): the real installer, built once per source
-  state and cached in build/windows, is installed, run (CLI, GUI offscreen), upgraded over an
+  state and cached in build/windows, is installed, run (CLI, GUI offscreen, both with their
+  self-check: a module or resource missing from the build fails here, named), upgraded over an
   older one and uninstalled (installer/windows_smoke.py). A cold build takes several minutes,
   which is why `make test` leaves it to that target.
 """
@@ -125,6 +126,7 @@ def windows_installer() -> Path:
         result = subprocess.run([str(INSTALLER / "build-windows-installer.sh")], env=env, capture_output=True,
                                 text=True, timeout=1800)
         assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+        print("".join(line + "\n" for line in result.stdout.splitlines() if line.startswith("[windows-")))
         stamp.write_text(wanted)
     return setup
 
@@ -139,6 +141,8 @@ def test_windows_installer_under_wine(windows_installer):
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Windows smoke test passed" in result.stdout
+    assert "installed dx-jinzai-cli.exe passed its self-check" in result.stdout
+    assert "installed dx-jinzai.exe passed its self-check" in result.stdout
     print(result.stdout)
 
 

@@ -20,6 +20,7 @@ from app.i18n import _
 from app.paths import default_database_path, demo_database_path, log_dir
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
+from ui import self_check as gui_self_check
 from ui.fonts import register_bundled_fonts
 from ui.main_window import MainWindow, Session
 from ui.qt_language import install_qt_translations
@@ -37,6 +38,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help="user interface language")
     parser.add_argument("--smoke-screenshot", type=Path, metavar="PNG",
                         help="for build checks: save the first window shown to PNG, then quit (no login)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check fonts, translations, migrations and modules of this installation, then quit")
+    parser.add_argument("--json", action="store_true", help="with --self-check: print JSON")
+    parser.add_argument("--report", type=Path, metavar="JSON",
+                        help="with --self-check: also write the JSON report there (a windowed program may have "
+                             "no console)")
     return parser.parse_args(argv)
 
 
@@ -183,6 +190,17 @@ def start_gui_collector(app: QApplication) -> None:
     gui_gc.start(app)
 
 
+def run_self_check(app: QApplication, as_json: bool, report_path: Path | None) -> int:
+    """The self-check with the GUI's own checks; 0 when everything is there, 1 otherwise."""
+    report = gui_self_check.run(app)
+    if report_path:
+        report_path.write_text(report.json(), encoding="utf-8")
+    if sys.stdout is not None:  # a windowed Windows program started without pipes has none
+        i18n.ensure_japanese_output()  # a pipe on a Western-locale Windows is cp1252
+        print(report.json() if as_json else report.text())
+    return 0 if report.ok else 1
+
+
 def create_application(argv: Sequence[str]) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("dx-jinzai")
@@ -214,11 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
     start_gui_collector(app)
+    language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
+    install_qt_translations(app, language)
+    if args.self_check:  # before the crash hook and its dialog: a build check must never wait on a window
+        return run_self_check(app, args.json, args.report)
     folder = log_dir()
     previous_crash = take_previous_native_crash(folder)
     install_excepthook(setup_logging(folder))
-    language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
-    install_qt_translations(app, language)
     register_bundled_fonts(app)
     report_previous_native_crash(previous_crash)
     if args.db:
