@@ -31,8 +31,9 @@ from app.i18n import _
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.accounts": ("argon2", "argon2.exceptions"),
     "app.certificate_settings": ("PIL.Image",),
-    "app.cli": ("app.cli_certification", "app.demo_projects", "app.evaluation_sheets", "app.staff_export"),
-    "app.cli_projects": ("app.staff_edit",),
+    "app.certificates": ("budoux",),
+    "app.cli": ("app.cli_certification", "app.cli_settings", "app.demo_projects", "app.evaluation_sheets",
+                "app.staff_export"),
     "app.demo": ("app.demo_projects",),
     "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
                               "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
@@ -229,11 +230,15 @@ def _seal_png() -> bytes:
 def sample_certificates() -> dict[str, bytes]:
     """One sample certificate per template (QR code, seal, 𠮷 from IPAmj明朝), as PDF bytes."""
     from app import certificates
+    from app import settings as app_settings
     from app.db import open_database
 
     with tempfile.TemporaryDirectory(prefix="dx-jinzai-self-check-") as folder:
         result = open_database(Path(folder) / "self-check.sqlite", create=True)
         try:
+            # a sample issuer in the throwaway register: output is refused without the town and issuer
+            for key, value in (("municipality_name", "見本町"), ("mayor_title", "町長"), ("mayor_name", "見本 太郎")):
+                app_settings.set_value(result.db, key, value, "self-check")
             layouts = {template: certificates.layout(result.db, template) for template in certificates.TEMPLATES}
         finally:
             result.db.close()

@@ -26,7 +26,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
                        "ui.projects_page"),
     "ui.pdf_pages": ("pypdfium2",),
     "ui.projects_page": ("ui.project_dialogs",),
-    "ui.settings_page": ("ui.template_editor",),
+    "ui.settings_page": ("ui.positions_dialog", "ui.template_editor"),
     "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_dialogs"),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
