@@ -44,6 +44,23 @@ def no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def gui_thread_collection(request):
+    """GUI tests run under the app's rule: garbage collection only on the GUI thread (ui.gui_gc).
+
+    With automatic collection on, a worker of the test (the eligibility engine, a PDF preview)
+    could free a closed dialog off the GUI thread and kill the whole run (issue 12 item 1).
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui import gui_gc
+
+    gui_gc.start(request.getfixturevalue("qapp"))
+    yield
+    gui_gc.stop()
+
+
+@pytest.fixture(autouse=True)
 def japanese() -> None:
     i18n.install("ja")
 

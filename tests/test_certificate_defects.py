@@ -97,7 +97,7 @@ def test_ceremony_list_format_follows_the_extension_and_has_the_affiliation(town
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0] == ("番号", "認定番号", "氏名", "所属", "レベル", "認定日")
     assert len(rows) == len(ids) + 1
-    register = {r["certificate_no"]: r for r in certification.register(town)}
+    register = {r["certificate_no"]: r for r in certification.register(town, OFFICER)}
     for row in rows[1:]:
         assert row[3] and row[3] in register[row[1]]["section"]  # the person's 課 (or 部)
 

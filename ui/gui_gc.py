@@ -48,6 +48,17 @@ def start(app: QObject) -> GuiThreadCollector:
     return _collector
 
 
+def stop() -> None:
+    """Back to automatic collection, after one last collection here (tests: one collector per test)."""
+    global _collector
+    if _collector is not None:
+        _collector._timer.stop()
+        _collector.deleteLater()
+        _collector = None
+        gc.enable()
+        gc.collect()
+
+
 def collect_before_worker() -> None:
     """Free, here on the GUI thread, every cycle a collection on the worker could otherwise find.
 

@@ -233,12 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = create_application(sys.argv[:1])
     start_gui_collector(app)
     language = i18n.install(args.lang or str(QSettings().value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE)))
-    install_qt_translations(app, language)
     if args.self_check:  # before the crash hook and its dialog: a build check must never wait on a window
+        install_qt_translations(app, language)
         return run_self_check(app, args.json, args.report)
     folder = log_dir()
     previous_crash = take_previous_native_crash(folder)
     install_excepthook(setup_logging(folder))
+    install_qt_translations(app, language)  # after the log exists: it records where Qt's catalogue came from
     register_bundled_fonts(app)
     report_previous_native_crash(previous_crash)
     if args.db:
