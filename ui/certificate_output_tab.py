@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 from app import certificates, settings
 from app.accounts import User
 from app.certificates import CertificateData
-from app.db import connect
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import N_, _
 from app.wareki import format_wareki
-from ui.background import database_file, run_in_background
+from ui.background import database_file, run_in_background, with_connection
 from ui.pdf_pages import print_pdf
 from ui.pdf_preview import PdfPreview, PdfRenderer
 from ui.table_model import RecordTableModel, record_table_view
@@ -243,11 +242,8 @@ class OutputTab(QWidget):
         self.wait_for_preview()
 
         def work() -> list[Path]:
-            db = connect(db_file)
-            try:
-                return certificates.write(db, user, ids, out, template, per_person=per_person)
-            finally:
-                db.close()
+            return with_connection(db_file, lambda db: certificates.write(db, user, ids, out, template,
+                                                                          per_person=per_person))
 
         try:
             written = run_in_background(self, _("Writing certificates…"), work)
@@ -338,11 +334,7 @@ class OutputTab(QWidget):
         self.wait_for_preview()
 
         def work() -> Path:
-            db = connect(db_file)
-            try:
-                return certificates.ceremony_list(db, user, ids, out)
-            finally:
-                db.close()
+            return with_connection(db_file, lambda db: certificates.ceremony_list(db, user, ids, out))
 
         try:
             written = run_in_background(self, _("Writing the ceremony list…"), work)
