@@ -15,7 +15,7 @@ APT_PACKAGES := python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreet
 # installer, mingw-w64 compiles the test-only stub DLL the GUI smoke test needs under Wine.
 WINDOWS_APT_PACKAGES := wine wine64 nsis gcc-mingw-w64-x86-64 poppler-utils
 
-.PHONY: run test bench system-deps install translations po clean dist dist-smoke windows-deps windows-bundle \
+.PHONY: run test reliability bench system-deps install translations po clean dist dist-smoke windows-deps windows-bundle \
 	windows-installer windows-test
 
 run: install translations
@@ -23,6 +23,10 @@ run: install translations
 
 test: install translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault tests in their long mode (many fuzz cases, many kills); each prints its figures.
+reliability: install translations
+	DX_RELIABILITY=long QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m reliability -s -q --timeout=3600 $(PYTEST_ARGS)
 
 bench: install translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
