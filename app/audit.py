@@ -7,11 +7,14 @@ is called inside the same transaction as the change it records.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from app.i18n import N_, _
+
+if TYPE_CHECKING:
+    from app.accounts import User
 
 # Readable names for the actions the log records (msgids; translate where shown).
 ACTION_LABELS = {
@@ -100,8 +103,11 @@ def action_label(action: str) -> str:
     return _(label) if label else action
 
 
-def recent(db: sqlite_utils.Database, limit: int = 200) -> list[dict[str, Any]]:
-    """Newest entries first, for the settings screen and `check`."""
+def recent(db: sqlite_utils.Database, user: User, limit: int = 200) -> list[dict[str, Any]]:
+    """Newest entries first, for the settings screen (administrator: the log names every personnel change)."""
+    from app.permissions import Action, require  # accounts records to this log, so its table comes in late
+
+    require(user, Action.AUDIT_VIEW)
     return list(db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", [limit]))
 
 

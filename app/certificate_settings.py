@@ -18,10 +18,11 @@ from typing import Any
 import sqlite_utils
 
 from app import pdf_fonts, schemes, settings
-from app.accounts import User, require_admin
+from app.accounts import User
 from app.certificates import TEMPLATES, CertificateData, Layout, body_text, check_printable, issuer_line
 from app.db import transaction
 from app.errors import UserError
+from app.permissions import Action, require
 from app.i18n import _
 
 HONORIFICS = ("殿", "様")
@@ -141,7 +142,7 @@ def check(db: sqlite_utils.Database, values: dict[str, Any]) -> Layout:
 
 def save(db: sqlite_utils.Database, user: User, changes: dict[str, Any]) -> list[str]:
     """Save changed certificate settings together (each audited); returns the keys that changed."""
-    require_admin(user)
+    require(user, Action.SETTINGS_EDIT)
     unknown = set(changes) - set(KEYS)
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
@@ -154,5 +155,5 @@ def save(db: sqlite_utils.Database, user: User, changes: dict[str, Any]) -> list
     changed = [key for key, value in cleaned.items() if current[key] != value]
     with transaction(db):
         for key in changed:
-            settings.set_value(db, key, cleaned[key], user.login)
+            settings.set_value(db, key, cleaned[key], user)
     return changed

@@ -27,7 +27,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app import audit, pdf_fonts, settings
-from app.accounts import User, require_admin
+from app.accounts import User
+from app.permissions import Action, require
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
@@ -168,12 +169,13 @@ def _mark(row: dict) -> str:
     return "再交付" if row["reissues"] else "再発行" if row["prints"] else ""
 
 
-def output_list(db: sqlite_utils.Database, new_only: bool = False) -> list[dict]:
+def output_list(db: sqlite_utils.Database, user: User, new_only: bool = False) -> list[dict]:
     """Active certifications for the output screen, oldest first, with their print history.
 
     Each row: id, certificate_no, name, level, decided_on (ISO), prints, last_printed, mark
     (the 再交付/再発行 mark the next certificate would carry).
     """
+    require(user, Action.CERTIFICATE_OUTPUT)
     rows = []
     for row in _rows(db, None):
         if row["status"] != "active" or (new_only and row["prints"]):
@@ -493,7 +495,7 @@ def pdf_bytes(lay: Layout, certs: list[CertificateData]) -> bytes:
 def write(db: sqlite_utils.Database, user: User, ids: list[int], out: Path, template: str | None = None,
           per_person: bool = False) -> list[Path]:
     """Write certificates (one PDF, or one file per person into the folder ``out``) and log the prints."""
-    require_admin(user)
+    require(user, Action.CERTIFICATE_OUTPUT)
     if not ids:
         raise UserError(_("There are no certificates to print."))
     lay = layout(db, template)
@@ -540,7 +542,7 @@ def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateD
     The caller passes the certificates it printed, so that each line says first issue or
     reprint by the mark that was on the paper.
     """
-    require_admin(user)
+    require(user, Action.CERTIFICATE_OUTPUT)
     require_issuer(db)
     if template not in TEMPLATES:
         raise UserError(_("Unknown certificate layout: {value}").format(value=template))
@@ -548,7 +550,8 @@ def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateD
         _log_prints(db, user, [("", certs)], template, {"printer": printer})
 
 
-def print_log(db: sqlite_utils.Database, certification_id: int | None = None) -> list[dict]:
+def print_log(db: sqlite_utils.Database, user: User, certification_id: int | None = None) -> list[dict]:
+    require(user, Action.CERTIFICATE_OUTPUT)
     where = "WHERE p.certification_id = ?" if certification_id else ""
     return list(db.query(f"""
         SELECT p.printed_at, p.printed_by, p.kind, p.template, p.file_name, c.certificate_no,
@@ -614,7 +617,7 @@ def ceremony_list(db: sqlite_utils.Database, user: User, ids: list[int], out: Pa
 
     ``on`` is the day whose 所属 is shown (default today, the ceremony).
     """
-    require_admin(user)
+    require(user, Action.CERTIFICATE_OUTPUT)
     out = Path(out)
     if out.suffix.lower() not in CEREMONY_FORMATS:
         raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(

@@ -17,11 +17,12 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, eligibility, schemes
-from app.accounts import User, require_admin
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, NC_, _, label, tr
 from app.organisation import unit_ancestors
+from app.permissions import Action, allowed, require
 from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.wareki import fiscal_year, format_fiscal_year, format_wareki
@@ -51,7 +52,7 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
     only from the day set at the revocation, or now with ``override_reason`` (kept with the decision).
     Returns the certificate numbers in the order allocated (level order, then reading).
     """
-    require_admin(user)
+    require(user, Action.CERTIFY)
     approver = safe_normalise(approver)
     override_reason = safe_normalise(override_reason)
     if not approver:
@@ -115,7 +116,7 @@ def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id:
     The engine is not asked: the decision was made on paper. The number is the one on the
     paper certificate, or the next one of that fiscal year when none is given.
     """
-    require_admin(user)
+    require(user, Action.CERTIFY)
     scheme = schemes.load_scheme(db, scheme_id)
     level = next((lv for lv in scheme.levels if lv.code == level_code), None)
     if level is None:
@@ -157,7 +158,7 @@ def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: 
     The person is not a candidate for the same level again at once: from ``reeligible_from``
     if the officer sets it, otherwise only by a decision with a reason (see ``approve``).
     """
-    require_admin(user)
+    require(user, Action.CERTIFY)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter the reason for the revocation."))
@@ -179,7 +180,7 @@ def revoke(db: sqlite_utils.Database, user: User, number: str, reason: str, on: 
 
 def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on: date) -> int:
     """Record a re-issue (lost or damaged certificate): same number, marked 再交付; returns the count."""
-    require_admin(user)
+    require(user, Action.CERTIFY)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter the reason for the re-issue."))
@@ -198,12 +199,21 @@ def reissue(db: sqlite_utils.Database, user: User, number: str, reason: str, on:
 def register(db: sqlite_utils.Database, user: User, level_code: str | None = None,
              fiscal_year_filter: int | None = None, section_id: int | None = None, include_revoked: bool = True,
              staff_id: int | None = None) -> list[dict]:
-    """The register of certified staff with current section, newest decision first: the administrator's.
+    """The register of certified staff with current section, newest decision first (administrator and viewer).
 
-    Each decision keeps the reasons it was taken on, combined scores included.
+    Each decision keeps the reasons it was taken on, combined scores included: those only for
+    the roles that may see the candidates and their reasons.
     """
-    require_admin(user, reading=True)
-    return _register(db, level_code, fiscal_year_filter, section_id, include_revoked, staff_id)
+    require(user, Action.REGISTER_VIEW)
+    return _without_reasons(user, _register(db, level_code, fiscal_year_filter, section_id, include_revoked, staff_id))
+
+
+def _without_reasons(user: User, rows: list[dict]) -> list[dict]:
+    """The register's rows as ``user`` may see them: the recorded reasons (combined scores) are the administrator's."""
+    if not allowed(user, Action.ELIGIBILITY_VIEW):
+        for row in rows:
+            row.pop("reasons_json", None)
+    return rows
 
 
 def _register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_year_filter: int | None = None,
@@ -247,14 +257,11 @@ def _register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_y
 def person_path(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:
     """A person's certifications in the order they were decided: their certification path.
 
-    Everyone who may open a person's history sees the decisions; the reasons recorded with them
+    Everyone who may read the register sees the decisions; the reasons recorded with them
     (combined scores among them) only the administrator.
     """
-    rows = sorted(_register(db, staff_id=staff_id), key=lambda r: (r["decided_on"], r["seq"]))
-    if not user.is_admin:
-        for row in rows:
-            del row["reasons_json"]
-    return rows
+    require(user, Action.REGISTER_VIEW)
+    return _without_reasons(user, sorted(_register(db, staff_id=staff_id), key=lambda r: (r["decided_on"], r["seq"])))
 
 
 REGISTER_HEADERS = [N_("Certificate no."), N_("Staff no."), N_("Name"), N_("Reading"), N_("Affiliation"), N_("Level"),
@@ -266,7 +273,7 @@ def export_register(db: sqlite_utils.Database, path: Path, user: User, **filters
     """Write the register to .xlsx or CSV (UTF-8 with BOM, for Excel); returns the number of rows."""
     from app.tabular import write_csv, write_xlsx
 
-    require_admin(user)
+    require(user, Action.REGISTER_VIEW)
     path = Path(path)
     rows = register(db, user, **filters)
     table = [[r["certificate_no"], r["staff_no"], r["name"], r["reading"], r["section"], r["level"],

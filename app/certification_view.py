@@ -21,6 +21,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.schemes import SchemeSpec
 from app.wareki import fiscal_year
+from app.permissions import Action, require
 
 
 @dataclass(slots=True)
@@ -59,7 +60,8 @@ def candidate_rows(db: sqlite_utils.Database, user: User, scheme: SchemeSpec, as
 
     The administrator's only (the engine refuses anyone else).
     """
-    people = {row.id: row for row in staff.load_directory(db, as_of)}
+    require(user, Action.ELIGIBILITY_VIEW)
+    people = {row.id: row for row in staff.load_directory(db, user, as_of)}
     order = {level.code: i for i, level in enumerate(scheme.levels)}
     rows = []
     for c in eligibility.eligibility(db, user, scheme, as_of):

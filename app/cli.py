@@ -1,8 +1,10 @@
 """dx-jinzai-cli: every maintenance action, scriptable without a screen.
 
 The CLI acts as the administrator on a local file: anyone who can write the
-file already controls its data, so it asks for no login. Exit status: 0 done,
-1 refused input (message on stderr), 2 usage error.
+file already controls its data, so it asks for no login. ``--as LOGIN`` (password
+on stdin) runs a command with that account's role instead, so that scripts and tests
+meet the same permission checks as the screens. Exit status: 0 done, 1 refused
+input or not permitted (message on stderr), 2 usage error.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__, accounts, demo, i18n, maintenance, self_check
-from app.accounts import CLI_ACTOR, Role
+from app.accounts import Role, User
 from app.db import latest_version, open_database
 from app.errors import UserError
 from app.i18n import _
 from app.paths import default_database_path
+from app.permissions import CLI_USER, Action, require
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -48,13 +51,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError(_("--staff must be at least 1."))
     result = _open(args, create=True)
     try:
-        demo.load_town(result.db, demo.generate_town(args.staff, args.seed), CLI_ACTOR)
+        demo.load_town(result.db, demo.generate_town(args.staff, args.seed), args.user.login)
         if args.staff >= 100:  # the three demo teams need people from a dozen sections
             from app.demo_projects import load_certification_history, load_projects
 
-            load_projects(result.db, CLI_ACTOR, args.seed)
-            load_certification_history(result.db, CLI_ACTOR, args.seed)
-            demo.set_demo_municipality(result.db, CLI_ACTOR)
+            load_projects(result.db, args.user.login, args.seed)
+            load_certification_history(result.db, args.user.login, args.seed)
+            demo.set_demo_municipality(result.db, args.user.login)
     finally:
         result.db.close()
     print(_("Loaded the demo town with {n} staff into {path}.").format(n=args.staff, path=args.db))
@@ -88,7 +91,7 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
-        out = maintenance.backup(result.db, args.out, CLI_ACTOR)
+        out = maintenance.backup(result.db, args.out, args.user)
     finally:
         result.db.close()
     print(_("Backup written to {path}.").format(path=out))
@@ -98,7 +101,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise UserError(_("The file {path} does not exist.").format(path=args.file))
-    kept = maintenance.restore(args.db, args.file, CLI_ACTOR)
+    kept = maintenance.restore(args.db, args.file, args.user)
     print(_("Restored {path} from {source}.").format(path=args.db, source=args.file))
     if kept:
         print(_("The previous database was kept as {path}.").format(path=kept))
@@ -130,7 +133,7 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
             replacements=_parse_replacements(args.replace))
         committed = None
         if not preview.errors and not args.dry_run:
-            committed = staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
+            committed = staff_import.commit(result.db, preview, args.user, retire_missing=args.retire_missing)
     finally:
         result.db.close()
     summary = committed or preview.summary()
@@ -165,7 +168,7 @@ def cmd_export_staff(args: argparse.Namespace) -> int:
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
     result = _open(args)
     try:
-        unencodable = export_staff(result.db, args.out, CLI_ACTOR, encoding=args.encoding,
+        unencodable = export_staff(result.db, args.out, args.user, encoding=args.encoding,
                                    accept_replacement=args.accept_question_marks)
     except NeedsDecision as exc:  # nothing written: say which rows, and the two ways on
         print(str(exc), file=sys.stderr)
@@ -189,7 +192,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     on = parse_date(args.date) if args.date else None
     result = _open(args)
     try:
-        rows = staff_service.filter_rows(staff_service.load_directory(result.db, on), args.query or "")
+        rows = staff_service.filter_rows(staff_service.load_directory(result.db, args.user, on), args.query or "")
     finally:
         result.db.close()
     if args.json:
@@ -225,15 +228,11 @@ def cmd_positions_move(args: argparse.Namespace) -> int:
 
     result = _open(args)
     try:
-        rank = positions.move(result.db, args.name, args.direction, CLI_ACTOR)
+        rank = positions.move(result.db, args.name, args.direction, args.user)
     finally:
         result.db.close()
     print(_("{name} is now at rank {rank}.").format(name=args.name, rank=rank))
     return EXIT_OK
-
-
-def _cli_admin() -> accounts.User:
-    return accounts.User(0, CLI_ACTOR, CLI_ACTOR, Role.ADMIN)
 
 
 def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
@@ -244,7 +243,7 @@ def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        files = export_sheets(result.db, _cli_admin(), args.project, args.out, include_submitted=args.all)
+        files = export_sheets(result.db, args.user, args.project, args.out, include_submitted=args.all)
     finally:
         result.db.close()
     for path in files:
@@ -263,7 +262,7 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
     result = _open(args)
     reports, refused = [], 0
     try:
-        user = _cli_admin()
+        user = args.user
         for path in args.files:
             preview = preview_import(result.db, user, path)
             report = preview.summary()
@@ -318,10 +317,11 @@ def _staff_id(db, staff_no: str | None) -> int | None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
         user = accounts.create_user(result.db, args.login, args.name or args.login, _read_password(args),
-                                    Role(args.role), CLI_ACTOR, staff_id=_staff_id(result.db, args.staff_no))
+                                    Role(args.role), args.user.login, staff_id=_staff_id(result.db, args.staff_no))
     finally:
         result.db.close()
     print(_("Created the account {login} ({role}).").format(login=user.login, role=_(accounts.ROLE_LABELS[user.role])))
@@ -329,9 +329,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_link(args: argparse.Namespace) -> int:
+    require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no), CLI_ACTOR)
+        accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no),
+                            args.user.login)
     finally:
         result.db.close()
     print(_("The account {login} was updated.").format(login=args.login))
@@ -339,6 +341,7 @@ def cmd_user_link(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
         users = accounts.list_users(result.db)
@@ -354,9 +357,10 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
+    require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        accounts.set_password(result.db, args.login, _read_password(args), CLI_ACTOR)
+        accounts.set_password(result.db, args.login, _read_password(args), args.user.login)
     finally:
         result.db.close()
     print(_("The password of {login} was changed.").format(login=args.login))
@@ -368,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dx-jinzai {__version__}")
     parser.add_argument("--db", type=Path, default=None,
                         help=_("database file (default: the register in your user data folder)"))
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN",
+                        help=_("run the command with this account's role (password on standard input; "
+                               "default: as the administrator)"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -470,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = (args.db or default_database_path()).expanduser()
     try:
+        args.user = _acting_user(args)
         code = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's own flush at exit
         return code
@@ -478,6 +486,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _acting_user(args: argparse.Namespace) -> User:
+    """The administrator at the file, or with --as the account whose password comes first on stdin."""
+    if args.as_login is None:
+        return CLI_USER
+    if not args.db.exists():
+        raise UserError(_("The database {path} does not exist.").format(path=str(args.db)))
+    password = sys.stdin.readline().rstrip("\r\n")
+    result = open_database(args.db, create=False)
+    try:
+        return accounts.authenticate(result.db, args.as_login, password)
+    finally:
+        result.db.close()
 
 
 def _reader_went_away() -> int:

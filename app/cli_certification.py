@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from app import certification, certification_view, eligibility, schemes
-from app.cli_projects import CLI_USER
+from app.accounts import User
 from app.db import open_database
 from app.errors import UserError
 from app.i18n import _
@@ -30,11 +30,11 @@ def _scheme(db) -> schemes.SchemeSpec:
     return schemes.load_scheme(db, scheme_id)
 
 
-def _candidates(db, scheme: schemes.SchemeSpec, as_of: date, level: str | None) -> list[eligibility.Candidate]:
+def _candidates(db, user: User, scheme: schemes.SchemeSpec, as_of: date, level: str | None) -> list[eligibility.Candidate]:
     if level and level not in {lv.code for lv in scheme.levels}:
         raise UserError(_("The scheme has no level {code} (levels: {codes}).").format(
             code=level, codes=", ".join(lv.code for lv in scheme.levels)))
-    found = eligibility.eligibility(db, CLI_USER, scheme, as_of)
+    found = eligibility.eligibility(db, user, scheme, as_of)
     return [c for c in found if level is None or c.level.code == level]
 
 
@@ -54,7 +54,7 @@ def cmd_schemes_list(args: argparse.Namespace) -> int:
 def cmd_schemes_install(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        scheme_id = schemes.install_preset(result.db, args.preset, CLI_USER.login)
+        scheme_id = schemes.install_preset(result.db, args.preset, args.user)
         name = schemes.load_scheme(result.db, scheme_id).name
     finally:
         result.db.close()
@@ -68,7 +68,7 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
         db = result.db
         scheme = _scheme(db)
         as_of = _date(args.date)
-        found = [c for c in _candidates(db, scheme, as_of, args.level) if args.all or c.status != "not_yet"]
+        found = [c for c in _candidates(db, args.user, scheme, as_of, args.level) if args.all or c.status != "not_yet"]
         people = {r[0]: r[1:] for r in db.execute(
             "SELECT id, staff_no, family_name || ' ' || given_name, family_reading || given_reading FROM staff")}
     finally:
@@ -111,7 +111,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
         if args.override_reason and not args.staff_no:
             raise UserError(_("--override-reason needs --staff-no: an override is decided person by person."))
         wanted = _staff_ids(db, args.staff_no)
-        chosen = [c for c in _candidates(db, scheme, decided, args.level)
+        chosen = [c for c in _candidates(db, args.user, scheme, decided, args.level)
                   if (wanted is None or c.staff_id in wanted)
                   and (c.status == "eligible" or (args.override_reason and eligibility.only_revocation_unmet(c.results)))]
         if not chosen:
@@ -120,7 +120,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(_("Would certify {n} people (dry run: nothing was written).").format(n=len(chosen)))
             return EXIT_OK
-        numbers = certification.approve(db, CLI_USER, scheme.id, [
+        numbers = certification.approve(db, args.user, scheme.id, [
             certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, approver,
             args.override_reason or "")
     finally:
@@ -132,7 +132,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        certification.revoke(result.db, CLI_USER, args.number, args.reason, _date(args.date),
+        certification.revoke(result.db, args.user, args.number, args.reason, _date(args.date),
                              parse_date(args.reeligible_from) if args.reeligible_from else None)
     finally:
         result.db.close()
@@ -143,7 +143,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_reissue(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        count = certification.reissue(result.db, CLI_USER, args.number, args.reason, _date(args.date))
+        count = certification.reissue(result.db, args.user, args.number, args.reason, _date(args.date))
     finally:
         result.db.close()
     print(_("Recorded re-issue {count} of {number}.").format(count=count, number=args.number))
@@ -155,7 +155,7 @@ def cmd_register_export(args: argparse.Namespace) -> int:
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
     result = open_database(args.db)
     try:
-        n = certification.export_register(result.db, args.out, CLI_USER, level_code=args.level,
+        n = certification.export_register(result.db, args.out, args.user, level_code=args.level,
                                           fiscal_year_filter=args.year, include_revoked=not args.active_only)
     finally:
         result.db.close()
@@ -176,9 +176,9 @@ def cmd_certificates(args: argparse.Namespace) -> int:
         if not ids:
             print(_("There are no certificates to print."))
             return EXIT_OK
-        written = certificates.write(db, CLI_USER, ids, args.out, args.template, per_person=args.per_person)
+        written = certificates.write(db, args.user, ids, args.out, args.template, per_person=args.per_person)
         if args.ceremony_list:
-            certificates.ceremony_list(db, CLI_USER, ids, args.ceremony_list)
+            certificates.ceremony_list(db, args.user, ids, args.ceremony_list)
     finally:
         result.db.close()
     print(_("Wrote {n} certificates: {files}").format(n=len(ids), files=", ".join(str(p) for p in written[:5])

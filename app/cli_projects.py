@@ -1,6 +1,6 @@
 """CLI commands for projects and evaluation results (`projects ...`, `evaluations ...`).
 
-Like the rest of the CLI they act as the administrator on a local file.
+Like the rest of the CLI they act as the administrator on a local file, or as the account given with --as.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app import projects
-from app.accounts import CLI_ACTOR, Role, User
 from app.db import open_database
 from app.errors import UserError
 from app.i18n import _
+from app.permissions import Action, allowed
 
 EXIT_OK, EXIT_REFUSED = 0, 1
-CLI_USER = User(0, CLI_ACTOR, CLI_ACTOR, Role.ADMIN)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -45,7 +44,7 @@ def cmd_projects_list(args: argparse.Namespace) -> int:
 
     result = open_database(args.db)
     try:
-        rows = projects.list_projects(result.db, args.year)
+        rows = projects.list_projects(result.db, args.user, args.year)
     finally:
         result.db.close()
     if args.json:
@@ -65,7 +64,7 @@ def cmd_projects_add(args: argparse.Namespace) -> int:
     try:
         project_id = projects.create_project(result.db, projects.ProjectInput(
             name=args.name, fiscal_year=args.year, theme=args.theme or "",
-            owner_unit_id=_section_id(result.db, args.section), status=args.status), CLI_ACTOR)
+            owner_unit_id=_section_id(result.db, args.section), status=args.status), args.user)
     finally:
         result.db.close()
     print(_("Created the project {name} (id {id}).").format(name=args.name, id=project_id))
@@ -75,9 +74,9 @@ def cmd_projects_add(args: argparse.Namespace) -> int:
 def cmd_projects_import(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        preview = projects.preview_member_import(result.db, args.project, args.file)
+        preview = projects.preview_member_import(result.db, args.user, args.project, args.file)
         if not preview.errors and not args.dry_run:
-            projects.commit_member_import(result.db, args.project, preview, CLI_ACTOR)
+            projects.commit_member_import(result.db, args.project, preview, args.user)
     finally:
         result.db.close()
     if args.json:
@@ -102,12 +101,14 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
         db = result.db
+        rows = evaluation_summary.summary(db, args.user, args.project)  # first: its refusal names the results
         project = projects.project(db, args.project)
         template = rubrics.load_template(db, project["template_id"])
-        names = {m["staff_id"]: (m["name"], m["staff_no"]) for m in projects.members(db, args.project)}
-        rows = evaluation_summary.summary(db, CLI_USER, args.project)
+        names = {m["staff_id"]: (m["name"], m["staff_no"]) for m in projects.members(db, args.user, args.project)}
+        # 最低・最高・ばらつき come from the single ratings: the administrator's only
         spreads = {(s.target_staff_id, s.perspective_id): s
-                   for s in evaluation_summary.member_spread(db, CLI_USER, args.project)}
+                   for s in evaluation_summary.member_spread(db, args.user, args.project)} \
+            if allowed(args.user, Action.RATINGS_INDIVIDUAL) else {}
     finally:
         result.db.close()
     if args.json:
@@ -147,12 +148,12 @@ def cmd_evaluations_suggest(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
         db = result.db
-        found = evaluations.suggest(db, args.project, on)
-        names = {m["staff_id"]: m["name"] for m in projects.members(db, args.project)}
+        found = evaluations.suggest(db, args.user, args.project, on)
+        names = {m["staff_id"]: m["name"] for m in projects.members(db, args.user, args.project)}
         evaluators = {p.evaluator.key: evaluations.evaluator_name(db, p.evaluator) for p in found.proposals}
         template = rubrics.load_template(db, projects.project(db, args.project)["template_id"])
         perspectives = {p.id: p.name for p in template.perspectives}
-        applied = evaluations.apply_suggestions(db, args.project, CLI_ACTOR, found.proposals, on) \
+        applied = evaluations.apply_suggestions(db, args.project, args.user, found.proposals, on) \
             if args.apply and found.proposals else 0
     finally:
         result.db.close()

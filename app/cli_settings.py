@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from app import setting_values
-from app.cli_projects import CLI_USER
 from app.db import open_database
 from app.i18n import _
 
@@ -47,7 +46,7 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 def cmd_settings_set(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        changed = setting_values.set_text(result.db, CLI_USER, args.key, args.value)
+        changed = setting_values.set_text(result.db, args.user, args.key, args.value)
         value = setting_values.shown(args.key, setting_values.get(result.db, args.key))
     finally:
         result.db.close()

@@ -14,6 +14,7 @@ from datetime import date
 import sqlite_utils
 
 from app import audit
+from app.accounts import Role, User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
@@ -173,8 +174,13 @@ def set_demo_municipality(db: sqlite_utils.Database, actor: str) -> None:
     """A fictional town and mayor, so that certificates read 「みどり市長 見本 太郎」 and not an empty issuer."""
     from app import settings
 
-    settings.set_value(db, "municipality_name", "みどり市", actor)
-    settings.set_value(db, "mayor_name", "見本　太郎", actor)
+    settings.set_value(db, "municipality_name", "みどり市", officer(actor))
+    settings.set_value(db, "mayor_name", "見本　太郎", officer(actor))
+
+
+def officer(actor: str) -> User:
+    """The administrator the demo data is entered as (it goes only into a register without staff)."""
+    return User(0, actor, actor, Role.ADMIN)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

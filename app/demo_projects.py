@@ -14,7 +14,8 @@ from datetime import date
 import sqlite_utils
 
 from app import evaluations, projects, rubrics
-from app.accounts import Role, User
+from app.accounts import User
+from app.demo import officer as demo_officer
 from app.db import transaction
 from app.evaluations import Answer
 
@@ -47,11 +48,11 @@ def _current(db: sqlite_utils.Database) -> list[dict]:
 def load_projects(db: sqlite_utils.Database, actor: str, seed: int = 1) -> None:
     """Add the three demo teams to a register that holds the demo town (one transaction)."""
     rng = random.Random(seed)
-    officer = User(0, actor, actor, Role.ADMIN)
+    officer = demo_officer(actor)
     people = _current(db)
     with transaction(db):
-        template_id = rubrics.ensure_preset(db, actor)
-        vendor_id = projects.create_external_rater(db, VENDOR[0], VENDOR[1], actor)
+        template_id = rubrics.ensure_preset(db, officer)
+        vendor_id = projects.create_external_rater(db, VENDOR[0], VENDOR[1], officer)
         # 12 volunteers at section-chief rank and below, from different sections.
         candidates = [p for p in people if p["rank"] >= 3]
         rng.shuffle(candidates)
@@ -72,22 +73,22 @@ def load_projects(db: sqlite_utils.Database, actor: str, seed: int = 1) -> None:
                 status=status, realisation=realisation, realisation_decided_on=decided,
                 realisation_decided_by="市長・副市長・部長会議" if realisation else "",
                 hours_saved_per_year=hours, procedures_online=procedures, systems_built=systems,
-                outcome_summary=summary, template_id=template_id), actor)
+                outcome_summary=summary, template_id=template_id), officer)
             team = volunteers[index * 4:(index + 1) * 4]
             for role, staff_id in zip(("proposer", "leader", "member", "member"), team):
-                projects.add_member(db, project_id, staff_id, role, actor, joined_on=date(2025, 6, 1))
+                projects.add_member(db, project_id, staff_id, role, officer, joined_on=date(2025, 6, 1))
             # Owners: the head of the owning department and the section chief, as Moka's executives join from the start.
             if section_row:
                 heads = [p["id"] for p in people if p["department_id"] == section_row[1] and p["rank"] <= 2][:1]
                 heads += [p["id"] for p in people if p["section_id"] == section_row[0] and p["rank"] == 3][:1]
                 for staff_id in heads:
                     if staff_id not in team:
-                        projects.add_member(db, project_id, staff_id, "owner", actor, joined_on=date(2025, 6, 1))
+                        projects.add_member(db, project_id, staff_id, "owner", officer, joined_on=date(2025, 6, 1))
             for number, held_on in enumerate(WORKSHOPS, start=1):
                 attendees = [s for s in team if rng.random() > 0.12]
-                projects.add_session(db, project_id, held_on, f"ワークショップ第{number}回", 2.0, attendees, actor)
-            projects.attach_external_rater(db, project_id, vendor_id, actor)
-            evaluations.apply_suggestions(db, project_id, actor)
+                projects.add_session(db, project_id, held_on, f"ワークショップ第{number}回", 2.0, attendees, officer)
+            projects.attach_external_rater(db, project_id, vendor_id, officer)
+            evaluations.apply_suggestions(db, project_id, officer)
             _rate(db, officer, project_id, rng, in_progress=status != "completed")
 
 
@@ -128,8 +129,8 @@ def load_certification_history(db: sqlite_utils.Database, actor: str, seed: int 
     from app import certification, schemes
 
     rng = random.Random(seed)
-    officer = User(0, actor, actor, Role.ADMIN)
-    scheme_id = schemes.install_preset(db, "moka", actor)
+    officer = demo_officer(actor)
+    scheme_id = schemes.install_preset(db, "moka", officer)
     on_projects = {r[0] for r in db.execute("SELECT staff_id FROM project_members")}
     proposers = [r[0] for r in db.execute(
         "SELECT staff_id FROM project_members WHERE role = 'proposer' ORDER BY project_id")]

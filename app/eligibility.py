@@ -16,8 +16,9 @@ from datetime import date
 import sqlite_utils
 
 from app import evaluation_summary
-from app.accounts import User, require_admin
+from app.accounts import User
 from app.i18n import N_, _, current_language, label
+from app.permissions import Action, require
 from app.projects import REALISATION, ROLES
 from app.schemes import LevelSpec, RequirementSpec, SchemeSpec
 from app.staff import in_service_sql
@@ -257,7 +258,7 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
     by then, ratings submitted by then, levels decided by then and not yet revoked on it. The
     combined scores inside are the administrator's only (see ``eligibility``).
     """
-    require_admin(user, reading=True)
+    require(user, Action.ELIGIBILITY_VIEW)
     day = as_of.isoformat()
     people = {r[0]: PersonFacts(r[0]) for r in db.execute(
         f"SELECT s.id FROM staff s WHERE {in_service_sql()}", [day])}  # leaving later: still here

@@ -54,6 +54,7 @@ from app.evaluations import Answer, Evaluator
 from app.i18n import N_, _
 from app.projects import project
 from app.tabular import BROKEN_WORKBOOK_ERRORS, _check_zip, broken_workbook_message, protect_cell, unprotect_cell
+from app.permissions import Action, require
 
 FORMAT_VERSION = 1
 MAGIC = "dx-jinzai evaluation sheet"
@@ -178,6 +179,7 @@ def export_sheets(db: sqlite_utils.Database, user: User, project_id: int, out_di
 
     The officer writes everyone's sheets; an evaluator may write only their own.
     """
+    require(user, Action.RATINGS_OWN)
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(_("The folder {path} does not exist.").format(path=out_dir))
@@ -446,6 +448,7 @@ class _Refused(Exception):
 
 def preview_import(db: sqlite_utils.Database, user: User, path: Path) -> SheetImportPreview:
     """Read and check one returned workbook; every problem names file, sheet, row and column."""
+    require(user, Action.RATINGS_OWN)
     preview = SheetImportPreview(Path(path))
     try:
         _read(db, user, preview)
@@ -771,6 +774,7 @@ def _score(raw: object, formula: bool, criterion: rubrics.CriterionSpec, error) 
 
 def commit_import(db: sqlite_utils.Database, user: User, preview: SheetImportPreview) -> dict:
     """Write one checked file, all or nothing; refused when the evaluations changed since the check."""
+    require(user, Action.RATINGS_OWN)
     if preview.errors:
         raise UserError(_("{file} has errors; nothing was imported.").format(file=preview.file_name))
     with transaction(db):

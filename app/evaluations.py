@@ -14,13 +14,14 @@ from datetime import date
 import sqlite_utils
 
 from app import audit, organisation, positions, rubrics, settings
-from app.accounts import User, require_admin
+from app.accounts import User
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
 from app.projects import RATED_ROLES, project
 from app.staff import in_service_sql
 from app.staff_import import safe_normalise
+from app.permissions import Action, require
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
 MAX_COMMENT = 2000
@@ -113,12 +114,12 @@ def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_ra
     return [r[0] for r in rows]
 
 
-def suggest_assignments(db: sqlite_utils.Database, project_id: int, on: date | None = None) -> list[Proposal]:
+def suggest_assignments(db: sqlite_utils.Database, user: User, project_id: int, on: date | None = None) -> list[Proposal]:
     """Who should rate whom on ``on`` (default today), from the rules; see ``suggest``."""
-    return suggest(db, project_id, on or date.today()).proposals
+    return suggest(db, user, project_id, on or date.today()).proposals
 
 
-def suggest(db: sqlite_utils.Database, project_id: int, on: date) -> Suggestions:
+def suggest(db: sqlite_utils.Database, user: User, project_id: int, on: date) -> Suggestions:
     """Who should rate whom, from the rules, with notes; existing assignments are left out.
 
     Owners and, when a project has none, the executives of its owning section (and of the
@@ -128,6 +129,7 @@ def suggest(db: sqlite_utils.Database, project_id: int, on: date) -> Suggestions
     perspective is the list of evaluator kinds the template gives it. A perspective for which
     the rules find nobody, and a digital department that no longer exists, are noted.
     """
+    require(user, Action.ASSIGNMENT_EDIT)
     row = project(db, project_id)
     template = rubrics.load_template(db, row["template_id"])
     people = list(db.query("SELECT staff_id, role FROM project_members WHERE project_id = ?", [project_id]))
@@ -185,15 +187,16 @@ def suggest(db: sqlite_utils.Database, project_id: int, on: date) -> Suggestions
 
 
 def add_assignment(db: sqlite_utils.Database, project_id: int, target_staff_id: int, perspective_id: int,
-                   evaluator: Evaluator, kind: str, actor: str) -> int:
+                   evaluator: Evaluator, kind: str, user: User) -> int:
     """One evaluator for one member and perspective; the kind decides which criteria they answer."""
+    require(user, Action.ASSIGNMENT_EDIT)
     with transaction(db):
         template = rubrics.load_template(db, project(db, project_id)["template_id"])
-        return _add_assignment(db, template, project_id, target_staff_id, perspective_id, evaluator, kind, actor)
+        return _add_assignment(db, template, project_id, target_staff_id, perspective_id, evaluator, kind, user)
 
 
 def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, project_id: int, target_staff_id: int,
-                    perspective_id: int, evaluator: Evaluator, kind: str, actor: str) -> int:
+                    perspective_id: int, evaluator: Evaluator, kind: str, user: User) -> int:
     """add_assignment with the project's template already read (a batch reads it once)."""
     perspective = next((p for p in template.perspectives if p.id == perspective_id), None)
     if perspective is None:
@@ -226,31 +229,33 @@ def _add_assignment(db: sqlite_utils.Database, template: rubrics.TemplateSpec, p
         "project_id": project_id, "target_staff_id": target_staff_id, "perspective_id": perspective_id,
         "evaluator_staff_id": evaluator.staff_id, "evaluator_external_id": evaluator.external_id,
         "evaluator_kind": kind}).last_pk
-    audit.record(db, actor, "evaluation.assign", "evaluation_assignments", assignment_id, None,
+    audit.record(db, user.login, "evaluation.assign", "evaluation_assignments", assignment_id, None,
                  {"target": target_staff_id, "perspective": perspective.code, "evaluator": evaluator.key, "kind": kind})
     return assignment_id
 
 
-def apply_suggestions(db: sqlite_utils.Database, project_id: int, actor: str,
+def apply_suggestions(db: sqlite_utils.Database, project_id: int, user: User,
                       proposals: list[Proposal] | None = None, on: date | None = None) -> int:
     """Create the suggested assignments (or the given subset of them) in one transaction."""
+    require(user, Action.ASSIGNMENT_EDIT)
     with transaction(db):
-        chosen = suggest_assignments(db, project_id, on) if proposals is None else proposals
+        chosen = suggest_assignments(db, user, project_id, on) if proposals is None else proposals
         template = rubrics.load_template(db, project(db, project_id)["template_id"])
         for p in chosen:
-            _add_assignment(db, template, project_id, p.target_staff_id, p.perspective_id, p.evaluator, p.kind, actor)
+            _add_assignment(db, template, project_id, p.target_staff_id, p.perspective_id, p.evaluator, p.kind, user)
     return len(chosen)
 
 
-def remove_assignment(db: sqlite_utils.Database, assignment_id: int, actor: str) -> None:
+def remove_assignment(db: sqlite_utils.Database, assignment_id: int, user: User) -> None:
     """Drop an assignment; refused once it has been submitted (reopen it first)."""
+    require(user, Action.ASSIGNMENT_EDIT)
     with transaction(db):
         row = _assignment_row(db, assignment_id)
         if row["status"] == "submitted":
             raise UserError(_("This evaluation has been submitted; reopen it before removing it."))
         db.execute("DELETE FROM evaluation_scores WHERE assignment_id = ?", [assignment_id])
         db.execute("DELETE FROM evaluation_assignments WHERE id = ?", [assignment_id])
-        audit.record(db, actor, "evaluation.unassign", "evaluation_assignments", assignment_id, row, None)
+        audit.record(db, user.login, "evaluation.unassign", "evaluation_assignments", assignment_id, row, None)
 
 
 def _assignment_row(db: sqlite_utils.Database, assignment_id: int) -> dict:
@@ -262,12 +267,13 @@ def _assignment_row(db: sqlite_utils.Database, assignment_id: int) -> dict:
 
 def project_assignments(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     """Every assignment of a project with names and status (no scores): the officer's overview."""
-    require_admin(user, reading=True)
+    require(user, Action.ASSIGNMENT_EDIT)
     return _assignment_listing(db, "a.project_id = ?", [project_id])
 
 
 def my_assignments(db: sqlite_utils.Database, user: User) -> list[dict]:
     """The logged-in evaluator's own assignments, and nobody else's."""
+    require(user, Action.RATINGS_OWN)
     if user.staff_id is None:
         return []
     return _assignment_listing(db, "a.evaluator_staff_id = ?", [user.staff_id])
@@ -323,6 +329,7 @@ class EvaluationForm:
 
 
 def open_form(db: sqlite_utils.Database, user: User, assignment_id: int) -> EvaluationForm:
+    require(user, Action.RATINGS_OWN)
     row = next(iter(_assignment_listing(db, "a.id = ?", [assignment_id])), None)
     if row is None:
         raise UserError(_("No evaluation assignment with id {id}.").format(id=assignment_id))
@@ -346,6 +353,7 @@ def clean_comment(text: str) -> str:
 def save_answers(db: sqlite_utils.Database, user: User, assignment_id: int, answers: dict[int, Answer],
                  submit: bool = False, source: str = "app") -> None:
     """Save a draft or submit; a submitted evaluation is locked until the administrator reopens it."""
+    require(user, Action.RATINGS_OWN)
     with transaction(db):
         form = open_form(db, user, assignment_id)
         if not form.editable:
@@ -386,7 +394,7 @@ def save_answers(db: sqlite_utils.Database, user: User, assignment_id: int, answ
 
 def reopen(db: sqlite_utils.Database, user: User, assignment_id: int, reason: str) -> None:
     """Unlock a submitted evaluation so that it can be corrected; administrator only, audited with the reason."""
-    require_admin(user)
+    require(user, Action.ASSIGNMENT_EDIT)
     reason = safe_normalise(reason)
     if not reason:
         raise UserError(_("Enter why the evaluation is reopened."))
@@ -402,7 +410,7 @@ def reopen(db: sqlite_utils.Database, user: User, assignment_id: int, reason: st
 
 def individual_ratings(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     """Every single score of a project with who gave it: the administrator only."""
-    require_admin(user, reading=True)
+    require(user, Action.RATINGS_INDIVIDUAL)
     return list(db.query("""
         SELECT a.id AS assignment_id, a.target_staff_id, t.family_name || ' ' || t.given_name AS target,
                p.name AS perspective, c.name AS criterion, s.score, s.comment, a.status, a.evaluator_kind,

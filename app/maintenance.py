@@ -24,6 +24,8 @@ from app.db import (
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 from app.staff import counts
+from app.accounts import User
+from app.permissions import Action, require
 
 
 @dataclass
@@ -76,13 +78,14 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
     )
 
 
-def backup(db: sqlite_utils.Database, out: Path, actor: str) -> Path:
+def backup(db: sqlite_utils.Database, out: Path, user: User) -> Path:
     """Write a consistent copy to ``out``; never overwrites an existing file."""
+    require(user, Action.BACKUP)
     if out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(out)))
     backup_copy(db, out)
     with transaction(db):
-        audit.record(db, actor, "database.backup", after={"file": str(out)})
+        audit.record(db, user.login, "database.backup", after={"file": str(out)})
     return out
 
 
@@ -113,7 +116,7 @@ def _keep_current(target: Path) -> Path:
     return kept
 
 
-def restore(target: Path, source: Path, actor: str) -> Path | None:
+def restore(target: Path, source: Path, user: User) -> Path | None:
     """Replace the register at ``target`` with ``source`` after checking it.
 
     The source is copied into a new file beside the target and checked there;
@@ -121,16 +124,17 @@ def restore(target: Path, source: Path, actor: str) -> Path | None:
     file moved into its place. No connection to ``target`` may be open.
     A source that fails any check changes nothing.
     """
+    require(user, Action.BACKUP)
     if source.resolve() == target.resolve():
         raise UserError(_("The backup file and the current database are the same file."))
     source_version = inspect_file(source)
     if source_version == 0:
         raise DatabaseRefused(_("{path} is an empty database, not a backup of the register.").format(path=str(source)))
     with lock.held(target):
-        return _replace(target, source, source_version, actor)
+        return _replace(target, source, source_version, user)
 
 
-def _replace(target: Path, source: Path, source_version: int, actor: str) -> Path | None:
+def _replace(target: Path, source: Path, source_version: int, user: User) -> Path | None:
     staging = target.with_name(target.name + ".restoring")
     staging.unlink(missing_ok=True)
     src = connect_read_only(source)
@@ -152,7 +156,7 @@ def _replace(target: Path, source: Path, source_version: int, actor: str) -> Pat
     result = open_database(target)
     try:
         with transaction(result.db):
-            audit.record(result.db, actor, "database.restore", before={"kept": str(kept) if kept else None},
+            audit.record(result.db, user.login, "database.restore", before={"kept": str(kept) if kept else None},
                          after={"source": str(source), "schema_version": source_version})
     finally:
         result.db.close()

@@ -17,6 +17,8 @@ from app import audit, settings
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
+from app.accounts import User
+from app.permissions import Action, require
 
 CHILD_KIND = {None: "department", "department": "section", "section": "unit"}
 KIND_LABELS = {"department": N_("Department (部)"), "section": N_("Section (課)"), "unit": N_("Unit (係)")}
@@ -92,11 +94,11 @@ def _close_unit(db: sqlite_utils.Database, unit_id: int, on: str) -> None:
         db.execute("UPDATE org_units SET valid_to = max(valid_from, ?) WHERE id = ?", [_day_before(on), unit_id])
 
 
-def _succeed(db: sqlite_utils.Database, old_id: int, new_id: int, actor: str) -> None:
+def _succeed(db: sqlite_utils.Database, old_id: int, new_id: int, user: User) -> None:
     """Record that ``new_id`` continues ``old_id``; a setting naming the old unit follows it."""
     db.execute("UPDATE org_units SET successor_id = ? WHERE id = ?", [new_id, old_id])
     if settings.get(db, "digital_section_id") == old_id:
-        settings.set_value(db, "digital_section_id", new_id, actor)
+        settings.set_value(db, "digital_section_id", new_id, user)
 
 
 def unit_in_force(db: sqlite_utils.Database, unit_id: int, on: date) -> int | None:
@@ -149,7 +151,7 @@ def _move_people(db: sqlite_utils.Database, source: int, target: int, on: str,
     return moved
 
 
-def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int, on: str, actor: str) -> None:
+def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int, on: str, user: User) -> None:
     """Re-open every child under the successor (same names), with its people, recursively."""
     for child_id, kind, name, sort_order in db.execute(
             "SELECT id, kind, name, sort_order FROM org_units WHERE parent_id = ? AND valid_to IS NULL",
@@ -158,13 +160,14 @@ def _carry_children(db: sqlite_utils.Database, old_parent: int, new_parent: int,
                               [new_parent, name]).fetchone()
         successor = existing[0] if existing else _open_unit(db, new_parent, kind, name, on, sort_order)
         _move_people(db, child_id, successor, on)
-        _carry_children(db, child_id, successor, on, actor)
-        _succeed(db, child_id, successor, actor)
+        _carry_children(db, child_id, successor, on, user)
+        _succeed(db, child_id, successor, user)
         _close_unit(db, child_id, on)
 
 
-def create_unit(db: sqlite_utils.Database, parent_id: int | None, name: str, on: date, actor: str) -> int:
+def create_unit(db: sqlite_utils.Database, parent_id: int | None, name: str, on: date, user: User) -> int:
     """新設: a department at the top, a section under a department, a unit under a section."""
+    require(user, Action.ORGANISATION_EDIT)
     day = on.isoformat()
     with transaction(db):
         parent_kind = _unit(db, parent_id)["kind"] if parent_id else None
@@ -173,28 +176,30 @@ def create_unit(db: sqlite_utils.Database, parent_id: int | None, name: str, on:
             raise UserError(_("A unit (係) cannot contain further units."))
         name = _check_name(db, parent_id, name, day)
         unit_id = _open_unit(db, parent_id, kind, name, day, 0)
-        audit.record(db, actor, "org.create", "org_units", unit_id, None, {"name": name, "from": day})
+        audit.record(db, user.login, "org.create", "org_units", unit_id, None, {"name": name, "from": day})
     return unit_id
 
 
-def rename_unit(db: sqlite_utils.Database, unit_id: int, name: str, on: date, actor: str) -> int:
+def rename_unit(db: sqlite_utils.Database, unit_id: int, name: str, on: date, user: User) -> int:
     """名称変更: the successor has the new name; people and sub-units follow from ``on``."""
+    require(user, Action.ORGANISATION_EDIT)
     day = on.isoformat()
     with transaction(db):
         old = _unit(db, unit_id)
         name = _check_name(db, old["parent_id"], name, day, except_id=unit_id)
         successor = _open_unit(db, old["parent_id"], old["kind"], name, day, old["sort_order"])
         _move_people(db, unit_id, successor, day)
-        _carry_children(db, unit_id, successor, day, actor)
-        _succeed(db, unit_id, successor, actor)
+        _carry_children(db, unit_id, successor, day, user)
+        _succeed(db, unit_id, successor, user)
         _close_unit(db, unit_id, day)
-        audit.record(db, actor, "org.rename", "org_units", unit_id, {"name": old["name"]},
+        audit.record(db, user.login, "org.rename", "org_units", unit_id, {"name": old["name"]},
                      {"name": name, "successor": successor, "from": day})
     return successor
 
 
-def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, on: date, actor: str) -> None:
+def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, on: date, user: User) -> None:
     """統合: ``sources`` close; their people and sub-units continue in ``target``."""
+    require(user, Action.ORGANISATION_EDIT)
     day = on.isoformat()
     with transaction(db):
         target_row = _unit(db, target)
@@ -206,18 +211,19 @@ def merge_units(db: sqlite_utils.Database, sources: Sequence[int], target: int, 
                 raise UserError(_("Only units of the same level can be merged ({a} and {b}).").format(
                     a=row["name"], b=target_row["name"]))
             _move_people(db, source, target, day)
-            _carry_children(db, source, target, day, actor)
-            _succeed(db, source, target, actor)
+            _carry_children(db, source, target, day, user)
+            _succeed(db, source, target, user)
             _close_unit(db, source, day)
-            audit.record(db, actor, "org.merge", "org_units", source, {"name": row["name"]},
+            audit.record(db, user.login, "org.merge", "org_units", source, {"name": row["name"]},
                          {"into": target_row["name"], "from": day})
 
 
 def split_unit(db: sqlite_utils.Database, unit_id: int, names: Sequence[str], placement: dict[int, int],
-               on: date, actor: str) -> list[int]:
+               on: date, user: User) -> list[int]:
     """分割: the unit closes and ``names`` open beside it; ``placement`` maps staff id to the
     index of their new unit (people not listed go to the first). Sub-units, and settings that
     named the unit (the digital section), go to the first."""
+    require(user, Action.ORGANISATION_EDIT)
     day = on.isoformat()
     if len([n for n in names if n.strip()]) < 2:
         raise UserError(_("A split needs at least two new names."))
@@ -232,16 +238,17 @@ def split_unit(db: sqlite_utils.Database, unit_id: int, names: Sequence[str], pl
         for index, successor in enumerate(successors):
             chosen = {s for s in people if placement.get(s, 0) == index}
             _move_people(db, unit_id, successor, day, only=chosen)
-        _carry_children(db, unit_id, successors[0], day, actor)
-        _succeed(db, unit_id, successors[0], actor)  # the first successor carries the line, as sub-units do
+        _carry_children(db, unit_id, successors[0], day, user)
+        _succeed(db, unit_id, successors[0], user)  # the first successor carries the line, as sub-units do
         _close_unit(db, unit_id, day)
-        audit.record(db, actor, "org.split", "org_units", unit_id, {"name": old["name"]},
+        audit.record(db, user.login, "org.split", "org_units", unit_id, {"name": old["name"]},
                      {"into": [n.strip() for n in names], "from": day})
     return successors
 
 
-def abolish_unit(db: sqlite_utils.Database, unit_id: int, on: date, actor: str) -> None:
+def abolish_unit(db: sqlite_utils.Database, unit_id: int, on: date, user: User) -> None:
     """廃止: only an empty unit (nobody assigned, no sub-units) can be closed."""
+    require(user, Action.ORGANISATION_EDIT)
     day = on.isoformat()
     with transaction(db):
         row = _unit(db, unit_id)
@@ -250,11 +257,12 @@ def abolish_unit(db: sqlite_utils.Database, unit_id: int, on: date, actor: str) 
         if db.execute("SELECT 1 FROM org_units WHERE parent_id = ? AND valid_to IS NULL", [unit_id]).fetchone():
             raise UserError(_("{name} still has sub-units; abolish or merge them first.").format(name=row["name"]))
         _close_unit(db, unit_id, day)
-        audit.record(db, actor, "org.abolish", "org_units", unit_id, {"name": row["name"]}, {"until": _day_before(day)})
+        audit.record(db, user.login, "org.abolish", "org_units", unit_id, {"name": row["name"]}, {"until": _day_before(day)})
 
 
-def people_in(db: sqlite_utils.Database, unit_id: int) -> list[tuple[int, str]]:
+def people_in(db: sqlite_utils.Database, user: User, unit_id: int) -> list[tuple[int, str]]:
     """(staff id, name) of people currently assigned to a unit, for the split dialog."""
+    require(user, Action.STAFF_LIST)
     return [(r[0], f"{r[1]}\u3000{r[2]}") for r in db.execute(
         "SELECT s.id, s.family_name, s.given_name FROM staff_assignments a JOIN staff s ON s.id = a.staff_id "
         "WHERE a.unit_id = ? AND a.valid_to IS NULL ORDER BY s.family_reading, s.given_reading", [unit_id])]

@@ -15,6 +15,8 @@ from app import audit
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
+from app.accounts import User
+from app.permissions import Action, require
 
 # The usual order in a 市町村 役所; grades on the same line share a rank.
 STANDARD_RANKS: dict[str, int] = {
@@ -72,13 +74,14 @@ def manager_max_rank(db: sqlite_utils.Database) -> int:
     return row[0] if row else MANAGER_RANK
 
 
-def move(db: sqlite_utils.Database, name: str, direction: str, actor: str) -> int:
+def move(db: sqlite_utils.Database, name: str, direction: str, user: User) -> int:
     """Move a title one step up (more senior) or down; returns its new rank.
 
     A title alone in its grade joins the next grade (there is no empty grade to cross); one
     that shares its grade moves into a grade of its own next to it when that is free. The
     other titles keep their grades, so the executive and ICT thresholds keep their meaning.
     """
+    require(user, Action.STAFF_EDIT)
     if direction not in ("up", "down"):
         raise UserError(_("Move a position up or down."))
     with transaction(db):
@@ -92,7 +95,7 @@ def move(db: sqlite_utils.Database, name: str, direction: str, actor: str) -> in
             raise UserError((_("{name} is already the most senior position.") if direction == "up" else
                              _("{name} is already the most junior position.")).format(name=name))
         db.execute("UPDATE positions SET rank = ? WHERE id = ?", [new_rank, position_id])
-        audit.record(db, actor, "position.rank", "positions", position_id, {"name": name, "rank": rank},
+        audit.record(db, user.login, "position.rank", "positions", position_id, {"name": name, "rank": rank},
                      {"name": name, "rank": new_rank})
     return new_rank
 

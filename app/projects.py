@@ -16,6 +16,8 @@ from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.tabular import read_table, unprotect_cell
 from app.wareki import require_supported
+from app.accounts import User
+from app.permissions import Action, require
 
 STATUSES = {"planned": N_("Planned"), "active": N_("In progress"), "completed": N_("Completed"),
             "cancelled": N_("Cancelled")}
@@ -84,18 +86,20 @@ def _row(data: ProjectInput) -> dict:
     }
 
 
-def create_project(db: sqlite_utils.Database, data: ProjectInput, actor: str) -> int:
+def create_project(db: sqlite_utils.Database, data: ProjectInput, user: User) -> int:
     """A new project; it is rated on the given template or, by default, the latest Moka rubric."""
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         if data.template_id is None:
-            data.template_id = rubrics.ensure_preset(db, actor)
+            data.template_id = rubrics.ensure_preset(db, user)
         row = _row(data)
         project_id = db["projects"].insert(row).last_pk
-        audit.record(db, actor, "project.create", "projects", project_id, None, row)
+        audit.record(db, user.login, "project.create", "projects", project_id, None, row)
     return project_id
 
 
-def update_project(db: sqlite_utils.Database, project_id: int, data: ProjectInput, actor: str) -> None:
+def update_project(db: sqlite_utils.Database, project_id: int, data: ProjectInput, user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         before = project(db, project_id)
         if data.template_id is None:
@@ -110,7 +114,7 @@ def update_project(db: sqlite_utils.Database, project_id: int, data: ProjectInpu
         changed = {k: v for k, v in row.items() if before.get(k) != v}
         if changed:
             action = "project.realisation" if set(changed) & {"realisation", "realisation_decided_on"} else "project.update"
-            audit.record(db, actor, action, "projects", project_id, {k: before.get(k) for k in changed}, changed)
+            audit.record(db, user.login, action, "projects", project_id, {k: before.get(k) for k in changed}, changed)
 
 
 def _has_scores(db: sqlite_utils.Database, project_id: int) -> bool:
@@ -135,8 +139,9 @@ def project_input(db: sqlite_utils.Database, project_id: int) -> ProjectInput:
     return ProjectInput(**fields)
 
 
-def list_projects(db: sqlite_utils.Database, fiscal_year: int | None = None) -> list[dict]:
+def list_projects(db: sqlite_utils.Database, user: User, fiscal_year: int | None = None) -> list[dict]:
     """Projects with their section, member count and rating progress, newest year first."""
+    require(user, Action.PROJECT_VIEW)
     names = unit_names(db)
     rows = list(db.query(f"""
         SELECT p.id, p.name, p.theme, p.fiscal_year, p.owner_unit_id, p.status, p.realisation,
@@ -160,8 +165,9 @@ def _check_role(role: str) -> None:
         raise UserError(_("Unknown role: {value}").format(value=role))
 
 
-def add_member(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, actor: str,
+def add_member(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, user: User,
                joined_on: date | None = None) -> int:
+    require(user, Action.PROJECT_EDIT)
     _check_role(role)
     with transaction(db):
         project(db, project_id)
@@ -173,21 +179,23 @@ def add_member(db: sqlite_utils.Database, project_id: int, staff_id: int, role: 
             raise UserError(_("{name} is already on this project.").format(name=person[0]))
         member_id = db["project_members"].insert({"project_id": project_id, "staff_id": staff_id, "role": role,
                                                    "joined_on": joined_on.isoformat() if joined_on else None}).last_pk
-        audit.record(db, actor, "project.member_add", "projects", project_id, None, {"staff_id": staff_id, "role": role})
+        audit.record(db, user.login, "project.member_add", "projects", project_id, None, {"staff_id": staff_id, "role": role})
     return member_id
 
 
-def set_member_role(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, actor: str) -> None:
+def set_member_role(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     _check_role(role)
     with transaction(db):
         before = _member(db, project_id, staff_id)
         db.execute("UPDATE project_members SET role = ? WHERE id = ?", [role, before["id"]])
-        audit.record(db, actor, "project.member_role", "projects", project_id,
+        audit.record(db, user.login, "project.member_role", "projects", project_id,
                      {"staff_id": staff_id, "role": before["role"]}, {"staff_id": staff_id, "role": role})
 
 
-def remove_member(db: sqlite_utils.Database, project_id: int, staff_id: int, actor: str) -> None:
+def remove_member(db: sqlite_utils.Database, project_id: int, staff_id: int, user: User) -> None:
     """Take someone off a project; refused once anyone has rated them or they have rated anyone here."""
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         before = _member(db, project_id, staff_id)
         rated = db.execute("""SELECT count(*) FROM evaluation_scores s JOIN evaluation_assignments a ON a.id = s.assignment_id
@@ -200,7 +208,7 @@ def remove_member(db: sqlite_utils.Database, project_id: int, staff_id: int, act
         db.execute("""DELETE FROM session_attendance WHERE staff_id = ? AND session_id IN
                       (SELECT id FROM project_sessions WHERE project_id = ?)""", [staff_id, project_id])
         db.execute("DELETE FROM project_members WHERE id = ?", [before["id"]])
-        audit.record(db, actor, "project.member_remove", "projects", project_id,
+        audit.record(db, user.login, "project.member_remove", "projects", project_id,
                      {"staff_id": staff_id, "role": before["role"]}, None)
 
 
@@ -211,8 +219,9 @@ def _member(db: sqlite_utils.Database, project_id: int, staff_id: int) -> dict:
     return row
 
 
-def members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
+def members(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     """Members with name, reading, current section and position, role and sessions attended."""
+    require(user, Action.PROJECT_VIEW)
     today = date.today().isoformat()
     names = unit_names(db, today)
     rows = list(db.query("""
@@ -249,8 +258,9 @@ _STAFF_NO_HEADERS = ("職員番号", "職員コード", "職員no", "staff_no", 
 _ROLE_HEADERS = ("役割", "ロール", "role")
 
 
-def preview_member_import(db: sqlite_utils.Database, project_id: int, path: Path) -> MemberImportPreview:
+def preview_member_import(db: sqlite_utils.Database, user: User, project_id: int, path: Path) -> MemberImportPreview:
     """Read a CSV/xlsx with 職員番号 and optionally 役割; every problem names file, row and column."""
+    require(user, Action.PROJECT_EDIT)
     project(db, project_id)
     table = read_table(Path(path))
     folded = [safe_normalise(h).lower().replace(" ", "") for h in table.headers]
@@ -310,23 +320,25 @@ def preview_member_import(db: sqlite_utils.Database, project_id: int, path: Path
     return preview
 
 
-def commit_member_import(db: sqlite_utils.Database, project_id: int, preview: MemberImportPreview, actor: str) -> None:
+def commit_member_import(db: sqlite_utils.Database, project_id: int, preview: MemberImportPreview, user: User) -> None:
     """All of the previewed changes or, when the preview found errors, none."""
+    require(user, Action.PROJECT_EDIT)
     if preview.errors:
         raise UserError(_("The import has {n} errors; nothing was written.").format(n=len(preview.errors)))
     with transaction(db):
         for staff_id, role, _name in preview.to_add:
-            add_member(db, project_id, staff_id, role, actor)
+            add_member(db, project_id, staff_id, role, user)
         for staff_id, _old, role, _name in preview.role_changes:
-            set_member_role(db, project_id, staff_id, role, actor)
-        audit.record(db, actor, "project.members_import", "projects", project_id, None,
+            set_member_role(db, project_id, staff_id, role, user)
+        audit.record(db, user.login, "project.members_import", "projects", project_id, None,
                      {"file": preview.path.name, "added": len(preview.to_add), "roles": len(preview.role_changes)})
 
 
 # -- workshops and sessions -----------------------------------------------------
 
 def add_session(db: sqlite_utils.Database, project_id: int, held_on: date, title: str, hours: float | None,
-                attendees: list[int], actor: str) -> int:
+                attendees: list[int], user: User) -> int:
+    require(user, Action.PROJECT_EDIT)
     title = title.strip()
     if not title:
         raise UserError(_("Enter a title for the session."))
@@ -338,12 +350,13 @@ def add_session(db: sqlite_utils.Database, project_id: int, held_on: date, title
         session_id = db["project_sessions"].insert({"project_id": project_id, "held_on": held_on.isoformat(),
                                                     "title": title, "hours": hours}).last_pk
         _write_attendance(db, project_id, session_id, attendees)
-        audit.record(db, actor, "project.session_add", "projects", project_id, None,
+        audit.record(db, user.login, "project.session_add", "projects", project_id, None,
                      {"session_id": session_id, "title": title, "held_on": held_on.isoformat(), "attendees": len(attendees)})
     return session_id
 
 
-def set_attendance(db: sqlite_utils.Database, session_id: int, attendees: list[int], actor: str) -> None:
+def set_attendance(db: sqlite_utils.Database, session_id: int, attendees: list[int], user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         row = next(db.query("SELECT * FROM project_sessions WHERE id = ?", [session_id]), None)
         if row is None:
@@ -351,7 +364,7 @@ def set_attendance(db: sqlite_utils.Database, session_id: int, attendees: list[i
         before = [r[0] for r in db.execute("SELECT staff_id FROM session_attendance WHERE session_id = ?", [session_id])]
         db.execute("DELETE FROM session_attendance WHERE session_id = ?", [session_id])
         _write_attendance(db, row["project_id"], session_id, attendees)
-        audit.record(db, actor, "project.attendance", "projects", row["project_id"],
+        audit.record(db, user.login, "project.attendance", "projects", row["project_id"],
                      {"session_id": session_id, "attendees": before}, {"session_id": session_id, "attendees": attendees})
 
 
@@ -363,17 +376,19 @@ def _write_attendance(db: sqlite_utils.Database, project_id: int, session_id: in
     db["session_attendance"].insert_all({"session_id": session_id, "staff_id": s} for s in sorted(set(attendees)))
 
 
-def remove_session(db: sqlite_utils.Database, session_id: int, actor: str) -> None:
+def remove_session(db: sqlite_utils.Database, session_id: int, user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         row = next(db.query("SELECT * FROM project_sessions WHERE id = ?", [session_id]), None)
         if row is None:
             raise UserError(_("No session with id {id}.").format(id=session_id))
         db.execute("DELETE FROM session_attendance WHERE session_id = ?", [session_id])
         db.execute("DELETE FROM project_sessions WHERE id = ?", [session_id])
-        audit.record(db, actor, "project.session_remove", "projects", row["project_id"], row, None)
+        audit.record(db, user.login, "project.session_remove", "projects", row["project_id"], row, None)
 
 
-def sessions(db: sqlite_utils.Database, project_id: int) -> list[dict]:
+def sessions(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
+    require(user, Action.PROJECT_VIEW)
     rows = list(db.query("""SELECT ps.*, (SELECT count(*) FROM session_attendance sa WHERE sa.session_id = ps.id) AS attendees
                             FROM project_sessions ps WHERE project_id = ? ORDER BY held_on, id""", [project_id]))
     for row in rows:
@@ -384,13 +399,14 @@ def sessions(db: sqlite_utils.Database, project_id: int) -> list[dict]:
 
 # -- external raters -----------------------------------------------------------
 
-def create_external_rater(db: sqlite_utils.Database, name: str, organisation: str, actor: str) -> int:
+def create_external_rater(db: sqlite_utils.Database, name: str, organisation: str, user: User) -> int:
+    require(user, Action.PROJECT_EDIT)
     name = safe_normalise(name)
     if not name:
         raise UserError(_("Enter the rater's name."))
     with transaction(db):
         rater_id = db["external_raters"].insert({"name": name, "organisation": organisation.strip()}).last_pk
-        audit.record(db, actor, "external.create", "external_raters", rater_id, None,
+        audit.record(db, user.login, "external.create", "external_raters", rater_id, None,
                      {"name": name, "organisation": organisation.strip()})
     return rater_id
 
@@ -402,16 +418,18 @@ def external_raters(db: sqlite_utils.Database, project_id: int | None = None) ->
                             WHERE pe.project_id = ? ORDER BY e.organisation, e.name""", [project_id]))
 
 
-def attach_external_rater(db: sqlite_utils.Database, project_id: int, rater_id: int, actor: str) -> None:
+def attach_external_rater(db: sqlite_utils.Database, project_id: int, rater_id: int, user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         project(db, project_id)
         if db.execute("SELECT 1 FROM external_raters WHERE id = ?", [rater_id]).fetchone() is None:
             raise UserError(_("No external rater with id {id}.").format(id=rater_id))
         db.execute("INSERT OR IGNORE INTO project_external_raters VALUES (?, ?)", [project_id, rater_id])
-        audit.record(db, actor, "project.external_add", "projects", project_id, None, {"external_rater_id": rater_id})
+        audit.record(db, user.login, "project.external_add", "projects", project_id, None, {"external_rater_id": rater_id})
 
 
-def detach_external_rater(db: sqlite_utils.Database, project_id: int, rater_id: int, actor: str) -> None:
+def detach_external_rater(db: sqlite_utils.Database, project_id: int, rater_id: int, user: User) -> None:
+    require(user, Action.PROJECT_EDIT)
     with transaction(db):
         rated = db.execute("""SELECT count(*) FROM evaluation_scores s JOIN evaluation_assignments a ON a.id = s.assignment_id
                               WHERE a.project_id = ? AND a.evaluator_external_id = ?""", [project_id, rater_id]).fetchone()[0]
@@ -420,4 +438,4 @@ def detach_external_rater(db: sqlite_utils.Database, project_id: int, rater_id: 
         db.execute("DELETE FROM evaluation_assignments WHERE project_id = ? AND evaluator_external_id = ?",
                    [project_id, rater_id])
         db.execute("DELETE FROM project_external_raters WHERE project_id = ? AND external_rater_id = ?", [project_id, rater_id])
-        audit.record(db, actor, "project.external_remove", "projects", project_id, {"external_rater_id": rater_id}, None)
+        audit.record(db, user.login, "project.external_remove", "projects", project_id, {"external_rater_id": rater_id}, None)

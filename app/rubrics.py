@@ -16,6 +16,8 @@ from app import audit
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
+from app.accounts import User
+from app.permissions import Action, require
 
 # Who may rate: the evaluator kinds of the Moka scheme (msgids, translate where shown).
 EVALUATOR_KINDS = {
@@ -196,15 +198,16 @@ def _check(spec: TemplateSpec) -> None:
                     where=where, score=missing[0]))
 
 
-def save_template(db: sqlite_utils.Database, spec: TemplateSpec, actor: str) -> int:
+def save_template(db: sqlite_utils.Database, spec: TemplateSpec, user: User) -> int:
     """Store ``spec`` as the next version of its family and return the new template id."""
+    require(user, Action.TEMPLATE_EDIT)
     _check(spec)
     with transaction(db):
         version = db.execute("SELECT coalesce(max(version), 0) + 1 FROM evaluation_templates WHERE family = ?",
                              [spec.family]).fetchone()[0]
         template_id = db["evaluation_templates"].insert({
             "family": spec.family, "version": version, "name": spec.name.strip(), "aggregation": spec.aggregation,
-            "note": spec.note, "created_by": actor}).last_pk
+            "note": spec.note, "created_by": user.login}).last_pk
         for p_order, p in enumerate(spec.perspectives):
             perspective_id = db["template_perspectives"].insert({
                 "template_id": template_id, "code": p.code.strip(), "name": p.name.strip(), "sort_order": p_order,
@@ -216,7 +219,7 @@ def save_template(db: sqlite_utils.Database, spec: TemplateSpec, actor: str) -> 
                     "rater_kinds": json.dumps(list(c.rater_kinds))}).last_pk
                 db["criterion_descriptors"].insert_all(
                     {"criterion_id": criterion_id, "score": s, "text": c.descriptors[s].strip()} for s in c.scores)
-        audit.record(db, actor, "template.create" if version == 1 else "template.version", "evaluation_templates",
+        audit.record(db, user.login, "template.create" if version == 1 else "template.version", "evaluation_templates",
                      template_id, None, {"family": spec.family, "version": version, "name": spec.name})
     return template_id
 
@@ -261,10 +264,11 @@ def latest_template_id(db: sqlite_utils.Database, family: str) -> int | None:
     return row[0] if row else None
 
 
-def ensure_preset(db: sqlite_utils.Database, actor: str) -> int:
+def ensure_preset(db: sqlite_utils.Database, user: User) -> int:
     """The Moka rubric, installed once: the id of its latest version."""
+    require(user, Action.TEMPLATE_EDIT)
     existing = latest_template_id(db, MOKA_PRESET.family)
-    return existing if existing is not None else save_template(db, MOKA_PRESET, actor)
+    return existing if existing is not None else save_template(db, MOKA_PRESET, user)
 
 
 def aggregation_label(key: str) -> str:

@@ -25,6 +25,8 @@ from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _, label
 from app.projects import REALISATION, ROLES
+from app.accounts import User
+from app.permissions import Action, require
 
 KINDS = {
     "sessions": N_("Workshops attended"),
@@ -208,15 +210,16 @@ def _check(spec: SchemeSpec) -> None:
         earlier.add(level.code)
 
 
-def save_scheme(db: sqlite_utils.Database, spec: SchemeSpec, actor: str) -> int:
+def save_scheme(db: sqlite_utils.Database, spec: SchemeSpec, user: User) -> int:
     """Store ``spec`` as the next version of its family; the id of the new version."""
+    require(user, Action.SCHEME_EDIT)
     _check(spec)
     with transaction(db):
         version = db.execute("SELECT coalesce(max(version), 0) + 1 FROM cert_schemes WHERE family = ?",
                              [spec.family]).fetchone()[0]
         scheme_id = db["cert_schemes"].insert({"family": spec.family, "version": version, "name": spec.name.strip(),
                                                "number_pattern": spec.number_pattern, "note": spec.note,
-                                               "created_by": actor}).last_pk
+                                               "created_by": user.login}).last_pk
         for order, level in enumerate(spec.levels):
             level_id = db["scheme_levels"].insert({"scheme_id": scheme_id, "code": level.code.strip(),
                                                    "name": level.name.strip(), "sort_order": order,
@@ -224,7 +227,7 @@ def save_scheme(db: sqlite_utils.Database, spec: SchemeSpec, actor: str) -> int:
             db["level_requirements"].insert_all(
                 {"level_id": level_id, "kind": r.kind, "params": json.dumps(r.params, ensure_ascii=False), "sort_order": i}
                 for i, r in enumerate(level.requirements))
-        audit.record(db, actor, "scheme.create" if version == 1 else "scheme.version", "cert_schemes", scheme_id,
+        audit.record(db, user.login, "scheme.create" if version == 1 else "scheme.version", "cert_schemes", scheme_id,
                      None, {"family": spec.family, "version": version, "name": spec.name})
     return scheme_id
 
@@ -260,11 +263,12 @@ def active_scheme_id(db: sqlite_utils.Database) -> int | None:
     return row[0] if row else None
 
 
-def install_preset(db: sqlite_utils.Database, key: str, actor: str) -> int:
+def install_preset(db: sqlite_utils.Database, key: str, user: User) -> int:
     """Save a preset as the first version of its family (or return the latest version when it exists)."""
+    require(user, Action.SCHEME_EDIT)
     spec = PRESETS[key]
     row = db.execute("SELECT id FROM cert_schemes WHERE family = ? ORDER BY version DESC LIMIT 1", [spec.family]).fetchone()
-    return row[0] if row else save_scheme(db, spec, actor)
+    return row[0] if row else save_scheme(db, spec, user)
 
 
 def describe_requirement(req: RequirementSpec, level_names: dict[str, str], perspective_names: dict[str, str]) -> str:

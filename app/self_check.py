@@ -232,13 +232,14 @@ def sample_certificates() -> dict[str, bytes]:
     from app import certificates
     from app import settings as app_settings
     from app.db import open_database
+    from app.demo import officer
 
     with tempfile.TemporaryDirectory(prefix="dx-jinzai-self-check-") as folder:
         result = open_database(Path(folder) / "self-check.sqlite", create=True)
         try:
             # a sample issuer in the throwaway register: output is refused without the town and issuer
             for key, value in (("municipality_name", "見本町"), ("mayor_title", "町長"), ("mayor_name", "見本 太郎")):
-                app_settings.set_value(result.db, key, value, "self-check")
+                app_settings.set_value(result.db, key, value, officer("self-check"))
             layouts = {template: certificates.layout(result.db, template) for template in certificates.TEMPLATES}
         finally:
             result.db.close()

@@ -16,8 +16,9 @@ from typing import Any
 import sqlite_utils
 
 from app import certificate_settings, schemes, settings, staff_edit
-from app.accounts import User, require_admin
+from app.accounts import User
 from app.errors import UserError
+from app.permissions import Action, require
 from app.i18n import _
 
 
@@ -101,11 +102,11 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
 
 def set_text(db: sqlite_utils.Database, user: User, key: str, text: str) -> bool:
     """Change one setting from text, checked as the GUI checks it; True when the value changed."""
-    require_admin(user)
+    require(user, Action.SETTINGS_EDIT)
     value = parse(db, key, text)
     if key in certificate_settings.KEYS:
         return bool(certificate_settings.save(db, user, {key: value}))
     if settings.get(db, key) == value:
         return False
-    settings.set_value(db, key, value, user.login)
+    settings.set_value(db, key, value, user)
     return True

@@ -11,6 +11,8 @@ import sqlite_utils
 from app import audit
 from app.db import transaction
 from app.i18n import N_
+from app.accounts import User
+from app.permissions import Action, require
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ def get(db: sqlite_utils.Database, key: str) -> Any:
     return setting.default if row is None else json.loads(row[0])
 
 
-def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> None:
+def set_value(db: sqlite_utils.Database, key: str, value: Any, user: User) -> None:
     """Change one setting, audited, in its own transaction."""
+    require(user, Action.SETTINGS_EDIT)
     if key not in SETTINGS:
         raise KeyError(key)
     with transaction(db):
@@ -66,7 +69,7 @@ def set_value(db: sqlite_utils.Database, key: str, value: Any, actor: str) -> No
             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
             [key, json.dumps(value, ensure_ascii=False)],
         )
-        audit.record(db, actor, "setting.change", "settings", key, {"value": _for_log(key, before)}, {"value": _for_log(key, value)})
+        audit.record(db, user.login, "setting.change", "settings", key, {"value": _for_log(key, before)}, {"value": _for_log(key, value)})
 
 
 def _for_log(key: str, value: Any) -> Any:

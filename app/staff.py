@@ -16,8 +16,10 @@ from enum import IntEnum
 
 import sqlite_utils
 
+from app.accounts import User
 from app.i18n import N_, NC_
 from app.kana import gojuon_key, search_fold
+from app.permissions import Action, allowed, require
 
 STATUS_LABELS = {"active": N_("Active"), "leave": N_("On leave"), "planned": N_("To be hired"),
                  "retired": N_("Retired")}
@@ -142,8 +144,14 @@ def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
     return {uid: (dept, f"{section} {unit}".strip()) for uid, (dept, section, unit) in unit_names(db).items()}
 
 
-def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[StaffRow]:
-    """Every person with their assignment on ``on`` (default today), in 五十音 order."""
+def load_directory(db: sqlite_utils.Database, user: User, on: date | None = None) -> list[StaffRow]:
+    """Every person with their assignment on ``on`` (default today), in 五十音 order.
+
+    Leave (休職) is personnel history: a role that may not see a person's record sees
+    someone on leave as in service.
+    """
+    require(user, Action.STAFF_LIST)
+    shows_leave = allowed(user, Action.STAFF_HISTORY)
     paths = unit_paths(db)
     day = (on or date.today()).isoformat()
     # Family and given names repeat across a town: fold each distinct one once.
@@ -151,6 +159,8 @@ def load_directory(db: sqlite_utils.Database, on: date | None = None) -> list[St
     sort_key = functools.lru_cache(maxsize=None)(gojuon_key)
     rows = []
     for sid, no, fam, giv, fam_r, giv_r, status, unit_id, position, rank in db.execute(_DIRECTORY_SQL, {"on": day}):
+        if status == "leave" and not shows_leave:
+            status = "active"
         dept, section = paths.get(unit_id, ("", ""))
         family_key, given_key = sort_key(fam_r), sort_key(giv_r)
         rows.append(
@@ -261,8 +271,9 @@ def filter_choices(rows: Sequence[StaffRow], order: dict[int, int] | None = None
     return {"department": by_place(departments), "section": by_place(sections), "position": positions}
 
 
-def staff_history(db: sqlite_utils.Database, staff_id: int) -> list[dict]:
-    """A person's assignments over time, oldest first, with unit and position names."""
+def staff_history(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:
+    """A person's assignments over time, oldest first, with unit and position names (their career: administrator)."""
+    require(user, Action.STAFF_HISTORY)
     sql = """
     SELECT a.valid_from, a.valid_to, a.is_primary, a.unit_id, p.name AS position
     FROM staff_assignments a LEFT JOIN positions p ON p.id = a.position_id

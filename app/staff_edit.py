@@ -8,10 +8,12 @@ from datetime import date, datetime, timedelta
 import sqlite_utils
 
 from app import audit
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
+from app.permissions import Action, require
 from app.staff import unit_names, unit_order
 from app.staff_import import name_print_warning, safe_normalise
 from app.wareki import require_supported
@@ -99,8 +101,9 @@ def positions(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT id, name FROM positions ORDER BY rank, name")]
 
 
-def create_person(db: sqlite_utils.Database, data: PersonInput, actor: str, on: date | None = None) -> int:
+def create_person(db: sqlite_utils.Database, data: PersonInput, user: User, on: date | None = None) -> int:
     """Add one person with their first assignment; a duplicate 職員番号 is refused."""
+    require(user, Action.STAFF_EDIT)
     fields = _validated(data)
     start = require_supported(on or data.hire_date or date.today(),
                           _("A new affiliation or position applies from")).isoformat()
@@ -110,13 +113,14 @@ def create_person(db: sqlite_utils.Database, data: PersonInput, actor: str, on: 
         staff_id = db["staff"].insert(fields).last_pk
         db["staff_assignments"].insert({"staff_id": staff_id, "unit_id": data.unit_id,
                                         "position_id": data.position_id, "valid_from": start})
-        audit.record(db, actor, "staff.create", "staff", staff_id, None, fields)
+        audit.record(db, user.login, "staff.create", "staff", staff_id, None, fields)
     return staff_id
 
 
-def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, actor: str,
+def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, user: User,
                   transfer_on: date | None = None) -> None:
     """Correct personal data; a changed seat is a transfer from ``transfer_on`` (default today)."""
+    require(user, Action.STAFF_EDIT)
     fields = _validated(data)
     on = require_supported(transfer_on or date.today(), _("A new affiliation or position applies from")).isoformat()
     with transaction(db):
@@ -127,7 +131,7 @@ def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, a
         changed = {k: v for k, v in fields.items() if before[k] != v}
         if changed:
             db["staff"].update(staff_id, {**changed, "updated_at": datetime.now().isoformat(timespec="seconds")})
-            audit.record(db, actor, "staff.update", "staff", staff_id, {k: before[k] for k in changed}, changed)
+            audit.record(db, user.login, "staff.update", "staff", staff_id, {k: before[k] for k in changed}, changed)
         current = db.execute(
             "SELECT id, unit_id, position_id, valid_from FROM staff_assignments WHERE staff_id = ? AND is_primary = 1 "
             "AND valid_to IS NULL", [staff_id]).fetchone()
@@ -142,13 +146,14 @@ def update_person(db: sqlite_utils.Database, staff_id: int, data: PersonInput, a
                 db.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?", [day_before, current[0]])
             db["staff_assignments"].insert({"staff_id": staff_id, "unit_id": data.unit_id,
                                             "position_id": data.position_id, "valid_from": on})
-        audit.record(db, actor, "staff.transfer", "staff", staff_id,
+        audit.record(db, user.login, "staff.transfer", "staff", staff_id,
                      {"unit_id": current[1] if current else None, "position_id": current[2] if current else None},
                      {"unit_id": data.unit_id, "position_id": data.position_id, "from": on})
 
 
-def person(db: sqlite_utils.Database, staff_id: int) -> tuple[dict, dict | None]:
-    """The staff row and the open primary assignment, for the edit dialog."""
+def person(db: sqlite_utils.Database, user: User, staff_id: int) -> tuple[dict, dict | None]:
+    """The staff row (with hire date and leave status) and the open primary assignment, for the edit dialog."""
+    require(user, Action.STAFF_HISTORY)
     row = db["staff"].get(staff_id)
     current = next(db.query("SELECT unit_id, position_id FROM staff_assignments WHERE staff_id = ? AND is_primary = 1 "
                             "AND valid_to IS NULL", [staff_id]), None)

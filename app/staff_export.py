@@ -9,25 +9,28 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, staff
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
+from app.permissions import Action, require
 from app.tabular import write_csv, write_xlsx
 
 HEADERS = ["職員番号", "姓", "名", "せい", "めい", "部", "課", "係", "職名", "採用日", "在職状況"]
 STATUS_TEXT = {"active": "在職", "leave": "休職", "planned": "採用予定", "retired": "退職"}
 
 
-def export_rows(db: sqlite_utils.Database, on: date | None = None) -> list[list[str]]:
+def export_rows(db: sqlite_utils.Database, user: User, on: date | None = None) -> list[list[str]]:
     """One row per person in service on ``on`` (default today), 五十音 order, with their seat then (a hire to
     come: the seat they will take); import_staff reads it back unchanged.
 
     Retired staff are left out: they have no seat today, and the register keeps them anyway.
     """
+    require(user, Action.STAFF_EXPORT)
     hire = {no: d or "" for no, d in db.execute("SELECT staff_no, hire_date FROM staff")}
     units = staff.unit_names(db)
     rows = []
-    for row in staff.load_directory(db, on):
+    for row in staff.load_directory(db, user, on):
         if row.status == "retired":
             continue
         department, section, unit = units.get(row.unit_id, ("", "", ""))
@@ -52,10 +55,10 @@ class Unencodable:
                                                              chars="、".join(self.characters))
 
 
-def cp932_problems(db: sqlite_utils.Database, on: date | None = None) -> list[Unencodable]:
+def cp932_problems(db: sqlite_utils.Database, user: User, on: date | None = None) -> list[Unencodable]:
     """Who CP932 cannot hold, found before anything is written, so the officer can choose UTF-8 instead."""
     problems = []
-    for number, row in enumerate(export_rows(db, on), start=1):
+    for number, row in enumerate(export_rows(db, user, on), start=1):
         chars = "".join(dict.fromkeys(ch for ch in "".join(row) if not _in_cp932(ch)))
         if chars:
             problems.append(Unencodable(number, row[0], f"{row[1]}\u3000{row[2]}", chars))
@@ -82,18 +85,19 @@ class NeedsDecision(UserError):
         self.problems = problems
 
 
-def export_staff(db: sqlite_utils.Database, out: Path, actor: str, encoding: str = "utf-8-sig",
+def export_staff(db: sqlite_utils.Database, out: Path, user: User, encoding: str = "utf-8-sig",
                  accept_replacement: bool = False) -> list[int]:
     """Write the register; returns the rows written with '?' (CP932 only).
 
     A CP932 export that would lose characters is refused (NeedsDecision, nothing written) unless
     the officer has seen the rows and accepted ``?`` for them.
     """
+    require(user, Action.STAFF_EXPORT)
     if encoding.lower() in ("cp932", "shift_jis") and out.suffix.lower() != ".xlsx" and not accept_replacement:
-        problems = cp932_problems(db)
+        problems = cp932_problems(db, user)
         if problems:
             raise NeedsDecision(problems)
-    rows = export_rows(db)
+    rows = export_rows(db, user)
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         write_xlsx(out, HEADERS, rows, "職員")
@@ -103,5 +107,5 @@ def export_staff(db: sqlite_utils.Database, out: Path, actor: str, encoding: str
     else:
         raise UserError(_("Choose a file name ending in .csv or .xlsx: {path}").format(path=out.name))
     with transaction(db):
-        audit.record(db, actor, "staff.export", after={"file": str(out), "rows": len(rows), "encoding": encoding})
+        audit.record(db, user.login, "staff.export", after={"file": str(out), "rows": len(rows), "encoding": encoding})
     return unencodable

@@ -26,6 +26,8 @@ from app.kana import is_hiragana_reading, normalise_reading
 from app.errors import UserError
 from app.staff import unit_names
 from app.tabular import Table, read_table, unprotect_cell
+from app.accounts import User
+from app.permissions import Action, require
 
 FIELDS: dict[str, str] = {
     "staff_no": N_("Staff no."),
@@ -140,8 +142,9 @@ def load_saved_mapping(db: sqlite_utils.Database, headers: list[str]) -> dict[st
     return json.loads(row[0]) if row else None
 
 
-def save_mapping(db: sqlite_utils.Database, headers: list[str], columns: dict[str, str], actor: str) -> None:
+def save_mapping(db: sqlite_utils.Database, headers: list[str], columns: dict[str, str], user: User) -> None:
     """Remember the officer's choice for files with exactly these headers."""
+    require(user, Action.STAFF_EDIT)
     with transaction(db):
         db.execute(
             "INSERT INTO import_mappings (header_key, headers_json, mapping_json) VALUES (?, ?, ?) "
@@ -149,7 +152,7 @@ def save_mapping(db: sqlite_utils.Database, headers: list[str], columns: dict[st
             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')",
             [header_key(headers), json.dumps(headers, ensure_ascii=False), json.dumps(columns, ensure_ascii=False)],
         )
-        audit.record(db, actor, "import.mapping_saved", "import_mappings", header_key(headers)[:12], after=columns)
+        audit.record(db, user.login, "import.mapping_saved", "import_mappings", header_key(headers)[:12], after=columns)
 
 
 @dataclass
@@ -550,8 +553,9 @@ class ImportRefused(UserError):
     """commit() was called with a preview that has errors."""
 
 
-def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire_missing: bool = False) -> dict:
+def commit(db: sqlite_utils.Database, preview: ImportPreview, user: User, retire_missing: bool = False) -> dict:
     """Write the previewed import in one transaction; returns the summary."""
+    require(user, Action.STAFF_EDIT)
     if preview.errors:
         raise ImportRefused(_("The import has {n} errors; nothing was written.").format(n=len(preview.errors)))
     on = preview.effective_date
@@ -580,7 +584,7 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                     unit_ids[key] = conn.execute(
                         "INSERT INTO org_units (parent_id, kind, name, valid_from) VALUES (?, ?, ?, ?)",
                         [parent, kind, path[depth - 1], on]).lastrowid
-                    audit.record(db, actor, "org.create", "org_units", unit_ids[key], after={"name": path[depth - 1]})
+                    audit.record(db, user.login, "org.create", "org_units", unit_ids[key], after={"name": path[depth - 1]})
                 parent = unit_ids[key]
             return parent
 
@@ -613,7 +617,7 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                              "family_reading = :family_reading, given_reading = :given_reading, hire_date = :hire_date, "
                              "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = :id",
                              {**after, "id": old["id"]})
-                audit.record(db, actor, "staff.update", "staff", old["id"],
+                audit.record(db, user.login, "staff.update", "staff", old["id"],
                              {k: old[k] for k in after}, after)
             if ("transferred", record.staff_no) in kinds:
                 if old["status"] == "retired":
@@ -627,7 +631,7 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                                      [day_before, old["assignment_id"]])
                     conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) "
                                  "VALUES (?, ?, ?, ?)", [old["id"], unit_id, position_id, on])
-                audit.record(db, actor, "staff.transfer", "staff", old["id"],
+                audit.record(db, user.login, "staff.transfer", "staff", old["id"],
                              {"unit_id": old["unit_id"], "position_id": old["position_id"]},
                              {"unit_id": unit_id, "position_id": position_id, "from": on})
         first_id = (db.execute("SELECT max(id) FROM staff").fetchone()[0] or 0) + 1  # ids given here: one pass
@@ -646,11 +650,11 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, actor: str, retire
                 if old["assignment_id"]:
                     conn.execute("UPDATE staff_assignments SET valid_to = max(valid_from, ?) WHERE id = ?",
                                  [day_before, old["assignment_id"]])
-                audit.record(db, actor, "staff.retire", "staff", old["id"], {"status": old["status"]},
+                audit.record(db, user.login, "staff.retire", "staff", old["id"], {"status": old["status"]},
                              {"status": "retired", "retired_on": day_before})
                 retired += 1
         summary = {**preview.summary(), "retired": retired}
-        audit.record(db, actor, "staff.import", "staff", None, None,
+        audit.record(db, user.login, "staff.import", "staff", None, None,
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,
                       **{k: v for k, v in summary.items() if k not in ("errors", "warnings", "retired")}})
     return summary

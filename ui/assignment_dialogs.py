@@ -48,7 +48,7 @@ class SuggestionsDialog(QDialog):
         self.setWindowTitle(_("Suggested evaluators"))
         template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
         perspective_names = {p.id: p.name for p in template.perspectives}
-        people = {m["staff_id"]: m["name"] for m in projects.members(db, project_id)}
+        people = {m["staff_id"]: m["name"] for m in projects.members(db, user, project_id)}
         names: dict[str, str] = {}
         intro = QLabel(_("These assignments follow the rules (owners or the owning section's executives rate the "
                          "policy view, members rate each other's leadership, the digital department and the "
@@ -127,7 +127,7 @@ class SuggestionsDialog(QDialog):
             self.error_label.setText(_("Tick at least one assignment, or cancel."))
             return
         try:
-            self.applied = evaluations.apply_suggestions(self._db, self._project_id, self._user.login, chosen)
+            self.applied = evaluations.apply_suggestions(self._db, self._project_id, self._user, chosen)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -143,7 +143,7 @@ class AddAssignmentDialog(QDialog):
         self.assignment_id: int | None = None
         self.setWindowTitle(_("Add an evaluator"))
         self.template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
-        people = projects.members(db, project_id)
+        people = projects.members(db, user, project_id)
         self.member = QComboBox()
         self.member.setObjectName("member")
         for person in people:
@@ -169,7 +169,7 @@ class AddAssignmentDialog(QDialog):
         self.staff_list = QListWidget()
         self.staff_list.setObjectName("staffList")
         self.staff_list.setMinimumHeight(self.fontMetrics().height() * 5)
-        self._directory = [r for r in staff.load_directory(db) if r.status != "retired"]
+        self._directory = [r for r in staff.load_directory(db, user) if r.status != "retired"]
         self._project_people = [p["staff_id"] for p in people]
         self.external = QComboBox()
         self.external.setObjectName("external")
@@ -263,7 +263,7 @@ class AddAssignmentDialog(QDialog):
         try:
             self.assignment_id = evaluations.add_assignment(
                 self._db, self._project_id, self.member.currentData(), self.perspective.currentData(), evaluator,
-                self.kind.currentData(), self._user.login)
+                self.kind.currentData(), self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

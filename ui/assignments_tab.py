@@ -97,7 +97,7 @@ class AssignmentsTab(QWidget):
         if self._project_id is None:
             return
         try:
-            found = evaluations.suggest(self._db, self._project_id, date.today())
+            found = evaluations.suggest(self._db, self._user, self._project_id, date.today())
         except UserError as exc:
             QMessageBox.warning(self, _("Suggested evaluators"), str(exc))
             return
@@ -128,7 +128,7 @@ class AssignmentsTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            evaluations.remove_assignment(self._db, row["id"], self._user.login)
+            evaluations.remove_assignment(self._db, row["id"], self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Remove"), str(exc))
             return

@@ -7,6 +7,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import certificates
+from app.accounts import User
 from app.formatting import format_timestamp
 from app.i18n import N_, _
 from ui.table_model import RecordTableModel, record_table_view
@@ -19,9 +20,9 @@ def _file(row: dict) -> str:
 
 
 class PrintLogTab(QWidget):
-    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.model = RecordTableModel([
             (_("Output at"), lambda r: format_timestamp(r["printed_at"])),
             (_("By"), lambda r: r["printed_by"]),
@@ -44,7 +45,7 @@ class PrintLogTab(QWidget):
         layout.addWidget(self.table, 1)
 
     def reload(self) -> None:
-        rows = certificates.print_log(self._db)
+        rows = certificates.print_log(self._db, self._user)
         self.model.set_records(rows)
         self.count.setText(_("{count} certificates output").format(count=len(rows)))
 

@@ -146,7 +146,7 @@ class OutputTab(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self.use_saved_template()
-        if not certificates.output_list(db, new_only=True):
+        if not certificates.output_list(db, user, new_only=True):
             self.filter.setCurrentIndex(self.filter.findData("all"))  # nothing new: show what can be reprinted
         self.reload()
 
@@ -158,7 +158,7 @@ class OutputTab(QWidget):
     def reload(self) -> None:
         chosen = set(self.selected_ids())
         first_time = self.model.rowCount() == 0 and not chosen
-        rows = certificates.output_list(self._db, new_only=self.filter.currentData() == "new")
+        rows = certificates.output_list(self._db, self._user, new_only=self.filter.currentData() == "new")
         self.model.set_records(rows)
         selection = self.table.selectionModel()
         for row, record in enumerate(rows):

@@ -32,7 +32,7 @@ class CertificatesPage(QWidget):
 
             self.output = OutputTab(db, user)
             self.design = CertificateSettingsTab(db, user, self.output.first_selected)
-            self.log = PrintLogTab(db)
+            self.log = PrintLogTab(db, user)
             self.output.printed.connect(self.log.reload)
             self.design.saved.connect(self.output.use_saved_template)
             self.design.saved.connect(self.output.schedule_preview)

@@ -254,7 +254,7 @@ class PersonPathDialog(QDialog):
     def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = certification.person_path(db, user, staff_id)
-        person, _current = staff_edit.person(db, staff_id)
+        person, _current = staff_edit.person(db, user, staff_id)
         self.setWindowTitle(_("Certification path of {name}").format(
             name=f"{person['family_name']}\u3000{person['given_name']}"))
         self.model = path_model(self)
@@ -287,9 +287,9 @@ class PersonPathDialog(QDialog):
 class SwitchSchemeDialog(QDialog):
     """Choose the scheme in use among those saved, or add one from the presets."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor = db, actor
+        self._db, self._user = db, user
         self.setWindowTitle(_("Switch certification scheme"))
         current = schemes.active_scheme_id(db)
         self.list = QListWidget()
@@ -332,8 +332,8 @@ class SwitchSchemeDialog(QDialog):
         try:
             family = schemes.PRESETS[value].family if what == "preset" else value
             if what == "preset":
-                schemes.install_preset(self._db, value, self._actor)
-            app_settings.set_value(self._db, "certification_scheme", family, self._actor)
+                schemes.install_preset(self._db, value, self._user)
+            app_settings.set_value(self._db, "certification_scheme", family, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

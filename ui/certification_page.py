@@ -145,8 +145,8 @@ class CertificationPage(QWidget):
     # -- scheme actions ------------------------------------------------------------------------------------
     def install_preset(self, key: str) -> None:
         try:
-            schemes.install_preset(self._db, key, self._user.login)
-            app_settings.set_value(self._db, "certification_scheme", schemes.PRESETS[key].family, self._user.login)
+            schemes.install_preset(self._db, key, self._user)
+            app_settings.set_value(self._db, "certification_scheme", schemes.PRESETS[key].family, self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Certification scheme"), str(exc))
             return
@@ -156,7 +156,7 @@ class CertificationPage(QWidget):
     def switch_scheme(self) -> None:
         from ui.certification_dialogs import SwitchSchemeDialog
 
-        if SwitchSchemeDialog(self._db, self._user.login, self).exec():
+        if SwitchSchemeDialog(self._db, self._user, self).exec():
             self.reload()
             self.certifications_changed.emit()
 
@@ -165,7 +165,7 @@ class CertificationPage(QWidget):
 
         if self.scheme is None:
             return
-        dialog = SchemeEditorDialog(self._db, self.scheme.id, self._user.login, read_only=not self._user.is_admin,
+        dialog = SchemeEditorDialog(self._db, self.scheme.id, self._user, read_only=not self._user.is_admin,
                                     parent=self)
         if dialog.exec() and dialog.saved_id is not None:
             self.reload()

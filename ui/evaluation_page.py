@@ -118,7 +118,7 @@ class EvaluationPage(QWidget):
         self.project.blockSignals(True)
         self.project.clear()
         if self._project_tabs:
-            for row in projects.list_projects(self._db):
+            for row in projects.list_projects(self._db, self._user):
                 self.project.addItem(f"{format_fiscal_year(row['fiscal_year'])} {row['name']}", row["id"])
         index = self.project.findData(current)
         self.project.setCurrentIndex(index if index >= 0 else (0 if self.project.count() else -1))

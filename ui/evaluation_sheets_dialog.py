@@ -67,7 +67,7 @@ class ExportSheetsDialog(QDialog):
         intro.setWordWrap(True)
         self.project_box = QComboBox()
         self.project_box.setObjectName("sheetsProject")
-        for row in projects.list_projects(db):
+        for row in projects.list_projects(db, user):
             self.project_box.addItem(f"{format_fiscal_year(row['fiscal_year'])} {row['name']}", row["id"])
         if project_id is not None:
             self.project_box.setCurrentIndex(max(0, self.project_box.findData(project_id)))

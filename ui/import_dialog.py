@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import staff_import
+from app.accounts import User
 from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
@@ -102,9 +103,9 @@ class MappingDialog(QDialog):
 class ImportDialog(QDialog):
     """The import wizard on one screen: file and options on top, the preview below."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor = db, actor
+        self._db, self._user = db, user
         self._table: Table | None = None
         self._mapping: Mapping | None = None
         self.preview: ImportPreview | None = None
@@ -199,7 +200,7 @@ class ImportDialog(QDialog):
             return
         dialog = MappingDialog(self._table.headers, self._mapping, self)
         if dialog.exec():
-            staff_import.save_mapping(self._db, self._table.headers, dialog.columns(), self._actor)
+            staff_import.save_mapping(self._db, self._table.headers, dialog.columns(), self._user)
             self._mapping = staff_import.recognise_headers(self._table.headers, dialog.columns())
             self.refresh()
 
@@ -292,7 +293,7 @@ class ImportDialog(QDialog):
         preview, retire, db_file = self.preview, self.retire_missing.isChecked(), database_file(self._db)
         try:
             self.committed = run_in_background(self, _("Importing…"), lambda: with_connection(
-                db_file, lambda db: staff_import.commit(db, preview, self._actor, retire_missing=retire)))
+                db_file, lambda db: staff_import.commit(db, preview, self._user, retire_missing=retire)))
         except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return

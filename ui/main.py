@@ -163,7 +163,7 @@ class Controller(QObject):
         session.db.close()  # no connection may stay open on a file being replaced
         self._lock.release()  # the restore takes the lock itself
         try:
-            kept = maintenance.restore(session.path, backup, session.user.login)
+            kept = maintenance.restore(session.path, backup, session.user)
         except UserError as exc:
             QMessageBox.warning(self.window, _("Restore from backup"), str(exc))
         else:

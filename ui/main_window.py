@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            out = maintenance.backup(self.session.db, Path(path), self.session.user.login)
+            out = maintenance.backup(self.session.db, Path(path), self.session.user)
         except UserError as exc:
             QMessageBox.warning(self, _("Back up"), str(exc))
             return

@@ -38,7 +38,7 @@ _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 class SplitDialog(QDialog):
     """Names of the new units and, for each person, which of them they join."""
 
-    def __init__(self, db: sqlite_utils.Database, node: UnitNode, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, node: UnitNode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Split {name}").format(name=node.name))
         self.names = QLineEdit(f"{node.name}、")
@@ -47,7 +47,7 @@ class SplitDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("New names (separated by 、)"), self.names)
         self.choices: dict[int, QComboBox] = {}
-        for staff_id, name in organisation.people_in(db, node.id):
+        for staff_id, name in organisation.people_in(db, user, node.id):
             box = QComboBox()
             self.choices[staff_id] = box
             form.addRow(name, box)
@@ -172,7 +172,7 @@ class OrganisationPage(QWidget):
         name, ok = QInputDialog.getText(self, _("New unit"), _("Name of the new unit under {where}:").format(where=where))
         if ok:
             self._run(lambda: organisation.create_unit(self._db, node.id if node else None, name, self.on(),
-                                                       self._user.login))
+                                                       self._user))
 
     def rename(self) -> None:
         node = self._need_selection()
@@ -181,7 +181,7 @@ class OrganisationPage(QWidget):
         name, ok = QInputDialog.getText(self, _("Rename"), _("New name of {name}:").format(name=node.name),
                                         text=node.name)
         if ok:
-            self._run(lambda: organisation.rename_unit(self._db, node.id, name, self.on(), self._user.login))
+            self._run(lambda: organisation.rename_unit(self._db, node.id, name, self.on(), self._user))
 
     def merge(self) -> None:
         node = self._need_selection()
@@ -195,16 +195,16 @@ class OrganisationPage(QWidget):
                                           0, False)
         if ok:
             target = siblings[labels.index(choice)]
-            self._run(lambda: organisation.merge_units(self._db, [node.id], target.id, self.on(), self._user.login))
+            self._run(lambda: organisation.merge_units(self._db, [node.id], target.id, self.on(), self._user))
 
     def split(self) -> None:
         node = self._need_selection()
         if node is None:
             return
-        dialog = SplitDialog(self._db, node, self)
+        dialog = SplitDialog(self._db, self._user, node, self)
         if dialog.exec():
             self._run(lambda: organisation.split_unit(self._db, node.id, dialog.new_names(), dialog.placement(),
-                                                      self.on(), self._user.login))
+                                                      self.on(), self._user))
 
     def abolish(self) -> None:
         node = self._need_selection()
@@ -213,4 +213,4 @@ class OrganisationPage(QWidget):
         answer = QMessageBox.question(self, _("Abolish"), _("Abolish {name} from {date}?").format(
             name=node.name, date=wareki.format_wareki(self.effective.date())))
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda: organisation.abolish_unit(self._db, node.id, self.on(), self._user.login))
+            self._run(lambda: organisation.abolish_unit(self._db, node.id, self.on(), self._user))

@@ -29,10 +29,10 @@ from ui.wareki_date import DateEdit
 class PersonDialog(QDialog):
     """Add a person (staff_id None) or correct one; a changed seat becomes a transfer."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str, staff_id: int | None = None,
+    def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor, self._staff_id = db, actor, staff_id
+        self._db, self._user, self._staff_id = db, user, staff_id
         self.setWindowTitle(_("Add staff") if staff_id is None else _("Edit staff"))
         self.setMinimumWidth(480)
         form = QFormLayout()
@@ -84,7 +84,7 @@ class PersonDialog(QDialog):
             self._load(staff_id)
 
     def _load(self, staff_id: int) -> None:
-        row, current = staff_edit.person(self._db, staff_id)
+        row, current = staff_edit.person(self._db, self._user, staff_id)
         self.staff_no.setText(row["staff_no"])
         self.family.setText(row["family_name"])
         self.given.setText(row["given_name"])
@@ -113,10 +113,10 @@ class PersonDialog(QDialog):
     def _save(self) -> None:
         try:
             if self._staff_id is None:
-                self._staff_id = staff_edit.create_person(self._db, self.data(), self._actor,
+                self._staff_id = staff_edit.create_person(self._db, self.data(), self._user,
                                                           on=self.transfer_on.value())
             else:
-                staff_edit.update_person(self._db, self._staff_id, self.data(), self._actor,
+                staff_edit.update_person(self._db, self._staff_id, self.data(), self._user,
                                          transfer_on=self.transfer_on.value())
         except UserError as exc:
             self.error_label.setText(str(exc))
@@ -129,7 +129,7 @@ class HistoryDialog(QDialog):
 
     def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row, _current = staff_edit.person(db, staff_id)
+        row, _current = staff_edit.person(db, user, staff_id)
         self.setWindowTitle(_("History of {name}").format(name=f"{row['family_name']}\u3000{row['given_name']}"))
         self.resize(720, 360)
         status = {"active": _("Active"), "leave": _("On leave"), "retired": _("Retired")}[row["status"]]
@@ -145,7 +145,7 @@ class HistoryDialog(QDialog):
             (_("Section / unit"), lambda h: h["section"]),
             (_("Position"), lambda h: h["position"] or ""),
         ], self)
-        self.model.set_records(staff.staff_history(db, staff_id))
+        self.model.set_records(staff.staff_history(db, user, staff_id))
         self.path_model = path_model(self)
         self.path_model.set_records(certification.person_path(db, user, staff_id))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import positions
+from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from ui.dialog_parts import error_label, fit_to_screen
@@ -24,9 +25,9 @@ from ui.dialog_parts import error_label, fit_to_screen
 class PositionsDialog(QDialog):
     """A list of titles by rank with 上へ/下へ; every move is saved (and logged) at once."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor = db, actor
+        self._db, self._user = db, user
         self.changed = False
         self.setWindowTitle(_("Order of positions"))
         intro = QLabel(_("Most senior first. Titles on the same rank are the same grade. Titles marked ＊ are not "
@@ -83,7 +84,7 @@ class PositionsDialog(QDialog):
             return
         name = item.data(256)
         try:
-            positions.move(self._db, name, direction, self._actor)
+            positions.move(self._db, name, direction, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import project_list, projects, rubrics, staff, staff_edit
+from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import _
@@ -50,10 +51,10 @@ from ui.wareki_date import DateEdit
 class ProjectDialog(QDialog):
     """Create (project_id None) or edit a project; the form scrolls when the screen is small."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str, project_id: int | None = None,
+    def __init__(self, db: sqlite_utils.Database, user: User, project_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor, self.project_id = db, actor, project_id
+        self._db, self._user, self.project_id = db, user, project_id
         self.setWindowTitle(_("New project") if project_id is None else _("Edit project"))
         current = projects.project_input(db, project_id) if project_id is not None else None
         this_year = fiscal_year(date.today())
@@ -207,9 +208,9 @@ class ProjectDialog(QDialog):
         try:
             data = self.data()
             if self.project_id is None:
-                self.project_id = projects.create_project(self._db, data, self._actor)
+                self.project_id = projects.create_project(self._db, data, self._user)
             else:
-                projects.update_project(self._db, self.project_id, data, self._actor)
+                projects.update_project(self._db, self.project_id, data, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -230,13 +231,13 @@ def _role_box(selected: str = "member") -> QComboBox:
 class AddMemberDialog(QDialog):
     """Pick one current staff member by incremental search (number, name or reading) and give a role."""
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._project_id, self._actor = db, project_id, actor
+        self._db, self._project_id, self._user = db, project_id, user
         self.added_staff_id: int | None = None
         self.setWindowTitle(_("Add a member"))
-        on_project = {m["staff_id"] for m in projects.members(db, project_id)}
-        self._candidates = [r for r in staff.load_directory(db) if r.status != "retired" and r.id not in on_project]
+        on_project = {m["staff_id"] for m in projects.members(db, user, project_id)}
+        self._candidates = [r for r in staff.load_directory(db, user) if r.status != "retired" and r.id not in on_project]
         self._last_query, self._last_matches = "", self._candidates
         self.search = QLineEdit()
         self.search.setObjectName("memberSearch")
@@ -299,7 +300,7 @@ class AddMemberDialog(QDialog):
             self.error_label.setText(_("Select a person first."))
             return
         try:
-            projects.add_member(self._db, self._project_id, person.id, self.role.currentData(), self._actor)
+            projects.add_member(self._db, self._project_id, person.id, self.role.currentData(), self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -328,10 +329,10 @@ class RoleDialog(QDialog):
 class MemberImportDialog(QDialog):
     """What the member list would change; 取り込む is possible only when the file has no errors."""
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, preview: MemberImportPreview, actor: str,
+    def __init__(self, db: sqlite_utils.Database, project_id: int, preview: MemberImportPreview, user: User,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._project_id, self._actor, self.preview = db, project_id, actor, preview
+        self._db, self._project_id, self._user, self.preview = db, project_id, user, preview
         self.committed = False
         self.setWindowTitle(_("Import members from {file}").format(file=preview.path.name))
         self.summary = QLabel(_("To add: {added} · role changes: {roles} · unchanged: {unchanged} · errors: {errors}").format(
@@ -375,7 +376,7 @@ class MemberImportDialog(QDialog):
 
     def _commit(self) -> None:
         try:
-            projects.commit_member_import(self._db, self._project_id, self.preview, self._actor)
+            projects.commit_member_import(self._db, self._project_id, self.preview, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -388,10 +389,10 @@ class MemberImportDialog(QDialog):
 class SessionDialog(QDialog):
     """A new session with who attended (session None), or the attendance of an existing one."""
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, actor: str, session: dict | None = None,
+    def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, session: dict | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._project_id, self._actor, self._session = db, project_id, actor, session
+        self._db, self._project_id, self._user, self._session = db, project_id, user, session
         self.setWindowTitle(_("Add a session") if session is None else _("Attendance"))
         form = QFormLayout()
         self.held_on = DateEdit(field=_("Date"))
@@ -411,7 +412,7 @@ class SessionDialog(QDialog):
         self.attendance = QListWidget()
         self.attendance.setObjectName("attendance")
         attended = set(session["attendee_ids"]) if session else set()
-        for member in projects.members(db, project_id):
+        for member in projects.members(db, user, project_id):
             item = QListWidgetItem(f"{member['name']}（{role_label(member['role'])}）")
             item.setData(Qt.ItemDataRole.UserRole, member["staff_id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -455,9 +456,9 @@ class SessionDialog(QDialog):
             if self._session is None:
                 hours = optional_number(self.hours.text(), _("Hours"))
                 projects.add_session(self._db, self._project_id, self.held_on.value(), self.title.text(), hours,
-                                     self.attendees(), self._actor)
+                                     self.attendees(), self._user)
             else:
-                projects.set_attendance(self._db, self._session["id"], self.attendees(), self._actor)
+                projects.set_attendance(self._db, self._session["id"], self.attendees(), self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -469,9 +470,9 @@ class SessionDialog(QDialog):
 class NewExternalRaterDialog(QDialog):
     """Register an external rater (a vendor, a university) and put them on the project."""
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._project_id, self._actor = db, project_id, actor
+        self._db, self._project_id, self._user = db, project_id, user
         self.setWindowTitle(_("Register an external rater"))
         self.name, self.organisation = QLineEdit(), QLineEdit()
         self.name.setObjectName("raterName")
@@ -489,8 +490,8 @@ class NewExternalRaterDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            rater_id = projects.create_external_rater(self._db, self.name.text(), self.organisation.text(), self._actor)
-            projects.attach_external_rater(self._db, self._project_id, rater_id, self._actor)
+            rater_id = projects.create_external_rater(self._db, self.name.text(), self.organisation.text(), self._user)
+            projects.attach_external_rater(self._db, self._project_id, rater_id, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
@@ -500,9 +501,9 @@ class NewExternalRaterDialog(QDialog):
 class ExistingExternalRaterDialog(QDialog):
     """Put an already registered external rater on the project."""
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._project_id, self._actor = db, project_id, actor
+        self._db, self._project_id, self._user = db, project_id, user
         self.setWindowTitle(_("Add a registered external rater"))
         attached = {r["id"] for r in projects.external_raters(db, project_id)}
         self.rater = QComboBox()
@@ -526,7 +527,7 @@ class ExistingExternalRaterDialog(QDialog):
             self.error_label.setText(_("Choose a rater."))
             return
         try:
-            projects.attach_external_rater(self._db, self._project_id, self.rater.currentData(), self._actor)
+            projects.attach_external_rater(self._db, self._project_id, self.rater.currentData(), self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

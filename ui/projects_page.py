@@ -248,7 +248,7 @@ class ProjectsPage(QWidget):
     # -- list ---------------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the projects again (after a change here, an import or a restore)."""
-        self._all = projects.list_projects(self._db)
+        self._all = projects.list_projects(self._db, self._user)
         wanted = self.year_filter.currentData() if self.year_filter.count() else None
         self.year_filter.blockSignals(True)
         self.year_filter.clear()
@@ -322,8 +322,8 @@ class ProjectsPage(QWidget):
         }
         for key, text in texts.items():
             self.overview_labels[key].setText(text)
-        self.members_model.set_records(projects.members(self._db, project_id))
-        self.sessions_model.set_records(projects.sessions(self._db, project_id))
+        self.members_model.set_records(projects.members(self._db, self._user, project_id))
+        self.sessions_model.set_records(projects.sessions(self._db, self._user, project_id))
         self.externals_model.set_records(projects.external_raters(self._db, project_id))
 
     def _template_label(self, template_id: int | None) -> str:
@@ -364,7 +364,7 @@ class ProjectsPage(QWidget):
     def new_project(self) -> None:
         from ui.project_dialogs import ProjectDialog
 
-        dialog = ProjectDialog(self._db, self._user.login, parent=self)
+        dialog = ProjectDialog(self._db, self._user, parent=self)
         if dialog.exec():
             self._changed(select=dialog.project_id)
 
@@ -372,7 +372,7 @@ class ProjectsPage(QWidget):
         from ui.project_dialogs import ProjectDialog
 
         project_id = self._need_project()
-        if project_id is not None and ProjectDialog(self._db, self._user.login, project_id, parent=self).exec():
+        if project_id is not None and ProjectDialog(self._db, self._user, project_id, parent=self).exec():
             self._changed()
 
     # -- members ------------------------------------------------------------------------------------
@@ -380,7 +380,7 @@ class ProjectsPage(QWidget):
         from ui.project_dialogs import AddMemberDialog
 
         project_id = self._need_project()
-        if project_id is not None and AddMemberDialog(self._db, project_id, self._user.login, self).exec():
+        if project_id is not None and AddMemberDialog(self._db, project_id, self._user, self).exec():
             self._changed()
 
     def change_role(self) -> None:
@@ -393,7 +393,7 @@ class ProjectsPage(QWidget):
         if not dialog.exec() or dialog.chosen() == member["role"]:
             return
         try:
-            projects.set_member_role(self._db, self.current_id, member["staff_id"], dialog.chosen(), self._user.login)
+            projects.set_member_role(self._db, self.current_id, member["staff_id"], dialog.chosen(), self._user)
         except UserError as exc:
             self._refused(exc)
             return
@@ -409,7 +409,7 @@ class ProjectsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            projects.remove_member(self._db, self.current_id, member["staff_id"], self._user.login)
+            projects.remove_member(self._db, self.current_id, member["staff_id"], self._user)
         except UserError as exc:
             self._refused(exc)
             return
@@ -428,11 +428,11 @@ class ProjectsPage(QWidget):
                 return
             path = Path(chosen)
         try:
-            preview = projects.preview_member_import(self._db, project_id, path)
+            preview = projects.preview_member_import(self._db, self._user, project_id, path)
         except UserError as exc:
             self._refused(exc)
             return
-        if MemberImportDialog(self._db, project_id, preview, self._user.login, self).exec():
+        if MemberImportDialog(self._db, project_id, preview, self._user, self).exec():
             self._changed()
 
     # -- sessions -----------------------------------------------------------------------------------
@@ -440,7 +440,7 @@ class ProjectsPage(QWidget):
         from ui.project_dialogs import SessionDialog
 
         project_id = self._need_project()
-        if project_id is not None and SessionDialog(self._db, project_id, self._user.login, parent=self).exec():
+        if project_id is not None and SessionDialog(self._db, project_id, self._user, parent=self).exec():
             self._changed()
 
     def edit_attendance(self) -> None:
@@ -448,7 +448,7 @@ class ProjectsPage(QWidget):
 
         session = self._need(self.sessions_view, self.sessions_model, _("Select a session first."))
         if session is not None and self.current_id is not None and SessionDialog(
-                self._db, self.current_id, self._user.login, session, self).exec():
+                self._db, self.current_id, self._user, session, self).exec():
             self._changed()
 
     def remove_session(self) -> None:
@@ -461,7 +461,7 @@ class ProjectsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            projects.remove_session(self._db, session["id"], self._user.login)
+            projects.remove_session(self._db, session["id"], self._user)
         except UserError as exc:
             self._refused(exc)
             return
@@ -472,7 +472,7 @@ class ProjectsPage(QWidget):
         from ui.project_dialogs import NewExternalRaterDialog
 
         project_id = self._need_project()
-        if project_id is not None and NewExternalRaterDialog(self._db, project_id, self._user.login, self).exec():
+        if project_id is not None and NewExternalRaterDialog(self._db, project_id, self._user, self).exec():
             self._changed()
 
     def add_existing_external(self) -> None:
@@ -486,7 +486,7 @@ class ProjectsPage(QWidget):
             QMessageBox.information(self, _("External raters"), _(
                 "Every registered external rater is already on this project. Use “Register and add” for a new one."))
             return
-        if ExistingExternalRaterDialog(self._db, project_id, self._user.login, self).exec():
+        if ExistingExternalRaterDialog(self._db, project_id, self._user, self).exec():
             self._changed()
 
     def remove_external(self) -> None:
@@ -498,7 +498,7 @@ class ProjectsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            projects.detach_external_rater(self._db, self.current_id, rater["id"], self._user.login)
+            projects.detach_external_rater(self._db, self.current_id, rater["id"], self._user)
         except UserError as exc:
             self._refused(exc)
             return

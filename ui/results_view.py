@@ -112,7 +112,7 @@ class ResultsView(QWidget):
             "reads 「{insufficient}」 so that no single rating can be read back.").format(
             rule=_(rubrics.AGGREGATIONS[template.aggregation]), template=template.name, version=template.version,
             minimums=minimums, insufficient=_(evaluation_summary.INSUFFICIENT)))
-        members = projects.members(self._db, self._project_id)
+        members = projects.members(self._db, self._user, self._project_id)
         order = {m["staff_id"]: index for index, m in enumerate(members)}
         people = {m["staff_id"]: m for m in members}
         spreads = {}

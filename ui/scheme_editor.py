@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import eligibility, rubrics, schemes
+from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.projects import REALISATION, ROLES
@@ -74,10 +75,10 @@ class _RoleBoxes(QWidget):
 class SchemeEditorDialog(QDialog):
     """Edit a copy of a scheme; 保存 stores it as the next version of its family."""
 
-    def __init__(self, db: sqlite_utils.Database, scheme_id: int | None, actor: str, read_only: bool = False,
+    def __init__(self, db: sqlite_utils.Database, scheme_id: int | None, user: User, read_only: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor, self._read_only = db, actor, read_only
+        self._db, self._user, self._read_only = db, user, read_only
         source = schemes.load_scheme(db, scheme_id) if scheme_id is not None else copy.deepcopy(schemes.BLANK_PRESET)
         self.spec: SchemeSpec = copy.deepcopy(source)
         self.saved_id: int | None = None
@@ -509,7 +510,7 @@ class SchemeEditorDialog(QDialog):
         self.spec.number_pattern = self.pattern.text().strip()
         self.spec.note = self.note.text()
         try:
-            self.saved_id = schemes.save_scheme(self._db, self.spec, self._actor)
+            self.saved_id = schemes.save_scheme(self._db, self.spec, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

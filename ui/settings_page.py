@@ -199,7 +199,7 @@ class SettingsPage(QWidget):
         if self._user.is_admin:
             self.templates_model.set_records(rubrics.list_templates(self._db))
             self.users_model.set_records(accounts.list_users(self._db))
-            entries = audit.recent(self._db)
+            entries = audit.recent(self._db, self._user)
             for entry, sentence in zip(entries, audit.describe(self._db, entries)):
                 entry["sentence"] = sentence
             self.audit_model.set_records(entries)
@@ -263,7 +263,7 @@ class SettingsPage(QWidget):
     def _edit_positions(self) -> None:
         from ui.positions_dialog import PositionsDialog
 
-        dialog = PositionsDialog(self._db, self._user.login, self)
+        dialog = PositionsDialog(self._db, self._user, self)
         dialog.exec()
         if dialog.changed:
             self._fill_evaluation_choices()
@@ -275,12 +275,12 @@ class SettingsPage(QWidget):
         rows = self.templates_view.selectionModel().selectedRows()
         template_id = self.templates_model.record_at(rows[0].row())["id"] if rows else (
             rubrics.latest_template_id(self._db, rubrics.MOKA_PRESET.family))
-        dialog = TemplateEditorDialog(self._db, template_id, self._user.login, as_new=as_new, parent=self)
+        dialog = TemplateEditorDialog(self._db, template_id, self._user, as_new=as_new, parent=self)
         if dialog.exec():
             self.reload()
 
     def _save_setting(self, key: str, value: str) -> None:
-        app_settings.set_value(self._db, key, value, self._user.login)
+        app_settings.set_value(self._db, key, value, self._user)
         self.reload()
 
     def _language_changed(self) -> None:

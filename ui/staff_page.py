@@ -122,7 +122,7 @@ class StaffPage(QWidget):
 
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
-        self._all = staff.load_directory(self._db)
+        self._all = staff.load_directory(self._db, self._user)
         self._order = staff.unit_order(self._db)
         self._fill_filter_boxes()
         self.refresh_view(force=True)
@@ -190,14 +190,14 @@ class StaffPage(QWidget):
     def import_staff(self) -> None:
         from ui.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self._db, self._user.login, self)
+        dialog = ImportDialog(self._db, self._user, self)
         if dialog.exec():
             self._changed()
 
     def add_person(self) -> None:
         from ui.person_dialogs import PersonDialog
 
-        if PersonDialog(self._db, self._user.login, parent=self).exec():
+        if PersonDialog(self._db, self._user, parent=self).exec():
             self._changed()
 
     def _need_selection(self) -> StaffRow | None:
@@ -210,7 +210,7 @@ class StaffPage(QWidget):
         from ui.person_dialogs import PersonDialog
 
         row = self._need_selection()
-        if row is not None and PersonDialog(self._db, self._user.login, row.id, parent=self).exec():
+        if row is not None and PersonDialog(self._db, self._user, row.id, parent=self).exec():
             self._changed()
 
     def show_history(self) -> None:
@@ -227,7 +227,7 @@ class StaffPage(QWidget):
         """
         from app.staff_export import cp932_problems
 
-        problems = cp932_problems(self._db)
+        problems = cp932_problems(self._db, self._user)
         if not problems:
             return "cp932", False
         box = QMessageBox(QMessageBox.Icon.Warning, _("Export the register"), _(
@@ -266,7 +266,7 @@ class StaffPage(QWidget):
                 return
             encoding, accept = choice
         try:
-            unencodable = export_staff(self._db, out, self._user.login, encoding=encoding, accept_replacement=accept)
+            unencodable = export_staff(self._db, out, self._user, encoding=encoding, accept_replacement=accept)
         except (UserError, OSError) as exc:
             QMessageBox.warning(self, _("Export the register"), str(exc))
             return

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import rubrics
+from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.rubrics import CriterionSpec, PerspectiveSpec, TemplateSpec
@@ -66,10 +67,10 @@ class _KindBoxes(QWidget):
 class TemplateEditorDialog(QDialog):
     """Edit a copy of a template; 保存 stores it as a new version (or a new template)."""
 
-    def __init__(self, db: sqlite_utils.Database, template_id: int | None, actor: str, as_new: bool = False,
+    def __init__(self, db: sqlite_utils.Database, template_id: int | None, user: User, as_new: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor = db, actor
+        self._db, self._user = db, user
         source = rubrics.load_template(db, template_id) if template_id is not None else copy.deepcopy(rubrics.MOKA_PRESET)
         self.spec: TemplateSpec = copy.deepcopy(source)
         if as_new:
@@ -317,7 +318,7 @@ class TemplateEditorDialog(QDialog):
         self.spec.aggregation = self.aggregation.currentData()
         self.spec.note = self.note.text()
         try:
-            self.saved_id = rubrics.save_template(self._db, self.spec, self._actor)
+            self.saved_id = rubrics.save_template(self._db, self.spec, self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
