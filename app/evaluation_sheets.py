@@ -54,7 +54,7 @@ from app.evaluations import Answer, Evaluator
 from app.i18n import N_, _
 from app.projects import project
 from app.tabular import BROKEN_WORKBOOK_ERRORS, _check_zip, broken_workbook_message, protect_cell, unprotect_cell
-from app.permissions import Action, require
+from app.permissions import Action, allowed, require
 
 FORMAT_VERSION = 1
 MAGIC = "dx-jinzai evaluation sheet"
@@ -447,8 +447,10 @@ class _Refused(Exception):
 
 
 def preview_import(db: sqlite_utils.Database, user: User, path: Path) -> SheetImportPreview:
-    """Read and check one returned workbook; every problem names file, sheet, row and column."""
-    require(user, Action.RATINGS_OWN)
+    """Read and check one returned workbook; every problem names file, sheet, row and column.
+
+    A role that may not enter evaluations gets the file refused by name (see ``_read``), like any other problem.
+    """
     preview = SheetImportPreview(Path(path))
     try:
         _read(db, user, preview)
@@ -566,7 +568,7 @@ def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, pr
     preview.evaluator_key = meta.evaluator.key
     preview.evaluator = evaluations.evaluator_name(db, meta.evaluator)
     if not user.is_admin:
-        if user.role != Role.EVALUATOR or user.staff_id is None:
+        if not allowed(user, Action.RATINGS_OWN) or user.staff_id is None:
             raise _Refused(SheetIssue(name, _("Only the administrator and evaluators can import evaluation sheets.")))
         if meta.evaluator.staff_id != user.staff_id:
             raise _Refused(SheetIssue(name, _("This is the sheet of {name}; an evaluator can import only their own "

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from app.accounts import User, require_admin
 from app.errors import PermissionDenied
+from app.permissions import Action, require
 from app.i18n import N_, _
 
 LENIENCY_THRESHOLD = 0.75  # points above/below the perspective's mean of raters
@@ -166,6 +167,7 @@ def calibration(db: sqlite_utils.Database, user: User, project_id: int | None = 
     The administrator sees every rater; an evaluator sees only their own lines,
     and the comparison figure only when at least three raters share the perspective.
     """
+    require(user, Action.TENDENCY_VIEW)  # viewers see no rater's tendency, not even a linked one's own
     own_key = f"s{user.staff_id}" if user.staff_id is not None else None
     if not user.is_admin and own_key is None:
         return []

@@ -15,6 +15,7 @@ from app import evaluation_summary, rubrics
 from app.accounts import Role, User
 from app.db import open_database
 from app.demo import generate_town, load_town
+from app.demo import officer as admin_as
 
 ADMIN = User(0, "bench", "bench", Role.ADMIN)
 
@@ -24,7 +25,7 @@ def build_rated_town(path: Path, size: int, seed: int = 1) -> int:
     result = open_database(path)
     db = result.db
     load_town(db, generate_town(size, seed=seed), "bench")
-    template_id = rubrics.ensure_preset(db, "bench")
+    template_id = rubrics.ensure_preset(db, admin_as("bench"))
     template = rubrics.load_template(db, template_id)
     rng = random.Random(seed)
     staff_ids = [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active'")]
@@ -104,7 +105,7 @@ def add_sessions_and_scheme(path: Path) -> int:
                     WHERE m.role != 'owner'""")
     conn.execute("UPDATE projects SET realisation = 'trial', realisation_decided_on = '2026-03-01' WHERE id % 3 = 0")
     conn.execute("COMMIT")
-    schemes.install_preset(db, "moka", "bench")
+    schemes.install_preset(db, "moka", admin_as("bench"))
     memberships = conn.execute("SELECT count(*) FROM project_members").fetchone()[0]
     db.close()
     return memberships

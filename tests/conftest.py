@@ -20,8 +20,11 @@ from app import i18n  # noqa: E402
 from app.accounts import Role, create_user  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.demo import generate_town, load_town  # noqa: E402
+from app.demo import officer as admin_as  # noqa: E402
 
 ADMIN_PASSWORD = "correct horse 1"
+# The administrator that test set-up acts as (services take the acting user and check its role).
+ADMIN_USER = admin_as("test")
 
 
 @pytest.fixture(autouse=True)

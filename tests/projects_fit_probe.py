@@ -22,6 +22,7 @@ from app.demo import ensure_demo_database
 from ui.fonts import register_bundled_fonts
 from ui.main import create_application, install_qt_translations
 from ui.main_window import MainWindow, Session
+from tests.conftest import ADMIN_USER
 
 i18n.install("ja")
 app = create_application(["probe"])
@@ -69,7 +70,7 @@ dialogs = {
 }
 csv = out / "members.csv"
 csv.write_text("職員番号,役割\r\n999999,メンバー\r\n", encoding="cp932")
-dialogs["dialog-import"] = MemberImportDialog(db, project_id, projects.preview_member_import(db, project_id, csv),
+dialogs["dialog-import"] = MemberImportDialog(db, project_id, projects.preview_member_import(db, ADMIN_USER, project_id, csv),
                                               "probe", window)
 for name, dialog in dialogs.items():
     dialog.show()

@@ -10,6 +10,7 @@ from app.accounts import Role, User, create_user
 from app.db import transaction
 from app.demo_projects import load_certification_history, load_projects
 from app.evaluations import Answer
+from tests.conftest import ADMIN_USER, admin_as
 
 
 def _newest(db, action: str) -> str:
@@ -39,14 +40,14 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
                         staff_id=row["evaluator_staff_id"])
     assert _newest(db, "user.create") == (f"アカウント kacho（評価者）を作成しました。"
                                           f"職員 {_staff(db, kacho.staff_id)} のアカウントです。")
-    settings.set_value(db, "municipality_name", "真岡市", "admin")
+    settings.set_value(db, "municipality_name", "真岡市", admin_as("admin"))
     assert _newest(db, "setting.change") == "「自治体名」を変更しました：（空） → 真岡市。"
 
-    person, seat = staff_edit.person(db, row["target_staff_id"])
+    person, seat = staff_edit.person(db, ADMIN_USER, row["target_staff_id"])
     other_unit = next(u for u, _label in staff_edit.org_units(db) if u != seat["unit_id"])
     staff_edit.update_person(db, person["id"], staff_edit.PersonInput(
         person["staff_no"], person["family_name"], person["given_name"], person["family_reading"],
-        person["given_reading"], None, other_unit, seat["position_id"]), "admin", transfer_on=date(2027, 4, 1))
+        person["given_reading"], None, other_unit, seat["position_id"]), admin_as("admin"), transfer_on=date(2027, 4, 1))
     moved = _newest(db, "staff.transfer")
     assert moved.startswith(f"{_staff(db, person['id'])} を ") and "令和9年4月1日付け" in moved, moved
 
@@ -61,7 +62,7 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
                              source="paper")
     assert _newest(db, "evaluation.submit").endswith("を提出しました。紙の評価票からの代理入力です。")
 
-    entries = audit.recent(db, limit=10_000)
+    entries = audit.recent(db, ADMIN_USER, limit=10_000)
     for entry, sentence in zip(entries, audit.describe(db, entries)):
         assert "{" not in sentence and "_id" not in sentence, (entry, sentence)
         assert not re.search(r"\b[se]\d+\b", sentence), (entry, sentence)  # evaluator keys are names

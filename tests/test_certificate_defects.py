@@ -21,6 +21,7 @@ from app.accounts import Role, User
 from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import UserError
+from tests.conftest import ADMIN_USER
 
 OFFICER = User(0, "officer", "officer", Role.ADMIN)
 CEREMONY_DAY = date(2026, 4, 1)
@@ -69,11 +70,11 @@ def test_output_is_refused_until_the_town_and_issuer_are_set_and_nothing_is_logg
         certificates.ceremony_list(fresh, OFFICER, ids, out / "list.pdf", on=CEREMONY_DAY)
     assert _prints(fresh) == 0 and not list(out.iterdir())
 
-    settings.set_value(fresh, "municipality_name", "真岡市", "test")
+    settings.set_value(fresh, "municipality_name", "真岡市", ADMIN_USER)
     with pytest.raises(UserError) as still:
         certificates.write(fresh, OFFICER, ids, out / "c.pdf")
     assert "認定者の氏名" in str(still.value) and "自治体名" not in str(still.value)
-    settings.set_value(fresh, "mayor_name", "石坂　真一", "test")
+    settings.set_value(fresh, "mayor_name", "石坂　真一", ADMIN_USER)
     certificates.write(fresh, OFFICER, ids, out / "c.pdf")
     kinds = {r[0] for r in fresh.execute("SELECT kind FROM certificate_prints")}
     assert kinds == {"first"}  # the first good print is the first issue, not a 再発行

@@ -16,6 +16,7 @@ from app.accounts import Role, create_user
 from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
+from tests.conftest import ADMIN_USER
 
 
 @pytest.fixture
@@ -40,22 +41,22 @@ def text_of(data: bytes, tmp_path) -> str:
 
 
 def test_output_list_shows_history_and_the_next_mark(town, admin, tmp_path):
-    rows = certificates.output_list(town)
+    rows = certificates.output_list(town, ADMIN_USER)
     assert len(rows) == 25 and all(r["prints"] == 0 and r["mark"] == "" and r["last_printed"] is None for r in rows)
     first = rows[0]
     certificates.write(town, admin, [first["id"]], tmp_path / "a.pdf")
-    again = {r["id"]: r for r in certificates.output_list(town)}[first["id"]]
+    again = {r["id"]: r for r in certificates.output_list(town, ADMIN_USER)}[first["id"]]
     assert again["prints"] == 1 and again["mark"] == "再発行" and again["last_printed"]
-    assert first["id"] not in {r["id"] for r in certificates.output_list(town, new_only=True)}
-    assert len(certificates.output_list(town, new_only=True)) == 24
+    assert first["id"] not in {r["id"] for r in certificates.output_list(town, ADMIN_USER, new_only=True)}
+    assert len(certificates.output_list(town, ADMIN_USER, new_only=True)) == 24
 
 
 def test_revoked_certifications_are_not_offered(town, admin):
     from app import certification
 
-    number = certificates.output_list(town)[0]["certificate_no"]
+    number = certificates.output_list(town, ADMIN_USER)[0]["certificate_no"]
     certification.revoke(town, admin, number, "誤認定", date(2025, 1, 10))
-    assert number not in {r["certificate_no"] for r in certificates.output_list(town)}
+    assert number not in {r["certificate_no"] for r in certificates.output_list(town, ADMIN_USER)}
 
 
 def test_no_ids_means_no_certificates(town):
@@ -66,13 +67,13 @@ def test_record_print_logs_first_issue_then_reprint(town, admin):
     ids = certificates.select(town)[:2]
     certs = certificates.certificates(town, ids)
     certificates.record_print(town, admin, certs, "landscape", "事務室プリンタ")
-    log = certificates.print_log(town)
+    log = certificates.print_log(town, ADMIN_USER)
     assert [(r["kind"], r["template"], r["file_name"]) for r in log] == [("first", "landscape", "")] * 2
     again = certificates.certificates(town, ids)
     assert {c.mark for c in again} == {"再発行"}
     certificates.record_print(town, admin, again, "portrait", "事務室プリンタ")
-    assert [r["kind"] for r in certificates.print_log(town)][:2] == ["reprint", "reprint"]
-    entry = audit.recent(town, 1)[0]
+    assert [r["kind"] for r in certificates.print_log(town, ADMIN_USER)][:2] == ["reprint", "reprint"]
+    entry = audit.recent(town, ADMIN_USER, 1)[0]
     assert entry["action"] == "certificate.print" and json.loads(entry["after_json"])["printer"] == "事務室プリンタ"
 
 
@@ -81,7 +82,7 @@ def test_record_print_is_for_the_administrator(town, admin):
     certs = certificates.certificates(town, certificates.select(town)[:1])
     with pytest.raises(PermissionDenied):
         certificates.record_print(town, viewer, certs, "portrait", "printer")
-    assert certificates.print_log(town) == []
+    assert certificates.print_log(town, ADMIN_USER) == []
 
 
 def test_pdf_bytes_is_the_pdf_written(town, tmp_path):
@@ -107,7 +108,7 @@ def test_save_settings_changes_the_next_layout_and_is_audited(town, admin):
     assert set(changed) == {"certificate_honorific", "municipality_name", "mayor_name", "certificate_seal_mm"}
     lay = certificates.layout(town)
     assert lay.honorific == "様" and lay.issuer == "真岡市長\u3000石坂　真一" and lay.seal_mm == 25
-    assert {e["entity_id"] for e in audit.recent(town, 10) if e["action"] == "setting.change"} >= set(changed)
+    assert {e["entity_id"] for e in audit.recent(town, ADMIN_USER, 10) if e["action"] == "setting.change"} >= set(changed)
     assert certificate_settings.save(town, admin, {"certificate_honorific": "様"}) == []
 
 

@@ -16,6 +16,7 @@ from app import certificates, certification, pdf_fonts, schemes, settings
 from app.accounts import Role, User
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import UserError
+from tests.conftest import ADMIN_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICER = User(0, "officer", "officer", Role.ADMIN)
@@ -25,8 +26,8 @@ OFFICER = User(0, "officer", "officer", Role.ADMIN)
 def town(demo_db):
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
-    settings.set_value(demo_db, "municipality_name", "真岡市", "test")
-    settings.set_value(demo_db, "mayor_name", "石坂　真一", "test")
+    settings.set_value(demo_db, "municipality_name", "真岡市", ADMIN_USER)
+    settings.set_value(demo_db, "mayor_name", "石坂　真一", ADMIN_USER)
     return demo_db
 
 
@@ -132,7 +133,7 @@ def test_print_log_reprint_and_reissue_marks(town, tmp_path):
     third = tmp_path / "third.pdf"
     certificates.write(town, OFFICER, ids, third, "landscape")
     assert "再交付" in _text(third)
-    log = certificates.print_log(town, ids[0])
+    log = certificates.print_log(town, ADMIN_USER, ids[0])
     assert [e["kind"] for e in log] == ["reprint", "reprint", "first"]
     assert log[0]["template"] == "landscape" and log[2]["file_name"] == "first.pdf"
     certification.revoke(town, OFFICER, number, "辞退", date(2025, 7, 1))
@@ -174,15 +175,15 @@ def test_verification_code_valid_revoked_unknown_and_tampered(town):
 
 def test_settings_change_the_certificate(town, tmp_path):
     ids = _certify_names(town, ["髙橋"], date(2025, 4, 1))
-    settings.set_value(town, "certificate_honorific", "様", "test")
-    settings.set_value(town, "certificate_title", "DX人材認定証", "test")
-    settings.set_value(town, "certificate_body", "{レベル}に認定します。", "test")
+    settings.set_value(town, "certificate_honorific", "様", ADMIN_USER)
+    settings.set_value(town, "certificate_title", "DX人材認定証", ADMIN_USER)
+    settings.set_value(town, "certificate_body", "{レベル}に認定します。", ADMIN_USER)
     buffer = io.BytesIO()
     lay = certificates.layout(town)
     certificates.render(lay, certificates.certificates(town, ids), buffer)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
     assert "様" in text and "殿" not in text and "DX人材認定証" in text and "DXアドバイザーに認定します。" in text
-    settings.set_value(town, "certificate_body", "{氏名}様", "test")
+    settings.set_value(town, "certificate_body", "{氏名}様", ADMIN_USER)
     with pytest.raises(UserError, match="差し込み項目"):
         certificates.write(town, OFFICER, ids, tmp_path / "x.pdf")
     assert certificates.issuer_line("益子町", "町長", "大塚 朋之") == "益子町長\u3000大塚 朋之"
@@ -205,10 +206,10 @@ def test_seal_image_is_drawn(town, tmp_path):
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     encoded = base64.b64encode(bytes(data)).decode()
-    settings.set_value(town, "certificate_seal_png", encoded, "test")
+    settings.set_value(town, "certificate_seal_png", encoded, ADMIN_USER)
     from app import audit
 
-    logged = audit.recent(town, 1)[0]["after_json"]
+    logged = audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
     assert encoded not in logged and "sha256" in logged  # the append-only log keeps a fingerprint, not the image
     ids = _certify_names(town, ["髙橋"], date(2025, 4, 1))
     out = tmp_path / "seal.pdf"
@@ -217,7 +218,7 @@ def test_seal_image_is_drawn(town, tmp_path):
     assert len(images.splitlines()) >= 3  # header lines + the seal (with its transparency mask)
 
     # The seal position setting moves it: 20 mm to the right and 10 mm up on the rendered page.
-    settings.set_value(town, "certificate_seal_offset_mm", [20, 10], "test")
+    settings.set_value(town, "certificate_seal_offset_mm", [20, 10], ADMIN_USER)
     moved = tmp_path / "moved.pdf"
     certificates.write(town, OFFICER, ids, moved)
     first, second = (_red_centre(path, tmp_path) for path in (out, moved))

@@ -23,6 +23,7 @@ from app.certification import Approval
 from app.demo_projects import load_certification_history, load_projects
 from app.eligibility import PersonFacts, ProjectFact, ScoreFact
 from app.errors import PermissionDenied, UserError
+from tests.conftest import ADMIN_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -132,7 +133,7 @@ def test_one_short_is_near_only_on_a_level_with_two_or_more_requirements(town):
     (advisor,) = eligibility.evaluate(MOKA, {1: one_short}, AS_OF)
     assert advisor.unmet == 1 and advisor.status == "near"
     # The demo town under the Hokkaido scheme: nobody without workshops is 「あと1つ」 for level 1.
-    scheme = schemes.load_scheme(town, schemes.install_preset(town, "hokkaido", "test"))
+    scheme = schemes.load_scheme(town, schemes.install_preset(town, "hokkaido", ADMIN_USER))
     found = [c for c in eligibility.eligibility(town, OFFICER, scheme, AS_OF) if c.level.code == "level1"]
     assert {c.status for c in found} == {"eligible", "not_yet"}
 
@@ -201,7 +202,7 @@ def test_every_fact_is_taken_as_of_the_date(town):
 
 def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     """Revocation does not make someone 認定可 again at once (issue 12)."""
-    scheme = schemes.load_scheme(town, schemes.install_preset(town, "moka", "test"))
+    scheme = schemes.load_scheme(town, schemes.install_preset(town, "moka", ADMIN_USER))
     decided, revoked_on = date(2026, 6, 1), date(2026, 7, 1)
     eligible = sorted(c.staff_id for c in eligibility.eligibility(town, OFFICER, scheme, decided)
                       if c.level.code == "advisor" and c.status == "eligible")
@@ -231,7 +232,7 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     row = town.execute("SELECT override_reason, reasons_json FROM certifications WHERE certificate_no = ?",
                        [number]).fetchone()
     assert row[0] == "再審査により要件充足を確認" and "再認定には理由" in row[1]
-    assert "再審査" in audit.recent(town, 1)[0]["after_json"]
+    assert "再審査" in audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
     (plain,) = certification.approve(town, OFFICER, scheme.id, [Approval(by_number[second], "advisor")], AS_OF, "真岡市長")
     assert town.execute("SELECT override_reason FROM certifications WHERE certificate_no = ?", [plain]).fetchone()[0] == ""
     # An override lifts a revocation only: someone short of another requirement stays refused.
@@ -241,7 +242,7 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
 
 
 def test_hokkaido_scenario_step_by_step(town):
-    scheme_id = schemes.install_preset(town, "hokkaido", "test")
+    scheme_id = schemes.install_preset(town, "hokkaido", ADMIN_USER)
     scheme = schemes.load_scheme(town, scheme_id)
     volunteers = {r[0] for r in town.execute("SELECT staff_id FROM project_members WHERE role != 'owner'")}
     attended = {r[0] for r in town.execute(
@@ -267,7 +268,7 @@ def test_hokkaido_scenario_step_by_step(town):
 
 
 def test_approval_refuses_the_ineligible_and_writes_nothing(town):
-    scheme_id = schemes.install_preset(town, "moka", "test")
+    scheme_id = schemes.install_preset(town, "moka", ADMIN_USER)
     scheme = schemes.load_scheme(town, scheme_id)
     found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     ok = next(c for c in found if c.status == "eligible")
@@ -297,20 +298,24 @@ def test_candidates_reasons_and_register_scores_are_the_administrators_only(town
     for call in (lambda: eligibility.eligibility(town, other, scheme, AS_OF),
                  lambda: eligibility.gather_facts(town, other, scheme.family, AS_OF),
                  lambda: certification_view.candidate_rows(town, other, scheme, AS_OF),
-                 lambda: evaluation_summary.combined_ratings(town, other, with_raw=True),
-                 lambda: certification.register(town, other)):
+                 lambda: evaluation_summary.combined_ratings(town, other, with_raw=True)):
         with pytest.raises(PermissionDenied):
             call()
-    # A person's history still lists the decisions for everyone, without the reasons (scores) behind them.
     holder = town.execute("SELECT staff_id FROM certifications LIMIT 1").fetchone()[0]
-    path = certification.person_path(town, other, holder)
-    assert path and all("reasons_json" not in row for row in path)
+    if role is Role.VIEWER:
+        # Viewers read the register and a person's certification path (issue 13), never the reasons (scores).
+        for rows in (certification.register(town, other), certification.person_path(town, other, holder)):
+            assert rows and all("reasons_json" not in row for row in rows)
+    else:
+        for call in (lambda: certification.register(town, other), lambda: certification.person_path(town, other, holder)):
+            with pytest.raises(PermissionDenied):
+                call()
     assert all("reasons_json" in row for row in certification.person_path(town, OFFICER, holder))
     assert eligibility.eligibility(town, OFFICER, scheme, AS_OF) and certification.register(town, OFFICER)
 
 
 def test_numbers_revocation_and_reissue(town):
-    scheme_id = schemes.install_preset(town, "moka", "test")
+    scheme_id = schemes.install_preset(town, "moka", ADMIN_USER)
     load_certification_history(town, "test")
     first = certification.register(town, OFFICER, fiscal_year_filter=2023)
     assert sorted(r["certificate_no"] for r in first) == [f"令和5年度DX認定第{n:04}号" for n in range(1, 22)]
@@ -324,7 +329,7 @@ def test_numbers_revocation_and_reissue(town):
         certification.reissue(town, OFFICER, number, "紛失", date(2026, 9, 1))
     row = next(r for r in certification.register(town, OFFICER) if r["certificate_no"] == number)
     assert (row["status"], row["reissues"], row["revoke_reason"]) == ("revoked", 2, "本人の申出による辞退")
-    assert [e["action"] for e in audit.recent(town, 3)] == ["certification.revoke", "certification.reissue",
+    assert [e["action"] for e in audit.recent(town, ADMIN_USER, 3)] == ["certification.revoke", "certification.reissue",
                                                            "certification.reissue"]
     # The number is never reused: the next decision of that year continues after 0021.
     staff_id = town.execute("SELECT id FROM staff WHERE id NOT IN (SELECT staff_id FROM certifications) LIMIT 1").fetchone()[0]
@@ -342,12 +347,12 @@ def test_numbers_revocation_and_reissue(town):
 
 
 def test_editing_a_scheme_never_rewrites_history(town):
-    scheme_id = schemes.install_preset(town, "moka", "test")
+    scheme_id = schemes.install_preset(town, "moka", ADMIN_USER)
     load_certification_history(town, "test")
     spec = schemes.load_scheme(town, scheme_id)
     spec.levels[0].requirements[0].params["min"] = 5
     spec.levels[0].name = "DXアドバイザー(改)"
-    new_id = schemes.save_scheme(town, spec, "test")
+    new_id = schemes.save_scheme(town, spec, ADMIN_USER)
     assert schemes.active_scheme_id(town) == new_id
     assert {r["scheme_version"] for r in certification.register(town, OFFICER)} == {1}
     assert {r["level"] for r in certification.register(town, OFFICER, "advisor")} == {"DXアドバイザー"}
@@ -369,7 +374,7 @@ def test_editing_a_scheme_never_rewrites_history(town):
 ])
 def test_bad_schemes_are_refused(db, change, message):
     with pytest.raises(UserError, match=message):
-        schemes.save_scheme(db, change(schemes.MOKA_PRESET), "test")
+        schemes.save_scheme(db, change(schemes.MOKA_PRESET), ADMIN_USER)
     assert db.execute("SELECT count(*) FROM cert_schemes").fetchone()[0] == 0
 
 
@@ -377,13 +382,13 @@ def test_bad_schemes_are_refused(db, change, message):
 
 def _hundred_eligible(path: Path, db) -> None:
     """A project of 100 members who all attended two workshops: 100 eligible for Hokkaido level 1."""
-    schemes.install_preset(db, "hokkaido", "test")
-    project_id = projects.create_project(db, projects.ProjectInput("全庁研修", 2026), "test")
+    schemes.install_preset(db, "hokkaido", ADMIN_USER)
+    project_id = projects.create_project(db, projects.ProjectInput("全庁研修", 2026), ADMIN_USER)
     people = [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id LIMIT 100")]
     for staff_id in people:
-        projects.add_member(db, project_id, staff_id, "member", "test")
+        projects.add_member(db, project_id, staff_id, "member", ADMIN_USER)
     for day in (date(2026, 5, 1), date(2026, 6, 1)):
-        projects.add_session(db, project_id, day, "DX研修", 2.0, people, "test")
+        projects.add_session(db, project_id, day, "DX研修", 2.0, people, ADMIN_USER)
 
 
 def test_killing_the_process_mid_batch_leaves_none_or_all_and_no_gaps(demo_db, db_path, tmp_path):

@@ -12,6 +12,7 @@ from app.certification import Approval
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import UserError
 from app.kana import gojuon_key
+from tests.conftest import ADMIN_USER
 
 DECIDED = date(2026, 6, 1)
 OFFICER = User(0, "officer", "officer", Role.ADMIN)
@@ -73,7 +74,7 @@ def test_default_approver_comes_from_the_settings(db):
     assert certification_view.default_approver(db) == ""
     with pytest.raises(UserError, match="認定者"):
         certification_view.require_approver(db)
-    settings.set_value(db, "mayor_title", "真岡市長", "test")
-    settings.set_value(db, "mayor_name", "山田 太郎", "test")
+    settings.set_value(db, "mayor_title", "真岡市長", ADMIN_USER)
+    settings.set_value(db, "mayor_name", "山田 太郎", ADMIN_USER)
     assert certification_view.default_approver(db) == "真岡市長 山田 太郎"
     assert certification_view.require_approver(db) == "真岡市長 山田 太郎"

@@ -25,6 +25,7 @@ from app.errors import PermissionDenied, UserError
 from app.evaluation_summary import summary
 from app.tabular import write_xlsx
 from tests.conftest import truncate_worksheet_xml
+from tests.conftest import ADMIN_USER
 
 FIRST = sheets.HEADER_ROW + 1
 
@@ -37,22 +38,22 @@ def officer() -> User:
 
 def make_project(db, aggregation: str = "mean") -> int:
     """A project of four members rated from three perspectives by owners, each other, IT staff and a vendor."""
-    template_id = rubrics.ensure_preset(db, "test")
+    template_id = rubrics.ensure_preset(db, ADMIN_USER)
     if aggregation != "mean":
         template_id = rubrics.save_template(db, dataclasses.replace(rubrics.load_template(db, template_id),
-                                                                    aggregation=aggregation), "test")
+                                                                    aggregation=aggregation), ADMIN_USER)
     people = [r[0] for r in db.execute("""
         SELECT s.id FROM staff s JOIN staff_assignments a ON a.staff_id = s.id AND a.valid_to IS NULL
         JOIN positions p ON p.id = a.position_id WHERE s.status = 'active' ORDER BY p.rank DESC, s.id""")]
     project_id = projects.create_project(db, projects.ProjectInput(
-        name="窓口予約のオンライン化", fiscal_year=2025, template_id=template_id), "test")
+        name="窓口予約のオンライン化", fiscal_year=2025, template_id=template_id), ADMIN_USER)
     for role, staff_id in zip(("proposer", "leader", "member", "member"), people[:4]):
-        projects.add_member(db, project_id, staff_id, role, "test")
+        projects.add_member(db, project_id, staff_id, role, ADMIN_USER)
     for staff_id in people[-2:]:
-        projects.add_member(db, project_id, staff_id, "owner", "test")
-    vendor = projects.create_external_rater(db, "佐野 健一", "とちぎデジタル支援株式会社", "test")
-    projects.attach_external_rater(db, project_id, vendor, "test")
-    evaluations.apply_suggestions(db, project_id, "test")
+        projects.add_member(db, project_id, staff_id, "owner", ADMIN_USER)
+    vendor = projects.create_external_rater(db, "佐野 健一", "とちぎデジタル支援株式会社", ADMIN_USER)
+    projects.attach_external_rater(db, project_id, vendor, ADMIN_USER)
+    evaluations.apply_suggestions(db, project_id, ADMIN_USER)
     return project_id
 
 
@@ -516,12 +517,12 @@ def test_changes_after_the_export_are_refused(demo_db, project, exported):
     path = any_member_sheet(exported)
     fill(path, lambda a, c: (3, ""))
     rows = _meta_rows(path)
-    evaluations.remove_assignment(demo_db, rows[0][1], "test")
+    evaluations.remove_assignment(demo_db, rows[0][1], ADMIN_USER)
     assert_refused(demo_db, admin, path, "存在しません")
     other = next(f for f in exported if f != path and "佐野" not in f.name)
     fill(other, lambda a, c: (3, ""))
     demo_db.execute("UPDATE projects SET template_id = ? WHERE id = ?",
-                    [rubrics.save_template(demo_db, rubrics.MOKA_PRESET, "test"), project])
+                    [rubrics.save_template(demo_db, rubrics.MOKA_PRESET, ADMIN_USER), project])
     demo_db.conn.commit()
     assert_refused(demo_db, admin, other, "評価テンプレートが変更")
 

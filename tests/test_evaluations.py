@@ -14,6 +14,7 @@ from app.accounts import Role
 from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
 from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_USER
 
 
 def _staff(db, n: int, offset: int = 0) -> list[int]:
@@ -25,12 +26,12 @@ def _staff(db, n: int, offset: int = 0) -> list[int]:
 def team(demo_db, admin):
     """A project with one owner, four rated members and the suggested assignments."""
     db = demo_db
-    project_id = projects.create_project(db, projects.ProjectInput("窓口のオンライン化", 2025, theme="窓口業務"), "test")
+    project_id = projects.create_project(db, projects.ProjectInput("窓口のオンライン化", 2025, theme="窓口業務"), ADMIN_USER)
     owner, *members = _staff(db, 5, offset=100)
-    projects.add_member(db, project_id, owner, "owner", "test")
+    projects.add_member(db, project_id, owner, "owner", ADMIN_USER)
     for role, staff_id in zip(("proposer", "leader", "member", "member"), members):
-        projects.add_member(db, project_id, staff_id, role, "test")
-    evaluations.apply_suggestions(db, project_id, "test")
+        projects.add_member(db, project_id, staff_id, role, ADMIN_USER)
+    evaluations.apply_suggestions(db, project_id, ADMIN_USER)
     return project_id, owner, members
 
 
@@ -61,17 +62,17 @@ def test_suggestions_follow_the_rules_and_never_rate_oneself(demo_db, team):
         assert {r["evaluator_staff_id"] for r in mine if r["perspective_id"] == leadership.id} == set(members) - {target}
         assert {r["evaluator_kind"] for r in mine if r["perspective_id"] == ict.id} == {"digital"}
     assert owner not in {r["target_staff_id"] for r in rows}, "owners rate, they are not rated"
-    assert evaluations.suggest_assignments(demo_db, project_id) == [], "applied suggestions are not proposed again"
+    assert evaluations.suggest_assignments(demo_db, ADMIN_USER, project_id) == [], "applied suggestions are not proposed again"
 
 
 def test_external_raters_get_ict_only_and_criteria_follow_the_kind(demo_db, admin, team):
     project_id, _owner, members = team
-    vendor = projects.create_external_rater(demo_db, "佐野 健一", "支援事業者", "test")
-    projects.attach_external_rater(demo_db, project_id, vendor, "test")
-    proposals = evaluations.suggest_assignments(demo_db, project_id)
+    vendor = projects.create_external_rater(demo_db, "佐野 健一", "支援事業者", ADMIN_USER)
+    projects.attach_external_rater(demo_db, project_id, vendor, ADMIN_USER)
+    proposals = evaluations.suggest_assignments(demo_db, ADMIN_USER, project_id)
     assert {p.evaluator for p in proposals} == {Evaluator(external_id=vendor)}
     assert {p.perspective_id for p in proposals} == {_perspective(demo_db, project_id, "ict").id}
-    evaluations.apply_suggestions(demo_db, project_id, "test", proposals)
+    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER, proposals)
     assignment = next(a for a in evaluations.project_assignments(demo_db, admin, project_id)
                       if a["evaluator_external_id"] == vendor)
     form = evaluations.open_form(demo_db, admin, assignment["id"])
@@ -79,7 +80,7 @@ def test_external_raters_get_ict_only_and_criteria_follow_the_kind(demo_db, admi
     assert [c.name for c in form.criteria] == ["デジタル技術の理解と活用", "業務プロセスの分析・再設計"]
     with pytest.raises(UserError, match="評価項目をどれも評価できません"):
         evaluations.add_assignment(demo_db, project_id, members[0], _perspective(demo_db, project_id, "policy").id,
-                                   Evaluator(external_id=vendor), "external", "test")
+                                   Evaluator(external_id=vendor), "external", ADMIN_USER)
 
 
 def test_manual_assignment_refusals(demo_db, team):
@@ -87,14 +88,14 @@ def test_manual_assignment_refusals(demo_db, team):
     leadership = _perspective(demo_db, project_id, "leadership").id
     with pytest.raises(UserError, match="自分自身"):
         evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[0]),
-                                   "member", "test")
+                                   "member", ADMIN_USER)
     with pytest.raises(UserError, match="既に"):
         evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[1]),
-                                   "member", "test")
+                                   "member", ADMIN_USER)
     with pytest.raises(UserError, match="評価の対象"):
-        evaluations.add_assignment(demo_db, project_id, owner, leadership, Evaluator(staff_id=members[1]), "member", "test")
+        evaluations.add_assignment(demo_db, project_id, owner, leadership, Evaluator(staff_id=members[1]), "member", ADMIN_USER)
     outsider = _staff(demo_db, 1, offset=250)[0]
-    evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=outsider), "staff", "test")
+    evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=outsider), "staff", ADMIN_USER)
 
 
 def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, team):
@@ -116,10 +117,12 @@ def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, tea
     # Calibration shows A only A's own lines.
     _fill(demo_db, a_user, mine[0]["id"], 2)
     assert {s.evaluator_key for s in evaluation_summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
-    # An account without a linked staff member has no assignments at all.
+    # A viewer enters no evaluations (issue 13: refused, not an empty list).
     viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
-    assert evaluations.my_assignments(demo_db, viewer) == []
-    assert evaluation_summary.calibration(demo_db, viewer) == []
+    with pytest.raises(PermissionDenied):
+        evaluations.my_assignments(demo_db, viewer)
+    with pytest.raises(PermissionDenied):
+        evaluation_summary.calibration(demo_db, viewer)
 
 
 def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
@@ -147,7 +150,7 @@ def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
     with pytest.raises(UserError, match="理由"):
         evaluations.reopen(demo_db, admin, assignment, " ")
     evaluations.reopen(demo_db, admin, assignment, "評点の入力誤りの申し出")
-    entry = audit.recent(demo_db, 1)[0]
+    entry = audit.recent(demo_db, ADMIN_USER, 1)[0]
     assert entry["action"] == "evaluation.reopen" and "入力誤り" in entry["after_json"]
     _fill(demo_db, user, assignment, 5)
     scores = {r[0] for r in demo_db.execute("SELECT score FROM evaluation_scores WHERE assignment_id = ?", [assignment])}
@@ -177,11 +180,11 @@ def test_summary_matches_hand_computed_means_and_medians(demo_db, admin, team):
 
     # A median template: a new version of the family, the project moved before any rating on it... refused now.
     spec = rubrics.load_template(demo_db, projects.project(demo_db, project_id)["template_id"])
-    median_id = rubrics.save_template(demo_db, replace(spec, aggregation="median"), "test")
+    median_id = rubrics.save_template(demo_db, replace(spec, aggregation="median"), ADMIN_USER)
     data = projects.project_input(demo_db, project_id)
     data.template_id = median_id
     with pytest.raises(UserError, match="変更できません"):
-        projects.update_project(demo_db, project_id, data, "test")
+        projects.update_project(demo_db, project_id, data, ADMIN_USER)
 
 
 def test_no_statistic_below_the_minimum_number_of_raters(demo_db, admin, team):
@@ -204,12 +207,12 @@ def test_no_statistic_below_the_minimum_number_of_raters(demo_db, admin, team):
 def test_median_rule_and_minimum_from_the_template(demo_db, admin):
     spec = replace(rubrics.MOKA_PRESET, family="median-test", aggregation="median")
     spec.perspectives = [replace(p, min_raters=2) for p in spec.perspectives]
-    template_id = rubrics.save_template(demo_db, spec, "test")
-    project_id = projects.create_project(demo_db, projects.ProjectInput("中央値の試験", 2025, template_id=template_id), "test")
+    template_id = rubrics.save_template(demo_db, spec, ADMIN_USER)
+    project_id = projects.create_project(demo_db, projects.ProjectInput("中央値の試験", 2025, template_id=template_id), ADMIN_USER)
     members = _staff(demo_db, 4, offset=150)
     for staff_id in members:
-        projects.add_member(demo_db, project_id, staff_id, "member", "test")
-    evaluations.apply_suggestions(demo_db, project_id, "test")
+        projects.add_member(demo_db, project_id, staff_id, "member", ADMIN_USER)
+    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER)
     leadership = next(p for p in rubrics.load_template(demo_db, template_id).perspectives if p.code == "leadership")
     rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id)
             if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
@@ -271,7 +274,7 @@ def test_template_versions_never_change_past_evaluations(demo_db, admin, team):
     spec = rubrics.load_template(demo_db, old_id)
     edited = replace(spec, name="真岡市方式 改訂版")
     edited.perspectives[0].criteria[0].descriptors = {**edited.perspectives[0].criteria[0].descriptors, 3: "新しい説明"}
-    new_id = rubrics.save_template(demo_db, edited, "test")
+    new_id = rubrics.save_template(demo_db, edited, ADMIN_USER)
     assert new_id != old_id
     assert rubrics.load_template(demo_db, new_id).version == spec.version + 1
     old = rubrics.load_template(demo_db, old_id)
@@ -281,7 +284,7 @@ def test_template_versions_never_change_past_evaluations(demo_db, admin, team):
     assert listed[new_id]["latest"] and not listed[old_id]["latest"] and listed[old_id]["projects"] == 1
     # New projects get the latest version.
     assert projects.project(demo_db, projects.create_project(
-        demo_db, projects.ProjectInput("新規", 2026), "test"))["template_id"] == new_id
+        demo_db, projects.ProjectInput("新規", 2026), ADMIN_USER))["template_id"] == new_id
 
 
 @pytest.mark.parametrize("change, message", [
@@ -296,7 +299,7 @@ def test_template_versions_never_change_past_evaluations(demo_db, admin, team):
 ])
 def test_templates_that_cannot_be_answered_are_refused(db, change, message):
     with pytest.raises(UserError, match=message):
-        rubrics.save_template(db, change(rubrics.MOKA_PRESET), "test")
+        rubrics.save_template(db, change(rubrics.MOKA_PRESET), ADMIN_USER)
     assert db.execute("SELECT count(*) FROM evaluation_templates").fetchone()[0] == 0
 
 
@@ -321,18 +324,18 @@ def town(db, tmp_path):
     path = tmp_path / "town.csv"
     path.write_text(TOWN_CSV, encoding="utf-8")
     preview, _t, _m = staff_import.preview_file(db, path, effective=date(2026, 4, 1))
-    staff_import.commit(db, preview, "test")
+    staff_import.commit(db, preview, ADMIN_USER)
     ids = {no: sid for sid, no in db.execute("SELECT id, staff_no FROM staff")}
     section = db.execute("SELECT id FROM org_units WHERE name = '総務課'").fetchone()[0]
-    project_id = projects.create_project(db, projects.ProjectInput("文書の電子化", 2026, owner_unit_id=section), "test")
-    projects.add_member(db, project_id, ids["3"], "proposer", "test")
-    projects.add_member(db, project_id, ids["8"], "member", "test")
+    project_id = projects.create_project(db, projects.ProjectInput("文書の電子化", 2026, owner_unit_id=section), ADMIN_USER)
+    projects.add_member(db, project_id, ids["3"], "proposer", ADMIN_USER)
+    projects.add_member(db, project_id, ids["8"], "member", ADMIN_USER)
     return project_id, ids
 
 
 def _raters(db, project_id: int, code: str, on: date = ON) -> set[int]:
     perspective = _perspective(db, project_id, code)
-    return {p.evaluator.staff_id for p in evaluations.suggest(db, project_id, on).proposals
+    return {p.evaluator.staff_id for p in evaluations.suggest(db, ADMIN_USER, project_id, on).proposals
             if p.perspective_id == perspective.id}
 
 
@@ -350,11 +353,11 @@ def test_moving_a_position_changes_who_is_suggested(db, town):
     from app import positions
 
     project_id, ids = town
-    positions.move(db, "係長", "up", "test")  # this town counts 係長 among executives
+    positions.move(db, "係長", "up", ADMIN_USER)  # this town counts 係長 among executives
     assert positions.ordered(db)[2]["name"] in ("係長", "課長")
     assert _raters(db, project_id, "policy") == {ids["1"], ids["2"], ids["4"]}
     with pytest.raises(UserError, match="最上位"):
-        positions.move(db, "部長", "up", "test")
+        positions.move(db, "部長", "up", ADMIN_USER)
 
 
 def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, town):
@@ -362,17 +365,17 @@ def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, t
 
     project_id, ids = town
     digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
-    settings.set_value(db, "digital_section_id", digital, "test")
-    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), "test")
+    settings.set_value(db, "digital_section_id", digital, ADMIN_USER)
+    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), ADMIN_USER)
     assert settings.get(db, "digital_section_id") == successor
     # before the reform the people are still in デジタル戦略課, after it in 情報システム課: both are found
     assert _raters(db, project_id, "ict", date(2026, 6, 1)) == {ids["5"], ids["7"]}
     assert _raters(db, project_id, "ict", date(2027, 6, 1)) == {ids["5"], ids["7"]}
-    assert evaluations.suggest(db, project_id, date(2027, 6, 1)).notes == []
+    assert evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
 
     # a merge moves it on as well
     planning = db.execute("SELECT id FROM org_units WHERE name = '企画課' AND valid_to IS NULL").fetchone()[0]
-    organisation.merge_units(db, [successor], planning, date(2028, 4, 1), "test")
+    organisation.merge_units(db, [successor], planning, date(2028, 4, 1), ADMIN_USER)
     assert settings.get(db, "digital_section_id") == planning
     assert _raters(db, project_id, "ict", date(2028, 6, 1)) == {ids["5"], ids["7"]}
 
@@ -383,12 +386,12 @@ def test_a_setting_left_on_a_closed_unit_or_an_empty_perspective_is_said(db, tow
     project_id, ids = town
     digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
     # as a register from before this fix has it: renamed, with the setting left on the old unit
-    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), "test")
+    successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), ADMIN_USER)
     db.execute("UPDATE org_units SET successor_id = NULL WHERE id = ?", [digital])
-    settings.set_value(db, "digital_section_id", digital, "test")
-    found = evaluations.suggest(db, project_id, date(2027, 6, 1))
+    settings.set_value(db, "digital_section_id", digital, ADMIN_USER)
+    found = evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1))
     assert not _raters(db, project_id, "ict", date(2027, 6, 1)) - {None}
     assert any("デジタル戦略課" in n and "廃止" in n for n in found.notes)
     assert any("ICT" in n and "見つかりません" in n for n in found.notes)
-    settings.set_value(db, "digital_section_id", successor, "test")
-    assert evaluations.suggest(db, project_id, date(2027, 6, 1)).notes == []
+    settings.set_value(db, "digital_section_id", successor, ADMIN_USER)
+    assert evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []

@@ -22,6 +22,7 @@ from ui.main import open_session
 from ui.main_window import MainWindow, Session
 from ui.single_instance import InstanceServer, notify_running_instance
 from ui.staff_model import StaffTableModel
+from tests.conftest import ADMIN_USER
 
 pytestmark = pytest.mark.gui
 
@@ -139,7 +140,7 @@ def test_staff_model_passes_qt_model_tester(qtmodeltester, demo_db):
     from app import staff
 
     model = StaffTableModel()
-    model.set_rows(staff.load_directory(demo_db)[:50])
+    model.set_rows(staff.load_directory(demo_db, ADMIN_USER)[:50])
     qtmodeltester.check(model, force_py=True)
 
 
@@ -148,7 +149,7 @@ def test_many_data_calls_returning_none_do_not_crash(demo_db):
     from app import staff
 
     model = StaffTableModel()
-    model.set_rows(staff.load_directory(demo_db))
+    model.set_rows(staff.load_directory(demo_db, ADMIN_USER))
     index = model.index(0, 0)
     for _ in range(20_000):
         assert index.data(Qt.ItemDataRole.DecorationRole) is None
@@ -341,7 +342,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     setup = open_database(path)
     accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
     backup = tmp_path / "backup.sqlite"
-    maintenance.backup(setup.db, backup, "test")
+    maintenance.backup(setup.db, backup, ADMIN_USER)
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
     setup.db.execute("DELETE FROM staff_assignments WHERE staff_id > 200")
     setup.db.execute("DELETE FROM staff WHERE id > 200 AND id NOT IN (SELECT staff_id FROM project_members) "

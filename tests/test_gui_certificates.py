@@ -19,6 +19,7 @@ from app.accounts import Role, create_user
 from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from tests.qt_helpers import collect_message_texts, when_modal
+from tests.conftest import ADMIN_USER
 
 pytestmark = pytest.mark.gui
 
@@ -119,7 +120,7 @@ def test_output_never_overwrites_and_one_file_per_person(page, qtbot, tmp_path):
     existing.write_bytes(b"keep")
     written, shown = write_closing_offer(out, existing)
     assert written is None and "exists.pdf は既に存在します" in shown[0]
-    assert existing.read_bytes() == b"keep" and certificates.print_log(page.output._db) == []
+    assert existing.read_bytes() == b"keep" and certificates.print_log(page.output._db, ADMIN_USER) == []
 
     folder = tmp_path / "一人ずつ"
     written, _texts = write_closing_offer(out, folder, per_person=True)
@@ -168,7 +169,7 @@ def test_printing_goes_to_the_printer_at_a4_and_is_logged(page, qtbot, tmp_path)
     info = pdf_info(tmp_path / "printed.pdf")
     assert "Pages:           3" in info
     assert len(re.findall(r"size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)", info)) == 3
-    log = certificates.print_log(out._db)
+    log = certificates.print_log(out._db, ADMIN_USER)
     assert [(r["kind"], r["file_name"]) for r in log] == [("first", "")] * 3
     page.log.reload()
     assert page.log.model.data(page.log.model.index(0, 6)) == "（印刷）"
@@ -179,7 +180,7 @@ def test_printing_goes_to_the_printer_at_a4_and_is_logged(page, qtbot, tmp_path)
     printer.setOutputFileName(str(tmp_path / "landscape.pdf"))
     assert out.print_to(printer) == 1
     assert re.search(r"size:\s+842(\.\d+)? x 595(\.\d+)? pts \(A4\)", pdf_info(tmp_path / "landscape.pdf"))
-    assert certificates.print_log(out._db)[0]["kind"] == "reprint"
+    assert certificates.print_log(out._db, ADMIN_USER)[0]["kind"] == "reprint"
 
 
 def test_printed_page_is_at_real_size_not_fitted(qtbot, town, tmp_path):
@@ -205,11 +206,11 @@ def test_printed_page_is_at_real_size_not_fitted(qtbot, town, tmp_path):
 def test_a_name_that_cannot_be_printed_refuses_the_whole_batch(page, qtbot, tmp_path, family, admin):
     db = page.output._db
     staff_id = db.execute("SELECT staff_id FROM certifications WHERE certificate_no = ?", [TAKAHASHI]).fetchone()[0]
-    row, current = staff_edit.person(db, staff_id)
+    row, current = staff_edit.person(db, ADMIN_USER, staff_id)
     staff_edit.update_person(db, staff_id, staff_edit.PersonInput(
         row["staff_no"], family, row["given_name"], row["family_reading"], row["given_reading"],
         date.fromisoformat(row["hire_date"]) if row["hire_date"] else None, current["unit_id"], current["position_id"]),
-        "test")
+        ADMIN_USER)
     out = page.output
     out.reload()
     out.select_numbers([YOSHIDA, TAKAHASHI])
@@ -221,7 +222,7 @@ def test_a_name_that_cannot_be_printed_refuses_the_whole_batch(page, qtbot, tmp_
     assert written is None
     assert TAKAHASHI in shown[0] and family.rstrip("\U000e0100")[0] in shown[0]
     assert ("U+E000" in shown[0]) if "\ue000" in family else ("異体字セレクタ" in shown[0])
-    assert list(tmp_path.glob("*.pdf*")) == [] and certificates.print_log(db) == []
+    assert list(tmp_path.glob("*.pdf*")) == [] and certificates.print_log(db, ADMIN_USER) == []
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -229,7 +230,7 @@ def test_a_name_that_cannot_be_printed_refuses_the_whole_batch(page, qtbot, tmp_
     shown = collect_message_texts()
     assert out.print_to(printer) == 0
     assert TAKAHASHI in shown[0]
-    assert not (tmp_path / "refused-print.pdf").exists() and certificates.print_log(db) == []
+    assert not (tmp_path / "refused-print.pdf").exists() and certificates.print_log(db, ADMIN_USER) == []
 
 
 def test_settings_change_the_preview_and_the_next_pdf(page, qtbot, tmp_path):
@@ -426,7 +427,7 @@ def test_print_dialog_offers_no_page_range_and_cancel_prints_nothing(page, qtbot
     page.output.select_numbers([SATO])
     when_modal(cancel)
     page.output.choose_printer()
-    assert seen == [False] and certificates.print_log(page.output._db) == []
+    assert seen == [False] and certificates.print_log(page.output._db, ADMIN_USER) == []
 
 
 def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
@@ -446,7 +447,7 @@ def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
     out.table.selectAll()
     written = out.write(tmp_path / "all.pdf", per_person=False)
     timer.stop()
-    assert written and len(certificates.print_log(out._db)) == 25
+    assert written and len(certificates.print_log(out._db, ADMIN_USER)) == 25
     assert threads and threads[0] is not page.thread()
     assert ticks_at_end[0] > 0
 
@@ -476,7 +477,7 @@ def test_without_town_and_mayor_the_preview_warns_and_nothing_is_output_or_logge
     assert out.print_to(printer) == 0 and "自治体名" in shown[0]
     shown = collect_message_texts()
     assert out.write_ceremony_list(tmp_path / "list.pdf") is None and "自治体名" in shown[0]
-    assert list(tmp_path.glob("*.pdf*")) == [] and certificates.print_log(demo_db) == []
+    assert list(tmp_path.glob("*.pdf*")) == [] and certificates.print_log(demo_db, ADMIN_USER) == []
     page.wait_for_previews()
 
 

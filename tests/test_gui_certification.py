@@ -27,6 +27,7 @@ from ui.certification_page import CertificationPage
 from ui.eligibility_tab import NAME
 from ui.person_dialogs import HistoryDialog
 from ui.scheme_editor import SchemeEditorDialog
+from tests.conftest import ADMIN_USER
 
 DECIDED = date(2026, 6, 1)  # after every workshop, rating and earlier decision of the demo town
 FY2026 = 2026
@@ -116,8 +117,8 @@ def test_candidate_model_passes_qt_model_tester(qtmodeltester, page):
 
 
 def test_approving_ticked_people_gives_consecutive_numbers_and_the_register_lists_them(qtbot, page, town):
-    app_settings.set_value(town, "mayor_title", "真岡市長", "test")
-    app_settings.set_value(town, "mayor_name", "山田 太郎", "test")
+    app_settings.set_value(town, "mayor_title", "真岡市長", ADMIN_USER)
+    app_settings.set_value(town, "mayor_name", "山田 太郎", ADMIN_USER)
     tab = page.eligibility_tab
     tab.status_buttons["eligible"].click()
     tab.tick_all_eligible()
@@ -160,7 +161,7 @@ def test_the_approver_is_the_certifying_official_from_the_settings_and_cannot_be
     assert dialog.approver.text() == "市長 見本　太郎" and not isinstance(dialog.approver, QLineEdit)
     assert dialog.approve_button.isEnabled()
 
-    app_settings.set_value(town, "mayor_name", "", "test")  # as in a fresh register: only the title 市長
+    app_settings.set_value(town, "mayor_name", "", ADMIN_USER)  # as in a fresh register: only the title 市長
     before = town.execute("SELECT count(*) FROM certifications").fetchone()[0]
     unset = ApproveDialog(town, page._user, page.scheme, rows, DECIDED, page)
     qtbot.addWidget(unset)

@@ -31,6 +31,7 @@ from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, Suggestions
 from ui.evaluation_page import EvaluationPage
 from ui.evaluation_tables import ATTENTION
 from ui.rating_form import RatingDialog
+from tests.conftest import ADMIN_USER, admin_as
 
 pytestmark = pytest.mark.gui
 SECRET = "Bだけが書いた所見XYZ"
@@ -285,19 +286,19 @@ def test_admin_reopens_a_submitted_evaluation_with_a_reason(qtbot, teams, window
 
 
 def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, window):
-    project_id = projects.create_project(teams, projects.ProjectInput(name="窓口キャッシュレス化", fiscal_year=2026), "admin")
+    project_id = projects.create_project(teams, projects.ProjectInput(name="窓口キャッシュレス化", fiscal_year=2026), admin_as("admin"))
     busy = {r[0] for r in teams.execute("SELECT staff_id FROM project_members")}
     people = [r[0] for r in teams.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id") if r[0] not in busy]
     for staff_id, role in zip(people[:4], ("proposer", "leader", "member", "owner")):
-        projects.add_member(teams, project_id, staff_id, role, "admin")
+        projects.add_member(teams, project_id, staff_id, role, admin_as("admin"))
     vendor = _one(teams, "SELECT id FROM external_raters WHERE name = ?", [VENDOR[0]])
-    projects.attach_external_rater(teams, project_id, vendor, "admin")
+    projects.attach_external_rater(teams, project_id, vendor, admin_as("admin"))
     page = _admin_page(qtbot, window)
     page.reload()  # the project was created after the screen was first shown
     page.set_project(project_id)
     tab = page.assignments_tab
     assert tab.model.rowCount() == 0
-    expected = evaluations.suggest_assignments(teams, project_id)
+    expected = evaluations.suggest_assignments(teams, ADMIN_USER, project_id)
     left_out: list = []
 
     def choose(dialog) -> None:
@@ -311,7 +312,7 @@ def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, wind
     when_modal(choose)
     tab.actions_by_key["suggest"].trigger()
     assert tab.model.rowCount() == len(expected) - 1
-    assert evaluations.suggest_assignments(teams, project_id) == left_out
+    assert evaluations.suggest_assignments(teams, ADMIN_USER, project_id) == left_out
     assert _one(teams, "SELECT count(*) FROM audit_log WHERE action = 'evaluation.assign'") >= len(expected) - 1
 
 
@@ -320,8 +321,8 @@ def test_admin_adds_an_external_rater_and_cannot_remove_a_submitted_assignment(q
     tab = page.assignments_tab
     before = tab.model.rowCount()
     leader = _one(teams, "SELECT staff_id FROM project_members WHERE project_id = 1 AND role = 'leader'")
-    vendor2 = projects.create_external_rater(teams, "山本 美香", "うつのみやシステム株式会社", "admin")
-    projects.attach_external_rater(teams, 1, vendor2, "admin")
+    vendor2 = projects.create_external_rater(teams, "山本 美香", "うつのみやシステム株式会社", admin_as("admin"))
+    projects.attach_external_rater(teams, 1, vendor2, admin_as("admin"))
 
     def fill(dialog) -> None:
         assert isinstance(dialog, AddAssignmentDialog)
@@ -549,15 +550,15 @@ def test_suggestions_say_when_the_digital_department_is_closed(qtbot, teams, win
 
     from app import organisation, settings
 
-    project_id = projects.create_project(teams, projects.ProjectInput(name="電子申請の拡充", fiscal_year=2026), "admin")
+    project_id = projects.create_project(teams, projects.ProjectInput(name="電子申請の拡充", fiscal_year=2026), admin_as("admin"))
     busy = {r[0] for r in teams.execute("SELECT staff_id FROM project_members")}
     people = [r[0] for r in teams.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id") if r[0] not in busy]
     for staff_id, role in zip(people[:3], ("proposer", "member", "owner")):
-        projects.add_member(teams, project_id, staff_id, role, "admin")
+        projects.add_member(teams, project_id, staff_id, role, admin_as("admin"))
     department = _one(teams, "SELECT id FROM org_units WHERE kind = 'department' ORDER BY id LIMIT 1")
-    old = organisation.create_unit(teams, department, "旧電算室", date(2001, 4, 1), "admin")
-    organisation.abolish_unit(teams, old, date(2002, 4, 1), "admin")  # closed long ago, whatever today is
-    settings.set_value(teams, "digital_section_id", old, "admin")
+    old = organisation.create_unit(teams, department, "旧電算室", date(2001, 4, 1), admin_as("admin"))
+    organisation.abolish_unit(teams, old, date(2002, 4, 1), admin_as("admin"))  # closed long ago, whatever today is
+    settings.set_value(teams, "digital_section_id", old, admin_as("admin"))
     page = _admin_page(qtbot, window)
     page.reload()
     page.set_project(project_id)

@@ -29,6 +29,7 @@ from ui.project_dialogs import (
     SessionDialog,
 )
 from ui.projects_page import ProjectsPage
+from tests.conftest import ADMIN_USER
 
 pytestmark = pytest.mark.gui
 DEMO_TEAM = "保育所入所申請のオンライン化"  # the demo team still under way (not all ratings in)
@@ -54,17 +55,17 @@ def _ok(dialog) -> None:
 
 
 def _project_id(db, name: str) -> int:
-    return next(r["id"] for r in projects.list_projects(db) if r["name"] == name)
+    return next(r["id"] for r in projects.list_projects(db, ADMIN_USER) if r["name"] == name)
 
 
 def _fresh_project(db, name: str = "窓口予約のオンライン化", year: int = 2026) -> int:
-    return projects.create_project(db, projects.ProjectInput(name=name, fiscal_year=year, theme="窓口業務"), "test")
+    return projects.create_project(db, projects.ProjectInput(name=name, fiscal_year=year, theme="窓口業務"), ADMIN_USER)
 
 
 def _outsiders(db, project_id: int, n: int) -> list[staff.StaffRow]:
     """Current staff not on the project."""
-    on = {m["staff_id"] for m in projects.members(db, project_id)}
-    return [r for r in staff.load_directory(db) if r.status == "active" and r.id not in on][:n]
+    on = {m["staff_id"] for m in projects.members(db, ADMIN_USER, project_id)}
+    return [r for r in staff.load_directory(db, ADMIN_USER) if r.status == "active" and r.id not in on][:n]
 
 
 def _answer_yes() -> None:
@@ -84,7 +85,7 @@ def _select_member(page: ProjectsPage, staff_id: int) -> None:
 
 def test_project_list_filters_without_widgets(teams_db):
     _fresh_project(teams_db)
-    rows = projects.list_projects(teams_db)
+    rows = projects.list_projects(teams_db, ADMIN_USER)
     assert len(project_list.filter_projects(rows, ProjectFilter())) == 4
     assert len(project_list.filter_projects(rows, ProjectFilter(fiscal_year=2025))) == 3
     assert [r["name"] for r in project_list.filter_projects(rows, ProjectFilter(status="active"))] == [DEMO_TEAM]
@@ -149,7 +150,7 @@ def test_create_project_through_the_dialog(page, teams_db, qtbot):
     when_modal(fill)
     page.new_project()
     assert seen == {"error": "プロジェクト名を入力してください。", "open": True}
-    created = next(r for r in projects.list_projects(teams_db) if r["name"] == "ふるさと納税事務のRPA化")
+    created = next(r for r in projects.list_projects(teams_db, ADMIN_USER) if r["name"] == "ふるさと納税事務のRPA化")
     assert created["fiscal_year"] == 2026 and created["owner_unit_id"] == units[unit_label]
     assert created["starts_on"] == "2026-05-01" and created["ends_on"] is None
     assert created["template_id"] == rubrics.latest_template_id(teams_db, rubrics.MOKA_PRESET.family)
@@ -199,7 +200,7 @@ def test_edit_project_with_realisation_and_outcomes(page, teams_db, qtbot):
 
 
 def test_template_change_refused_once_rated(page, teams_db):
-    newer = rubrics.save_template(teams_db, rubrics.MOKA_PRESET, "test")
+    newer = rubrics.save_template(teams_db, rubrics.MOKA_PRESET, ADMIN_USER)
     project_id = _project_id(teams_db, DEMO_TEAM)
     before = projects.project(teams_db, project_id)["template_id"]
     page.select_project(project_id)
@@ -242,8 +243,8 @@ def test_add_member_through_the_picker_then_remove(page, teams_db):
     page.tabs.setCurrentIndex(1)
     page.add_member()
     assert seen["nothing chosen"] == "先に職員を選択してください。"
-    assert 1 <= seen["narrowed"] < len(staff.load_directory(teams_db))
-    members = projects.members(teams_db, project_id)
+    assert 1 <= seen["narrowed"] < len(staff.load_directory(teams_db, ADMIN_USER))
+    members = projects.members(teams_db, ADMIN_USER, project_id)
     assert [(m["staff_id"], m["role"]) for m in members] == [(person.id, "leader")]
     assert page.members_model.rowCount() == 1
     assert page.members_model.index(0, 4).data() == "リーダー"
@@ -251,12 +252,12 @@ def test_add_member_through_the_picker_then_remove(page, teams_db):
     _select_member(page, person.id)
     _answer_yes()
     page.remove_member()
-    assert projects.members(teams_db, project_id) == [] and page.members_model.rowCount() == 0
+    assert projects.members(teams_db, ADMIN_USER, project_id) == [] and page.members_model.rowCount() == 0
 
 
 def test_picker_leaves_out_members_and_retired_staff(qtbot, teams_db):
     project_id = _project_id(teams_db, DEMO_TEAM)
-    on = {m["staff_id"] for m in projects.members(teams_db, project_id)}
+    on = {m["staff_id"] for m in projects.members(teams_db, ADMIN_USER, project_id)}
     dialog = AddMemberDialog(teams_db, project_id, "test")
     qtbot.addWidget(dialog)
     shown = {dialog.model.row_at(r).id for r in range(dialog.model.rowCount())}
@@ -267,7 +268,7 @@ def test_picker_leaves_out_members_and_retired_staff(qtbot, teams_db):
 def test_remove_refused_when_ratings_exist(page, teams_db):
     project_id = _project_id(teams_db, "会計事務の電子決裁化")
     page.select_project(project_id)
-    rated = next(m for m in projects.members(teams_db, project_id) if m["role"] == "leader")
+    rated = next(m for m in projects.members(teams_db, ADMIN_USER, project_id) if m["role"] == "leader")
     _select_member(page, rated["staff_id"])
     later: dict[str, list[str]] = {}
 
@@ -278,13 +279,13 @@ def test_remove_refused_when_ratings_exist(page, teams_db):
     when_modal(yes_then_collect)
     page.remove_member()
     assert "外すことはできません" in later["shown"][0]
-    assert rated["staff_id"] in {m["staff_id"] for m in projects.members(teams_db, project_id)}
+    assert rated["staff_id"] in {m["staff_id"] for m in projects.members(teams_db, ADMIN_USER, project_id)}
 
 
 def test_change_role(page, teams_db):
     project_id = _project_id(teams_db, DEMO_TEAM)
     page.select_project(project_id)
-    member = next(m for m in projects.members(teams_db, project_id) if m["role"] == "member")
+    member = next(m for m in projects.members(teams_db, ADMIN_USER, project_id) if m["role"] == "member")
     _select_member(page, member["staff_id"])
 
     def choose(dialog) -> None:
@@ -294,7 +295,7 @@ def test_change_role(page, teams_db):
 
     when_modal(choose)
     page.change_role()
-    roles = {m["staff_id"]: m["role"] for m in projects.members(teams_db, project_id)}
+    roles = {m["staff_id"]: m["role"] for m in projects.members(teams_db, ADMIN_USER, project_id)}
     assert roles[member["staff_id"]] == "proposer"
 
 
@@ -307,8 +308,8 @@ def test_import_members_from_cp932_csv(page, teams_db, tmp_path):
     project_id = _project_id(teams_db, DEMO_TEAM)
     page.select_project(project_id)
     newcomers = _outsiders(teams_db, project_id, 2)
-    member = next(m for m in projects.members(teams_db, project_id) if m["role"] == "member")
-    kept = next(m for m in projects.members(teams_db, project_id) if m["role"] == "leader")
+    member = next(m for m in projects.members(teams_db, ADMIN_USER, project_id) if m["role"] == "member")
+    kept = next(m for m in projects.members(teams_db, ADMIN_USER, project_id) if m["role"] == "leader")
     path = _write_cp932(tmp_path / "メンバー.csv", [
         ["職員番号", "役割"],
         [newcomers[0].staff_no, "リーダー"],
@@ -328,7 +329,7 @@ def test_import_members_from_cp932_csv(page, teams_db, tmp_path):
     when_modal(check)
     page.import_members(path)
     assert seen == {"summary": "追加 2 名・役割変更 1 名・変更なし 1 名・エラー 0 件", "adds": 2, "enabled": True}
-    roles = {m["staff_id"]: m["role"] for m in projects.members(teams_db, project_id)}
+    roles = {m["staff_id"]: m["role"] for m in projects.members(teams_db, ADMIN_USER, project_id)}
     assert roles[newcomers[0].id] == "leader" and roles[newcomers[1].id] == "member"
     assert roles[member["staff_id"]] == "proposer" and roles[kept["staff_id"]] == "leader"
     assert page.members_model.rowCount() == len(roles)
@@ -345,7 +346,7 @@ def test_import_with_errors_names_row_and_column_and_writes_nothing(page, teams_
         [newcomer.staff_no, "メンバー"],
         [_outsiders(teams_db, project_id, 2)[1].staff_no, "課長"],
     ])
-    before_members, before_audit = projects.members(teams_db, project_id), _audit_count(teams_db)
+    before_members, before_audit = projects.members(teams_db, ADMIN_USER, project_id), _audit_count(teams_db)
     seen = {}
 
     def check(dialog) -> None:
@@ -363,7 +364,7 @@ def test_import_with_errors_names_row_and_column_and_writes_nothing(page, teams_
         f"members.csv の 4 行目「職員番号」列：{newcomer.staff_no} が重複しています（2 行目にもあります）。",
         "members.csv の 5 行目「役割」列：不明な役割「課長」です（提案者・リーダー・メンバー・オーナーのいずれか）。",
     ]
-    assert projects.members(teams_db, project_id) == before_members
+    assert projects.members(teams_db, ADMIN_USER, project_id) == before_members
     assert _audit_count(teams_db) == before_audit
 
 
@@ -381,11 +382,11 @@ def test_add_session_with_attendance_edit_and_delete(page, teams_db, qtbot):
     project_id = _project_id(teams_db, DEMO_TEAM)
     page.select_project(project_id)
     page.tabs.setCurrentIndex(2)
-    team = [m["staff_id"] for m in projects.members(teams_db, project_id) if m["role"] != "owner"]
-    count = len(projects.sessions(teams_db, project_id))
+    team = [m["staff_id"] for m in projects.members(teams_db, ADMIN_USER, project_id) if m["role"] != "owner"]
+    count = len(projects.sessions(teams_db, ADMIN_USER, project_id))
 
     def fill(dialog) -> None:
-        assert isinstance(dialog, SessionDialog) and dialog.attendance.count() == len(projects.members(teams_db, project_id))
+        assert isinstance(dialog, SessionDialog) and dialog.attendance.count() == len(projects.members(teams_db, ADMIN_USER, project_id))
         type_date(qtbot, dialog.held_on, "2025-11-13")
         assert dialog.held_on.wareki.text() == "令和7年11月13日"
         dialog.title.setText("ワークショップ第6回")
@@ -395,7 +396,7 @@ def test_add_session_with_attendance_edit_and_delete(page, teams_db, qtbot):
 
     when_modal(fill)
     page.add_session()
-    added = projects.sessions(teams_db, project_id)[-1]
+    added = projects.sessions(teams_db, ADMIN_USER, project_id)[-1]
     assert (added["title"], added["held_on"], added["hours"]) == ("ワークショップ第6回", "2025-11-13", 1.5)
     assert sorted(added["attendee_ids"]) == sorted(team[:2])
     assert page.sessions_model.rowCount() == count + 1
@@ -412,12 +413,12 @@ def test_add_session_with_attendance_edit_and_delete(page, teams_db, qtbot):
 
     when_modal(attendance)
     page.edit_attendance()
-    assert sorted(projects.sessions(teams_db, project_id)[-1]["attendee_ids"]) == sorted(team)
+    assert sorted(projects.sessions(teams_db, ADMIN_USER, project_id)[-1]["attendee_ids"]) == sorted(team)
 
     page.sessions_view.selectRow(page.sessions_model.rowCount() - 1)
     _answer_yes()
     page.remove_session()
-    assert len(projects.sessions(teams_db, project_id)) == count
+    assert len(projects.sessions(teams_db, ADMIN_USER, project_id)) == count
 
 
 def test_session_needs_a_title(qtbot, teams_db):

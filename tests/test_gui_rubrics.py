@@ -11,6 +11,7 @@ from app.demo_projects import load_projects
 from tests.conftest import ADMIN_PASSWORD
 from tests.qt_helpers import when_modal
 from ui.template_editor import TemplateEditorDialog
+from tests.conftest import ADMIN_USER
 
 
 def _save(dialog) -> None:
@@ -60,7 +61,7 @@ def test_template_editor_refuses_a_criterion_without_anchors_and_stays_open(qtbo
 
 
 def test_copy_as_new_template_starts_a_new_family(qtbot, demo_db, admin):
-    moka = rubrics.ensure_preset(demo_db, "test")
+    moka = rubrics.ensure_preset(demo_db, ADMIN_USER)
     dialog = TemplateEditorDialog(demo_db, moka, admin.login, as_new=True)
     qtbot.addWidget(dialog)
     dialog.name.setText("北海道方式")

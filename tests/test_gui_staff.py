@@ -14,6 +14,7 @@ from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
 from ui.person_dialogs import HistoryDialog, PersonDialog
+from tests.conftest import ADMIN_USER
 
 pytestmark = pytest.mark.gui
 
@@ -99,7 +100,7 @@ def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, ad
                                           ["100001", "髙橋 大輔", "たかはし だいすけ", "企画部", "企画政策課", "部長"]],
                      "utf-8")
     preview, _t, _m = staff_import.preview_file(demo_db, path, effective=date(2027, 4, 1))
-    staff_import.commit(demo_db, preview, admin.login)
+    staff_import.commit(demo_db, preview, admin)
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100001'").fetchone()[0]
     dialog = HistoryDialog(demo_db, admin, staff_id)
     qtbot.addWidget(dialog)
@@ -240,7 +241,7 @@ def test_organisation_page_renames_and_splits(qtbot, window):
 def staff_rows_on(db, day):
     from app import staff
 
-    return staff.load_directory(db, on=day)
+    return staff.load_directory(db, ADMIN_USER, on=day)
 
 
 def test_department_and_section_lists_follow_the_organisation_and_narrow(qtbot, window, demo_db):

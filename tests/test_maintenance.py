@@ -12,6 +12,7 @@ from app import maintenance
 from app.db import open_database
 from app.demo import generate_town, load_town
 from app.errors import DatabaseRefused
+from tests.conftest import ADMIN_USER
 
 
 def make_register(path: Path, staff: int, page_size: int | None = None) -> Path:
@@ -39,7 +40,7 @@ def test_restore_over_a_damaged_register_keeps_it_byte_for_byte(tmp_path):
     target = tmp_path / "register.sqlite"
     damaged = b"SQLite format 3\x00" + os.urandom(10_000)
     target.write_bytes(damaged)
-    kept = maintenance.restore(target, backup, "test")
+    kept = maintenance.restore(target, backup, ADMIN_USER)
     assert kept is not None and kept.read_bytes() == damaged
     assert staff_count(target) == 30
 
@@ -47,7 +48,7 @@ def test_restore_over_a_damaged_register_keeps_it_byte_for_byte(tmp_path):
 def test_restore_from_a_backup_with_another_page_size(tmp_path):
     backup = make_register(tmp_path / "big-pages.sqlite", 25, page_size=8192)
     target = make_register(tmp_path / "register.sqlite", 10)
-    maintenance.restore(target, backup, "test")
+    maintenance.restore(target, backup, ADMIN_USER)
     assert staff_count(target) == 25
     result = open_database(target)
     assert result.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -58,8 +59,8 @@ def test_restores_in_the_same_second_keep_every_previous_register(tmp_path):
     target = make_register(tmp_path / "register.sqlite", 10)
     first = make_register(tmp_path / "a.sqlite", 20)
     second = make_register(tmp_path / "b.sqlite", 30)
-    kept_one = maintenance.restore(target, first, "test")
-    kept_two = maintenance.restore(target, second, "test")
+    kept_one = maintenance.restore(target, first, ADMIN_USER)
+    kept_two = maintenance.restore(target, second, ADMIN_USER)
     assert kept_one != kept_two
     assert (staff_count(kept_one), staff_count(kept_two), staff_count(target)) == (10, 20, 30)
 
@@ -70,7 +71,7 @@ def test_a_refused_backup_leaves_the_register_and_folder_untouched(tmp_path):
     bad.write_bytes(os.urandom(4096))
     listing = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(DatabaseRefused):
-        maintenance.restore(target, bad, "test")
+        maintenance.restore(target, bad, ADMIN_USER)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
     assert staff_count(target) == 10
 
@@ -83,11 +84,11 @@ def test_restore_refuses_while_a_window_holds_the_register(tmp_path):
     window_lock = lock.acquire(target)
     try:
         with pytest.raises(lock.RegisterInUse, match="開かれています"):
-            maintenance.restore(target, backup, "test")
+            maintenance.restore(target, backup, ADMIN_USER)
     finally:
         window_lock.release()
     assert staff_count(target) == 10
-    maintenance.restore(target, backup, "test")
+    maintenance.restore(target, backup, ADMIN_USER)
     assert staff_count(target) == 20
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from app import audit, evaluations, projects
 from app.errors import UserError
 from tests.conftest import truncate_worksheet_xml
+from tests.conftest import ADMIN_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,7 @@ def _counts(db) -> tuple:
 
 @pytest.fixture
 def project_id(demo_db):
-    return projects.create_project(demo_db, projects.ProjectInput("会計事務の電子決裁化", 2025, theme="内部事務処理"), "test")
+    return projects.create_project(demo_db, projects.ProjectInput("会計事務の電子決裁化", 2025, theme="内部事務処理"), ADMIN_USER)
 
 
 def test_project_fields_round_trip_and_realisation_is_audited(demo_db, project_id):
@@ -40,13 +41,13 @@ def test_project_fields_round_trip_and_realisation_is_audited(demo_db, project_i
     data.realisation_decided_by = "部長会議"
     data.hours_saved_per_year, data.procedures_online, data.systems_built = 260.5, 0, 1
     data.starts_on, data.ends_on = date(2025, 6, 1), date(2026, 3, 31)
-    projects.update_project(demo_db, project_id, data, "test")
+    projects.update_project(demo_db, project_id, data, ADMIN_USER)
     assert projects.project_input(demo_db, project_id) == data
-    entry = audit.recent(demo_db, 1)[0]
+    entry = audit.recent(demo_db, ADMIN_USER, 1)[0]
     assert entry["action"] == "project.realisation" and "trial" in entry["after_json"]
-    row = projects.list_projects(demo_db, 2025)[0]
+    row = projects.list_projects(demo_db, ADMIN_USER, 2025)[0]
     assert (row["status"], row["realisation"], row["members"]) == ("completed", "trial", 0)
-    assert projects.list_projects(demo_db, 2024) == []
+    assert projects.list_projects(demo_db, ADMIN_USER, 2024) == []
 
 
 @pytest.mark.parametrize("change, message", [
@@ -61,66 +62,66 @@ def test_project_fields_round_trip_and_realisation_is_audited(demo_db, project_i
 def test_bad_project_input_is_refused_and_nothing_written(demo_db, project_id, change, message):
     before = _counts(demo_db)
     with pytest.raises(UserError, match=message):
-        projects.create_project(demo_db, projects.ProjectInput(**{"name": "x", "fiscal_year": 2025, **change}), "test")
+        projects.create_project(demo_db, projects.ProjectInput(**{"name": "x", "fiscal_year": 2025, **change}), ADMIN_USER)
     assert _counts(demo_db) == before
 
 
 def test_members_roles_and_refusals(demo_db, admin, project_id):
     (a, _), (b, _), (c, _) = _staff_nos(demo_db, 3, offset=40)
-    projects.add_member(demo_db, project_id, a, "proposer", "test")
-    projects.add_member(demo_db, project_id, b, "member", "test")
-    projects.add_member(demo_db, project_id, c, "owner", "test")
+    projects.add_member(demo_db, project_id, a, "proposer", ADMIN_USER)
+    projects.add_member(demo_db, project_id, b, "member", ADMIN_USER)
+    projects.add_member(demo_db, project_id, c, "owner", ADMIN_USER)
     with pytest.raises(UserError, match="既にこのプロジェクト"):
-        projects.add_member(demo_db, project_id, a, "member", "test")
+        projects.add_member(demo_db, project_id, a, "member", ADMIN_USER)
     with pytest.raises(UserError, match="不明な役割"):
-        projects.add_member(demo_db, project_id, 999, "boss", "test")
-    projects.set_member_role(demo_db, project_id, b, "leader", "test")
-    roles = {m["staff_id"]: m["role"] for m in projects.members(demo_db, project_id)}
+        projects.add_member(demo_db, project_id, 999, "boss", ADMIN_USER)
+    projects.set_member_role(demo_db, project_id, b, "leader", ADMIN_USER)
+    roles = {m["staff_id"]: m["role"] for m in projects.members(demo_db, ADMIN_USER, project_id)}
     assert roles == {a: "proposer", b: "leader", c: "owner"}
-    assert [m["role"] for m in projects.members(demo_db, project_id)][0] == "owner", "owners are listed first"
-    evaluations.apply_suggestions(demo_db, project_id, "test")
+    assert [m["role"] for m in projects.members(demo_db, ADMIN_USER, project_id)][0] == "owner", "owners are listed first"
+    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER)
     assignment = next(x for x in evaluations.project_assignments(demo_db, admin, project_id) if x["target_staff_id"] == a)
     form = evaluations.open_form(demo_db, admin, assignment["id"])
     evaluations.save_answers(demo_db, admin, assignment["id"], {form.criteria[0].id: evaluations.Answer(3)})
     with pytest.raises(UserError, match="外すことはできません"):
-        projects.remove_member(demo_db, project_id, a, "test")
-    evaluations.remove_assignment(demo_db, assignment["id"], "test")
-    projects.remove_member(demo_db, project_id, a, "test")
-    assert a not in {m["staff_id"] for m in projects.members(demo_db, project_id)}
+        projects.remove_member(demo_db, project_id, a, ADMIN_USER)
+    evaluations.remove_assignment(demo_db, assignment["id"], ADMIN_USER)
+    projects.remove_member(demo_db, project_id, a, ADMIN_USER)
+    assert a not in {m["staff_id"] for m in projects.members(demo_db, ADMIN_USER, project_id)}
 
 
 def test_sessions_record_attendance_of_members_only(demo_db, project_id):
     (a, _), (b, _), (outsider, _) = _staff_nos(demo_db, 3, offset=60)
     for staff_id in (a, b):
-        projects.add_member(demo_db, project_id, staff_id, "member", "test")
-    session = projects.add_session(demo_db, project_id, date(2025, 6, 12), "ワークショップ第1回", 2.0, [a, b], "test")
-    projects.add_session(demo_db, project_id, date(2025, 7, 10), "ワークショップ第2回", 2.0, [a], "test")
+        projects.add_member(demo_db, project_id, staff_id, "member", ADMIN_USER)
+    session = projects.add_session(demo_db, project_id, date(2025, 6, 12), "ワークショップ第1回", 2.0, [a, b], ADMIN_USER)
+    projects.add_session(demo_db, project_id, date(2025, 7, 10), "ワークショップ第2回", 2.0, [a], ADMIN_USER)
     before = _counts(demo_db)
     with pytest.raises(UserError, match="メンバーだけ"):
-        projects.add_session(demo_db, project_id, date(2025, 8, 7), "第3回", 2.0, [a, outsider], "test")
+        projects.add_session(demo_db, project_id, date(2025, 8, 7), "第3回", 2.0, [a, outsider], ADMIN_USER)
     assert _counts(demo_db) == before
-    attended = {m["staff_id"]: m["sessions_attended"] for m in projects.members(demo_db, project_id)}
+    attended = {m["staff_id"]: m["sessions_attended"] for m in projects.members(demo_db, ADMIN_USER, project_id)}
     assert attended == {a: 2, b: 1}
-    projects.set_attendance(demo_db, session, [b], "test")
-    assert {m["staff_id"]: m["sessions_attended"] for m in projects.members(demo_db, project_id)} == {a: 1, b: 1}
-    projects.remove_session(demo_db, session, "test")
-    assert [s["title"] for s in projects.sessions(demo_db, project_id)] == ["ワークショップ第2回"]
+    projects.set_attendance(demo_db, session, [b], ADMIN_USER)
+    assert {m["staff_id"]: m["sessions_attended"] for m in projects.members(demo_db, ADMIN_USER, project_id)} == {a: 1, b: 1}
+    projects.remove_session(demo_db, session, ADMIN_USER)
+    assert [s["title"] for s in projects.sessions(demo_db, ADMIN_USER, project_id)] == ["ワークショップ第2回"]
 
 
 def test_member_import_from_cp932_csv_and_xlsx(demo_db, project_id, tmp_path):
     people = _staff_nos(demo_db, 4, offset=80)
     csv_file = tmp_path / "members.csv"
     csv_file.write_bytes(("職員番号,氏名,役割\r\n" + f"{people[0][1]},,提案者\r\n{people[1][1]},,\r\n").encode("cp932"))
-    preview = projects.preview_member_import(demo_db, project_id, csv_file)
+    preview = projects.preview_member_import(demo_db, ADMIN_USER, project_id, csv_file)
     assert not preview.errors and [(s, r) for s, r, _n in preview.to_add] == [(people[0][0], "proposer"), (people[1][0], "member")]
-    projects.commit_member_import(demo_db, project_id, preview, "test")
+    projects.commit_member_import(demo_db, project_id, preview, ADMIN_USER)
     book = Workbook()
     sheet = book.active
     sheet.append(["職員番号", "役割"])
     sheet.append([int(people[1][1]), "リーダー"])  # a number cell, as Excel stores staff numbers
     sheet.append([people[2][1], "メンバー"])
     book.save(tmp_path / "members.xlsx")
-    preview = projects.preview_member_import(demo_db, project_id, tmp_path / "members.xlsx")
+    preview = projects.preview_member_import(demo_db, ADMIN_USER, project_id, tmp_path / "members.xlsx")
     assert not preview.errors, preview.errors
     assert [(s, old, new) for s, old, new, _n in preview.role_changes] == [(people[1][0], "member", "leader")]
     assert [s for s, _r, _n in preview.to_add] == [people[2][0]]
@@ -135,8 +136,8 @@ def test_member_import_of_a_workbook_with_malformed_xml_is_refused_naming_the_fi
     book.save(path)
     truncate_worksheet_xml(path)
     with pytest.raises(UserError, match="メンバー.xlsx は壊れていて"):
-        projects.preview_member_import(demo_db, project_id, path)
-    assert projects.members(demo_db, project_id) == []
+        projects.preview_member_import(demo_db, ADMIN_USER, project_id, path)
+    assert projects.members(demo_db, ADMIN_USER, project_id) == []
 
 
 @pytest.mark.parametrize("content, message", [
@@ -153,13 +154,13 @@ def test_member_import_errors_name_the_row_and_column_and_write_nothing(demo_db,
     path.write_bytes(content.format(no=staff_no).encode("cp932"))
     before = _counts(demo_db)
     try:
-        preview = projects.preview_member_import(demo_db, project_id, path)
+        preview = projects.preview_member_import(demo_db, ADMIN_USER, project_id, path)
     except UserError as exc:
         errors = [str(exc)]
     else:
         errors = preview.errors
         with pytest.raises(UserError, match="何も書き込んでいません"):
-            projects.commit_member_import(demo_db, project_id, preview, "test")
+            projects.commit_member_import(demo_db, project_id, preview, ADMIN_USER)
     assert any(message.format(no=staff_no) in e for e in errors), errors
     assert all("メンバー.csv" in e for e in errors)
     assert _counts(demo_db) == before

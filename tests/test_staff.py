@@ -10,6 +10,7 @@ from app import staff
 from app.demo import generate_town
 from app.kana import gojuon_key, normalise_reading, search_fold
 from app.staff import Column
+from tests.conftest import ADMIN_USER
 
 
 def test_gojuon_order_puts_voiced_kana_with_their_base():
@@ -30,7 +31,7 @@ def test_search_fold_keeps_kanji_but_folds_variants_for_matching():
 
 
 def test_directory_is_in_gojuon_order_with_assignments(demo_db):
-    rows = staff.load_directory(demo_db)
+    rows = staff.load_directory(demo_db, ADMIN_USER)
     assert len(rows) == 300
     keys = [r.sort_key for r in rows]
     assert keys == sorted(keys)
@@ -40,12 +41,12 @@ def test_directory_is_in_gojuon_order_with_assignments(demo_db):
 
 
 def test_variant_kanji_survive_the_database(demo_db):
-    names = {r.name.split("\u3000")[0] for r in staff.load_directory(demo_db)}
+    names = {r.name.split("\u3000")[0] for r in staff.load_directory(demo_db, ADMIN_USER)}
     assert {"髙橋", "山﨑", "渡邊", "𠮷田"} <= names
 
 
 def test_filter_by_kanji_reading_kana_width_and_number(demo_db):
-    rows = staff.load_directory(demo_db)
+    rows = staff.load_directory(demo_db, ADMIN_USER)
     takahashi = {r.id for r in rows if r.reading.startswith("たかはし")}
     assert takahashi
     for query in ("たかはし", "タカハシ", "ﾀｶﾊｼ"):
@@ -58,7 +59,7 @@ def test_filter_by_kanji_reading_kana_width_and_number(demo_db):
 
 
 def test_filter_with_several_words_needs_all(demo_db):
-    rows = staff.load_directory(demo_db)
+    rows = staff.load_directory(demo_db, ADMIN_USER)
     result = staff.filter_rows(rows, "よしだ　ゆみ")
     assert result and all("よしだ" in r.reading and "ゆみ" in r.reading for r in result)
 
@@ -73,7 +74,7 @@ def test_narrows_only_when_every_old_word_is_kept():
 
 
 def test_sort_by_position_rank_and_descending(demo_db):
-    rows = staff.load_directory(demo_db)
+    rows = staff.load_directory(demo_db, ADMIN_USER)
     by_rank = staff.sort_rows(rows, Column.POSITION)
     assert by_rank[0].position == "部長"
     descending = staff.sort_rows(rows, Column.STAFF_NO, descending=True)
@@ -120,21 +121,21 @@ def test_hire_and_transfer_dates_outside_the_supported_range_are_refused(demo_db
     before = demo_db.execute("SELECT count(*) FROM staff").fetchone()[0]
     person = staff_edit.PersonInput("900001", "古田", "一郎", "ふるた", "いちろう", date(1800, 4, 1), unit_id, None)
     with pytest.raises(UserError, match="採用日.*扱える日付の範囲外"):
-        staff_edit.create_person(demo_db, person, "test", on=date(2027, 4, 1))
+        staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
     person.hire_date = date(2027, 4, 1)
     with pytest.raises(UserError, match="範囲外"):
-        staff_edit.create_person(demo_db, person, "test", on=date(2201, 1, 1))
+        staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2201, 1, 1))
     assert demo_db.execute("SELECT count(*) FROM staff").fetchone()[0] == before
-    staff_id = staff_edit.create_person(demo_db, person, "test", on=date(2027, 4, 1))
+    staff_id = staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
     person.hire_date = date(1872, 12, 31)
     with pytest.raises(UserError, match="採用日"):
-        staff_edit.update_person(demo_db, staff_id, person, "test", transfer_on=date(2027, 4, 1))
+        staff_edit.update_person(demo_db, staff_id, person, ADMIN_USER, transfer_on=date(2027, 4, 1))
     assert demo_db["staff"].get(staff_id)["hire_date"] == "2027-04-01"
 
 
 def test_reading_search_ignores_dakuten_and_handakuten(demo_db):
     """Issue 12 item 24: やまさき finds やまざき (any kana width); 濁点 and 半濁点 fold both ways."""
-    rows = staff.load_directory(demo_db, on=date(2026, 6, 1))
+    rows = staff.load_directory(demo_db, ADMIN_USER, on=date(2026, 6, 1))
     yamazaki = {r.staff_no for r in rows if r.reading.startswith("やまざき")}
     assert yamazaki
     for query in ("やまさき", "ヤマサキ", "ﾔﾏｻｷ", "やまざき"):

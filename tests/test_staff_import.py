@@ -19,6 +19,7 @@ from app.errors import UserError
 from app.staff_export import export_staff
 from app.staff_import import ImportRefused, commit, preview_file, recognise_headers, save_mapping
 from tests.conftest import truncate_worksheet_xml
+from tests.conftest import ADMIN_USER
 
 # full-width katakana -> half-width, built from NFKC itself (the test must not share code with the app)
 _HALF = {}
@@ -86,8 +87,8 @@ def test_hr_cp932_export_imports_exactly(db, tmp_path):
     assert table.encoding == "cp932" and mapping.complete
     assert preview.errors == []
     assert preview.summary()["added"] == len(people)
-    commit(db, preview, "test")
-    rows = {r.staff_no: r for r in staff.load_directory(db, on=date.today())}
+    commit(db, preview, ADMIN_USER)
+    rows = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date.today())}
     hires = dict(db.execute("SELECT staff_no, hire_date FROM staff").fetchall())
     for no, fam, giv, fam_r, giv_r, dept, section, unit, position, hire in people:
         row = rows[no]
@@ -101,7 +102,7 @@ def test_a_year_later_reports_hires_leavers_and_transfers(db, tmp_path):
     people = [p for p in town_people() if "𠮷" not in p[1]]  # CP932 cannot hold 𠮷
     first = hr_cp932_export(tmp_path / "2026.csv", people)
     preview, _t, _m = preview_file(db, first, effective=date(2026, 4, 1))
-    commit(db, preview, "test")
+    commit(db, preview, ADMIN_USER)
 
     later = [p[:] for p in people]
     leavers = {p[0] for p in later[:5]}
@@ -126,11 +127,11 @@ def test_a_year_later_reports_hires_leavers_and_transfers(db, tmp_path):
     assert {c.staff_no for c in preview.changes if c.kind == "missing"} == leavers
     assert {c.staff_no for c in preview.changes if c.kind == "transferred"} == set(moved)
     assert "新設部" in preview.new_units and "新設部 新設課" in preview.new_units
-    commit(db, preview, "test", retire_missing=True)
+    commit(db, preview, ADMIN_USER, retire_missing=True)
 
     some_moved = next(iter(moved))
     staff_id = db.execute("SELECT id FROM staff WHERE staff_no = ?", [some_moved]).fetchone()[0]
-    history = staff.staff_history(db, staff_id)
+    history = staff.staff_history(db, ADMIN_USER, staff_id)
     assert [h["valid_from"] for h in history][-1] == "2027-04-01"
     assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_to"] is None
     assert history[-1]["department"] == moved[some_moved][5]
@@ -178,7 +179,7 @@ def test_bad_files_are_refused_with_row_and_column_and_change_nothing(demo_db, t
         assert preview.errors
         message = " / ".join(e.text(path.name) for e in preview.errors)
         with pytest.raises(ImportRefused):
-            commit(demo_db, preview, "test")
+            commit(demo_db, preview, ADMIN_USER)
     assert expected in message, message
     assert snapshot(demo_db) == before
 
@@ -210,7 +211,7 @@ def test_hire_dates_outside_the_supported_range_are_refused_naming_file_row_and_
     text = preview.errors[0].text(path.name)
     assert text.startswith("old.csv, 3 行目、列「採用日」") and "扱える日付の範囲外" in text, text
     with pytest.raises(ImportRefused):
-        commit(db, preview, "test")
+        commit(db, preview, ADMIN_USER)
     assert snapshot(db) == before
 
 
@@ -256,18 +257,18 @@ def test_xlsx_with_dates_and_formula_text_round_trips(db, tmp_path):
     workbook.save(source)
     preview, table, _m = preview_file(db, source)
     assert preview.errors == [] and table.encoding == "xlsx"
-    commit(db, preview, "test")
+    commit(db, preview, ADMIN_USER)
     stored = dict(db.execute("SELECT staff_no, family_name FROM staff").fetchall())
     assert stored == {"2001": '=HYPERLINK("http://x","y")', "2002": "山﨑", "2003": "佐藤"}
     hires = dict(db.execute("SELECT staff_no, hire_date FROM staff").fetchall())
     assert hires == {"2001": "2019-05-01", "2002": "2019-05-01", "2003": "2025-04-01"}
 
     out_xlsx = tmp_path / "out.xlsx"
-    export_staff(db, out_xlsx, "test")
+    export_staff(db, out_xlsx, ADMIN_USER)
     cells = {c.value: c.data_type for row in load_workbook(out_xlsx).active.iter_rows() for c in row}
     assert cells['=HYPERLINK("http://x","y")'] == "s"  # text, not a formula
     out_csv = tmp_path / "out.csv"
-    export_staff(db, out_csv, "test")
+    export_staff(db, out_csv, ADMIN_USER)
     assert "'=HYPERLINK" in out_csv.read_text(encoding="utf-8-sig")
     again, _t, _m = preview_file(db, out_csv)  # our own export imports back unchanged
     assert again.errors == [] and again.changes == []
@@ -282,7 +283,7 @@ def test_private_use_characters_block_until_replaced(db, tmp_path):
     assert "U+E000" in preview.errors[0].message and preview.errors[0].column == "氏名"
     fixed, _t, _m = preview_file(db, path, replacements={"\ue000": "𠮷"})
     assert fixed.errors == []
-    commit(db, fixed, "test")
+    commit(db, fixed, ADMIN_USER)
     assert db.execute("SELECT family_name FROM staff").fetchone()[0] == "𠮷田"
 
 
@@ -291,23 +292,23 @@ def test_cp932_export_names_the_rows_first_and_writes_only_when_accepted(demo_db
     from app.staff_export import NeedsDecision, cp932_problems
 
     on = date(2026, 6, 1)
-    names = [r.name for r in staff.load_directory(demo_db, on) if r.status != "retired"]
+    names = [r.name for r in staff.load_directory(demo_db, ADMIN_USER, on) if r.status != "retired"]
     expected = [i + 1 for i, name in enumerate(names) if "𠮷" in name]
-    assert expected and [p.row for p in cp932_problems(demo_db, on)] == expected
-    assert {p.characters for p in cp932_problems(demo_db, on)} == {"𠮷"}
+    assert expected and [p.row for p in cp932_problems(demo_db, ADMIN_USER, on)] == expected
+    assert {p.characters for p in cp932_problems(demo_db, ADMIN_USER, on)} == {"𠮷"}
     out = tmp_path / "out.csv"
     with pytest.raises(NeedsDecision) as refused:
-        export_staff(demo_db, out, "test", encoding="cp932")
+        export_staff(demo_db, out, ADMIN_USER, encoding="cp932")
     assert not out.exists() and f"{expected[0]} 行目" in str(refused.value) and "𠮷" in str(refused.value)
-    unencodable = export_staff(demo_db, out, "test", encoding="cp932", accept_replacement=True)
-    assert unencodable == [p.row for p in cp932_problems(demo_db)] and out.exists()
+    unencodable = export_staff(demo_db, out, ADMIN_USER, encoding="cp932", accept_replacement=True)
+    assert unencodable == [p.row for p in cp932_problems(demo_db, ADMIN_USER)] and out.exists()
 
 
 def test_unknown_headers_need_a_mapping_that_is_remembered(db, tmp_path):
     headers = ["ID", "フルネーム", "読み", "所属名"]
     assert not recognise_headers(headers).complete
     columns = {"staff_no": "ID", "full_name": "フルネーム", "full_reading": "読み", "affiliation": "所属名"}
-    save_mapping(db, headers, columns, "test")
+    save_mapping(db, headers, columns, ADMIN_USER)
     path = write_csv(tmp_path / "custom.csv", [headers, ["7", "佐藤 一郎", "さとう いちろう", "総務部総務課"]], "utf-8")
     preview, _t, mapping = preview_file(db, path)
     assert mapping.columns == columns and preview.errors == [] and preview.summary()["added"] == 1
@@ -344,10 +345,10 @@ def test_unit_directly_under_a_bureau_round_trips(db, tmp_path):
     preview, _t, _m = preview_file(db, path)
     assert [(r.department, r.section, r.unit) for r in preview.records] == [("議会事務局", "", "議事係"),
                                                                            ("北部支所", "", "")]
-    commit(db, preview, "test")
+    commit(db, preview, ADMIN_USER)
     again, _t, _m = preview_file(db, path, effective=date.today())
     assert again.errors == [] and again.changes == []  # nothing phantom on the next import
-    rows = {r.staff_no: r for r in staff.load_directory(db)}
+    rows = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER)}
     assert (rows["1"].department, rows["1"].section) == ("議会事務局", "議事係")
 
 
@@ -363,7 +364,7 @@ def test_leading_zero_twins_and_later_assignments_are_errors(demo_db, tmp_path):
     path = write_csv(tmp_path / "z.csv", [["職員番号", "氏名", "ふりがな", "所属"],
                                           ["100001", "髙橋 大輔", "たかはし だいすけ", "企画部"]], "utf-8")
     preview, _t, _m = preview_file(demo_db, path, effective=date(2027, 4, 1))
-    commit(demo_db, preview, "test")
+    commit(demo_db, preview, ADMIN_USER)
     earlier, _t, _m = preview_file(demo_db, path, effective=date(2026, 10, 1))
     assert any("2027-04-01" in e.message for e in earlier.errors)  # would be undone by an older list
     twin = write_csv(tmp_path / "twin.csv", [["職員番号", "氏名", "ふりがな", "所属"],
@@ -396,18 +397,18 @@ def _next_year_list(db, tmp_path: Path):
     1002 moves to 企画課."""
     first = write_csv(tmp_path / "2026.csv", [_HEADER, *_STAYING, *_LEAVERS], "utf-8")
     preview, _t, _m = preview_file(db, first, effective=date(2026, 4, 1))
-    commit(db, preview, "test")
+    commit(db, preview, ADMIN_USER)
     moved = [r[:] for r in _STAYING]
     moved[1][3] = "企画部企画課"
     second = write_csv(tmp_path / "2027.csv", [_HEADER, *moved, *_HIRES], "utf-8")
     preview, _t, _m = preview_file(db, second, effective=date(2027, 4, 1))
     assert preview.errors == []
-    return commit(db, preview, "test", retire_missing=True)
+    return commit(db, preview, ADMIN_USER, retire_missing=True)
 
 
 def test_a_list_dated_later_retires_and_hires_only_on_its_date(db, tmp_path):
     summary = _next_year_list(db, tmp_path)
-    before = {r.staff_no: r for r in staff.load_directory(db, on=date(2026, 11, 30))}
+    before = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date(2026, 11, 30))}
     for no in ("1004", "1005"):  # leavers: in service, in their seat, until 2027-03-31
         assert before[no].status == "active" and before[no].department in ("企画部", "総務部")
     for no, _name, _reading, affiliation, position in _HIRES:  # hires: to come, with the seat they will take
@@ -419,7 +420,7 @@ def test_a_list_dated_later_retires_and_hires_only_on_its_date(db, tmp_path):
     assert {r.staff_no for r in planned} == {"2001", "2002", "2003"}
     assert staff.counts(db, on=date(2026, 11, 30))["staff_active"] == 8
 
-    after = {r.staff_no: r for r in staff.load_directory(db, on=date(2027, 4, 1))}
+    after = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date(2027, 4, 1))}
     assert {no for no, r in after.items() if r.status == "retired"} == {"1004", "1005"}
     assert {after[no].status for no in ("2001", "2002", "2003", "1001")} == {"active"}
     assert after["1002"].section == "企画課"
@@ -435,7 +436,7 @@ def test_the_export_before_the_date_lists_leavers_and_hires_as_they_are_then(db,
     _next_year_list(db, tmp_path)
     from app.staff_export import export_rows
 
-    rows = {r[0]: r for r in export_rows(db, on=date(2026, 11, 30))}
+    rows = {r[0]: r for r in export_rows(db, ADMIN_USER, on=date(2026, 11, 30))}
     assert rows["1004"][-1] == "在職" and rows["1004"][5] == "企画部"
     assert rows["2002"][-1] == "採用予定" and rows["2002"][5:8] == ["総務部", "総務課", ""]
 

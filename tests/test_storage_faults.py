@@ -24,6 +24,7 @@ from app import maintenance, settings
 from app.db import open_database, storage_kind, transaction
 from app.demo import generate_town, load_town
 from app.errors import DatabaseRefused, StorageError
+from tests.conftest import admin_as
 
 ENGLISH = ("readonly", "unable to open", "disk is full", "locked", "Traceback")
 
@@ -91,18 +92,18 @@ def test_a_register_in_a_read_only_folder_is_refused_in_japanese(tmp_path):
 
 
 def test_a_full_disk_is_reported_as_full_not_as_damage_and_nothing_is_lost(db):
-    settings.set_value(db, "municipality_name", "真岡市", "admin")
+    settings.set_value(db, "municipality_name", "真岡市", admin_as("admin"))
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own limit: the disk is full from here on
     with pytest.raises(StorageError) as full:
-        settings.set_value(db, "certificate_body", "あなたは" * 20_000, "admin")
+        settings.set_value(db, "certificate_body", "あなたは" * 20_000, admin_as("admin"))
     message = str(full.value)
     assert "いっぱい" in message and "破損していません" in message and "復元" not in message, message
     assert not db.conn.in_transaction
     assert settings.get(db, "municipality_name") == "真岡市"  # nothing lost
     assert settings.get(db, "certificate_body") == settings.SETTINGS["certificate_body"].default
     db.execute(f"PRAGMA max_page_count = {pages * 1000}")  # space freed: the same write now lands
-    settings.set_value(db, "certificate_body", "あなたは" * 20_000, "admin")
+    settings.set_value(db, "certificate_body", "あなたは" * 20_000, admin_as("admin"))
 
 
 def test_a_lock_held_by_another_program_is_named_as_a_lock(db, db_path):

@@ -30,6 +30,7 @@ from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
+from app.permissions import Action, allowed
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -44,8 +45,9 @@ NAVIGATION = [
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
-# Screens only the administrator is offered: 認定 lists candidates with their combined scores.
-ADMIN_ONLY = {"certification"}
+# Screens offered only to the roles that may use them (app.permissions): 認定 lists candidates with their
+# combined scores; 業務改善プロジェクト lists members, which evaluators do not see.
+NEEDS = {"certification": Action.ELIGIBILITY_VIEW, "projects": Action.PROJECT_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
@@ -100,7 +102,7 @@ class MainWindow(QMainWindow):
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             self.navigation.item(self.navigation.count() - 1).setHidden(
-                key in ADMIN_ONLY and not session.user.is_admin)
+                key in NEEDS and not allowed(session.user, NEEDS[key]))
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,

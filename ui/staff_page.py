@@ -28,6 +28,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _, pgettext
+from app.permissions import Action, allowed
 from app.staff import STATUS_LABELS, Column, StaffRow
 from ui.staff_model import StaffTableModel
 
@@ -88,8 +89,9 @@ class StaffPage(QWidget):
             action.setObjectName(f"staff_{key}")
             action.triggered.connect(slot)
             self.actions_by_key[key] = action
-        for key in ("import", "export", "add", "edit"):
-            self.actions_by_key[key].setVisible(user.is_admin)
+        for key, action in (("import", Action.STAFF_EDIT), ("export", Action.STAFF_EXPORT), ("add", Action.STAFF_EDIT),
+                            ("edit", Action.STAFF_EDIT), ("history", Action.STAFF_HISTORY)):
+            self.actions_by_key[key].setVisible(allowed(user, action))
 
         self.model = StaffTableModel(self)
         self.view = QTableView()
@@ -112,7 +114,8 @@ class StaffPage(QWidget):
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
 
-        self.view.doubleClicked.connect(lambda _index: self.show_history())
+        if allowed(user, Action.STAFF_HISTORY):  # a person's record and career: the administrator's
+            self.view.doubleClicked.connect(lambda _index: self.show_history())
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addLayout(top)
@@ -130,7 +133,8 @@ class StaffPage(QWidget):
     def _fill_filter_boxes(self, only: tuple[str, ...] = ("department", "section", "position", "status")) -> None:
         department = self.filter_boxes["department"].currentData() or ""
         choices = staff.filter_choices(self._all, self._order, department)
-        choices["status"] = list(STATUS_LABELS)
+        # Leave (休職) is shown only to those who may see it; the others see such a person as active.
+        choices["status"] = [s for s in STATUS_LABELS if s != "leave" or allowed(self._user, Action.STAFF_HISTORY)]
         for key, box in self.filter_boxes.items():
             if key not in only:
                 continue
