@@ -34,6 +34,7 @@ from app.certification import Approval
 from app.certification_view import CandidateRow
 from app.errors import UserError
 from app.i18n import _
+from app.permissions import Action, allowed
 from app.schemes import SchemeSpec
 from app.wareki import format_wareki
 from ui.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
@@ -254,9 +255,12 @@ class PersonPathDialog(QDialog):
     def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = certification.person_path(db, user, staff_id)
-        person, _current = staff_edit.person(db, user, staff_id)
-        self.setWindowTitle(_("Certification path of {name}").format(
-            name=f"{person['family_name']}\u3000{person['given_name']}"))
+        if self.path:  # the register's own name: a viewer may read the register, not the person's record
+            name = self.path[-1]["name"].replace(" ", "\u3000", 1)
+        else:
+            person, _current = staff_edit.person(db, user, staff_id)
+            name = f"{person['family_name']}\u3000{person['given_name']}"
+        self.setWindowTitle(_("Certification path of {name}").format(name=name))
         self.model = path_model(self)
         self.model.set_records(self.path)
         self.view = record_table_view(self.model)
@@ -272,15 +276,16 @@ class PersonPathDialog(QDialog):
         if not self.path:
             layout.addWidget(QLabel(_("No certifications yet.")))
         layout.addWidget(self.view, 1)
-        layout.addWidget(QLabel(_("Reasons recorded with the decision:")))
-        layout.addWidget(self.reasons)
+        if allowed(user, Action.ELIGIBILITY_VIEW):  # the reasons hold combined scores
+            layout.addWidget(QLabel(_("Reasons recorded with the decision:")))
+            layout.addWidget(self.reasons)
         layout.addWidget(buttons)
         if self.path:
             self.view.selectRow(len(self.path) - 1)
         fit_to_screen(self, 760, 420)
 
     def _show(self, row: int) -> None:
-        if 0 <= row < len(self.path):
+        if 0 <= row < len(self.path) and "reasons_json" in self.path[row]:
             self.reasons.setText("\n".join(_(text) for text in json.loads(self.path[row]["reasons_json"])))
 
 

@@ -21,6 +21,7 @@ from app import settings as app_settings
 from app.accounts import User
 from app.errors import UserError
 from app.i18n import N_, _
+from app.permissions import Action, allowed
 from app.schemes import SchemeSpec
 from ui.eligibility_tab import EligibilityTab
 from ui.register_tab import RegisterTab
@@ -65,12 +66,16 @@ class CertificationPage(QWidget):
         corner_layout.addWidget(self.switch_button)
         corner_layout.addWidget(self.edit_button)
 
-        self.eligibility_tab = EligibilityTab(db, user)
-        self.eligibility_tab.certified.connect(self._certified)
+        # Viewers read the register; the candidates (with combined scores) are the administrator's.
+        self.eligibility_tab: EligibilityTab | None = None
+        if allowed(user, Action.ELIGIBILITY_VIEW):
+            self.eligibility_tab = EligibilityTab(db, user)
+            self.eligibility_tab.certified.connect(self._certified)
         self.register_tab = RegisterTab(db, user)
         self.register_tab.changed.connect(self._register_changed)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.eligibility_tab, _("Candidates"))
+        if self.eligibility_tab is not None:
+            self.tabs.addTab(self.eligibility_tab, _("Candidates"))
         self.tabs.addTab(self.register_tab, _("Register of certified staff"))
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
@@ -131,7 +136,8 @@ class CertificationPage(QWidget):
             self.stack.setCurrentIndex(1)
         self.switch_button.setEnabled(self.scheme is not None)
         self.edit_button.setEnabled(self.scheme is not None)
-        self.eligibility_tab.set_scheme(self.scheme)
+        if self.eligibility_tab is not None:
+            self.eligibility_tab.set_scheme(self.scheme)
         self.register_tab.set_scheme(self.scheme)
 
     def _certified(self, _numbers: list) -> None:
@@ -139,7 +145,8 @@ class CertificationPage(QWidget):
         self.certifications_changed.emit()
 
     def _register_changed(self) -> None:
-        self.eligibility_tab.reload()  # a revocation can make someone a candidate again
+        if self.eligibility_tab is not None:
+            self.eligibility_tab.reload()  # a revocation can make someone a candidate again
         self.certifications_changed.emit()
 
     # -- scheme actions ------------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ NAVIGATION = [
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
-# Screens offered only to the roles that may use them (app.permissions): 認定 lists candidates with their
-# combined scores; 業務改善プロジェクト lists members, which evaluators do not see.
-NEEDS = {"certification": Action.ELIGIBILITY_VIEW, "projects": Action.PROJECT_VIEW}
+# Screens offered only to the roles that may use them (app.permissions): 認定 shows the register (and to the
+# administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
+NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 

@@ -26,6 +26,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
+from app.permissions import Action, allowed
 from app.schemes import SchemeSpec
 from app.wareki import format_fiscal_year, format_wareki
 from ui.table_model import RecordTableModel, record_table_view
@@ -89,8 +90,8 @@ class RegisterTab(QWidget):
             action.setObjectName(f"register_{key}")
             action.triggered.connect(slot)
             self.actions_by_key[key] = action
-        for key in ("revoke", "reissue", "export"):
-            self.actions_by_key[key].setVisible(user.is_admin)
+        for key, action in (("revoke", Action.CERTIFY), ("reissue", Action.CERTIFY), ("export", Action.REGISTER_VIEW)):
+            self.actions_by_key[key].setVisible(allowed(user, action))
 
         self.model = _RegisterModel([
             (_("Certificate no."), lambda r: r["certificate_no"]),
