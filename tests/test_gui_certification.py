@@ -393,8 +393,31 @@ def test_switching_to_another_scheme_adds_it_from_the_presets(qtbot, page, town)
     assert page.register_tab.count_label.text().startswith("25件")
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
-def test_certification_screen_is_not_offered_to_viewers_and_evaluators(qtbot, town, admin, db_path, role):
+def test_viewers_get_the_register_without_candidates_or_reasons(qtbot, town, admin, db_path):
+    """Viewers read the register (issue 13); candidates and reasons carry combined scores (issue 12)."""
+    from ui.certification_dialogs import PersonPathDialog
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    user = accounts.create_user(town, "viewer", "閲覧 花子", "other password 1", Role.VIEWER, "admin")
+    window = MainWindow(Session(town, db_path, user))
+    qtbot.addWidget(window)
+    window.show()
+    row = [key for key, _title in NAVIGATION].index("certification")
+    assert window.page_offered(row)
+    window.navigation.setCurrentRow(row)
+    page = window.certification_page
+    assert page.eligibility_tab is None and page.tabs.count() == 1
+    assert page.register_tab.count_label.text().startswith("25件")
+    actions = page.register_tab.actions_by_key
+    assert actions["export"].isVisible() and not actions["revoke"].isVisible()
+    holder = town.execute("SELECT staff_id FROM certifications LIMIT 1").fetchone()[0]
+    dialog = PersonPathDialog(town, user, holder)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() and dialog.reasons.text() == ""
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR])
+def test_certification_screen_is_not_offered_to_evaluators(qtbot, town, admin, db_path, role):
     """Candidates and reasons carry combined scores: a rater could work out another rater's score."""
     from ui.main_window import NAVIGATION, MainWindow, Session
 

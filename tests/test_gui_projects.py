@@ -486,9 +486,19 @@ def test_rater_with_ratings_cannot_be_taken_off(page, teams_db):
 
 # -- access ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
-def test_viewers_and_evaluators_read_only(qtbot, teams_db, admin, role):
-    user = create_user(teams_db, "reader", "閲覧 者", "a long password", role, "setup")
+def test_evaluators_are_not_offered_the_projects_screen(qtbot, teams_db, admin, tmp_path):
+    """Evaluators see their own assignments only (issue 13): not the members of every project."""
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    user = create_user(teams_db, "reader", "評価 者", "a long password", Role.EVALUATOR, "setup")
+    window = MainWindow(Session(teams_db, tmp_path / "register.sqlite", user))
+    qtbot.addWidget(window)
+    row = [key for key, _title in NAVIGATION].index("projects")
+    assert window.navigation.item(row).isHidden() and not window.page_offered(row)
+
+
+def test_viewers_read_only(qtbot, teams_db, admin):
+    user = create_user(teams_db, "reader", "閲覧 者", "a long password", Role.VIEWER, "setup")
     assert isinstance(user, User) and not user.is_admin
     widget = ProjectsPage(teams_db, user)
     qtbot.addWidget(widget)
