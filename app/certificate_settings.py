@@ -22,8 +22,8 @@ from app.accounts import User
 from app.certificates import TEMPLATES, CertificateData, Layout, body_text, check_printable, issuer_line
 from app.db import transaction
 from app.errors import UserError
-from app.permissions import Action, require
 from app.i18n import _
+from app.permissions import Action, require
 
 HONORIFICS = ("殿", "様")
 KEYS = ("certificate_title", "certificate_body", "certificate_honorific", "certificate_template",

@@ -28,10 +28,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app import audit, pdf_fonts, settings
 from app.accounts import User
-from app.permissions import Action, require
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
+from app.permissions import Action, require
 from app.wareki import format_wareki
 
 TEMPLATES = {"portrait": N_("A4 portrait"), "landscape": N_("A4 landscape"), "vertical": N_("A4 vertical writing (縦書き)")}

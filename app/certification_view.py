@@ -19,9 +19,9 @@ from app.certification import Approval, format_number
 from app.eligibility import RequirementResult
 from app.errors import UserError
 from app.i18n import _
+from app.permissions import Action, require
 from app.schemes import SchemeSpec
 from app.wareki import fiscal_year
-from app.permissions import Action, require
 
 
 @dataclass(slots=True)

@@ -125,6 +125,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
 
     from app import staff_import
 
+    # The preview diffs the file against the register (who moves, who is missing): refuse before reading it.
+    require(args.user, Action.STAFF_EDIT)
     result = _open(args)
     try:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None

@@ -52,9 +52,9 @@ from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
 from app.i18n import N_, _
+from app.permissions import Action, allowed, require
 from app.projects import project
 from app.tabular import BROKEN_WORKBOOK_ERRORS, _check_zip, broken_workbook_message, protect_cell, unprotect_cell
-from app.permissions import Action, allowed, require
 
 FORMAT_VERSION = 1
 MAGIC = "dx-jinzai evaluation sheet"

@@ -19,8 +19,8 @@ import sqlite_utils
 
 from app.accounts import User, require_admin
 from app.errors import PermissionDenied
-from app.permissions import Action, require
 from app.i18n import N_, _
+from app.permissions import Action, require
 
 LENIENCY_THRESHOLD = 0.75  # points above/below the perspective's mean of raters
 MIN_FOR_FLAT = 3  # a rater must have rated this many members before "same score for all" means anything

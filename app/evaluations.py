@@ -18,10 +18,10 @@ from app.accounts import User
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
+from app.permissions import Action, require
 from app.projects import RATED_ROLES, project
 from app.staff import in_service_sql
 from app.staff_import import safe_normalise
-from app.permissions import Action, require
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
 MAX_COMMENT = 2000

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, lock
+from app.accounts import User
 from app.db import (
     backup_copy,
     connect,
@@ -23,9 +24,8 @@ from app.db import (
 )
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
-from app.staff import counts
-from app.accounts import User
 from app.permissions import Action, require
+from app.staff import counts
 
 
 @dataclass

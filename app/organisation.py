@@ -14,10 +14,10 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from app import audit, settings
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
-from app.accounts import User
 from app.permissions import Action, require
 
 CHILD_KIND = {None: "department", "department": "section", "section": "unit"}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import sqlite_utils
 
 from app import audit
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
-from app.accounts import User
 from app.permissions import Action, require
 
 # The usual order in a 市町村 役所; grades on the same line share a rank.

@@ -9,15 +9,15 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, rubrics
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
+from app.permissions import Action, require
 from app.staff import unit_names
 from app.staff_import import safe_normalise
 from app.tabular import read_table, unprotect_cell
 from app.wareki import require_supported
-from app.accounts import User
-from app.permissions import Action, require
 
 STATUSES = {"planned": N_("Planned"), "active": N_("In progress"), "completed": N_("Completed"),
             "cancelled": N_("Cancelled")}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app import audit
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
-from app.accounts import User
 from app.permissions import Action, require
 
 # Who may rate: the evaluator kinds of the Moka scheme (msgids, translate where shown).

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app import audit
+from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _, label
-from app.projects import REALISATION, ROLES
-from app.accounts import User
 from app.permissions import Action, require
+from app.projects import REALISATION, ROLES
 
 KINDS = {
     "sessions": N_("Workshops attended"),

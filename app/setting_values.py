@@ -18,8 +18,8 @@ import sqlite_utils
 from app import certificate_settings, schemes, settings, staff_edit
 from app.accounts import User
 from app.errors import UserError
-from app.permissions import Action, require
 from app.i18n import _
+from app.permissions import Action, require
 
 
 def _unknown_key(key: str) -> UserError:

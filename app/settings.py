@@ -9,9 +9,9 @@ from typing import Any
 import sqlite_utils
 
 from app import audit
+from app.accounts import User
 from app.db import transaction
 from app.i18n import N_
-from app.accounts import User
 from app.permissions import Action, require
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 import sqlite_utils
 
 from app import audit, positions, wareki
+from app.accounts import User
 from app.db import transaction
 from app.i18n import N_, _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.errors import UserError
+from app.permissions import Action, require
 from app.staff import unit_names
 from app.tabular import Table, read_table, unprotect_cell
-from app.accounts import User
-from app.permissions import Action, require
 
 FIELDS: dict[str, str] = {
     "staff_no": N_("Staff no."),

@@ -297,6 +297,7 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("hyoka", ["export-staff", "OUT.csv"]),
     ("hyoka", ["settings", "set", "municipality_name", "乗っ取り町"]),
     ("hyoka", ["backup", "OUT.sqlite"]),
+    ("hyoka", ["import-staff", "--dry-run", "OUT.csv"]),
     ("hyoka", ["user", "add", "intruder", "--role", "admin", "--password-stdin"]),
     ("etsuran", ["eligibility"]),
     ("etsuran", ["projects", "add", "勝手な計画", "--year", "2026"]),
