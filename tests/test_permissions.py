@@ -267,7 +267,7 @@ def test_the_readme_table_is_the_code_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- permissions-table[^>]*-->\n(.*?)\n<!-- /permissions-table -->", readme, re.S)
     assert found, "README.md has no permissions table"
-    assert found.group(1) == markdown_table()
+    assert found.group(1) == markdown_table(), "replace the README's table with:\n" + markdown_table()
 
 
 # -- the CLI's --as LOGIN -------------------------------------------------------------------------------------
