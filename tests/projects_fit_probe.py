@@ -64,9 +64,9 @@ from ui.project_dialogs import (  # noqa: E402
 
 project_id = page.current_id
 dialogs = {
-    "dialog-project": ProjectDialog(db, "probe", project_id, window),
-    "dialog-add-member": AddMemberDialog(db, project_id, "probe", window),
-    "dialog-session": SessionDialog(db, project_id, "probe", parent=window),
+    "dialog-project": ProjectDialog(db, ADMIN_USER, project_id, window),
+    "dialog-add-member": AddMemberDialog(db, project_id, ADMIN_USER, window),
+    "dialog-session": SessionDialog(db, project_id, ADMIN_USER, parent=window),
 }
 csv = out / "members.csv"
 csv.write_text("職員番号,役割\r\n999999,メンバー\r\n", encoding="cp932")

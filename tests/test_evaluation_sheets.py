@@ -24,8 +24,7 @@ from app.demo_projects import load_projects
 from app.errors import PermissionDenied, UserError
 from app.evaluation_summary import summary
 from app.tabular import write_xlsx
-from tests.conftest import truncate_worksheet_xml
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, truncate_worksheet_xml
 
 FIRST = sheets.HEADER_ROW + 1
 

@@ -13,8 +13,7 @@ from app import accounts, audit, evaluation_summary, evaluations, projects, rubr
 from app.accounts import Role
 from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
-from tests.conftest import ADMIN_PASSWORD
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
 
 
 def _staff(db, n: int, offset: int = 0) -> list[int]:

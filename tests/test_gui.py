@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from app import accounts
 from app.accounts import Role
 from app.demo import ensure_demo_database
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
@@ -22,7 +22,6 @@ from ui.main import open_session
 from ui.main_window import MainWindow, Session
 from ui.single_instance import InstanceServer, notify_running_instance
 from ui.staff_model import StaffTableModel
-from tests.conftest import ADMIN_USER
 
 pytestmark = pytest.mark.gui
 

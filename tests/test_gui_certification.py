@@ -315,7 +315,7 @@ def _save(dialog: SchemeEditorDialog) -> None:
 
 def test_scheme_editor_saves_a_new_version_and_keeps_the_old(qtbot, page, town, admin):
     old_id = page.scheme.id
-    dialog = SchemeEditorDialog(town, old_id, admin.login)
+    dialog = SchemeEditorDialog(town, old_id, admin)
     qtbot.addWidget(dialog)
     assert dialog.example.text() == "例: 令和7年度DX認定第0001号"
     dialog.pattern.setText("{年度和暦}デジタル認定第{連番:03}号")
@@ -347,7 +347,7 @@ def test_scheme_editor_saves_a_new_version_and_keeps_the_old(qtbot, page, town, 
 
 
 def test_scheme_editor_refuses_bad_input_inline_and_stays_open(qtbot, page, town, admin):
-    dialog = SchemeEditorDialog(town, page.scheme.id, admin.login)
+    dialog = SchemeEditorDialog(town, page.scheme.id, admin)
     qtbot.addWidget(dialog)
     dialog.pattern.setText("DX認定{年度}")
     assert "{連番}" in dialog.example.text()
@@ -451,7 +451,7 @@ def test_administrator_is_offered_the_certification_screen(qtbot, town, admin, d
 
 def test_scheme_editor_read_only_mode_offers_no_save(qtbot, town):
     scheme_id = schemes.active_scheme_id(town)
-    editor = SchemeEditorDialog(town, scheme_id, "view", read_only=True)
+    editor = SchemeEditorDialog(town, scheme_id, User(0, "view", "view", Role.VIEWER), read_only=True)
     qtbot.addWidget(editor)
     assert editor.buttons.button(QDialogButtonBox.StandardButton.Save) is None and not editor.name.isEnabled()
 

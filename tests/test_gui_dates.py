@@ -100,7 +100,7 @@ def _fill_person(dialog: PersonDialog) -> None:
 
 
 def test_adding_a_hire_date_of_1800_is_refused_in_place_and_saves_nothing(qtbot, demo_db, admin):
-    dialog = PersonDialog(demo_db, admin.login)
+    dialog = PersonDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     _fill_person(dialog)
     type_date(qtbot, dialog.hire_date, "1800-04-01")  # used to raise in the 和暦 label's slot

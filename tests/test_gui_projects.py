@@ -258,7 +258,7 @@ def test_add_member_through_the_picker_then_remove(page, teams_db):
 def test_picker_leaves_out_members_and_retired_staff(qtbot, teams_db):
     project_id = _project_id(teams_db, DEMO_TEAM)
     on = {m["staff_id"] for m in projects.members(teams_db, ADMIN_USER, project_id)}
-    dialog = AddMemberDialog(teams_db, project_id, "test")
+    dialog = AddMemberDialog(teams_db, project_id, ADMIN_USER)
     qtbot.addWidget(dialog)
     shown = {dialog.model.row_at(r).id for r in range(dialog.model.rowCount())}
     assert not shown & on
@@ -422,7 +422,7 @@ def test_add_session_with_attendance_edit_and_delete(page, teams_db, qtbot):
 
 
 def test_session_needs_a_title(qtbot, teams_db):
-    dialog = SessionDialog(teams_db, _project_id(teams_db, DEMO_TEAM), "test")
+    dialog = SessionDialog(teams_db, _project_id(teams_db, DEMO_TEAM), ADMIN_USER)
     qtbot.addWidget(dialog)
     dialog.show()
     _ok(dialog)
@@ -549,7 +549,7 @@ def test_projects_screen_fits_1366x768(tmp_path, scale):
 
 def test_the_missing_name_message_goes_once_a_name_is_typed(qtbot, demo_db, admin):
     """Issue 12 item 24: 「プロジェクト名を入力してください」 does not stay after the name is typed."""
-    dialog = ProjectDialog(demo_db, admin.login)
+    dialog = ProjectDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     _ok(dialog)
     assert dialog.error_label.text() == "プロジェクト名を入力してください。"

@@ -8,10 +8,9 @@ from app import accounts, rubrics
 from app import settings as app_settings
 from app.accounts import Role
 from app.demo_projects import load_projects
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
 from tests.qt_helpers import when_modal
 from ui.template_editor import TemplateEditorDialog
-from tests.conftest import ADMIN_USER
 
 
 def _save(dialog) -> None:
@@ -21,7 +20,7 @@ def _save(dialog) -> None:
 def test_revising_a_template_saves_a_new_version_and_keeps_the_old(qtbot, demo_db, admin):
     load_projects(demo_db, "test")
     old_id = rubrics.latest_template_id(demo_db, "moka")
-    dialog = TemplateEditorDialog(demo_db, old_id, admin.login)
+    dialog = TemplateEditorDialog(demo_db, old_id, admin)
     qtbot.addWidget(dialog)
     leadership = dialog.tree.topLevelItem(1)
     dialog.tree.setCurrentItem(leadership.child(0))
@@ -42,7 +41,7 @@ def test_revising_a_template_saves_a_new_version_and_keeps_the_old(qtbot, demo_d
 
 
 def test_template_editor_refuses_a_criterion_without_anchors_and_stays_open(qtbot, db, admin):
-    dialog = TemplateEditorDialog(db, None, admin.login)
+    dialog = TemplateEditorDialog(db, None, admin)
     qtbot.addWidget(dialog)
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
     dialog._add_criterion()
@@ -62,7 +61,7 @@ def test_template_editor_refuses_a_criterion_without_anchors_and_stays_open(qtbo
 
 def test_copy_as_new_template_starts_a_new_family(qtbot, demo_db, admin):
     moka = rubrics.ensure_preset(demo_db, ADMIN_USER)
-    dialog = TemplateEditorDialog(demo_db, moka, admin.login, as_new=True)
+    dialog = TemplateEditorDialog(demo_db, moka, admin, as_new=True)
     qtbot.addWidget(dialog)
     dialog.name.setText("北海道方式")
     dialog.aggregation.setCurrentIndex(dialog.aggregation.findData("median"))

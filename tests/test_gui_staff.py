@@ -25,7 +25,7 @@ def test_import_wizard_previews_then_commits(qtbot, demo_db, admin, tmp_path):
         ["100001", "髙橋 大輔", "タカハシ ダイスケ", "企画部デジタル戦略課", "部長", "R7.4.1"],
         ["200001", "新井 次郎", "ｱﾗｲ ｼﾞﾛｳ", "総務部総務課", "主事", "2026-04-01"],
     ], "cp932")
-    dialog = ImportDialog(demo_db, admin.login)
+    dialog = ImportDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     type_date(qtbot, dialog.effective, "2027-04-01")
     dialog.load_file(path)
@@ -48,7 +48,7 @@ def test_import_wizard_shows_errors_and_refuses(qtbot, demo_db, admin, tmp_path)
         ["1", "佐藤一郎", "さとう いちろう", "総務部"],
     ], "utf-8")
     before = demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    dialog = ImportDialog(demo_db, admin.login)
+    dialog = ImportDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     dialog.load_file(path)
     assert dialog.errors_model.rowCount() == 1 and dialog.tabs.currentIndex() == 1
@@ -70,7 +70,7 @@ def test_unknown_columns_open_the_mapping_dialog_and_it_is_remembered(qtbot, dem
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     when_modal(choose)
-    wizard = ImportDialog(demo_db, admin.login)
+    wizard = ImportDialog(demo_db, admin)
     qtbot.addWidget(wizard)
     wizard.load_file(path)
     assert wizard.preview is not None and not wizard.preview.errors
@@ -82,7 +82,7 @@ def test_private_use_character_is_replaced_in_the_wizard(qtbot, db, admin, tmp_p
     path = tmp_path / "gaiji.csv"
     path.write_bytes("職員番号,氏名,ふりがな,所属\r\n1,".encode("cp932") + b"\xf0\x40"
                      + "田 太郎,よしだ たろう,総務部\r\n".encode("cp932"))
-    wizard = ImportDialog(db, admin.login)
+    wizard = ImportDialog(db, admin)
     qtbot.addWidget(wizard)
     wizard.load_file(path)
     assert not wizard.import_button.isEnabled()
@@ -113,7 +113,7 @@ def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, ad
 
 
 def test_add_person_refuses_a_duplicate_number(qtbot, demo_db, admin):
-    dialog = PersonDialog(demo_db, admin.login)
+    dialog = PersonDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     dialog.staff_no.setText("100001")
     dialog.family.setText("山田")
@@ -137,7 +137,7 @@ def test_add_person_refuses_a_duplicate_number(qtbot, demo_db, admin):
 def test_person_dialog_warns_at_entry_about_characters_certificates_cannot_print(qtbot, demo_db, admin, given,
                                                                                     shown, code):
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100010'").fetchone()[0]
-    dialog = PersonDialog(demo_db, admin.login, staff_id)
+    dialog = PersonDialog(demo_db, admin, staff_id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.name_warning.isVisible()
@@ -154,7 +154,7 @@ def test_import_preview_warns_about_names_certificates_cannot_print(qtbot, demo_
         ["300001", "佐藤 一郎😀", "さとう いちろう", "総務部"],
         ["300002", "髙橋 次郎", "たかはし じろう", "総務部"],
     ], "utf-8")
-    dialog = ImportDialog(demo_db, admin.login)
+    dialog = ImportDialog(demo_db, admin)
     qtbot.addWidget(dialog)
     dialog.load_file(path)
     preview = dialog.preview
@@ -165,7 +165,7 @@ def test_import_preview_warns_about_names_certificates_cannot_print(qtbot, demo_
 
 def test_edit_moves_a_person_as_a_dated_transfer(qtbot, demo_db, admin):
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100010'").fetchone()[0]
-    dialog = PersonDialog(demo_db, admin.login, staff_id)
+    dialog = PersonDialog(demo_db, admin, staff_id)
     qtbot.addWidget(dialog)
     assert dialog.staff_no.text() == "100010"
     dialog.unit.setCurrentIndex((dialog.unit.currentIndex() + 1) % dialog.unit.count())
@@ -287,7 +287,7 @@ def test_positions_editor_moves_a_title_and_the_executive_choice_follows(qtbot, 
     from ui.positions_dialog import PositionsDialog
 
     page = window.settings_page
-    dialog = PositionsDialog(demo_db, "admin", page)
+    dialog = PositionsDialog(demo_db, ADMIN_USER, page)
     qtbot.addWidget(dialog)
     assert dialog.names()[:5] == ["部長", "次長", "課長", "課長補佐", "係長"]
     dialog.select("課長補佐")

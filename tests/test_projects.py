@@ -13,8 +13,7 @@ from openpyxl import Workbook
 
 from app import audit, evaluations, projects
 from app.errors import UserError
-from tests.conftest import truncate_worksheet_xml
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, truncate_worksheet_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,8 +18,7 @@ from app.demo import generate_town
 from app.errors import UserError
 from app.staff_export import export_staff
 from app.staff_import import ImportRefused, commit, preview_file, recognise_headers, save_mapping
-from tests.conftest import truncate_worksheet_xml
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, truncate_worksheet_xml
 
 # full-width katakana -> half-width, built from NFKC itself (the test must not share code with the app)
 _HALF = {}
