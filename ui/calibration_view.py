@@ -50,8 +50,9 @@ def explain(stats: RaterStats) -> list[str]:
                    "ratings (standard deviation) is {spread} — 0 means you gave everyone the same.").format(
         n=stats.rated, mean=_number(stats.mean), spread=_number(stats.spread))]
     if stats.peers_mean is None:
-        sentences.append(_("Fewer than {n} raters have rated this perspective, so the average of all raters is not "
-                           "shown: it would reveal the others' ratings.").format(n=MIN_PEERS_FOR_COMPARISON))
+        sentences.append(_("The average of all raters is shown once every evaluator of a project has submitted this "
+                           "perspective and at least {n} raters rated it there: before that, the way it changes would "
+                           "reveal the others' ratings.").format(n=MIN_PEERS_FOR_COMPARISON))
     elif stats.difference is None:
         sentences.append(_("You are the only rater of this perspective so far, so there is nothing to compare with."))
     elif abs(stats.difference) < SAME_THRESHOLD:
