@@ -488,3 +488,34 @@ def test_read_services_check_the_role(demo_db, admin, team):
                 call(demo_db, user, project_id)
     assert evaluation_summary.summary(demo_db, viewer, project_id)
     assert evaluation_summary.calibration(demo_db, evaluator) == []
+
+
+def test_cli_summary_follows_the_acting_users_role(db_path, demo_db, admin, two_of_three, capsys):
+    """`evaluations summary` shows a viewer the published figures only and refuses an evaluator.
+
+    The CLI's ``--as LOGIN`` puts the account in ``args.user``; the handler is called directly here.
+    """
+    import argparse
+    import json
+
+    from app import cli_projects
+
+    project_id, members, leadership = two_of_three
+    raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+              if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
+    for assignment_id, score in zip(raters[:2], (2, 3)):
+        _fill(demo_db, admin, assignment_id, score)
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    args = argparse.Namespace(db=db_path, project=project_id, json=True, user=viewer)
+    assert cli_projects.cmd_evaluations_summary(args) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows and all("raters" not in r and "lowest" not in r and "spread" not in r for r in rows)
+    assert all(r["value"] is None for r in rows)  # 2.50 from 2 of 3 raters is not published
+    args.user = admin
+    assert cli_projects.cmd_evaluations_summary(args) == 0
+    exact = json.loads(capsys.readouterr().out)["rows"]
+    mine = next(r for r in exact if r["staff_no"] and r["perspective"] == "leadership" and r["raters"] == 2)
+    assert mine["value"] == 2.5 and mine["public_value"] is None and mine["complete"] is False
+    args.user = _evaluator(demo_db, members[1], "hyoka")
+    with pytest.raises(PermissionDenied):
+        cli_projects.cmd_evaluations_summary(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app import evaluations, projects
+from app import evaluation_summary, evaluations, projects
 from app.accounts import Role, User, create_user
 from app.demo_projects import VENDOR, load_projects
 from app.evaluations import Answer
@@ -243,7 +244,7 @@ def test_own_tendency_is_explained_in_plain_japanese(qtbot, raters):
     assert view.lines and {line.evaluator_key for line in view.lines} == {f"s{a.staff_id}"}
     text = "\n".join(view.texts())
     assert "人を評価し" in text and "あなたの平均点" in text
-    assert "評価者全員の平均" in text or "全員の平均は表示しません" in text
+    assert "評価者全員の平均" in text or "評価者全員が提出し" in text
 
 
 # -- administrator -----------------------------------------------------------------------------------
@@ -426,9 +427,13 @@ def test_results_show_not_enough_raters_with_the_rule_named(qtbot, teams, window
     assert results.model.index(index, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     # A rater alone below the minimum: no 最低, 最高 or ばらつき either (they would be that rater's score).
     lone = [rows.index(r) for r in short if r["raters"] >= 1]
-    assert lone and all(results.model.index(i, column).data() == "—" for i in lone for column in (5, 6, 7))
+    assert lone and all(results.model.index(i, column).data() == "—" for i in lone for column in (6, 7, 8))
+    # Beside each figure, what viewers are shown (nothing before every assigned rater is in).
+    assert results.model.headerData(5, Qt.Orientation.Horizontal) == "閲覧者への表示"
+    assert all(results.model.index(i, 5).data() == r["public_display"] for i, r in enumerate(rows))
+    assert all(r["public_display"] in ("評価者数不足", "未提出の評価あり") for r in short)
     # The administrator sees the spread between raters; individual scores only after the toggle.
-    assert results.model.columnCount() == 8
+    assert results.model.columnCount() == 9
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()
     results.show_individual.setChecked(True)
     assert results.individual_box.isVisible()
@@ -453,14 +458,25 @@ def test_calibration_flags_the_demo_vendor_as_giving_everyone_the_same_score(qtb
     assert 0 < model.rowCount() <= total
 
 
-def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams):
+def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams, admin):
     viewer = create_user(teams, "etsuran", "閲覧 者", "password123", Role.VIEWER, "admin")
     page = _page(qtbot, teams, viewer)
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["集計結果"]
     assert page.my_tab is None and page.assignments_tab is None and page.calibration is None
     page.set_project(3)
     results = page.results
-    assert results.model.rowCount() > 0 and results.model.columnCount() == 5
+    assert results.model.rowCount() > 0 and results.model.columnCount() == 4
+    assert "未提出の評価あり" in results.rule.text()
+    # The publication rule: no rater count, a figure only for sealed groups, to one decimal.
+    rows = [results.model.record_at(i) for i in range(results.model.rowCount())]
+    assert all(r["raters"] is None for r in rows)
+    published = {(r.target_staff_id, r.perspective_id): r.public_value
+                 for r in evaluation_summary.summary(teams, admin, 3)}
+    for r in rows:
+        assert r["display"] in ("評価者数不足", "未提出の評価あり") or re.fullmatch(r"\d\.\d", r["display"]), r
+    assert {r["display"] for r in rows} >= {"未提出の評価あり"}
+    assert sorted(r["value"] for r in rows if r["value"] is not None) == sorted(
+        v for v in published.values() if v is not None)
     assert not results.show_individual.isVisible()
     results.show_individual.setChecked(True)  # even if forced, nothing is read
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()
