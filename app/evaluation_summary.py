@@ -222,6 +222,7 @@ class RaterStats:
     peers_mean: float | None   # mean over all raters of the perspective
     difference: float | None   # mean - peers_mean
     flags: list[str]
+    precise: bool = True       # False for an evaluator: peers_mean and difference are to PUBLIC_STEP
 
     @property
     def flag_text(self) -> str:
@@ -275,9 +276,11 @@ def calibration(db: sqlite_utils.Database, user: User, project_id: int | None = 
             flags.append("severe")
         if _flat(rows):
             flags.append("flat")
+        if difference is not None:
+            difference = round(difference, 2) if user.is_admin else public_figure(difference)
         result.append(RaterStats(key, perspective, perspectives[perspective]["name"], len(rows), round(mean, 2),
-                                 round(statistics.pstdev([r[4] for r in rows]), 2), shown_peers,
-                                 round(difference, 2) if difference is not None else None, flags))
+                                 round(statistics.pstdev([r[4] for r in rows]), 2), shown_peers, difference, flags,
+                                 precise=user.is_admin))
     result.sort(key=lambda s: (perspectives[s.perspective_id]["sort_order"], s.perspective_id, s.evaluator_key))
     return result
 

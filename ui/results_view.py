@@ -18,6 +18,7 @@ from app.i18n import _
 from ui.evaluation_tables import ATTENTION, MUTED, TintedTableModel, fit_columns, kind_label, status_label, tinted_table
 
 SPREAD_ATTENTION = 1.0  # raters this far apart (standard deviation) deserve a look
+PUBLIC_COLUMN = 5  # the administrator's 「閲覧者への表示」
 SPREAD_COLUMN = 8  # the administrator's last column
 
 
@@ -88,7 +89,7 @@ class ResultsView(QWidget):
 
     @staticmethod
     def _tint(row: dict, column: int):
-        if row["value"] is None:
+        if row["value"] is None or (column == PUBLIC_COLUMN and row["public_value"] is None):
             return MUTED
         if row["spread"] is not None and row["spread"] >= SPREAD_ATTENTION and column == SPREAD_COLUMN:
             return ATTENTION
@@ -113,7 +114,7 @@ class ResultsView(QWidget):
             "Only submitted evaluations count. Minimum raters per perspective: {minimums}; below it the result "
             "reads 「{insufficient}」 so that no single rating can be read back.").format(
             rule=_(rubrics.AGGREGATIONS[template.aggregation]), template=template.name, version=template.version,
-            minimums=minimums, insufficient=_(evaluation_summary.INSUFFICIENT)) + " " + _(
+            minimums=minimums, insufficient=_(evaluation_summary.INSUFFICIENT)) + "\n" + _(
             "Viewers see a result only once every evaluator assigned to that member and perspective has "
             "submitted (until then 「{outstanding}」), to one decimal and without the number of raters, so that "
             "no new rating can be worked out from how the figure changes.").format(
@@ -135,7 +136,7 @@ class ResultsView(QWidget):
                 "name": person["name"] if person else evaluations.evaluator_name(
                     self._db, evaluations.Evaluator(staff_id=row.target_staff_id)),
                 "perspective": row.perspective, "display": row.display, "value": row.value,
-                "public_display": row.public_display, "raters": row.raters, "min_raters": row.min_raters,
+                "public_display": row.public_display, "public_value": row.public_value, "raters": row.raters, "min_raters": row.min_raters,
                 "lowest": spread.lowest if spread else None, "highest": spread.highest if spread else None,
                 "spread": spread.spread if spread else None,
             })
