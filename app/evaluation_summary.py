@@ -26,7 +26,8 @@ So non-administrators see figures under the publication rule (README 「集計�
 
 What is left: if the administrator adds a rater to, or reopens a rating of, a group after its
 figure was published, the published figure before and after differ by that one rating's share
-(blurred by the rounding). Assign every rater before the first submission.
+(blurred by the rounding). Assign every rater before the first submission; the assignment screens
+warn (``published_groups``) and leave such suggestions unticked.
 """
 
 from __future__ import annotations
@@ -168,6 +169,16 @@ def combined_ratings(db: sqlite_utils.Database, user: User, project_id: int | No
     """
     require_admin(user, reading=True)
     return _combined(db, project_id, with_raw, staff_ids, as_of)
+
+
+def published_groups(db: sqlite_utils.Database, user: User, project_id: int) -> set[tuple[int, int]]:
+    """(member, perspective) pairs of the project whose figure viewers see now: the administrator's.
+
+    The assignment screens warn before a rater is added to, or a rating reopened in, such a group:
+    the published figure would then move by that one rating's share (the rule's known limit).
+    """
+    require_admin(user, reading=True)
+    return {(r.target_staff_id, r.perspective_id) for r in _combined(db, project_id) if r.public_value is not None}
 
 
 def _outstanding(db: sqlite_utils.Database, project_id: int | None,

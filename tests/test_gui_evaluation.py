@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app import evaluation_summary, evaluations, projects
 from app.accounts import Role, User, create_user
 from app.demo_projects import VENDOR, load_projects
-from app.evaluations import Answer
+from app.evaluations import Answer, Evaluator, Proposal
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
 from ui.evaluation_page import EvaluationPage
@@ -269,6 +269,8 @@ def test_admin_reopens_a_submitted_evaluation_with_a_reason(qtbot, teams, window
 
     def fill(dialog) -> None:
         assert isinstance(dialog, ReopenDialog)
+        # Viewers see this result: the administrator is told what reopening may reveal.
+        assert dialog.published_warning.isVisibleTo(dialog) and "閲覧者" in dialog.published_warning.text()
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # no reason yet: refused
         attempts.append(dialog.error_label.text())
         dialog.reason.setText("別の職員の評点を誤って入力したため")
@@ -316,6 +318,26 @@ def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, wind
     assert _one(teams, "SELECT count(*) FROM audit_log WHERE action = 'evaluation.assign'") >= len(expected) - 1
 
 
+def test_suggestions_that_would_move_a_published_result_are_unticked(qtbot, teams, admin):
+    """Adding a rater to a result viewers already see would let them work out the new rating from the change."""
+    leader = _one(teams, "SELECT staff_id FROM project_members WHERE project_id = 1 AND role = 'leader'")
+    ict = _one(teams, """SELECT p.id FROM template_perspectives p JOIN projects pr ON pr.template_id = p.template_id
+                         WHERE pr.id = 1 AND p.code = 'ict'""")
+    outsider = _one(teams, """SELECT id FROM staff WHERE status = 'active' AND id NOT IN
+                              (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL)
+                              AND id NOT IN (SELECT staff_id FROM project_members) ORDER BY id LIMIT 1""")
+    late = Proposal(leader, ict, Evaluator(staff_id=outsider), "digital")
+    dialog = SuggestionsDialog(teams, admin, 1, [late])
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == []
+    assert dialog.notes_label.isVisibleTo(dialog) and "閲覧者" in dialog.notes_label.text()
+    fresh = AddAssignmentDialog(teams, admin, 3)  # the running team: nothing of it published for that pair yet
+    qtbot.addWidget(fresh)
+    pairs = evaluation_summary.published_groups(teams, admin, 3)
+    shown = (fresh.member.currentData(), fresh.perspective.currentData()) in pairs
+    assert fresh.published_warning.isVisibleTo(fresh) == shown
+
+
 def test_admin_adds_an_external_rater_and_cannot_remove_a_submitted_assignment(qtbot, teams, window):
     page = _admin_page(qtbot, window, 1)
     tab = page.assignments_tab
@@ -331,6 +353,7 @@ def test_admin_adds_an_external_rater_and_cannot_remove_a_submitted_assignment(q
         dialog.is_external.setChecked(True)
         dialog.external.setCurrentIndex(dialog.external.findData(vendor2))
         assert dialog.kind.currentData() == "external"
+        assert dialog.published_warning.isVisibleTo(dialog)  # the finished project's results are published
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     when_modal(fill)
