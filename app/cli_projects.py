@@ -96,12 +96,18 @@ def cmd_projects_import(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluations_summary(args: argparse.Namespace) -> int:
+    """Per member and perspective the combined rating, as the acting user may see it.
+
+    The administrator gets exact figures, rater counts and the spread; a viewer the published
+    figures only (evaluation_summary's publication rule); an evaluator is refused by the service.
+    """
     from app import evaluation_summary, rubrics
 
+    user = args.user
     result = open_database(args.db)
     try:
         db = result.db
-        rows = evaluation_summary.summary(db, args.user, args.project)  # first: its refusal names the results
+        rows = evaluation_summary.summary(db, user, args.project)  # first: its refusal names the results
         project = projects.project(db, args.project)
         template = rubrics.load_template(db, project["template_id"])
         names = {m["staff_id"]: (m["name"], m["staff_no"]) for m in projects.members(db, args.user, args.project)}
@@ -114,21 +120,31 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"project": {"id": project["id"], "name": project["name"]},
                           "aggregation": template.aggregation,
-                          "rows": [{"staff_no": names.get(r.target_staff_id, ("", ""))[1],
-                                    "name": names.get(r.target_staff_id, ("?", ""))[0],
-                                    "perspective": r.perspective_code, "perspective_name": r.perspective,
-                                    "raters": r.raters, "min_raters": r.min_raters, "value": r.value,
-                                    **_spread_fields(spreads.get((r.target_staff_id, r.perspective_id)))}
-                                   for r in rows]},
+                          "rows": [_summary_fields(r, names, spreads, user.is_admin) for r in rows]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     print(_("{project} — {rule} of the raters' ratings, shown from the minimum number of raters").format(
         project=project["name"], rule=_(rubrics.AGGREGATIONS[template.aggregation])))
     for r in rows:
         name, staff_no = names.get(r.target_staff_id, ("?", ""))
-        print(f"{staff_no}\t{name}\t{r.perspective}\t{r.display}\t"
-              + _("{n}/{min} raters").format(n=r.raters, min=r.min_raters))
+        line = f"{staff_no}\t{name}\t{r.perspective}\t{r.display}"
+        if user.is_admin:
+            line += "\t" + _("{n}/{min} raters").format(n=r.raters, min=r.min_raters) + "\t" + _(
+                "viewers see: {value}").format(value=r.public_display)
+        print(line)
     return EXIT_OK
+
+
+def _summary_fields(row, names: dict, spreads: dict, admin: bool) -> dict:
+    """One JSON row: the administrator's carries raters, spread and what viewers see; a viewer's only the figure."""
+    fields = {"staff_no": names.get(row.target_staff_id, ("", ""))[1],
+              "name": names.get(row.target_staff_id, ("?", ""))[0],
+              "perspective": row.perspective_code, "perspective_name": row.perspective,
+              "min_raters": row.min_raters, "value": row.value, "complete": row.complete}
+    if admin:
+        fields.update(raters=row.raters, public_value=row.public_value,
+                      **_spread_fields(spreads.get((row.target_staff_id, row.perspective_id))))
+    return fields
 
 
 def _spread_fields(spread) -> dict:

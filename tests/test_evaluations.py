@@ -255,11 +255,11 @@ def test_evaluator_sees_the_comparison_only_when_it_hides_the_others(demo_db, ad
         _fill(demo_db, user, a["id"], 5)
     (line,) = evaluation_summary.calibration(demo_db, user, project_id)
     assert line.peers_mean is None and line.difference is None and line.rated == 4
-    # Leadership has four raters: each sees the comparison.
+    # Leadership has four raters: once all are in, each sees the comparison.
     leader = _evaluator(demo_db, members[0], "leader")
     for a in evaluations.my_assignments(demo_db, leader):
         _fill(demo_db, leader, a["id"], 3)
-    for staff_id, score in ((members[1], 4), (members[2], 2)):
+    for staff_id, score in ((members[1], 4), (members[2], 2), (members[3], 3)):
         for a in evaluations.project_assignments(demo_db, admin, project_id):
             if a["evaluator_staff_id"] == staff_id:
                 _fill(demo_db, admin, a["id"], score)
@@ -394,3 +394,129 @@ def test_a_setting_left_on_a_closed_unit_or_an_empty_perspective_is_said(db, tow
     assert any("ICT" in n and "見つかりません" in n for n in found.notes)
     settings.set_value(db, "digital_section_id", successor, ADMIN_USER)
     assert evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
+
+
+# -- the publication rule: no differencing (issue 13, item 2) ---------------------------------------
+
+@pytest.fixture
+def two_of_three(demo_db, admin):
+    """A project whose leadership needs 2 raters and has 3 per member (the four members rate each other)."""
+    spec = replace(rubrics.MOKA_PRESET, family="differencing-test")
+    spec.perspectives = [replace(p, min_raters=2) if p.code == "leadership" else p for p in spec.perspectives]
+    template_id = rubrics.save_template(demo_db, spec, admin)
+    project_id = projects.create_project(demo_db, projects.ProjectInput("差分の試験", 2025, template_id=template_id),
+                                         admin)
+    members = _staff(demo_db, 4, offset=200)
+    for staff_id in members:
+        projects.add_member(demo_db, project_id, staff_id, "member", admin)
+    evaluations.apply_suggestions(demo_db, project_id, admin)
+    leadership = _perspective(demo_db, project_id, "leadership")
+    return project_id, members, leadership
+
+
+def _row(db, user, project_id: int, target: int, perspective_id: int) -> evaluation_summary.SummaryRow:
+    return next(r for r in evaluation_summary.summary(db, user, project_id)
+                if r.target_staff_id == target and r.perspective_id == perspective_id)
+
+
+def test_a_viewer_cannot_work_out_a_new_rating_by_differencing(demo_db, admin, two_of_three):
+    """The attack: 2.50 from 2 raters, one more submits, 2.67 from 3, so the new rating is 3 × 2.67 − 2 × 2.50."""
+    project_id, members, leadership = two_of_three
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    target = members[0]
+    raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+              if a["target_staff_id"] == target and a["perspective_id"] == leadership.id]
+    assert len(raters) == 3
+    seen = []
+    for assignment_id, score in zip(raters, (2, 3, 3)):
+        _fill(demo_db, admin, assignment_id, score)
+        seen.append(_row(demo_db, viewer, project_id, target, leadership.id))
+        # The administrator still sees every step exactly, with the count (2.50 from 2, then 2.67 from 3).
+        exact = _row(demo_db, admin, project_id, target, leadership.id)
+        assert exact.raters == len(seen)
+    # The attacker's arithmetic needs two published figures with their counts: the viewer sees one
+    # figure only, and never a count.
+    published = [(r.value, r.raters) for r in seen if r.value is not None]
+    assert published == [(2.7, None)], published
+    assert [r.display for r in seen] == ["未提出の評価あり", "未提出の評価あり", "2.7"]
+    assert exact.value == 2.67 and exact.public_value == 2.7 and exact.public_display == "2.7"
+    # Dropping a rater who will never submit seals the group: the rule is "all assigned are in".
+    other = members[1]
+    pending = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+               if a["target_staff_id"] == other and a["perspective_id"] == leadership.id]
+    for assignment_id in pending[:2]:
+        _fill(demo_db, admin, assignment_id, 4)
+    assert _row(demo_db, viewer, project_id, other, leadership.id).value is None
+    evaluations.remove_assignment(demo_db, pending[2], admin)
+    assert _row(demo_db, viewer, project_id, other, leadership.id).value == 4.0
+
+
+def test_an_evaluators_all_raters_average_does_not_move_with_each_new_rating(demo_db, admin, team):
+    """「全員の平均」: with 3 raters in it shows P3, a 4th submits, it shows P4: 4 × P4 − 3 × P3 is the 4th's mean."""
+    project_id, _owner, members = team
+    leader = _evaluator(demo_db, members[0], "leader")
+    for a in evaluations.my_assignments(demo_db, leader):
+        _fill(demo_db, leader, a["id"], 3)
+    leadership = _perspective(demo_db, project_id, "leadership")
+    seen = []
+    for staff_id, score in ((members[1], 4), (members[2], 2), (members[3], 5)):
+        for a in evaluations.project_assignments(demo_db, admin, project_id):
+            if a["evaluator_staff_id"] == staff_id and a["perspective_id"] == leadership.id:
+                _fill(demo_db, admin, a["id"], score)
+        (line,) = [s for s in evaluation_summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
+        seen.append(line.peers_mean)
+    assert seen == [None, None, 3.5], seen  # one figure, once the perspective's raters are all in
+    (line,) = [s for s in evaluation_summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
+    assert line.difference == -0.5 and line.mean == 3.0 and not line.precise  # to 0.1, like a viewer's figures
+    # The administrator's view is exact and always there.
+    admin_line = next(s for s in evaluation_summary.calibration(demo_db, admin)
+                      if s.evaluator_key == f"s{members[0]}" and s.perspective_id == leadership.id)
+    assert admin_line.peers_mean == 3.5 and admin_line.difference == -0.5
+
+
+def test_read_services_check_the_role(demo_db, admin, team):
+    project_id, _owner, members = team
+    evaluator = _evaluator(demo_db, members[0], "hyoka")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    with pytest.raises(PermissionDenied):
+        evaluation_summary.summary(demo_db, evaluator, project_id)
+    with pytest.raises(PermissionDenied):
+        evaluation_summary.calibration(demo_db, viewer)
+    for user in (evaluator, viewer):
+        for call in (evaluation_summary.member_spread, evaluation_summary.combined_ratings,
+                     evaluations.individual_ratings, evaluations.project_assignments):
+            with pytest.raises(PermissionDenied):
+                call(demo_db, user, project_id)
+    assert evaluation_summary.summary(demo_db, viewer, project_id)
+    assert evaluation_summary.calibration(demo_db, evaluator) == []
+
+
+def test_cli_summary_follows_the_acting_users_role(db_path, demo_db, admin, two_of_three, capsys):
+    """`evaluations summary` shows a viewer the published figures only and refuses an evaluator.
+
+    The CLI's ``--as LOGIN`` puts the account in ``args.user``; the handler is called directly here.
+    """
+    import argparse
+    import json
+
+    from app import cli_projects
+
+    project_id, members, leadership = two_of_three
+    raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+              if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
+    for assignment_id, score in zip(raters[:2], (2, 3)):
+        _fill(demo_db, admin, assignment_id, score)
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    args = argparse.Namespace(db=db_path, project=project_id, json=True, user=viewer)
+    assert cli_projects.cmd_evaluations_summary(args) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows and all("raters" not in r and "lowest" not in r and "spread" not in r for r in rows)
+    assert all(r["value"] is None for r in rows)  # 2.50 from 2 of 3 raters is not published
+    args.user = admin
+    assert cli_projects.cmd_evaluations_summary(args) == 0
+    exact = json.loads(capsys.readouterr().out)["rows"]
+    mine = next(r for r in exact if r["staff_no"] and r["perspective"] == "leadership" and r["raters"] == 2)
+    assert mine["value"] == 2.5 and mine["public_value"] is None and mine["complete"] is False
+    args.user = _evaluator(demo_db, members[1], "hyoka")
+    with pytest.raises(PermissionDenied):
+        cli_projects.cmd_evaluations_summary(args)

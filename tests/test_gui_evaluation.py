@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,10 +23,10 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app import evaluations, projects
+from app import evaluation_summary, evaluations, projects
 from app.accounts import Role, User, create_user
 from app.demo_projects import VENDOR, load_projects
-from app.evaluations import Answer
+from app.evaluations import Answer, Evaluator, Proposal
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
 from ui.evaluation_page import EvaluationPage
@@ -244,7 +245,7 @@ def test_own_tendency_is_explained_in_plain_japanese(qtbot, raters):
     assert view.lines and {line.evaluator_key for line in view.lines} == {f"s{a.staff_id}"}
     text = "\n".join(view.texts())
     assert "人を評価し" in text and "あなたの平均点" in text
-    assert "評価者全員の平均" in text or "全員の平均は表示しません" in text
+    assert "評価者全員の平均" in text or "評価者全員が提出し" in text
 
 
 # -- administrator -----------------------------------------------------------------------------------
@@ -269,6 +270,8 @@ def test_admin_reopens_a_submitted_evaluation_with_a_reason(qtbot, teams, window
 
     def fill(dialog) -> None:
         assert isinstance(dialog, ReopenDialog)
+        # Viewers see this result: the administrator is told what reopening may reveal.
+        assert dialog.published_warning.isVisibleTo(dialog) and "閲覧者" in dialog.published_warning.text()
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # no reason yet: refused
         attempts.append(dialog.error_label.text())
         dialog.reason.setText("別の職員の評点を誤って入力したため")
@@ -316,6 +319,26 @@ def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, wind
     assert _one(teams, "SELECT count(*) FROM audit_log WHERE action = 'evaluation.assign'") >= len(expected) - 1
 
 
+def test_suggestions_that_would_move_a_published_result_are_unticked(qtbot, teams, admin):
+    """Adding a rater to a result viewers already see would let them work out the new rating from the change."""
+    leader = _one(teams, "SELECT staff_id FROM project_members WHERE project_id = 1 AND role = 'leader'")
+    ict = _one(teams, """SELECT p.id FROM template_perspectives p JOIN projects pr ON pr.template_id = p.template_id
+                         WHERE pr.id = 1 AND p.code = 'ict'""")
+    outsider = _one(teams, """SELECT id FROM staff WHERE status = 'active' AND id NOT IN
+                              (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL)
+                              AND id NOT IN (SELECT staff_id FROM project_members) ORDER BY id LIMIT 1""")
+    late = Proposal(leader, ict, Evaluator(staff_id=outsider), "digital")
+    dialog = SuggestionsDialog(teams, admin, 1, [late])
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == []
+    assert dialog.notes_label.isVisibleTo(dialog) and "閲覧者" in dialog.notes_label.text()
+    fresh = AddAssignmentDialog(teams, admin, 3)  # the running team: nothing of it published for that pair yet
+    qtbot.addWidget(fresh)
+    pairs = evaluation_summary.published_groups(teams, admin, 3)
+    shown = (fresh.member.currentData(), fresh.perspective.currentData()) in pairs
+    assert fresh.published_warning.isVisibleTo(fresh) == shown
+
+
 def test_admin_adds_an_external_rater_and_cannot_remove_a_submitted_assignment(qtbot, teams, window):
     page = _admin_page(qtbot, window, 1)
     tab = page.assignments_tab
@@ -331,6 +354,7 @@ def test_admin_adds_an_external_rater_and_cannot_remove_a_submitted_assignment(q
         dialog.is_external.setChecked(True)
         dialog.external.setCurrentIndex(dialog.external.findData(vendor2))
         assert dialog.kind.currentData() == "external"
+        assert dialog.published_warning.isVisibleTo(dialog)  # the finished project's results are published
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     when_modal(fill)
@@ -427,9 +451,13 @@ def test_results_show_not_enough_raters_with_the_rule_named(qtbot, teams, window
     assert results.model.index(index, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     # A rater alone below the minimum: no 最低, 最高 or ばらつき either (they would be that rater's score).
     lone = [rows.index(r) for r in short if r["raters"] >= 1]
-    assert lone and all(results.model.index(i, column).data() == "—" for i in lone for column in (5, 6, 7))
+    assert lone and all(results.model.index(i, column).data() == "—" for i in lone for column in (6, 7, 8))
+    # Beside each figure, what viewers are shown (nothing before every assigned rater is in).
+    assert results.model.headerData(5, Qt.Orientation.Horizontal) == "閲覧者への表示"
+    assert all(results.model.index(i, 5).data() == r["public_display"] for i, r in enumerate(rows))
+    assert all(r["public_display"] in ("評価者数不足", "未提出の評価あり") for r in short)
     # The administrator sees the spread between raters; individual scores only after the toggle.
-    assert results.model.columnCount() == 8
+    assert results.model.columnCount() == 9
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()
     results.show_individual.setChecked(True)
     assert results.individual_box.isVisible()
@@ -454,14 +482,25 @@ def test_calibration_flags_the_demo_vendor_as_giving_everyone_the_same_score(qtb
     assert 0 < model.rowCount() <= total
 
 
-def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams):
+def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams, admin):
     viewer = create_user(teams, "etsuran", "閲覧 者", "password123", Role.VIEWER, "admin")
     page = _page(qtbot, teams, viewer)
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["集計結果"]
     assert page.my_tab is None and page.assignments_tab is None and page.calibration is None
     page.set_project(3)
     results = page.results
-    assert results.model.rowCount() > 0 and results.model.columnCount() == 5
+    assert results.model.rowCount() > 0 and results.model.columnCount() == 4
+    assert "未提出の評価あり" in results.rule.text()
+    # The publication rule: no rater count, a figure only for sealed groups, to one decimal.
+    rows = [results.model.record_at(i) for i in range(results.model.rowCount())]
+    assert all(r["raters"] is None for r in rows)
+    published = {(r.target_staff_id, r.perspective_id): r.public_value
+                 for r in evaluation_summary.summary(teams, admin, 3)}
+    for r in rows:
+        assert r["display"] in ("評価者数不足", "未提出の評価あり") or re.fullmatch(r"\d\.\d", r["display"]), r
+    assert {r["display"] for r in rows} >= {"未提出の評価あり"}
+    assert sorted(r["value"] for r in rows if r["value"] is not None) == sorted(
+        v for v in published.values() if v is not None)
     assert not results.show_individual.isVisible()
     results.show_individual.setChecked(True)  # even if forced, nothing is read
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()

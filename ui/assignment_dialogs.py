@@ -25,15 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import evaluations, projects, rubrics, staff
+from app import evaluation_summary, evaluations, projects, rubrics, staff
 from app.accounts import User
 from app.errors import UserError
 from app.evaluations import Evaluator, Proposal
-from app.i18n import _
+from app.i18n import N_, _
 from app.projects import RATED_ROLES
-from ui.dialog_parts import error_label, fit_to_screen
+from ui.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
 
 MAX_STAFF_SHOWN = 50
+PUBLISHED_WARNING = N_("Viewers already see the result of this member and perspective. If a rater is added or a "
+                       "rating changed now, the way the published figure moves may reveal that one rating.")
+
+
+def _warning_label() -> QLabel:
+    """The publication rule's known limit, said where the administrator is about to hit it."""
+    label = QLabel()
+    label.setObjectName("publishedWarning")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
 
 
 class SuggestionsDialog(QDialog):
@@ -50,6 +62,7 @@ class SuggestionsDialog(QDialog):
         perspective_names = {p.id: p.name for p in template.perspectives}
         people = {m["staff_id"]: m["name"] for m in projects.members(db, user, project_id)}
         names: dict[str, str] = {}
+        published = evaluation_summary.published_groups(db, user, project_id)
         intro = QLabel(_("These assignments follow the rules (owners or the owning section's executives rate the "
                          "policy view, members rate each other's leadership, the digital department and the "
                          "project's external raters rate ICT). Untick any you do not want, then apply."))
@@ -66,7 +79,8 @@ class SuggestionsDialog(QDialog):
                 names[key] = evaluations.evaluator_name(db, proposal.evaluator)
             first = QTableWidgetItem(people.get(proposal.target_staff_id, "?"))
             first.setFlags(first.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            first.setCheckState(Qt.CheckState.Checked)
+            late = (proposal.target_staff_id, proposal.perspective_id) in published
+            first.setCheckState(Qt.CheckState.Unchecked if late else Qt.CheckState.Checked)
             self.table.setItem(row, 0, first)
             self.table.setItem(row, 1, QTableWidgetItem(perspective_names.get(proposal.perspective_id, "?")))
             self.table.setItem(row, 2, QTableWidgetItem(names[key]))
@@ -92,7 +106,12 @@ class SuggestionsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         # What the rules could not find (a closed digital department, a view nobody can rate).
-        self.notes_label = QLabel("\n".join(notes or []))
+        notes = list(notes or [])
+        late = sum(1 for p in proposals if (p.target_staff_id, p.perspective_id) in published)
+        if late:
+            notes.append(_("{n} of these would add a rater to a result that viewers already see; they are unticked: "
+                           "the way the published figure moves would reveal the new rating.").format(n=late))
+        self.notes_label = QLabel("\n".join(notes))
         self.notes_label.setObjectName("suggestionNotes")
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet("color: #b00020;")
@@ -182,6 +201,10 @@ class AddAssignmentDialog(QDialog):
         self.is_staff.toggled.connect(self._evaluator_type_changed)
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
+        self._published = evaluation_summary.published_groups(db, user, project_id)
+        self.published_warning = _warning_label()
+        self.member.currentIndexChanged.connect(self._update_warning)
+        self.perspective.currentIndexChanged.connect(self._update_warning)
 
         form = QFormLayout()
         form.addRow(_("Member rated"), self.member)
@@ -201,11 +224,18 @@ class AddAssignmentDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
+        layout.addWidget(self.published_warning)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._fill_staff()
         self._evaluator_type_changed()
+        self._update_warning()
         fit_to_screen(self, 560, 480)
+
+    def _update_warning(self) -> None:
+        shown = (self.member.currentData(), self.perspective.currentData()) in self._published
+        self.published_warning.setText(_(PUBLISHED_WARNING) if shown else "")
+        self.published_warning.setVisible(shown)
 
     def _fill_staff(self) -> None:
         """Without a search, the project's own people first: they are the usual evaluators."""
@@ -282,6 +312,11 @@ class ReopenDialog(QDialog):
                          "and can be corrected and submitted anew. The reason is kept in the audit log.").format(
             member=assignment["target"], perspective=assignment["perspective"], evaluator=assignment["evaluator"]))
         intro.setWordWrap(True)
+        self.published_warning = _warning_label()
+        published = (assignment["target_staff_id"], assignment["perspective_id"]) in \
+            evaluation_summary.published_groups(db, user, assignment["project_id"])
+        self.published_warning.setText(_(PUBLISHED_WARNING) if published else "")
+        self.published_warning.setVisible(published)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(_("e.g. a score was entered for the wrong member"))
@@ -294,6 +329,7 @@ class ReopenDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.published_warning)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)

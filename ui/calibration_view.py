@@ -31,10 +31,12 @@ from ui.evaluation_tables import ATTENTION, TintedTableModel, fit_columns, tinte
 SAME_THRESHOLD = 0.25  # below this difference the sentence says "about the same"
 
 
-def _number(value: float | None, signed: bool = False) -> str:
+def _number(value: float | None, signed: bool = False, precise: bool = True) -> str:
+    """Two decimals, or one for the figures an evaluator gets to PUBLIC_STEP (more digits would be noise)."""
     if value is None:
         return "—"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    digits = 2 if precise else 1
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def legend() -> str:
@@ -50,19 +52,22 @@ def explain(stats: RaterStats) -> list[str]:
                    "ratings (standard deviation) is {spread} — 0 means you gave everyone the same.").format(
         n=stats.rated, mean=_number(stats.mean), spread=_number(stats.spread))]
     if stats.peers_mean is None:
-        sentences.append(_("Fewer than {n} raters have rated this perspective, so the average of all raters is not "
-                           "shown: it would reveal the others' ratings.").format(n=MIN_PEERS_FOR_COMPARISON))
+        sentences.append(_("The average of all raters is shown once every evaluator of a project has submitted this "
+                           "perspective and at least {n} raters rated it there: before that, the way it changes would "
+                           "reveal the others' ratings.").format(n=MIN_PEERS_FOR_COMPARISON))
     elif stats.difference is None:
         sentences.append(_("You are the only rater of this perspective so far, so there is nothing to compare with."))
     elif abs(stats.difference) < SAME_THRESHOLD:
         sentences.append(_("The average of all raters is {peers}: your scores are about the same as theirs.").format(
-            peers=_number(stats.peers_mean)))
+            peers=_number(stats.peers_mean, precise=stats.precise)))
     elif stats.difference > 0:
         sentences.append(_("The average of all raters is {peers}: your scores are {diff} points higher.").format(
-            peers=_number(stats.peers_mean), diff=_number(abs(stats.difference))))
+            peers=_number(stats.peers_mean, precise=stats.precise),
+            diff=_number(abs(stats.difference), precise=stats.precise)))
     else:
         sentences.append(_("The average of all raters is {peers}: your scores are {diff} points lower.").format(
-            peers=_number(stats.peers_mean), diff=_number(abs(stats.difference))))
+            peers=_number(stats.peers_mean, precise=stats.precise),
+            diff=_number(abs(stats.difference), precise=stats.precise)))
     if "lenient" in stats.flags:
         sentences.append(_("Flagged as lenient: your scores are clearly higher than the other raters'. Please check "
                            "them once more against the written description of each score."))
@@ -121,8 +126,9 @@ class OwnCalibrationView(QWidget):
         layout = QVBoxLayout(card)
         figures = QLabel(_("Members rated {n} · your average {mean} · spread {spread} · all raters {peers} · "
                            "difference {diff}").format(n=stats.rated, mean=_number(stats.mean),
-                                                       spread=_number(stats.spread), peers=_number(stats.peers_mean),
-                                                       diff=_number(stats.difference, signed=True)))
+                                                       spread=_number(stats.spread),
+                                                       peers=_number(stats.peers_mean, precise=stats.precise),
+                                                       diff=_number(stats.difference, True, stats.precise)))
         figures.setWordWrap(True)
         figures.setStyleSheet("font-weight: bold;")
         layout.addWidget(figures)

@@ -1,8 +1,9 @@
-"""集計結果: per member and perspective the combined rating, or 「評価者数不足」.
+"""集計結果: per member and perspective the combined rating, or 「評価者数不足」/「未提出の評価あり」.
 
-Viewers and the administrator see the combined figures (evaluation_summary.summary);
-the spread between raters and the individual scores are the administrator's
-only, and individual scores appear only after a deliberate click.
+Viewers and the administrator see the combined figures (evaluation_summary.summary), viewers under
+its publication rule (only sealed groups, rounded, no rater count); the administrator also sees
+what viewers are shown. The rater counts, the spread between raters and the individual scores are
+the administrator's only, and individual scores appear only after a deliberate click.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from app.i18n import _
 from ui.evaluation_tables import ATTENTION, MUTED, TintedTableModel, fit_columns, kind_label, status_label, tinted_table
 
 SPREAD_ATTENTION = 1.0  # raters this far apart (standard deviation) deserve a look
-SPREAD_COLUMN = 7  # the administrator's last column
+PUBLIC_COLUMN = 5  # the administrator's 「閲覧者への表示」
+SPREAD_COLUMN = 8  # the administrator's last column
 
 
 def _number(value: float | None) -> str:
@@ -37,10 +39,11 @@ class ResultsView(QWidget):
             (_("Name"), lambda r: r["name"]),
             (_("Perspective"), lambda r: r["perspective"]),
             (_("Result"), lambda r: r["display"]),
-            (_("Raters"), lambda r: _("{n} (min. {min})").format(n=r["raters"], min=r["min_raters"])),
         ]
         if user.is_admin:
             columns += [
+                (_("Raters"), lambda r: _("{n} (min. {min})").format(n=r["raters"], min=r["min_raters"])),
+                (_("Shown to viewers"), lambda r: r["public_display"]),
                 (_("Lowest"), lambda r: _number(r["lowest"])),
                 (_("Highest"), lambda r: _number(r["highest"])),
                 (_("Spread between raters"), lambda r: _number(r["spread"])),
@@ -86,7 +89,7 @@ class ResultsView(QWidget):
 
     @staticmethod
     def _tint(row: dict, column: int):
-        if row["value"] is None:
+        if row["value"] is None or (column == PUBLIC_COLUMN and row["public_value"] is None):
             return MUTED
         if row["spread"] is not None and row["spread"] >= SPREAD_ATTENTION and column == SPREAD_COLUMN:
             return ATTENTION
@@ -111,7 +114,11 @@ class ResultsView(QWidget):
             "Only submitted evaluations count. Minimum raters per perspective: {minimums}; below it the result "
             "reads 「{insufficient}」 so that no single rating can be read back.").format(
             rule=_(rubrics.AGGREGATIONS[template.aggregation]), template=template.name, version=template.version,
-            minimums=minimums, insufficient=_(evaluation_summary.INSUFFICIENT)))
+            minimums=minimums, insufficient=_(evaluation_summary.INSUFFICIENT)) + "\n" + _(
+            "Viewers see a result only once every evaluator assigned to that member and perspective has "
+            "submitted (until then 「{outstanding}」), to one decimal and without the number of raters, so that "
+            "no new rating can be worked out from how the figure changes.").format(
+            outstanding=_(evaluation_summary.OUTSTANDING)))
         members = projects.members(self._db, self._user, self._project_id)
         order = {m["staff_id"]: index for index, m in enumerate(members)}
         people = {m["staff_id"]: m for m in members}
@@ -129,7 +136,7 @@ class ResultsView(QWidget):
                 "name": person["name"] if person else evaluations.evaluator_name(
                     self._db, evaluations.Evaluator(staff_id=row.target_staff_id)),
                 "perspective": row.perspective, "display": row.display, "value": row.value,
-                "raters": row.raters, "min_raters": row.min_raters,
+                "public_display": row.public_display, "public_value": row.public_value, "raters": row.raters, "min_raters": row.min_raters,
                 "lowest": spread.lowest if spread else None, "highest": spread.highest if spread else None,
                 "spread": spread.spread if spread else None,
             })
