@@ -2,7 +2,8 @@
 
 The CLI acts as the administrator on a local file: anyone who can write the
 file already controls its data, so it asks for no login. Exit status: 0 done,
-1 refused input (message on stderr), 2 usage error.
+1 refused input (message on stderr), 2 usage error, 3 unexpected failure (a defect: the
+traceback goes to the log, the message names the log file).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from app.db import latest_version, open_database
 from app.errors import UserError
 from app.i18n import _
 from app.paths import default_database_path
+from app.tabular import not_listed
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
 
 def _open(args: argparse.Namespace, create: bool = False):
@@ -125,9 +127,14 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
-        preview, _table, _mapping = staff_import.preview_file(
-            result.db, args.file, encoding=args.encoding, effective=effective,
-            replacements=_parse_replacements(args.replace))
+        try:
+            preview, _table, _mapping = staff_import.preview_file(
+                result.db, args.file, encoding=args.encoding, effective=effective,
+                replacements=_parse_replacements(args.replace))
+        except UserError as exc:
+            if args.json:
+                return _json_refusal(args.file, exc)
+            raise
         committed = None
         if not preview.errors and not args.dry_run:
             committed = staff_import.commit(result.db, preview, CLI_ACTOR, retire_missing=args.retire_missing)
@@ -136,6 +143,10 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
+        for error in preview.errors:  # the same messages as without --json, for whoever reads stderr
+            print(error.text(args.file.name), file=sys.stderr)
+        if preview.errors_not_listed:
+            print(not_listed(args.file.name, preview.errors_not_listed), file=sys.stderr)
     else:
         print(_("{file}: {rows} rows ({encoding}), effective {date}").format(
             file=args.file.name, rows=preview.rows, encoding=preview.encoding, date=preview.effective_date))
@@ -146,6 +157,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
             print(staff_import.unplaced_message(preview))
         for error in preview.errors:
             print(error.text(args.file.name), file=sys.stderr)
+        if preview.errors_not_listed:
+            print(not_listed(args.file.name, preview.errors_not_listed), file=sys.stderr)
         if preview.errors:
             print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
         elif args.dry_run:
@@ -282,6 +295,9 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
         result.db.close()
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))
+        for report in reports:  # the same messages as without --json, for whoever reads stderr
+            for error in report["errors"]:
+                print(error, file=sys.stderr)
     return EXIT_REFUSED if refused else EXIT_OK
 
 
@@ -478,6 +494,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - exit 3 with the log, never a bare traceback with exit 1
+        return _unexpected(exc)
+
+
+def _json_refusal(path: Path, exc: UserError) -> int:
+    """--json: a file refused as a whole is still a JSON answer on stdout, and the message goes to stderr."""
+    print(json.dumps({"file": str(path), "ok": False, "errors": [{"file": path.name, "message": str(exc)}]},
+                     ensure_ascii=False, indent=2))
+    print(_("Error: {message}").format(message=exc), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _unexpected(exc: BaseException) -> int:
+    """A defect, not a refusal: the traceback goes to the log, the user gets a Japanese message naming it (exit 3)."""
+    import traceback
+    from datetime import datetime
+
+    from app.paths import log_dir
+
+    where = _("(the log could not be written)")
+    try:
+        path = log_dir() / "dx-jinzai-cli.log"
+        if path.exists() and path.stat().st_size > 1_000_000:
+            path.replace(path.with_suffix(".log.1"))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n"
+                      + "".join(traceback.format_exception(exc)) + "\n")
+        where = str(path)
+    except OSError:
+        pass
+    print(_("Unexpected error ({kind}): the action was not completed. The details were written to the log file "
+            "{path}; please send it to whoever maintains the register.").format(kind=type(exc).__name__, path=where),
+          file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _reader_went_away() -> int:

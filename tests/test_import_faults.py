@@ -331,3 +331,59 @@ def test_full_width_digits_are_still_scores(demo_db, filled):
     edit(filled, lambda wb: wb.worksheets[0].cell(FIRST, 4, "４"))
     preview = sheets.preview_import(demo_db, officer(), filled)
     assert preview.ok, [e.text() for e in preview.errors]
+
+
+# -- the command line -------------------------------------------------------------------------------
+
+def cli(*args: str):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=180)
+
+
+def test_cli_refusals_exit_1_and_json_names_the_file_and_repeats_the_message_on_stderr(db, db_path, tmp_path):
+    import json
+
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    broken = tmp_path / "壊れた.csv"
+    broken.write_bytes(b"\xef\xbb\xbf\x81")
+    result = cli("--db", str(db_path), "import-staff", str(broken), "--json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is False and answer["errors"][0]["file"] == broken.name
+    assert answer["errors"][0]["message"] in result.stderr and broken.name in result.stderr
+
+    rows = write_csv(tmp_path / "職員.csv", [HEADER] + [person(str(i), name="") for i in range(1, 151)], "utf-8")
+    result = cli("--db", str(db_path), "import-staff", str(rows), "--json")
+    assert result.returncode == 1
+    answer = json.loads(result.stdout)
+    assert {e["file"] for e in answer["errors"]} == {rows.name} and answer["errors_not_listed"] == 50
+    assert "職員.csv, 2 行目、列「氏名」" in result.stderr and "ほか 50 件" in result.stderr
+
+    members = tmp_path / "メンバー.xlsx"
+    set_version_needed(excel_like_xlsx(members, [["職員番号"], ["1"]]), 84)
+    projects.create_project(db, projects.ProjectInput("会計事務の電子決裁化", 2025), "test")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    result = cli("--db", str(db_path), "projects", "import", "1", str(members), "--json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert members.name in result.stderr
+
+
+def test_cli_unexpected_failure_exits_3_naming_the_log(db_path, tmp_path, monkeypatch, capsys):
+    from app import cli as cli_module, staff_import
+
+    def defect(*_args, **_kwargs):
+        raise RuntimeError("a defect in the importer")
+
+    monkeypatch.setattr(staff_import, "preview_file", defect)
+    path = write_csv(tmp_path / "職員.csv", good_rows(), "utf-8")
+    assert cli_module.main(["--db", str(db_path), "init"]) == 0
+    assert cli_module.main(["--db", str(db_path), "import-staff", str(path)]) == 3
+    err = capsys.readouterr().err
+    log = next(word for word in err.split() if word.endswith("dx-jinzai-cli.log"))
+    assert "予期しないエラー" in err and "RuntimeError" in err and "Traceback" not in err
+    assert "a defect in the importer" in Path(log).read_text(encoding="utf-8")
