@@ -387,3 +387,51 @@ def test_cli_unexpected_failure_exits_3_naming_the_log(db_path, tmp_path, monkey
     log = next(word for word in err.split() if word.endswith("dx-jinzai-cli.log"))
     assert "予期しないエラー" in err and "RuntimeError" in err and "Traceback" not in err
     assert "a defect in the importer" in Path(log).read_text(encoding="utf-8")
+
+
+# -- the import dialogs ------------------------------------------------------------------------------
+
+@pytest.mark.gui
+def test_staff_import_dialog_shows_the_refusal_in_japanese(qtbot, demo_db, admin, tmp_path):
+    from ui.import_dialog import ImportDialog
+
+    bom = tmp_path / "職員一覧.csv"
+    bom.write_bytes(b"\xef\xbb\xbf\x81")
+    zip84 = set_version_needed(excel_like_xlsx(tmp_path / "職員一覧.xlsx", good_rows()), 84)
+    rows = excel_like_xlsx(tmp_path / "行番号.xlsx", good_rows(5), row_numbers=[1, 2, 3, 3, 5, 6])
+    before = snapshot(demo_db)
+    dialog = ImportDialog(demo_db, admin.login)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for path in (bom, zip84, rows):
+        dialog.load_file(path)
+        text = dialog.summary.text()
+        assert path.name in text and "取り込んでいません" in text and not english_in(text, path.name), text
+        assert not dialog.import_button.isEnabled()
+    assert snapshot(demo_db) == before
+
+
+@pytest.mark.gui
+def test_member_import_and_sheet_dialogs_show_refusals_in_japanese(qtbot, demo_db, admin, filled, tmp_path):
+    from tests.qt_helpers import collect_message_texts
+    from ui.evaluation_sheets_dialog import ImportSheetsDialog
+    from ui.projects_page import ProjectsPage
+
+    page = ProjectsPage(demo_db, admin)
+    qtbot.addWidget(page)
+    page.show()
+    project = demo_db.execute("SELECT id FROM projects ORDER BY id").fetchone()[0]
+    page.select_project(project)
+    members = excel_like_xlsx(tmp_path / "メンバー.xlsx", [["職員番号"], ["1"]], with_sheet=False)
+    shown = collect_message_texts()
+    page.import_members(members)
+    assert shown and members.name in shown[0] and "ワークシート" in shown[0], shown
+
+    corrupt_deflate(filled)
+    dialog = ImportSheetsDialog(demo_db, officer(), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_files([filled])
+    where = " ".join(str(dialog.errors_model.data(dialog.errors_model.index(0, c))) for c in range(2))
+    assert filled.name in where and "壊れて" in where, where
+    assert not dialog.import_button.isEnabled()
