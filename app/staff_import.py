@@ -572,6 +572,11 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             preview.changes.append(Change("missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
                                           " ".join((unit_label.get(old["unit_id"], ""),
                                                     position_label.get(old["position_id"], ""))).strip(), ""))
+    if table.unterminated and table.rows and not preview.errors:
+        # Complete, but a file cut off exactly inside its last cell looks the same: the officer checks that row.
+        preview.warnings.append(RowError(table.first_data_row + len(table.rows) - 1, "", _(
+            "the file does not end with a line break: check that this last row is complete (a file cut off in "
+            "transfer looks the same)")))
     preview.errors.sort(key=lambda e: e.row)
     if len(preview.errors) > MAX_LISTED_ERRORS:  # a wrong file can have an error in every row: list the first
         preview.errors_not_listed = len(preview.errors) - MAX_LISTED_ERRORS

@@ -54,6 +54,7 @@ class Table:
     rows: list[list[str]]  # data rows, aligned to headers
     encoding: str  # "xlsx" for workbooks
     first_data_row: int = 2  # the line/row number of rows[0] in the file
+    unterminated: bool = False  # a CSV whose last row does not end with a line break (complete, or refused)
 
 
 def shorten(value: object, limit: int = SHOWN_VALUE) -> str:
@@ -123,7 +124,9 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
         raise UserError(_("{path}, line {line} cannot be read as CSV (is a quote \" left open?). Nothing was "
                           "imported.").format(path=path.name, line=reader.line_num)) from exc
     _refuse_cut_last_row(path, text, rows, delimiter)
-    return _to_table(path, rows, used)
+    table = _to_table(path, rows, used)
+    table.unterminated = not text.endswith(("\n", "\r"))
+    return table
 
 
 def _refuse_cut_last_row(path: Path, text: str, rows: list[list[str]], delimiter: str) -> None:

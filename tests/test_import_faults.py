@@ -112,6 +112,7 @@ def test_a_last_row_without_a_line_break_but_complete_is_accepted(db, tmp_path):
     path.write_bytes("職員番号,氏名,ふりがな,所属\r\n1001,佐藤 一郎,さとう いちろう,総務部総務課".encode("utf-8"))
     preview, _t, _m = preview_file(db, path, today=TODAY)
     assert not preview.errors and preview.summary()["added"] == 1
+    assert [(w.row, "最後の行" in w.message) for w in preview.warnings] == [(2, True)]
 
 
 # -- xlsx ----------------------------------------------------------------------------------------
@@ -435,3 +436,16 @@ def test_member_import_and_sheet_dialogs_show_refusals_in_japanese(qtbot, demo_d
     where = " ".join(str(dialog.errors_model.data(dialog.errors_model.index(0, c))) for c in range(2))
     assert filled.name in where and "壊れて" in where, where
     assert not dialog.import_button.isEnabled()
+
+
+@pytest.mark.parametrize("char", ["\ufeff", "\u200b", "\x00"])
+def test_a_staff_number_typed_with_an_invisible_character_is_refused_as_in_the_import(demo_db, char):
+    from app import staff_edit
+
+    unit_id = staff_edit.org_units(demo_db)[0][0]
+    before = snapshot(demo_db)
+    person_input = staff_edit.PersonInput(f"9000{char}01", "古田", "一郎", "ふるた", "いちろう", date(2020, 4, 1), unit_id,
+                                          None)
+    with pytest.raises(UserError, match=f"職員番号.*U\\+{ord(char):04X}"):
+        staff_edit.create_person(demo_db, person_input, "test", on=date(2027, 4, 1))
+    assert snapshot(demo_db) == before
