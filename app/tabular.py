@@ -54,6 +54,7 @@ class Table:
     rows: list[list[str]]  # data rows, aligned to headers
     encoding: str  # "xlsx" for workbooks
     first_data_row: int = 2  # the line/row number of rows[0] in the file
+    clean: bool = False  # known to hold no control character (checked on the whole text)
     unterminated: bool = False  # a CSV whose last row does not end with a line break (complete, or refused)
 
 
@@ -108,13 +109,8 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","  # Excel's "Unicode text" is TSV
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
     try:
-        for row in reader:
-            if len(row) > MAX_COLUMNS or len(rows) >= MAX_ROWS:
-                raise UserError(_("{path} has more than {rows} rows or {columns} columns; it is not a staff list.").format(
-                    path=path.name, rows=MAX_ROWS, columns=MAX_COLUMNS))
-            rows.append(row)
+        rows = list(reader)  # the file is at most MAX_CSV_BYTES: its size is checked below, at C speed
     except csv.Error as exc:
         log.info("CSV error in %s at line %s: %s", path.name, reader.line_num, exc)
         if "field larger than field limit" in str(exc):
@@ -123,9 +119,13 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
                 path=path.name, line=reader.line_num, limit=csv.field_size_limit())) from exc
         raise UserError(_("{path}, line {line} cannot be read as CSV (is a quote \" left open?). Nothing was "
                           "imported.").format(path=path.name, line=reader.line_num)) from exc
+    if len(rows) > MAX_ROWS or max(map(len, rows), default=0) > MAX_COLUMNS:
+        raise UserError(_("{path} has more than {rows} rows or {columns} columns; it is not a staff list.").format(
+            path=path.name, rows=MAX_ROWS, columns=MAX_COLUMNS))
     _refuse_cut_last_row(path, text, rows, delimiter)
     table = _to_table(path, rows, used)
     table.unterminated = not text.endswith(("\n", "\r"))
+    table.clean = not _CONTROL.search(text)  # one pass over the text instead of one per row
     return table
 
 
@@ -361,6 +361,8 @@ def _to_table(path: Path, rows: list[list[str]], encoding: str) -> Table:
 
 def _refuse_control_characters(table: Table) -> None:
     """NUL, 0x1A, 0x7F and their kin are never part of a staff list: refuse them wherever they are."""
+    if table.clean:
+        return
     lines = [(1, table.headers)] if _CONTROL.search("".join(table.headers)) else []
     lines += [(table.first_data_row + i, r) for i, r in enumerate(table.rows) if _CONTROL.search("".join(r))]
     for row_no, cells in lines[:1]:
