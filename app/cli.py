@@ -14,7 +14,9 @@ import getpass
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from app import __version__, accounts, demo, i18n, maintenance, self_check
@@ -22,7 +24,7 @@ from app.accounts import CLI_ACTOR, Role
 from app.db import latest_version, open_database
 from app.errors import UserError
 from app.i18n import _
-from app.paths import default_database_path
+from app.paths import default_database_path, log_dir
 from app.tabular import not_listed
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
@@ -508,11 +510,6 @@ def _json_refusal(path: Path, exc: UserError) -> int:
 
 def _unexpected(exc: BaseException) -> int:
     """A defect, not a refusal: the traceback goes to the log, the user gets a Japanese message naming it (exit 3)."""
-    import traceback
-    from datetime import datetime
-
-    from app.paths import log_dir
-
     where = _("(the log could not be written)")
     try:
         path = log_dir() / "dx-jinzai-cli.log"
