@@ -428,7 +428,10 @@ def _sheet_cells_mutated(data: bytes, rnd: random.Random, folder: Path) -> bytes
             sheet.cell(row, column, value)
         except Exception:  # openpyxl refuses control characters: leave the cell
             continue
-    workbook.save(path)
+    try:
+        workbook.save(path)
+    except Exception:  # openpyxl cannot write some combinations it accepted (an int in a text cell)
+        return data
     return path.read_bytes()
 
 
