@@ -4,7 +4,8 @@ The CLI acts as the administrator on a local file: anyone who can write the
 file already controls its data, so it asks for no login. ``--as LOGIN`` (password
 on stdin) runs a command with that account's role instead, so that scripts and tests
 meet the same permission checks as the screens. Exit status: 0 done, 1 refused
-input or not permitted (message on stderr), 2 usage error.
+input or not permitted (message on stderr), 2 usage error, 3 unexpected failure (a
+defect: the traceback goes to the log, the message names the log file).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import getpass
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from app import __version__, accounts, demo, i18n, maintenance, self_check
@@ -23,10 +26,11 @@ from app.accounts import Role, User
 from app.db import latest_version, open_database
 from app.errors import UserError
 from app.i18n import _
-from app.paths import default_database_path
+from app.paths import default_database_path, log_dir
 from app.permissions import CLI_USER, Action, require
+from app.tabular import not_listed
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
 
 def _open(args: argparse.Namespace, create: bool = False):
@@ -130,9 +134,14 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
-        preview, _table, _mapping = staff_import.preview_file(
-            result.db, args.file, encoding=args.encoding, effective=effective,
-            replacements=_parse_replacements(args.replace))
+        try:
+            preview, _table, _mapping = staff_import.preview_file(
+                result.db, args.file, encoding=args.encoding, effective=effective,
+                replacements=_parse_replacements(args.replace))
+        except UserError as exc:
+            if args.json:
+                return _json_refusal(args.file, exc)
+            raise
         committed = None
         if not preview.errors and not args.dry_run:
             committed = staff_import.commit(result.db, preview, args.user, retire_missing=args.retire_missing)
@@ -141,6 +150,10 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
+        for error in preview.errors:  # the same messages as without --json, for whoever reads stderr
+            print(error.text(args.file.name), file=sys.stderr)
+        if preview.errors_not_listed:
+            print(not_listed(args.file.name, preview.errors_not_listed), file=sys.stderr)
     else:
         print(_("{file}: {rows} rows ({encoding}), effective {date}").format(
             file=args.file.name, rows=preview.rows, encoding=preview.encoding, date=preview.effective_date))
@@ -151,6 +164,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
             print(staff_import.unplaced_message(preview))
         for error in preview.errors:
             print(error.text(args.file.name), file=sys.stderr)
+        if preview.errors_not_listed:
+            print(not_listed(args.file.name, preview.errors_not_listed), file=sys.stderr)
         if preview.errors:
             print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
         elif args.dry_run:
@@ -283,6 +298,9 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
         result.db.close()
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))
+        for report in reports:  # the same messages as without --json, for whoever reads stderr
+            for error in report["errors"]:
+                print(error, file=sys.stderr)
     return EXIT_REFUSED if refused else EXIT_OK
 
 
@@ -488,6 +506,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - exit 3 with the log, never a bare traceback with exit 1
+        return _unexpected(exc)
+
+
+def _json_refusal(path: Path, exc: UserError) -> int:
+    """--json: a file refused as a whole is still a JSON answer on stdout, and the message goes to stderr."""
+    print(json.dumps({"file": str(path), "ok": False, "errors": [{"file": path.name, "message": str(exc)}]},
+                     ensure_ascii=False, indent=2))
+    print(_("Error: {message}").format(message=exc), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _unexpected(exc: BaseException) -> int:
+    """A defect, not a refusal: the traceback goes to the log, the user gets a Japanese message naming it (exit 3)."""
+    where = _("(the log could not be written)")
+    try:
+        path = log_dir() / "dx-jinzai-cli.log"
+        if path.exists() and path.stat().st_size > 1_000_000:
+            path.replace(path.with_suffix(".log.1"))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n"
+                      + "".join(traceback.format_exception(exc)) + "\n")
+        where = str(path)
+    except OSError:
+        pass
+    print(_("Unexpected error ({kind}): the action was not completed. The details were written to the log file "
+            "{path}; please send it to whoever maintains the register.").format(kind=type(exc).__name__, path=where),
+          file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _acting_user(args: argparse.Namespace) -> User:

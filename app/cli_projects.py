@@ -74,7 +74,14 @@ def cmd_projects_add(args: argparse.Namespace) -> int:
 def cmd_projects_import(args: argparse.Namespace) -> int:
     result = open_database(args.db)
     try:
-        preview = projects.preview_member_import(result.db, args.user, args.project, args.file)
+        try:
+            preview = projects.preview_member_import(result.db, args.user, args.project, args.file)
+        except UserError as exc:
+            if args.json:
+                from app.cli import _json_refusal
+
+                return _json_refusal(args.file, exc)
+            raise
         if not preview.errors and not args.dry_run:
             projects.commit_member_import(result.db, args.project, preview, args.user)
     finally:
@@ -83,6 +90,8 @@ def cmd_projects_import(args: argparse.Namespace) -> int:
         print(json.dumps({"file": str(args.file), "added": len(preview.to_add), "role_changes": len(preview.role_changes),
                           "unchanged": preview.unchanged, "errors": preview.errors,
                           "written": not preview.errors and not args.dry_run}, ensure_ascii=False, indent=2))
+        for error in preview.errors:  # the same messages as without --json, for whoever reads stderr
+            print(error, file=sys.stderr)
     else:
         print(_("{file}: add {added}, change role {roles}, unchanged {unchanged}").format(
             file=args.file.name, added=len(preview.to_add), roles=len(preview.role_changes), unchanged=preview.unchanged))

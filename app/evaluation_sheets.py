@@ -54,7 +54,7 @@ from app.evaluations import Answer, Evaluator
 from app.i18n import N_, _
 from app.permissions import Action, allowed, require
 from app.projects import project
-from app.tabular import BROKEN_WORKBOOK_ERRORS, _check_zip, broken_workbook_message, protect_cell, unprotect_cell
+from app.tabular import MAX_LISTED_ERRORS, not_listed, open_workbook, protect_cell, sheet_rows, shorten, unprotect_cell
 
 FORMAT_VERSION = 1
 MAGIC = "dx-jinzai evaluation sheet"
@@ -64,7 +64,7 @@ HEADER_ROW = 8  # rows 1-7: title and instructions
 COL_TARGET, COL_PERSPECTIVE, COL_CRITERION, COL_SCORE, COL_COMMENT, COL_KEY = 1, 2, 3, 4, 5, 6
 COLUMN_LETTERS = "ABCDEF"
 META_FIRST_ROW = 9  # first (row, assignment, criterion, locked) line on the 「_meta」 sheet
-MAX_ISSUES = 200  # a file with more problems than this is reported in part
+MAX_ISSUES = MAX_LISTED_ERRORS  # a file with more problems than this is reported in part
 MAX_EXTRA_ROWS = 100_000  # rows (even empty ones) below the last data row before the sheet is refused
 MAX_FILE_NAME = 120
 
@@ -72,7 +72,9 @@ HEADERS = {COL_TARGET: N_("Member rated"), COL_PERSPECTIVE: N_("Perspective"), C
            COL_SCORE: N_("Score"), COL_COMMENT: N_("Comment"), COL_KEY: N_("Key (do not change)")}
 ACTIONS = {"submit": N_("Submit"), "draft": N_("Save as draft"), "unchanged": N_("No change"),
            "locked": N_("Submitted earlier (left as is)")}
-_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.0*)?", re.ASCII)
+# Full-width digits are what a Japanese IME types; ٣, ๓ or ③ are not scores, so NFKC is not used.
+_FULL_WIDTH_NUMBER = str.maketrans("０１２３４５６７８９＋－．", "0123456789+-.")
 
 
 # -- the signing key ---------------------------------------------------------------------------
@@ -458,8 +460,7 @@ def preview_import(db: sqlite_utils.Database, user: User, path: Path) -> SheetIm
         preview.errors.append(exc.issue)
     if len(preview.errors) > MAX_ISSUES:
         hidden = len(preview.errors) - MAX_ISSUES
-        preview.errors = preview.errors[:MAX_ISSUES] + [SheetIssue(preview.file_name, _(
-            "{n} further problems are not listed.").format(n=hidden))]
+        preview.errors = preview.errors[:MAX_ISSUES] + [SheetIssue("", not_listed(preview.file_name, hidden))]
     if preview.errors:
         preview.changes.clear()  # nothing of a refused file is shown as if it would be saved
     return preview
@@ -491,25 +492,18 @@ def _read(db: sqlite_utils.Database, user: User, preview: SheetImportPreview) ->
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _Refused(SheetIssue(name, not_a_sheet))
     try:
-        _check_zip(path)
-    except UserError as exc:
+        workbook = open_workbook(path, data_only=False)
+    except UserError as exc:  # a damaged, unsafe or empty workbook: the message names the file
         raise _Refused(SheetIssue("", str(exc))) from exc
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except BROKEN_WORKBOOK_ERRORS as exc:
-        raise _Refused(SheetIssue("", broken_workbook_message(path))) from exc
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise _Refused(SheetIssue(name, _("The file cannot be read as an Excel workbook: {error}").format(
-            error=exc))) from exc
     try:
         if META_SHEET not in workbook.sheetnames:
             raise _Refused(SheetIssue(name, not_a_sheet))
-        meta = _read_meta(db, workbook[META_SHEET], name, not_a_sheet)
+        meta = _read_meta(db, workbook[META_SHEET], path, not_a_sheet)
         _check_rows(db, user, workbook, meta, preview)
-    except BROKEN_WORKBOOK_ERRORS as exc:  # read-only mode parses each sheet only when it is read
-        raise _Refused(SheetIssue("", broken_workbook_message(path))) from exc
+    except PermissionDenied:
+        raise
+    except UserError as exc:  # from reading the sheets (read-only mode parses each sheet only when it is read)
+        raise _Refused(SheetIssue("", str(exc))) from exc
     finally:
         workbook.close()
 
@@ -523,13 +517,14 @@ class _Meta:
     rows: list[tuple[int, int, int, int]]
 
 
-def _read_meta(db: sqlite_utils.Database, sheet, name: str, not_a_sheet: str) -> _Meta:
-    sheet.reset_dimensions()  # the declared size is not trusted
+def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -> _Meta:
+    name = path.name
     values: list[tuple] = []
-    for row in sheet.iter_rows(values_only=True):
-        values.append(tuple(row[:4]) + (None,) * (4 - len(row[:4])))
-        if len(values) > 100_000:
+    for number, cells in sheet_rows(sheet, path):
+        if number > 100_000:
             break
+        values.extend([(None,) * 4] * (number - 1 - len(values)))
+        values.append(tuple(cells[c]["value"] if c in cells else None for c in range(1, 5)))
     where = _where(name, META_SHEET)
     tampered = _("The hidden data of the sheet were changed or are missing (signature check failed). Export the "
                  "sheet again; the file was not imported.")
@@ -580,25 +575,24 @@ def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, pr
         raise _Refused(SheetIssue(name, _("The sheet 「{sheet}」 is missing.").format(sheet=meta.sheet)))
     template = rubrics.load_template(db, meta.template_id)
 
-    # Cells of the data sheet, by row; the declared size is not trusted.
+    # Cells of the data sheet, by row (as openpyxl parses them: dicts with value and data_type).
     sheet = workbook[meta.sheet]
-    sheet.reset_dimensions()
     last_meta_row = max((r[0] for r in meta.rows), default=HEADER_ROW)
-    cells: dict[int, tuple] = {}
-    for number, row in enumerate(sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=COL_KEY), start=HEADER_ROW + 1):
+    cells: dict[int, dict[int, dict]] = {}
+    for number, row_cells in sheet_rows(sheet, preview.path):
         if number > last_meta_row + MAX_EXTRA_ROWS:
             raise _Refused(SheetIssue(_where(name, meta.sheet), _("The sheet has far more rows than were written; "
                                                                     "it was refused.")))
-        padded = tuple(row) + (None,) * (COL_KEY - len(row))
-        cells[number] = padded
+        if number > HEADER_ROW:
+            cells[number] = {c: cell for c, cell in row_cells.items() if c <= COL_KEY}
 
     def value(row: int, column: int) -> object:
-        cell = cells.get(row, (None,) * COL_KEY)[column - 1]
-        return None if cell is None else cell.value
+        cell = cells.get(row, {}).get(column)
+        return None if cell is None else cell["value"]
 
     def is_formula(row: int, column: int) -> bool:
-        cell = cells.get(row, (None,) * COL_KEY)[column - 1]
-        return cell is not None and getattr(cell, "data_type", None) == "f"
+        cell = cells.get(row, {}).get(column)
+        return cell is not None and cell["data_type"] == "f"
 
     def error(row: int | None, column: int | None, message: str) -> None:
         preview.errors.append(SheetIssue(_where(name, meta.sheet, row, column), message, row,
@@ -627,7 +621,7 @@ def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, pr
             error(row, COL_KEY, _("The row was deleted or its key was cleared. Rows cannot be deleted; export the "
                                   "sheet again."))
         else:
-            error(row, COL_KEY, _("The key of the row was changed (found {value}).").format(value=found[:40]))
+            error(row, COL_KEY, _("The key of the row was changed (found {value}).").format(value=shorten(found)))
     for row in sorted(cells):
         if row not in expected_rows and any(value(row, c) not in (None, "") for c in range(1, COL_KEY + 1)):
             error(row, None, _("This row was added. Rows cannot be added to the sheet; export the sheet again."))
@@ -760,13 +754,13 @@ def _score(raw: object, formula: bool, criterion: rubrics.CriterionSpec, error) 
     elif isinstance(raw, float):
         number = int(raw) if raw.is_integer() else None
     elif isinstance(raw, str):
-        text = unicodedata.normalize("NFKC", raw).strip()
+        text = raw.translate(_FULL_WIDTH_NUMBER).strip()
         if not text:
             return None
         number = int(float(text)) if _NUMBER.fullmatch(text) else None
     if number is None:
         error(_("The score must be a whole number from {low} to {high} (found {value}).").format(
-            low=low, high=high, value=str(raw)[:20]))
+            low=low, high=high, value=shorten(raw, 20)))
         return None
     if number not in criterion.scores:
         error(_("The score must be between {low} and {high} (found {value}).").format(low=low, high=high, value=number))

@@ -15,8 +15,8 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.permissions import Action, require
 from app.staff import unit_names
-from app.staff_import import safe_normalise
-from app.tabular import read_table, unprotect_cell
+from app.staff_import import safe_normalise, staff_number_problem
+from app.tabular import MAX_LISTED_ERRORS, not_listed, read_table, shorten, unprotect_cell
 from app.wareki import require_supported
 
 STATUSES = {"planned": N_("Planned"), "active": N_("In progress"), "completed": N_("Completed"),
@@ -273,7 +273,7 @@ def preview_member_import(db: sqlite_utils.Database, user: User, project_id: int
     name = Path(path).name
     if no_col is None:
         raise UserError(_("{file}: the column 職員番号 is missing (found: {headers}).").format(
-            file=name, headers="、".join(table.headers) or _("none")))
+            file=name, headers=shorten("、".join(table.headers), 200) or _("none")))
     role_by_label = {_(label): key for key, label in ROLES.items()} | {key: key for key in ROLES} | {
         "提案者": "proposer", "リーダー": "leader", "メンバー": "member", "オーナー": "owner"}
     staff_by_no = {r[0]: (r[1], r[2]) for r in db.execute(
@@ -287,17 +287,21 @@ def preview_member_import(db: sqlite_utils.Database, user: User, project_id: int
         if not any(c.strip() for c in cells):
             continue
         staff_no = safe_normalise(unprotect_cell(cells[no_col])).replace(" ", "")
-        where = _("{file} row {row}, column {column}").format(file=name, row=line, column=table.headers[no_col])
+        where = _("{file} row {row}, column {column}").format(file=name, row=line, column=shorten(table.headers[no_col], 20))
         if not staff_no:
             preview.errors.append(_("{where}: the staff number is empty.").format(where=where))
             continue
+        if staff_number_problem(staff_no):
+            preview.errors.append(f"{where}: {staff_number_problem(staff_no)}")
+            continue
         if staff_no in seen:
             preview.errors.append(_("{where}: {no} appears twice (also row {other}).").format(
-                where=where, no=staff_no, other=seen[staff_no]))
+                where=where, no=shorten(staff_no), other=seen[staff_no]))
             continue
         seen[staff_no] = line
         if staff_no not in staff_by_no:
-            preview.errors.append(_("{where}: no current staff member has the number {no}.").format(where=where, no=staff_no))
+            preview.errors.append(_("{where}: no current staff member has the number {no}.").format(
+                where=where, no=shorten(staff_no)))
             continue
         role = "member"
         if role_col is not None and cells[role_col].strip():
@@ -305,8 +309,8 @@ def preview_member_import(db: sqlite_utils.Database, user: User, project_id: int
             role = role_by_label.get(label) or role_by_label.get(label.lower())
             if role is None:
                 preview.errors.append(_("{where}: unknown role {value} (use 提案者, リーダー, メンバー or オーナー).").format(
-                    where=_("{file} row {row}, column {column}").format(file=name, row=line, column=role_header),
-                    value=label))
+                    where=_("{file} row {row}, column {column}").format(file=name, row=line, column=shorten(role_header, 20)),
+                    value=shorten(label)))
                 continue
         staff_id, person = staff_by_no[staff_no]
         if staff_id not in current:
@@ -317,6 +321,9 @@ def preview_member_import(db: sqlite_utils.Database, user: User, project_id: int
             preview.unchanged += 1
     if not seen and not preview.errors:
         preview.errors.append(_("{file} has no member rows.").format(file=name))
+    if len(preview.errors) > MAX_LISTED_ERRORS:  # a wrong file can have an error in every row (5.6 MB of them)
+        hidden = len(preview.errors) - MAX_LISTED_ERRORS
+        preview.errors[MAX_LISTED_ERRORS:] = [not_listed(name, hidden)]
     return preview
 
 

@@ -34,13 +34,14 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.certificates": ("budoux",),
     "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.demo_projects", "app.evaluation_sheets",
                 "app.staff_export"),
+    "app.cli_projects": ("app.cli",),
     "app.demo": ("app.demo_projects",),
     "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
                               "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
     "app.formatting": ("babel.dates", "babel.numbers"),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
-    "app.tabular": ("openpyxl", "openpyxl.cell"),
+    "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)
 

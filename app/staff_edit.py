@@ -15,7 +15,7 @@ from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.permissions import Action, require
 from app.staff import unit_names, unit_order
-from app.staff_import import name_print_warning, safe_normalise
+from app.staff_import import name_print_warning, safe_normalise, staff_number_problem
 from app.wareki import require_supported
 
 
@@ -47,6 +47,8 @@ def _validated(data: PersonInput) -> dict:
     for key, label in labels.items():
         if not fields[key]:
             raise UserError(_("Enter the {field}.").format(field=label))
+    if staff_number_problem(fields["staff_no"]):  # the same rule as the import: no invisible twin of a person
+        raise UserError(_("{field}: {problem}").format(field=_("Staff no."), problem=staff_number_problem(fields["staff_no"])))
     for key in ("family_reading", "given_reading"):
         if not is_hiragana_reading(fields[key]):
             raise UserError(_("The reading must be written in kana: {text}").format(text=fields[key]))

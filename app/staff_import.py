@@ -27,7 +27,8 @@ from app.kana import is_hiragana_reading, normalise_reading
 from app.errors import UserError
 from app.permissions import Action, require
 from app.staff import unit_names
-from app.tabular import Table, read_table, unprotect_cell
+from app.tabular import (MAX_LISTED_ERRORS, Table, code_points, read_table, shorten, unprotect_cell,
+                         unseen_characters)
 
 FIELDS: dict[str, str] = {
     "staff_no": N_("Staff no."),
@@ -65,7 +66,11 @@ _HEADER_INDEX = {
     for name, synonyms in SYNONYMS.items()
     for synonym in synonyms
 }
-EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's 1900 leap-year bug
+EXCEL_EPOCH = date(1899, 12, 30)
+# Plausible hire dates of people still in a staff list: nobody hired before 1940 is still serving, and a
+# list names hires at most a year ahead of today or of its effective date (令和99年 or 9999-12-31 are slips).
+FIRST_HIRE = date(1940, 1, 1)
+MAX_DATE_TEXT = 40  # no way of writing a date is longer  # serial 1 is 1900-01-01 after Excel's 1900 leap-year bug
 _SAFE_RUN = re.compile(r"[\uFF01-\uFF5E\uFF61-\uFF9F]+")  # full-width ASCII and half-width kana only
 _WHITESPACE = re.compile(r"[\s\u3000]+")
 _PRIVATE_USE = re.compile(r"[\uE000-\uF8FF]")
@@ -208,6 +213,11 @@ class ImportPreview:
     unplaced_positions: list[str] = field(default_factory=list)  # new titles the usual order does not know
     private_use: dict[str, list[int]] = field(default_factory=dict)  # character -> rows
     warnings: list[RowError] = field(default_factory=list)  # importable, but the officer should know
+    errors_not_listed: int = 0  # errors beyond the first MAX_LISTED_ERRORS, counted only
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_not_listed
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -220,8 +230,9 @@ class ImportPreview:
             "updated": self.count("updated"),
             "transferred": self.count("transferred"),
             "missing": self.count("missing"),
-            "errors": [asdict(e) for e in self.errors],
-            "warnings": [asdict(w) for w in self.warnings],
+            "errors": [{"file": Path(self.file).name, **asdict(e)} for e in self.errors],
+            "errors_not_listed": self.errors_not_listed,
+            "warnings": [{"file": Path(self.file).name, **asdict(w)} for w in self.warnings],
         }
 
 
@@ -307,9 +318,41 @@ def _split_name(text: str) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 and parts[0] and parts[1] else None
 
 
+def hire_date_range(today: date, effective: date) -> tuple[date, date]:
+    """The hire dates a staff list may hold: FIRST_HIRE to a year after today or the effective date."""
+    latest = max(today, effective)
+    return FIRST_HIRE, latest.replace(year=latest.year + 1, day=28 if (latest.month, latest.day) == (2, 29) else latest.day)
+
+
+def staff_number_problem(staff_no: str) -> str:
+    """'' or why a staff number is refused: characters nobody sees make a second, identical-looking person."""
+    unseen = unseen_characters(staff_no)
+    if unseen:
+        return _("the staff no. contains characters that cannot be seen ({chars}: control, format or invisible "
+                 "characters); type it again").format(chars=code_points(unseen[:5]))
+    return ""
+
+
+def _parse_hire_date(text: str, from_excel: bool, plausible: tuple[date, date]) -> str:
+    """ISO date of a hire-date cell; ValueError (translated) when it is not a date or not plausible."""
+    if len(text) > MAX_DATE_TEXT:
+        raise ValueError(_("Not a date: {text}").format(text=shorten(text, 20)))
+    if from_excel and text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000:
+        day = EXCEL_EPOCH + timedelta(days=int(text))  # a date cell without date formatting: Excel's serial day
+    else:
+        day = wareki.parse_date(text)  # the plausible range below is narrower than wareki.check_supported
+    first, last = plausible
+    if not first <= day <= last:
+        raise ValueError(_("{date} is not a plausible hire date (it must be from {first} to {last})").format(
+            date=wareki.format_western(day), first=wareki.format_western(first), last=wareki.format_western(last)))
+    return day.isoformat()
+
+
 def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dict[str, str] | None = None,
+               plausible_hires: tuple[date, date] | None = None,
                ) -> tuple[list[StaffRecord], list[RowError], dict[str, list[int]]]:
     """Every row to a StaffRecord, or to errors naming row and column."""
+    plausible_hires = plausible_hires or hire_date_range(date.today(), date.today())
     index = {name: table.headers.index(header) for name, header in mapping.columns.items()}
     replacements = replacements or {}
     records, errors = [], []
@@ -354,9 +397,11 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         staff_no = cell("staff_no").replace(" ", "")
         if not staff_no:
             fail("staff_no", _("the staff no. is empty"))
+        elif staff_number_problem(staff_no):
+            fail("staff_no", staff_number_problem(staff_no))
         elif staff_no in seen:
             fail("staff_no", _("staff no. {no} appears twice in the file (also row {other})").format(
-                no=staff_no, other=seen[staff_no]))
+                no=shorten(staff_no), other=seen[staff_no]))
         else:
             seen[staff_no] = row_no
 
@@ -386,7 +431,8 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
             if not family_r or not given_r:
                 fail(reading_column, _("the reading is empty"))
         if (family_r and not is_hiragana_reading(family_r)) or (given_r and not is_hiragana_reading(given_r)):
-            fail(reading_column, _("the reading must be written in kana: {text}").format(text=family_r + given_r))
+            fail(reading_column, _("the reading must be written in kana: {text}").format(
+                text=shorten(family_r + given_r)))
 
         if "affiliation" in index:
             affiliation = cell("affiliation")
@@ -403,11 +449,7 @@ def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dic
         if hire_text:
             if hire_text not in dates:
                 try:
-                    if from_excel and hire_text.isdigit() and 20000 <= int(hire_text) <= 80000:
-                        # a date cell without date formatting: Excel's serial day number
-                        dates[hire_text] = (EXCEL_EPOCH + timedelta(days=int(hire_text))).isoformat()
-                    else:
-                        dates[hire_text] = wareki.check_supported(wareki.parse_date(hire_text)).isoformat()
+                    dates[hire_text] = _parse_hire_date(hire_text, from_excel, plausible_hires)
                 except ValueError as exc:
                     dates[hire_text] = ValueError(str(exc))
             parsed = dates[hire_text]
@@ -444,8 +486,8 @@ def _current_state(db: sqlite_utils.Database, on: str) -> dict[str, dict]:
 
 
 def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective: date,
-            replacements: dict[str, str] | None = None) -> ImportPreview:
-    """Parse, validate and diff without writing anything (the dry run)."""
+            replacements: dict[str, str] | None = None, today: date | None = None) -> ImportPreview:
+    """Parse, validate and diff without writing anything (the dry run); `today` bounds the hire dates."""
     on = effective.isoformat()
     preview = ImportPreview(str(table.path), table.encoding, on, rows=sum(1 for r in table.rows if any(c.strip() for c in r)))
     if not mapping.complete:
@@ -453,7 +495,8 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             names="、".join(_(m) for m in mapping.missing))))
         return preview
     tree = _OrgTree.load(db, on)
-    records, errors, private_use = parse_rows(table, mapping, tree, replacements)
+    records, errors, private_use = parse_rows(table, mapping, tree, replacements,
+                                              hire_date_range(today or date.today(), effective))
     errors.sort(key=lambda e: e.row)
     preview.records, preview.errors, preview.private_use = records, errors, private_use
 
@@ -499,11 +542,11 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             if twin:
                 preview.errors.append(RowError(record.row, staff_no_column, _(
                     "staff no. {no} differs from the registered {twin} only in leading zeros (was it a number "
-                    "cell in Excel?)").format(no=record.staff_no, twin=twin)))
+                    "cell in Excel?)").format(no=shorten(record.staff_no), twin=twin)))
         elif (latest_start.get(record.staff_no) or "") > on:
             preview.errors.append(RowError(record.row, staff_no_column, _(
                 "{no} already has an assignment from {day}, after the effective date {on}").format(
-                no=record.staff_no, day=latest_start[record.staff_no], on=on)))
+                no=shorten(record.staff_no), day=latest_start[record.staff_no], on=on)))
         if old is None:
             preview.changes.append(Change("added", record.staff_no, name, "", f"{label} {record.position}".strip()))
             continue
@@ -532,7 +575,15 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
             preview.changes.append(Change("missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
                                           " ".join((unit_label.get(old["unit_id"], ""),
                                                     position_label.get(old["position_id"], ""))).strip(), ""))
+    if table.unterminated and table.rows and not preview.errors:
+        # Complete, but a file cut off exactly inside its last cell looks the same: the officer checks that row.
+        preview.warnings.append(RowError(table.first_data_row + len(table.rows) - 1, "", _(
+            "the file does not end with a line break: check that this last row is complete (a file cut off in "
+            "transfer looks the same)")))
     preview.errors.sort(key=lambda e: e.row)
+    if len(preview.errors) > MAX_LISTED_ERRORS:  # a wrong file can have an error in every row: list the first
+        preview.errors_not_listed = len(preview.errors) - MAX_LISTED_ERRORS
+        del preview.errors[MAX_LISTED_ERRORS:]
     preview.new_units = list(new_units)
     preview.new_positions = list(new_positions)
     preview.unplaced_positions = [p for p in new_positions if positions.standard_rank(p) is None]
@@ -541,11 +592,13 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
 
 def preview_file(db: sqlite_utils.Database, path: Path, *, encoding: str | None = None,
                  effective: date | None = None, columns: dict[str, str] | None = None,
-                 replacements: dict[str, str] | None = None) -> tuple[ImportPreview, Table, Mapping]:
+                 replacements: dict[str, str] | None = None, today: date | None = None,
+                 ) -> tuple[ImportPreview, Table, Mapping]:
     """Read a file and prepare its import (nothing is written)."""
     table = read_table(path, encoding)
     mapping = recognise_headers(table.headers, columns or load_saved_mapping(db, table.headers))
-    return prepare(db, table, mapping, effective or default_effective_date(db), replacements), table, mapping
+    effective = effective or default_effective_date(db, today)
+    return prepare(db, table, mapping, effective, replacements, today), table, mapping
 
 
 # -- commit ----------------------------------------------------------------------------------------
@@ -557,7 +610,7 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, user: User, retire
     """Write the previewed import in one transaction; returns the summary."""
     require(user, Action.STAFF_EDIT)
     if preview.errors:
-        raise ImportRefused(_("The import has {n} errors; nothing was written.").format(n=len(preview.errors)))
+        raise ImportRefused(_("The import has {n} errors; nothing was written.").format(n=preview.error_count))
     on = preview.effective_date
     day_before = (date.fromisoformat(on) - timedelta(days=1)).isoformat()
     conn = db.conn

@@ -208,7 +208,7 @@ def test_hire_dates_outside_the_supported_range_are_refused_naming_file_row_and_
     preview, _t, _m = preview_file(db, path)
     assert [(e.row, e.column) for e in preview.errors] == [(3, "採用日"), (4, "採用日")]
     text = preview.errors[0].text(path.name)
-    assert text.startswith("old.csv, 3 行目、列「採用日」") and "扱える日付の範囲外" in text, text
+    assert text.startswith("old.csv, 3 行目、列「採用日」") and "ありえない日付" in text, text
     with pytest.raises(ImportRefused):
         commit(db, preview, ADMIN_USER)
     assert snapshot(db) == before

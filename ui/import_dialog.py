@@ -28,7 +28,7 @@ from app.accounts import User
 from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
-from app.tabular import Table, read_table
+from app.tabular import Table, not_listed, read_table
 from ui.dialog_parts import import_cancel
 from ui.table_model import RecordTableModel, record_table_view
 from ui.wareki_date import DateEdit
@@ -224,8 +224,9 @@ class ImportDialog(QDialog):
             db_file = database_file(self._db)
             self.preview = run_in_background(self, _("Checking the rows…"), lambda: with_connection(
                 db_file, lambda db: staff_import.prepare(db, table, mapping, day, replacements)))
-        except UserError as exc:
+        except UserError as exc:  # the file as a whole is refused: say so as an error, not as a hint
             self.preview = None
+            self.summary.setStyleSheet("color: #b00020;")
             self.summary.setText(str(exc))
             self.import_button.setEnabled(False)
             for model in (self.changes_model, self.errors_model, self.records_model):
@@ -254,7 +255,9 @@ class ImportDialog(QDialog):
             text += "\n" + staff_import.unplaced_message(preview)
         if preview.errors:
             text += "\n" + _("{n} errors: nothing can be imported until they are corrected in the file.").format(
-                n=len(preview.errors))
+                n=preview.error_count)
+            if preview.errors_not_listed:
+                text += " " + not_listed(file_name, preview.errors_not_listed)
             self.summary.setStyleSheet("color: #b00020;")
         else:
             self.summary.setStyleSheet("color: #8a5300;" if preview.warnings else "")
@@ -262,7 +265,7 @@ class ImportDialog(QDialog):
         self.changes_model.set_records(preview.changes)
         self.errors_model.set_records(preview.errors)
         self.records_model.set_records(preview.records)
-        self.tabs.setTabText(1, _("Errors ({n})").format(n=len(preview.errors)))
+        self.tabs.setTabText(1, _("Errors ({n})").format(n=preview.error_count))
         self._show_private_use(preview)
         if preview.errors:
             self.tabs.setCurrentIndex(1)
