@@ -450,6 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", help=_("search by name, reading or staff no."))
     p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    from app import cli_staff
+
+    cli_staff.register(staff_sub)
     positions_parser = sub.add_parser("positions", help=_("the order of positions (部長 > 次長 > 課長 …)"))
     positions_sub = positions_parser.add_subparsers(dest="positions_command", required=True, metavar="ACTION")
     p = positions_sub.add_parser("list", help=_("list positions, most senior first, with their rank"))
@@ -482,11 +485,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
-    from app import cli_certification, cli_projects, cli_settings
+    from app import cli_assignments, cli_certification, cli_org, cli_projects, cli_settings
 
     cli_projects.register(sub, add)
     cli_certification.register(sub, add)
     cli_settings.register(sub)
+    cli_org.register(sub)
+    cli_assignments.register(sub)
     return parser
 
 

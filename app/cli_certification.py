@@ -211,6 +211,9 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p = actions.add_parser("install", help=_("install a preset scheme"))
     p.set_defaults(handler=cmd_schemes_install)
     p.add_argument("preset", choices=sorted(schemes.PRESETS))
+    from app import cli_schemes
+
+    cli_schemes.register(actions)
 
     p = add("eligibility", cmd_eligibility, _("who qualifies for which level, with the reasons"))
     p.add_argument("--level", help=_("only this level (its code, e.g. advisor)"))

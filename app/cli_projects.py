@@ -221,6 +221,10 @@ def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    from app import cli_project_details, cli_project_people
+
+    cli_project_details.register(actions)
+    cli_project_people.register(actions)
 
     group = sub.add_parser("evaluations", help=_("evaluation results"))
     actions = group.add_subparsers(dest="evaluations_command", required=True, metavar="ACTION")
