@@ -66,10 +66,8 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
 
 def _attendees(db, args: argparse.Namespace, project_id: int) -> list[int]:
     if args.all_members:
-        if args.staff_no:
-            raise UserError(_("Give either staff numbers or --all-members, not both."))
         return [m["staff_id"] for m in projects.members(db, args.user, project_id) if m["role"] != "owner"]
-    return staff_ids(db, args.staff_no or [])
+    return staff_ids(db, args.attended or [])
 
 
 def cmd_sessions_add(args: argparse.Namespace) -> int:
@@ -139,8 +137,9 @@ def _project(p: argparse.ArgumentParser) -> None:
 
 
 def _attendance(p: argparse.ArgumentParser) -> None:
-    p.add_argument("staff_no", nargs="*", metavar="STAFF_NO", help=_("who attended"))
-    p.add_argument("--all-members", action="store_true", help=_("every member of the project attended"))
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--attended", nargs="+", metavar="STAFF_NO", help=_("who attended"))
+    who.add_argument("--all-members", action="store_true", help=_("every member of the project attended"))
 
 
 def register(actions) -> None:
