@@ -485,13 +485,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
-    from app import cli_assignments, cli_certification, cli_org, cli_projects, cli_settings
+    from app import cli_records
+
+    cli_records.register_user(user_sub)
+    from app import cli_assignments, cli_certification, cli_org, cli_projects, cli_settings, cli_templates
 
     cli_projects.register(sub, add)
     cli_certification.register(sub, add)
     cli_settings.register(sub)
     cli_org.register(sub)
     cli_assignments.register(sub)
+    cli_records.register(sub)
+    cli_templates.register(sub)
     return parser
 
 

@@ -262,3 +262,6 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--level", help=_("only this level (its code)"))
     p.add_argument("--year", type=int, help=_("only this fiscal year (e.g. 2025 for 令和7年度)"))
     p.add_argument("--active-only", action="store_true", help=_("leave out revoked certifications"))
+    from app import cli_records
+
+    cli_records.register_register(actions)
