@@ -44,6 +44,9 @@ def cmd_schemes_list(args: argparse.Namespace) -> int:
         rows, active = schemes.list_schemes(result.db), schemes.active_scheme_id(result.db)
     finally:
         result.db.close()
+    if args.json:
+        print(json.dumps([{**r, "in_use": r["id"] == active} for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
     for r in rows:
         mark = "*" if r["id"] == active else " "
         print(f"{mark} {r['id']}\t{r['family']}\tv{r['version']}\t{r['name']}\t"
@@ -208,6 +211,7 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     actions = group.add_subparsers(dest="schemes_command", required=True, metavar="ACTION")
     p = actions.add_parser("list", help=_("list scheme versions (* = in use)"))
     p.set_defaults(handler=cmd_schemes_list)
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     p = actions.add_parser("install", help=_("install a preset scheme"))
     p.set_defaults(handler=cmd_schemes_install)
     p.add_argument("preset", choices=sorted(schemes.PRESETS))
