@@ -55,7 +55,10 @@ def from_dict(data: dict, file: str) -> schemes.SchemeSpec:
                 raise read.refuse(f"{req_where}.kind", _("is not a known requirement ({value}; known: {known}).").format(
                     value=kind, known=", ".join(schemes.KINDS)))
             requirements.append(schemes.RequirementSpec(kind, read.get(raw_req, "params", req_where, dict)))
-        levels.append(schemes.LevelSpec(read.text(raw_level, "code", where).strip(), read.text(raw_level, "name", where),
+        code = read.text(raw_level, "code", where).strip()
+        if code in {level.code for level in levels}:
+            raise read.refuse(f"{where}.code", _("repeats the code of an earlier level ({value}).").format(value=code))
+        levels.append(schemes.LevelSpec(code, read.text(raw_level, "name", where),
                                         requirements, read.get(raw_level, "ladder", where, bool, False, True),
                                         read.text(raw_level, "description", where, required=False)))
     spec = schemes.SchemeSpec(read.text(data, "family", "").strip(), read.text(data, "name", ""), levels,

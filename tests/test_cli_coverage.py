@@ -80,3 +80,17 @@ def test_every_gui_action_has_its_command(window):
     assert not unmapped, f"GUI actions without a CLI command in app/gui_commands.py: {unmapped}"
     stale = sorted((set(GUI_COMMANDS) | VIEW_CONTROLS) - named)
     assert not stale, f"app/gui_commands.py names controls the window does not have: {stale}"
+
+
+# Commands that only read (a list, one record, a check): scripts get --json from each.
+READ_WORDS = {"list", "show", "history", "path", "get", "summary", "suggest"}
+READ_COMMANDS = {"check", "self-check", "eligibility", "verify", "certificate-log", "audit"}
+
+
+def test_every_read_command_offers_json():
+    reads = [leaf for leaf in _leaf_commands(build_parser())
+             if leaf.split()[-1] in READ_WORDS or leaf in READ_COMMANDS]
+    assert len(reads) >= 20
+    without = [leaf for leaf in reads
+               if "--json" not in {o for a in _resolve(leaf)[0]._actions for o in a.option_strings}]  # noqa: SLF001
+    assert not without, f"read commands without --json: {without}"

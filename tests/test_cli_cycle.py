@@ -59,12 +59,12 @@ class Cli:
         self.env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8",
                     "DX_JINZAI_DATA_DIR": str(data_dir)}
 
-    def run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([cli_path(), "--db", str(self.db), *args], capture_output=True, text=True,
+    def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([cli_path(), "--db", str(self.db), *args], input=stdin, capture_output=True, text=True,
                               encoding="utf-8", env=self.env, timeout=180)
 
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
+    def ok(self, *args: str, stdin: str | None = None) -> str:
+        result = self.run(*args, stdin=stdin)
         assert result.returncode == 0, f"{' '.join(args)} → {result.returncode}\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
