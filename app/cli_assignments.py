@@ -13,6 +13,7 @@ from app.cli_projects import cmd_evaluations_suggest
 from app.cli_support import EXIT_OK, add_json, print_json, staff_id, store
 from app.errors import UserError
 from app.i18n import _, label
+from app.permissions import Action, require
 
 
 def cmd_assignments_list(args: argparse.Namespace) -> int:
@@ -40,6 +41,7 @@ def _perspective(template: rubrics.TemplateSpec, code: str) -> rubrics.Perspecti
 
 
 def cmd_assignments_add(args: argparse.Namespace) -> int:
+    require(args.user, Action.ASSIGNMENT_EDIT)  # before the template's perspectives are named in a refusal
     with store(args) as db:
         template = rubrics.load_template(db, projects.project(db, args.project)["template_id"])
         perspective = _perspective(template, args.perspective)
