@@ -112,6 +112,7 @@ def test_moka_cycle_on_a_fresh_register_through_the_cli_alone(cli: Cli, tmp_path
         ("settings", "set", "mayor_title", TITLE),
         ("settings", "set", "mayor_name", MAYOR),
         ("import-staff", str(staff_csv), "--effective-date", "2025-04-01"),
+        # one line each here for: earlier certifications (certifications import FILE), a person's status (staff set-status)
         ("schemes", "install", "moka"),
         ("projects", "add", "窓口予約のオンライン化", "--year", "2025", "--section", "総務部 総務課"),
         ("projects", "members", "add", "1", "2001", "--role", "leader", "--date", "2025-05-01"),
