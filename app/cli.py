@@ -23,7 +23,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.paths import default_database_path
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
 
 def _open(args: argparse.Namespace, create: bool = False):
@@ -279,23 +279,27 @@ def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
 
 
 def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
-    """Each file on its own, all or nothing; a refused file does not stop the others."""
+    """Each file on its own, all or nothing; a refused file does not stop the others.
+
+    What was committed is always reported, even when a later file fails unexpectedly: the reports
+    of the files done so far are printed (and in --json mode the whole list), then exit 3.
+    """
     from app.evaluation_sheets import commit_import, preview_import
 
     result = _open(args)
-    reports, refused = [], 0
+    reports: list[dict] = []
+    refused, failure = 0, None
     try:
         user = _cli_admin()
-        for path in args.files:
-            preview = preview_import(result.db, user, path)
-            report = preview.summary()
-            if preview.ok and not args.dry_run:
-                try:
-                    commit_import(result.db, user, preview)
-                except UserError as exc:
-                    report["errors"].append(str(exc))
-                    report["ok"] = False
-            report["imported"] = report["ok"] and not args.dry_run
+        for index, path in enumerate(args.files):
+            try:
+                report = _import_one_sheet(result.db, user, path, args.dry_run, preview_import, commit_import)
+            except Exception as exc:  # unexpected: stop here, but say what the earlier files did
+                failure = (path, exc)
+                reports.append(_sheet_failure_report(path, _("unexpected error: {error}").format(error=repr(exc))))
+                reports.extend(_sheet_failure_report(rest, _("not attempted (an earlier file failed)"))
+                               for rest in args.files[index + 1:])
+                break
             refused += not report["ok"]
             reports.append(report)
             if not args.json:
@@ -304,7 +308,35 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
         result.db.close()
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))
+    if failure is not None:
+        done = [Path(r["file"]).name for r in reports if r.get("imported")]
+        print(_("Error: the import stopped at {file} ({error}). Imported before it: {done}").format(
+            file=failure[0].name, error=repr(failure[1]), done="、".join(done) or _("none")), file=sys.stderr)
+        return EXIT_UNEXPECTED
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _sheet_failure_report(path: Path, error: str) -> dict:
+    return {"file": str(path), "ok": False, "imported": False, "submitted": 0, "drafts": 0, "unchanged": 0,
+            "errors": [error], "warnings": []}
+
+
+def _import_one_sheet(db, user, path: Path, dry_run: bool, preview_import, commit_import) -> dict:
+    """Check one sheet and (unless a dry run) commit it; a refusal is part of the report, not an exception."""
+    try:
+        preview = preview_import(db, user, path)
+    except UserError as exc:  # a file that cannot be read at all is refused like any other
+        report = _sheet_failure_report(path, str(exc))
+        return report
+    report = preview.summary()
+    if preview.ok and not dry_run:
+        try:
+            commit_import(db, user, preview)
+        except UserError as exc:
+            report["errors"].append(str(exc))
+            report["ok"] = False
+    report["imported"] = report["ok"] and not dry_run
+    return report
 
 
 def _print_sheet_report(path: Path, report: dict, dry_run: bool) -> None:
