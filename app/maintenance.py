@@ -391,3 +391,37 @@ def check_backup_folder(text: str) -> Path | None:
     if not folder.is_dir():
         raise UserError(_("The backup folder {path} does not exist or is not available now.").format(path=folder))
     return folder
+
+
+@dataclass
+class ScheduledBackups:
+    """What the daily (or closing) backup did: files written, and problems to tell the officer."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def scheduled_backups(db: sqlite_utils.Database, db_path: Path, now: datetime | None = None,
+                      min_interval_hours: float = 20) -> ScheduledBackups:
+    """The automatic backup beside the register and into the chosen folder, each checked and thinned.
+
+    A failure of one place is reported (Japanese text in ``problems``) and does not stop the other;
+    it never raises for a storage fault, so that neither the login nor closing the app is blocked.
+    """
+    from app.db import storage_message
+
+    outcome = ScheduledBackups()
+    for place, make in ((db_path.resolve().parent / "backups", auto_backup),
+                        (chosen_backup_folder(db), backup_to_chosen_folder)):
+        if place is None:
+            continue
+        try:
+            made = make(db, db_path, now, min_interval_hours)
+        except UserError as exc:
+            outcome.problems.append(str(exc))
+        except (OSError, sqlite3.Error) as exc:
+            outcome.problems.append(storage_message(exc, place) or str(exc))
+        else:
+            if made:
+                outcome.written.append(made)
+    return outcome
