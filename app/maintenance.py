@@ -86,9 +86,14 @@ class BackupFailedCheck(UserError):
 def verify_backup(path: Path) -> CheckReport:
     """A copy counts as a backup only when it passes the register's own check (``check_file``: integrity_check,
     foreign keys, data format, and whatever else ``check`` verifies, such as the audit chain)."""
+    # check() itself, on the fresh copy (no WAL: immutable); check_file would run integrity_check twice.
     try:
-        report = check_file(path)
-    except DatabaseRefused as exc:
+        db = sqlite_utils.Database(connect_read_only(path, immutable=True), execute_plugins=False)
+        try:
+            report = check(db, path)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
         raise BackupFailedCheck(_("The backup copy failed its check and was not kept: {reason}").format(
             reason=exc)) from exc
     if not report.ok:

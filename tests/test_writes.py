@@ -178,13 +178,13 @@ def test_a_backup_blocked_by_a_lock_leaves_no_file_and_a_retry_works(demo_db, db
 
 
 def test_a_copy_that_fails_its_check_is_not_kept(demo_db, tmp_path, monkeypatch):
-    def failing_check(path: Path):
-        report = real_check(path)
+    def failing_check(db, path: Path):
+        report = real_check(db, path)
         report.ok, report.integrity = False, ["*** in database main *** Page 7: btreeInitPage() returns error code 11"]
         return report
 
-    real_check = maintenance.check_file
-    monkeypatch.setattr(maintenance, "check_file", failing_check)
+    real_check = maintenance.check
+    monkeypatch.setattr(maintenance, "check", failing_check)
     out = tmp_path / "copy.sqlite"
     with pytest.raises(maintenance.BackupFailedCheck) as refused:
         maintenance.backup(demo_db, out, "officer")
