@@ -311,18 +311,22 @@ def test_two_staff_imports_at_once_never_lose_an_update(work, town):
 def test_a_backup_during_a_long_write_waits_and_then_records_itself(work, town):
     """The backup that used to crash on its audit entry: it waits for the writer, then lands whole."""
     target = copy_register(town, work / "busy.sqlite")
-    holder = subprocess.Popen([sys.executable, "-c",
-                               "import sqlite3, sys, time\n"
-                               "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                               "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(4)\n"
-                               "c.execute('ROLLBACK')\n", str(target)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
     out = work / "busy-backup.sqlite"
     out.unlink(missing_ok=True)
-    result = run(target, "backup", str(out))
-    holder.wait()
-    assert result.returncode == 0, result.stderr
-    assert "他の操作が終わるのを待っています" in result.stderr
+    holder = sqlite3.connect(str(target), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program's long write
+    process = subprocess.Popen(cli_command(target, "backup", str(out)), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        notice = process.stderr.readline()
+        time.sleep(0.5)
+        assert process.poll() is None and not out.exists()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    _out, err = process.communicate(timeout=120)
+    assert "他の操作が終わるのを待っています" in notice, notice + err
+    assert process.returncode == 0, err
     assert maintenance.check_file(out).ok
     assert rows(target, "SELECT count(*) FROM audit_log WHERE action = 'database.backup'")[0][0] == 1
     report("backup-under-lock", waits=1, crashes=0)

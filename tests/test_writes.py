@@ -43,19 +43,6 @@ class WriteLock:
         self.conn.close()
 
 
-def hold_lock_in_process(path: Path, seconds: float) -> subprocess.Popen:
-    """A separate process holding the write lock for ``seconds``; returns once it holds it."""
-    code = ("import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE')\n"
-            "print('held', flush=True)\n"
-            "time.sleep(float(sys.argv[2]))\n"
-            "c.execute('ROLLBACK')\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
 def people_rows(people) -> list[list[str]]:
     return [[p[0], f"{p[1]} {p[2]}", f"{p[3]} {p[4]}", f"{p[5]}{p[6]}{p[7]}", p[8]] for p in people]
 
@@ -103,14 +90,20 @@ def demo_file(tmp_path) -> Path:
 
 
 def test_a_write_waits_for_another_writer_saying_so_and_then_goes_ahead(demo_file, tmp_path):
-    holder = hold_lock_in_process(demo_file, 1.5)
+    lock = WriteLock(demo_file)
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(demo_file), "projects", "add", "待つ計画",
+                                "--year", "2025"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8")
     try:
-        result = run_cli("--db", str(demo_file), "projects", "add", "待つ計画", "--year", "2025")
+        notice = process.stderr.readline()  # the command says it waits, and keeps waiting
+        time.sleep(0.5)
+        assert process.poll() is None
     finally:
-        holder.wait()
-    assert result.returncode == 0, result.stderr
-    assert WAITING in result.stderr
-    assert "待つ計画" in result.stdout
+        lock.release()
+    out, err = process.communicate(timeout=60)
+    assert WAITING in notice, notice + err
+    assert process.returncode == 0, err
+    assert "待つ計画" in out
 
 
 @pytest.mark.parametrize("command", [
