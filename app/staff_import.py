@@ -442,12 +442,12 @@ def _current_state(db: sqlite_utils.Database, on: str) -> dict[str, dict]:
 
 
 # What a preview's diff depends on: people, their seats, the organisation and the positions.
-_BASIS_QUERIES = (
-    "SELECT id, staff_no, family_name, given_name, family_reading, given_reading, hire_date, status, retired_on "
-    "FROM staff ORDER BY id",
-    "SELECT id, staff_id, unit_id, position_id, is_primary, valid_from, valid_to FROM staff_assignments ORDER BY id",
-    "SELECT * FROM org_units ORDER BY id",
-    "SELECT id, name FROM positions ORDER BY id",
+_BASIS_TABLES = (
+    ("staff", ("id", "staff_no", "family_name", "given_name", "family_reading", "given_reading", "hire_date",
+               "status", "retired_on")),
+    ("staff_assignments", ("id", "staff_id", "unit_id", "position_id", "is_primary", "valid_from", "valid_to")),
+    ("org_units", ("id", "parent_id", "kind", "name", "valid_from", "valid_to")),
+    ("positions", ("id", "name")),
 )
 
 
@@ -457,11 +457,14 @@ def register_basis(db: sqlite_utils.Database) -> str:
     commit() compares it, inside its write transaction, with the one taken at preview time: when
     another import (or an edit) changed the register in between, the preview is stale and writing
     it would silently undo the other change (a lost update), so the import is refused instead.
+    The rows are rendered by SQLite itself (quote(), group_concat): 50,000 staff take a blink.
     """
     digest = hashlib.sha256()
-    for sql in _BASIS_QUERIES:
-        for row in db.conn.execute(sql):
-            digest.update(repr(row).encode("utf-8"))
+    for table, columns in _BASIS_TABLES:
+        row = " || ',' || ".join(f"quote({column})" for column in columns)
+        text = db.conn.execute(f"SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM {table} ORDER BY id)"
+                               ).fetchone()[0]
+        digest.update((text or "").encode("utf-8", "surrogatepass"))
         digest.update(b"\x1e")
     return digest.hexdigest()
 
