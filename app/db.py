@@ -26,6 +26,7 @@ import sqlite_utils
 
 from app.errors import DatabaseRefused, StorageError
 from app.i18n import _
+from app.network_share import network_warning
 
 # "DXJZ" in ASCII: marks files written by this app (PRAGMA application_id).
 APPLICATION_ID = 0x44584A5A
@@ -318,8 +319,6 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
     except BaseException:
         db.close()
         raise
-    from app.network_share import network_warning
-
     return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path,
                       network_warning=network_warning(path))
 

@@ -7,6 +7,7 @@ refusal, since some towns have nowhere else to put it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 from pathlib import Path
@@ -46,8 +47,6 @@ def _windows_remote(path: str) -> bool:
     drive = os.path.splitdrive(path)[0]
     if not drive:
         return False
-    import ctypes
-
     return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE  # type: ignore[attr-defined]
 
 
