@@ -94,6 +94,11 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
         return _choice(key, _integer(key, text), dict(staff_edit.section_choices(db)))
     if key == "executive_max_rank":
         return _choice(key, _integer(key, text), dict(staff_edit.position_ranks(db)))
+    if key == "backup_folder":  # must exist now; a later absence is reported at backup time
+        from app.maintenance import check_backup_folder
+
+        folder = check_backup_folder(text)
+        return str(folder) if folder else ""
     if key == "certification_scheme":
         families = {r["family"]: r["name"] for r in schemes.list_schemes(db) if r["latest"]}
         return _choice(key, text.strip(), families)

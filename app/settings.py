@@ -44,6 +44,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("certificate_seal_mm", 30, N_("Seal size (mm)")),
         # Where the seal sits: millimetres right and up from its place over the end of the issuer's name.
         Setting("certificate_seal_offset_mm", [0, 0], N_("Seal position (mm right, mm up)")),
+        # A second place for the automatic backups (a USB stick, a file server); "" = only beside the register.
+        Setting("backup_folder", "", N_("Backup folder (a USB stick or file server)")),
     )
 }
 

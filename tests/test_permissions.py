@@ -138,7 +138,8 @@ CALLS: dict[Action, list[Call]] = {
         _new_person,
         lambda r, u: positions.move(r.db, "主事", "down", u),
         lambda r, u: staff_import.save_mapping(r.db, ["職員番号", "氏名"], {"staff_no": "職員番号"}, u),
-        lambda r, u: staff_import.commit(r.db, staff_import.ImportPreview("empty.csv", "utf-8", AS_OF.isoformat(), 0), u),
+        lambda r, u: staff_import.commit(r.db, staff_import.ImportPreview(
+            "empty.csv", "utf-8", AS_OF.isoformat(), 0, basis=staff_import.register_basis(r.db)), u),
     ],
     Action.STAFF_EXPORT: [
         lambda r, u: staff_export.export_staff(r.db, r.folder / "staff.csv", u),

@@ -55,6 +55,8 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
         QMessageBox.critical(parent, _("Cannot open the register"), str(exc))
         return None
     db = result.db
+    if result.network_warning:  # a warning, never a refusal: some towns have nowhere else to keep it
+        QMessageBox.warning(parent, _("Register on a network share"), result.network_warning)
     if result.backup_path:
         QMessageBox.information(parent, _("Register updated"), _(
             "The register was updated to the data format of this version. "
@@ -78,19 +80,31 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
 
 
 def _daily_backup(db, path: Path, parent: QWidget | None) -> None:
-    """The automatic backup; when the disk refuses it (full, read-only), warn but never keep the officer out."""
-    try:
-        made = maintenance.auto_backup(db, path)
-    except (UserError, OSError, sqlite3.Error) as exc:
-        log.warning("automatic backup failed: %r", exc)
-        reason = str(exc) if isinstance(exc, UserError) else (storage_message(exc, path.parent / "backups") or str(exc))
+    """The automatic backup (beside the register and in the chosen folder); when a place refuses it (full,
+    read-only, a USB stick not plugged in), warn but never keep the officer out."""
+    outcome = maintenance.scheduled_backups(db, path)
+    for made in outcome.written:
+        log.info("automatic backup written to %s", made)
+    if outcome.problems:
+        log.warning("automatic backup failed: %s", outcome.problems)
         QMessageBox.warning(parent, _("Automatic backup failed"), _(
             "Today's automatic backup could not be written. You can keep working; the register itself is "
             "unchanged. Make a backup by hand (File → Make a backup) once the cause is fixed.\n\n{reason}").format(
-            reason=reason))
-    else:
-        if made:
-            log.info("automatic backup written to %s", made)
+            reason="\n".join(outcome.problems)))
+
+
+def closing_backup(db, path: Path) -> None:
+    """The backup taken when a register is closed (thinned with the daily ones); problems go to the log only,
+    since nobody is left to read a dialog, and the next login's daily backup reports them again."""
+    try:
+        outcome = maintenance.scheduled_backups(db, path, min_interval_hours=0)
+    except Exception:  # closing must never fail because of a backup
+        log.exception("closing backup failed")
+        return
+    for made in outcome.written:
+        log.info("closing backup written to %s", made)
+    if outcome.problems:
+        log.warning("closing backup failed: %s", outcome.problems)
 
 
 def _handed_to_running_instance(path: Path, parent: QWidget | None) -> bool:
@@ -143,6 +157,9 @@ class Controller(QObject):
         self._server, self._lock = server, file_lock
         self.window.show()
         if old is not None:
+            if old.backup_on_close:
+                closing_backup(old.session.db, old.session.path)
+                old.backup_on_close = False
             old.session.db.close()
             old.close()
             old.deleteLater()
@@ -160,6 +177,7 @@ class Controller(QObject):
         """Close the register, replace it with the backup, and log in again."""
         assert self.window is not None and self._server is not None and self._lock is not None
         session = self.window.session
+        self.window.backup_on_close = False  # the restore keeps the current register itself
         session.db.close()  # no connection may stay open on a file being replaced
         self._lock.release()  # the restore takes the lock itself
         try:
@@ -254,7 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     controller = Controller()
     if not controller.start(path):
         return 0
-    return app.exec()
+    code = app.exec()
+    window = controller.window
+    if window is not None and window.backup_on_close:
+        closing_backup(window.session.db, window.session.path)
+    return code
 
 
 if __name__ == "__main__":

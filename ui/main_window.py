@@ -31,6 +31,7 @@ from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
 from app.permissions import Action, allowed
+from ui.lock_wait import LockWaitNotice
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.backup_on_close = True  # the closing backup (ui.main); off once taken or when restoring
         self.setWindowTitle(_("DX人材認定台帳 — {name}").format(name=session.path.name))
         self._fit_to_screen()
 
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         self._restore_window_state()
+        self.lock_wait_notice = LockWaitNotice(self)  # 「他の操作が終わるのを待っています」
 
     def page_offered(self, row: int) -> bool:
         """False for a screen this user is not offered (hidden in the navigation)."""
@@ -275,15 +278,28 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Restore from backup"), str(backup_dir(self.session.path)),
                                                     _(DB_FILTER))
-        if not path:
+        if path:
+            self.confirm_restore(Path(path))
+
+    def confirm_restore(self, backup: Path) -> None:
+        """Show what the backup holds (date, counts, last change) before anything is replaced."""
+        try:
+            info = maintenance.backup_info(backup)
+        except UserError as exc:  # not a register, damaged, newer: nothing is replaced
+            QMessageBox.warning(self, _("Restore from backup"), str(exc))
+            return
+        if not info.ok:
+            QMessageBox.warning(self, _("Restore from backup"), maintenance.describe_backup(info) + "\n\n" + _(
+                "This backup did not pass the check; it cannot be restored."))
             return
         answer = QMessageBox.question(
             self, _("Restore from backup"),
+            maintenance.describe_backup(info) + "\n\n" +
             _("Replace the register {current} with the backup {backup}?\n"
               "The current register is kept in the backups folder. You will log in again.").format(
-                current=self.session.path.name, backup=Path(path).name))
+                current=self.session.path.name, backup=backup.name))
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_requested.emit(Path(path))
+            self.restore_requested.emit(backup)
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About DX人材認定台帳"), about_text())

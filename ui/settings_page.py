@@ -10,6 +10,7 @@ import sqlite_utils
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, audit, certificate_settings, rubrics, staff_edit
+from app import accounts, audit, certificate_settings, maintenance, rubrics, setting_values, staff_edit
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
@@ -171,6 +172,9 @@ class SettingsPage(QWidget):
         box_layout.addLayout(buttons)
         self.tabs.addTab(self.accounts_box, _("Accounts"))
 
+        self.backup_box = self._build_backup_box()
+        self.tabs.addTab(self.backup_box, _("Backups"))
+
         self.audit_box = QGroupBox(_("Audit log (newest first)"))
         audit_layout = QVBoxLayout(self.audit_box)
         self.audit_model = RecordTableModel([
@@ -189,7 +193,8 @@ class SettingsPage(QWidget):
             layout.insertWidget(layout.count() - 1, note)
             self.accounts_box.hide()
             self.audit_box.hide()
-            for box in (self.accounts_box, self.audit_box):
+            self.backup_box.hide()
+            for box in (self.accounts_box, self.audit_box, self.backup_box):
                 self.tabs.setTabVisible(self.tabs.indexOf(box), False)
             self.municipality_box.setEnabled(False)
             self.evaluation_box.hide()
@@ -278,6 +283,53 @@ class SettingsPage(QWidget):
         dialog = TemplateEditorDialog(self._db, template_id, self._user, as_new=as_new, parent=self)
         if dialog.exec():
             self.reload()
+
+    # -- backups ---------------------------------------------------------------------------------
+    def _build_backup_box(self) -> QGroupBox:
+        """Where the automatic backups also go (a USB stick, a file server), besides backups/ next to the register."""
+        box = QGroupBox(_("Backups"))
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        explanation = QLabel(_("Every day at login and when the app is closed, a checked copy of the register is "
+                               "written to the backups folder beside it and, if you choose one, to a second folder "
+                               "such as a USB stick or a file server. Old copies are thinned (7 days, 4 weeks, "
+                               "12 months)."))
+        explanation.setWordWrap(True)
+        form.addRow(explanation)
+        row = QHBoxLayout()
+        self.backup_folder = QLineEdit(str(app_settings.get(self._db, maintenance.BACKUP_FOLDER_KEY) or ""))
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setPlaceholderText(_("(none: only beside the register)"))
+        row.addWidget(self.backup_folder, 1)
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._choose_backup_folder)
+        row.addWidget(browse)
+        self.backup_folder_save = QPushButton(_("Save"))
+        self.backup_folder_save.setObjectName("saveBackupFolder")
+        self.backup_folder_save.clicked.connect(self.save_backup_folder)
+        row.addWidget(self.backup_folder_save)
+        form.addRow(_(app_settings.SETTINGS[maintenance.BACKUP_FOLDER_KEY].label), row)
+        self.backup_folder_error = error_label()
+        self.backup_folder_error.hide()
+        form.addRow(self.backup_folder_error)
+        return box
+
+    def _choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Backup folder"), self.backup_folder.text())
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def save_backup_folder(self) -> bool:
+        """Checked as the CLI checks it: an existing folder, or empty for none."""
+        try:
+            setting_values.set_text(self._db, self._user, maintenance.BACKUP_FOLDER_KEY, self.backup_folder.text())
+        except UserError as exc:
+            self.backup_folder_error.setText(str(exc))
+            self.backup_folder_error.show()
+            return False
+        self.backup_folder_error.hide()
+        self.backup_folder.setText(str(app_settings.get(self._db, maintenance.BACKUP_FOLDER_KEY) or ""))
+        return True
 
     def _save_setting(self, key: str, value: str) -> None:
         app_settings.set_value(self._db, key, value, self._user)
