@@ -13,7 +13,7 @@ from app import accounts, audit, evaluation_summary, evaluations, projects, rubr
 from app.accounts import Role
 from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, OFFICER
 
 
 def _staff(db, n: int, offset: int = 0) -> list[int]:
@@ -35,7 +35,7 @@ def team(demo_db, admin):
 
 
 def _evaluator(db, staff_id: int, login: str) -> accounts.User:
-    return accounts.create_user(db, login, login, ADMIN_PASSWORD, Role.EVALUATOR, "test", staff_id=staff_id)
+    return accounts.create_user(db, login, login, ADMIN_PASSWORD, Role.EVALUATOR, OFFICER, staff_id=staff_id)
 
 
 def _perspective(db, project_id: int, code: str) -> rubrics.PerspectiveSpec:
@@ -117,7 +117,7 @@ def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, tea
     _fill(demo_db, a_user, mine[0]["id"], 2)
     assert {s.evaluator_key for s in evaluation_summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
     # An account without a linked staff member has no assignments at all.
-    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, OFFICER)
     assert evaluations.my_assignments(demo_db, viewer) == []
     assert evaluation_summary.calibration(demo_db, viewer) == []
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from app import accounts
 from app.accounts import Role
 from app.demo import ensure_demo_database
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, OFFICER
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
@@ -80,7 +80,7 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
     from app.db import open_database
 
     setup = open_database(path)
-    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)[0]
     setup.db.close()
 
     def wrong_then_right(dialog) -> None:
@@ -172,20 +172,20 @@ def test_admin_adds_an_evaluator_from_settings(qtbot, window):
     def fill(dialog) -> None:
         qtbot.keyClicks(dialog.login, "kacho")
         _type(dialog.display_name, "総務 課長")
-        qtbot.keyClicks(dialog.password, "password123")
-        qtbot.keyClicks(dialog.password_again, "password123")
+        qtbot.keyClicks(dialog.password, "correct horse 2")
+        qtbot.keyClicks(dialog.password_again, "correct horse 2")
         _ok(dialog)
 
     when_modal(fill)
     page.add_user_button.click()
     logins = [page.users_model.record_at(i)["login"] for i in range(page.users_model.rowCount())]
     assert "kacho" in logins
-    assert accounts.authenticate(window.session.db, "kacho", "password123").role is Role.EVALUATOR
+    assert accounts.authenticate(window.session.db, "kacho", "correct horse 2").role is Role.EVALUATOR
     assert page.audit_model.rowCount() >= 2
 
 
 def test_viewer_sees_no_accounts_or_backup(qtbot, demo_db, db_path, admin):
-    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "password123", Role.VIEWER, "admin")
+    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "correct horse 2", Role.VIEWER, OFFICER)
     win = MainWindow(Session(demo_db, db_path, viewer))
     qtbot.addWidget(win)
     win.show()
@@ -339,7 +339,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     path = tmp_path / "register.sqlite"
     ensure_demo_database(path)
     setup = open_database(path)
-    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)[0]
     backup = tmp_path / "backup.sqlite"
     maintenance.backup(setup.db, backup, "test")
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
@@ -379,7 +379,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
 
 def test_admin_resets_a_password_from_settings(qtbot, window):
     page = window.settings_page
-    accounts.create_user(window.session.db, "kacho", "総務 課長", "password123", Role.EVALUATOR, "admin")
+    accounts.create_user(window.session.db, "kacho", "総務 課長", "correct horse 2", Role.EVALUATOR, OFFICER)
     page.reload()
     row = next(i for i in range(page.users_model.rowCount()) if page.users_model.record_at(i)["login"] == "kacho")
     page.users_view.selectRow(row)

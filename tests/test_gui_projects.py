@@ -29,6 +29,7 @@ from ui.project_dialogs import (
     SessionDialog,
 )
 from ui.projects_page import ProjectsPage
+from tests.conftest import OFFICER
 
 pytestmark = pytest.mark.gui
 DEMO_TEAM = "保育所入所申請のオンライン化"  # the demo team still under way (not all ratings in)
@@ -487,7 +488,7 @@ def test_rater_with_ratings_cannot_be_taken_off(page, teams_db):
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
 def test_viewers_and_evaluators_read_only(qtbot, teams_db, admin, role):
-    user = create_user(teams_db, "reader", "閲覧 者", "a long password", role, "setup")
+    user = create_user(teams_db, "reader", "閲覧 者", "a long password", role, OFFICER)
     assert isinstance(user, User) and not user.is_admin
     widget = ProjectsPage(teams_db, user)
     qtbot.addWidget(widget)

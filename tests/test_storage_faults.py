@@ -169,7 +169,7 @@ def test_a_failed_daily_backup_warns_but_the_officer_is_let_in(qtbot, tmp_path, 
 
     path = make_register(tmp_path / "台帳.sqlite")
     setup = open_database(path)
-    create_user(setup.db, "officer", "情報 花子", "a strong password", Role.ADMIN, "setup")
+    setup_administrator(setup.db, "officer", "情報 花子", "a strong password")[0]
     setup.db.close()
     _small_disk_for_backups(monkeypatch)
     warned: list[str] = []
