@@ -13,6 +13,9 @@ from app.db import transaction
 from app.i18n import N_
 
 
+IDLE_LOCK_MAX_MINUTES = 240
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -42,6 +45,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("certificate_seal_mm", 30, N_("Seal size (mm)")),
         # Where the seal sits: millimetres right and up from its place over the end of the issuer's name.
         Setting("certificate_seal_offset_mm", [0, 0], N_("Seal position (mm right, mm up)")),
+        # A shared PC: the main window hides its content after this many minutes without input (0 = never).
+        Setting("idle_lock_minutes", 10, N_("Lock the screen after this many minutes without input (0 = never)")),
     )
 }
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 
 from app import accounts
 from app.accounts import Role
@@ -54,11 +54,14 @@ def test_first_start_creates_the_administrator(qtbot, tmp_path):
         _type(dialog.display_name, "情報 花子")
         qtbot.keyClicks(dialog.password, "a strong password")
         qtbot.keyClicks(dialog.password_again, "a strong password")
+        when_modal(lambda shown: codes.append(shown.code_label.text()) or shown.accept())  # the recovery code
         _ok(dialog)
 
+    codes: list[str] = []
     when_modal(fill)
     session = open_session(path)
     assert session is not None and session.user.role is Role.ADMIN
+    assert len(codes) == 1 and len(codes[0]) == 24  # shown once, at set-up
     assert accounts.authenticate(session.db, "officer", "a strong password").is_admin
     session.db.close()
 
@@ -384,19 +387,17 @@ def test_admin_resets_a_password_from_settings(qtbot, window):
     row = next(i for i in range(page.users_model.rowCount()) if page.users_model.record_at(i)["login"] == "kacho")
     page.users_view.selectRow(row)
 
-    def type_passwords(dialog) -> None:
-        dialog.new_password.setText("short")
-        dialog.again.setText("short")
-        _ok(dialog)
-        assert "8 文字以上" in dialog.error_label.text()
-        dialog.new_password.setText("new password 1")
-        dialog.again.setText("new password 1")
-        when_modal(lambda box: box.done(0))  # the confirmation message
-        _ok(dialog)
+    shown: list[str] = []
 
-    when_modal(type_passwords)
+    def confirm(box) -> None:
+        when_modal(lambda info: shown.append(info.text()) or info.done(0))  # the temporary password
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(confirm)
     page.password_button.click()
-    assert accounts.authenticate(window.session.db, "kacho", "new password 1").login == "kacho"
+    temporary = shown[0].split("\n\n")[1]
+    user = accounts.authenticate(window.session.db, "kacho", temporary)
+    assert user.must_change_password
 
 
 def test_background_work_returns_results_and_raises_errors(qtbot):
