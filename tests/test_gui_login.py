@@ -107,3 +107,38 @@ def test_idle_lock_cancels_open_dialogs(qtbot, window):
     dialog.show()
     window.lock()
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_another_user_logs_in_from_the_lock_screen(qtbot, tmp_path):
+    from app.db import open_database
+    from ui.main import Controller
+
+    path = tmp_path / "register.sqlite"
+    setup = open_database(path).db
+    admin, _ = accounts.setup_administrator(setup, "admin", "情報 太郎", ADMIN_PASSWORD)
+    accounts.create_user(setup, "kacho", "総務 課長", "correct horse 2", Role.EVALUATOR, admin)
+    setup.close()
+
+    def log_in_as(login: str, password: str):
+        def fill(dialog) -> None:
+            dialog.login.setText(login)
+            dialog.password.setText(password)
+            _ok(dialog)
+        return fill
+
+    controller = Controller()
+    when_modal(log_in_as("admin", ADMIN_PASSWORD))
+    assert controller.start(path)
+    first = controller.window
+    qtbot.addWidget(first)
+    first.lock()
+    when_modal(lambda dialog: dialog.reject())  # cancelled: the screen stays locked
+    first.lock_screen.switch_button.click()
+    assert controller.window is first and first.locked
+    when_modal(log_in_as("kacho", "correct horse 2"))
+    first.lock_screen.switch_button.click()
+    second = controller.window
+    qtbot.addWidget(second)
+    assert second is not first and second.session.user.login == "kacho" and not first.isVisible()
+    second.session.db.close()
+    controller._lock.release()
