@@ -8,6 +8,7 @@ the lock. The number of minutes is the register's setting ``idle_lock_minutes`` 
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import datetime
 
@@ -158,6 +159,8 @@ def idle_minutes(db) -> int:
         return int(app_settings.get(db, "idle_lock_minutes") or 0)
     except (TypeError, ValueError):
         return app_settings.SETTINGS["idle_lock_minutes"].default
+    except sqlite3.Error:  # the register was closed under a window about to go (restore, switch): no lock
+        return 0
 
 
 def close_dialogs(keep: QWidget) -> None:
