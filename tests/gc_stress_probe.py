@@ -25,7 +25,7 @@ def main(db_path: Path, rounds: int) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app import i18n
-    from app.accounts import Role, create_user
+    from app.accounts import setup_administrator
     from app.db import open_database
     from app.demo import ensure_demo_database
     from ui.background import run_in_background

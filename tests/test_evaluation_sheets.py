@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from app import evaluation_sheets as sheets
 from app import evaluations, projects, rubrics
-from app.accounts import Role, User, create_user
+from app.accounts import Role, User, create_user, setup_administrator
 from app.demo_projects import load_projects
 from app.errors import PermissionDenied, UserError
 from app.evaluation_summary import summary
@@ -483,7 +483,7 @@ def test_evaluator_imports_only_their_own_sheet(demo_db, project, exported):
     owner = evaluations.open_form(demo_db, officer(), rows[0][1]).assignment["evaluator_staff_id"]
     someone_else = next(r[0] for r in demo_db.execute(
         "SELECT id FROM staff WHERE status = 'active' AND id != ? ORDER BY id", [owner]))
-    setup_administrator(demo_db, "admin", "管理者", "correct horse 1")[0]
+    setup_administrator(demo_db, "admin", "管理者", "correct horse 1")
     intruder = create_user(demo_db, "other", "他の 評価者", "correct horse 1", Role.EVALUATOR, OFFICER,
                            staff_id=someone_else)
     assert_refused(demo_db, intruder, path, "自分の評価シートしか取り込めません")

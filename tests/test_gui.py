@@ -83,7 +83,7 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
     from app.db import open_database
 
     setup = open_database(path)
-    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)[0]
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)
     setup.db.close()
 
     def wrong_then_right(dialog) -> None:
@@ -342,7 +342,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     path = tmp_path / "register.sqlite"
     ensure_demo_database(path)
     setup = open_database(path)
-    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)[0]
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)
     backup = tmp_path / "backup.sqlite"
     maintenance.backup(setup.db, backup, "test")
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
