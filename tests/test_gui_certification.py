@@ -397,7 +397,7 @@ def test_certification_screen_is_not_offered_to_viewers_and_evaluators(qtbot, to
     """Candidates and reasons carry combined scores: a rater could work out another rater's score."""
     from ui.main_window import NAVIGATION, MainWindow, Session
 
-    user = accounts.create_user(town, "other", "閲覧 花子", "other password 1", role, OFFICER,
+    user = accounts.create_user(town, "other", "閲覧 花子", "correct horse 3", role, OFFICER,
                                 staff_id=staff_id(town, "100163"))
     window = MainWindow(Session(town, db_path, user))
     qtbot.addWidget(window)
