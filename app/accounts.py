@@ -19,7 +19,8 @@ Login hardening (issue 13 item 3), the rules in one place:
 - **One answer.** A wrong password, an unknown name and a disabled account all get
   「ログイン名またはパスワードが違います」 and count as a failure; argon2 runs in each case so
   that the time taken does not tell them apart either. The audit log (administrators only) says
-  which it was.
+  which it was, but never records a name no account has (it is sometimes a password typed into
+  the wrong field); ``login_failures`` keeps names only as SHA-256 hashes for the same reason.
 - **Password rule.** At least ``MIN_PASSWORD_LENGTH`` characters, not the login name nor
   containing it (case ignored), at least ``MIN_DISTINCT_CHARACTERS`` different characters, and not
   a common password: not on ``resources/common-passwords.txt``, also once digits and symbols at
@@ -37,6 +38,7 @@ Login hardening (issue 13 item 3), the rules in one place:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -52,6 +54,9 @@ from app.i18n import N_, _
 from app.paths import resources_dir
 
 CLI_ACTOR = "cli"
+# The audit log's actor for a failed attempt with a name no account has. The name itself is not kept in
+# the append-only log: it is sometimes the password, typed into the wrong field.
+UNKNOWN_LOGIN = "?"
 MIN_PASSWORD_LENGTH = 10
 MIN_DISTINCT_CHARACTERS = 4
 FREE_FAILURES = 3
@@ -188,7 +193,8 @@ def check_password(password: str, login: str) -> None:
 
 # -- throttling -------------------------------------------------------------------------------------
 def _key(login: str) -> str:
-    return login.strip().casefold()
+    """The name as stored in login_failures: hashed, since people type their password into the name field."""
+    return hashlib.sha256(login.strip().casefold().encode("utf-8")).hexdigest()
 
 
 def _delay(failures: int) -> timedelta:
@@ -284,7 +290,7 @@ def authenticate(db: sqlite_utils.Database, login: str, password: str, now: date
         with transaction(db):
             until = _count_failure(db, login, now)
             if row is None:
-                audit.record(db, login.strip()[:100], "user.login_failed", "users", None, None, {"unknown_login": True})
+                audit.record(db, UNKNOWN_LOGIN, "user.login_failed", "users", None, None, {"unknown_login": True})
             else:
                 audit.record(db, row["login"], "user.login_failed", "users", row["id"], None,
                              {"disabled": True} if matches else None)
@@ -308,7 +314,7 @@ def unlock(db: sqlite_utils.Database, login: str, actor: User) -> bool:
         _clear_failures(db, login)
         row = _row(db, login)
         audit.record(db, actor.login, "user.unlock", "users", row["id"] if row else None, {"failures": had[0]},
-                     None if row else {"login": login.strip()[:100]})
+                     None if row else {"unknown_login": True})
     return True
 
 
@@ -488,7 +494,7 @@ def recover(db: sqlite_utils.Database, login: str, code: str, new_password: str,
     if not matches or not row["active"]:
         with transaction(db):
             until = _count_failure(db, login, now)
-            audit.record(db, row["login"] if row else login.strip()[:100], "user.recover_failed", "users",
+            audit.record(db, row["login"] if row else UNKNOWN_LOGIN, "user.recover_failed", "users",
                          row["id"] if row else None)
         raise _refused(until, now, _("The login name or recovery code is wrong."))
     next_code = new_recovery_code()

@@ -280,7 +280,7 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
         return _("Logged in.")
     if action == "user.login_failed":
         if a.get("unknown_login"):
-            return _("A login as {login} failed (no such account).").format(login=e["actor"])
+            return _("A login with a name no account has failed (the name is not recorded).")
         if a.get("disabled"):
             return _("A login as {login} failed (the account is disabled).").format(login=e["actor"])
         return _("A login as {login} failed (wrong password).").format(login=e["actor"])
@@ -290,7 +290,7 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
         return _("Changed their own password.")
     if action == "user.unlock":
         return _("Cleared {n} failed logins of {login}.").format(
-            n=b.get("failures", ""), login=names.login(eid) if eid else a.get("login", ""))
+            n=b.get("failures", ""), login=names.login(eid) if eid else "?")
     if action == "user.recovery_code":
         return _("Issued a new recovery code for {login}.").format(login=names.login(eid))
     if action == "user.recover":

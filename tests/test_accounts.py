@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app import accounts
+from app import accounts, audit
 from app.accounts import Role
 from app.db import open_database
 from app.errors import AuthenticationError, PermissionDenied, UserError
@@ -50,6 +50,19 @@ def test_wrong_password_unknown_login_and_disabled_account_get_one_answer(db, ad
     # the audit log (administrators only) says what it was
     disabled = db.execute("SELECT after_json FROM audit_log WHERE action = 'user.login_failed' AND actor = 'viewer'")
     assert "disabled" in disabled.fetchone()[0]
+
+
+def test_a_password_typed_into_the_name_field_is_not_kept(db, db_path, admin):
+    """Unknown names are throttled like real ones, but neither the log nor the throttle table keeps them."""
+    _fail(db, "my secret passphrase", NOW)
+    assert accounts.login_wait(db, "My Secret Passphrase ", NOW) is None  # counted under the same key
+    for _ in range(accounts.FREE_FAILURES):
+        _fail(db, "my secret passphrase", NOW)
+    assert accounts.login_wait(db, "MY SECRET PASSPHRASE", NOW) is not None
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert b"my secret passphrase" not in db_path.read_bytes()
+    sentence = audit.describe(db, audit.recent(db, 1))[0]
+    assert "my secret" not in sentence and "記録していません" in sentence
 
 
 def _fail(db, login: str, now: datetime) -> AuthenticationError:

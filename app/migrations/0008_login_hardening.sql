@@ -2,7 +2,8 @@
 --
 -- Failed logins are counted per login *name*, not per account row, so that a name nobody has is
 -- slowed down and locked exactly like a real one: the delay and the lock say nothing about whether
--- an account exists. The key is the name case-folded (logins ignore case). A successful login or an
+-- an account exists. The key is the SHA-256 of the name case-folded (logins ignore case): the name
+-- typed is sometimes the password, typed into the wrong field, and is not kept in clear. A successful login or an
 -- administrator's unlock deletes the row. users.failed_attempts (0001) is no longer written; the
 -- count lives here so that a login attempt never rewrites an account row.
 CREATE TABLE login_failures (
