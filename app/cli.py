@@ -394,12 +394,28 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        user = accounts.create_user(result.db, args.login, args.name or args.login, _read_password(args),
-                                    Role(args.role), args.user.login, staff_id=_staff_id(result.db, args.staff_no))
+        db = result.db
+        staff_id = _staff_id(db, args.staff_no)
+        password = _read_password(args)
+        code = None
+        if not accounts.has_users(db) and args.role == Role.ADMIN.value:
+            user, code = accounts.setup_administrator(db, args.login, args.name or args.login, password)
+            if staff_id is not None:
+                accounts.link_staff(db, user.login, staff_id, args.user)
+        else:
+            user = accounts.create_user(db, args.login, args.name or args.login, password, Role(args.role),
+                                        args.user, staff_id=staff_id)
     finally:
         result.db.close()
     print(_("Created the account {login} ({role}).").format(login=user.login, role=_(accounts.ROLE_LABELS[user.role])))
+    if code:
+        _print_recovery_code(user.login, code)
     return EXIT_OK
+
+
+def _print_recovery_code(login: str, code: str) -> None:
+    print(_("Recovery code of {login} (shown only now; print it and keep it locked away):").format(login=login))
+    print(code)
 
 
 def cmd_user_link(args: argparse.Namespace) -> int:
@@ -407,7 +423,7 @@ def cmd_user_link(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no),
-                            args.user.login)
+                            args.user)
     finally:
         result.db.close()
     print(_("The account {login} was updated.").format(login=args.login))
@@ -418,7 +434,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        users = accounts.list_users(result.db)
+        users = accounts.list_users(result.db, args.user)
     finally:
         result.db.close()
     if args.json:
@@ -426,6 +442,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     else:
         for user in users:
             state = "" if user["active"] else _(" (disabled)")
+            if user["locked_until"]:
+                state += _(" (locked until {time})").format(time=user["locked_until"])
             print(f"{user['login']}\t{_(accounts.ROLE_LABELS[Role(user['role'])])}\t{user['display_name']}{state}")
     return EXIT_OK
 
@@ -434,10 +452,63 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        accounts.set_password(result.db, args.login, _read_password(args), args.user.login)
+        accounts.set_password(result.db, args.login, _read_password(args), args.user)
     finally:
         result.db.close()
-    print(_("The password of {login} was changed.").format(login=args.login))
+    print(_("The password of {login} was changed. It is a temporary password: {login} chooses a new one at "
+            "the next login.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        temporary = accounts.reset_password(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    print(_("Temporary password of {login} (they choose a new one at the next login):").format(login=args.login))
+    print(temporary)
+    return EXIT_OK
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        cleared = accounts.unlock(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    print(_("The failed logins of {login} were cleared.").format(login=args.login) if cleared
+          else _("{login} has no failed logins to clear.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_recovery_code(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        code = accounts.issue_recovery_code(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    _print_recovery_code(args.login, code)
+    print(_("The previous recovery code of {login} no longer works.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_recover(args: argparse.Namespace) -> int:
+    """The recovery code, then the new password, one a line on standard input (never as arguments)."""
+    if sys.stdin.isatty():
+        code = getpass.getpass(_("Recovery code: "))
+        password = _read_password(argparse.Namespace(password_stdin=False))
+    else:
+        code = sys.stdin.readline().strip()
+        password = sys.stdin.readline().rstrip("\r\n")
+    result = _open(args)
+    try:
+        user, next_code = accounts.recover(result.db, args.login, code, password)
+    finally:
+        result.db.close()
+    print(_("The password of {login} was changed with the recovery code.").format(login=user.login))
+    print(_("That recovery code is now used up. A new one was issued:"))
+    print(next_code)
     return EXIT_OK
 
 
@@ -536,10 +607,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = user_sub.add_parser("list", help=_("list accounts"))
     p.set_defaults(handler=cmd_user_list)
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
-    p = user_sub.add_parser("passwd", help=_("set a new password"))
+    p = user_sub.add_parser("passwd", help=_("set a temporary password (changed by its owner at the next login)"))
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
+    p = user_sub.add_parser("reset-password", help=_("give an account a random temporary password and print it"))
+    p.set_defaults(handler=cmd_user_reset_password)
+    p.add_argument("login")
+    p = user_sub.add_parser("unlock", help=_("clear the failed logins that make a login name wait"))
+    p.set_defaults(handler=cmd_user_unlock)
+    p.add_argument("login")
+    p = user_sub.add_parser("recovery-code", help=_("issue a new recovery code for an administrator account"))
+    p.set_defaults(handler=cmd_user_recovery_code)
+    p.add_argument("login")
+    p = user_sub.add_parser("recover", help=_(
+        "set a new administrator password with the recovery code (code, then new password, on standard input)"))
+    p.set_defaults(handler=cmd_user_recover)
+    p.add_argument("login")
     from app import cli_certification, cli_projects, cli_settings
 
     cli_projects.register(sub, add)

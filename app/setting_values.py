@@ -82,6 +82,12 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
         return base64.b64encode(data).decode("ascii")
     if key == "certificate_seal_mm":
         return _integer(key, text)
+    if key == "idle_lock_minutes":
+        minutes = _integer(key, text)
+        if not 0 <= minutes <= settings.IDLE_LOCK_MAX_MINUTES:
+            raise UserError(_("{setting} ({key}) must be between 0 and {most}.").format(
+                setting=label(key), key=key, most=settings.IDLE_LOCK_MAX_MINUTES))
+        return minutes
     if key == "certificate_seal_offset_mm":
         parts = text.replace("、", ",").split(",")
         if len(parts) != 2:

@@ -539,6 +539,18 @@ def bench_backup(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "(budget 2 s at 50,000) vs sqlite3's backup API alone")]
 
 
+def bench_login(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.login import runs
+
+    ours, refused, bare = runs(folder)
+    ours_t = best(ours, repeat)
+    return [figure("login", 1, ours_t, best(bare, repeat),
+                   f"throttle check + argon2id verify + audit entry (budget 0.5 s: {ours_t:.3f} s) vs bare argon2 "
+                   "verify"),
+            figure("login_refused", 1, best(refused, repeat), best(bare, repeat),
+                   "an unknown name: same argon2 cost, failure counted and audited, vs bare argon2 verify")]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -551,6 +563,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "sheets": (bench_sheets, False),
     "certificates": (bench_certificates, False),
     "backup": (bench_backup, True),
+    "login": (bench_login, False),
 }
 
 

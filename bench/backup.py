@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app import maintenance
 from app.db import connect
+from app.permissions import CLI_USER
 from bench.evaluation import build_rated_town
 
 
@@ -25,7 +26,7 @@ def backup_runs(folder: Path, size: int):
     def ours() -> None:
         db = connect(register)
         try:
-            maintenance.backup(db, folder / f"ours-{size}-{next(numbers)}.sqlite", "bench")
+            maintenance.backup(db, folder / f"ours-{size}-{next(numbers)}.sqlite", CLI_USER)
         finally:
             db.close()
 

@@ -39,13 +39,13 @@ from app import (
     staff_export,
     staff_import,
 )
-from app.accounts import Role, User, create_user
+from app.accounts import Role, User, create_user, setup_administrator
 from app.db import open_database
 from app.demo import generate_town, load_town, set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.permissions import TABLE, Action, markdown_table
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, admin_as
 
 AS_OF = date(2026, 4, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,9 +285,9 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     result = open_database(path)
     evaluator = result.db.execute("SELECT evaluator_staff_id FROM evaluation_assignments "
                                   "WHERE evaluator_staff_id IS NOT NULL LIMIT 1").fetchone()[0]
-    create_user(result.db, "kanri", "管理", ADMIN_PASSWORD, Role.ADMIN, "setup")
-    create_user(result.db, "hyoka", "評価", ADMIN_PASSWORD, Role.EVALUATOR, "kanri", staff_id=evaluator)
-    create_user(result.db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "kanri")
+    setup_administrator(result.db, "kanri", "管理", ADMIN_PASSWORD)
+    create_user(result.db, "hyoka", "評価", ADMIN_PASSWORD, Role.EVALUATOR, admin_as("kanri"), staff_id=evaluator)
+    create_user(result.db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("kanri"))
     result.db.close()
     return path
 

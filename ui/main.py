@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sqlite3
 import sys
@@ -18,7 +19,7 @@ from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 from app.paths import default_database_path, demo_database_path, log_dir
-from ui.account_dialogs import LoginDialog, NewAccountDialog
+from ui.account_dialogs import ChangePasswordDialog, LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
 from ui import self_check as gui_self_check
 from ui.fonts import register_bundled_fonts
@@ -62,21 +63,33 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
             "The register was updated to the data format of this version. "
             "A backup of the previous file was taken first:\n{path}").format(path=result.backup_path))
     if not accounts.has_users(db):
-        dialog = NewAccountDialog(db, "setup", first_admin=True, parent=parent)
+        dialog = NewAccountDialog(db, None, first_admin=True, parent=parent)
         if not dialog.exec():
             db.close()
             return None
         user = dialog.user
     else:
-        dialog = LoginDialog(db, str(path), parent)
-        if not dialog.exec():
+        user = log_in(db, str(path), parent)
+        if user is None:
             db.close()
             return None
-        user = dialog.user
     assert user is not None
     log.info("%s logged in to %s", user.login, path)
     _daily_backup(db, path, parent)
     return Session(db, path, user)
+
+
+def log_in(db, label: str, parent: QWidget | None) -> accounts.User | None:
+    """The login dialog, then a new password when the administrator set a temporary one; None if cancelled."""
+    dialog = LoginDialog(db, label, parent)
+    if not dialog.exec() or dialog.user is None:
+        return None
+    user = dialog.user
+    if user.must_change_password:
+        if not ChangePasswordDialog(db, user, current_password=dialog.entered_password, parent=parent).exec():
+            return None
+        user = dataclasses.replace(user, must_change_password=False)
+    return user
 
 
 def _daily_backup(db, path: Path, parent: QWidget | None) -> None:
@@ -154,12 +167,14 @@ class Controller(QObject):
         self.window.new_requested.connect(self._switch)
         self.window.open_requested.connect(self._switch)
         self.window.restore_requested.connect(self._restore)
+        self.window.switch_user_requested.connect(self._switch_user)
         self._server, self._lock = server, file_lock
         self.window.show()
         if old is not None:
             if old.backup_on_close:
                 closing_backup(old.session.db, old.session.path)
                 old.backup_on_close = False
+            old.closing_for_switch = old.locked
             old.session.db.close()
             old.close()
             old.deleteLater()
@@ -193,6 +208,13 @@ class Controller(QObject):
             self.window.close()
             return
         self._show(new_session, self._server, self._lock)
+
+    def _switch_user(self) -> None:
+        """From the lock screen: a new login on the same register; cancelled, the screen stays locked."""
+        assert self.window is not None and self._server is not None and self._lock is not None
+        session = open_session(self.window.session.path, self.window)
+        if session is not None:
+            self._show(session, self._server, self._lock)
 
     def _bring_forward(self) -> None:
         if self.window is not None:

@@ -32,6 +32,7 @@ from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
 from app.permissions import Action, allowed
 from ui.lock_wait import LockWaitNotice
+from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
     new_requested = Signal(Path)
     open_requested = Signal(Path)
     restore_requested = Signal(Path)
+    switch_user_requested = Signal()  # from the lock screen: log in again, as someone else
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,7 +119,17 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 1040])
-        self.setCentralWidget(splitter)
+        self.lock_screen = LockScreen(session.db, session.user)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_user.connect(self.switch_user_requested)
+        self.central = QStackedWidget()
+        self.central.addWidget(splitter)
+        self.central.addWidget(self.lock_screen)
+        self.setCentralWidget(self.central)
+        self.idle_watcher = IdleWatcher(lambda: idle_minutes(session.db), self)
+        self.idle_watcher.idle.connect(self.lock)
+        self._disabled_actions: list[QAction] = []
+        self.closing_for_switch = False
 
         self._build_menus()
         self.path_label = QLabel()
@@ -304,6 +316,33 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, _("About DX人材認定台帳"), about_text())
 
+    # -- idle lock -----------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.central.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide everything behind the lock screen: dialogs cancelled, menus and shortcuts off."""
+        if self.locked:
+            return
+        self.idle_watcher.paused = True
+        close_dialogs(self)
+        self._disabled_actions = [a for a in self.findChildren(QAction) if a.isEnabled()]
+        for action in self._disabled_actions:
+            action.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.central.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+
+    def unlock(self) -> None:
+        for action in self._disabled_actions:
+            action.setEnabled(True)
+        self._disabled_actions = []
+        self.menuBar().setEnabled(True)
+        self.central.setCurrentIndex(0)
+        self.idle_watcher.touch()
+        self.idle_watcher.paused = False
+
     # -- status and state ----------------------------------------------------
     def refresh_status(self) -> None:
         numbers = staff.counts(self.session.db)
@@ -324,6 +363,14 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.closing_for_switch:  # another user logged in from the lock screen: nothing of this one is shown
+            self.idle_watcher.stop()
+            super().closeEvent(event)
+            return
+        if self.locked:
+            event.ignore()  # closing would ask about unsaved work on screens the lock hides
+            return
+        self.idle_watcher.stop()
         if self._evaluation_page is not None and not self._evaluation_page.confirm_leave():  # save, drop or stay
             event.ignore()
             return

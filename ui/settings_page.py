@@ -7,17 +7,19 @@ page at 1366×768 the two tables were squeezed to a row or two.
 from __future__ import annotations
 
 import sqlite_utils
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +31,7 @@ from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
-from ui.account_dialogs import LinkStaffDialog, NewAccountDialog, PasswordDialog
+from ui.account_dialogs import ChangePasswordDialog, LinkStaffDialog, NewAccountDialog, RecoveryCodeDialog
 from ui.dialog_parts import error_label, save_discard_or_stay
 from ui.table_model import RecordTableModel, record_table_view
 
@@ -149,7 +151,7 @@ class SettingsPage(QWidget):
             (_("Display name"), lambda u: u["display_name"]),
             (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
             (_("Staff member"), lambda u: f"{u['staff_name']} ({u['staff_no']})" if u["staff_id"] else ""),
-            (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
+            (_("State"), _account_state),
             (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
         self.users_view = record_table_view(self.users_model)
@@ -160,16 +162,37 @@ class SettingsPage(QWidget):
         self.add_user_button.clicked.connect(self._add_user)
         self.toggle_user_button = QPushButton(_("Disable / enable"))
         self.toggle_user_button.clicked.connect(self._toggle_user)
-        self.password_button = QPushButton(_("Set password…"))
+        self.password_button = QPushButton(_("Reset password…"))
+        self.password_button.setToolTip(_("Another account: a temporary password its owner changes at the next "
+                                          "login. Your own account: change your password."))
         self.password_button.clicked.connect(self._set_password)
+        self.unlock_button = QPushButton(_("Unlock"))
+        self.unlock_button.setToolTip(_("Clear the failed logins that make this login name wait."))
+        self.unlock_button.clicked.connect(self._unlock)
+        self.recovery_button = QPushButton(_("New recovery code…"))
+        self.recovery_button.clicked.connect(self._new_recovery_code)
         buttons.addWidget(self.add_user_button)
         buttons.addWidget(self.toggle_user_button)
         buttons.addWidget(self.password_button)
+        buttons.addWidget(self.unlock_button)
         self.link_button = QPushButton(_("Link to staff member…"))
         self.link_button.clicked.connect(self._link_staff)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         box_layout.addLayout(buttons)
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(QLabel(_(app_settings.SETTINGS["idle_lock_minutes"].label)))
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setObjectName("idleLockMinutes")
+        self.idle_lock.setRange(0, app_settings.IDLE_LOCK_MAX_MINUTES)
+        self.idle_lock.setSuffix(_(" min"))
+        self.idle_lock.setSpecialValueText(_("Never"))
+        self.idle_lock.setValue(int(app_settings.get(self._db, "idle_lock_minutes")))
+        self.idle_lock.editingFinished.connect(self._save_idle_lock)
+        idle_row.addWidget(self.idle_lock)
+        idle_row.addStretch(1)
+        box_layout.addLayout(idle_row)
         self.tabs.addTab(self.accounts_box, _("Accounts"))
 
         self.backup_box = self._build_backup_box()
@@ -203,7 +226,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         if self._user.is_admin:
             self.templates_model.set_records(rubrics.list_templates(self._db))
-            self.users_model.set_records(accounts.list_users(self._db))
+            self.users_model.set_records(accounts.list_users(self._db, self._user))
             entries = audit.recent(self._db, self._user)
             for entry, sentence in zip(entries, audit.describe(self._db, entries)):
                 entry["sentence"] = sentence
@@ -339,7 +362,7 @@ class SettingsPage(QWidget):
         QSettings().setValue(LANGUAGE_KEY, self.language.currentData())
 
     def _add_user(self) -> None:
-        dialog = NewAccountDialog(self._db, self._user.login, first_admin=False, parent=self)
+        dialog = NewAccountDialog(self._db, self._user, first_admin=False, parent=self)
         if dialog.exec():
             self.reload()
             self.accounts_changed.emit()
@@ -352,24 +375,68 @@ class SettingsPage(QWidget):
         return self.users_model.record_at(rows[0].row())
 
     def _set_password(self) -> None:
+        """Another account gets a random temporary password; one's own is changed with the current one."""
         record = self._selected_account()
         if record is None:
             return
-        dialog = PasswordDialog(record["login"], self)
-        if not dialog.exec():
+        if record["login"].casefold() == self._user.login.casefold():
+            if ChangePasswordDialog(self._db, self._user, parent=self).exec():
+                QMessageBox.information(self, _("Accounts"), _("Your password was changed."))
+            return
+        if QMessageBox.question(self, _("Accounts"), _(
+                "Give {login} a temporary password? The current password stops working, and {login} chooses a "
+                "new one at the next login.").format(login=record["login"])) != QMessageBox.StandardButton.Yes:
             return
         try:
-            accounts.set_password(self._db, record["login"], dialog.password(), self._user.login)
+            temporary = accounts.reset_password(self._db, record["login"], self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Accounts"), str(exc))
             return
-        QMessageBox.information(self, _("Accounts"), _("The password of {login} was changed.").format(
+        box = QMessageBox(QMessageBox.Icon.Information, _("Accounts"), _(
+            "Temporary password of {login}:\n\n{password}\n\nTell it to {login} in person. They choose a new "
+            "password at the next login.").format(login=record["login"], password=temporary), parent=self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()
+        self.reload()
+
+    def _unlock(self) -> None:
+        record = self._selected_account()
+        if record is None:
+            return
+        cleared = accounts.unlock(self._db, record["login"], self._user)
+        QMessageBox.information(self, _("Accounts"), _("The failed logins of {login} were cleared.").format(
+            login=record["login"]) if cleared else _("{login} has no failed logins to clear.").format(
             login=record["login"]))
+        self.reload()
+
+    def _new_recovery_code(self) -> None:
+        record = self._selected_account()
+        if record is None:
+            return
+        current = None
+        if record["login"].casefold() == self._user.login.casefold():
+            current, ok = QInputDialog.getText(self, _("New recovery code"), _(
+                "A new recovery code replaces the old one. Enter your password:"), QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        try:
+            code = accounts.issue_recovery_code(self._db, record["login"], self._user, current)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
+            return
+        RecoveryCodeDialog(record["login"], code, self).exec()
+        self.reload()
+
+    def _save_idle_lock(self) -> None:
+        try:
+            setting_values.set_text(self._db, self._user, "idle_lock_minutes", str(self.idle_lock.value()))
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
         self.reload()
 
     def _link_staff(self) -> None:
         record = self._selected_account()
-        if record is not None and LinkStaffDialog(self._db, record, self._user.login, self).exec():
+        if record is not None and LinkStaffDialog(self._db, record, self._user, self).exec():
             self.reload()
             self.accounts_changed.emit()
 
@@ -378,7 +445,17 @@ class SettingsPage(QWidget):
         if record is None:
             return
         try:
-            accounts.set_active(self._db, record["login"], not record["active"], self._user.login)
+            accounts.set_active(self._db, record["login"], not record["active"], self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Accounts"), str(exc))
         self.reload()
+
+
+def _account_state(record: dict) -> str:
+    """Enabled or disabled, and locked out until when after too many failed logins."""
+    state = _("Enabled") if record["active"] else _("Disabled")
+    if record.get("locked_until"):
+        state += _(" (locked until {time})").format(time=format_timestamp(record["locked_until"]))
+    if record.get("must_change_password"):
+        state += _(" (temporary password)")
+    return state
