@@ -11,7 +11,6 @@ import argparse
 from app import accounts, audit, certificates, certification
 from app.cli_support import EXIT_OK, add_json, print_json, staff_id, store
 from app.i18n import _
-from app.permissions import Action, require
 
 
 def cmd_register_path(args: argparse.Namespace) -> int:
@@ -56,9 +55,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace, active: bool) -> int:
-    require(args.user, Action.ACCOUNTS_MANAGE)
     with store(args) as db:
-        accounts.set_active(db, args.login, active, args.user.login)
+        accounts.set_active(db, args.login, active, args.user)
     print((_("The account {login} was enabled.") if active else _("The account {login} was disabled.")).format(
         login=args.login))
     return EXIT_OK

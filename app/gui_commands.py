@@ -78,8 +78,12 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "copyTemplate": ("templates export", "templates import"),
     "addAccount": ("user add",),
     "toggleAccount": ("user disable", "user enable"),
-    "setPassword": ("user passwd",),
+    "setPassword": ("user passwd", "user reset-password"),
+    "unlockAccount": ("user unlock",),
+    "newRecoveryCode": ("user recovery-code",),
     "linkAccount": ("user link",),
+    "chooseBackupFolder": ("settings set",),  # backup_folder
+    "saveBackupFolder": ("settings set",),
 }
 
 # Named controls that only change what a screen shows, or leave it: no command is needed.
@@ -89,6 +93,7 @@ VIEW_CONTROLS: frozenset[str] = frozenset({
     "status_all", "status_eligible", "status_near", "status_not_yet",  # 認定候補 filters (eligibility --all)
     "tickAll", "selectAllCertificates",  # selection helpers
     "discardMunicipality", "discardCertificateSettings",  # undo typing not yet saved
+    "unlockButton", "switchUserButton",  # the idle lock's own login (a command says who it is with --as)
 })
 
 
