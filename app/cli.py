@@ -75,6 +75,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("Foreign key problems: {n}").format(n=report.foreign_key_problems))
         for key, value in report.counts.items():
             print(f"  {key}: {value}")
+        print(_("Sealed rows verified: {n}").format(n=report.seal.get("verified", 0)))
+        for line in report.findings:
+            print(line)
         print(_("Result: OK") if report.ok else _("Result: problems found"))
     return EXIT_OK if report.ok else EXIT_REFUSED
 

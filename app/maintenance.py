@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit, lock
+from app import audit, lock, seal
 from app.db import (
     backup_copy,
     connect,
@@ -36,6 +36,9 @@ class CheckReport:
     foreign_key_problems: int
     journal_mode: str
     counts: dict[str, int] = field(default_factory=dict)
+    # Tamper evidence (app.seal): chain, seals, triggers, score ranges, number sequences.
+    seal: dict = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # Japanese lines, the first bad row first
 
 
 def check_file(path: Path) -> CheckReport:
@@ -64,8 +67,9 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
         numbers = counts(db)
     except sqlite3.OperationalError:  # an older data format lacks tables counted today
         numbers = {}
+    sealed = seal.verify(db) if integrity == ["ok"] else seal.SealReport()
     return CheckReport(
-        ok=integrity == ["ok"] and fk_problems == 0 and version == latest,
+        ok=integrity == ["ok"] and fk_problems == 0 and version == latest and sealed.ok,
         path=str(path),
         schema_version=version,
         latest_version=latest,
@@ -73,6 +77,8 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
         foreign_key_problems=fk_problems,
         journal_mode=mode,
         counts=numbers,
+        seal=sealed.as_dict(),
+        findings=sealed.summary(),
     )
 
 

@@ -1,0 +1,291 @@
+"""Tamper evidence (issue 13 item 4): changes made to the file outside the app are found by `check`.
+
+Each case opens the register with plain sqlite3, as someone with the file in hand would, and
+changes it; `check` must then fail and name the row. The template register is made once through the
+CLI (demo town, its projects and ratings, certifications, one revocation, a viewer account).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app import certificates, maintenance
+from app.db import open_database
+from reliability import report
+
+PASSWORD = "correct horse 2"
+
+
+def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", env=environment, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("tamper") / "template.sqlite"
+    for args in (("init",), ("demo",), ("settings", "set", "mayor_title", "町長"),
+                 ("settings", "set", "mayor_name", "真岡 太郎")):
+        result = cli("--db", str(path), *args)
+        assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(path)
+    number = conn.execute("SELECT certificate_no FROM certifications ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    result = cli("--db", str(path), "revoke", number, "--reason", "不正受験", "--date", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    for login, role in (("kanri", "admin"), ("etsuran", "viewer")):
+        result = cli("--db", str(path), "user", "add", login, "--role", role, "--password-stdin",
+                     stdin=PASSWORD + "\n" + PASSWORD + "\n")
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def register(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "register.sqlite"
+    shutil.copy(template, path)
+    return path
+
+
+def drop_seal_triggers(conn: sqlite3.Connection, table: str) -> None:
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                                [table]).fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+
+
+def forge_seal_function(conn: sqlite3.Connection) -> None:
+    """An attacker who keeps the triggers and supplies the function with a key of their own."""
+    import hashlib
+    import hmac
+
+    key = b"guessed" * 4
+    fingerprint = json.loads((Path(os.environ["DX_JINZAI_DATA_DIR"]) / "keys" / "seal-keys.json").read_text())[
+        "primary"] if (Path(os.environ["DX_JINZAI_DATA_DIR"]) / "keys" / "seal-keys.json").exists() else "0" * 16
+
+    def dx_seal(table, *values):
+        return f"{fingerprint}:" + hmac.digest(key, repr((table, *values)).encode(), "sha256")[:16].hex()
+
+    def dx_chain(previous, *values):
+        return hashlib.sha256((previous or "").encode() + repr(("audit_log", *values)).encode()).hexdigest()
+
+    conn.create_function("dx_seal", -1, dx_seal)
+    conn.create_function("dx_chain", -1, dx_chain)
+
+
+def reopen_edit_resubmit(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "evaluation_assignments")
+    drop_seal_triggers(conn, "evaluation_scores")
+    aid = conn.execute("SELECT id FROM evaluation_assignments WHERE status = 'submitted' ORDER BY id").fetchone()[0]
+    conn.execute("UPDATE evaluation_assignments SET status = 'draft', submitted_at = NULL WHERE id = ?", [aid])
+    conn.execute("UPDATE evaluation_scores SET score = 1 WHERE assignment_id = ?", [aid])
+    conn.execute("UPDATE evaluation_assignments SET status = 'submitted', submitted_at = '2026-07-01T10:00:00' "
+                 "WHERE id = ?", [aid])
+    return "evaluation_"
+
+
+def reopen_edit_resubmit_forged_function(conn: sqlite3.Connection) -> str:
+    forge_seal_function(conn)
+    aid = conn.execute("SELECT id FROM evaluation_assignments WHERE status = 'submitted' ORDER BY id").fetchone()[0]
+    conn.execute("UPDATE evaluation_assignments SET status = 'draft', submitted_at = NULL WHERE id = ?", [aid])
+    conn.execute("UPDATE evaluation_scores SET score = 1 WHERE assignment_id = ?", [aid])
+    conn.execute("UPDATE evaluation_assignments SET status = 'submitted', submitted_at = '2026-07-01T10:00:00' "
+                 "WHERE id = ?", [aid])
+    return "evaluation_"
+
+
+def score_99(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "evaluation_scores")
+    conn.execute(
+        "UPDATE evaluation_scores SET score = 99 WHERE (assignment_id, criterion_id) = "
+        "(SELECT assignment_id, criterion_id FROM evaluation_scores WHERE score IS NOT NULL LIMIT 1)")
+    return "evaluation_scores"
+
+
+def unrevoke(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "certifications")
+    conn.execute("UPDATE certifications SET status = 'active', revoked_on = NULL, revoke_reason = NULL "
+                 "WHERE status = 'revoked'")
+    return "certifications"
+
+
+def change_approver(conn: sqlite3.Connection) -> str:
+    forge_seal_function(conn)
+    conn.execute("UPDATE certifications SET approver = '副町長 偽物' WHERE id = (SELECT max(id) FROM certifications)")
+    return "certifications"
+
+
+def forged_certification(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "certifications")
+    row = conn.execute("SELECT * FROM certifications WHERE status = 'active' ORDER BY id DESC LIMIT 1").fetchone()
+    columns = [d[0] for d in conn.execute("SELECT * FROM certifications LIMIT 0").description]
+    forged = dict(zip(columns, row))
+    staff = conn.execute("SELECT id FROM staff WHERE id NOT IN (SELECT staff_id FROM certifications) LIMIT 1").fetchone()
+    seq = conn.execute("SELECT max(seq) + 1 FROM certifications WHERE fiscal_year = ?",
+                       [forged["fiscal_year"]]).fetchone()[0]
+    forged.update(id=None, staff_id=staff[0], seq=seq, certificate_no=f"偽造第{seq:04}号", seal=None)
+    conn.execute(f"INSERT INTO certifications ({', '.join(forged)}) VALUES ({', '.join('?' * len(forged))})",
+                 list(forged.values()))
+    return "certifications"
+
+
+def drop_triggers_only(conn: sqlite3.Connection) -> str:
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    return "sqlite_master"
+
+
+def empty_audit_log(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "audit_log")
+    conn.execute("DELETE FROM audit_log")
+    return "audit_log"
+
+
+def cut_audit_tail(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "audit_log")
+    conn.execute("DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)")
+    return "audit_log"
+
+
+def rewrite_audit_entry(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "audit_log")
+    conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = 5")
+    return "audit_log"
+
+
+def rechain_audit_log(conn: sqlite3.Connection) -> str:
+    """Remove an entry and recompute the whole (unkeyed) hash chain: the seals still give it away."""
+    import hashlib
+
+    drop_seal_triggers(conn, "audit_log")
+    drop_seal_triggers(conn, "seal_state")
+    conn.execute("DELETE FROM audit_log WHERE action = 'certification.revoke'")
+    previous = ""
+    for row in conn.execute("SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log "
+                            "ORDER BY id").fetchall():
+        previous = hashlib.sha256(previous.encode() + repr(("audit_log", *row)).encode()).hexdigest()
+        conn.execute("UPDATE audit_log SET hash = ? WHERE id = ?", [previous, row[0]])
+    conn.execute("UPDATE seal_state SET value = ?, number = (SELECT max(id) FROM audit_log) WHERE name = 'audit_head'",
+                 [previous])
+    return "audit_log"
+
+
+def viewer_made_admin(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "users")
+    conn.execute("UPDATE users SET role = 'admin' WHERE login = 'etsuran'")
+    return "users"
+
+
+def setting_changed(conn: sqlite3.Connection) -> str:
+    forge_seal_function(conn)
+    conn.execute("UPDATE settings SET value = '\"副町長\"' WHERE key = 'mayor_title'")
+    return "settings"
+
+
+def certification_deleted(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "certifications")
+    conn.execute("DELETE FROM certifications WHERE id = (SELECT min(id) FROM certifications WHERE status = 'active' "
+                 "AND NOT EXISTS (SELECT 1 FROM certificate_prints p WHERE p.certification_id = certifications.id))")
+    return "certifications"
+
+
+def print_log_row_inserted(conn: sqlite3.Connection) -> str:
+    drop_seal_triggers(conn, "certificate_prints")
+    conn.execute("INSERT INTO certificate_prints (certification_id, printed_by, kind, template) "
+                 "VALUES ((SELECT min(id) FROM certifications), 'admin', 'first', 'portrait')")
+    return "certificate_prints"
+
+
+CASES: dict[str, Callable[[sqlite3.Connection], str]] = {
+    "reopen_edit_resubmit": reopen_edit_resubmit,
+    "reopen_edit_resubmit_forged_function": reopen_edit_resubmit_forged_function,
+    "score_99": score_99,
+    "unrevoke": unrevoke,
+    "change_approver": change_approver,
+    "forged_certification": forged_certification,
+    "drop_triggers_only": drop_triggers_only,
+    "empty_audit_log": empty_audit_log,
+    "cut_audit_tail": cut_audit_tail,
+    "rewrite_audit_entry": rewrite_audit_entry,
+    "rechain_audit_log": rechain_audit_log,
+    "viewer_made_admin": viewer_made_admin,
+    "setting_changed": setting_changed,
+    "certification_deleted": certification_deleted,
+    "print_log_row_inserted": print_log_row_inserted,
+}
+
+
+def tamper(path: Path, case: Callable[[sqlite3.Connection], str]) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        table = case(conn)
+        conn.commit()
+    finally:
+        conn.close()
+    return table
+
+
+def test_the_untouched_register_checks_ok(register: Path):
+    report_ = maintenance.check_file(register)
+    assert report_.ok, report_.findings
+    assert report_.seal["verified"] > 500 and not report_.seal["problems"]
+
+
+@pytest.mark.reliability
+def test_every_tampering_case_is_detected_and_named(template: Path, tmp_path: Path):
+    undetected, named = [], []
+    for name, case in CASES.items():
+        path = tmp_path / f"{name}.sqlite"
+        shutil.copy(template, path)
+        table = tamper(path, case)
+        found = maintenance.check_file(path)
+        first = found.seal["problems"][0] if found.seal.get("problems") else None
+        if found.ok or first is None or not first["table"].startswith(table):
+            undetected.append((name, first))
+        else:
+            named.append((name, found.findings[0]))
+    report("tamper", cases=len(CASES), undetected=len(undetected))
+    assert not undetected, undetected
+    # The first line names the table and the row, in Japanese.
+    assert all("行" in line and "外部で" in line for _name, line in named), named
+
+
+def test_check_cli_exits_non_zero_naming_the_row(register: Path):
+    tamper(register, score_99)
+    result = cli("--db", str(register), "check")
+    assert result.returncode == 1
+    assert "評価の評点 (evaluation_scores)" in result.stdout and "99" in result.stdout, result.stdout
+    as_json = json.loads(cli("--db", str(register), "check", "--json").stdout)
+    assert as_json["ok"] is False and as_json["seal"]["problems"][0]["table"] == "evaluation_scores"
+
+
+def test_a_forged_certification_does_not_verify_nor_print(register: Path):
+    tamper(register, forged_certification)
+    result = open_database(register)
+    db = result.db
+    try:
+        row = db.execute("SELECT c.id, c.certificate_no, c.level_code, c.decided_on, "
+                         "s.family_name || ' ' || s.given_name FROM certifications c JOIN staff s ON s.id = c.staff_id "
+                         "WHERE c.certificate_no LIKE '偽造%'").fetchone()
+        key = bytes.fromhex(json.loads(db.execute("SELECT value FROM settings WHERE key = ?",
+                                                  [certificates.KEY_SETTING]).fetchone()[0]))
+        code = certificates.verification_code(key, row[1], row[4], row[2], row[3])
+        answer = certificates.verify(db, code)
+        assert not answer.valid and "照合できません" in answer.message or "確認できません" in answer.message
+        genuine = db.execute("SELECT c.certificate_no, s.family_name || ' ' || s.given_name, c.level_code, "
+                             "c.decided_on FROM certifications c JOIN staff s ON s.id = c.staff_id "
+                             "WHERE c.status = 'active' ORDER BY c.id LIMIT 1").fetchone()
+        assert certificates.verify(db, certificates.verification_code(key, *genuine)).valid
+        with pytest.raises(Exception, match=row[1]):
+            certificates.certificates(db, [row[0]])
+    finally:
+        db.close()
