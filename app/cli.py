@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__, accounts, demo, i18n, maintenance, self_check
+from app import __version__, accounts, demo, i18n, maintenance, seal_key, self_check
 from app.accounts import CLI_ACTOR, Role
 from app.db import latest_version, open_database
 from app.errors import UserError
@@ -101,10 +101,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise UserError(_("The file {path} does not exist.").format(path=args.file))
+    note = maintenance.key_note(args.file)
     kept = maintenance.restore(args.db, args.file, CLI_ACTOR)
     print(_("Restored {path} from {source}.").format(path=args.db, source=args.file))
+    print(note)
     if kept:
         print(_("The previous database was kept as {path}.").format(path=kept))
+    return EXIT_OK
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    """The sealing key of this installation: show its fingerprint, export it for a new PC, import it there."""
+    if args.action == "show":
+        ring = seal_key.load(create=True)
+        print(_("Sealing key of this PC: {fingerprint} ({path})").format(fingerprint=ring.primary, path=ring.path))
+        for fp in sorted(set(ring.keys) - {ring.primary}):
+            print(_("Also verifies rows sealed with: {fingerprint}").format(fingerprint=fp))
+        return EXIT_OK
+    if args.file is None:
+        raise UserError(_("Name the key file: key {action} FILE").format(action=args.action))
+    passphrase = sys.stdin.readline().rstrip("\r\n")
+    if args.action == "export":
+        fingerprint = seal_key.export_keys(args.file, passphrase)
+        print(_("Wrote the sealing key {fingerprint} to {path}, protected by the passphrase. Keep the file and "
+                "the passphrase apart.").format(fingerprint=fingerprint, path=args.file))
+    else:
+        fingerprint = seal_key.import_keys(args.file, passphrase)
+        print(_("Imported the sealing key {fingerprint}: this PC now seals with it and verifies the rows sealed "
+                "with it.").format(fingerprint=fingerprint))
     return EXIT_OK
 
 
@@ -391,6 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, help=_("backup file to write"))
     p = add("restore", cmd_restore, _("replace the register with a checked backup (the current one is kept)"))
     p.add_argument("file", type=Path, help=_("backup file to restore"))
+    p = add("key", cmd_key, _("the sealing key of this PC: show it, or carry it to a new PC (passphrase on stdin)"))
+    p.add_argument("action", choices=("show", "export", "import"))
+    p.add_argument("file", type=Path, nargs="?", help=_("key file to write or read"))
 
     p = add("import-staff", cmd_import_staff, _("import the staff list from CSV or .xlsx (all or nothing)"))
     p.add_argument("file", type=Path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit, lock, seal
+from app import audit, lock, seal, seal_key
 from app.db import (
     backup_copy,
     connect,
@@ -88,8 +88,37 @@ def backup(db: sqlite_utils.Database, out: Path, actor: str) -> Path:
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(out)))
     backup_copy(db, out)
     with transaction(db):
-        audit.record(db, actor, "database.backup", after={"file": str(out)})
+        audit.record(db, actor, "database.backup", after={"file": str(out), "key": seal_key.load().primary})
     return out
+
+
+def key_note(source: Path) -> str:
+    """What this PC can verify in a backup (or register) ``source``, by the sealing keys it carries.
+
+    Every seal in the file names its key's fingerprint, and seal_state lists the keys that sealed
+    there: a backup carries them in itself, so a restore on another PC can say what it cannot check.
+    """
+    try:
+        conn = connect_read_only(source)
+        try:
+            used = seal.fingerprint_of(sqlite_utils.Database(conn, execute_plugins=False))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        used = []
+    ring = seal_key.load()
+    if not used:
+        return _("The backup was written before records were sealed; they are sealed with this PC's key "
+                 "(fingerprint {mine}) when the register is opened.").format(mine=ring.primary or "-")
+    foreign = [fp for fp in used if fp not in ring.keys]
+    if not foreign:
+        return _("The backup is sealed with this PC's key (fingerprint {mine}): everything in it can be "
+                 "verified here.").format(mine=ring.primary)
+    return _("The backup was sealed on another PC (key {keys}); this PC's key is {mine}. The register opens and "
+             "works here, and new changes are sealed with this PC's key. Whether the rows sealed on the other PC "
+             "were changed before the restore cannot be checked here; from the restore on, this PC vouches for "
+             "them, so a later change is detected. To check them too, import the other PC's key "
+             "(dx-jinzai-cli key import).").format(keys="、".join(foreign), mine=ring.primary or "-")
 
 
 def _sidecars(path: Path) -> list[Path]:

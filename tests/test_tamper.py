@@ -20,7 +20,7 @@ import pytest
 
 from app import certificates, maintenance
 from app.db import open_database
-from reliability import report
+from tests.reliability import report
 
 PASSWORD = "correct horse 2"
 
@@ -289,3 +289,122 @@ def test_a_forged_certification_does_not_verify_nor_print(register: Path):
             certificates.certificates(db, [row[0]])
     finally:
         db.close()
+
+
+# -- the warning at login ----------------------------------------------------------------------------------
+
+@pytest.mark.gui
+def test_the_administrator_is_warned_at_login_when_check_would_fail(qtbot, register):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+    from ui.account_dialogs import LoginDialog
+    from ui.main import open_session
+
+    tamper(register, unrevoke)
+    shown: list[str] = []
+
+    def next_modal(kind, action) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            action(widget)
+        else:
+            QTimer.singleShot(20, lambda: next_modal(kind, action))
+
+    def close_box(box) -> None:
+        shown.append(box.text())
+        box.done(0)
+
+    def log_in(dialog) -> None:
+        qtbot.keyClicks(dialog.login, "kanri")
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        next_modal(QMessageBox, close_box)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    next_modal(LoginDialog, log_in)
+    session = open_session(register)
+    assert session is not None
+    session.db.close()
+    assert shown and "台帳の外" in shown[0] or "アプリの外" in shown[0], shown
+    assert "(certifications)" in shown[0]
+
+
+# -- a restore on another PC -----------------------------------------------------------------------------------
+
+def test_a_restore_on_another_pc_explains_and_keeps_working(template: Path, tmp_path: Path, monkeypatch):
+    backup = tmp_path / "backup.sqlite"
+    shutil.copy(template, backup)
+    here = maintenance.key_note(backup)
+    assert "この PC の鍵" in here and "検証できます" in here, here
+
+    monkeypatch.setenv("DX_JINZAI_KEY_DIR", str(tmp_path / "other-pc-keys"))
+    note = maintenance.key_note(backup)
+    assert "別の PC" in note and "key import" in note, note
+    target = tmp_path / "on-the-new-pc.sqlite"
+    maintenance.restore(target, backup, "kanri")
+    found = maintenance.check_file(target)
+    assert found.ok, found.findings  # sealed elsewhere is not tampering
+    assert found.seal["vouched"] > 500 and found.seal["verified"] > 0
+    assert any("引き継いだ" in line for line in found.findings), found.findings
+
+    # It works there: new writes are sealed with the new key; a later change to an old row is still seen.
+    result = open_database(target)
+    from app import settings
+
+    settings.set_value(result.db, "municipality_name", "芳賀町", "kanri")
+    result.db.close()
+    assert maintenance.check_file(target).ok
+    tamper(target, unrevoke)
+    found = maintenance.check_file(target)
+    assert not found.ok and found.seal["problems"][0]["table"] == "certifications", found.findings
+
+
+def test_a_register_copied_to_another_pc_is_taken_over_at_the_first_open(template: Path, tmp_path: Path,
+                                                                           monkeypatch):
+    copy = tmp_path / "copied.sqlite"
+    shutil.copy(template, copy)
+    monkeypatch.setenv("DX_JINZAI_KEY_DIR", str(tmp_path / "other-pc-keys"))
+    before = maintenance.check_file(copy)  # read-only, before this PC opened it
+    assert before.ok and sum(before.seal["sealed_elsewhere"].values()) > 500
+    assert any("別のインストール" in line for line in before.findings), before.findings
+    result = open_database(copy)
+    assert result.takeover is not None and result.takeover.rows > 500
+    result.db.close()
+    assert maintenance.check_file(copy).seal["vouched"] > 500
+
+
+def test_the_key_travels_to_a_new_pc_with_a_passphrase(template: Path, tmp_path: Path):
+    copy = tmp_path / "copied.sqlite"
+    shutil.copy(template, copy)
+    exported = tmp_path / "key.dxkey"
+    env_new = {"DX_JINZAI_KEY_DIR": str(tmp_path / "new-pc-keys")}
+    assert cli("key", "export", str(exported), stdin="short\n").returncode == 1
+    result = cli("key", "export", str(exported), stdin="a long passphrase\n")
+    assert result.returncode == 0, result.stderr
+    assert cli("key", "import", str(exported), stdin="wrong passphrase\n", env=env_new).returncode == 1
+    result = cli("key", "import", str(exported), stdin="a long passphrase\n", env=env_new)
+    assert result.returncode == 0, result.stderr
+    check = json.loads(cli("--db", str(copy), "check", "--json", env=env_new).stdout)
+    assert check["ok"] and check["seal"]["verified"] > 500 and not check["seal"]["sealed_elsewhere"]
+
+
+def test_an_older_register_is_sealed_at_the_upgrade_and_keeps_its_assignment_ids(tmp_path: Path):
+    """Migration 0008 on a version-7 register: rows sealed, the chain started, ids above the highest ever used."""
+    from app import db as db_module
+
+    path = tmp_path / "old.sqlite"
+    chain = db_module.migrations()
+    conn = db_module.connect(path)
+    for migration in chain[:7]:
+        db_module._apply(conn, migration)
+    conn.execute("INSERT INTO audit_log (actor, action, entity, entity_id) "
+                 "VALUES ('admin', 'evaluation.assign', 'evaluation_assignments', '108')")
+    conn.conn.commit()
+    conn.close()
+    result = open_database(path)
+    assert result.migrated_from == 7
+    seq = result.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'evaluation_assignments'").fetchone()[0]
+    result.db.close()
+    assert seq == 108  # id 108 was handed out once and is not handed out again
+    found = maintenance.check_file(path)
+    assert found.ok and found.seal["verified"] >= 2, found.findings
