@@ -295,8 +295,8 @@ def verify(db: sqlite_utils.Database) -> SealReport:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'seal_state'").fetchone() is None:
         return report  # an older data format: nothing is sealed yet (the version check reports it)
     problems = report.problems
-    last_by_key, adopted = _check_chain(conn, ring, report)
     witness = {(t, k): s for t, k, s in conn.execute("SELECT tbl, row_key, seal FROM seal_witness")}
+    last_by_key, adopted = _check_chain(conn, ring, report, witness)
     for table, (pk, columns) in SEALED.items():
         index = [columns.index(c) for c in pk]
         for row in conn.execute(f"SELECT {', '.join(columns)}, seal FROM {table}"):
@@ -358,8 +358,8 @@ def _check_triggers(conn: sqlite3.Connection, problems: list[Problem]) -> None:
                                                              "the app.")))
 
 
-def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing,
-                 report: SealReport) -> tuple[dict[str, int], dict[str, int]]:
+def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealReport,
+                 witness: dict[tuple[str, str], str]) -> tuple[dict[str, int], dict[str, int]]:
     """Walk the audit chain; returns the last entry sealed by each key and where keys were introduced."""
     previous = ""
     last_by_key: dict[str, int] = {}
@@ -387,6 +387,15 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing,
             elif not broken:
                 report.problems.append(Problem("audit_log", str(values[0]), _("does not match its seal: it was "
                                                                                "changed outside the app.")))
+                broken = True
+        elif ("audit_log", repr((values[0],))) in witness:
+            w_fp, _sep, w_value = witness["audit_log", repr((values[0],))].partition(":")
+            if w_fp in keys and hmac.compare_digest(mac(keys[w_fp], "seal_witness", ("audit_log", values[0], stored,
+                                                                                    seal)), w_value):
+                report.vouched += 1
+            elif not broken:
+                report.problems.append(Problem("audit_log", str(values[0]), _(
+                    "was changed outside the app after this PC took the register over.")))
                 broken = True
         else:
             report.elsewhere[fp] = report.elsewhere.get(fp, 0) + 1
