@@ -82,8 +82,39 @@ def canonical(table: str, values: tuple) -> bytes:
     return repr((table, *values)).encode("utf-8", "surrogatepass")
 
 
+class _Hmac:
+    """HMAC-SHA256 with the key's inner and outer pads hashed once (RFC 2104, keys up to 64 bytes).
+
+    The same value as ``hmac.digest(key, msg, "sha256")`` at under half the cost per row: verifying
+    500,000 rows is mostly this call (issue 13 budget: ≤ 3 s).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        padded = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+
+    def __call__(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()[:16].hex()
+
+
+_hmacs: dict[bytes, _Hmac] = {}
+
+
+def _hmac(key: bytes) -> _Hmac:
+    found = _hmacs.get(key)
+    if found is None:
+        found = _hmacs[key] = _Hmac(key)
+    return found
+
+
 def mac(key: bytes, table: str, values: tuple) -> str:
-    return hmac.digest(key, canonical(table, values), "sha256")[:16].hex()
+    """128 bits of HMAC-SHA256 over the row's canonical form, as hex."""
+    return _hmac(key)(canonical(table, values))
 
 
 def chain_hash(previous: str | None, values: tuple) -> str:
@@ -297,13 +328,23 @@ def verify(db: sqlite_utils.Database) -> SealReport:
     problems = report.problems
     witness = {(t, k): s for t, k, s in conn.execute("SELECT tbl, row_key, seal FROM seal_witness")}
     last_by_key, adopted = _check_chain(conn, ring, report, witness)
+    mine = ring.primary
+    fast = _hmac(ring.keys[mine]) if mine else None
     for table, (pk, columns) in SEALED.items():
         index = [columns.index(c) for c in pk]
+        prefix = (table,)
+        verified = 0
         for row in conn.execute(f"SELECT {', '.join(columns)}, seal FROM {table}"):
-            values, seal = tuple(row[:-1]), row[-1]
+            values, seal = row[:-1], row[-1]
+            # The common case inline (sealed here, unchanged); everything else is sorted out by _check_row.
+            if fast is not None and seal is not None and seal[:16] == mine and \
+                    seal[17:] == fast(repr(prefix + values).encode("utf-8", "surrogatepass")):
+                verified += 1
+                continue
             key = ", ".join(str(values[i]) for i in index)
             _check_row(ring, report, table, key, values, seal,
                        witness.get((table, repr(tuple(values[i] for i in index)))), last_by_key, adopted)
+        report.verified += verified
     _check_head(conn, ring, report)
     _check_ranges(conn, problems)
     _check_sequences(conn, problems)
@@ -364,12 +405,22 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
     previous = ""
     last_by_key: dict[str, int] = {}
     keys = {fp: key for fp, key in ring.keys.items()}
-    digest, sha = hmac.digest, hashlib.sha256
+    macs = {fp: _hmac(key) for fp, key in keys.items()}
+    sha = hashlib.sha256
     broken = False
+    last_fp, last_id = None, 0
     for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)}, hash, seal FROM audit_log ORDER BY id"):
         values, stored, seal = row[:8], row[8], row[9]
-        expected = sha(previous.encode() + repr(("audit_log", *values)).encode("utf-8", "surrogatepass")).hexdigest()
-        fp, _sep, value = (seal or "").partition(":")
+        expected = sha(previous.encode() + repr(("audit_log",) + values).encode("utf-8", "surrogatepass")).hexdigest()
+        fp, value = (seal[:16], seal[17:]) if seal else ("", "")
+        if stored == expected and fp in macs and macs[fp](b"('audit_log', %d, '%s')" % (values[0], stored.encode())) \
+                == value:
+            report.verified += 1  # the common case: linked and sealed with a key this PC holds
+            if fp != last_fp and last_fp is not None:
+                last_by_key[last_fp] = last_id
+            last_fp, last_id = fp, values[0]
+            previous = stored
+            continue
         if not broken and stored != expected:
             what = (_("has no chain link: it was written outside the app.") if not stored else
                     _("breaks the chain: this entry or the one before it was changed or removed outside the app."))
@@ -381,8 +432,7 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                                                                               "the app.")))
                 broken = True
         elif fp in keys:
-            if hmac.compare_digest(digest(keys[fp], repr(("audit_log", values[0], stored)).encode(),
-                                          "sha256")[:16].hex(), value):
+            if hmac.compare_digest(macs[fp](repr(("audit_log", values[0], stored)).encode()), value):
                 report.verified += 1
             elif not broken:
                 report.problems.append(Problem("audit_log", str(values[0]), _("does not match its seal: it was "
@@ -399,8 +449,12 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                 broken = True
         else:
             report.elsewhere[fp] = report.elsewhere.get(fp, 0) + 1
-        last_by_key[fp] = values[0]
+        if fp != last_fp and last_fp is not None:
+            last_by_key[last_fp] = last_id
+        last_fp, last_id = fp, values[0]
         previous = stored or ""
+    if last_fp is not None:
+        last_by_key[last_fp] = last_id
     adopted = {}
     for name, number, seal in conn.execute("SELECT name, number, seal FROM seal_state WHERE name LIKE 'key:%'"):
         adopted[name[len(KEY_PREFIX):]] = number

@@ -527,6 +527,22 @@ def bench_certificates(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "one certificate in a warm process (budget 0.5 s) vs a thousandth of the bare batch")]
 
 
+def bench_tamper(folder: Path, size: int, repeat: int) -> list[Figure]:
+    """Issue 13 budget: chain + MAC verification of 500,000 rows ≤ 3 s (size 0 = that budget's size)."""
+    from bench.tamper import build_sealed_register, runs
+
+    rows = size or 500_000
+    path = folder / f"sealed-{rows}.sqlite"
+    total = build_sealed_register(path, audit=rows * 3 // 5, ratings=rows - rows * 3 // 5)
+    ours, bare, close = runs(path)
+    try:
+        return [figure("tamper_verify", rows, best(ours, repeat), best(bare, repeat),
+                       f"audit chain + seals of {total:,} rows (60 % audit entries, 40 % ratings) vs one bare "
+                       "hashlib SHA-256 per row of the same rows")]
+    finally:
+        close()
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -538,6 +554,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "eligibility": (bench_eligibility, True),
     "sheets": (bench_sheets, False),
     "certificates": (bench_certificates, False),
+    "tamper": (bench_tamper, False),
 }
 
 
