@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sys
@@ -28,6 +29,7 @@ from app import paths
 from app.errors import UserError
 from app.i18n import _
 
+log = logging.getLogger("dx_jinzai")
 KEY_FILE = "seal-keys.json"
 _DPAPI_MAGIC = b"DXJZ-DPAPI1\n"
 _EXPORT_FORMAT = "dx-jinzai-seal-keys"
@@ -64,7 +66,7 @@ def _dpapi(data: bytes, protect: bool) -> bytes:  # pragma: no cover - Windows o
 
     crypt32, kernel32 = ctypes.windll.crypt32, ctypes.windll.kernel32
     buffer = ctypes.create_string_buffer(data, len(data))
-    source, result = Blob(len(data), buffer), Blob()
+    source, result = Blob(len(data), ctypes.cast(buffer, ctypes.POINTER(ctypes.c_char))), Blob()
     call = crypt32.CryptProtectData if protect else crypt32.CryptUnprotectData
     ui_forbidden = 0x1
     if not call(ctypes.byref(source), None, None, None, None, ui_forbidden, ctypes.byref(result)):
@@ -78,7 +80,15 @@ def _dpapi(data: bytes, protect: bool) -> bytes:  # pragma: no cover - Windows o
 def _encode(ring: KeyRing) -> bytes:
     text = json.dumps({"version": 1, "primary": ring.primary,
                        "keys": {fp: key.hex() for fp, key in ring.keys.items()}}, sort_keys=True).encode()
-    return _DPAPI_MAGIC + _dpapi(text, True) if sys.platform == "win32" else text
+    if sys.platform != "win32":
+        return text
+    try:
+        return _DPAPI_MAGIC + _dpapi(text, True)
+    except (OSError, AttributeError) as exc:  # pragma: no cover - DPAPI missing (a bare Wine prefix)
+        # The profile folder is private to the Windows account already; a key that cannot be written
+        # would stop every write to the register, which is worse than a key protected by the folder alone.
+        log.warning("DPAPI unavailable, the sealing key is protected by its folder only: %r", exc)
+        return text
 
 
 def _decode(raw: bytes) -> dict:

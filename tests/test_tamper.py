@@ -409,3 +409,57 @@ def test_an_older_register_is_sealed_at_the_upgrade_and_keeps_its_assignment_ids
     assert seq == 108  # id 108 was handed out once and is not handed out again
     found = maintenance.check_file(path)
     assert found.ok and found.seal["verified"] >= 2, found.findings
+
+
+@pytest.mark.reliability
+def test_random_changes_to_sealed_rows_are_all_detected(template: Path, tmp_path: Path):
+    """Any one value of any sealed row changed outside the app (fixed seed; many more in `make reliability`)."""
+    import random
+
+    from app.seal import SEALED
+    from tests.reliability import cases
+
+    rng = random.Random(13)
+    run = undetected = 0
+    path = tmp_path / "random.sqlite"
+    wanted = cases(6, 400)
+    for _attempt in range(wanted * 5):
+        if run == wanted:
+            break
+        shutil.copy(template, path)
+        conn = sqlite3.connect(path)
+        table = rng.choice([t for t in SEALED if t != "seal_state"])
+        pk, columns = SEALED[table]
+        rows = conn.execute(f"SELECT {', '.join(pk)} FROM {table}").fetchall()
+        if not rows:
+            conn.close()
+            continue
+        key, column = rng.choice(rows), rng.choice([c for c in columns if c not in pk] or list(columns))
+        old = conn.execute(f"SELECT {column} FROM {table} WHERE {' AND '.join(f'{c} = ?' for c in pk)}", key).fetchone()[0]
+        new = old + 1 if isinstance(old, int) else (old or "") + "改" if not isinstance(old, float) else old + 0.5
+        try:
+            drop_seal_triggers(conn, table)
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {' AND '.join(f'{c} = ?' for c in pk)}", [new, *key])
+            conn.commit()
+        except sqlite3.IntegrityError:  # the change breaks a constraint: SQLite itself refuses it
+            conn.close()
+            continue
+        conn.close()
+        run += 1
+        found = maintenance.check_file(path)
+        problems = found.seal.get("problems") or []
+        if found.ok or not any(p["table"] == table for p in problems):
+            undetected += 1
+    report("tamper-random", cases=run, undetected=undetected)
+    assert run and not undetected
+
+
+def test_the_sealing_key_is_outside_the_register(register: Path):
+    from app import seal_key
+
+    ring = seal_key.load()
+    assert ring.path is not None and register.parent not in ring.path.parents
+    if os.name == "posix":
+        assert ring.path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    data = register.read_bytes()
+    assert ring.primary_key().hex().encode() not in data and ring.primary_key() not in data
