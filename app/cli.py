@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__, accounts, demo, i18n, maintenance, seal_key, self_check
+from app import __version__, accounts, demo, i18n, maintenance, seal, seal_key, self_check
 from app.accounts import CLI_ACTOR, Role
 from app.db import latest_version, open_database
 from app.errors import UserError
@@ -27,7 +27,10 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def _open(args: argparse.Namespace, create: bool = False):
-    return open_database(args.db, create=create)
+    result = open_database(args.db, create=create)
+    if result.takeover is not None:  # a register from another PC: say what this PC can and cannot verify
+        print(seal.describe_takeover(result.takeover), file=sys.stderr)
+    return result
 
 
 def cmd_init(args: argparse.Namespace) -> int:
