@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import paths
-from app.errors import UserError
+from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 
 log = logging.getLogger("dx_jinzai")
@@ -131,7 +131,8 @@ def load(create: bool = False) -> KeyRing:
             if ring.primary not in keys or any(fingerprint(k) != fp for fp, k in keys.items()):
                 raise ValueError("fingerprints do not match")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise UserError(_("The sealing key file {path} cannot be read ({error}). It was left as it is; "
+            # DatabaseRefused: the register is not opened (and so not changed) without its key.
+            raise DatabaseRefused(_("The sealing key file {path} cannot be read ({error}). It was left as it is; "
                               "restore it from the key export, or ask for help.").format(path=path, error=exc)) from exc
         _cache[path] = (mtime, ring)
         return ring

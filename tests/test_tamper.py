@@ -463,3 +463,15 @@ def test_the_sealing_key_is_outside_the_register(register: Path):
         assert ring.path.stat().st_mode & 0o077 == 0  # readable by its owner only
     data = register.read_bytes()
     assert ring.primary_key().hex().encode() not in data and ring.primary_key() not in data
+
+
+def test_an_unreadable_key_file_refuses_to_open_and_is_left_alone(register: Path, tmp_path: Path, monkeypatch):
+    from app.errors import DatabaseRefused
+
+    keys = tmp_path / "broken-keys"
+    keys.mkdir()
+    (keys / "seal-keys.json").write_bytes(b"\x00not a key ring")
+    monkeypatch.setenv("DX_JINZAI_KEY_DIR", str(keys))
+    with pytest.raises(DatabaseRefused, match="封印の鍵のファイル"):
+        open_database(register)
+    assert (keys / "seal-keys.json").read_bytes() == b"\x00not a key ring"
