@@ -142,6 +142,8 @@ class Controller(QObject):
         self.window.restore_requested.connect(self._restore)
         self._server, self._lock = server, file_lock
         self.window.show()
+        # A new register: the administrator is taken through the set-up guide once the window is up.
+        QTimer.singleShot(0, self.window.offer_setup_guide)
         if old is not None:
             old.session.db.close()
             old.close()
