@@ -219,7 +219,10 @@ class EvaluationRulesPage(GuidePage):
         self.positions_button = QPushButton(_("Order of positions…"))
         self.positions_button.setObjectName("guidePositions")
         self.positions_button.clicked.connect(self.edit_positions)
-        self.form.addRow(_("Order of positions"), self.positions_button)
+        positions_row = QHBoxLayout()
+        positions_row.addWidget(self.positions_button)
+        positions_row.addStretch(1)
+        self.form.addRow(_("Order of positions"), positions_row)
 
     def load(self) -> None:
         self.section.clear()
@@ -292,6 +295,8 @@ class SetupGuideDialog(QDialog):
         self.step_list = QListWidget()
         self.step_list.setObjectName("guideSteps")
         self.step_list.setMaximumWidth(230)
+        self.step_list.setStyleSheet("QListWidget#guideSteps { font-size: 11pt; }"
+                                     "QListWidget#guideSteps::item { padding: 5px 6px; }")
         self.pages = QStackedWidget()
         self.page_by_key: dict[str, GuidePage] = {}
         for step in self.steps:
