@@ -182,3 +182,27 @@ def test_adding_many_members_is_all_or_nothing(demo_db, project_id):
     with pytest.raises(PermissionDenied):
         projects.add_members(demo_db, project_id, ids, "member", VIEWER)
     assert _member_roles(demo_db, project_id) == {}
+
+
+def test_the_cli_lists_the_missing_steps_and_sets_the_first_fiscal_year(db_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+        return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), *args], cwd=root, env=env,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    assert cli("init").returncode == 0
+    steps = json.loads(cli("settings", "missing", "--date", "2025-06-01", "--json").stdout)
+    assert [s["key"] for s in steps] == [s.key for s in setup_guide.STEPS] and not any(s["done"] for s in steps)
+    assert cli("settings", "set", "first_fiscal_year", "2025").returncode == 0
+    text = cli("settings", "missing", "--date", "令和7年6月1日").stdout
+    assert "✓ fiscal_year\t開始年度\t令和7年度" in text and "✗ municipality\t自治体名\t自治体名が設定されていません" in text
+    refused = cli("settings", "set", "first_fiscal_year", "20250")
+    assert refused.returncode == 1 and "20250" in refused.stderr
