@@ -334,3 +334,50 @@ def test_the_picker_adds_nobody_when_one_ticked_person_cannot_be_added(qtbot, pi
 def test_the_picker_model_passes_qts_model_tester(qtmodeltester, picker):
     picker.tick_shown_button.click()
     qtmodeltester.check(picker.model)
+
+
+def test_the_certificate_screen_shows_the_town_the_guide_saved(qtbot, new_window, db):
+    """Built before the guide ran, the 証書 form must not keep (and later save back) the empty town name."""
+    new_window.show_page("certificates")
+    design = new_window.certificates_page.design
+    assert design.lines["municipality_name"].text() == ""
+
+    def name_the_town(dialog) -> None:
+        dialog.page_by_key["municipality"].name.setText("真岡市")
+        dialog.next_button.click()
+        dialog.close_button.click()
+
+    when_modal(name_the_town)
+    new_window.show_page("staff")
+    new_window.open_setup_guide("municipality")
+    assert design.lines["municipality_name"].text() == "真岡市" and not design.dirty()
+    new_window.certificates_page.wait_for_previews()
+
+
+def test_the_first_start_of_a_new_register_goes_on_to_the_guide(qtbot, tmp_path):
+    from ui.main import Controller
+
+    path = tmp_path / "new.sqlite"
+    seen: list[str] = []
+
+    def guide_shown(dialog) -> None:
+        seen.append(type(dialog).__name__)
+        dialog.close_button.click()
+
+    def create_administrator(dialog) -> None:
+        seen.append(type(dialog).__name__)
+        dialog.login.setText("officer")
+        dialog.display_name.setText("情報 花子")
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.password_again.setText(ADMIN_PASSWORD)
+        when_modal(guide_shown)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    controller = Controller()
+    when_modal(create_administrator)
+    assert controller.start(path)
+    qtbot.addWidget(controller.window)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen == ["NewAccountDialog", "SetupGuideDialog"]
+    controller.window.session.db.close()
+    controller._lock.release()

@@ -142,8 +142,10 @@ class Controller(QObject):
         self.window.restore_requested.connect(self._restore)
         self._server, self._lock = server, file_lock
         self.window.show()
-        # A new register: the administrator is taken through the set-up guide once the window is up.
-        QTimer.singleShot(0, self.window.offer_setup_guide)
+        # A new register: the administrator is taken through the set-up guide once the window is up (decided
+        # now, so that no timer reads the register later, e.g. after it was closed for a restore).
+        if self.window.wants_setup_guide():
+            QTimer.singleShot(0, self.window.open_setup_guide)
         if old is not None:
             old.session.db.close()
             old.close()

@@ -229,9 +229,13 @@ class MainWindow(QMainWindow):
         return self._certificates_page
 
     # -- the set-up guide and what empty lists ask for ----------------------------------------------
+    def wants_setup_guide(self) -> bool:
+        """A new register (no town name, no staff) opened by the administrator: the guide starts by itself."""
+        return allowed(self.session.user, Action.SETTINGS_EDIT) and setup_guide.is_new_register(self.session.db)
+
     def offer_setup_guide(self) -> bool:
-        """On a new register (no town name, no staff) the administrator is taken through the guide."""
-        if not allowed(self.session.user, Action.SETTINGS_EDIT) or not setup_guide.is_new_register(self.session.db):
+        """Open the guide when ``wants_setup_guide``; True when it was shown."""
+        if not self.wants_setup_guide():
             return False
         self.open_setup_guide()
         return True
@@ -259,6 +263,9 @@ class MainWindow(QMainWindow):
         for page in (self._projects_page, self._certification_page):
             if page is not None:
                 page.reload()
+        design = self._certificates_page.design if self._certificates_page is not None else None
+        if design is not None and not design.dirty():  # its town and issuer lines would save the old ones back
+            design.load()
         if self.setup_checklist is not None:
             self.setup_checklist.refresh()
         self.refresh_status()
