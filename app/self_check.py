@@ -32,7 +32,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.accounts": ("argon2", "argon2.exceptions"),
     "app.certificate_settings": ("PIL.Image",),
     "app.certificates": ("budoux",),
-    "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.demo_projects", "app.evaluation_sheets",
+    "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.evaluation_sheets",
                 "app.staff_export"),
     "app.cli_projects": ("app.cli",),
     "app.demo": ("app.demo_projects",),
@@ -41,6 +41,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.formatting": ("babel.dates", "babel.numbers"),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
+    "app.seal_key": ("ctypes", "ctypes.wintypes"),  # DPAPI, Windows only; the installer must carry them
     "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)

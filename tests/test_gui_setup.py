@@ -147,7 +147,7 @@ def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, 
 
     when_modal(add_account)
     guide.page_by_key["accounts"].add_button.click()
-    assert "hyouka" in {u["login"] for u in accounts.list_users(db)}
+    assert "hyouka" in {u["login"] for u in accounts.list_users(db, admin)}
     assert guide.page_by_key["accounts"].list.count() == 2
     assert _marks(guide) == ["✓"] * 7
     guide.next_button.click()
@@ -219,7 +219,7 @@ def test_the_guide_is_reopened_from_settings_and_shows_what_is_saved(qtbot, new_
 
 
 def test_the_guide_and_checklist_are_not_offered_to_other_roles(qtbot, db, db_path, admin):
-    viewer = accounts.create_user(db, "etsuran", "閲覧 花子", ADMIN_PASSWORD, Role.VIEWER, "admin")
+    viewer = accounts.create_user(db, "etsuran", "閲覧 花子", ADMIN_PASSWORD, Role.VIEWER, admin)
     win = MainWindow(Session(db, db_path, viewer))
     qtbot.addWidget(win)
     assert win.setup_checklist is None and not win.offer_setup_guide()
@@ -362,7 +362,11 @@ def test_the_first_start_of_a_new_register_goes_on_to_the_guide(qtbot, tmp_path)
 
     def guide_shown(dialog) -> None:
         seen.append(type(dialog).__name__)
-        dialog.close_button.click()
+        if isinstance(dialog, SetupGuideDialog):
+            dialog.close_button.click()
+            return
+        when_modal(guide_shown)  # what comes between (the recovery code) is closed; the guide follows
+        dialog.done(1)
 
     def create_administrator(dialog) -> None:
         seen.append(type(dialog).__name__)
@@ -377,7 +381,7 @@ def test_the_first_start_of_a_new_register_goes_on_to_the_guide(qtbot, tmp_path)
     when_modal(create_administrator)
     assert controller.start(path)
     qtbot.addWidget(controller.window)
-    qtbot.waitUntil(lambda: len(seen) == 2)
-    assert seen == ["NewAccountDialog", "SetupGuideDialog"]
+    qtbot.waitUntil(lambda: seen[-1] == "SetupGuideDialog", timeout=20_000)
+    assert seen[0] == "NewAccountDialog" and seen.count("SetupGuideDialog") == 1
     controller.window.session.db.close()
     controller._lock.release()

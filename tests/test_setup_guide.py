@@ -51,7 +51,7 @@ def test_each_step_done_leaves_the_checklist(db, tmp_path, admin):
     _import_staff(db, tmp_path)
     # The section named デジタル… is found by name, as the evaluation rules find it: nothing to choose.
     assert _missing(db) == ["accounts"]
-    accounts.create_user(db, "hyouka", "評価 次郎", ADMIN_PASSWORD, Role.EVALUATOR, "admin")
+    accounts.create_user(db, "hyouka", "評価 次郎", ADMIN_PASSWORD, Role.EVALUATOR, admin)
     assert _missing(db) == []
     details = {s.key: s.detail for s in setup_guide.checklist(db, ADMIN_USER, DAY)}
     assert details == {"municipality": "真岡市", "issuer": "市長 山田 太郎", "fiscal_year": "令和7年度",

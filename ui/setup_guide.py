@@ -264,13 +264,13 @@ class AccountsPage(GuidePage):
 
     def load(self) -> None:
         self.list.clear()
-        for row in accounts.list_users(self._db):
+        for row in accounts.list_users(self._db, self._user):
             self.list.addItem(f"{row['display_name']}（{row['login']}・{_(accounts.ROLE_LABELS[accounts.Role(row['role'])])}）")
 
     def add_account(self) -> None:
         from ui.account_dialogs import NewAccountDialog
 
-        if run_modal(NewAccountDialog(self._db, self._user.login, first_admin=False, parent=self)):
+        if run_modal(NewAccountDialog(self._db, self._user, first_admin=False, parent=self)):
             self.load()
             self.changed.emit()
 
