@@ -28,11 +28,14 @@ def cmd_members_list(args: argparse.Namespace) -> int:
 
 
 def cmd_members_add(args: argparse.Namespace) -> int:
-    """Everyone listed or nobody: a number that is unknown or already on the project adds no one."""
+    """Everyone listed or nobody when a number is unknown or retired; people already on the project are skipped
+    and named (they keep their role), as in the screen's picker."""
     with store(args) as db:
-        people = projects.add_members(db, args.project, staff_ids(db, args.staff_no), args.role, args.user,
+        result = projects.add_members(db, args.project, staff_ids(db, args.staff_no), args.role, args.user,
                                       joined_on=day(args.date))
-    print(_("Added {n} members to project {id}.").format(n=len(people), id=args.project))
+    print(_("Added {n} members to project {id}.").format(n=len(result.added), id=args.project))
+    if result.already:
+        print(_("Already on the project (left as they were): {names}").format(names="、".join(result.already)))
     return EXIT_OK
 
 

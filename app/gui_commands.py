@@ -84,6 +84,14 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "linkAccount": ("user link",),
     "chooseBackupFolder": ("settings set",),  # backup_folder
     "saveBackupFolder": ("settings set",),
+    # The set-up guide and the start screen's checklist of what is still missing
+    "openSetupGuide": ("settings missing",),
+    "settingsSetupGuide": ("settings missing",),
+    "missing_municipality": ("settings set",),  # municipality_name
+    "missing_issuer": ("settings set",),  # mayor_title, mayor_name
+    "missing_fiscal_year": ("settings set",),  # first_fiscal_year
+    "missing_scheme": ("schemes install",),
+    "missing_accounts": ("user add",),
 }
 
 # Named controls that only change what a screen shows, or leave it: no command is needed.
@@ -94,6 +102,7 @@ VIEW_CONTROLS: frozenset[str] = frozenset({
     "tickAll", "selectAllCertificates",  # selection helpers
     "discardMunicipality", "discardCertificateSettings",  # undo typing not yet saved
     "unlockButton", "switchUserButton",  # the idle lock's own login (a command says who it is with --as)
+    "emptyHintButton",  # an empty list's hint opens the screen or dialog of the step it names, mapped above
 })
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
 from app.permissions import Action, require
-from app.staff import unit_names
+from app.staff import in_service_sql, unit_names
 from app.staff_import import safe_normalise, staff_number_problem
 from app.tabular import MAX_LISTED_ERRORS, not_listed, read_table, shorten, unprotect_cell
 from app.wareki import require_supported
@@ -191,12 +192,50 @@ def add_member(db: sqlite_utils.Database, project_id: int, staff_id: int, role: 
     return member_id
 
 
-def add_members(db: sqlite_utils.Database, project_id: int, staff_ids: list[int], role: str, user: User,
-                joined_on: date | None = None) -> list[int]:
-    """Several people at once, all or none: one unknown person or one already on the project adds nobody."""
+@dataclass
+class MembersAdded:
+    """What ``add_members`` did: who was added, and who was already on the project (left as they were)."""
+
+    added: list[str]  # display names, in the order given
+    already: list[str]
+
+
+def add_members(db: sqlite_utils.Database, project_id: int, staff_ids: Sequence[int], role: str, user: User,
+                joined_on: date | None = None) -> MembersAdded:
+    """Add many people with one role, in one transaction: all of them, or none when one cannot be added.
+
+    Someone already on the project is skipped and named in the result, keeping their role: the
+    officer ticked them to have them on the project, which they are, and refusing the whole list
+    for it would make them tick everyone again. A person who does not exist or has retired refuses
+    the whole list, naming them.
+    """
     require(user, Action.PROJECT_EDIT)
+    _check_role(role)
+    ids = list(dict.fromkeys(staff_ids))  # a person ticked twice is added once
+    if not ids:
+        raise UserError(_("Tick at least one person to add."))
+    result = MembersAdded([], [])
     with transaction(db):
-        return [add_member(db, project_id, staff_id, role, user, joined_on) for staff_id in staff_ids]
+        project(db, project_id)
+        on_project = {r[0] for r in db.execute("SELECT staff_id FROM project_members WHERE project_id = ?", [project_id])}
+        today = date.today().isoformat()
+        for staff_id in ids:
+            person = db.execute(f"SELECT family_name || ' ' || given_name, {in_service_sql('s')} FROM staff s WHERE s.id = ?",
+                                [today, staff_id]).fetchone()
+            if person is None:
+                raise UserError(_("No staff member with id {id}; nobody was added.").format(id=staff_id))
+            if not person[1]:
+                raise UserError(_("{name} has retired and cannot join a project; nobody was added.").format(name=person[0]))
+            if staff_id in on_project:
+                result.already.append(person[0])
+                continue
+            db["project_members"].insert({"project_id": project_id, "staff_id": staff_id, "role": role,
+                                          "joined_on": joined_on.isoformat() if joined_on else None})
+            # One entry per person, as a single addition writes: the log reads the same either way.
+            audit.record(db, user.login, "project.member_add", "projects", project_id, None,
+                         {"staff_id": staff_id, "role": role})
+            result.added.append(person[0])
+    return result
 
 
 def set_member_role(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, user: User) -> None:

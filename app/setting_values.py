@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from app import certificate_settings, schemes, settings, staff_edit
+from app.setup_guide import FIRST_FISCAL_YEAR_RANGE
 from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
@@ -98,6 +99,14 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
         if not text.strip():
             return None
         return _choice(key, _integer(key, text), dict(staff_edit.section_choices(db)))
+    if key == "first_fiscal_year":  # 2025 for 令和7年度; "" = not set
+        if not text.strip():
+            return None
+        year, (low, high) = _integer(key, text), FIRST_FISCAL_YEAR_RANGE
+        if not low <= year <= high:
+            raise UserError(_("The first fiscal year must be between {low} and {high}, not {value}.").format(
+                low=low, high=high, value=year))
+        return year
     if key == "executive_max_rank":
         return _choice(key, _integer(key, text), dict(staff_edit.position_ranks(db)))
     if key == "backup_folder":  # must exist now; a later absence is reported at backup time

@@ -32,6 +32,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("municipality_name", "", N_("Municipality name")),
         Setting("mayor_title", "市長", N_("Title of the certifying official")),
         Setting("mayor_name", "", N_("Name of the certifying official")),
+        # The fiscal year (April to March, as 地方自治法 sets it) the town's scheme starts in, e.g. 2025.
+        Setting("first_fiscal_year", None, N_("First fiscal year of the scheme")),
         # Evaluation rules: whose staff rate the ICT perspective, and which positions count as executives.
         Setting("digital_section_id", None, N_("Digital department (rates the ICT perspective)")),
         Setting("executive_max_rank", 3, N_("Executives are positions up to rank")),

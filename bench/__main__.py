@@ -230,6 +230,68 @@ def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
     return figures
 
 
+# -- member picker: open, tick a whole section, add them in one transaction -----------------------
+def bench_member_picker(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from PySide6.QtWidgets import QApplication
+
+    from app import projects
+    from ui.project_dialogs import AddMemberDialog
+
+    QApplication.instance() or QApplication([])
+    path = folder / f"picker-{size}.sqlite"
+    db = open_database(path).db
+    load_town(db, generate_town(size, seed=1), "bench")
+    raw = sqlite3.connect(path)
+    bare = _bare_model_class()()
+    bare_sql = ("SELECT s.id, s.staff_no, s.family_name || ' ' || s.given_name, s.family_reading, u.name, '', "
+                "s.status FROM staff s LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.valid_to IS NULL "
+                "LEFT JOIN org_units u ON u.id = a.unit_id WHERE s.status != 'retired'")
+    project_id = projects.create_project(db, projects.ProjectInput("bench", 2025), ADMIN_USER)
+
+    def ours_open() -> None:
+        AddMemberDialog(db, project_id, ADMIN_USER).deleteLater()
+
+    def bare_open() -> None:
+        bare.set_rows(raw.execute(bare_sql).fetchall())
+
+    figures = [figure("member_picker_open", size, best(ours_open, repeat), best(bare_open, repeat),
+                      "directory + section choices + model vs raw fetchall + bare model reset")]
+    dialog = AddMemberDialog(db, project_id, ADMIN_USER)
+    dialog.section.setCurrentIndex(1)  # the first section, as an officer ticks a whole 課
+    section_ids = dialog.model.shown_ids()
+    dialog.section.setCurrentIndex(0)
+
+    def ours_tick() -> None:
+        dialog.model.set_ticked(dialog.model.shown_ids(), True)  # 表示中の全員をチェック over everyone
+        dialog.model.set_ticked(list(dialog.model.ticked), False)
+
+    def bare_tick() -> None:
+        ticked = {row[0] for row in bare.rows}
+        ticked.clear()
+
+    figures.append(figure("member_picker_tick_all", size, best(ours_tick, repeat), best(bare_tick, repeat),
+                          "tick and clear everyone shown (model signals) vs a bare set of ids"))
+    projects_made = iter(range(repeat * 2 + 2))
+
+    def ours_add() -> None:
+        target = projects.create_project(db, projects.ProjectInput(f"bench {next(projects_made)}", 2025), ADMIN_USER)
+        projects.add_members(db, target, section_ids, "member", ADMIN_USER)
+
+    def bare_add() -> None:
+        with raw:
+            target = raw.execute("INSERT INTO projects (name, fiscal_year) VALUES (?, 2025)",
+                                 [f"bare {next(projects_made)}"]).lastrowid
+            raw.executemany("INSERT INTO project_members (project_id, staff_id, role) VALUES (?, ?, 'member')",
+                            [(target, i) for i in section_ids])
+
+    figures.append(figure("members_add_section", len(section_ids), best(ours_add, repeat), best(bare_add, repeat),
+                          "a section's staff added in one checked, audited transaction vs a bare executemany"))
+    dialog.deleteLater()
+    raw.close()
+    db.close()
+    return figures
+
+
 # -- staff import --------------------------------------------------------------------------------
 def _hr_csv(path: Path, size: int) -> Path:
     """A personnel-system export: CP932, one 氏名 column, カナ, one 所属 string, 和暦 and ISO dates."""
@@ -572,6 +634,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "open_migrate": (bench_open_migrate, False),
     "bulk_insert": (bench_bulk_insert, True),
     "staff_list": (bench_staff_list, True),
+    "member_picker": (bench_member_picker, True),
     "import_staff": (bench_import, True),
     "gui_cold_start": (bench_cold_start, False),
     "evaluation_summary": (bench_evaluation_summary, True),

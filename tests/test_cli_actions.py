@@ -92,9 +92,13 @@ def test_project_details_members_sessions_and_outside_raters(town: Cli):
         "窓口DX", "active", "full", "2026-02-20", 120.5, 1, "総務部 総務課")
 
     assert "9999" in refused(town, "projects", "members", "add", "1", "1001", "9999")
-    assert "既に" in refused(town, "projects", "members", "add", "1", "1001", "2001")
     assert len(town.json("projects", "members", "list", "1")) == 4  # all or nothing: 1001 was not added
-    town.ok("projects", "members", "add", "1", "1001", "--role", "owner")
+    before = {m["staff_no"]: m["role"] for m in town.json("projects", "members", "list", "1")}
+    said = town.ok("projects", "members", "add", "1", "1001", "2001", "--role", "owner")
+    assert "1 人追加" in said
+    assert "既に" in said  # 2001 was already on the project: skipped, named, role kept
+    roles = {m["staff_no"]: m["role"] for m in town.json("projects", "members", "list", "1")}
+    assert roles["2001"] == before["2001"] and roles["1001"] == "owner"
     town.ok("projects", "members", "role", "1", "2001", "leader")
     town.ok("projects", "members", "remove", "1", "2004")
     roles = {m["staff_no"]: m["role"] for m in town.json("projects", "members", "list", "1")}

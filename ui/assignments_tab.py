@@ -8,12 +8,13 @@ import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
-from app import evaluations
+from app import evaluations, setup_guide
 from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
 from ui.dialog_parts import run_modal
+from ui.empty_hint import EmptyHint
 from ui.evaluation_tables import TintedTableModel, fit_columns, kind_label, status_label, tinted_table
 from ui.my_evaluations import status_tint
 from ui.rating_form import RatingDialog
@@ -53,6 +54,7 @@ class AssignmentsTab(QWidget):
         ], status_tint, self)
         self.view = tinted_table(self.model, "assignmentTable")
         self.view.doubleClicked.connect(lambda _index: self.enter())
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "evaluations"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.count_label)

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import certification_view, eligibility, organisation
+from app import certification_view, eligibility, organisation, setup_guide
 from app.accounts import User
 from app.certification_view import CandidateRow
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.schemes import SchemeSpec
 from ui.background import database_file, run_in_background, with_connection
+from ui.empty_hint import EmptyHint
 from ui.wareki_date import DateEdit
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -270,6 +271,7 @@ class EligibilityTab(QWidget):
         for column, width in enumerate((120, 130, 120, 70, 50, 170, 70)):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_reasons(current.row()))
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "candidates"))
         self.reasons = ReasonsPanel()
         self.reasons.setObjectName("reasonsPanel")
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -186,6 +186,10 @@ class Controller(QObject):
         self.window.switch_user_requested.connect(self._switch_user)
         self._server, self._lock = server, file_lock
         self.window.show()
+        # A new register: the administrator is taken through the set-up guide once the window is up (decided
+        # now, so that no timer reads the register later, e.g. after it was closed for a restore).
+        if self.window.wants_setup_guide():
+            QTimer.singleShot(0, self.window.open_setup_guide)
         if old is not None:
             if old.backup_on_close:
                 closing_backup(old.session.db, old.session.path)

@@ -24,16 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__, accounts, maintenance, staff
+from app import __version__, accounts, maintenance, setup_guide, staff
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
 from app.permissions import Action, allowed
+from ui.dialog_parts import run_modal
 from ui.lock_wait import LockWaitNotice
 from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
 from ui.pages import UpcomingPage
+from ui.setup_checklist import SetupChecklist
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
 
@@ -85,6 +87,15 @@ class MainWindow(QMainWindow):
         self.staff_page = StaffPage(session.db, session.user)
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
+        self.settings_page.setup_guide_requested.connect(self.open_setup_guide)
+        # What the set-up still lacks, above the list the window opens on (the administrator's).
+        self.setup_checklist: SetupChecklist | None = None
+        self.setup_guide_dialog = None  # the guide while it is open
+        if allowed(session.user, Action.SETTINGS_EDIT):
+            self.setup_checklist = SetupChecklist(session.db, session.user, self.staff_page)
+            self.staff_page.layout().insertWidget(0, self.setup_checklist)
+            self.setup_checklist.step_requested.connect(self.open_setup_guide)
+            self.staff_page.register_changed.connect(self.setup_checklist.refresh)
         self._organisation_page: QWidget | None = None
         self._organisation_slot = QWidget()  # filled on first visit: the tree is not needed for start-up
         QVBoxLayout(self._organisation_slot).setContentsMargins(0, 0, 0, 0)
@@ -164,6 +175,8 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(self.pages.currentIndex())  # stay on the screen being edited
             self.navigation.blockSignals(False)
             return
+        if self.pages.widget(row) is self.staff_page and self.setup_checklist is not None:
+            self.setup_checklist.refresh()  # settings may have been saved on other screens
         if self.pages.widget(row) is self._organisation_slot:
             self.organisation_page  # noqa: B018 - builds the page on first visit
         if self.pages.widget(row) is self._projects_slot:
@@ -229,6 +242,69 @@ class MainWindow(QMainWindow):
             self._certificates_slot.layout().addWidget(page)
             self._certificates_page = page
         return self._certificates_page
+
+    # -- the set-up guide and what empty lists ask for ----------------------------------------------
+    def wants_setup_guide(self) -> bool:
+        """A new register (no town name, no staff) opened by the administrator: the guide starts by itself."""
+        return allowed(self.session.user, Action.SETTINGS_EDIT) and setup_guide.is_new_register(self.session.db)
+
+    def offer_setup_guide(self) -> bool:
+        """Open the guide when ``wants_setup_guide``; True when it was shown."""
+        if not self.wants_setup_guide():
+            return False
+        self.open_setup_guide()
+        return True
+
+    def open_setup_guide(self, start: str = "") -> None:
+        """The guide at step ``start`` (a STEPS key; "" = the first one missing); screens reload after it."""
+        from ui.setup_guide import SetupGuideDialog
+
+        dialog = SetupGuideDialog(self.session.db, self.session.user, start or None, self)
+        self.setup_guide_dialog = dialog  # for tests and screenshots while it is open
+        run_modal(dialog)
+        changed = dialog.changed
+        self.setup_guide_dialog = None
+        if changed:
+            self._after_setup()
+        elif self.setup_checklist is not None:
+            self.setup_checklist.refresh()
+
+    def _after_setup(self) -> None:
+        """The guide wrote settings, a scheme, staff or accounts: every built screen shows them."""
+        self.staff_page.reload()
+        self.settings_page.reload_municipality()
+        self.settings_page.reload_evaluation_choices()
+        self.settings_page.reload()
+        for page in (self._projects_page, self._certification_page):
+            if page is not None:
+                page.reload()
+        design = self._certificates_page.design if self._certificates_page is not None else None
+        if design is not None and not design.dirty():  # its town and issuer lines would save the old ones back
+            design.load()
+        if self.setup_checklist is not None:
+            self.setup_checklist.refresh()
+        self.refresh_status()
+
+    def show_page(self, key: str) -> None:
+        self.navigation.setCurrentRow([k for k, _title in NAVIGATION].index(key))
+
+    def open_target(self, target: str) -> None:
+        """A button of an empty list's hint: the screen or step that comes first."""
+        if target == "staff":
+            self.show_page("staff")
+            self.staff_page.import_staff()
+        elif target == "projects":
+            self.show_page("projects")
+        elif target == "new_project":
+            self.show_page("projects")
+            self.projects_page.new_project()
+        elif target == "candidates":
+            self.show_page("certification")
+            page = self.certification_page
+            if page.eligibility_tab is not None:
+                page.tabs.setCurrentWidget(page.eligibility_tab)
+        else:
+            self.open_setup_guide(target)
 
     def _fit_to_screen(self) -> None:
         """1200×720 where it fits, else 95 % of the available area (1366×768 at 150 % is 910×512)."""

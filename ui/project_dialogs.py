@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlite_utils
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import project_list, projects, rubrics, staff, staff_edit
+from app import settings as app_settings
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
@@ -66,6 +67,8 @@ class ProjectDialog(QDialog):
         self.fiscal_year = QComboBox()
         self.fiscal_year.setObjectName("projectYear")
         years = set(range(this_year - 6, this_year + 3)) | ({current.fiscal_year} if current else set())
+        first = app_settings.get(db, "first_fiscal_year")  # the list reaches back to the scheme's first year
+        years |= set(range(first, this_year + 3)) if isinstance(first, int) and first < this_year else set()
         for year in sorted(years, reverse=True):
             self.fiscal_year.addItem(f"{format_fiscal_year(year)}（{year}）", year)
         self.owner_unit = QComboBox()
@@ -228,24 +231,76 @@ def _role_box(selected: str = "member") -> QComboBox:
     return box
 
 
+class CheckableStaffModel(StaffTableModel):
+    """Staff rows with a tick box in the first column; the ticks are kept by id, so they survive a new filter."""
+
+    ticked_changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.ticked: set[int] = set()
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.CheckStateRole and index.isValid() and index.column() == 0:
+            return Qt.CheckState.Checked if self.row_at(index.row()).id in self.ticked else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        self.set_ticked([self.row_at(index.row()).id], Qt.CheckState(value) == Qt.CheckState.Checked)
+        return True
+
+    def set_ticked(self, ids: list[int], ticked: bool) -> None:
+        if ticked:
+            self.ticked.update(ids)
+        else:
+            self.ticked.difference_update(ids)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0), [Qt.ItemDataRole.CheckStateRole])
+        self.ticked_changed.emit()
+
+    def shown_ids(self) -> list[int]:
+        return [self.row_at(row).id for row in range(self.rowCount())]
+
+
 class AddMemberDialog(QDialog):
-    """Pick one current staff member by incremental search (number, name or reading) and give a role."""
+    """Tick any number of current staff, found by section and by search (number, name or reading), and add
+    them with one role in one go (``projects.add_members``: all of them or none)."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._project_id, self._user = db, project_id, user
         self.added_staff_id: int | None = None
-        self.setWindowTitle(_("Add a member"))
+        self.result_: projects.MembersAdded | None = None
+        self.setWindowTitle(_("Add members"))
         on_project = {m["staff_id"] for m in projects.members(db, user, project_id)}
-        self._candidates = [r for r in staff.load_directory(db, user) if r.status != "retired" and r.id not in on_project]
+        self._everyone = [r for r in staff.load_directory(db, user) if r.status != "retired" and r.id not in on_project]
+        self._order = staff.unit_order(db)
+        self._candidates = self._everyone
         self._last_query, self._last_matches = "", self._candidates
+        self.department = QComboBox()
+        self.department.setObjectName("memberDepartment")
+        self.section = QComboBox()
+        self.section.setObjectName("memberSection")
+        for box in (self.department, self.section):
+            box.setMinimumContentsLength(6)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._fill_units()
+        self.department.currentIndexChanged.connect(self._department_changed)
+        self.section.currentIndexChanged.connect(lambda _i: self._filter_changed())
         self.search = QLineEdit()
         self.search.setObjectName("memberSearch")
         self.search.setPlaceholderText(_("Search by name, reading (かな/カナ) or staff no."))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh)
         self.count_label = QLabel()
-        self.model = StaffTableModel(self)
+        self.model = CheckableStaffModel(self)
+        self.model.ticked_changed.connect(self._show_ticked)
         self.view = QTableView()
         self.view.setObjectName("pickerTable")
         self.view.setModel(self.model)
@@ -257,27 +312,70 @@ class AddMemberDialog(QDialog):
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((80, 120, 150, 130, 170, 80)):
+        for column, width in enumerate((100, 120, 150, 120, 160, 80)):
             self.view.setColumnWidth(column, width)
-        self.view.doubleClicked.connect(lambda _index: self._save())
+        self.view.doubleClicked.connect(self._toggle_row)
+        self.tick_shown_button = QPushButton(_("Tick all shown"))
+        self.tick_shown_button.setObjectName("tickShown")
+        self.tick_shown_button.clicked.connect(lambda: self.model.set_ticked(self.model.shown_ids(), True))
+        self.clear_button = QPushButton(_("Clear ticks"))
+        self.clear_button.setObjectName("clearTicks")
+        self.clear_button.clicked.connect(lambda: self.model.set_ticked(list(self.model.ticked), False))
+        self.ticked_label = QLabel()
+        self.ticked_label.setObjectName("tickedCount")
         self.role = _role_box()
+        units = QHBoxLayout()
+        units.addWidget(QLabel(_("Department")))
+        units.addWidget(self.department, 1)
+        units.addWidget(QLabel(_("Section")))
+        units.addWidget(self.section, 1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
-        role_row = QHBoxLayout()
-        role_row.addWidget(QLabel(_("Project role")))
-        role_row.addWidget(self.role)
-        role_row.addStretch(1)
+        ticks = QHBoxLayout()
+        ticks.addWidget(self.tick_shown_button)
+        ticks.addWidget(self.clear_button)
+        ticks.addWidget(self.ticked_label, 1)
+        ticks.addWidget(QLabel(_("Project role")))
+        ticks.addWidget(self.role)
         self.error_label = error_label()
         self.buttons = ok_cancel(self, self._save)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Add"))
         layout = QVBoxLayout(self)
+        layout.addLayout(units)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        layout.addLayout(role_row)
+        layout.addLayout(ticks)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._refresh()
-        fit_to_screen(self, 820, 560)
+        self._show_ticked()
+        fit_to_screen(self, 860, 600)
+
+    # -- filtering (the core filters; the model only shows the result) -------------------------------------
+    def _fill_units(self, only_sections: bool = False) -> None:
+        choices = staff.filter_choices(self._everyone, self._order, self.department.currentData() or "")
+        for key, box in (("department", self.department), ("section", self.section)):
+            if only_sections and key == "department":
+                continue
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(_("All"), "")
+            for value in choices[key]:
+                box.addItem(value, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+
+    def _department_changed(self) -> None:
+        self._fill_units(only_sections=True)
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
+        chosen = staff.StaffFilter(department=self.department.currentData() or "", section=self.section.currentData() or "")
+        self._candidates = staff.apply_filter(self._everyone, chosen)
+        self._last_query, self._last_matches = "", self._candidates
+        self._refresh()
 
     def _refresh(self) -> None:
         query = self.search.text()
@@ -286,25 +384,42 @@ class AddMemberDialog(QDialog):
         self._last_query, self._last_matches = query, matches
         self.model.set_rows(matches)
         self.count_label.setText(_("{shown} of {total} staff").format(
-            shown=format_number(len(matches)), total=format_number(len(self._candidates))))
+            shown=format_number(len(matches)), total=format_number(len(self._everyone))))
         if len(matches) == 1:
             self.view.selectRow(0)
+
+    # -- ticks ---------------------------------------------------------------------------------------------
+    def _toggle_row(self, index: QModelIndex) -> None:
+        person = self.model.row_at(index.row())
+        self.model.set_ticked([person.id], person.id not in self.model.ticked)
+
+    def _show_ticked(self) -> None:
+        self.ticked_label.setText(_("{n} ticked").format(n=format_number(len(self.model.ticked))))
+
+    def ticked_ids(self) -> list[int]:
+        """The ticked people in the directory's order (五十音), whatever filter is shown now."""
+        return [r.id for r in self._everyone if r.id in self.model.ticked]
 
     def selected(self) -> StaffRow | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def _save(self) -> None:
+    def chosen_ids(self) -> list[int]:
+        """The ticked people; with none ticked, the one selected row (adding one person stays one click)."""
         person = self.selected()
-        if person is None:
+        return self.ticked_ids() or ([person.id] if person is not None else [])
+
+    def _save(self) -> None:
+        ids = self.chosen_ids()
+        if not ids:
             self.error_label.setText(_("Select a person first."))
             return
         try:
-            projects.add_member(self._db, self._project_id, person.id, self.role.currentData(), self._user)
+            self.result_ = projects.add_members(self._db, self._project_id, ids, self.role.currentData(), self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return
-        self.added_staff_id = person.id
+        self.added_staff_id = ids[0] if len(ids) == 1 else None
         self.accept()
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import project_list, projects, rubrics
+from app import project_list, projects, rubrics, setup_guide
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
@@ -44,6 +44,7 @@ from app.project_list import (
     status_label,
     year_label,
 )
+from ui.empty_hint import EmptyHint
 from ui.table_model import RecordTableModel, record_table_view
 
 MEMBER_FILE_FILTER = N_("Member lists (*.csv *.txt *.xlsx);;All files (*)")
@@ -122,6 +123,8 @@ class ProjectsPage(QWidget):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(lambda _index: self.edit_project() if admin else None)
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "projects"),
+                                    {"new_project": self.new_project})
 
         self.title = QLabel()
         self.title.setObjectName("projectTitle")
@@ -380,8 +383,16 @@ class ProjectsPage(QWidget):
         from ui.project_dialogs import AddMemberDialog
 
         project_id = self._need_project()
-        if project_id is not None and AddMemberDialog(self._db, project_id, self._user, self).exec():
-            self._changed()
+        if project_id is None:
+            return
+        dialog = AddMemberDialog(self._db, project_id, self._user, self)
+        if not dialog.exec():
+            return
+        self._changed()
+        if dialog.result_ is not None and dialog.result_.already:  # added meanwhile elsewhere: kept as they were
+            QMessageBox.information(self, _("Add members"), _(
+                "{added} added. Already on the project, left with their role: {names}").format(
+                added=len(dialog.result_.added), names="、".join(dialog.result_.already)))
 
     def change_role(self) -> None:
         from ui.project_dialogs import RoleDialog

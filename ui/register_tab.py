@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import certification, certification_view
+from app import certification, certification_view, setup_guide
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
@@ -29,6 +29,7 @@ from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.schemes import SchemeSpec
 from app.wareki import format_fiscal_year, format_wareki
+from ui.empty_hint import EmptyHint
 from ui.table_model import RecordTableModel, record_table_view
 
 EXPORT_FILTERS = {N_("Excel workbook (*.xlsx)"): ".xlsx", N_("CSV for Excel (UTF-8 with BOM) (*.csv)"): ".csv"}
@@ -111,6 +112,7 @@ class RegisterTab(QWidget):
             self.view.setColumnWidth(column, width)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.doubleClicked.connect(lambda _index: self.show_path())
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "register"))
         self.count_label = QLabel()
         self.count_label.setObjectName("registerCount")
         layout = QVBoxLayout(self)

@@ -23,10 +23,11 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.certification_page": ("ui.scheme_editor",),
     "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
     "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
-                       "ui.projects_page"),
+                       "ui.projects_page", "ui.setup_guide"),
     "ui.pdf_pages": ("pypdfium2",),
     "ui.projects_page": ("ui.project_dialogs",),
     "ui.settings_page": ("ui.positions_dialog", "ui.template_editor"),
+    "ui.setup_guide": ("ui.import_dialog", "ui.positions_dialog"),
     "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_dialogs"),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it

@@ -44,6 +44,7 @@ MUNICIPALITY_KEYS = ("municipality_name", "mayor_title", "mayor_name")
 
 class SettingsPage(QWidget):
     accounts_changed = Signal()
+    setup_guide_requested = Signal()
 
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,12 @@ class SettingsPage(QWidget):
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Language (after restart)"), self.language)
         layout.addWidget(general)
+        # The guide of a new register, reopened here: each of its steps can be done or redone later.
+        if user.is_admin:
+            self.guide_button = QPushButton(_("Open the set-up guide…"))
+            self.guide_button.setObjectName("settingsSetupGuide")
+            self.guide_button.clicked.connect(self.setup_guide_requested.emit)
+            form.addRow(_("Set-up guide"), self.guide_button)
 
         # The town and the issuer are saved with 保存 (checked as on 証書 → 様式・文面, which edits them too).
         self.municipality_box = QGroupBox(_("Municipality"))
@@ -278,6 +285,11 @@ class SettingsPage(QWidget):
             return True
         return save_discard_or_stay(self, _("The municipality and the certifying official have unsaved changes. "
                                             "Save them?"), self.save_municipality, self.reload_municipality)
+
+    def reload_evaluation_choices(self) -> None:
+        """The digital section and the ranks again (the set-up guide may have changed them)."""
+        if self._user.is_admin:
+            self._fill_evaluation_choices()
 
     def _fill_evaluation_choices(self) -> None:
         for box in (self.digital_section, self.executive_rank):

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import staff
+from app import setup_guide, staff
 from app.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _, pgettext
 from app.permissions import Action, allowed
 from app.staff import STATUS_LABELS, Column, StaffRow
+from ui.empty_hint import EmptyHint
 from ui.staff_model import StaffTableModel
 
 
@@ -114,6 +115,9 @@ class StaffPage(QWidget):
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
 
+        # An empty register says what to do first (the core decides the sentence and who gets the button).
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
+                                    {"staff": self.import_staff})
         if allowed(user, Action.STAFF_HISTORY):  # a person's record and career: the administrator's
             self.view.doubleClicked.connect(lambda _index: self.show_history())
         layout = QVBoxLayout(self)
