@@ -34,6 +34,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.permissions import Action, allowed, require
 from app.projects import ROLES
+from app.wareki import display_date
 
 # (key, tab title, the action that opens it), in the card's order.
 TABS: tuple[tuple[str, str, Action], ...] = (
@@ -84,6 +85,32 @@ def basics(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None
         card.hire_date, card.retired_on, card.leave_from, card.leave_until = record
         card.full_record = True
     return card
+
+
+def status_text(card: Basics, on: date) -> str:
+    """The status line of 基本情報: 「休職（令和8年5月1日から令和8年7月31日まで）」, 「在職（令和9年3月31日 退職予定）」 …
+
+    Only the status for a role without the person's record (their card carries no dates).
+    """
+    label = _(staff.STATUS_LABELS.get(card.status, card.status))
+    if not card.full_record:
+        return label
+    day = on.isoformat()
+    notes = []
+    if card.status == "leave" and card.leave_from:
+        notes.append(_("from {start} until {end}").format(start=display_date(card.leave_from),
+                                                           end=display_date(card.leave_until))
+                     if card.leave_until else _("from {start}").format(start=display_date(card.leave_from)))
+    elif card.status == "retired":
+        notes.append(_("last day {day}").format(day=display_date(card.retired_on)))
+    elif card.leave_from and card.leave_from > day:
+        notes.append(_("on leave from {start}").format(start=display_date(card.leave_from)))
+    elif card.leave_from and card.leave_until and card.leave_until < day:
+        notes.append(_("last leave {start} – {end}").format(start=display_date(card.leave_from),
+                                                             end=display_date(card.leave_until)))
+    if card.status != "retired" and card.retired_on and card.retired_on >= day:
+        notes.append(_("retires with the last day {day}").format(day=display_date(card.retired_on)))
+    return _("{status} ({notes})").format(status=label, notes=_(", ").join(notes)) if notes else label
 
 
 def affiliations(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:

@@ -198,7 +198,7 @@ class ProjectsPage(QWidget):
         ], self)
         self.members_view = _compact(record_table_view(self.members_model))
         self.members_view.setObjectName("memberTable")
-        self.members_view.doubleClicked.connect(lambda _index: self.change_role() if admin else None)
+        self.members_view.doubleClicked.connect(self._show_member_card)  # 役割の変更 is on the tool bar
         return self._tab(self.members_bar, self.members_view)
 
     def _sessions_tab(self, admin: bool) -> QWidget:
@@ -381,6 +381,12 @@ class ProjectsPage(QWidget):
 
         project_id = self._need_project()
         if project_id is not None and AddMemberDialog(self._db, project_id, self._user, self).exec():
+            self._changed()
+
+    def _show_member_card(self, index) -> None:
+        from ui.person_card import open_person_card, staff_id_at
+
+        if open_person_card(self, self._db, self._user, staff_id_at(self.members_view, index)):
             self._changed()
 
     def change_role(self) -> None:
