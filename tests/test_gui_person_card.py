@@ -111,7 +111,7 @@ def test_staff_list_double_click_opens_the_card_and_sets_a_leave(qtbot, town, ad
     assert seen["status"] == "在職"
     assert seen["projects"] >= 1 and seen["certifications"] >= 1 and seen["evaluations"] >= 1
     assert "前" in seen["refused"]
-    assert seen["after"].startswith("休職（令和8年1月10日 から")
+    assert seen["after"] == "休職（令和8年1月10日から）"
     assert town["staff"].get(person)["leave_from"] == "2026-01-10"
     page_row = [page.model.row_at(i) for i in range(page.model.rowCount()) if page.model.row_at(i).id == person][0]
     assert page_row.status == "leave"  # the list reloaded after the card changed the person
