@@ -198,3 +198,19 @@ def test_empty_tabs_say_so(qtbot, demo_db, admin):
     notes = {key: card.pages[key].findChild(QLabel, "emptyNote") for key in card.models}
     assert not notes["projects"].isHidden() and notes["projects"].text() == "まだどのプロジェクトにも参加していません。"
     assert notes["affiliations"].isHidden()  # a seat is recorded
+
+
+def test_results_open_the_card_on_the_evaluations_where_the_role_may_see_them(qtbot, town, admin):
+    from ui.results_view import ResultsView
+
+    project_id = projects.list_projects(town, ADMIN_USER)[-1]["id"]
+    for user, tab in ((admin, "評価"), (VIEWER, "基本情報")):
+        view = ResultsView(town, user)
+        qtbot.addWidget(view)
+        view.resize(1100, 600)
+        view.show()
+        view.set_project(project_id)
+        target = view.model.record_at(0)["staff_id"]
+        seen = open_card_by_double_click(qtbot, view.view, 0, lambda card, seen: seen.update(
+            id=card.card.staff_id, current=card.tabs.tabText(card.tabs.currentIndex())))
+        assert seen["id"] == target and seen["current"] == tab

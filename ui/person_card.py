@@ -70,7 +70,7 @@ def _evaluations_model(parent: QWidget) -> RecordTableModel:
         (_("Project"), lambda r: r["project"]),
         (_("Perspective"), lambda r: r["perspective"]),
         (_("Result"), lambda r: r["value"]),
-        (_("Raters"), lambda r: _("{n} (minimum {min})").format(n=r["raters"], min=r["min_raters"])),
+        (_("Raters"), lambda r: _("{n} (min. {min})").format(n=r["raters"], min=r["min_raters"])),
         (_("Shown to viewers"), lambda r: r["public"]),
     ], parent)
 
