@@ -304,3 +304,30 @@ def test_cli_set_status_as_a_viewer_is_refused(tmp_path):
     refused = cli("--db", str(db), "--as", "etsuran", "staff", "set-status", number, "退職", "--on", "2027-03-31",
                   stdin="correct horse 1\n")
     assert refused.returncode == 1 and "権限" in refused.stderr
+
+
+def test_a_register_from_before_leave_dates_keeps_its_leaves(tmp_path, monkeypatch):
+    """Opened by this version, a file whose leaves have no dates yet still shows those people on leave."""
+    from app import db as dbmod
+    from app.db import migrations, open_database
+    from app.demo import generate_town, load_town
+
+    chain = migrations()
+    ours = next(m for m in chain if "staff_leave" in m.name)
+    path = tmp_path / "old.sqlite"
+    monkeypatch.setattr(dbmod, "migrations", lambda: chain[:ours.version - 1])
+    old = open_database(path)
+    load_town(old.db, generate_town(80, seed=3), "test")
+    on_leave = [r[0] for r in old.db.execute("SELECT id FROM staff WHERE status = 'leave'")]
+    old.db.close()
+    assert on_leave  # the demo town has people on leave
+    monkeypatch.setattr(dbmod, "migrations", lambda: chain)
+    new = open_database(path)
+    try:
+        assert new.migrated_from == ours.version - 1
+        shown = {r.id: r.status for r in staff.load_directory(new.db, ADMIN_USER, date(2026, 6, 1))}
+        assert all(shown[i] == "leave" for i in on_leave)
+        staff_edit.set_status(new.db, ADMIN_USER, on_leave[0], "在職", date(2026, 6, 1))
+        assert status_on(new.db, on_leave[0], date(2026, 6, 1)) == "active"
+    finally:
+        new.db.close()
