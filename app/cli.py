@@ -265,6 +265,31 @@ def cmd_staff_set_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_staff_show(args: argparse.Namespace) -> int:
+    """The person card as text or --json: the tabs the acting user may see (app.person_card)."""
+    from app import person_card, staff_edit
+
+    on = _date_option(args.date, "--date")
+    result = _open(args)
+    try:
+        staff_id = staff_edit.staff_id_by_number(result.db, args.user, args.staff_no)
+        card = person_card.card(result.db, args.user, staff_id, on)
+        basics = person_card.basics(result.db, args.user, staff_id, on)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(card, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"{basics.staff_no}\t{basics.name}\t{basics.reading}")
+    print(" ".join(p for p in (basics.department, basics.section, basics.position) if p))
+    print(person_card.status_text(basics, on or datetime.now().date()))
+    titles = dict(person_card.visible_tabs(args.user))
+    for key, rows in card.items():
+        if key != "basic":
+            print(_("{tab}: {n}").format(tab=titles[key], n=len(rows)))
+    return EXIT_OK
+
+
 def cmd_positions_list(args: argparse.Namespace) -> int:
     from app import positions
 
@@ -490,6 +515,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))
     p.set_defaults(handler=cmd_staff_list)
     p.add_argument("--query", help=_("search by name, reading or staff no."))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = staff_sub.add_parser("show", help=_("a person's card: basic information and the tabs your role may see"))
+    p.set_defaults(handler=cmd_staff_show)
+    p.add_argument("staff_no", metavar="STAFF_NO", help=_("staff number"))
     p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     p = staff_sub.add_parser("set-status", help=_("set 在職, 休職 or 退職 by hand (as HR's notice says)"))

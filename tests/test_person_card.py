@@ -293,6 +293,13 @@ def test_cli_sets_a_status_and_refuses_wrong_input(tmp_path):
         assert words in refused.stderr and "Traceback" not in refused.stderr
     assert cli("--db", str(db), "staff", "set-status", number, "退職").returncode == 2  # --on is required
 
+    card = json.loads(cli("--db", str(db), "staff", "show", number, "--date", "2026-05-15", "--json").stdout)
+    assert card["basic"]["status"] == "leave" and card["basic"]["leave_until"] == "2026-05-31"
+    assert set(card) == {"basic", "affiliations", "projects", "evaluations", "certifications", "certificates"}
+    shown = cli("--db", str(db), "staff", "show", number, "--date", "2026-05-15")
+    assert shown.returncode == 0 and "休職（令和8年5月1日から令和8年5月31日まで）" in shown.stdout
+    assert cli("--db", str(db), "staff", "show", "9999999").returncode == 1
+
 
 def test_cli_set_status_as_a_viewer_is_refused(tmp_path):
     db = tmp_path / "t.sqlite"
@@ -304,6 +311,8 @@ def test_cli_set_status_as_a_viewer_is_refused(tmp_path):
     refused = cli("--db", str(db), "--as", "etsuran", "staff", "set-status", number, "退職", "--on", "2027-03-31",
                   stdin="correct horse 1\n")
     assert refused.returncode == 1 and "権限" in refused.stderr
+    card = cli("--db", str(db), "--as", "etsuran", "staff", "show", number, "--json", stdin="correct horse 1\n")
+    assert card.returncode == 0 and set(json.loads(card.stdout)) == {"basic", "projects", "certifications"}
 
 
 def test_a_register_from_before_leave_dates_keeps_its_leaves(tmp_path, monkeypatch):
