@@ -33,7 +33,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.certificate_settings": ("PIL.Image",),
     "app.certificates": ("budoux",),
     "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.evaluation_sheets",
-                "app.staff_export"),
+                "app.person_card", "app.staff_export"),
     "app.cli_projects": ("app.cli",),
     "app.demo": ("app.demo_projects",),
     "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
