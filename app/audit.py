@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "staff.update": N_("Staff corrected"),
     "staff.transfer": N_("Staff transferred"),
     "staff.retire": N_("Staff retired"),
+    "staff.status": N_("Employment status set"),
     "staff.export": N_("Register exported"),
     "org.create": N_("Unit created"),
     "org.rename": N_("Unit renamed"),
@@ -208,6 +209,18 @@ class _Names:
         return self._one("level", code, "SELECT name FROM scheme_levels WHERE code = ? ORDER BY id DESC LIMIT 1")
 
 
+def _status_description(name: str, a: dict) -> str:
+    """「山田 花子: 休職 (令和8年1月10日から令和8年6月30日まで)」 and the like, from a staff.status entry."""
+    if a.get("status") == "retired" and a.get("retired_on") == a.get("on"):
+        return _("{name}: set to retired (last day {day}).").format(name=name, day=_day(a.get("on")))
+    if a.get("until"):
+        return _("{name}: set on leave from {day} until {until}.").format(name=name, day=_day(a.get("on")),
+                                                                          until=_day(a.get("until")))
+    if a.get("status") == "leave" or a.get("leave_from") == a.get("on"):
+        return _("{name}: set on leave from {day}.").format(name=name, day=_day(a.get("on")))
+    return _("{name}: back in service from {day}.").format(name=name, day=_day(a.get("on")))
+
+
 def _day(value: object) -> str:
     """令和9年4月1日 for an ISO date; anything else as it is (a log line must never fail to show)."""
     from datetime import date
@@ -340,6 +353,8 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
             name=names.staff(eid), before=_seat(names, b), after=_seat(names, a), day=_day(a.get("from")))
     if action == "staff.retire":
         return _("{name} retired (last day {day}).").format(name=names.staff(eid), day=_day(a.get("retired_on")))
+    if action == "staff.status":
+        return _status_description(names.staff(eid), a)
     if action == "staff.export":
         return _("Exported the staff register to {file} ({rows} rows).").format(file=a.get("file", ""), rows=a.get("rows"))
     if action == "org.create":

@@ -563,14 +563,23 @@ def record_print(db: sqlite_utils.Database, user: User, certs: list[CertificateD
         _log_prints(db, user, [("", certs)], template, {"printer": printer})
 
 
-def print_log(db: sqlite_utils.Database, user: User, certification_id: int | None = None) -> list[dict]:
+def print_log(db: sqlite_utils.Database, user: User, certification_id: int | None = None,
+              staff_id: int | None = None) -> list[dict]:
+    """Printed certificates, newest first: all, one certification's, or one person's (``staff_id``)."""
     require(user, Action.CERTIFICATE_OUTPUT)
-    where = "WHERE p.certification_id = ?" if certification_id else ""
+    where, params = "WHERE 1 = 1", []
+    if certification_id:
+        where += " AND p.certification_id = ?"
+        params.append(certification_id)
+    if staff_id is not None:
+        where += " AND c.staff_id = ?"
+        params.append(staff_id)
     return list(db.query(f"""
         SELECT p.printed_at, p.printed_by, p.kind, p.template, p.file_name, c.certificate_no,
-               s.family_name || ' ' || s.given_name AS name
+               s.family_name || ' ' || s.given_name AS name, l.name AS level
         FROM certificate_prints p JOIN certifications c ON c.id = p.certification_id JOIN staff s ON s.id = c.staff_id
-        {where} ORDER BY p.id DESC""", [certification_id] if certification_id else []))
+        JOIN scheme_levels l ON l.id = c.level_id
+        {where} ORDER BY p.id DESC""", params))
 
 
 CEREMONY_FORMATS = (".pdf", ".xlsx")

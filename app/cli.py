@@ -275,6 +275,73 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_option(text: str | None, option: str):
+    """A date typed on the command line (西暦 or 和暦); a wrong one is refused naming the option (exit 1)."""
+    from app.wareki import parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UserError(_("{option}: {problem}").format(option=option, problem=exc)) from None
+
+
+def cmd_staff_set_status(args: argparse.Namespace) -> int:
+    from app import staff_edit
+
+    status = staff_edit.STATUS_WORDS.get(args.status)
+    if status is None:
+        raise UserError(_("Unknown status: {value} (use 在職, 休職 or 退職).").format(value=args.status))
+    on, until = _date_option(args.on, "--on"), _date_option(args.until, "--until")
+    result = _open(args)
+    try:
+        staff_id = staff_edit.staff_id_by_number(result.db, args.user, args.staff_no)
+        change = staff_edit.set_status(result.db, args.user, staff_id, status, on, until)
+        name = staff_edit.person(result.db, args.user, staff_id)[0]
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps({"staff_no": change.staff_no, "status": change.status, "on": on.isoformat(),
+                          "until": until.isoformat() if until else None, "before": change.before,
+                          "after": change.after}, ensure_ascii=False, indent=2))
+    else:
+        person = f"{name['family_name']}\u3000{name['given_name']} ({change.staff_no})"
+        if status == "retired":
+            print(_("{name}: retired, last day {day}.").format(name=person, day=on.isoformat()))
+        elif status == "leave":
+            print(_("{name}: on leave from {day}.").format(name=person, day=on.isoformat())
+                  + (" " + _("Until {day}.").format(day=until.isoformat()) if until else ""))
+        else:
+            print(_("{name}: in service from {day}.").format(name=person, day=on.isoformat()))
+    return EXIT_OK
+
+
+def cmd_staff_show(args: argparse.Namespace) -> int:
+    """The person card as text or --json: the tabs the acting user may see (app.person_card)."""
+    from app import person_card, staff_edit
+
+    on = _date_option(args.date, "--date")
+    result = _open(args)
+    try:
+        staff_id = staff_edit.staff_id_by_number(result.db, args.user, args.staff_no)
+        card = person_card.card(result.db, args.user, staff_id, on)
+        basics = person_card.basics(result.db, args.user, staff_id, on)
+    finally:
+        result.db.close()
+    if args.json:
+        print(json.dumps(card, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"{basics.staff_no}\t{basics.name}\t{basics.reading}")
+    print(" ".join(p for p in (basics.department, basics.section, basics.position) if p))
+    print(person_card.status_text(basics, on or datetime.now().date()))
+    titles = dict(person_card.visible_tabs(args.user))
+    for key, rows in card.items():
+        if key != "basic":
+            print(_("{tab}: {n}").format(tab=titles[key], n=len(rows)))
+    return EXIT_OK
+
+
 def cmd_positions_list(args: argparse.Namespace) -> int:
     from app import positions
 
@@ -611,6 +678,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_staff_list)
     p.add_argument("--query", help=_("search by name, reading or staff no."))
     p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = staff_sub.add_parser("show", help=_("a person's card: basic information and the tabs your role may see"))
+    p.set_defaults(handler=cmd_staff_show)
+    p.add_argument("staff_no", metavar="STAFF_NO", help=_("staff number"))
+    p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = staff_sub.add_parser("set-status", help=_("set 在職, 休職 or 退職 by hand (as HR's notice says)"))
+    p.set_defaults(handler=cmd_staff_set_status)
+    p.add_argument("staff_no", metavar="STAFF_NO", help=_("staff number"))
+    p.add_argument("status", metavar="在職|休職|退職")
+    p.add_argument("--on", required=True, metavar="DATE",
+                   help=_("休職: first day; 退職: last day; 在職: first day back (令和 dates accepted)"))
+    p.add_argument("--until", metavar="DATE", help=_("休職 only: the last day of the leave (default: open-ended)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     from app import cli_staff
 

@@ -129,15 +129,17 @@ def _combine(values: list[float], rule: str) -> float:
     return statistics.median(values) if rule == "median" else statistics.fmean(values)
 
 
-def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None) -> list[SummaryRow]:
+def summary(db: sqlite_utils.Database, user: User, project_id: int | None = None,
+            staff_ids: list[int] | None = None) -> list[SummaryRow]:
     """Per member and perspective of the project's template (or of every project): the combined rating.
 
     Evaluators do not see other members' results. The administrator sees every figure exactly,
     with the number of raters; viewers get the rows under the publication rule (module docstring):
-    a figure only once its group is sealed, rounded, and no rater count.
+    a figure only once its group is sealed, rounded, and no rater count. ``staff_ids`` narrows
+    to some members (a person's card asks about one).
     """
     require(user, Action.RESULTS_VIEW)
-    rows = _combined(db, project_id)
+    rows = _combined(db, project_id, staff_ids=staff_ids)
     if user.is_admin:
         return rows
     return [replace(r, raters=None, value=r.public_value, raw_value=None, precise=False) for r in rows]

@@ -20,7 +20,7 @@ from app.errors import PermissionDenied, UserError
 from app.i18n import N_, _
 from app.permissions import Action, require
 from app.projects import RATED_ROLES, project
-from app.staff import in_service_sql
+from app.staff import in_service_sql, status_sql
 from app.staff_import import safe_normalise
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
@@ -97,7 +97,8 @@ def digital_section(db: sqlite_utils.Database, on: date) -> tuple[int | None, st
 def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_rank: int | None, on: date,
                               with_heads: bool = False) -> list[int]:
     """Staff in force on ``on`` in the section or below it (and, with ``with_heads``, in the units above it,
-    such as the 部長 of its 部), at ``max_rank`` or more senior. Leavers whose date has not come count."""
+    such as the 部長 of its 部), at ``max_rank`` or more senior. Leavers whose date has not come count;
+    people on leave (休職) that day do not: they are not asked to rate."""
     day = on.isoformat()
     heads = ("UNION SELECT u.parent_id FROM org_units u JOIN above ON u.id = above.id WHERE u.parent_id IS NOT NULL"
              if with_heads else "")
@@ -108,9 +109,9 @@ def _current_staff_of_section(db: sqlite_utils.Database, section_id: int, max_ra
         LEFT JOIN positions p ON p.id = a.position_id
         WHERE (a.unit_id IN (SELECT id FROM tree) OR a.unit_id IN (SELECT id FROM above))
           AND a.valid_from <= ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
-          AND (s.status = 'active' OR (s.status = 'retired' AND s.retired_on >= ?))
+          AND {status_sql("s", "?")} = 'active'
           {"AND p.rank <= ?" if max_rank is not None else ""}
-        ORDER BY a.staff_id""", [section_id, section_id, day, day, day, *([max_rank] if max_rank is not None else [])])
+        ORDER BY a.staff_id""", [section_id, section_id, day, day, *[day] * 3, *([max_rank] if max_rank is not None else [])])
     return [r[0] for r in rows]
 
 

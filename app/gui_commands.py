@@ -21,7 +21,7 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "staff_export": ("export-staff",),
     "staff_add": ("staff add",),
     "staff_edit": ("staff edit",),
-    "staff_history": ("staff history",),
+    "staff_history": ("staff history", "staff show"),  # opens the person card on 所属の履歴
     # 組織
     "org_create": ("org create",),
     "org_rename": ("org rename",),

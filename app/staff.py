@@ -68,12 +68,11 @@ class StaffRow:
 
 
 # A person with no seat on the day whose first seat begins later is a hire to come (採用予定): their
-# coming seat is shown. A retirement dated later has not happened yet: until its day they are in service.
+# coming seat is shown. A retirement or leave dated later has not happened yet (``status_sql``).
 _DIRECTORY_SQL = """
 SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading,
        CASE WHEN a.id IS NULL AND f.id IS NOT NULL THEN 'planned'
-            WHEN s.status = 'retired' AND s.retired_on >= :on THEN 'active'
-            ELSE s.status END AS status,
+            ELSE {status} END AS status,
        coalesce(a.unit_id, f.unit_id) AS unit_id, p.name AS position, p.rank AS position_rank
 FROM staff s
 LEFT JOIN staff_assignments a
@@ -84,6 +83,22 @@ LEFT JOIN staff_assignments f
                   ORDER BY g.valid_from, g.id LIMIT 1)
 LEFT JOIN positions p ON p.id = coalesce(a.position_id, f.position_id)
 """
+
+
+def status_sql(alias: str = "s", param: str = ":on") -> str:
+    """SQL for a person's status on the day bound to ``param`` (named, or "?" bound three times).
+
+    退職 counts from the day after retired_on (the last day); 休職 from leave_from through
+    leave_until (open-ended without it), so a leave set ahead of time, or one that has run out,
+    reads 在職. A leave entered before its dates were recorded (status 'leave', no leave_from)
+    is a leave on every day. Everything that shows or uses a person's status on a day reads it here.
+    """
+    a, p = alias, param
+    return (f"CASE WHEN {a}.status = 'retired' AND {a}.retired_on < {p} THEN 'retired' "
+            f"WHEN {a}.leave_from IS NOT NULL AND {a}.leave_from <= {p} "
+            f"AND ({a}.leave_until IS NULL OR {a}.leave_until >= {p}) THEN 'leave' "
+            f"WHEN {a}.leave_from IS NULL AND {a}.status = 'leave' THEN 'leave' "
+            f"ELSE 'active' END")
 
 
 def in_service_sql(alias: str = "s", param: str = "?") -> str:
@@ -144,8 +159,9 @@ def unit_paths(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
     return {uid: (dept, f"{section} {unit}".strip()) for uid, (dept, section, unit) in unit_names(db).items()}
 
 
-def load_directory(db: sqlite_utils.Database, user: User, on: date | None = None) -> list[StaffRow]:
-    """Every person with their assignment on ``on`` (default today), in 五十音 order.
+def load_directory(db: sqlite_utils.Database, user: User, on: date | None = None,
+                   staff_id: int | None = None) -> list[StaffRow]:
+    """Every person (or the one ``staff_id``) with their assignment on ``on`` (default today), in 五十音 order.
 
     Leave (休職) is personnel history: a role that may not see a person's record sees
     someone on leave as in service.
@@ -158,7 +174,8 @@ def load_directory(db: sqlite_utils.Database, user: User, on: date | None = None
     fold = functools.lru_cache(maxsize=None)(search_fold)
     sort_key = functools.lru_cache(maxsize=None)(gojuon_key)
     rows = []
-    for sid, no, fam, giv, fam_r, giv_r, status, unit_id, position, rank in db.execute(_DIRECTORY_SQL, {"on": day}):
+    sql = _DIRECTORY_SQL.format(status=status_sql()) + (" WHERE s.id = :id" if staff_id is not None else "")
+    for sid, no, fam, giv, fam_r, giv_r, status, unit_id, position, rank in db.execute(sql, {"on": day, "id": staff_id}):
         if status == "leave" and not shows_leave:
             status = "active"
         dept, section = paths.get(unit_id, ("", ""))

@@ -478,12 +478,17 @@ def default_effective_date(db: sqlite_utils.Database, today: date | None = None)
 def _current_state(db: sqlite_utils.Database, on: str) -> dict[str, dict]:
     sql = """
     SELECT s.id, s.staff_no, s.family_name, s.given_name, s.family_reading, s.given_reading, s.hire_date, s.status,
-           a.id AS assignment_id, a.unit_id, a.position_id, a.valid_from
+           s.retired_on, a.id AS assignment_id, a.unit_id, a.position_id, a.valid_from
     FROM staff s
     LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1
          AND a.valid_from <= :on AND (a.valid_to IS NULL OR a.valid_to >= :on)
     """
     return {row["staff_no"]: row for row in db.query(sql, {"on": on})}
+
+
+def _retired_before(old: dict, on: str) -> bool:
+    """True for someone whose retirement took effect before ``on`` (a later last day is a leaver still here)."""
+    return old["status"] == "retired" and old["retired_on"] < on
 
 
 # What a preview's diff depends on: people, their seats, the organisation and the positions.
@@ -596,7 +601,12 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
                                           " / ".join(f"{label}: {a}" for label, a, _b in changed),
                                           " / ".join(f"{label}: {b}" for label, _a, b in changed)))
         old_seat = (unit_label.get(old["unit_id"], ""), position_label.get(old["position_id"], ""))
-        if old_seat != (label, record.position) or old["status"] == "retired":
+        returns = _retired_before(old, on)
+        if returns:  # HR's list says they work here: the import takes them back, but not silently
+            preview.warnings.append(RowError(record.row, staff_no_column, _(
+                "{no} {name} is recorded as retired (last day {day}); importing returns them to 在職 from {on}").format(
+                no=shorten(record.staff_no), name=before_name, day=old["retired_on"], on=on)))
+        if old_seat != (label, record.position) or returns:
             preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),
                                           f"{label} {record.position}".strip()))
     for staff_no, old in current.items():
@@ -712,8 +722,13 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, user: User, retire
                 audit.record(db, user.login, "staff.update", "staff", old["id"],
                              {k: old[k] for k in after}, after)
             if ("transferred", record.staff_no) in kinds:
-                if old["status"] == "retired":
+                if _retired_before(old, on):
                     conn.execute("UPDATE staff SET status = 'active', retired_on = NULL WHERE id = ?", [old["id"]])
+                    audit.record(db, user.login, "staff.status", "staff", old["id"],
+                                 {"status": "retired", "retired_on": old["retired_on"]},
+                                 {"status": "active", "retired_on": None, "on": on})
+                # A leaver whose last day is still to come keeps it: the new seat ends then too.
+                last_day = old["retired_on"] if old["status"] == "retired" and not _retired_before(old, on) else None
                 if old["assignment_id"] and old["valid_from"] >= on:
                     conn.execute("UPDATE staff_assignments SET unit_id = ?, position_id = ? WHERE id = ?",
                                  [unit_id, position_id, old["assignment_id"]])
@@ -721,8 +736,8 @@ def commit(db: sqlite_utils.Database, preview: ImportPreview, user: User, retire
                     if old["assignment_id"]:
                         conn.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?",
                                      [day_before, old["assignment_id"]])
-                    conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) "
-                                 "VALUES (?, ?, ?, ?)", [old["id"], unit_id, position_id, on])
+                    conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from, valid_to) "
+                                 "VALUES (?, ?, ?, ?, ?)", [old["id"], unit_id, position_id, on, last_day])
                 audit.record(db, user.login, "staff.transfer", "staff", old["id"],
                              {"unit_id": old["unit_id"], "position_id": old["position_id"]},
                              {"unit_id": unit_id, "position_id": position_id, "from": on})

@@ -25,7 +25,7 @@ from tests.qt_helpers import when_modal
 from ui.certification_dialogs import ApproveDialog, PersonPathDialog, ReissueDialog, RevokeDialog, SwitchSchemeDialog
 from ui.certification_page import CertificationPage
 from ui.eligibility_tab import NAME
-from ui.person_dialogs import HistoryDialog
+from ui.person_card import PersonCardDialog
 from ui.scheme_editor import SchemeEditorDialog
 from tests.conftest import ADMIN_USER, admin_as
 
@@ -463,10 +463,11 @@ def test_certification_path_from_the_register_and_the_staff_history(qtbot, page,
     assert [dialog.model.record_at(i)["level"] for i in range(dialog.model.rowCount())] == [
         "DXアドバイザー", "DXエキスパート", "DXスペシャリスト"]
     assert dialog.reasons.text() == "台帳の導入前に認定"
-    history = HistoryDialog(town, admin, specialist)
-    qtbot.addWidget(history)
-    assert history.path_model.rowCount() == 3
-    assert history.path_model.data(history.path_model.index(2, 2)) == "令和7年度DX認定第0001号"
+    card = PersonCardDialog(town, admin, specialist)
+    qtbot.addWidget(card)
+    path = card.models["certifications"]
+    assert path.rowCount() == 3
+    assert path.data(path.index(2, 2)) == "令和7年度DX認定第0001号"
 
 
 def test_main_window_opens_the_certification_page(qtbot, window):

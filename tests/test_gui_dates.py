@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from app.errors import UserError
 from tests.qt_helpers import type_date, when_modal
-from ui.person_dialogs import HistoryDialog, PersonDialog
+from ui.person_card import PersonCardDialog
+from ui.person_dialogs import PersonDialog
 from ui.wareki_date import DateEdit
 
 pytestmark = pytest.mark.gui
@@ -127,9 +128,10 @@ def test_a_bad_stored_date_can_be_listed_opened_and_corrected(qtbot, window, dem
     seen: dict[str, object] = {}
 
     def look(dialog) -> None:
-        assert isinstance(dialog, HistoryDialog)
-        seen["header"] = dialog.findChild(QLabel, "historyHeader").text()
-        seen["from"] = dialog.model.index(dialog.model.rowCount() - 1, 0).data()
+        assert isinstance(dialog, PersonCardDialog)
+        seen["header"] = dialog.fields["hire_date"].text()
+        history = dialog.models["affiliations"]
+        seen["from"] = history.index(history.rowCount() - 1, 0).data()
         dialog.reject()
 
     when_modal(look)

@@ -13,7 +13,8 @@ from tests.qt_helpers import collect_message_texts, type_date, when_modal
 from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
-from ui.person_dialogs import HistoryDialog, PersonDialog
+from ui.person_card import PersonCardDialog
+from ui.person_dialogs import PersonDialog
 from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
@@ -102,14 +103,15 @@ def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, ad
     preview, _t, _m = staff_import.preview_file(demo_db, path, effective=date(2027, 4, 1))
     staff_import.commit(demo_db, preview, admin)
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100001'").fetchone()[0]
-    dialog = HistoryDialog(demo_db, admin, staff_id)
+    dialog = PersonCardDialog(demo_db, admin, staff_id, tab="affiliations")
     qtbot.addWidget(dialog)
-    rows = dialog.model.rowCount()
+    model = dialog.models["affiliations"]
+    rows = model.rowCount()
     assert rows >= 2
-    assert dialog.model.index(rows - 1, 0).data() == "令和9年4月1日"
-    assert dialog.model.index(rows - 1, 1).data() == "現在"
-    assert dialog.model.index(rows - 2, 1).data() == "令和9年3月31日"
-    assert dialog.model.index(rows - 1, 3).data() == "企画政策課"
+    assert model.index(rows - 1, 0).data() == "令和9年4月1日"
+    assert model.index(rows - 1, 1).data() == "現在"
+    assert model.index(rows - 2, 1).data() == "令和9年3月31日"
+    assert model.index(rows - 1, 3).data() == "企画政策課"
 
 
 def test_add_person_refuses_a_duplicate_number(qtbot, demo_db, admin):

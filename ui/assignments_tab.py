@@ -53,7 +53,7 @@ class AssignmentsTab(QWidget):
             (_("State"), status_label),
         ], status_tint, self)
         self.view = tinted_table(self.model, "assignmentTable")
-        self.view.doubleClicked.connect(lambda _index: self.enter())
+        self.view.doubleClicked.connect(self._double_clicked)
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "evaluations"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
@@ -145,6 +145,17 @@ class AssignmentsTab(QWidget):
             return
         if ReopenDialog(self._db, self._user, row, self).exec():
             self._changed()
+
+    def _double_clicked(self, index) -> None:
+        """On the member rated or a staff evaluator: their card; elsewhere on the row: the rating form."""
+        from ui.person_card import open_person_card
+
+        person = {0: "target_staff_id", 2: "evaluator_staff_id"}.get(index.column())
+        row = self.model.record_at(index.row()) if index.isValid() else None
+        if row is not None and person and row[person] is not None:
+            open_person_card(self, self._db, self._user, row[person])
+        else:
+            self.enter()
 
     def enter(self) -> None:
         row = self._need_selection()

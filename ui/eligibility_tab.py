@@ -272,6 +272,7 @@ class EligibilityTab(QWidget):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_reasons(current.row()))
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "candidates"))
+        self.view.doubleClicked.connect(self._show_card)
         self.reasons = ReasonsPanel()
         self.reasons.setObjectName("reasonsPanel")
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -364,6 +365,12 @@ class EligibilityTab(QWidget):
             self.reasons.show_candidate(candidate, self._scheme.level(candidate.level_code).description)
         else:
             self.reasons.show_candidate(None, "")
+
+    def _show_card(self, index) -> None:
+        from ui.person_card import open_person_card
+
+        if index.isValid():
+            open_person_card(self, self._db, self._user, self.model.row_at(index.row()).staff_id)
 
     def select_person(self, staff_id: int, level_code: str | None = None) -> bool:
         """Make a person (and level) the current row, e.g. from a test or a link; False when not shown."""

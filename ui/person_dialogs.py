@@ -1,4 +1,4 @@
-"""One person: add or edit (with validation in the core), and their history over time."""
+"""One person: add or edit (with validation in the core). Their card and history: ``ui.person_card``."""
 
 from __future__ import annotations
 
@@ -14,15 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import certification, staff, staff_edit
+from app import staff_edit
 from app.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.staff_edit import PersonInput
-from app.wareki import display_date
-from ui.dialog_parts import fit_to_screen
-from ui.certification_dialogs import path_model
-from ui.table_model import RecordTableModel, record_table_view
 from ui.wareki_date import DateEdit
 
 
@@ -122,41 +118,3 @@ class PersonDialog(QDialog):
             self.error_label.setText(str(exc))
             return
         self.accept()
-
-
-class HistoryDialog(QDialog):
-    """A person's seats over time and their certification path (projects join here in later versions)."""
-
-    def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row, _current = staff_edit.person(db, user, staff_id)
-        self.setWindowTitle(_("History of {name}").format(name=f"{row['family_name']}\u3000{row['given_name']}"))
-        self.resize(720, 360)
-        status = {"active": _("Active"), "leave": _("On leave"), "retired": _("Retired")}[row["status"]]
-        hire = display_date(row["hire_date"]) or "—"
-        header = QLabel(_("Staff no. {no} · {reading} · hired {hire} · {status}").format(
-            no=row["staff_no"], reading=f"{row['family_reading']}\u3000{row['given_reading']}", hire=hire,
-            status=status))
-        header.setObjectName("historyHeader")
-        self.model = RecordTableModel([
-            (_("From"), lambda h: display_date(h["valid_from"])),
-            (_("Until"), lambda h: display_date(h["valid_to"]) if h["valid_to"] else _("present")),
-            (_("Department"), lambda h: h["department"]),
-            (_("Section / unit"), lambda h: h["section"]),
-            (_("Position"), lambda h: h["position"] or ""),
-        ], self)
-        self.model.set_records(staff.staff_history(db, user, staff_id))
-        self.path_model = path_model(self)
-        self.path_model.set_records(certification.person_path(db, user, staff_id))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header)
-        layout.addWidget(record_table_view(self.model), 1)
-        if self.path_model.rowCount():
-            layout.addWidget(QLabel(_("Certification path")))
-            path_view = record_table_view(self.path_model)
-            path_view.setObjectName("certificationPath")
-            layout.addWidget(path_view, 1)
-            fit_to_screen(self, 720, 480)
-        layout.addWidget(buttons)

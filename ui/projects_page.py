@@ -201,7 +201,7 @@ class ProjectsPage(QWidget):
         ], self)
         self.members_view = _compact(record_table_view(self.members_model))
         self.members_view.setObjectName("memberTable")
-        self.members_view.doubleClicked.connect(lambda _index: self.change_role() if admin else None)
+        self.members_view.doubleClicked.connect(self._show_member_card)  # 役割の変更 is on the tool bar
         return self._tab(self.members_bar, self.members_view)
 
     def _sessions_tab(self, admin: bool) -> QWidget:
@@ -393,6 +393,12 @@ class ProjectsPage(QWidget):
             QMessageBox.information(self, _("Add members"), _(
                 "{added} added. Already on the project, left with their role: {names}").format(
                 added=len(dialog.result_.added), names="、".join(dialog.result_.already)))
+
+    def _show_member_card(self, index) -> None:
+        from ui.person_card import open_person_card, staff_id_at
+
+        if open_person_card(self, self._db, self._user, staff_id_at(self.members_view, index)):
+            self._changed()
 
     def change_role(self) -> None:
         from ui.project_dialogs import RoleDialog

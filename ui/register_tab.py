@@ -111,7 +111,7 @@ class RegisterTab(QWidget):
         for column, width in enumerate((190, 110, 190, 130, 120, 110, 70)):
             self.view.setColumnWidth(column, width)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.view.doubleClicked.connect(lambda _index: self.show_path())
+        self.view.doubleClicked.connect(self._show_card)  # the path with its reasons: the tool bar
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "register"))
         self.count_label = QLabel()
         self.count_label.setObjectName("registerCount")
@@ -182,6 +182,11 @@ class RegisterTab(QWidget):
         record = self._need_selection(_("Certification path"))
         if record is not None:
             PersonPathDialog(self._db, self._user, record["staff_id"], self).exec()
+
+    def _show_card(self, index) -> None:
+        from ui.person_card import open_person_card, staff_id_at
+
+        open_person_card(self, self._db, self._user, staff_id_at(self.view, index), tab="certifications")
 
     def revoke(self) -> None:
         from ui.certification_dialogs import RevokeDialog

@@ -50,6 +50,7 @@ class ResultsView(QWidget):
             ]
         self.model = TintedTableModel(columns, self._tint, self)
         self.view = tinted_table(self.model, "summaryTable")
+        self.view.doubleClicked.connect(self._show_card)
 
         self.show_individual = QCheckBox(_("Show individual scores (administrator only: who gave which score)"))
         self.show_individual.setObjectName("showIndividual")
@@ -95,6 +96,12 @@ class ResultsView(QWidget):
             return ATTENTION
         return None
 
+    def _show_card(self, index) -> None:
+        """The member's card, on their results across projects where the role may see them."""
+        from ui.person_card import open_person_card, staff_id_at
+
+        open_person_card(self, self._db, self._user, staff_id_at(self.view, index), tab="evaluations")
+
     def set_project(self, project_id: int | None) -> None:
         self._project_id = project_id
         self.reload()
@@ -131,6 +138,7 @@ class ResultsView(QWidget):
             person = people.get(row.target_staff_id)
             spread = spreads.get((row.target_staff_id, row.perspective_id))
             records.append({
+                "staff_id": row.target_staff_id,
                 "order": order.get(row.target_staff_id, len(order)),
                 "staff_no": person["staff_no"] if person else "",
                 "name": person["name"] if person else evaluations.evaluator_name(

@@ -19,16 +19,20 @@ from ui.fonts import FALLBACK_FONT_FILE, UI_FONT_FILE, register_bundled_fonts
 # Modules that ui/ imports only inside functions (pages built when first opened, PDFium on the
 # first preview), by importing module; tests/test_self_check.py keeps this table equal to those imports.
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
-    "ui.certificates_page": ("ui.certificate_log_tab", "ui.certificate_output_tab", "ui.certificate_settings_tab"),
+    "ui.assignments_tab": ("ui.person_card",),
+    "ui.certificates_page": ("ui.certificate_output_tab", "ui.certificate_settings_tab"),
     "ui.certification_page": ("ui.scheme_editor",),
+    "ui.eligibility_tab": ("ui.person_card",),
     "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
     "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
                        "ui.projects_page", "ui.setup_guide"),
     "ui.pdf_pages": ("pypdfium2",),
-    "ui.projects_page": ("ui.project_dialogs",),
+    "ui.projects_page": ("ui.person_card", "ui.project_dialogs"),
+    "ui.register_tab": ("ui.person_card",),
+    "ui.results_view": ("ui.person_card",),
     "ui.settings_page": ("ui.positions_dialog", "ui.template_editor"),
     "ui.setup_guide": ("ui.import_dialog", "ui.positions_dialog"),
-    "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_dialogs"),
+    "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_card", "ui.person_dialogs"),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
 

@@ -118,8 +118,8 @@ class StaffPage(QWidget):
         # An empty register says what to do first (the core decides the sentence and who gets the button).
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
                                     {"staff": self.import_staff})
-        if allowed(user, Action.STAFF_HISTORY):  # a person's record and career: the administrator's
-            self.view.doubleClicked.connect(lambda _index: self.show_history())
+        # The person's card, with the tabs the role may see (the record and career: the administrator's).
+        self.view.doubleClicked.connect(lambda index: self.show_card(row=self.model.row_at(index.row())))
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addLayout(top)
@@ -221,12 +221,16 @@ class StaffPage(QWidget):
         if row is not None and PersonDialog(self._db, self._user, row.id, parent=self).exec():
             self._changed()
 
-    def show_history(self) -> None:
-        from ui.person_dialogs import HistoryDialog
+    def show_card(self, tab: str = "basic", row: StaffRow | None = None) -> None:
+        """The card of ``row`` (the double-clicked one) or of the selected person."""
+        from ui.person_card import open_person_card
 
-        row = self._need_selection()
-        if row is not None:
-            HistoryDialog(self._db, self._user, row.id, self).exec()
+        row = row or self._need_selection()
+        if row is not None and open_person_card(self, self._db, self._user, row.id, tab):
+            self._changed()  # the status was set by hand
+
+    def show_history(self) -> None:
+        self.show_card("affiliations")
 
     def _ask_about_cp932(self) -> tuple[str, bool] | None:
         """Before a Shift_JIS export: name the rows it cannot hold and let the officer choose.
