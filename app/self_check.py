@@ -34,6 +34,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.certificates": ("budoux",),
     "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.demo_projects", "app.evaluation_sheets",
                 "app.staff_export"),
+    "app.cli_certification": ("app.cli",),
     "app.cli_projects": ("app.cli",),
     "app.demo": ("app.demo_projects",),
     "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
