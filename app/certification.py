@@ -251,6 +251,14 @@ def insert_past(db: sqlite_utils.Database, user: User, scheme: schemes.SchemeSpe
     return cert_id
 
 
+def decided_label(row: dict) -> str:
+    """The day of a decision as history and the register show it: 和暦, with 「（台帳導入前）」 for an imported one."""
+    day = format_wareki(date.fromisoformat(row["decided_on"]))
+    if row.get("source") == SOURCE_IMPORTED:
+        return _("{date} ({origin})").format(date=day, origin=_(BEFORE_REGISTER))
+    return day
+
+
 def _refuse_taken(db: sqlite_utils.Database, number: str) -> None:
     """A number already in the register (an imported one written like a new one) is refused, never repeated."""
     if db.execute("SELECT 1 FROM certifications WHERE certificate_no = ?", [number]).fetchone():

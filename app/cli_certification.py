@@ -242,7 +242,7 @@ def cmd_certifications_import(args: argparse.Namespace) -> int:
     if preview.errors:
         print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
     elif args.dry_run:
-        levels = "、".join(f"{level} {n}" for level, n in preview.level_counts().items())
+        levels = "、".join(_("{level} {n}").format(level=level, n=n) for level, n in preview.level_counts().items())
         print(_("{n} earlier certifications can be imported ({levels}); the next certification decided today would "
                 "get {number}.").format(n=len(preview.records), levels=levels, number=preview.next_number))
         print(_("Dry run: nothing was written."))

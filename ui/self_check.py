@@ -20,7 +20,7 @@ from ui.fonts import FALLBACK_FONT_FILE, UI_FONT_FILE, register_bundled_fonts
 # first preview), by importing module; tests/test_self_check.py keeps this table equal to those imports.
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.certificates_page": ("ui.certificate_log_tab", "ui.certificate_output_tab", "ui.certificate_settings_tab"),
-    "ui.certification_page": ("ui.scheme_editor",),
+    "ui.certification_page": ("ui.past_certifications_dialog", "ui.scheme_editor"),
     "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
     "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
                        "ui.projects_page"),
