@@ -320,6 +320,7 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("etsuran", ["projects", "add", "勝手な計画", "--year", "2026"]),
     ("etsuran", ["user", "list"]),
     ("etsuran", ["revoke", "R5-0001", "--reason", "試験"]),
+    ("etsuran", ["certifications", "import", "OUT.csv", "--dry-run"]),
 ])
 def test_cli_as_a_role_is_refused_with_exit_1(cli_register, tmp_path, login, command):
     command = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]
