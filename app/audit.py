@@ -22,6 +22,11 @@ ACTION_LABELS = {
     "user.login": N_("Logged in"),
     "user.login_failed": N_("Login failed"),
     "user.password_reset": N_("Password changed"),
+    "user.password_change": N_("Own password changed"),
+    "user.unlock": N_("Failed logins cleared"),
+    "user.recovery_code": N_("Recovery code issued"),
+    "user.recover": N_("Password replaced with the recovery code"),
+    "user.recover_failed": N_("Recovery code refused"),
     "user.enable": N_("Account enabled"),
     "user.disable": N_("Account disabled"),
     "setting.change": N_("Setting changed"),
@@ -281,9 +286,25 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
     if action == "user.login":
         return _("Logged in.")
     if action == "user.login_failed":
+        if a.get("unknown_login"):
+            return _("A login with a name no account has failed (the name is not recorded).")
+        if a.get("disabled"):
+            return _("A login as {login} failed (the account is disabled).").format(login=e["actor"])
         return _("A login as {login} failed (wrong password).").format(login=e["actor"])
     if action == "user.password_reset":
-        return _("Set a new password for {login}.").format(login=names.login(eid))
+        return _("Set a temporary password for {login}.").format(login=names.login(eid))
+    if action == "user.password_change":
+        return _("Changed their own password.")
+    if action == "user.unlock":
+        return _("Cleared {n} failed logins of {login}.").format(
+            n=b.get("failures", ""), login=names.login(eid) if eid else "?")
+    if action == "user.recovery_code":
+        return _("Issued a new recovery code for {login}.").format(login=names.login(eid))
+    if action == "user.recover":
+        return _("Replaced the password of {login} with the recovery code (the code is used up).").format(
+            login=names.login(eid))
+    if action == "user.recover_failed":
+        return _("A recovery code for {login} was refused.").format(login=e["actor"])
     if action in ("user.enable", "user.disable"):
         return (_("Enabled the account {login}.") if action == "user.enable" else
                 _("Disabled the account {login}.")).format(login=names.login(eid))

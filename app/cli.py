@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app import __version__, accounts, demo, i18n, maintenance, self_check
 from app.accounts import Role, User
-from app.db import latest_version, open_database
+from app.db import latest_version, open_database, set_lock_wait_listener
 from app.errors import UserError
 from app.i18n import _
 from app.paths import default_database_path, log_dir
@@ -34,7 +34,10 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
 
 def _open(args: argparse.Namespace, create: bool = False):
-    return open_database(args.db, create=create)
+    result = open_database(args.db, create=create)
+    if result.network_warning:  # a warning, not a refusal
+        print(_("Warning: {problem}").format(problem=result.network_warning), file=sys.stderr)
+    return result
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -55,13 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError(_("--staff must be at least 1."))
     result = _open(args, create=True)
     try:
-        demo.load_town(result.db, demo.generate_town(args.staff, args.seed), args.user.login)
-        if args.staff >= 100:  # the three demo teams need people from a dozen sections
-            from app.demo_projects import load_certification_history, load_projects
-
-            load_projects(result.db, args.user.login, args.seed)
-            load_certification_history(result.db, args.user.login, args.seed)
-            demo.set_demo_municipality(result.db, args.user.login)
+        demo.load_demo(result.db, args.staff, args.seed, args.user.login)
     finally:
         result.db.close()
     print(_("Loaded the demo town with {n} staff into {path}.").format(n=args.staff, path=args.db))
@@ -95,16 +92,41 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
-        out = maintenance.backup(result.db, args.out, args.user)
+        out = args.out
+        if out is None:  # into the folder the officer chose (a USB stick, a file server)
+            folder = maintenance.chosen_backup_folder(result.db)
+            if folder is None:
+                raise UserError(_("No backup folder is set. Give a file name, or set one with "
+                                  "`settings set backup_folder FOLDER` (設定 → バックアップ)."))
+            if not folder.is_dir():
+                raise UserError(_("The backup folder {path} is not available (is the USB stick plugged in, the file "
+                                  "server reachable?). Nothing was written.").format(path=folder))
+            out = maintenance.manual_backup_path(folder, args.db)
+        out = maintenance.backup(result.db, out, args.user)
     finally:
         result.db.close()
     print(_("Backup written to {path}.").format(path=out))
+    print(_("The copy passed the check (integrity and register check)."))
     return EXIT_OK
+
+
+def _print_backup_info(info: maintenance.BackupInfo, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(dataclasses.asdict(info), ensure_ascii=False, indent=2))
+        return
+    print(maintenance.describe_backup(info))
+    print(_("Check: OK") if info.ok else _("Check: problems found"))
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise UserError(_("The file {path} does not exist.").format(path=args.file))
+    info = maintenance.backup_info(args.file)
+    _print_backup_info(info, args.json)
+    if args.dry_run:
+        if not args.json:
+            print(_("Dry run: nothing was replaced."))
+        return EXIT_OK if info.ok else EXIT_REFUSED
     kept = maintenance.restore(args.db, args.file, args.user)
     print(_("Restored {path} from {source}.").format(path=args.db, source=args.file))
     if kept:
@@ -273,23 +295,27 @@ def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
 
 
 def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
-    """Each file on its own, all or nothing; a refused file does not stop the others."""
+    """Each file on its own, all or nothing; a refused file does not stop the others.
+
+    What was committed is always reported, even when a later file fails unexpectedly: the reports
+    of the files done so far are printed (and in --json mode the whole list), then exit 3.
+    """
     from app.evaluation_sheets import commit_import, preview_import
 
     result = _open(args)
-    reports, refused = [], 0
+    reports: list[dict] = []
+    refused, failure = 0, None
     try:
         user = args.user
-        for path in args.files:
-            preview = preview_import(result.db, user, path)
-            report = preview.summary()
-            if preview.ok and not args.dry_run:
-                try:
-                    commit_import(result.db, user, preview)
-                except UserError as exc:
-                    report["errors"].append(str(exc))
-                    report["ok"] = False
-            report["imported"] = report["ok"] and not args.dry_run
+        for index, path in enumerate(args.files):
+            try:
+                report = _import_one_sheet(result.db, user, path, args.dry_run, preview_import, commit_import)
+            except Exception as exc:  # unexpected: stop here, but say what the earlier files did
+                failure = (path, exc)
+                reports.append(_sheet_failure_report(path, _("unexpected error: {error}").format(error=repr(exc))))
+                reports.extend(_sheet_failure_report(rest, _("not attempted (an earlier file failed)"))
+                               for rest in args.files[index + 1:])
+                break
             refused += not report["ok"]
             reports.append(report)
             if not args.json:
@@ -301,7 +327,35 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
         for report in reports:  # the same messages as without --json, for whoever reads stderr
             for error in report["errors"]:
                 print(error, file=sys.stderr)
+    if failure is not None:
+        done = [Path(r["file"]).name for r in reports if r.get("imported")]
+        print(_("Error: the import stopped at {file} ({error}). Imported before it: {done}").format(
+            file=failure[0].name, error=repr(failure[1]), done="、".join(done) or _("none")), file=sys.stderr)
+        return _unexpected(failure[1])  # the traceback goes to the log, as for any other defect
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _sheet_failure_report(path: Path, error: str) -> dict:
+    return {"file": str(path), "ok": False, "imported": False, "submitted": 0, "drafts": 0, "unchanged": 0,
+            "errors": [error], "warnings": []}
+
+
+def _import_one_sheet(db, user, path: Path, dry_run: bool, preview_import, commit_import) -> dict:
+    """Check one sheet and (unless a dry run) commit it; a refusal is part of the report, not an exception."""
+    try:
+        preview = preview_import(db, user, path)
+    except UserError as exc:  # a file that cannot be read at all is refused like any other
+        report = _sheet_failure_report(path, str(exc))
+        return report
+    report = preview.summary()
+    if preview.ok and not dry_run:
+        try:
+            commit_import(db, user, preview)
+        except UserError as exc:
+            report["errors"].append(str(exc))
+            report["ok"] = False
+    report["imported"] = report["ok"] and not dry_run
+    return report
 
 
 def _print_sheet_report(path: Path, report: dict, dry_run: bool) -> None:
@@ -340,12 +394,28 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        user = accounts.create_user(result.db, args.login, args.name or args.login, _read_password(args),
-                                    Role(args.role), args.user.login, staff_id=_staff_id(result.db, args.staff_no))
+        db = result.db
+        staff_id = _staff_id(db, args.staff_no)
+        password = _read_password(args)
+        code = None
+        if not accounts.has_users(db) and args.role == Role.ADMIN.value:
+            user, code = accounts.setup_administrator(db, args.login, args.name or args.login, password)
+            if staff_id is not None:
+                accounts.link_staff(db, user.login, staff_id, args.user)
+        else:
+            user = accounts.create_user(db, args.login, args.name or args.login, password, Role(args.role),
+                                        args.user, staff_id=staff_id)
     finally:
         result.db.close()
     print(_("Created the account {login} ({role}).").format(login=user.login, role=_(accounts.ROLE_LABELS[user.role])))
+    if code:
+        _print_recovery_code(user.login, code)
     return EXIT_OK
+
+
+def _print_recovery_code(login: str, code: str) -> None:
+    print(_("Recovery code of {login} (shown only now; print it and keep it locked away):").format(login=login))
+    print(code)
 
 
 def cmd_user_link(args: argparse.Namespace) -> int:
@@ -353,7 +423,7 @@ def cmd_user_link(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no),
-                            args.user.login)
+                            args.user)
     finally:
         result.db.close()
     print(_("The account {login} was updated.").format(login=args.login))
@@ -364,7 +434,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        users = accounts.list_users(result.db)
+        users = accounts.list_users(result.db, args.user)
     finally:
         result.db.close()
     if args.json:
@@ -372,6 +442,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     else:
         for user in users:
             state = "" if user["active"] else _(" (disabled)")
+            if user["locked_until"]:
+                state += _(" (locked until {time})").format(time=user["locked_until"])
             print(f"{user['login']}\t{_(accounts.ROLE_LABELS[Role(user['role'])])}\t{user['display_name']}{state}")
     return EXIT_OK
 
@@ -380,10 +452,63 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
     result = _open(args)
     try:
-        accounts.set_password(result.db, args.login, _read_password(args), args.user.login)
+        accounts.set_password(result.db, args.login, _read_password(args), args.user)
     finally:
         result.db.close()
-    print(_("The password of {login} was changed.").format(login=args.login))
+    print(_("The password of {login} was changed. It is a temporary password: {login} chooses a new one at "
+            "the next login.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        temporary = accounts.reset_password(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    print(_("Temporary password of {login} (they choose a new one at the next login):").format(login=args.login))
+    print(temporary)
+    return EXIT_OK
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        cleared = accounts.unlock(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    print(_("The failed logins of {login} were cleared.").format(login=args.login) if cleared
+          else _("{login} has no failed logins to clear.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_recovery_code(args: argparse.Namespace) -> int:
+    result = _open(args)
+    try:
+        code = accounts.issue_recovery_code(result.db, args.login, args.user)
+    finally:
+        result.db.close()
+    _print_recovery_code(args.login, code)
+    print(_("The previous recovery code of {login} no longer works.").format(login=args.login))
+    return EXIT_OK
+
+
+def cmd_user_recover(args: argparse.Namespace) -> int:
+    """The recovery code, then the new password, one a line on standard input (never as arguments)."""
+    if sys.stdin.isatty():
+        code = getpass.getpass(_("Recovery code: "))
+        password = _read_password(argparse.Namespace(password_stdin=False))
+    else:
+        code = sys.stdin.readline().strip()
+        password = sys.stdin.readline().rstrip("\r\n")
+    result = _open(args)
+    try:
+        user, next_code = accounts.recover(result.db, args.login, code, password)
+    finally:
+        result.db.close()
+    print(_("The password of {login} was changed with the recovery code.").format(login=user.login))
+    print(_("That recovery code is now used up. A new one was issued:"))
+    print(next_code)
     return EXIT_OK
 
 
@@ -411,10 +536,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("self-check", cmd_self_check,
             _("check that this installation has its fonts, translations, migrations and modules"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
-    p = add("backup", cmd_backup, _("write a consistent copy of the register"))
-    p.add_argument("out", type=Path, help=_("backup file to write"))
+    p = add("backup", cmd_backup, _("write a consistent, checked copy of the register"))
+    p.add_argument("out", type=Path, nargs="?",
+                   help=_("backup file to write (default: a new file in the chosen backup folder)"))
     p = add("restore", cmd_restore, _("replace the register with a checked backup (the current one is kept)"))
     p.add_argument("file", type=Path, help=_("backup file to restore"))
+    p.add_argument("--dry-run", action="store_true",
+                   help=_("only show what the backup holds (date, counts, last change); replace nothing"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
 
     p = add("import-staff", cmd_import_staff, _("import the staff list from CSV or .xlsx (all or nothing)"))
     p.add_argument("file", type=Path)
@@ -478,10 +607,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = user_sub.add_parser("list", help=_("list accounts"))
     p.set_defaults(handler=cmd_user_list)
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
-    p = user_sub.add_parser("passwd", help=_("set a new password"))
+    p = user_sub.add_parser("passwd", help=_("set a temporary password (changed by its owner at the next login)"))
     p.set_defaults(handler=cmd_user_passwd)
     p.add_argument("login")
     p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
+    p = user_sub.add_parser("reset-password", help=_("give an account a random temporary password and print it"))
+    p.set_defaults(handler=cmd_user_reset_password)
+    p.add_argument("login")
+    p = user_sub.add_parser("unlock", help=_("clear the failed logins that make a login name wait"))
+    p.set_defaults(handler=cmd_user_unlock)
+    p.add_argument("login")
+    p = user_sub.add_parser("recovery-code", help=_("issue a new recovery code for an administrator account"))
+    p.set_defaults(handler=cmd_user_recovery_code)
+    p.add_argument("login")
+    p = user_sub.add_parser("recover", help=_(
+        "set a new administrator password with the recovery code (code, then new password, on standard input)"))
+    p.set_defaults(handler=cmd_user_recover)
+    p.add_argument("login")
     from app import cli_certification, cli_projects, cli_settings
 
     cli_projects.register(sub, add)
@@ -490,9 +632,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _LockWaitNotice:
+    """Says once on stderr that a write waits for another one (a window saving, another command)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, waiting: bool) -> None:
+        if waiting and not self.shown:
+            print(_("Waiting for another operation to finish…"), file=sys.stderr, flush=True)
+        self.shown = waiting
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     i18n.ensure_japanese_output()
     i18n.install()
+    set_lock_wait_listener(_LockWaitNotice())
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = (args.db or default_database_path()).expanduser()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -24,11 +26,18 @@ import sqlite_utils
 
 from app.errors import DatabaseRefused, StorageError
 from app.i18n import _
+from app.network_share import network_warning
 
 # "DXJZ" in ASCII: marks files written by this app (PRAGMA application_id).
 APPLICATION_ID = 0x44584A5A
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# Waiting for another process's write (a CLI import while the window saves, a backup tool): first a
+# short silent try, then 「他の操作が終わるのを待っています」 and more tries up to a bound, then a refusal.
+LOCK_QUIET_MS = 300
+LOCK_SLICE_MS = 250
+LOCK_WAIT_ENV = "DX_JINZAI_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -133,6 +142,7 @@ class OpenResult:
     path: Path
     migrated_from: int
     backup_path: Path | None
+    network_warning: str | None = None  # the register is on a network share (shown, never refused)
 
 
 def inspect_file(path: Path) -> int:
@@ -232,10 +242,11 @@ def connect(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
-def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
+def backup_copy(db: sqlite_utils.Database, target: Path, verify: Callable[[Path], None] | None = None) -> Path:
     """A consistent copy through SQLite's backup API (safe while the file is in use).
 
-    Never replaces an existing file: a kept copy is evidence and must not be lost.
+    Never replaces an existing file: a kept copy is evidence and must not be lost. ``verify`` checks
+    the finished copy under its temporary name; when it raises, no file is left behind.
     """
     if target.exists():
         raise FileExistsError(target)
@@ -249,11 +260,15 @@ def backup_copy(db: sqlite_utils.Database, target: Path) -> Path:
             dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
+        if verify is not None:
+            verify(tmp)
         tmp.rename(target)
-    except (sqlite3.Error, OSError) as exc:
+    except BaseException as exc:
         # A full or read-only disk: no half-written copy may stay behind to be mistaken for a backup.
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        if not isinstance(exc, (sqlite3.Error, OSError)):
+            raise
         refusal = storage_error(exc, target.parent)
         if refusal is None:
             raise
@@ -304,7 +319,8 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
     except BaseException:
         db.close()
         raise
-    return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path)
+    return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path,
+                      network_warning=network_warning(path))
 
 
 def _check_writable(db: sqlite_utils.Database) -> None:
@@ -314,7 +330,7 @@ def _check_writable(db: sqlite_utils.Database) -> None:
     The probe rewrites a header field with its own value and is rolled back: nothing changes.
     """
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn, database_path(db))
     try:
         current = conn.execute("PRAGMA application_id").fetchone()[0]
         conn.execute(f"PRAGMA application_id = {int(current)}")
@@ -344,6 +360,67 @@ def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
         conn.execute("PRAGMA foreign_keys = ON")
 
 
+LockWaitListener = Callable[[bool], None]
+_lock_wait_listener: LockWaitListener | None = None
+
+
+def set_lock_wait_listener(listener: LockWaitListener | None) -> LockWaitListener | None:
+    """Who tells the user that a write waits for another one: called with True while waiting (once per
+    slice, so a GUI can repaint), then False once the lock is taken or given up. Returns the previous one.
+
+    The CLI prints to stderr, the GUI shows it in its status bar and busy dialog; the core only calls it.
+    """
+    global _lock_wait_listener
+    previous, _lock_wait_listener = _lock_wait_listener, listener
+    return previous
+
+
+def lock_wait_seconds() -> float:
+    """How long a write waits for another process's write before giving up (an environment override for tests)."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT_SECONDS)))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_SECONDS
+
+
+def _notify_lock_wait(waiting: bool) -> None:
+    if _lock_wait_listener is not None:
+        with contextlib.suppress(Exception):  # telling must never break the write itself
+            _lock_wait_listener(waiting)
+
+
+def begin_immediate(conn: sqlite3.Connection, path: Path | str) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer a bounded time while the user is told so.
+
+    Raises StorageError (Japanese) when the lock is still held after ``lock_wait_seconds()``;
+    nothing has been written then. The connection's busy timeout is restored afterwards.
+    """
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_QUIET_MS}")
+    waited = False
+    deadline = time.monotonic() + lock_wait_seconds()
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if storage_kind(exc) != "locked":
+                    raise storage_error(exc, path) or exc
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StorageError(_(
+                        "{path} stayed locked by another operation for {seconds} seconds (another window, a "
+                        "command or a backup program is writing to it). Nothing was changed; try again when it "
+                        "has finished.").format(path=str(path), seconds=round(lock_wait_seconds()))) from exc
+                waited = True
+                _notify_lock_wait(True)
+                conn.execute(f"PRAGMA busy_timeout = {int(min(LOCK_SLICE_MS, remaining * 1000)) or 1}")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if waited:
+            _notify_lock_wait(False)
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Every service write runs inside one of these: all of it lands, or none.
@@ -356,10 +433,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():
             yield db
         return
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:  # locked by another writer past the busy timeout
-        raise storage_error(exc, database_path(db)) or exc
+    begin_immediate(db.conn, database_path(db))  # waits (and says so) for another writer, a bounded time
     try:
         yield db
     except BaseException as exc:

@@ -183,6 +183,19 @@ def officer(actor: str) -> User:
     return User(0, actor, actor, Role.ADMIN)
 
 
+def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) -> None:
+    """The whole demo in one transaction: the town, and with 100 staff or more the three teams, the
+    certification history and the fictional mayor. Killed half-way it leaves nothing, so it can run again."""
+    with transaction(db):
+        load_town(db, generate_town(n_staff, seed), actor)
+        if n_staff >= 100:  # the three demo teams need people from a dozen sections
+            from app.demo_projects import load_certification_history, load_projects
+
+            load_projects(db, actor, seed)
+            load_certification_history(db, actor, seed)
+            set_demo_municipality(db, actor)
+
+
 def ensure_demo_database(path, actor: str = "demo") -> bool:
     """Create the demo town at ``path`` unless it exists; True when it was created now."""
     from pathlib import Path
@@ -194,12 +207,7 @@ def ensure_demo_database(path, actor: str = "demo") -> bool:
         return False
     result = open_database(path)
     try:
-        load_town(result.db, generate_town(300, seed=1), actor)
-        from app.demo_projects import load_certification_history, load_projects
-
-        load_projects(result.db, actor)
-        load_certification_history(result.db, actor)
-        set_demo_municipality(result.db, actor)
+        load_demo(result.db, 300, 1, actor)
     finally:
         result.db.close()
     return True

@@ -32,7 +32,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.accounts": ("argon2", "argon2.exceptions"),
     "app.certificate_settings": ("PIL.Image",),
     "app.certificates": ("budoux",),
-    "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.demo_projects", "app.evaluation_sheets",
+    "app.cli": ("app.cli_certification", "app.cli_projects", "app.cli_settings", "app.evaluation_sheets",
                 "app.staff_export"),
     "app.cli_certification": ("app.cli",),
     "app.cli_projects": ("app.cli",),

@@ -82,6 +82,12 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
         return base64.b64encode(data).decode("ascii")
     if key == "certificate_seal_mm":
         return _integer(key, text)
+    if key == "idle_lock_minutes":
+        minutes = _integer(key, text)
+        if not 0 <= minutes <= settings.IDLE_LOCK_MAX_MINUTES:
+            raise UserError(_("{setting} ({key}) must be between 0 and {most}.").format(
+                setting=label(key), key=key, most=settings.IDLE_LOCK_MAX_MINUTES))
+        return minutes
     if key == "certificate_seal_offset_mm":
         parts = text.replace("、", ",").split(",")
         if len(parts) != 2:
@@ -94,6 +100,11 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
         return _choice(key, _integer(key, text), dict(staff_edit.section_choices(db)))
     if key == "executive_max_rank":
         return _choice(key, _integer(key, text), dict(staff_edit.position_ranks(db)))
+    if key == "backup_folder":  # must exist now; a later absence is reported at backup time
+        from app.maintenance import check_backup_folder
+
+        folder = check_backup_folder(text)
+        return str(folder) if folder else ""
     if key == "certification_scheme":
         families = {r["family"]: r["name"] for r in schemes.list_schemes(db) if r["latest"]}
         return _choice(key, text.strip(), families)

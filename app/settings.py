@@ -15,6 +15,9 @@ from app.i18n import N_
 from app.permissions import Action, require
 
 
+IDLE_LOCK_MAX_MINUTES = 240
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -44,6 +47,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("certificate_seal_mm", 30, N_("Seal size (mm)")),
         # Where the seal sits: millimetres right and up from its place over the end of the issuer's name.
         Setting("certificate_seal_offset_mm", [0, 0], N_("Seal position (mm right, mm up)")),
+        # A second place for the automatic backups (a USB stick, a file server); "" = only beside the register.
+        Setting("backup_folder", "", N_("Backup folder (a USB stick or file server)")),
+        # A shared PC: the main window hides its content after this many minutes without input (0 = never).
+        Setting("idle_lock_minutes", 10, N_("Lock the screen after this many minutes without input (0 = never)")),
     )
 }
 

@@ -26,7 +26,7 @@ load_town(db, generate_town(300, seed=1), "probe")
 load_projects(db, "probe")
 load_certification_history(db, "probe")
 set_demo_municipality(db, "probe")  # certificates are refused until the town and its mayor are set
-user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe")
+user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
 from app import certificates  # noqa: E402
 
 printed = certificates.select(db)[:3]  # a print log to show, and 再発行 marks in the list

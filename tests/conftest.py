@@ -17,14 +17,17 @@ os.environ["XDG_CONFIG_HOME"] = str(Path(_session_home) / "config")
 os.environ["DX_JINZAI_DATA_DIR"] = str(Path(_session_home) / "data")
 
 from app import i18n  # noqa: E402
-from app.accounts import Role, create_user  # noqa: E402
+from app.accounts import Role, User, setup_administrator  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.demo import generate_town, load_town  # noqa: E402
 from app.demo import officer as admin_as  # noqa: E402
+from app.permissions import CLI_USER  # noqa: E402
 
 ADMIN_PASSWORD = "correct horse 1"
 # The administrator that test set-up acts as (services take the acting user and check its role).
 ADMIN_USER = admin_as("test")
+# The CLI's acting administrator (no account row), as login's tests name it.
+OFFICER = CLI_USER
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +91,7 @@ def demo_db(db):
 
 @pytest.fixture
 def admin(db):
-    return create_user(db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    return setup_administrator(db, "admin", "情報 太郎", ADMIN_PASSWORD)[0]
 
 
 @pytest.fixture

@@ -25,7 +25,9 @@ load_projects(db, "probe")
 # The administrator is also an evaluator (linked to the busiest staff rater), so every tab exists.
 busiest = db.execute("""SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL
                         AND status != 'submitted' GROUP BY evaluator_staff_id ORDER BY count(*) DESC LIMIT 1""").fetchone()[0]
-user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe", staff_id=busiest)
+user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
+accounts.link_staff(db, "admin", busiest, user)
+user = accounts.authenticate(db, "admin", "correct horse 2")
 window = show_main_window(db, path, user)
 _scale, tag = scale_tag()
 window.navigation.setCurrentRow(3)

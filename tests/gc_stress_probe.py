@@ -25,7 +25,7 @@ def main(db_path: Path, rounds: int) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app import i18n
-    from app.accounts import Role, create_user
+    from app.accounts import setup_administrator
     from app.db import open_database
     from app.demo import ensure_demo_database
     from ui.background import run_in_background
@@ -37,7 +37,7 @@ def main(db_path: Path, rounds: int) -> int:
     start_gui_collector(app)
     ensure_demo_database(db_path)
     db = open_database(db_path).db
-    admin = create_user(db, "admin", "情報 太郎", "correct horse 1", Role.ADMIN, "setup")
+    admin = setup_administrator(db, "admin", "情報 太郎", "correct horse 1")[0]
     window = MainWindow(Session(db, db_path, admin))
     window.show()
 

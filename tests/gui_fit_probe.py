@@ -17,7 +17,7 @@ app = start_qt()
 path = Path(sys.argv[1])
 ensure_demo_database(path)
 db = open_database(path).db
-user = accounts.create_user(db, "admin", "管理 者", "password123", accounts.Role.ADMIN, "probe")
+user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
 window = show_main_window(db, path, user)
 # Screens built on first visit (organisation, certification) count too: visit each before measuring.
 for row in range(window.navigation.count()):

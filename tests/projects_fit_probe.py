@@ -31,7 +31,7 @@ install_qt_translations(app, "ja")
 path, out = Path(sys.argv[1]), _out
 ensure_demo_database(path)
 db = open_database(path).db
-user = accounts.create_user(db, "admin", "管理 者", "password123", accounts.Role.ADMIN, "probe")
+user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
 scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))
 tag = f"{int(scale * 100)}"
 window = MainWindow(Session(db, path, user))

@@ -21,9 +21,9 @@ path, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
 ensure_demo_database(path)
 db = open_database(path).db
-user = accounts.create_user(db, "admin", "管理 者", "password123", Role.ADMIN, "probe")
+user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
 for n in range(6):  # an office has a handful of accounts
-    accounts.create_user(db, f"staff{n}", f"職員 {n}", "password123", Role.EVALUATOR, "admin")
+    accounts.create_user(db, f"staff{n}", f"職員 {n}", "correct horse 2", Role.EVALUATOR, user)
 window = show_main_window(db, path, user)
 _scale, tag = scale_tag()
 window.navigation.setCurrentRow([key for key, _title in NAVIGATION].index("settings"))

@@ -10,7 +10,7 @@ from app.accounts import Role, User, create_user
 from app.db import transaction
 from app.demo_projects import load_certification_history, load_projects
 from app.evaluations import Answer
-from tests.conftest import ADMIN_USER, admin_as
+from tests.conftest import ADMIN_USER, OFFICER, admin_as
 
 
 def _newest(db, action: str) -> str:
@@ -36,7 +36,7 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
     assert sentence == (f"{project} で {_staff(db, row['target_staff_id'])} の評価者に "
                         f"{_staff(db, row['evaluator_staff_id'])}（デジタル部門）を割り当てました。")
 
-    kacho = create_user(db, "kacho", "総務 課長", "password123", Role.EVALUATOR, "admin",
+    kacho = create_user(db, "kacho", "総務 課長", "correct horse 2", Role.EVALUATOR, OFFICER,
                         staff_id=row["evaluator_staff_id"])
     assert _newest(db, "user.create") == (f"アカウント kacho（評価者）を作成しました。"
                                           f"職員 {_staff(db, kacho.staff_id)} のアカウントです。")

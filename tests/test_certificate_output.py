@@ -16,7 +16,7 @@ from app.accounts import Role, create_user
 from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, OFFICER
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_record_print_logs_first_issue_then_reprint(town, admin):
 
 
 def test_record_print_is_for_the_administrator(town, admin):
-    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, "setup")
+    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, OFFICER)
     certs = certificates.certificates(town, certificates.select(town)[:1])
     with pytest.raises(PermissionDenied):
         certificates.record_print(town, viewer, certs, "portrait", "printer")
@@ -131,7 +131,7 @@ def test_save_settings_refuses_what_would_break_printing(town, admin, changes, f
 
 
 def test_save_settings_is_for_the_administrator(town, admin):
-    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, "setup")
+    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, OFFICER)
     with pytest.raises(PermissionDenied):
         certificate_settings.save(town, viewer, {"certificate_honorific": "様"})
     assert settings.get(town, "certificate_honorific") == "殿"

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,8 +98,62 @@ def test_user_add_and_list(tmp_path: Path):
     assert added.returncode == 0, added.stderr
     listed = json.loads(cli("--db", str(db), "user", "list", "--json").stdout)
     assert [(u["login"], u["role"]) for u in listed] == [("officer", "admin")]
-    short = cli("--db", str(db), "user", "add", "kacho", "--password-stdin", stdin="short\n")
-    assert short.returncode == 1 and "8 文字以上" in short.stderr
+    short = cli("--db", str(db), "user", "add", "kacho", "--password-stdin", stdin="aaaaaaaa\n")
+    assert short.returncode == 1 and "10 文字以上" in short.stderr
+    assert "回復コード" in added.stdout
+
+
+def _recovery_code(output: str) -> str:
+    return next(line for line in output.splitlines() if line.count("-") == 4 and len(line) == 24)
+
+
+def test_user_unlock_reset_and_recover(tmp_path: Path):
+    """The way back in for an officer who forgot the only administrator password, and the other user commands."""
+    from app import accounts
+    from app.db import open_database
+
+    db = tmp_path / "t.sqlite"
+    cli("--db", str(db), "init")
+    added = cli("--db", str(db), "user", "add", "officer", "--role", "admin", "--password-stdin",
+                stdin="long enough pw\n")
+    code = _recovery_code(added.stdout)
+    assert cli("--db", str(db), "user", "add", "kacho", "--password-stdin", stdin="correct horse 2\n").returncode == 0
+    register = open_database(db).db
+    try:
+        when = datetime.now() - timedelta(seconds=200)  # ten failures, each as soon as allowed, just before now
+        for _ in range(accounts.LOCK_AFTER_FAILURES):
+            with pytest.raises(accounts.AuthenticationError) as refused:
+                accounts.authenticate(register, "kacho", "wrong password", now=when)
+            when = getattr(refused.value, "until", when)
+    finally:
+        register.close()
+    listed = cli("--db", str(db), "user", "list")
+    assert "kacho" in listed.stdout and "ロック中" in listed.stdout
+    unlocked = cli("--db", str(db), "user", "unlock", "kacho")
+    assert unlocked.returncode == 0 and "ロック中" not in cli("--db", str(db), "user", "list").stdout
+    reset = cli("--db", str(db), "user", "reset-password", "kacho")
+    assert reset.returncode == 0, reset.stderr
+    temporary = reset.stdout.strip().splitlines()[-1]
+
+    wrong = cli("--db", str(db), "user", "recover", "officer", stdin="AAAA-BBBB-CCCC-DDDD-EEEE\nnew passphrase 1\n")
+    assert wrong.returncode == 1 and "回復コードが違います" in wrong.stderr
+    recovered = cli("--db", str(db), "user", "recover", "officer", stdin=f"{code}\nnew passphrase 1\n")
+    assert recovered.returncode == 0, recovered.stderr
+    next_code = _recovery_code(recovered.stdout)
+    again = cli("--db", str(db), "user", "recover", "officer", stdin=f"{code}\nnew passphrase 2\n")
+    assert again.returncode == 1  # used up
+    reissued = cli("--db", str(db), "user", "recovery-code", "officer")
+    assert _recovery_code(reissued.stdout) not in (code, next_code)
+    refused = cli("--db", str(db), "user", "recovery-code", "kacho")
+    assert refused.returncode == 1 and "管理者のアカウントだけ" in refused.stderr
+    register = open_database(db).db
+    try:
+        assert accounts.authenticate(register, "officer", "new passphrase 1").is_admin
+        assert accounts.authenticate(register, "kacho", temporary).must_change_password
+        actions = [r[0] for r in register.execute("SELECT action FROM audit_log WHERE action LIKE 'user.%' ORDER BY id")]
+    finally:
+        register.close()
+    assert {"user.unlock", "user.password_reset", "user.recover", "user.recover_failed", "user.recovery_code"} <= set(actions)
 
 
 def test_check_never_writes(tmp_path: Path):

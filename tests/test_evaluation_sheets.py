@@ -19,12 +19,12 @@ from openpyxl import load_workbook
 
 from app import evaluation_sheets as sheets
 from app import evaluations, projects, rubrics
-from app.accounts import Role, User, create_user
+from app.accounts import Role, User, create_user, setup_administrator
 from app.demo_projects import load_projects
 from app.errors import PermissionDenied, UserError
 from app.evaluation_summary import summary
 from app.tabular import write_xlsx
-from tests.conftest import ADMIN_USER, truncate_worksheet_xml
+from tests.conftest import ADMIN_USER, OFFICER, truncate_worksheet_xml
 
 FIRST = sheets.HEADER_ROW + 1
 
@@ -483,13 +483,13 @@ def test_evaluator_imports_only_their_own_sheet(demo_db, project, exported):
     owner = evaluations.open_form(demo_db, officer(), rows[0][1]).assignment["evaluator_staff_id"]
     someone_else = next(r[0] for r in demo_db.execute(
         "SELECT id FROM staff WHERE status = 'active' AND id != ? ORDER BY id", [owner]))
-    create_user(demo_db, "admin", "管理者", "correct horse 1", Role.ADMIN, "setup")
-    intruder = create_user(demo_db, "other", "他の 評価者", "correct horse 1", Role.EVALUATOR, "admin",
+    setup_administrator(demo_db, "admin", "管理者", "correct horse 1")
+    intruder = create_user(demo_db, "other", "他の 評価者", "correct horse 1", Role.EVALUATOR, OFFICER,
                            staff_id=someone_else)
     assert_refused(demo_db, intruder, path, "自分の評価シートしか取り込めません")
-    viewer = create_user(demo_db, "viewer", "閲覧者", "correct horse 1", Role.VIEWER, "admin")
+    viewer = create_user(demo_db, "viewer", "閲覧者", "correct horse 1", Role.VIEWER, OFFICER)
     assert_refused(demo_db, viewer, path, "管理者と評価者だけ")
-    me = create_user(demo_db, "me", "本人", "correct horse 1", Role.EVALUATOR, "admin", staff_id=owner)
+    me = create_user(demo_db, "me", "本人", "correct horse 1", Role.EVALUATOR, OFFICER, staff_id=owner)
     preview = sheets.preview_import(demo_db, me, path)
     assert preview.ok
     sheets.commit_import(demo_db, me, preview)

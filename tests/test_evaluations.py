@@ -13,7 +13,7 @@ from app import accounts, audit, evaluation_summary, evaluations, projects, rubr
 from app.accounts import Role
 from app.errors import PermissionDenied, UserError
 from app.evaluations import Answer, Evaluator
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER, admin_as
 
 
 def _staff(db, n: int, offset: int = 0) -> list[int]:
@@ -35,7 +35,7 @@ def team(demo_db, admin):
 
 
 def _evaluator(db, staff_id: int, login: str) -> accounts.User:
-    return accounts.create_user(db, login, login, ADMIN_PASSWORD, Role.EVALUATOR, "test", staff_id=staff_id)
+    return accounts.create_user(db, login, login, ADMIN_PASSWORD, Role.EVALUATOR, OFFICER, staff_id=staff_id)
 
 
 def _perspective(db, project_id: int, code: str) -> rubrics.PerspectiveSpec:
@@ -117,7 +117,7 @@ def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, tea
     _fill(demo_db, a_user, mine[0]["id"], 2)
     assert {s.evaluator_key for s in evaluation_summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
     # A viewer enters no evaluations (issue 13: refused, not an empty list).
-    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, OFFICER)
     with pytest.raises(PermissionDenied):
         evaluations.my_assignments(demo_db, viewer)
     with pytest.raises(PermissionDenied):
@@ -422,7 +422,7 @@ def _row(db, user, project_id: int, target: int, perspective_id: int) -> evaluat
 def test_a_viewer_cannot_work_out_a_new_rating_by_differencing(demo_db, admin, two_of_three):
     """The attack: 2.50 from 2 raters, one more submits, 2.67 from 3, so the new rating is 3 × 2.67 − 2 × 2.50."""
     project_id, members, leadership = two_of_three
-    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("test"))
     target = members[0]
     raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
               if a["target_staff_id"] == target and a["perspective_id"] == leadership.id]
@@ -477,7 +477,7 @@ def test_an_evaluators_all_raters_average_does_not_move_with_each_new_rating(dem
 def test_read_services_check_the_role(demo_db, admin, team):
     project_id, _owner, members = team
     evaluator = _evaluator(demo_db, members[0], "hyoka")
-    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("test"))
     with pytest.raises(PermissionDenied):
         evaluation_summary.summary(demo_db, evaluator, project_id)
     with pytest.raises(PermissionDenied):
@@ -506,7 +506,7 @@ def test_cli_summary_follows_the_acting_users_role(db_path, demo_db, admin, two_
               if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
     for assignment_id, score in zip(raters[:2], (2, 3)):
         _fill(demo_db, admin, assignment_id, score)
-    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "test")
+    viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("test"))
     args = argparse.Namespace(db=db_path, project=project_id, json=True, user=viewer)
     assert cli_projects.cmd_evaluations_summary(args) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]

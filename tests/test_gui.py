@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 
 from app import accounts
 from app.accounts import Role
 from app.demo import ensure_demo_database
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
@@ -54,11 +54,14 @@ def test_first_start_creates_the_administrator(qtbot, tmp_path):
         _type(dialog.display_name, "情報 花子")
         qtbot.keyClicks(dialog.password, "a strong password")
         qtbot.keyClicks(dialog.password_again, "a strong password")
+        when_modal(lambda shown: codes.append(shown.code_label.text()) or shown.accept())  # the recovery code
         _ok(dialog)
 
+    codes: list[str] = []
     when_modal(fill)
     session = open_session(path)
     assert session is not None and session.user.role is Role.ADMIN
+    assert len(codes) == 1 and len(codes[0]) == 24  # shown once, at set-up
     assert accounts.authenticate(session.db, "officer", "a strong password").is_admin
     session.db.close()
 
@@ -80,7 +83,7 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
     from app.db import open_database
 
     setup = open_database(path)
-    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)
     setup.db.close()
 
     def wrong_then_right(dialog) -> None:
@@ -172,20 +175,20 @@ def test_admin_adds_an_evaluator_from_settings(qtbot, window):
     def fill(dialog) -> None:
         qtbot.keyClicks(dialog.login, "kacho")
         _type(dialog.display_name, "総務 課長")
-        qtbot.keyClicks(dialog.password, "password123")
-        qtbot.keyClicks(dialog.password_again, "password123")
+        qtbot.keyClicks(dialog.password, "correct horse 2")
+        qtbot.keyClicks(dialog.password_again, "correct horse 2")
         _ok(dialog)
 
     when_modal(fill)
     page.add_user_button.click()
     logins = [page.users_model.record_at(i)["login"] for i in range(page.users_model.rowCount())]
     assert "kacho" in logins
-    assert accounts.authenticate(window.session.db, "kacho", "password123").role is Role.EVALUATOR
+    assert accounts.authenticate(window.session.db, "kacho", "correct horse 2").role is Role.EVALUATOR
     assert page.audit_model.rowCount() >= 2
 
 
 def test_viewer_sees_no_accounts_or_backup(qtbot, demo_db, db_path, admin):
-    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "password123", Role.VIEWER, "admin")
+    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "correct horse 2", Role.VIEWER, OFFICER)
     win = MainWindow(Session(demo_db, db_path, viewer))
     qtbot.addWidget(win)
     win.show()
@@ -339,7 +342,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     path = tmp_path / "register.sqlite"
     ensure_demo_database(path)
     setup = open_database(path)
-    accounts.create_user(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD, Role.ADMIN, "setup")
+    accounts.setup_administrator(setup.db, "admin", "情報 太郎", ADMIN_PASSWORD)
     backup = tmp_path / "backup.sqlite"
     maintenance.backup(setup.db, backup, ADMIN_USER)
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
@@ -379,24 +382,22 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
 
 def test_admin_resets_a_password_from_settings(qtbot, window):
     page = window.settings_page
-    accounts.create_user(window.session.db, "kacho", "総務 課長", "password123", Role.EVALUATOR, "admin")
+    accounts.create_user(window.session.db, "kacho", "総務 課長", "correct horse 2", Role.EVALUATOR, OFFICER)
     page.reload()
     row = next(i for i in range(page.users_model.rowCount()) if page.users_model.record_at(i)["login"] == "kacho")
     page.users_view.selectRow(row)
 
-    def type_passwords(dialog) -> None:
-        dialog.new_password.setText("short")
-        dialog.again.setText("short")
-        _ok(dialog)
-        assert "8 文字以上" in dialog.error_label.text()
-        dialog.new_password.setText("new password 1")
-        dialog.again.setText("new password 1")
-        when_modal(lambda box: box.done(0))  # the confirmation message
-        _ok(dialog)
+    shown: list[str] = []
 
-    when_modal(type_passwords)
+    def confirm(box) -> None:
+        when_modal(lambda info: shown.append(info.text()) or info.done(0))  # the temporary password
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(confirm)
     page.password_button.click()
-    assert accounts.authenticate(window.session.db, "kacho", "new password 1").login == "kacho"
+    temporary = shown[0].split("\n\n")[1]
+    user = accounts.authenticate(window.session.db, "kacho", temporary)
+    assert user.must_change_password
 
 
 def test_background_work_returns_results_and_raises_errors(qtbot):

@@ -19,7 +19,7 @@ from app.accounts import Role, create_user
 from app.demo import set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from tests.qt_helpers import collect_message_texts, when_modal
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
 
@@ -387,7 +387,7 @@ def test_page_in_the_main_window_and_for_other_roles(qtbot, town, db_path, admin
     assert window.settings_page.setting_edits["municipality_name"].text() == "真岡市"
     page.wait_for_previews()
 
-    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, "setup")
+    viewer = create_user(town, "viewer", "閲覧 者", "correct horse 1", Role.VIEWER, OFFICER)
     other = CertificatesPage(town, viewer)
     qtbot.addWidget(other)
     assert [other.tabs.tabText(i) for i in range(other.tabs.count())] == ["照合"]

@@ -27,7 +27,7 @@ from ui.certification_page import CertificationPage
 from ui.eligibility_tab import NAME
 from ui.person_dialogs import HistoryDialog
 from ui.scheme_editor import SchemeEditorDialog
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, admin_as
 
 DECIDED = date(2026, 6, 1)  # after every workshop, rating and earlier decision of the demo town
 FY2026 = 2026
@@ -398,7 +398,7 @@ def test_viewers_get_the_register_without_candidates_or_reasons(qtbot, town, adm
     from ui.certification_dialogs import PersonPathDialog
     from ui.main_window import NAVIGATION, MainWindow, Session
 
-    user = accounts.create_user(town, "viewer", "閲覧 花子", "other password 1", Role.VIEWER, "admin")
+    user = accounts.create_user(town, "viewer", "閲覧 花子", "other password 1", Role.VIEWER, admin_as("admin"))
     window = MainWindow(Session(town, db_path, user))
     qtbot.addWidget(window)
     window.show()
@@ -421,7 +421,7 @@ def test_certification_screen_is_not_offered_to_evaluators(qtbot, town, admin, d
     """Candidates and reasons carry combined scores: a rater could work out another rater's score."""
     from ui.main_window import NAVIGATION, MainWindow, Session
 
-    user = accounts.create_user(town, "other", "閲覧 花子", "other password 1", role, "admin",
+    user = accounts.create_user(town, "other", "閲覧 花子", "correct horse 3", role, OFFICER,
                                 staff_id=staff_id(town, "100163"))
     window = MainWindow(Session(town, db_path, user))
     qtbot.addWidget(window)

@@ -32,7 +32,7 @@ from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, Suggestions
 from ui.evaluation_page import EvaluationPage
 from ui.evaluation_tables import ATTENTION
 from ui.rating_form import RatingDialog
-from tests.conftest import ADMIN_USER, admin_as
+from tests.conftest import ADMIN_USER, OFFICER, admin_as
 
 pytestmark = pytest.mark.gui
 SECRET = "Bだけが書いた所見XYZ"
@@ -57,8 +57,8 @@ def raters(teams):
                                   AND evaluator_kind = 'digital' AND evaluator_staff_id != ? ORDER BY id LIMIT 1""",
                         [a_staff])
     b_staff = _one(teams, "SELECT evaluator_staff_id FROM evaluation_assignments WHERE id = ?", [b_assignment])
-    a = create_user(teams, "hyoka_a", "評価 A", "password123", Role.EVALUATOR, "admin", staff_id=a_staff)
-    b = create_user(teams, "hyoka_b", "評価 B", "password123", Role.EVALUATOR, "admin", staff_id=b_staff)
+    a = create_user(teams, "hyoka_a", "評価 A", "correct horse 2", Role.EVALUATOR, OFFICER, staff_id=a_staff)
+    b = create_user(teams, "hyoka_b", "評価 B", "correct horse 2", Role.EVALUATOR, OFFICER, staff_id=b_staff)
     form = evaluations.open_form(teams, b, b_assignment)
     evaluations.save_answers(teams, b, b_assignment, {form.criteria[0].id: Answer(5, SECRET)})
     return teams, a, b, b_assignment
@@ -232,7 +232,7 @@ def test_unsaved_changes_are_not_lost_when_switching(qtbot, raters):
 
 
 def test_account_without_staff_link_is_told_why_nothing_is_listed(qtbot, teams):
-    user = create_user(teams, "nolink", "未連携", "password123", Role.EVALUATOR, "admin")
+    user = create_user(teams, "nolink", "未連携", "correct horse 2", Role.EVALUATOR, OFFICER)
     page = _page(qtbot, teams, user)
     note = page.findChild(QLabel, "notLinked")
     assert note is not None and "関連付け" in note.text()
@@ -483,7 +483,7 @@ def test_calibration_flags_the_demo_vendor_as_giving_everyone_the_same_score(qtb
 
 
 def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams, admin):
-    viewer = create_user(teams, "etsuran", "閲覧 者", "password123", Role.VIEWER, "admin")
+    viewer = create_user(teams, "etsuran", "閲覧 者", "correct horse 2", Role.VIEWER, OFFICER)
     page = _page(qtbot, teams, viewer)
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["集計結果"]
     assert page.my_tab is None and page.assignments_tab is None and page.calibration is None

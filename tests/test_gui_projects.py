@@ -29,7 +29,7 @@ from ui.project_dialogs import (
     SessionDialog,
 )
 from ui.projects_page import ProjectsPage
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
 DEMO_TEAM = "保育所入所申請のオンライン化"  # the demo team still under way (not all ratings in)
@@ -490,7 +490,7 @@ def test_evaluators_are_not_offered_the_projects_screen(qtbot, teams_db, admin, 
     """Evaluators see their own assignments only (issue 13): not the members of every project."""
     from ui.main_window import NAVIGATION, MainWindow, Session
 
-    user = create_user(teams_db, "reader", "評価 者", "a long password", Role.EVALUATOR, "setup")
+    user = create_user(teams_db, "reader", "評価 者", "a long password", Role.EVALUATOR, OFFICER)
     window = MainWindow(Session(teams_db, tmp_path / "register.sqlite", user))
     qtbot.addWidget(window)
     row = [key for key, _title in NAVIGATION].index("projects")
@@ -498,7 +498,7 @@ def test_evaluators_are_not_offered_the_projects_screen(qtbot, teams_db, admin, 
 
 
 def test_viewers_read_only(qtbot, teams_db, admin):
-    user = create_user(teams_db, "reader", "閲覧 者", "a long password", Role.VIEWER, "setup")
+    user = create_user(teams_db, "reader", "閲覧 者", "a long password", Role.VIEWER, OFFICER)
     assert isinstance(user, User) and not user.is_admin
     widget = ProjectsPage(teams_db, user)
     qtbot.addWidget(widget)

@@ -8,7 +8,7 @@ from app import accounts, rubrics
 from app import settings as app_settings
 from app.accounts import Role
 from app.demo_projects import load_projects
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER
 from tests.qt_helpers import when_modal
 from ui.template_editor import TemplateEditorDialog
 
@@ -80,7 +80,7 @@ def test_settings_choose_digital_section_and_link_accounts(qtbot, window):
     page.executive_rank.setCurrentIndex(page.executive_rank.findData(2))
     assert app_settings.get(db, "executive_max_rank") == 2
 
-    accounts.create_user(db, "kacho", "総務 課長", ADMIN_PASSWORD, Role.EVALUATOR, "admin")
+    accounts.create_user(db, "kacho", "総務 課長", ADMIN_PASSWORD, Role.EVALUATOR, OFFICER)
     page.reload()
     row = next(i for i in range(page.users_model.rowCount()) if page.users_model.record_at(i)["login"] == "kacho")
     page.users_view.selectRow(row)

@@ -14,7 +14,7 @@ from tests.test_staff_import import write_csv
 from ui.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
 from ui.person_dialogs import HistoryDialog, PersonDialog
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
 
@@ -197,7 +197,7 @@ def test_filters_narrow_the_list(qtbot, window):
 def test_viewer_cannot_import_or_edit(qtbot, demo_db, db_path, admin):
     from app import accounts
 
-    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "password123", accounts.Role.VIEWER, "admin")
+    viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "correct horse 2", accounts.Role.VIEWER, OFFICER)
     win = MainWindow(Session(demo_db, db_path, viewer))
     qtbot.addWidget(win)
     actions = win.staff_page.actions_by_key

@@ -40,13 +40,13 @@ from app import (
     staff_export,
     staff_import,
 )
-from app.accounts import Role, User, create_user
+from app.accounts import Role, User, create_user, setup_administrator
 from app.db import open_database
 from app.demo import generate_town, load_town, set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.permissions import TABLE, Action, markdown_table
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as
 
 AS_OF = date(2026, 4, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +148,8 @@ CALLS: dict[Action, list[Call]] = {
         _new_person,
         lambda r, u: positions.move(r.db, "主事", "down", u),
         lambda r, u: staff_import.save_mapping(r.db, ["職員番号", "氏名"], {"staff_no": "職員番号"}, u),
-        lambda r, u: staff_import.commit(r.db, staff_import.ImportPreview("empty.csv", "utf-8", AS_OF.isoformat(), 0), u),
+        lambda r, u: staff_import.commit(r.db, staff_import.ImportPreview(
+            "empty.csv", "utf-8", AS_OF.isoformat(), 0, basis=staff_import.register_basis(r.db)), u),
     ],
     Action.STAFF_EXPORT: [
         lambda r, u: staff_export.export_staff(r.db, r.folder / "staff.csv", u),
@@ -301,9 +302,9 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     result = open_database(path)
     evaluator = result.db.execute("SELECT evaluator_staff_id FROM evaluation_assignments "
                                   "WHERE evaluator_staff_id IS NOT NULL LIMIT 1").fetchone()[0]
-    create_user(result.db, "kanri", "管理", ADMIN_PASSWORD, Role.ADMIN, "setup")
-    create_user(result.db, "hyoka", "評価", ADMIN_PASSWORD, Role.EVALUATOR, "kanri", staff_id=evaluator)
-    create_user(result.db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, "kanri")
+    setup_administrator(result.db, "kanri", "管理", ADMIN_PASSWORD)
+    create_user(result.db, "hyoka", "評価", ADMIN_PASSWORD, Role.EVALUATOR, admin_as("kanri"), staff_id=evaluator)
+    create_user(result.db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("kanri"))
     result.db.close()
     return path
 

@@ -199,10 +199,10 @@ def test_cli_projects_and_summary(tmp_path):
     assert lone and all(r["value"] is r["lowest"] is r["highest"] is r["spread"] is None for r in lone)
     assert all(r["lowest"] is not None for r in running if r["raters"] >= r["min_raters"])
 
-    user = _cli(db_path, "user", "add", "admin", "--role", "admin", "--password-stdin", stdin="password123\n")
+    user = _cli(db_path, "user", "add", "admin", "--role", "admin", "--password-stdin", stdin="correct horse 2\n")
     assert user.returncode == 0
-    linked = _cli(db_path, "user", "add", "kacho", "--staff-no", "100010", "--password-stdin", stdin="password123\n")
+    linked = _cli(db_path, "user", "add", "kacho", "--staff-no", "100010", "--password-stdin", stdin="correct horse 2\n")
     assert linked.returncode == 0, linked.stderr
     assert json.loads(_cli(db_path, "user", "list", "--json").stdout)[-1]["staff_id"] is not None
-    again = _cli(db_path, "user", "add", "kacho2", "--staff-no", "100010", "--password-stdin", stdin="password123\n")
+    again = _cli(db_path, "user", "add", "kacho2", "--staff-no", "100010", "--password-stdin", stdin="correct horse 2\n")
     assert again.returncode == 1 and "既にアカウント kacho" in again.stderr

@@ -164,13 +164,13 @@ def test_a_daily_backup_on_a_nearly_full_disk_fails_cleanly(tmp_path, monkeypatc
 def test_a_failed_daily_backup_warns_but_the_officer_is_let_in(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from app.accounts import Role, create_user
+    from app.accounts import setup_administrator
     from tests.qt_helpers import when_modal
     from ui.main import open_session
 
     path = make_register(tmp_path / "台帳.sqlite")
     setup = open_database(path)
-    create_user(setup.db, "officer", "情報 花子", "a strong password", Role.ADMIN, "setup")
+    setup_administrator(setup.db, "officer", "情報 花子", "a strong password")
     setup.db.close()
     _small_disk_for_backups(monkeypatch)
     warned: list[str] = []

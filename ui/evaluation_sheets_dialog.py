@@ -8,6 +8,7 @@ save before anything is written, and refuses to import while any file has errors
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlite_utils
@@ -42,6 +43,8 @@ from app.wareki import format_fiscal_year
 from ui.dialog_parts import ERROR_STYLE, fit_to_screen, import_cancel
 from ui.background import database_file, run_in_background, with_connection
 from ui.table_model import RecordTableModel, record_table_view
+
+log = logging.getLogger("dx_jinzai")
 
 FILE_FILTER = N_("Evaluation sheets (*.xlsx);;All files (*)")
 
@@ -301,11 +304,18 @@ class ImportSheetsDialog(QDialog):
 
         def work(db: sqlite_utils.Database) -> list[tuple[str, dict | str]]:
             results: list[tuple[str, dict | str]] = []
-            for preview in previews:
+            for index, preview in enumerate(previews):
                 try:
                     results.append((preview.file_name, evaluation_sheets.commit_import(db, user, preview)))
                 except UserError as exc:
                     results.append((preview.file_name, str(exc)))
+                except Exception as exc:  # unexpected: stop, but still report the files committed before it
+                    log.exception("evaluation sheet import failed at %s", preview.file_name)
+                    results.append((preview.file_name, _("unexpected error (see the log): {error}").format(
+                        error=repr(exc))))
+                    results.extend((rest.file_name, _("not attempted (an earlier file failed)"))
+                                   for rest in previews[index + 1:])
+                    break
             return results
 
         self.results = run_in_background(self, _("Importing the evaluation sheets…"),

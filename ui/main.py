@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sqlite3
 import sys
@@ -18,7 +19,7 @@ from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 from app.paths import default_database_path, demo_database_path, log_dir
-from ui.account_dialogs import LoginDialog, NewAccountDialog
+from ui.account_dialogs import ChangePasswordDialog, LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
 from ui import self_check as gui_self_check
 from ui.fonts import register_bundled_fonts
@@ -55,42 +56,68 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
         QMessageBox.critical(parent, _("Cannot open the register"), str(exc))
         return None
     db = result.db
+    if result.network_warning:  # a warning, never a refusal: some towns have nowhere else to keep it
+        QMessageBox.warning(parent, _("Register on a network share"), result.network_warning)
     if result.backup_path:
         QMessageBox.information(parent, _("Register updated"), _(
             "The register was updated to the data format of this version. "
             "A backup of the previous file was taken first:\n{path}").format(path=result.backup_path))
     if not accounts.has_users(db):
-        dialog = NewAccountDialog(db, "setup", first_admin=True, parent=parent)
+        dialog = NewAccountDialog(db, None, first_admin=True, parent=parent)
         if not dialog.exec():
             db.close()
             return None
         user = dialog.user
     else:
-        dialog = LoginDialog(db, str(path), parent)
-        if not dialog.exec():
+        user = log_in(db, str(path), parent)
+        if user is None:
             db.close()
             return None
-        user = dialog.user
     assert user is not None
     log.info("%s logged in to %s", user.login, path)
     _daily_backup(db, path, parent)
     return Session(db, path, user)
 
 
+def log_in(db, label: str, parent: QWidget | None) -> accounts.User | None:
+    """The login dialog, then a new password when the administrator set a temporary one; None if cancelled."""
+    dialog = LoginDialog(db, label, parent)
+    if not dialog.exec() or dialog.user is None:
+        return None
+    user = dialog.user
+    if user.must_change_password:
+        if not ChangePasswordDialog(db, user, current_password=dialog.entered_password, parent=parent).exec():
+            return None
+        user = dataclasses.replace(user, must_change_password=False)
+    return user
+
+
 def _daily_backup(db, path: Path, parent: QWidget | None) -> None:
-    """The automatic backup; when the disk refuses it (full, read-only), warn but never keep the officer out."""
-    try:
-        made = maintenance.auto_backup(db, path)
-    except (UserError, OSError, sqlite3.Error) as exc:
-        log.warning("automatic backup failed: %r", exc)
-        reason = str(exc) if isinstance(exc, UserError) else (storage_message(exc, path.parent / "backups") or str(exc))
+    """The automatic backup (beside the register and in the chosen folder); when a place refuses it (full,
+    read-only, a USB stick not plugged in), warn but never keep the officer out."""
+    outcome = maintenance.scheduled_backups(db, path)
+    for made in outcome.written:
+        log.info("automatic backup written to %s", made)
+    if outcome.problems:
+        log.warning("automatic backup failed: %s", outcome.problems)
         QMessageBox.warning(parent, _("Automatic backup failed"), _(
             "Today's automatic backup could not be written. You can keep working; the register itself is "
             "unchanged. Make a backup by hand (File → Make a backup) once the cause is fixed.\n\n{reason}").format(
-            reason=reason))
-    else:
-        if made:
-            log.info("automatic backup written to %s", made)
+            reason="\n".join(outcome.problems)))
+
+
+def closing_backup(db, path: Path) -> None:
+    """The backup taken when a register is closed (thinned with the daily ones); problems go to the log only,
+    since nobody is left to read a dialog, and the next login's daily backup reports them again."""
+    try:
+        outcome = maintenance.scheduled_backups(db, path, min_interval_hours=0)
+    except Exception:  # closing must never fail because of a backup
+        log.exception("closing backup failed")
+        return
+    for made in outcome.written:
+        log.info("closing backup written to %s", made)
+    if outcome.problems:
+        log.warning("closing backup failed: %s", outcome.problems)
 
 
 def _handed_to_running_instance(path: Path, parent: QWidget | None) -> bool:
@@ -140,9 +167,14 @@ class Controller(QObject):
         self.window.new_requested.connect(self._switch)
         self.window.open_requested.connect(self._switch)
         self.window.restore_requested.connect(self._restore)
+        self.window.switch_user_requested.connect(self._switch_user)
         self._server, self._lock = server, file_lock
         self.window.show()
         if old is not None:
+            if old.backup_on_close:
+                closing_backup(old.session.db, old.session.path)
+                old.backup_on_close = False
+            old.closing_for_switch = old.locked
             old.session.db.close()
             old.close()
             old.deleteLater()
@@ -160,6 +192,7 @@ class Controller(QObject):
         """Close the register, replace it with the backup, and log in again."""
         assert self.window is not None and self._server is not None and self._lock is not None
         session = self.window.session
+        self.window.backup_on_close = False  # the restore keeps the current register itself
         session.db.close()  # no connection may stay open on a file being replaced
         self._lock.release()  # the restore takes the lock itself
         try:
@@ -175,6 +208,13 @@ class Controller(QObject):
             self.window.close()
             return
         self._show(new_session, self._server, self._lock)
+
+    def _switch_user(self) -> None:
+        """From the lock screen: a new login on the same register; cancelled, the screen stays locked."""
+        assert self.window is not None and self._server is not None and self._lock is not None
+        session = open_session(self.window.session.path, self.window)
+        if session is not None:
+            self._show(session, self._server, self._lock)
 
     def _bring_forward(self) -> None:
         if self.window is not None:
@@ -254,7 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     controller = Controller()
     if not controller.start(path):
         return 0
-    return app.exec()
+    code = app.exec()
+    window = controller.window
+    if window is not None and window.backup_on_close:
+        closing_backup(window.session.db, window.session.path)
+    return code
 
 
 if __name__ == "__main__":

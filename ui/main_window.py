@@ -31,6 +31,8 @@ from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
 from app.permissions import Action, allowed
+from ui.lock_wait import LockWaitNotice
+from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
 from ui.pages import UpcomingPage
 from ui.settings_page import SettingsPage
 from ui.staff_page import StaffPage
@@ -64,10 +66,12 @@ class MainWindow(QMainWindow):
     new_requested = Signal(Path)
     open_requested = Signal(Path)
     restore_requested = Signal(Path)
+    switch_user_requested = Signal()  # from the lock screen: log in again, as someone else
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.backup_on_close = True  # the closing backup (ui.main); off once taken or when restoring
         self.setWindowTitle(_("DX人材認定台帳 — {name}").format(name=session.path.name))
         self._fit_to_screen()
 
@@ -115,7 +119,17 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 1040])
-        self.setCentralWidget(splitter)
+        self.lock_screen = LockScreen(session.db, session.user)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_user.connect(self.switch_user_requested)
+        self.central = QStackedWidget()
+        self.central.addWidget(splitter)
+        self.central.addWidget(self.lock_screen)
+        self.setCentralWidget(self.central)
+        self.idle_watcher = IdleWatcher(lambda: idle_minutes(session.db), self)
+        self.idle_watcher.idle.connect(self.lock)
+        self._disabled_actions: list[QAction] = []
+        self.closing_for_switch = False
 
         self._build_menus()
         self.path_label = QLabel()
@@ -126,6 +140,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         self._restore_window_state()
+        self.lock_wait_notice = LockWaitNotice(self)  # 「他の操作が終わるのを待っています」
 
     def page_offered(self, row: int) -> bool:
         """False for a screen this user is not offered (hidden in the navigation)."""
@@ -275,18 +290,58 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Restore from backup"), str(backup_dir(self.session.path)),
                                                     _(DB_FILTER))
-        if not path:
+        if path:
+            self.confirm_restore(Path(path))
+
+    def confirm_restore(self, backup: Path) -> None:
+        """Show what the backup holds (date, counts, last change) before anything is replaced."""
+        try:
+            info = maintenance.backup_info(backup)
+        except UserError as exc:  # not a register, damaged, newer: nothing is replaced
+            QMessageBox.warning(self, _("Restore from backup"), str(exc))
+            return
+        if not info.ok:
+            QMessageBox.warning(self, _("Restore from backup"), maintenance.describe_backup(info) + "\n\n" + _(
+                "This backup did not pass the check; it cannot be restored."))
             return
         answer = QMessageBox.question(
             self, _("Restore from backup"),
+            maintenance.describe_backup(info) + "\n\n" +
             _("Replace the register {current} with the backup {backup}?\n"
               "The current register is kept in the backups folder. You will log in again.").format(
-                current=self.session.path.name, backup=Path(path).name))
+                current=self.session.path.name, backup=backup.name))
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_requested.emit(Path(path))
+            self.restore_requested.emit(backup)
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About DX人材認定台帳"), about_text())
+
+    # -- idle lock -----------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.central.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide everything behind the lock screen: dialogs cancelled, menus and shortcuts off."""
+        if self.locked:
+            return
+        self.idle_watcher.paused = True
+        close_dialogs(self)
+        self._disabled_actions = [a for a in self.findChildren(QAction) if a.isEnabled()]
+        for action in self._disabled_actions:
+            action.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.central.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+
+    def unlock(self) -> None:
+        for action in self._disabled_actions:
+            action.setEnabled(True)
+        self._disabled_actions = []
+        self.menuBar().setEnabled(True)
+        self.central.setCurrentIndex(0)
+        self.idle_watcher.touch()
+        self.idle_watcher.paused = False
 
     # -- status and state ----------------------------------------------------
     def refresh_status(self) -> None:
@@ -308,6 +363,14 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.closing_for_switch:  # another user logged in from the lock screen: nothing of this one is shown
+            self.idle_watcher.stop()
+            super().closeEvent(event)
+            return
+        if self.locked:
+            event.ignore()  # closing would ask about unsaved work on screens the lock hides
+            return
+        self.idle_watcher.stop()
         if self._evaluation_page is not None and not self._evaluation_page.confirm_leave():  # save, drop or stay
             event.ignore()
             return

@@ -7,28 +7,31 @@ page at 1366×768 the two tables were squeezed to a row or two.
 from __future__ import annotations
 
 import sqlite_utils
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import accounts, audit, certificate_settings, rubrics, staff_edit
+from app import accounts, audit, certificate_settings, maintenance, rubrics, setting_values, staff_edit
 from app import settings as app_settings
 from app.accounts import Role, User
 from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
-from ui.account_dialogs import LinkStaffDialog, NewAccountDialog, PasswordDialog
+from ui.account_dialogs import ChangePasswordDialog, LinkStaffDialog, NewAccountDialog, RecoveryCodeDialog
 from ui.dialog_parts import error_label, save_discard_or_stay
 from ui.table_model import RecordTableModel, record_table_view
 
@@ -148,7 +151,7 @@ class SettingsPage(QWidget):
             (_("Display name"), lambda u: u["display_name"]),
             (_("Role"), lambda u: _(accounts.ROLE_LABELS[Role(u["role"])])),
             (_("Staff member"), lambda u: f"{u['staff_name']} ({u['staff_no']})" if u["staff_id"] else ""),
-            (_("State"), lambda u: _("Enabled") if u["active"] else _("Disabled")),
+            (_("State"), _account_state),
             (_("Last login"), lambda u: format_timestamp(u["last_login_at"])),
         ], self)
         self.users_view = record_table_view(self.users_model)
@@ -159,17 +162,41 @@ class SettingsPage(QWidget):
         self.add_user_button.clicked.connect(self._add_user)
         self.toggle_user_button = QPushButton(_("Disable / enable"))
         self.toggle_user_button.clicked.connect(self._toggle_user)
-        self.password_button = QPushButton(_("Set password…"))
+        self.password_button = QPushButton(_("Reset password…"))
+        self.password_button.setToolTip(_("Another account: a temporary password its owner changes at the next "
+                                          "login. Your own account: change your password."))
         self.password_button.clicked.connect(self._set_password)
+        self.unlock_button = QPushButton(_("Unlock"))
+        self.unlock_button.setToolTip(_("Clear the failed logins that make this login name wait."))
+        self.unlock_button.clicked.connect(self._unlock)
+        self.recovery_button = QPushButton(_("New recovery code…"))
+        self.recovery_button.clicked.connect(self._new_recovery_code)
         buttons.addWidget(self.add_user_button)
         buttons.addWidget(self.toggle_user_button)
         buttons.addWidget(self.password_button)
+        buttons.addWidget(self.unlock_button)
         self.link_button = QPushButton(_("Link to staff member…"))
         self.link_button.clicked.connect(self._link_staff)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         box_layout.addLayout(buttons)
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(QLabel(_(app_settings.SETTINGS["idle_lock_minutes"].label)))
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setObjectName("idleLockMinutes")
+        self.idle_lock.setRange(0, app_settings.IDLE_LOCK_MAX_MINUTES)
+        self.idle_lock.setSuffix(_(" min"))
+        self.idle_lock.setSpecialValueText(_("Never"))
+        self.idle_lock.setValue(int(app_settings.get(self._db, "idle_lock_minutes")))
+        self.idle_lock.editingFinished.connect(self._save_idle_lock)
+        idle_row.addWidget(self.idle_lock)
+        idle_row.addStretch(1)
+        box_layout.addLayout(idle_row)
         self.tabs.addTab(self.accounts_box, _("Accounts"))
+
+        self.backup_box = self._build_backup_box()
+        self.tabs.addTab(self.backup_box, _("Backups"))
 
         self.audit_box = QGroupBox(_("Audit log (newest first)"))
         audit_layout = QVBoxLayout(self.audit_box)
@@ -189,7 +216,8 @@ class SettingsPage(QWidget):
             layout.insertWidget(layout.count() - 1, note)
             self.accounts_box.hide()
             self.audit_box.hide()
-            for box in (self.accounts_box, self.audit_box):
+            self.backup_box.hide()
+            for box in (self.accounts_box, self.audit_box, self.backup_box):
                 self.tabs.setTabVisible(self.tabs.indexOf(box), False)
             self.municipality_box.setEnabled(False)
             self.evaluation_box.hide()
@@ -198,7 +226,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         if self._user.is_admin:
             self.templates_model.set_records(rubrics.list_templates(self._db))
-            self.users_model.set_records(accounts.list_users(self._db))
+            self.users_model.set_records(accounts.list_users(self._db, self._user))
             entries = audit.recent(self._db, self._user)
             for entry, sentence in zip(entries, audit.describe(self._db, entries)):
                 entry["sentence"] = sentence
@@ -279,6 +307,53 @@ class SettingsPage(QWidget):
         if dialog.exec():
             self.reload()
 
+    # -- backups ---------------------------------------------------------------------------------
+    def _build_backup_box(self) -> QGroupBox:
+        """Where the automatic backups also go (a USB stick, a file server), besides backups/ next to the register."""
+        box = QGroupBox(_("Backups"))
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        explanation = QLabel(_("Every day at login and when the app is closed, a checked copy of the register is "
+                               "written to the backups folder beside it and, if you choose one, to a second folder "
+                               "such as a USB stick or a file server. Old copies are thinned (7 days, 4 weeks, "
+                               "12 months)."))
+        explanation.setWordWrap(True)
+        form.addRow(explanation)
+        row = QHBoxLayout()
+        self.backup_folder = QLineEdit(str(app_settings.get(self._db, maintenance.BACKUP_FOLDER_KEY) or ""))
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setPlaceholderText(_("(none: only beside the register)"))
+        row.addWidget(self.backup_folder, 1)
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._choose_backup_folder)
+        row.addWidget(browse)
+        self.backup_folder_save = QPushButton(_("Save"))
+        self.backup_folder_save.setObjectName("saveBackupFolder")
+        self.backup_folder_save.clicked.connect(self.save_backup_folder)
+        row.addWidget(self.backup_folder_save)
+        form.addRow(_(app_settings.SETTINGS[maintenance.BACKUP_FOLDER_KEY].label), row)
+        self.backup_folder_error = error_label()
+        self.backup_folder_error.hide()
+        form.addRow(self.backup_folder_error)
+        return box
+
+    def _choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Backup folder"), self.backup_folder.text())
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def save_backup_folder(self) -> bool:
+        """Checked as the CLI checks it: an existing folder, or empty for none."""
+        try:
+            setting_values.set_text(self._db, self._user, maintenance.BACKUP_FOLDER_KEY, self.backup_folder.text())
+        except UserError as exc:
+            self.backup_folder_error.setText(str(exc))
+            self.backup_folder_error.show()
+            return False
+        self.backup_folder_error.hide()
+        self.backup_folder.setText(str(app_settings.get(self._db, maintenance.BACKUP_FOLDER_KEY) or ""))
+        return True
+
     def _save_setting(self, key: str, value: str) -> None:
         app_settings.set_value(self._db, key, value, self._user)
         self.reload()
@@ -287,7 +362,7 @@ class SettingsPage(QWidget):
         QSettings().setValue(LANGUAGE_KEY, self.language.currentData())
 
     def _add_user(self) -> None:
-        dialog = NewAccountDialog(self._db, self._user.login, first_admin=False, parent=self)
+        dialog = NewAccountDialog(self._db, self._user, first_admin=False, parent=self)
         if dialog.exec():
             self.reload()
             self.accounts_changed.emit()
@@ -300,24 +375,68 @@ class SettingsPage(QWidget):
         return self.users_model.record_at(rows[0].row())
 
     def _set_password(self) -> None:
+        """Another account gets a random temporary password; one's own is changed with the current one."""
         record = self._selected_account()
         if record is None:
             return
-        dialog = PasswordDialog(record["login"], self)
-        if not dialog.exec():
+        if record["login"].casefold() == self._user.login.casefold():
+            if ChangePasswordDialog(self._db, self._user, parent=self).exec():
+                QMessageBox.information(self, _("Accounts"), _("Your password was changed."))
+            return
+        if QMessageBox.question(self, _("Accounts"), _(
+                "Give {login} a temporary password? The current password stops working, and {login} chooses a "
+                "new one at the next login.").format(login=record["login"])) != QMessageBox.StandardButton.Yes:
             return
         try:
-            accounts.set_password(self._db, record["login"], dialog.password(), self._user.login)
+            temporary = accounts.reset_password(self._db, record["login"], self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Accounts"), str(exc))
             return
-        QMessageBox.information(self, _("Accounts"), _("The password of {login} was changed.").format(
+        box = QMessageBox(QMessageBox.Icon.Information, _("Accounts"), _(
+            "Temporary password of {login}:\n\n{password}\n\nTell it to {login} in person. They choose a new "
+            "password at the next login.").format(login=record["login"], password=temporary), parent=self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()
+        self.reload()
+
+    def _unlock(self) -> None:
+        record = self._selected_account()
+        if record is None:
+            return
+        cleared = accounts.unlock(self._db, record["login"], self._user)
+        QMessageBox.information(self, _("Accounts"), _("The failed logins of {login} were cleared.").format(
+            login=record["login"]) if cleared else _("{login} has no failed logins to clear.").format(
             login=record["login"]))
+        self.reload()
+
+    def _new_recovery_code(self) -> None:
+        record = self._selected_account()
+        if record is None:
+            return
+        current = None
+        if record["login"].casefold() == self._user.login.casefold():
+            current, ok = QInputDialog.getText(self, _("New recovery code"), _(
+                "A new recovery code replaces the old one. Enter your password:"), QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        try:
+            code = accounts.issue_recovery_code(self._db, record["login"], self._user, current)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
+            return
+        RecoveryCodeDialog(record["login"], code, self).exec()
+        self.reload()
+
+    def _save_idle_lock(self) -> None:
+        try:
+            setting_values.set_text(self._db, self._user, "idle_lock_minutes", str(self.idle_lock.value()))
+        except UserError as exc:
+            QMessageBox.warning(self, _("Accounts"), str(exc))
         self.reload()
 
     def _link_staff(self) -> None:
         record = self._selected_account()
-        if record is not None and LinkStaffDialog(self._db, record, self._user.login, self).exec():
+        if record is not None and LinkStaffDialog(self._db, record, self._user, self).exec():
             self.reload()
             self.accounts_changed.emit()
 
@@ -326,7 +445,17 @@ class SettingsPage(QWidget):
         if record is None:
             return
         try:
-            accounts.set_active(self._db, record["login"], not record["active"], self._user.login)
+            accounts.set_active(self._db, record["login"], not record["active"], self._user)
         except UserError as exc:
             QMessageBox.warning(self, _("Accounts"), str(exc))
         self.reload()
+
+
+def _account_state(record: dict) -> str:
+    """Enabled or disabled, and locked out until when after too many failed logins."""
+    state = _("Enabled") if record["active"] else _("Disabled")
+    if record.get("locked_until"):
+        state += _(" (locked until {time})").format(time=format_timestamp(record["locked_until"]))
+    if record.get("must_change_password"):
+        state += _(" (temporary password)")
+    return state
