@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "certification.reissue": N_("Certificate re-issued"),
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
+    "seal.takeover": N_("Register taken over from another PC"),
 }
 
 
@@ -440,6 +441,9 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
             file=a.get("file", ""), rows=a.get("rows"))
     if action == "certificate.print":
         return _("Printed {n} certificates.").format(n=a.get("count", 0))
+    if action == "seal.takeover":
+        return _("This PC (key {fingerprint}) took over the register sealed on another PC and vouched for its "
+                 "{n} sealed rows.").format(fingerprint=a.get("fingerprint", ""), n=sum((a.get("from") or {}).values()))
     return None
 
 

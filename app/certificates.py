@@ -4,7 +4,9 @@ Every name and text is checked against the bundled fonts before anything is
 written: a certificate that cannot show the exact name is refused, naming the
 person and the character. Each certificate carries a short verification code
 (also as a QR code) derived with a key kept in the register, so that a
-certificate can be checked offline with ``verify``.
+certificate can be checked offline with ``verify``. That key is readable by whoever holds the
+file, so ``verify`` also requires the decision row's seal (app.seal, a key outside the register):
+a certification inserted or changed outside the app does not verify, whatever code it prints.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from app import audit, pdf_fonts, settings
 from app.accounts import User
 from app.db import transaction
 from app.errors import UserError
+from app.seal import row_verifies
 from app.i18n import N_, _
 from app.permissions import Action, require
 from app.wareki import format_wareki
@@ -124,6 +127,13 @@ def verify(db: sqlite_utils.Database, code: str) -> Verification:
     for row in _rows(db, None):
         if verification_code(key, row["certificate_no"], row["name"], row["level_code"],
                              row["decided_on"]).replace("-", "") == wanted:
+            if not row_verifies(db, "certifications", (row["id"],)):
+                # The code key is in the file; the decision's seal is not: a row made or changed outside
+                # the app prints a well-formed code, but is not a decision of this register.
+                return Verification(False, _("The decision of {number} in the register does not verify: it was "
+                                             "made or changed outside the app. This certificate cannot be confirmed "
+                                             "as genuine; run check.").format(number=row["certificate_no"]),
+                                    row["certificate_no"], row["name"], row["level"], "", "unverified")
             decided = format_wareki(date.fromisoformat(row["decided_on"]))
             if row["status"] == "revoked":
                 return Verification(False, _("{number} was revoked on {date}: {reason}").format(
@@ -200,6 +210,9 @@ def certificates(db: sqlite_utils.Database, ids: list[int]) -> list[CertificateD
         if row["status"] != "active":
             raise UserError(_("{number} has been revoked; no certificate is printed for it.").format(
                 number=row["certificate_no"]))
+        if not row_verifies(db, "certifications", (row["id"],)):
+            raise UserError(_("The decision of {number} does not verify: it was made or changed outside the app. "
+                              "No certificate is printed for it; run check.").format(number=row["certificate_no"]))
         mark = _mark(row)
         out.append(CertificateData(row["id"], row["certificate_no"], row["family_name"], row["given_name"],
                                    row["level"], row["level_code"], row["scheme"], date.fromisoformat(row["decided_on"]),

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from app import __version__, accounts, demo, i18n, maintenance, self_check
+from app import __version__, accounts, demo, i18n, maintenance, seal, seal_key, self_check
 from app.accounts import Role, User
 from app.db import latest_version, open_database, set_lock_wait_listener
 from app.errors import UserError
@@ -37,6 +37,8 @@ def _open(args: argparse.Namespace, create: bool = False):
     result = open_database(args.db, create=create)
     if result.network_warning:  # a warning, not a refusal
         print(_("Warning: {problem}").format(problem=result.network_warning), file=sys.stderr)
+    if result.takeover is not None:  # a register from another PC: say what this PC can and cannot verify
+        print(seal.describe_takeover(result.takeover), file=sys.stderr)
     return result
 
 
@@ -79,6 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("Foreign key problems: {n}").format(n=report.foreign_key_problems))
         for key, value in report.counts.items():
             print(f"  {key}: {value}")
+        print(_("Sealed rows verified: {n}").format(n=report.seal.get("verified", 0)))
+        for line in report.findings:
+            print(line)
         print(_("Result: OK") if report.ok else _("Result: problems found"))
     return EXIT_OK if report.ok else EXIT_REFUSED
 
@@ -127,10 +132,35 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if not args.json:
             print(_("Dry run: nothing was replaced."))
         return EXIT_OK if info.ok else EXIT_REFUSED
+    note = maintenance.key_note(args.file)
     kept = maintenance.restore(args.db, args.file, args.user)
     print(_("Restored {path} from {source}.").format(path=args.db, source=args.file))
+    print(note)
     if kept:
         print(_("The previous database was kept as {path}.").format(path=kept))
+    return EXIT_OK
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    """The sealing key of this installation: show its fingerprint, export it for a new PC, import it there."""
+    if args.action == "show":
+        ring = seal_key.load(create=True)
+        print(_("Sealing key of this PC: {fingerprint} ({path})").format(fingerprint=ring.primary, path=ring.path))
+        for fp in sorted(set(ring.keys) - {ring.primary}):
+            print(_("Also verifies rows sealed with: {fingerprint}").format(fingerprint=fp))
+        return EXIT_OK
+    require(args.user, Action.BACKUP)  # carrying the key is part of looking after the file, as backups are
+    if args.file is None:
+        raise UserError(_("Name the key file: key {action} FILE").format(action=args.action))
+    passphrase = sys.stdin.readline().rstrip("\r\n")
+    if args.action == "export":
+        fingerprint = seal_key.export_keys(args.file, passphrase)
+        print(_("Wrote the sealing key {fingerprint} to {path}, protected by the passphrase. Keep the file and "
+                "the passphrase apart.").format(fingerprint=fingerprint, path=args.file))
+    else:
+        fingerprint = seal_key.import_keys(args.file, passphrase)
+        print(_("Imported the sealing key {fingerprint}: this PC now seals with it and verifies the rows sealed "
+                "with it.").format(fingerprint=fingerprint))
     return EXIT_OK
 
 
@@ -544,6 +574,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help=_("only show what the backup holds (date, counts, last change); replace nothing"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p = add("key", cmd_key, _("the sealing key of this PC: show it, or carry it to a new PC (passphrase on stdin)"))
+    p.add_argument("action", choices=("show", "export", "import"))
+    p.add_argument("file", type=Path, nargs="?", help=_("key file to write or read"))
 
     p = add("import-staff", cmd_import_staff, _("import the staff list from CSV or .xlsx (all or nothing)"))
     p.add_argument("file", type=Path)

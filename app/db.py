@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from app import seal
 from app.errors import DatabaseRefused, StorageError
 from app.i18n import _
 from app.network_share import network_warning
@@ -143,6 +144,7 @@ class OpenResult:
     migrated_from: int
     backup_path: Path | None
     network_warning: str | None = None  # the register is on a network share (shown, never refused)
+    takeover: seal.Takeover | None = None  # rows sealed on another PC that this PC now vouches for
 
 
 def inspect_file(path: Path) -> int:
@@ -237,6 +239,7 @@ def connect(path: Path) -> sqlite_utils.Database:
         conn.close()
         raise DatabaseRefused(_("Cannot switch {path} to WAL journal mode.").format(path=str(path)))
     conn.execute("PRAGMA synchronous = FULL")
+    seal.install(conn)  # every write the app makes is sealed by the triggers (app/seal.py)
     # No sqlite-utils plugins: nothing installed beside us may hook into the user's data,
     # and scanning entry points costs start-up time.
     return sqlite_utils.Database(conn, execute_plugins=False)
@@ -313,6 +316,7 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
             backup_path = backup_copy(db, unique_backup_path(folder, path.stem, f"before-v{len(chain)}"))
         for migration in chain[version:]:
             _apply(db, migration)
+        takeover = seal.on_open(db)
     except (sqlite3.Error, OSError) as exc:
         db.close()
         raise storage_error(exc, path) or exc
@@ -320,7 +324,7 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
         db.close()
         raise
     return OpenResult(db=db, path=path, migrated_from=version, backup_path=backup_path,
-                      network_warning=network_warning(path))
+                      network_warning=network_warning(path), takeover=takeover)
 
 
 def _check_writable(db: sqlite_utils.Database) -> None:
@@ -339,6 +343,11 @@ def _check_writable(db: sqlite_utils.Database) -> None:
             conn.execute("ROLLBACK")
 
 
+# Migrations that need Python after their SQL (same transaction), by name without the number, so that
+# renumbering at a merge does not break the link.
+_PYTHON_STEPS = {"tamper_seal.sql": seal.after_migration}
+
+
 def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
     """One migration step, all or nothing, together with its version number."""
     conn = db.conn
@@ -347,6 +356,9 @@ def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
         conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n")
+        step = _PYTHON_STEPS.get(migration.name.split("_", 1)[1])
+        if step is not None:
+            step(conn)
         if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise sqlite3.IntegrityError(f"migration {migration.name} breaks foreign keys")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

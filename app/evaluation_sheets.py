@@ -56,7 +56,10 @@ from app.permissions import Action, allowed, require
 from app.projects import project
 from app.tabular import MAX_LISTED_ERRORS, not_listed, open_workbook, protect_cell, sheet_rows, shorten, unprotect_cell
 
-FORMAT_VERSION = 1
+# Version 2 also signs the rated person of each row: a stale sheet cannot land on another person's
+# evaluation (issue 13). Version 1 sheets already handed out are still read.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAGIC = "dx-jinzai evaluation sheet"
 META_SHEET = "_meta"
 KEY_SETTING = "evaluation_sheet_key"  # in the settings table, outside app.settings.SETTINGS: never shown
@@ -91,7 +94,7 @@ def _signing_key(db: sqlite_utils.Database, create: bool) -> bytes | None:
 
 
 def _canonical(version: int, project_id: int, evaluator_key: str, template_id: int, sheet: str,
-               rows: list[tuple[int, int, int, int]]) -> bytes:
+               rows: list[tuple[int, ...]]) -> bytes:
     return json.dumps([version, project_id, evaluator_key, template_id, sheet, [list(r) for r in rows]],
                       separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
@@ -243,7 +246,7 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
         cell.font, cell.fill = bold, header_fill
 
     scales: dict[tuple[int, int], list[int]] = defaultdict(list)
-    meta_rows: list[tuple[int, int, int, int]] = []
+    meta_rows: list[tuple[int, int, int, int, int]] = []
     for number, item in enumerate(plan.rows, start=HEADER_ROW + 1):
         assignment = item.assignment
         sheet.cell(number, COL_TARGET, protect_cell(assignment["target"])).alignment = top
@@ -263,7 +266,7 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
             score.protection = comment.protection = unlocked
             score.fill = comment.fill = input_fill
             scales[(item.criterion.scale_min, item.criterion.scale_max)].append(number)
-        meta_rows.append((number, assignment["id"], item.criterion.id, int(item.locked)))
+        meta_rows.append((number, assignment["id"], item.criterion.id, int(item.locked), assignment["target_staff_id"]))
 
     for (low, high), cells in scales.items():
         validation = DataValidation(
@@ -294,7 +297,7 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
             ("rows", len(meta_rows))), start=1):
         meta.cell(number, 1, label)
         meta.cell(number, 2, protect_cell(value) if isinstance(value, str) else value)
-    for column, label in enumerate(("row", "assignment", "criterion", "locked"), start=1):
+    for column, label in enumerate(("row", "assignment", "criterion", "locked", "target"), start=1):
         meta.cell(META_FIRST_ROW - 1, column, label)
     for number, values in enumerate(meta_rows, start=META_FIRST_ROW):
         for column, value in enumerate(values, start=1):
@@ -515,6 +518,7 @@ class _Meta:
     template_id: int
     sheet: str
     rows: list[tuple[int, int, int, int]]
+    targets: dict[int, int] = field(default_factory=dict)  # assignment id -> rated staff id (version 2)
 
 
 def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -> _Meta:
@@ -523,15 +527,15 @@ def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -
     for number, cells in sheet_rows(sheet, path):
         if number > 100_000:
             break
-        values.extend([(None,) * 4] * (number - 1 - len(values)))
-        values.append(tuple(cells[c]["value"] if c in cells else None for c in range(1, 5)))
+        values.extend([(None,) * 5] * (number - 1 - len(values)))
+        values.append(tuple(cells[c]["value"] if c in cells else None for c in range(1, 6)))
     where = _where(name, META_SHEET)
     tampered = _("The hidden data of the sheet were changed or are missing (signature check failed). Export the "
                  "sheet again; the file was not imported.")
     if not values or values[0][0] != MAGIC:
         raise _Refused(SheetIssue(name, not_a_sheet))
     version = _int(values[0][1])
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise _Refused(SheetIssue(where, _("The sheet was written in a format this version does not read "
                                            "(version {found}).").format(found=values[0][1])))
     header = {str(r[0]): r[1] for r in values[1:7] if r[0] is not None}
@@ -541,8 +545,9 @@ def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -
     if None in (project_id, template_id, count) or not re.fullmatch(r"[se]\d+", evaluator_key) or not sheet_title:
         raise _Refused(SheetIssue(where, tampered))
     rows = []
+    width = 4 if version == 1 else 5
     for line in values[META_FIRST_ROW - 1:META_FIRST_ROW - 1 + count]:
-        numbers = tuple(_int(v) for v in line)
+        numbers = tuple(_int(v) for v in line[:width])
         if None in numbers:
             raise _Refused(SheetIssue(where, tampered))
         rows.append(numbers)
@@ -550,7 +555,8 @@ def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -
     expected = _sign(key, _canonical(version, project_id, evaluator_key, template_id, sheet_title, rows)) if key else ""
     if len(rows) != count or not key or not hmac.compare_digest(expected, signature):
         raise _Refused(SheetIssue(where, tampered))
-    return _Meta(project_id, Evaluator.from_key(evaluator_key), template_id, sheet_title, rows)
+    return _Meta(project_id, Evaluator.from_key(evaluator_key), template_id, sheet_title, [r[:4] for r in rows],
+                 {r[1]: r[4] for r in rows} if width == 5 else {})
 
 
 def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, preview: SheetImportPreview) -> None:
@@ -652,6 +658,14 @@ def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, pr
         if row["project_id"] != meta.project_id or owner != meta.evaluator:
             error(where_row, COL_TARGET, _("The evaluation of this row (id {id}) belongs to another evaluator or "
                                            "project.").format(id=assignment_id))
+            continue
+        if meta.targets and meta.targets.get(assignment_id) != row["target_staff_id"]:
+            written_for = db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?",
+                                     [meta.targets.get(assignment_id)]).fetchone()
+            error(where_row, COL_TARGET, _(
+                "This sheet was written to rate {written}, but the evaluation of this row (id {id}) now rates "
+                "{target}: the sheet is out of date. Nothing was imported; export the sheet again.").format(
+                written=written_for[0] if written_for else "?", id=assignment_id, target=row["target"]))
             continue
         try:
             perspective = template.perspective(row["perspective_id"])

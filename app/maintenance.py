@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app import audit, lock
+from app import audit, lock, seal, seal_key
 from app.accounts import User
 from app.db import (
     BUSY_TIMEOUT_MS,
@@ -41,6 +41,9 @@ class CheckReport:
     foreign_key_problems: int
     journal_mode: str
     counts: dict[str, int] = field(default_factory=dict)
+    # Tamper evidence (app.seal): chain, seals, triggers, score ranges, number sequences.
+    seal: dict = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # Japanese lines, the first bad row first
 
 
 def check_file(path: Path) -> CheckReport:
@@ -58,8 +61,8 @@ def check_file(path: Path) -> CheckReport:
     return report
 
 
-def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
-    """Integrity, foreign keys, schema version and counts, read-only."""
+def check(db: sqlite_utils.Database, path: Path, seals: bool = True) -> CheckReport:
+    """Integrity, foreign keys, schema version and counts, read-only; with ``seals`` the tamper evidence too."""
     integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
     fk_problems = len(db.execute("PRAGMA foreign_key_check").fetchall())
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -69,8 +72,9 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
         numbers = counts(db)
     except sqlite3.OperationalError:  # an older data format lacks tables counted today
         numbers = {}
+    sealed = seal.verify(db) if seals and integrity == ["ok"] else seal.SealReport()
     return CheckReport(
-        ok=integrity == ["ok"] and fk_problems == 0 and version == latest,
+        ok=integrity == ["ok"] and fk_problems == 0 and version == latest and sealed.ok,
         path=str(path),
         schema_version=version,
         latest_version=latest,
@@ -78,6 +82,8 @@ def check(db: sqlite_utils.Database, path: Path) -> CheckReport:
         foreign_key_problems=fk_problems,
         journal_mode=mode,
         counts=numbers,
+        seal=sealed.as_dict(),
+        findings=sealed.summary(),
     )
 
 
@@ -86,13 +92,17 @@ class BackupFailedCheck(UserError):
 
 
 def verify_backup(path: Path) -> CheckReport:
-    """A copy counts as a backup only when it passes the register's own check (``check_file``: integrity_check,
-    foreign keys, data format, and whatever else ``check`` verifies, such as the audit chain)."""
+    """A copy counts as a backup only when it is a sound register: integrity_check, foreign keys, data format.
+
+    The seals are not a reason to refuse it: a register changed outside the app is backed up as it is
+    (the copy keeps the evidence, and refusing would stop every backup until someone repairs the file);
+    `check` and the login warning report the tampering itself.
+    """
     # check() itself, on the fresh copy (no WAL: immutable); check_file would run integrity_check twice.
     try:
         db = sqlite_utils.Database(connect_read_only(path, immutable=True), execute_plugins=False)
         try:
-            report = check(db, path)
+            report = check(db, path, seals=False)
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -136,7 +146,7 @@ def backup(db: sqlite_utils.Database, out: Path, user: User) -> Path:
     written = False
     try:
         with transaction(db):
-            audit.record(db, user.login, "database.backup", after={"file": str(out)})
+            audit.record(db, user.login, "database.backup", after={"file": str(out), "key": seal_key.load().primary})
             _verified_copy(db, out)
             written = True
     except BaseException:
@@ -213,6 +223,35 @@ def describe_backup(info: BackupInfo) -> str:
         _("Data format: {found} (this version: {latest})").format(found=info.schema_version, latest=latest_version()),
     ]
     return "\n".join(lines)
+
+
+def key_note(source: Path) -> str:
+    """What this PC can verify in a backup (or register) ``source``, by the sealing keys it carries.
+
+    Every seal in the file names its key's fingerprint, and seal_state lists the keys that sealed
+    there: a backup carries them in itself, so a restore on another PC can say what it cannot check.
+    """
+    try:
+        conn = connect_read_only(source)
+        try:
+            used = seal.fingerprint_of(sqlite_utils.Database(conn, execute_plugins=False))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        used = []
+    ring = seal_key.load()
+    if not used:
+        return _("The backup was written before records were sealed; they are sealed with this PC's key "
+                 "(fingerprint {mine}) when the register is opened.").format(mine=ring.primary or "-")
+    foreign = [fp for fp in used if fp not in ring.keys]
+    if not foreign:
+        return _("The backup is sealed with this PC's key (fingerprint {mine}): everything in it can be "
+                 "verified here.").format(mine=ring.primary)
+    return _("The backup was sealed on another PC (key {keys}); this PC's key is {mine}. The register opens and "
+             "works here, and new changes are sealed with this PC's key. Whether the rows sealed on the other PC "
+             "were changed before the restore cannot be checked here; from the restore on, this PC vouches for "
+             "them, so a later change is detected. To check them too, import the other PC's key "
+             "(dx-jinzai-cli key import).").format(keys="、".join(foreign), mine=ring.primary or "-")
 
 
 def _sidecars(path: Path) -> list[Path]:

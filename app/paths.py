@@ -60,3 +60,14 @@ def backup_dir(db_path: Path) -> Path:
     path = db_path.resolve().parent / "backups"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def key_dir() -> Path:
+    """Per-user folder of the sealing key (app.seal_key): never beside a register that may be copied away.
+
+    ``DX_JINZAI_KEY_DIR`` overrides it (tests use it to play "another PC").
+    """
+    override = os.environ.get("DX_JINZAI_KEY_DIR")
+    if override:
+        return Path(override)
+    return data_dir(create=False) / "keys"

@@ -551,6 +551,22 @@ def bench_login(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "an unknown name: same argon2 cost, failure counted and audited, vs bare argon2 verify")]
 
 
+def bench_tamper(folder: Path, size: int, repeat: int) -> list[Figure]:
+    """Issue 13 budget: chain + MAC verification of 500,000 rows ≤ 3 s (ten rows per staff: the 50,000 town)."""
+    from bench.tamper import build_sealed_register, runs
+
+    rows = size * 10
+    path = folder / f"sealed-{rows}.sqlite"
+    total = build_sealed_register(path, audit=rows * 3 // 5, ratings=rows - rows * 3 // 5)
+    ours, bare, close = runs(path)
+    try:
+        return [figure("tamper_verify", rows, best(ours, repeat), best(bare, repeat),
+                       f"audit chain + seals of {total:,} rows (60 % audit entries, 40 % ratings) vs one bare "
+                       "hashlib SHA-256 per row of the same rows")]
+    finally:
+        close()
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -564,6 +580,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "certificates": (bench_certificates, False),
     "backup": (bench_backup, True),
     "login": (bench_login, False),
+    "tamper": (bench_tamper, True),
 }
 
 

@@ -16,5 +16,5 @@ def test_bench_prints_one_json_object_per_figure():
     assert {"open_migrate", "bulk_insert", "staff_list_load", "staff_filter_keystroke", "staff_sort_reading",
             "gui_cold_start", "evaluation_summary", "eligibility", "sheets_export", "sheets_import",
             "sheets_round_trip", "certificates_pdf", "certificates_pdf_same_page", "certificate_first_warm", "backup",
-            "login", "login_refused"} <= names
+            "login", "login_refused", "tamper_verify"} <= names
     assert all(f["value"] > 0 and f["baseline"] > 0 and f["unit"] == "ms" for f in figures)

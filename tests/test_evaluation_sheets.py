@@ -22,6 +22,7 @@ from app import evaluations, projects, rubrics
 from app.accounts import Role, User, create_user, setup_administrator
 from app.demo_projects import load_projects
 from app.errors import PermissionDenied, UserError
+from app.evaluations import Evaluator
 from app.evaluation_summary import summary
 from app.tabular import write_xlsx
 from tests.conftest import ADMIN_USER, OFFICER, truncate_worksheet_xml
@@ -442,14 +443,16 @@ def _resign(db, path: Path, rows: list[tuple[int, int, int, int]]) -> None:
     """
     def change(wb):
         meta = wb["_meta"]
+        signed = []
         for number, values in enumerate(rows, start=sheets.META_FIRST_ROW):
             for column, value in enumerate(values, start=1):
                 meta.cell(number, column, value)
             wb.worksheets[0].cell(values[0], 6, f"{values[1]}:{values[2]}")
+            signed.append(tuple(values) + (meta.cell(number, 5).value,))  # the rated person stays as written
         meta["B7"] = len(rows)
         key = sheets._signing_key(db, create=False)
-        meta["B6"] = sheets._sign(key, sheets._canonical(1, meta["B2"].value, meta["B3"].value, meta["B4"].value,
-                                                         meta["B5"].value, rows))
+        meta["B6"] = sheets._sign(key, sheets._canonical(meta["B1"].value, meta["B2"].value, meta["B3"].value,
+                                                         meta["B4"].value, meta["B5"].value, signed))
     edit(path, change)
 
 
@@ -712,3 +715,46 @@ def test_dialogs_fit_1366x768_at_150_percent(qtbot, demo_db, project):
         dialog.show()
         hint = dialog.minimumSizeHint()
         assert hint.width() <= 1366 / 1.5 and hint.height() <= (768 - 40) / 1.5, (cls.__name__, hint)
+
+
+# -- a stale sheet never lands on another person (issue 13 item 4) ---------------------------------------
+
+def _stale_setup(db, project, exported):
+    """The sheet holding the newest assignment, that assignment, and a new member its rater could rate instead."""
+    assignments = evaluations.project_assignments(db, officer(), project)
+    newest = max(assignments, key=lambda a: a["id"])
+    path = next(f for f in exported if newest["id"] in {a for _r, a, _c in sheet_rows(f)})
+    other = db.execute("SELECT id FROM staff WHERE status = 'active' AND id NOT IN "
+                       "(SELECT staff_id FROM project_members WHERE project_id = ?) AND id IS NOT ? ORDER BY id",
+                       [project, newest["evaluator_staff_id"]]).fetchone()[0]
+    projects.add_member(db, project, other, "member", "test")  # a new member, rated by nobody yet
+    return path, newest, other
+
+
+def test_a_stale_sheet_is_refused_after_its_assignment_was_replaced(demo_db, project, exported):
+    """Export, remove the newest assignment, give its rater another person: the old sheet must not land there."""
+    path, newest, other = _stale_setup(demo_db, project, exported)
+    fill(path, lambda a, c: (5, "荒井さんの評価"))
+    evaluations.remove_assignment(demo_db, newest["id"], "test")
+    rater = Evaluator(newest["evaluator_staff_id"], newest["evaluator_external_id"])
+    new_id = evaluations.add_assignment(demo_db, project, other, newest["perspective_id"], rater,
+                                        newest["evaluator_kind"], "test")
+    assert new_id != newest["id"]  # ids are never reused
+    assert_refused(demo_db, officer(), path, f"ID {newest['id']}", "存在しません")
+    assert not demo_db.execute("SELECT count(*) FROM evaluation_scores WHERE assignment_id = ?", [new_id]).fetchone()[0]
+
+
+def test_a_sheet_signed_for_one_person_is_refused_on_another(demo_db, project, exported):
+    """Even where an id was reused (a register from before ids were kept), the signed rated person must match."""
+    path, newest, other = _stale_setup(demo_db, project, exported)
+    fill(path, lambda a, c: (5, ""))
+    evaluations.remove_assignment(demo_db, newest["id"], "test")
+    with demo_db.conn:
+        demo_db.execute("INSERT INTO evaluation_assignments (id, project_id, target_staff_id, perspective_id, "
+                        "evaluator_staff_id, evaluator_external_id, evaluator_kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [newest["id"], project, other, newest["perspective_id"], newest["evaluator_staff_id"],
+                         newest["evaluator_external_id"], newest["evaluator_kind"]])
+    written_for = demo_db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?",
+                                  [newest["target_staff_id"]]).fetchone()[0]
+    now = demo_db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?", [other]).fetchone()[0]
+    assert_refused(demo_db, officer(), path, written_for, now, "古く")

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import __version__, accounts, i18n, lock, maintenance
+from app import __version__, accounts, i18n, lock, maintenance, seal
 from app.db import open_database, storage_message
 from app.demo import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
@@ -75,6 +75,10 @@ def open_session(path: Path, parent: QWidget | None = None) -> Session | None:
             return None
     assert user is not None
     log.info("%s logged in to %s", user.login, path)
+    if result.takeover is not None:
+        QMessageBox.information(parent, _("Register from another PC"), seal.describe_takeover(result.takeover))
+    if user.is_admin:
+        _tamper_warning(db, parent)
     _daily_backup(db, path, parent)
     return Session(db, path, user)
 
@@ -90,6 +94,18 @@ def log_in(db, label: str, parent: QWidget | None) -> accounts.User | None:
             return None
         user = dataclasses.replace(user, must_change_password=False)
     return user
+
+
+def _tamper_warning(db, parent: QWidget | None) -> None:
+    """Tell the administrator at login when `check` would fail: the register was changed outside the app."""
+    report = seal.verify(db)
+    if report.ok:
+        return
+    log.warning("tamper check failed: %s", report.problems[0].text())
+    QMessageBox.warning(parent, _("The register was changed outside the app"), _(
+        "Records of the register were changed outside this app, or their protection was removed. Nothing was "
+        "changed by this message; run the check (dx-jinzai-cli check) and compare with a backup.\n\n{details}").format(
+        details="\n".join(report.summary()[:5])))
 
 
 def _daily_backup(db, path: Path, parent: QWidget | None) -> None:
@@ -196,12 +212,13 @@ class Controller(QObject):
         session.db.close()  # no connection may stay open on a file being replaced
         self._lock.release()  # the restore takes the lock itself
         try:
+            note = maintenance.key_note(backup)
             kept = maintenance.restore(session.path, backup, session.user)
         except UserError as exc:
             QMessageBox.warning(self.window, _("Restore from backup"), str(exc))
         else:
             QMessageBox.information(self.window, _("Restore from backup"), _(
-                "The register was restored. The previous one was kept as:\n{path}").format(path=kept))
+                "The register was restored. The previous one was kept as:\n{path}").format(path=kept) + "\n\n" + note)
         self._lock.acquire(timeout=0)
         new_session = open_session(session.path, self.window)
         if new_session is None:
