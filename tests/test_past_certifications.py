@@ -478,3 +478,26 @@ def test_the_certification_page_opens_it_and_the_history_shows_before_the_regist
     qtbot.addWidget(viewer)
     viewer.show()
     assert not viewer.import_past_button.isVisible()
+
+
+# -- the tamper check ------------------------------------------------------------------------------------
+
+def test_numbers_as_printed_are_not_taken_for_removed_decisions(town, tmp_path):
+    """Paper numbers with gaps, and a pattern without the year continuing into the next year, are no tampering;
+    a decision removed outside the app still is."""
+    from app import seal
+
+    scheme = _use_blank_scheme(town, "第{連番:04}号")
+    numbers = staff_numbers(town)
+    rows = [r for r in _paper_level1(numbers, "令和6年5月1日", 5) if r[3] in ("第0002号", "第0004号", "第0005号")]
+    import_file(town, write_csv(tmp_path / "以前の認定.csv", rows))
+    candidate = _level1_candidate(town, 2025)
+    assert certification.approve(town, ADMIN_USER, scheme.id, [certification.Approval(candidate, "level1")],
+                                 date(2025, 9, 1), MAYOR) == ["第0006号"]
+    assert seal.verify(town).problems == []
+
+    conn = town.conn
+    conn.execute("DROP TRIGGER certifications_no_delete")
+    conn.execute("DELETE FROM certifications WHERE certificate_no = '第0004号'")
+    problems = seal.verify(town).problems
+    assert problems and problems[0].table == "certifications" and "第0004号" in problems[0].text()
