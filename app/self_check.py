@@ -42,7 +42,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.formatting": ("babel.dates", "babel.numbers"),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
-    "app.seal_key": ("ctypes", "ctypes.wintypes"),  # DPAPI, Windows only; the installer must carry them
+    "app.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
     "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)

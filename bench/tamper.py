@@ -13,9 +13,9 @@ import sqlite3
 from pathlib import Path
 
 from app import seal, seal_key
-
 from app.db import connect, open_database
 from app.demo import generate_town, load_town
+from app.permissions import CLI_USER
 
 
 def build_sealed_register(path: Path, audit: int, ratings: int, seed: int = 1) -> int:
@@ -25,7 +25,7 @@ def build_sealed_register(path: Path, audit: int, ratings: int, seed: int = 1) -
     load_town(db, generate_town(300, seed=seed), "bench")
     from app import rubrics
 
-    template_id = rubrics.ensure_preset(db, "bench")
+    template_id = rubrics.ensure_preset(db, CLI_USER)
     criteria = [c.id for p in rubrics.load_template(db, template_id).perspectives for c in p.criteria]
     perspective = rubrics.load_template(db, template_id).perspectives[0].id
     conn: sqlite3.Connection = db.conn

@@ -727,7 +727,7 @@ def _stale_setup(db, project, exported):
     other = db.execute("SELECT id FROM staff WHERE status = 'active' AND id NOT IN "
                        "(SELECT staff_id FROM project_members WHERE project_id = ?) AND id IS NOT ? ORDER BY id",
                        [project, newest["evaluator_staff_id"]]).fetchone()[0]
-    projects.add_member(db, project, other, "member", "test")  # a new member, rated by nobody yet
+    projects.add_member(db, project, other, "member", ADMIN_USER)  # a new member, rated by nobody yet
     return path, newest, other
 
 
@@ -735,10 +735,10 @@ def test_a_stale_sheet_is_refused_after_its_assignment_was_replaced(demo_db, pro
     """Export, remove the newest assignment, give its rater another person: the old sheet must not land there."""
     path, newest, other = _stale_setup(demo_db, project, exported)
     fill(path, lambda a, c: (5, "荒井さんの評価"))
-    evaluations.remove_assignment(demo_db, newest["id"], "test")
+    evaluations.remove_assignment(demo_db, newest["id"], ADMIN_USER)
     rater = Evaluator(newest["evaluator_staff_id"], newest["evaluator_external_id"])
     new_id = evaluations.add_assignment(demo_db, project, other, newest["perspective_id"], rater,
-                                        newest["evaluator_kind"], "test")
+                                        newest["evaluator_kind"], ADMIN_USER)
     assert new_id != newest["id"]  # ids are never reused
     assert_refused(demo_db, officer(), path, f"ID {newest['id']}", "存在しません")
     assert not demo_db.execute("SELECT count(*) FROM evaluation_scores WHERE assignment_id = ?", [new_id]).fetchone()[0]
@@ -748,7 +748,7 @@ def test_a_sheet_signed_for_one_person_is_refused_on_another(demo_db, project, e
     """Even where an id was reused (a register from before ids were kept), the signed rated person must match."""
     path, newest, other = _stale_setup(demo_db, project, exported)
     fill(path, lambda a, c: (5, ""))
-    evaluations.remove_assignment(demo_db, newest["id"], "test")
+    evaluations.remove_assignment(demo_db, newest["id"], ADMIN_USER)
     with demo_db.conn:
         demo_db.execute("INSERT INTO evaluation_assignments (id, project_id, target_staff_id, perspective_id, "
                         "evaluator_staff_id, evaluator_external_id, evaluator_kind) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -154,6 +154,20 @@ def run_case(figures: Figures, register: Register, path: Path, attempt: Callable
 
 # -- mutations -----------------------------------------------------------------------------------
 
+def commit_unless_refused(errors: list, commit_now: Callable[[], object],
+                          shown: Callable[[], list[str]]) -> list[str] | None:
+    """The importers' promise: a preview with errors refuses its commit (UserError), one without commits.
+
+    Returns the errors the officer would read, or None when the file was imported.
+    """
+    if errors:
+        with pytest.raises(UserError):
+            commit_now()
+        return shown()
+    commit_now()
+    return None
+
+
 def mutate_bytes(data: bytes, rnd: random.Random) -> bytes:
     """Random byte damage: flips, insertions, deletions, a cut, a duplicated slice."""
     data = bytearray(data)
@@ -329,12 +343,8 @@ def test_fuzz_staff_import(staff_template, tmp_path):
 
         def attempt() -> list[str] | None:
             preview, _table, _mapping = preview_file(register.db, path, effective=date(2026, 4, 1), today=TODAY)
-            if preview.errors:
-                with pytest.raises(UserError):
-                    commit(register.db, preview, ADMIN_USER)
-                return [e.text(path.name) for e in preview.errors]
-            commit(register.db, preview, ADMIN_USER)
-            return None
+            return commit_unless_refused(preview.errors, lambda: commit(register.db, preview, ADMIN_USER),
+                                         lambda: [e.text(path.name) for e in preview.errors])
 
         run_case(figures, register, path, attempt)
 
@@ -379,12 +389,9 @@ def test_fuzz_member_import(member_template, tmp_path):
 
         def attempt() -> list[str] | None:
             preview = projects.preview_member_import(register.db, ADMIN_USER, project, path)
-            if preview.errors:
-                with pytest.raises(UserError):
-                    projects.commit_member_import(register.db, project, preview, ADMIN_USER)
-                return preview.errors
-            projects.commit_member_import(register.db, project, preview, ADMIN_USER)
-            return None
+            return commit_unless_refused(
+                preview.errors, lambda: projects.commit_member_import(register.db, project, preview, ADMIN_USER),
+                lambda: preview.errors)
 
         run_case(figures, register, path, attempt)
 

@@ -173,8 +173,8 @@ def test_a_backup_blocked_by_a_lock_leaves_no_file_and_a_retry_works(demo_db, db
 
 
 def test_a_copy_that_fails_its_check_is_not_kept(demo_db, tmp_path, monkeypatch):
-    def failing_check(db, path: Path):
-        report = real_check(db, path)
+    def failing_check(db, path: Path, seals: bool = True):
+        report = real_check(db, path, seals)
         report.ok, report.integrity = False, ["*** in database main *** Page 7: btreeInitPage() returns error code 11"]
         return report
 
