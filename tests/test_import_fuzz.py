@@ -519,12 +519,9 @@ def test_fuzz_past_certification_import(past_template, tmp_path):
 
         def attempt() -> list[str] | None:
             preview = past_certifications.preview_file(register.db, ADMIN_USER, path, today=TODAY)
-            if preview.errors:
-                with pytest.raises(UserError):
-                    past_certifications.commit(register.db, ADMIN_USER, preview)
-                return [e.text(path.name) for e in preview.errors]
-            past_certifications.commit(register.db, ADMIN_USER, preview)
-            return None
+            return commit_unless_refused(preview.errors,
+                                         lambda: past_certifications.commit(register.db, ADMIN_USER, preview),
+                                         lambda: [e.text(path.name) for e in preview.errors])
 
         run_case(figures, register, path, attempt)
 
