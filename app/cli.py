@@ -612,6 +612,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", help=_("search by name, reading or staff no."))
     p.add_argument("--date", help=_("as of this date (default today; 令和 dates accepted)"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    from app import cli_staff
+
+    cli_staff.register(staff_sub)
     positions_parser = sub.add_parser("positions", help=_("the order of positions (部長 > 次長 > 課長 …)"))
     positions_sub = positions_parser.add_subparsers(dest="positions_command", required=True, metavar="ACTION")
     p = positions_sub.add_parser("list", help=_("list positions, most senior first, with their rank"))
@@ -657,11 +660,17 @@ def build_parser() -> argparse.ArgumentParser:
         "set a new administrator password with the recovery code (code, then new password, on standard input)"))
     p.set_defaults(handler=cmd_user_recover)
     p.add_argument("login")
-    from app import cli_certification, cli_projects, cli_settings
+    from app import cli_assignments, cli_certification, cli_org, cli_projects, cli_records, cli_settings, cli_templates
+
+    cli_records.register_user(user_sub)
 
     cli_projects.register(sub, add)
     cli_certification.register(sub, add)
     cli_settings.register(sub)
+    cli_org.register(sub)
+    cli_assignments.register(sub)
+    cli_records.register(sub)
+    cli_templates.register(sub)
     return parser
 
 

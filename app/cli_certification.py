@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app import certification, certification_view, eligibility, past_certifications, schemes
 from app.accounts import User
-from app.db import open_database
+from app.cli_support import store
 from app.errors import UserError
 from app.i18n import _
 from app.permissions import Action, require
@@ -41,11 +41,11 @@ def _candidates(db, user: User, scheme: schemes.SchemeSpec, as_of: date, level: 
 
 
 def cmd_schemes_list(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        rows, active = schemes.list_schemes(result.db), schemes.active_scheme_id(result.db)
-    finally:
-        result.db.close()
+    with store(args) as db:
+        rows, active = schemes.list_schemes(db), schemes.active_scheme_id(db)
+    if args.json:
+        print(json.dumps([{**r, "in_use": r["id"] == active} for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
     for r in rows:
         mark = "*" if r["id"] == active else " "
         print(f"{mark} {r['id']}\t{r['family']}\tv{r['version']}\t{r['name']}\t"
@@ -54,27 +54,20 @@ def cmd_schemes_list(args: argparse.Namespace) -> int:
 
 
 def cmd_schemes_install(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        scheme_id = schemes.install_preset(result.db, args.preset, args.user)
-        name = schemes.load_scheme(result.db, scheme_id).name
-    finally:
-        result.db.close()
+    with store(args) as db:
+        scheme_id = schemes.install_preset(db, args.preset, args.user)
+        name = schemes.load_scheme(db, scheme_id).name
     print(_("The scheme {name} is ready (id {id}).").format(name=name, id=scheme_id))
     return EXIT_OK
 
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        db = result.db
+    with store(args) as db:
         scheme = _scheme(db)
         as_of = _date(args.date)
         found = [c for c in _candidates(db, args.user, scheme, as_of, args.level) if args.all or c.status != "not_yet"]
         people = {r[0]: r[1:] for r in db.execute(
             "SELECT id, staff_no, family_name || ' ' || given_name, family_reading || given_reading FROM staff")}
-    finally:
-        result.db.close()
     order = {"eligible": 0, "near": 1, "not_yet": 2}
     found.sort(key=lambda c: (order[c.status], c.level.code, people[c.staff_id][2]))
     if args.json:
@@ -104,9 +97,7 @@ def _staff_ids(db, numbers: list[str] | None) -> set[int] | None:
 
 
 def cmd_certify(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        db = result.db
+    with store(args) as db:
         scheme = _scheme(db)
         decided = _date(args.date)
         approver = args.approver or certification_view.require_approver(db)  # the settings' 認定者 by default
@@ -125,29 +116,21 @@ def cmd_certify(args: argparse.Namespace) -> int:
         numbers = certification.approve(db, args.user, scheme.id, [
             certification.Approval(c.staff_id, c.level.code) for c in chosen], decided, approver,
             args.override_reason or "")
-    finally:
-        result.db.close()
     print(_("Certified {n} people: {first} – {last}").format(n=len(numbers), first=numbers[0], last=numbers[-1]))
     return EXIT_OK
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        certification.revoke(result.db, args.user, args.number, args.reason, _date(args.date),
+    with store(args) as db:
+        certification.revoke(db, args.user, args.number, args.reason, _date(args.date),
                              parse_date(args.reeligible_from) if args.reeligible_from else None)
-    finally:
-        result.db.close()
     print(_("Revoked {number}.").format(number=args.number))
     return EXIT_OK
 
 
 def cmd_reissue(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        count = certification.reissue(result.db, args.user, args.number, args.reason, _date(args.date))
-    finally:
-        result.db.close()
+    with store(args) as db:
+        count = certification.reissue(db, args.user, args.number, args.reason, _date(args.date))
     print(_("Recorded re-issue {count} of {number}.").format(count=count, number=args.number))
     return EXIT_OK
 
@@ -155,12 +138,9 @@ def cmd_reissue(args: argparse.Namespace) -> int:
 def cmd_register_export(args: argparse.Namespace) -> int:
     if args.out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
-    result = open_database(args.db)
-    try:
-        n = certification.export_register(result.db, args.out, args.user, level_code=args.level,
+    with store(args) as db:
+        n = certification.export_register(db, args.out, args.user, level_code=args.level,
                                           fiscal_year_filter=args.year, include_revoked=not args.active_only)
-    finally:
-        result.db.close()
     print(_("Wrote {n} certifications to {path}.").format(n=n, path=args.out))
     return EXIT_OK
 
@@ -168,9 +148,7 @@ def cmd_register_export(args: argparse.Namespace) -> int:
 def cmd_certificates(args: argparse.Namespace) -> int:
     from app import certificates
 
-    result = open_database(args.db)
-    try:
-        db = result.db
+    with store(args) as db:
         if args.ceremony_list and args.ceremony_list.suffix.lower() not in certificates.CEREMONY_FORMATS:
             raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(
                 suffix=args.ceremony_list.suffix or _("no extension"), path=args.ceremony_list))
@@ -181,8 +159,6 @@ def cmd_certificates(args: argparse.Namespace) -> int:
         written = certificates.write(db, args.user, ids, args.out, args.template, per_person=args.per_person)
         if args.ceremony_list:
             certificates.ceremony_list(db, args.user, ids, args.ceremony_list)
-    finally:
-        result.db.close()
     print(_("Wrote {n} certificates: {files}").format(n=len(ids), files=", ".join(str(p) for p in written[:5])
                                                        + (" …" if len(written) > 5 else "")))
     if args.ceremony_list:
@@ -193,11 +169,8 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from app import certificates
 
-    result = open_database(args.db)
-    try:
-        outcome = certificates.verify(result.db, args.code)
-    finally:
-        result.db.close()
+    with store(args) as db:
+        outcome = certificates.verify(db, args.code)
     if args.json:
         print(json.dumps(outcome.__dict__, ensure_ascii=False, indent=2))
     else:
@@ -209,10 +182,9 @@ def cmd_certifications_import(args: argparse.Namespace) -> int:
     """Earlier (paper) certifications from CSV/xlsx: all or nothing, like import-staff."""
     require(args.user, Action.CERTIFICATION_IMPORT)  # before the file is read: it is checked against the register
     name = args.file.name
-    result = open_database(args.db)
-    try:
+    with store(args) as db:
         try:
-            preview = past_certifications.preview_file(result.db, args.user, args.file, today=date.today(),
+            preview = past_certifications.preview_file(db, args.user, args.file, today=date.today(),
                                                        encoding=args.encoding)
         except UserError as exc:
             if args.json:
@@ -222,9 +194,7 @@ def cmd_certifications_import(args: argparse.Namespace) -> int:
             raise
         committed = None
         if not preview.errors and not args.dry_run:
-            committed = past_certifications.commit(result.db, args.user, preview)
-    finally:
-        result.db.close()
+            committed = past_certifications.commit(db, args.user, preview)
     summary = committed or {**preview.summary(), "imported": False}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -256,9 +226,13 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     actions = group.add_subparsers(dest="schemes_command", required=True, metavar="ACTION")
     p = actions.add_parser("list", help=_("list scheme versions (* = in use)"))
     p.set_defaults(handler=cmd_schemes_list)
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     p = actions.add_parser("install", help=_("install a preset scheme"))
     p.set_defaults(handler=cmd_schemes_install)
     p.add_argument("preset", choices=sorted(schemes.PRESETS))
+    from app import cli_schemes
+
+    cli_schemes.register(actions)
 
     p = add("eligibility", cmd_eligibility, _("who qualifies for which level, with the reasons"))
     p.add_argument("--level", help=_("only this level (its code, e.g. advisor)"))
@@ -318,3 +292,6 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--level", help=_("only this level (its code)"))
     p.add_argument("--year", type=int, help=_("only this fiscal year (e.g. 2025 for 令和7年度)"))
     p.add_argument("--active-only", action="store_true", help=_("leave out revoked certifications"))
+    from app import cli_records
+
+    cli_records.register_register(actions)

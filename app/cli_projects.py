@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app import projects
-from app.db import open_database
+from app.cli_support import store
 from app.errors import UserError
 from app.i18n import _
 from app.permissions import Action, allowed
@@ -42,11 +42,8 @@ def _section_id(db, text: str | None) -> int | None:
 def cmd_projects_list(args: argparse.Namespace) -> int:
     from app.wareki import format_fiscal_year
 
-    result = open_database(args.db)
-    try:
-        rows = projects.list_projects(result.db, args.user, args.year)
-    finally:
-        result.db.close()
+    with store(args) as db:
+        rows = projects.list_projects(db, args.user, args.year)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -60,22 +57,18 @@ def cmd_projects_list(args: argparse.Namespace) -> int:
 
 
 def cmd_projects_add(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        project_id = projects.create_project(result.db, projects.ProjectInput(
+    with store(args) as db:
+        project_id = projects.create_project(db, projects.ProjectInput(
             name=args.name, fiscal_year=args.year, theme=args.theme or "",
-            owner_unit_id=_section_id(result.db, args.section), status=args.status), args.user)
-    finally:
-        result.db.close()
+            owner_unit_id=_section_id(db, args.section), status=args.status), args.user)
     print(_("Created the project {name} (id {id}).").format(name=args.name, id=project_id))
     return EXIT_OK
 
 
 def cmd_projects_import(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
+    with store(args) as db:
         try:
-            preview = projects.preview_member_import(result.db, args.user, args.project, args.file)
+            preview = projects.preview_member_import(db, args.user, args.project, args.file)
         except UserError as exc:
             if args.json:
                 from app.cli import _json_refusal
@@ -83,9 +76,7 @@ def cmd_projects_import(args: argparse.Namespace) -> int:
                 return _json_refusal(args.file, exc)
             raise
         if not preview.errors and not args.dry_run:
-            projects.commit_member_import(result.db, args.project, preview, args.user)
-    finally:
-        result.db.close()
+            projects.commit_member_import(db, args.project, preview, args.user)
     if args.json:
         print(json.dumps({"file": str(args.file), "added": len(preview.to_add), "role_changes": len(preview.role_changes),
                           "unchanged": preview.unchanged, "errors": preview.errors,
@@ -113,9 +104,7 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
     from app import evaluation_summary, rubrics
 
     user = args.user
-    result = open_database(args.db)
-    try:
-        db = result.db
+    with store(args) as db:
         rows = evaluation_summary.summary(db, user, args.project)  # first: its refusal names the results
         project = projects.project(db, args.project)
         template = rubrics.load_template(db, project["template_id"])
@@ -124,8 +113,6 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
         spreads = {(s.target_staff_id, s.perspective_id): s
                    for s in evaluation_summary.member_spread(db, args.user, args.project)} \
             if allowed(args.user, Action.RATINGS_INDIVIDUAL) else {}
-    finally:
-        result.db.close()
     if args.json:
         print(json.dumps({"project": {"id": project["id"], "name": project["name"]},
                           "aggregation": template.aggregation,
@@ -170,9 +157,7 @@ def cmd_evaluations_suggest(args: argparse.Namespace) -> int:
     from app.wareki import parse_date
 
     on = parse_date(args.date) if args.date else date.today()
-    result = open_database(args.db)
-    try:
-        db = result.db
+    with store(args) as db:
         found = evaluations.suggest(db, args.user, args.project, on)
         names = {m["staff_id"]: m["name"] for m in projects.members(db, args.user, args.project)}
         evaluators = {p.evaluator.key: evaluations.evaluator_name(db, p.evaluator) for p in found.proposals}
@@ -180,8 +165,6 @@ def cmd_evaluations_suggest(args: argparse.Namespace) -> int:
         perspectives = {p.id: p.name for p in template.perspectives}
         applied = evaluations.apply_suggestions(db, args.project, args.user, found.proposals, on) \
             if args.apply and found.proposals else 0
-    finally:
-        result.db.close()
     if args.json:
         print(json.dumps({"proposals": [{"member": names.get(p.target_staff_id, "?"),
                                          "perspective": perspectives.get(p.perspective_id, "?"),
@@ -221,6 +204,10 @@ def register(sub, add: Callable[[str, Handler, str], argparse.ArgumentParser]) -
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    from app import cli_project_details, cli_project_people
+
+    cli_project_details.register(actions)
+    cli_project_people.register(actions)
 
     group = sub.add_parser("evaluations", help=_("evaluation results"))
     actions = group.add_subparsers(dest="evaluations_command", required=True, metavar="ACTION")

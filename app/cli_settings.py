@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from app import setting_values
-from app.db import open_database
+from app.cli_support import store
 from app.i18n import _
 
 EXIT_OK = 0
@@ -20,11 +20,8 @@ def _text(value: Any) -> str:
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        rows = setting_values.listing(result.db)
-    finally:
-        result.db.close()
+    with store(args) as db:
+        rows = setting_values.listing(db)
     if args.json:
         print(json.dumps({row["key"]: row["value"] for row in rows}, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -34,22 +31,16 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        value = setting_values.shown(args.key, setting_values.get(result.db, args.key))
-    finally:
-        result.db.close()
+    with store(args) as db:
+        value = setting_values.shown(args.key, setting_values.get(db, args.key))
     print(json.dumps(value, ensure_ascii=False) if args.json else _text(value))
     return EXIT_OK
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
-    result = open_database(args.db)
-    try:
-        changed = setting_values.set_text(result.db, args.user, args.key, args.value)
-        value = setting_values.shown(args.key, setting_values.get(result.db, args.key))
-    finally:
-        result.db.close()
+    with store(args) as db:
+        changed = setting_values.set_text(db, args.user, args.key, args.value)
+        value = setting_values.shown(args.key, setting_values.get(db, args.key))
     label = setting_values.label(args.key)
     print((_("{setting} is now {value}.") if changed else _("{setting} was already {value}.")).format(
         setting=label, value=_text(value) or "—"))

@@ -129,6 +129,14 @@ def project(db: sqlite_utils.Database, project_id: int) -> dict:
     return row
 
 
+def overview(db: sqlite_utils.Database, user: User, project_id: int) -> dict:
+    """One project as its 概要 tab shows it, with the owning section's name (for whoever may view projects)."""
+    require(user, Action.PROJECT_VIEW)
+    row = project(db, project_id)
+    row["owner_unit"] = " ".join(n for n in unit_names(db).get(row["owner_unit_id"], ()) if n)
+    return row
+
+
 def project_input(db: sqlite_utils.Database, project_id: int) -> ProjectInput:
     """The stored project as the form that edits it."""
     row = project(db, project_id)
@@ -181,6 +189,14 @@ def add_member(db: sqlite_utils.Database, project_id: int, staff_id: int, role: 
                                                    "joined_on": joined_on.isoformat() if joined_on else None}).last_pk
         audit.record(db, user.login, "project.member_add", "projects", project_id, None, {"staff_id": staff_id, "role": role})
     return member_id
+
+
+def add_members(db: sqlite_utils.Database, project_id: int, staff_ids: list[int], role: str, user: User,
+                joined_on: date | None = None) -> list[int]:
+    """Several people at once, all or none: one unknown person or one already on the project adds nobody."""
+    require(user, Action.PROJECT_EDIT)
+    with transaction(db):
+        return [add_member(db, project_id, staff_id, role, user, joined_on) for staff_id in staff_ids]
 
 
 def set_member_role(db: sqlite_utils.Database, project_id: int, staff_id: int, role: str, user: User) -> None:
@@ -416,6 +432,22 @@ def create_external_rater(db: sqlite_utils.Database, name: str, organisation: st
         audit.record(db, user.login, "external.create", "external_raters", rater_id, None,
                      {"name": name, "organisation": organisation.strip()})
     return rater_id
+
+
+def register_external_rater(db: sqlite_utils.Database, project_id: int, name: str, organisation: str,
+                            user: User) -> int:
+    """Register an outside rater and put them on the project in one step (no rater left over when it is refused)."""
+    require(user, Action.PROJECT_EDIT)
+    with transaction(db):
+        rater_id = create_external_rater(db, name, organisation, user)
+        attach_external_rater(db, project_id, rater_id, user)
+    return rater_id
+
+
+def list_external_raters(db: sqlite_utils.Database, user: User, project_id: int | None = None) -> list[dict]:
+    """The outside raters of a project (every registered one without a project), for whoever may view projects."""
+    require(user, Action.PROJECT_VIEW)
+    return external_raters(db, project_id)
 
 
 def external_raters(db: sqlite_utils.Database, project_id: int | None = None) -> list[dict]:

@@ -166,7 +166,7 @@ MOKA_PRESET = TemplateSpec(
 )
 
 
-def _check(spec: TemplateSpec) -> None:
+def check_template(spec: TemplateSpec) -> None:
     """Refuse a template an evaluator could not answer or that would aggregate nonsense."""
     if not spec.name.strip():
         raise UserError(_("Enter a name for the evaluation template."))
@@ -201,7 +201,7 @@ def _check(spec: TemplateSpec) -> None:
 def save_template(db: sqlite_utils.Database, spec: TemplateSpec, user: User) -> int:
     """Store ``spec`` as the next version of its family and return the new template id."""
     require(user, Action.TEMPLATE_EDIT)
-    _check(spec)
+    check_template(spec)
     with transaction(db):
         version = db.execute("SELECT coalesce(max(version), 0) + 1 FROM evaluation_templates WHERE family = ?",
                              [spec.family]).fetchone()[0]

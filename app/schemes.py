@@ -146,35 +146,35 @@ BLANK_PRESET = SchemeSpec(family="custom-cert", name="新しい認定制度", le
 PRESETS = {"moka": MOKA_PRESET, "hokkaido": HOKKAIDO_PRESET, "blank": BLANK_PRESET}
 
 
-def _check_requirement(level: LevelSpec, req: RequirementSpec, earlier: set[str]) -> None:
+def check_requirement(level: LevelSpec, req: RequirementSpec, earlier: set[str]) -> None:
     where = f"{level.name}: {_(KINDS.get(req.kind, req.kind))}"
     p = req.params
     if req.kind not in KINDS:
         raise UserError(_("Unknown requirement kind: {value}").format(value=req.kind))
 
     def positive_int(key: str, minimum: int = 1) -> None:
-        if not isinstance(p.get(key), int) or p[key] < minimum:
+        if isinstance(p.get(key), bool) or not isinstance(p.get(key), int) or p[key] < minimum:
             raise UserError(_("{where}: {key} must be a whole number of at least {n}.").format(where=where, key=key, n=minimum))
 
     if req.kind in ("sessions", "projects"):
         positive_int("min")
     if req.kind in ("projects", "realisation"):
         roles = p.get("roles") or []
-        if not roles or not set(roles) <= set(ROLES):
+        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r in ROLES for r in roles):
             raise UserError(_("{where}: choose the roles that count.").format(where=where))
-    if req.kind == "realisation" and p.get("min") not in REALISATION:
+    if req.kind == "realisation" and not (isinstance(p.get("min"), str) and p["min"] in REALISATION):
         raise UserError(_("{where}: choose the degree of realisation.").format(where=where))
     if req.kind == "score":
-        if not str(p.get("perspective") or "").strip():
+        if not isinstance(p.get("perspective"), str) or not p["perspective"].strip():
             raise UserError(_("{where}: choose the perspective.").format(where=where))
-        if not isinstance(p.get("min"), (int, float)) or p["min"] < 0:
+        if isinstance(p.get("min"), bool) or not isinstance(p.get("min"), (int, float)) or p["min"] < 0:
             raise UserError(_("{where}: enter the minimum score.").format(where=where))
         positive_int("min_raters")
     if req.kind == "previous_level":
-        if p.get("level") not in earlier:
+        if not isinstance(p.get("level"), str) or p["level"] not in earlier:
             raise UserError(_("{where}: the previous level must be one listed before this level.").format(where=where))
         positive_int("months", 0)
-    if req.kind == "qualification" and not str(p.get("name") or "").strip():
+    if req.kind == "qualification" and not (isinstance(p.get("name"), str) and p["name"].strip()):
         raise UserError(_("{where}: enter the name of the qualification.").format(where=where))
 
 
@@ -190,7 +190,7 @@ def check_pattern(pattern: str) -> str:
         raise UserError(_("The certificate number pattern cannot be used: {error}").format(error=exc)) from exc
 
 
-def _check(spec: SchemeSpec) -> None:
+def check_scheme(spec: SchemeSpec) -> None:
     if not spec.name.strip():
         raise UserError(_("Enter a name for the certification scheme."))
     if not spec.levels:
@@ -206,14 +206,14 @@ def _check(spec: SchemeSpec) -> None:
         if not level.requirements:
             raise UserError(_("The level {name} has no requirements.").format(name=level.name))
         for req in level.requirements:
-            _check_requirement(level, req, earlier)
+            check_requirement(level, req, earlier)
         earlier.add(level.code)
 
 
 def save_scheme(db: sqlite_utils.Database, spec: SchemeSpec, user: User) -> int:
     """Store ``spec`` as the next version of its family; the id of the new version."""
     require(user, Action.SCHEME_EDIT)
-    _check(spec)
+    check_scheme(spec)
     with transaction(db):
         version = db.execute("SELECT coalesce(max(version), 0) + 1 FROM cert_schemes WHERE family = ?",
                              [spec.family]).fetchone()[0]

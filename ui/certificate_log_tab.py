@@ -36,6 +36,7 @@ class PrintLogTab(QWidget):
         self.table.setObjectName("printLog")
         self.count = QLabel()
         reload_button = QPushButton(_("Reload"))
+        reload_button.setObjectName("reloadPrintLog")
         reload_button.clicked.connect(self.reload)
         bar = QHBoxLayout()
         bar.addWidget(self.count, 1)

@@ -82,6 +82,7 @@ class OutputTab(QWidget):
             self.filter.addItem(_(label), key)
         self.filter.currentIndexChanged.connect(self.reload)
         select_all = QPushButton(_("Select all"))
+        select_all.setObjectName("selectAllCertificates")
         select_all.clicked.connect(self.table.selectAll)
         self.count_label = QLabel()
         top = QHBoxLayout()

@@ -70,6 +70,8 @@ class EvaluationPage(QWidget):
             self._add_project_tab(self.calibration, _("Rater tendencies"))
             self.export_sheets_action = self.toolbar.addAction(_("Export Excel sheets…"), self._export_sheets)
             self.import_sheets_action = self.toolbar.addAction(_("Import Excel sheets…"), self._import_sheets)
+            self.export_sheets_action.setObjectName("evaluation_export_sheets")
+            self.import_sheets_action.setObjectName("evaluation_import_sheets")
         elif user.role is Role.VIEWER:
             self.results = ResultsView(db, user)
             self._add_project_tab(self.results, _("Results"))

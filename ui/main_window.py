@@ -242,21 +242,22 @@ class MainWindow(QMainWindow):
     # -- menus -------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        self._action(file_menu, _("&New register…"), self._new_database, QKeySequence.StandardKey.New)
-        self._action(file_menu, _("&Open register…"), self._open_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, _("&New register…"), self._new_database, QKeySequence.StandardKey.New, "file_new")
+        self._action(file_menu, _("&Open register…"), self._open_database, QKeySequence.StandardKey.Open, "file_open")
         file_menu.addSeparator()
-        backup = self._action(file_menu, _("&Back up…"), self._backup)
-        restore = self._action(file_menu, _("&Restore from backup…"), self._restore)
+        backup = self._action(file_menu, _("&Back up…"), self._backup, name="file_backup")
+        restore = self._action(file_menu, _("&Restore from backup…"), self._restore, name="file_restore")
         if not self.session.user.is_admin:
             backup.setEnabled(False)
             restore.setEnabled(False)
         file_menu.addSeparator()
-        self._action(file_menu, _("E&xit"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, _("E&xit"), self.close, QKeySequence.StandardKey.Quit, "file_exit")
         help_menu = self.menuBar().addMenu(_("&Help"))
-        self._action(help_menu, _("&About DX人材認定台帳"), self.show_about)
+        self._action(help_menu, _("&About DX人材認定台帳"), self.show_about, name="help_about")
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
+        action.setObjectName(name)  # app.gui_commands names the command that does the same
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)

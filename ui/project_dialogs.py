@@ -490,8 +490,8 @@ class NewExternalRaterDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            rater_id = projects.create_external_rater(self._db, self.name.text(), self.organisation.text(), self._user)
-            projects.attach_external_rater(self._db, self._project_id, rater_id, self._user)
+            projects.register_external_rater(self._db, self._project_id, self.name.text(), self.organisation.text(),
+                                             self._user)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

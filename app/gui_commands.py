@@ -1,0 +1,103 @@
+"""Every action the screens offer, and the `dx-jinzai-cli` command that does the same.
+
+Keys are the object names of the tool-bar actions, menu entries and buttons (what tests and
+screenshots find them by); values are the commands, written as on the command line (sub-commands,
+then an option where the action is one). A test builds the main window and refuses a named action
+or button that is in neither table, a command the parser does not have, and one the README does not
+list, so that a new button cannot arrive without its command.
+
+Dialog buttons are not listed: they finish the action whose tool-bar entry opened the dialog.
+"""
+
+from __future__ import annotations
+
+GUI_COMMANDS: dict[str, tuple[str, ...]] = {
+    # File menu
+    "file_new": ("init",),
+    "file_backup": ("backup",),
+    "file_restore": ("restore",),
+    # 職員
+    "staff_import": ("import-staff",),
+    "staff_export": ("export-staff",),
+    "staff_add": ("staff add",),
+    "staff_edit": ("staff edit",),
+    "staff_history": ("staff history",),
+    # 組織
+    "org_create": ("org create",),
+    "org_rename": ("org rename",),
+    "org_merge": ("org merge",),
+    "org_split": ("org split",),
+    "org_abolish": ("org abolish",),
+    # プロジェクト
+    "project_new": ("projects add",),
+    "project_edit": ("projects edit", "projects status", "projects realise", "projects outcomes"),
+    "overviewEdit": ("projects edit", "projects status", "projects realise", "projects outcomes"),
+    "project_member_add": ("projects members add",),
+    "project_member_role": ("projects members role",),
+    "project_member_remove": ("projects members remove",),
+    "project_member_import": ("projects import",),
+    "project_session_add": ("projects sessions add",),
+    "project_session_attendance": ("projects sessions attendance",),
+    "project_session_remove": ("projects sessions remove",),
+    "project_external_new": ("projects externals add --name",),
+    "project_external_existing": ("projects externals add --rater",),
+    "project_external_remove": ("projects externals remove",),
+    # 評価
+    "evaluation_export_sheets": ("export-evaluation-sheets",),
+    "evaluation_import_sheets": ("import-evaluation-sheets",),
+    "assignment_suggest": ("assignments suggest --apply",),
+    "assignment_add": ("assignments add",),
+    "assignment_remove": ("assignments remove",),
+    "assignment_reopen": ("ratings reopen",),
+    # 評価票を開く (a paper form entered on the evaluator's behalf): the evaluator's sheet, filled and read in
+    "assignment_enter": ("export-evaluation-sheets", "import-evaluation-sheets"),
+    # 認定
+    "preset_moka": ("schemes install",),
+    "preset_hokkaido": ("schemes install",),
+    "preset_blank": ("schemes install",),
+    "switchScheme": ("settings set",),  # certification_scheme
+    "editScheme": ("schemes export", "schemes import"),
+    "importPastCertifications": ("certifications import",),
+    "approveSelected": ("certify --staff-no",),
+    "register_revoke": ("revoke",),
+    "register_reissue": ("reissue",),
+    "register_export": ("register export",),
+    "register_path": ("register path",),
+    # 認定証
+    "certificateOutput": ("certificates",),
+    "certificatePrint": ("certificates",),  # the PDF, printed from any viewer
+    "ceremonyList": ("certificates --ceremony-list",),
+    "saveCertificateSettings": ("settings set",),
+    "chooseSeal": ("settings set",),  # certificate_seal_png FILE
+    "removeSeal": ("settings set",),  # certificate_seal_png ""
+    "reloadPrintLog": ("certificate-log",),
+    "verifyButton": ("verify",),
+    # 設定
+    "saveMunicipality": ("settings set",),
+    "positionsButton": ("positions list", "positions move"),
+    "reviseTemplate": ("templates export", "templates import"),
+    "copyTemplate": ("templates export", "templates import"),
+    "addAccount": ("user add",),
+    "toggleAccount": ("user disable", "user enable"),
+    "setPassword": ("user passwd", "user reset-password"),
+    "unlockAccount": ("user unlock",),
+    "newRecoveryCode": ("user recovery-code",),
+    "linkAccount": ("user link",),
+    "chooseBackupFolder": ("settings set",),  # backup_folder
+    "saveBackupFolder": ("settings set",),
+}
+
+# Named controls that only change what a screen shows, or leave it: no command is needed.
+VIEW_CONTROLS: frozenset[str] = frozenset({
+    "file_open",      # which register: every command takes --db FILE
+    "file_exit", "help_about",
+    "status_all", "status_eligible", "status_near", "status_not_yet",  # 認定候補 filters (eligibility --all)
+    "tickAll", "selectAllCertificates",  # selection helpers
+    "discardMunicipality", "discardCertificateSettings",  # undo typing not yet saved
+    "unlockButton", "switchUserButton",  # the idle lock's own login (a command says who it is with --as)
+})
+
+
+def commands() -> set[str]:
+    """Every command the table names."""
+    return {command for entry in GUI_COMMANDS.values() for command in entry}
