@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "scheme.version": N_("Certification scheme revised"),
     "certification.approve": N_("Certified"),
     "certification.record_past": N_("Earlier certification entered"),
+    "certification.import": N_("Earlier certifications imported"),
     "certification.revoke": N_("Certification revoked"),
     "certification.reissue": N_("Certificate re-issued"),
     "certification.export": N_("Register of certified staff exported"),
@@ -441,6 +442,9 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
                 _("Entered the earlier certification of {name} as {level} (certificate {number})."))
         return text.format(name=names.staff(a.get("staff_id")), level=names.level(a.get("level")),
                            number=a.get("number", ""), approver=a.get("approver", ""))
+    if action == "certification.import":
+        return _("Imported {n} earlier certifications (台帳導入前) from {file}.").format(
+            n=a.get("certifications", 0), file=a.get("file", ""))
     if action == "certification.revoke":
         return _("Revoked the certification of {name} as {level} ({number}) on {day}: {reason}.").format(
             day=_day(a.get("on")), reason=a.get("reason", ""), **names.certification(eid))

@@ -7,8 +7,11 @@ not at all, so a crash can neither skip nor repeat a number.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
+import string
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -25,9 +28,13 @@ from app.organisation import unit_ancestors
 from app.permissions import Action, allowed, require
 from app.staff import unit_names
 from app.staff_import import safe_normalise
-from app.wareki import fiscal_year, format_fiscal_year, format_wareki
+from app.wareki import fiscal_year, format_fiscal_year, format_wareki, parse_fiscal_year
 
 CERT_STATUSES = {"active": N_("Certified"), "revoked": N_("Revoked")}
+# Where a certification comes from: decided in the register, or entered from the records kept before it.
+SOURCE_DECISION, SOURCE_IMPORTED = "decision", "imported"
+BEFORE_REGISTER = N_("Before the register")  # 台帳導入前: how history and eligibility mark an imported one
+PAST_REASON = N_("Decided before the register was used")  # the reasons recorded with an imported decision
 # Test seam: seconds to wait after each decision inside the approval transaction, so that a test
 # can kill the process in the middle of a batch. Never set in normal use.
 _PAUSE_ENV = "DX_JINZAI_APPROVAL_PAUSE"
@@ -36,6 +43,79 @@ _PAUSE_ENV = "DX_JINZAI_APPROVAL_PAUSE"
 def format_number(pattern: str, fy: int, seq: int) -> str:
     """{年度和暦} → 令和7年度, {年度} → 2025, {連番:04} → 0001."""
     return pattern.format(**{"年度和暦": format_fiscal_year(fy), "年度": fy, "連番": seq})
+
+
+def yearly_sequence(pattern: str) -> bool:
+    """True when the pattern names the fiscal year, so that the sequence may start again each year.
+
+    A pattern without the year (第{連番:04}号, as many towns numbered on paper) must never start
+    again: 第0001号 of the next year would repeat a number already given.
+    """
+    return "{年度" in pattern
+
+
+# What each field of a number pattern looks like when printed; {連番} with any width or none.
+_FIELD_PATTERNS = {"年度和暦": ("era_year", r"(?:明治|大正|昭和|平成|令和)(?:元|[0-9]{1,2})年度"),
+                   "年度": ("year", r"[0-9]{4}"), "連番": ("seq", r"[0-9]+")}
+MAX_SEQ = 9_999_999  # far above any town's count; a longer run of digits is a slip, not a serial number
+
+
+@functools.lru_cache(maxsize=16)
+def _number_regex(pattern: str) -> re.Pattern[str]:
+    parts, seen = [], set()
+    for literal, field, _spec, _conversion in string.Formatter().parse(pattern):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        group, regex = _FIELD_PATTERNS.get(field, (None, r".*?"))
+        if group is None:
+            parts.append(regex)
+        elif group in seen:
+            parts.append(f"(?P={group})")
+        else:
+            seen.add(group)
+            parts.append(f"(?P<{group}>{regex})")
+    return re.compile("".join(parts))
+
+
+def number_parts(pattern: str, number: str) -> tuple[int, int | None]:
+    """(sequence, fiscal year written in it or None) of a certificate number as printed.
+
+    A number written like the scheme's pattern gives its {連番} (and its year); a number of another
+    form (第0021号 from the paper days) gives its last run of digits. ValueError (translated) when it
+    has none, or a sequence of 0 or beyond MAX_SEQ.
+    """
+    match = _number_regex(pattern).fullmatch(number)
+    written_year = None
+    if match:
+        seq_text = match["seq"]
+        try:
+            if "era_year" in match.re.groupindex:
+                written_year = parse_fiscal_year(match["era_year"])
+            elif "year" in match.re.groupindex:
+                written_year = int(match["year"])
+        except ValueError:
+            written_year = None  # 令和0年度 and the like: read as a number of another form
+    else:
+        runs = re.findall(r"[0-9]+", number)
+        if not runs:
+            raise ValueError(_("it has no digits, so the certification sequence cannot continue from it"))
+        seq_text = runs[-1]
+    digits = seq_text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_SEQ)) or not 1 <= int(digits) <= MAX_SEQ:
+        raise ValueError(_("its serial number must be from 1 to {max}").format(max=MAX_SEQ))
+    return int(digits), written_year
+
+
+def last_seq(db: sqlite_utils.Database, pattern: str, fy: int) -> int:
+    """The highest sequence number used so far that a new number of ``fy`` continues from.
+
+    Earlier certifications imported with their printed numbers count like any other: the
+    sequence continues after the highest of them.
+    """
+    if yearly_sequence(pattern):
+        return db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+    return db.execute("SELECT coalesce(max(seq), 0) FROM certifications").fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -81,11 +161,12 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
                 date=format_wareki(decided_on), names=listed))
         readings = dict(db.execute("SELECT id, family_reading || given_reading || staff_no FROM staff"))
         fy = fiscal_year(decided_on)
-        seq = db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+        seq = last_seq(db, scheme.number_pattern, fy)
         numbers = []
         for staff_id, code in sorted(wanted, key=lambda k: (order[k[1]], readings.get(k[0], ""), k[0])):
             seq += 1
             number = format_number(scheme.number_pattern, fy, seq)
+            _refuse_taken(db, number)
             candidate = results[(staff_id, code)]
             cert_id = db["certifications"].insert({
                 "staff_id": staff_id, "scheme_id": scheme_id, "level_id": candidate.level.id,
@@ -114,9 +195,10 @@ def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id:
     """Enter a certification decided before the register was used (from the old Excel list).
 
     The engine is not asked: the decision was made on paper. The number is the one on the
-    paper certificate, or the next one of that fiscal year when none is given.
+    paper certificate, or the next one of that fiscal year when none is given. A file of them
+    goes through ``past_certifications`` (preview, then all or nothing).
     """
-    require(user, Action.CERTIFY)
+    require(user, Action.CERTIFICATION_IMPORT)
     scheme = schemes.load_scheme(db, scheme_id)
     level = next((lv for lv in scheme.levels if lv.code == level_code), None)
     if level is None:
@@ -126,22 +208,61 @@ def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id:
         raise UserError(_("Enter who approves the certification (e.g. 市長)."))
     with transaction(db):
         fy = fiscal_year(decided_on)
-        seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
-        number = safe_normalise(certificate_no) if certificate_no else format_number(scheme.number_pattern, fy, seq)
-        if db.execute("SELECT 1 FROM certifications WHERE certificate_no = ?", [number]).fetchone():
-            raise UserError(_("The certificate number {number} is already in the register.").format(number=number))
+        if certificate_no:
+            number = safe_normalise(certificate_no)
+            try:
+                seq, _written_year = number_parts(scheme.number_pattern, number)
+            except ValueError as exc:
+                raise UserError(_("The certificate number {number}: {problem}.").format(number=number, problem=exc)) \
+                    from None
+        else:
+            seq = last_seq(db, scheme.number_pattern, fy) + 1
+            number = format_number(scheme.number_pattern, fy, seq)
+        _refuse_taken(db, number)
+        if db.execute("SELECT 1 FROM certifications WHERE fiscal_year = ? AND seq = ?", [fy, seq]).fetchone():
+            raise UserError(_("The serial number {seq} of {year} is already in the register.").format(
+                seq=seq, year=format_fiscal_year(fy)))
         if db.execute("""SELECT 1 FROM certifications WHERE staff_id = ? AND scheme_family = ? AND level_code = ?
                          AND status = 'active'""", [staff_id, scheme.family, level_code]).fetchone():
             raise UserError(_("This person already holds {level}.").format(level=level.name))
-        cert_id = db["certifications"].insert({
-            "staff_id": staff_id, "scheme_id": scheme_id, "level_id": level.id, "scheme_family": scheme.family,
-            "level_code": level_code, "decided_on": decided_on.isoformat(), "approver": approver, "fiscal_year": fy,
-            "seq": seq, "certificate_no": number,
-            "reasons_json": json.dumps([_("Decided before the register was used")], ensure_ascii=False),
-            "created_by": user.login}).last_pk
-        audit.record(db, user.login, "certification.record_past", "certifications", cert_id, None,
-                     {"staff_id": staff_id, "level": level_code, "number": number})
+        insert_past(db, user, scheme, level, staff_id, decided_on, approver, number, seq)
     return number
+
+
+def insert_past(db: sqlite_utils.Database, user: User, scheme: schemes.SchemeSpec, level: schemes.LevelSpec,
+                staff_id: int, decided_on: date, approver: str, number: str, seq: int,
+                revoked_on: date | None = None, revoke_reason: str = "", file_name: str = "") -> int:
+    """Write one earlier certification, marked 台帳導入前 (source 'imported'); the caller checked it and holds
+    the transaction. A revoked one is written as revoked: certifiable again only by a decision with a reason.
+    """
+    cert_id = db["certifications"].insert({
+        "staff_id": staff_id, "scheme_id": scheme.id, "level_id": level.id, "scheme_family": scheme.family,
+        "level_code": level.code, "decided_on": decided_on.isoformat(), "approver": approver,
+        "fiscal_year": fiscal_year(decided_on), "seq": seq, "certificate_no": number,
+        "status": "revoked" if revoked_on else "active",
+        "revoked_on": revoked_on.isoformat() if revoked_on else None,
+        "revoke_reason": revoke_reason if revoked_on else None,
+        "reasons_json": json.dumps([_(PAST_REASON)], ensure_ascii=False), "source": SOURCE_IMPORTED,
+        "created_by": user.login}).last_pk
+    audit.record(db, user.login, "certification.record_past", "certifications", cert_id, None,
+                 {"staff_id": staff_id, "level": level.code, "number": number,
+                  **({"revoked_on": revoked_on.isoformat(), "reason": revoke_reason} if revoked_on else {}),
+                  **({"file": file_name} if file_name else {})})
+    return cert_id
+
+
+def decided_label(row: dict) -> str:
+    """The day of a decision as history and the register show it: 和暦, with 「（台帳導入前）」 for an imported one."""
+    day = format_wareki(date.fromisoformat(row["decided_on"]))
+    if row.get("source") == SOURCE_IMPORTED:
+        return _("{date} ({origin})").format(date=day, origin=_(BEFORE_REGISTER))
+    return day
+
+
+def _refuse_taken(db: sqlite_utils.Database, number: str) -> None:
+    """A number already in the register (an imported one written like a new one) is refused, never repeated."""
+    if db.execute("SELECT 1 FROM certifications WHERE certificate_no = ?", [number]).fetchone():
+        raise UserError(_("The certificate number {number} is already in the register.").format(number=number))
 
 
 def _by_number(db: sqlite_utils.Database, number: str) -> dict:
@@ -238,7 +359,7 @@ def _register(db: sqlite_utils.Database, level_code: str | None = None, fiscal_y
                s.family_reading || ' ' || s.given_reading AS reading, c.level_code, l.name AS level, c.scheme_family,
                cs.name AS scheme, cs.version AS scheme_version, c.decided_on, c.approver, c.fiscal_year, c.seq,
                c.status, c.revoked_on, c.revoke_reason, c.reeligible_from, c.override_reason, c.reissues,
-               c.reasons_json, a.unit_id
+               c.reasons_json, c.source, a.unit_id
         FROM certifications c JOIN staff s ON s.id = c.staff_id JOIN scheme_levels l ON l.id = c.level_id
         JOIN cert_schemes cs ON cs.id = c.scheme_id
         LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= ?

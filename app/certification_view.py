@@ -15,7 +15,7 @@ import sqlite_utils
 
 from app import eligibility, organisation, settings, staff
 from app.accounts import User
-from app.certification import Approval, format_number
+from app.certification import Approval, format_number, last_seq
 from app.eligibility import RequirementResult
 from app.errors import UserError
 from app.i18n import _
@@ -109,7 +109,7 @@ def planned_numbers(db: sqlite_utils.Database, scheme: SchemeSpec, approvals: Se
     order = {level.code: i for i, level in enumerate(scheme.levels)}
     readings = dict(db.execute("SELECT id, family_reading || given_reading || staff_no FROM staff"))
     fy = fiscal_year(decided_on)
-    seq = db.execute("SELECT coalesce(max(seq), 0) FROM certifications WHERE fiscal_year = ?", [fy]).fetchone()[0]
+    seq = last_seq(db, scheme.number_pattern, fy)
     ordered = sorted(set(approvals), key=lambda a: (order.get(a.level_code, len(order)),
                                                     readings.get(a.staff_id, ""), a.staff_id))
     return [(a, format_number(scheme.number_pattern, fy, seq + i)) for i, a in enumerate(ordered, start=1)]

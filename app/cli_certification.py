@@ -9,11 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from app import certification, certification_view, eligibility, schemes
+from app import certification, certification_view, eligibility, past_certifications, schemes
 from app.accounts import User
 from app.cli_support import store
 from app.errors import UserError
 from app.i18n import _
+from app.permissions import Action, require
+from app.tabular import not_listed
 from app.wareki import format_wareki, parse_date
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -176,6 +178,49 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.valid else EXIT_REFUSED
 
 
+def cmd_certifications_import(args: argparse.Namespace) -> int:
+    """Earlier (paper) certifications from CSV/xlsx: all or nothing, like import-staff."""
+    require(args.user, Action.CERTIFICATION_IMPORT)  # before the file is read: it is checked against the register
+    name = args.file.name
+    with store(args) as db:
+        try:
+            preview = past_certifications.preview_file(db, args.user, args.file, today=date.today(),
+                                                       encoding=args.encoding)
+        except UserError as exc:
+            if args.json:
+                from app.cli import _json_refusal
+
+                return _json_refusal(args.file, exc)
+            raise
+        committed = None
+        if not preview.errors and not args.dry_run:
+            committed = past_certifications.commit(db, args.user, preview)
+    summary = committed or {**preview.summary(), "imported": False}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(_("{file}: {rows} rows ({encoding}), scheme {scheme}").format(
+            file=name, rows=preview.rows, encoding=preview.encoding, scheme=preview.scheme_name))
+        if preview.unused_headers:
+            print(_("Columns not used: {names}").format(names="、".join(preview.unused_headers)))
+    for error in preview.errors:  # with --json too, for whoever reads stderr
+        print(error.text(name), file=sys.stderr)
+    if preview.errors_not_listed:
+        print(not_listed(name, preview.errors_not_listed), file=sys.stderr)
+    if args.json:
+        return EXIT_REFUSED if preview.errors else EXIT_OK
+    if preview.errors:
+        print(_("Nothing was written: correct the errors and import again."), file=sys.stderr)
+    elif args.dry_run:
+        levels = "、".join(_("{level} {n}").format(level=level, n=n) for level, n in preview.level_counts().items())
+        print(_("{n} earlier certifications can be imported ({levels}); the next certification decided today would "
+                "get {number}.").format(n=len(preview.records), levels=levels, number=preview.next_number))
+        print(_("Dry run: nothing was written."))
+    else:
+        print(past_certifications.result_message(summary))
+    return EXIT_REFUSED if preview.errors else EXIT_OK
+
+
 def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     group = sub.add_parser("schemes", help=_("certification schemes"))
     actions = group.add_subparsers(dest="schemes_command", required=True, metavar="ACTION")
@@ -228,6 +273,17 @@ def register(sub, add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add("verify", cmd_verify, _("check a certificate's verification code against the register"))
     p.add_argument("code")
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    group = sub.add_parser("certifications", help=_("certifications decided before the register (台帳導入前)"))
+    actions = group.add_subparsers(dest="certifications_command", required=True, metavar="ACTION")
+    p = actions.add_parser("import", help=_("import earlier certifications from CSV or .xlsx (all or nothing)"),
+                           description=_("import earlier certifications from CSV or .xlsx (all or nothing): 職員番号, "
+                                         "レベル, 認定日, 認定番号 as printed, 認定者, and for a revoked one 取消日 "
+                                         "and 取消理由"))
+    p.set_defaults(handler=cmd_certifications_import)
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
+    p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+    p.add_argument("--encoding", help=_("file encoding (default: detected), e.g. cp932, utf-8-sig"))
     group = sub.add_parser("register", help=_("the register of certified staff"))
     actions = group.add_subparsers(dest="register_command", required=True, metavar="ACTION")
     p = actions.add_parser("export", help=_("write the register to .xlsx or .csv"))

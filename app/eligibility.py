@@ -52,6 +52,7 @@ class PersonFacts:
     projects: list[ProjectFact] = field(default_factory=list)
     scores: dict[str, list[ScoreFact]] = field(default_factory=dict)   # perspective code -> per project
     held: dict[str, date] = field(default_factory=dict)                  # level code -> decided on
+    held_before_register: set[str] = field(default_factory=set)          # of those, entered as 台帳導入前
     qualifications: dict[str, date] = field(default_factory=dict)
     # level code -> (revoked on, certifiable again from; None = only with an override) of the last revocation
     revoked: dict[str, tuple[date, date | None]] = field(default_factory=dict)
@@ -172,7 +173,9 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
         else:
             months = _months_between(since, as_of)
             met = months >= p.get("months", 0)
-            text = _("{level}: held since {date} ({months} months) / needed {min} months {mark}").format(
+            text = (_("{level}: held since {date}, before the register ({months} months) / needed {min} months {mark}")
+                    if p["level"] in facts.held_before_register else
+                    _("{level}: held since {date} ({months} months) / needed {min} months {mark}")).format(
                 level=name, date=format_wareki(since), months=months, min=p.get("months", 0), mark=_mark(met))
     else:  # qualification
         obtained = facts.qualifications.get(p["name"])
@@ -281,12 +284,17 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
         if row.target_staff_id in people:
             people[row.target_staff_id].scores.setdefault(row.perspective_code, []).append(
                 ScoreFact(row.project_id, row.raw_value, row.raters, row.min_raters))
-    for staff_id, code, decided in db.execute(
-            """SELECT staff_id, level_code, decided_on FROM certifications
+    for staff_id, code, decided, source in db.execute(
+            """SELECT staff_id, level_code, decided_on, source FROM certifications
                WHERE scheme_family = ? AND decided_on <= ?
                AND (status = 'active' OR revoked_on > ?)""", [scheme_family, day, day]):
         if staff_id in people:
-            people[staff_id].held[code] = date.fromisoformat(decided)
+            facts = people[staff_id]
+            facts.held[code] = date.fromisoformat(decided)
+            if source == "imported":  # certification.SOURCE_IMPORTED (not imported here: it imports this module)
+                facts.held_before_register.add(code)
+            else:
+                facts.held_before_register.discard(code)
     for staff_id, code, revoked_on, again_from in db.execute(
             """SELECT staff_id, level_code, revoked_on, reeligible_from FROM certifications
                WHERE scheme_family = ? AND status = 'revoked' AND revoked_on <= ? ORDER BY revoked_on, id""",

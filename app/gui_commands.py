@@ -57,6 +57,7 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "preset_blank": ("schemes install",),
     "switchScheme": ("settings set",),  # certification_scheme
     "editScheme": ("schemes export", "schemes import"),
+    "importPastCertifications": ("certifications import",),
     "approveSelected": ("certify --staff-no",),
     "register_revoke": ("revoke",),
     "register_reissue": ("reissue",),

@@ -38,6 +38,7 @@ class Action(StrEnum):
     TENDENCY_VIEW = "evaluations:tendency"
     ELIGIBILITY_VIEW = "certification:eligibility"
     CERTIFY = "certification:decide"
+    CERTIFICATION_IMPORT = "certification:import"
     SCHEME_EDIT = "schemes:edit"
     REGISTER_VIEW = "certification:register"
     CERTIFICATE_OUTPUT = "certificates:output"
@@ -67,6 +68,7 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.TENDENCY_VIEW: frozenset({Role.ADMIN, Role.EVALUATOR}),
     Action.ELIGIBILITY_VIEW: _ADMIN,
     Action.CERTIFY: _ADMIN,
+    Action.CERTIFICATION_IMPORT: _ADMIN,
     Action.SCHEME_EDIT: _ADMIN,
     Action.REGISTER_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.CERTIFICATE_OUTPUT: _ADMIN,
@@ -93,6 +95,7 @@ LABELS: dict[Action, str] = {
     Action.TENDENCY_VIEW: N_("Rater tendency (evaluators: their own)"),
     Action.ELIGIBILITY_VIEW: N_("Certification candidates and their reasons"),
     Action.CERTIFY: N_("Approve, revoke and re-issue certifications"),
+    Action.CERTIFICATION_IMPORT: N_("Import earlier certifications (台帳導入前)"),
     Action.SCHEME_EDIT: N_("Certification schemes"),
     Action.REGISTER_VIEW: N_("Register of certified staff and its export"),
     Action.CERTIFICATE_OUTPUT: N_("Certificate output and its log"),

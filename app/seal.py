@@ -60,8 +60,9 @@ KEY_PREFIX = "key:"
 # Triggers that keep the register honest and must be present (the seal triggers are added to these).
 PROTECTIVE_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_sealed_once",
                        "certificate_prints_no_update", "certificate_prints_no_delete", "certificate_prints_sealed_once",
-                       "certifications_no_delete", "certifications_fixed_fields", "evaluation_scores_locked_update",
-                       "evaluation_scores_locked_insert", "evaluation_scores_locked_delete")
+                       "certifications_no_delete", "certifications_fixed_fields", "certifications_source_fixed",
+                       "evaluation_scores_locked_update", "evaluation_scores_locked_insert",
+                       "evaluation_scores_locked_delete")
 
 TABLE_LABELS = {
     "settings": N_("settings"), "users": N_("accounts"), "evaluation_assignments": N_("evaluation assignments"),
@@ -483,16 +484,23 @@ def _check_ranges(conn: sqlite3.Connection, problems: list[Problem]) -> None:
 
 
 def _check_sequences(conn: sqlite3.Connection, problems: list[Problem]) -> None:
-    """Certificate numbers run 1..n in each fiscal year without gaps (a removed decision leaves one)."""
-    for year, seqs in conn.execute("SELECT fiscal_year, group_concat(seq) FROM "
-                                   "(SELECT fiscal_year, seq FROM certifications ORDER BY fiscal_year, seq) "
-                                   "GROUP BY fiscal_year"):
-        numbers = [int(s) for s in str(seqs).split(",")]
-        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-        if missing:
-            problems.append(Problem("certifications", _("fiscal year {year}").format(year=year), _(
-                "the certificate numbers of the year skip {numbers}: a decision was removed outside the app.").format(
-                numbers="、".join(map(str, missing[:10])))))
+    """Every certificate number the audit log says was given is still in the register (a removed decision is not).
+
+    Numbers are not expected to run 1..n: earlier certifications keep their numbers as printed, gaps
+    and all, and a pattern without the year (第{連番:04}号) continues across fiscal years (issue 17).
+    The sealed audit chain records each decision and each earlier certification entered with its
+    number, so a row removed outside the app is missed by name; removing its audit entry as well
+    breaks the chain, which is reported on its own.
+    """
+    missing = [number for (number,) in conn.execute(
+        "SELECT number FROM (SELECT min(id) AS first, json_extract(after_json, '$.number') AS number FROM audit_log "
+        "WHERE action IN ('certification.approve', 'certification.record_past') AND json_valid(after_json) "
+        "GROUP BY number) WHERE number IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM certifications c WHERE c.certificate_no = number) ORDER BY first")]
+    if missing:
+        problems.append(Problem("certifications", "、".join(map(str, missing[:10])), _(
+            "the certificate numbers {numbers} were given but are no longer in the register: a decision was "
+            "removed outside the app.").format(numbers="、".join(map(str, missing[:10])))))
 
 
 def row_verifies(db: sqlite_utils.Database, table: str, pk_values: tuple) -> bool:

@@ -35,7 +35,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.cli": ("app.cli_assignments", "app.cli_certification", "app.cli_org", "app.cli_records",
                 "app.cli_settings", "app.cli_staff", "app.cli_templates", "app.evaluation_sheets",
                 "app.person_card", "app.staff_export"),
-    "app.cli_certification": ("app.cli_records", "app.cli_schemes"),
+    "app.cli_certification": ("app.cli", "app.cli_records", "app.cli_schemes"),
     "app.cli_projects": ("app.cli", "app.cli_project_details", "app.cli_project_people"),
     "app.demo": ("app.demo_projects",),
     "app.evaluation_sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",

@@ -90,6 +90,9 @@ def _norm_header(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "").lower()
 
 
+norm_header = _norm_header  # how every importer compares a header with its synonyms
+
+
 def safe_normalise(text: str) -> str:
     """NFKC only where it cannot change a name: full-width ASCII/digits and half-width kana.
 
@@ -334,14 +337,22 @@ def staff_number_problem(staff_no: str) -> str:
     return ""
 
 
-def _parse_hire_date(text: str, from_excel: bool, plausible: tuple[date, date]) -> str:
-    """ISO date of a hire-date cell; ValueError (translated) when it is not a date or not plausible."""
+def cell_date(text: str, from_excel: bool) -> date:
+    """The date in a cell: 和暦 or western as wareki.parse_date reads them, or (in a workbook) Excel's serial
+    day of a date cell without date formatting; ValueError (translated) when it is not a date.
+
+    Callers bound the range themselves (hire dates, decisions): it is narrower than wareki.check_supported.
+    """
     if len(text) > MAX_DATE_TEXT:
         raise ValueError(_("Not a date: {text}").format(text=shorten(text, 20)))
     if from_excel and text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000:
-        day = EXCEL_EPOCH + timedelta(days=int(text))  # a date cell without date formatting: Excel's serial day
-    else:
-        day = wareki.parse_date(text)  # the plausible range below is narrower than wareki.check_supported
+        return EXCEL_EPOCH + timedelta(days=int(text))
+    return wareki.parse_date(text)
+
+
+def _parse_hire_date(text: str, from_excel: bool, plausible: tuple[date, date]) -> str:
+    """ISO date of a hire-date cell; ValueError (translated) when it is not a date or not plausible."""
+    day = cell_date(text, from_excel)
     first, last = plausible
     if not first <= day <= last:
         raise ValueError(_("{date} is not a plausible hire date (it must be from {first} to {last})").format(

@@ -1,4 +1,5 @@
-"""Fuzzing the three importers (issue 13 item 8): staff list, project members, evaluation sheets.
+"""Fuzzing the importers (issue 13 item 8): staff list, project members, evaluation sheets, and the earlier
+certifications of issue 17.
 
 Each case takes a valid file and damages it the way the fault campaign did (wrong encodings,
 broken zips and XML, control and invisible characters, huge cells, formulas, random byte
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ADMIN_USER
 from app import evaluation_sheets as sheets
-from app import i18n, projects
+from app import i18n, past_certifications, projects, schemes, settings
 from app.db import open_database
 from app.demo import generate_town, load_town
 from app.errors import UserError
@@ -476,3 +477,58 @@ def test_fuzz_evaluation_sheet_import(sheet_template, tmp_path):
     finally:
         register.close()
     figures.check("sheet-import-fuzz")
+
+
+# -- the earlier certifications importer (issue 17) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def past_template(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A town with the Moka scheme in use and one certification decided in the register (a number to clash with)."""
+    path = tmp_path_factory.mktemp("past") / "template.sqlite"
+    result = open_database(path)
+    load_town(result.db, generate_town(40, seed=7), "test")
+    scheme_id = schemes.install_preset(result.db, "moka", ADMIN_USER)
+    settings.set_value(result.db, "certification_scheme", "moka-cert", ADMIN_USER)
+    people = result.db.execute("SELECT id, staff_no FROM staff WHERE status = 'active' ORDER BY id LIMIT 21").fetchall()
+    from app import certification
+
+    certification.record_past(result.db, ADMIN_USER, scheme_id, people[-1][0], "advisor", date(2025, 3, 1), "真岡市長",
+                              "第0030号")
+    result.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    result.db.close()
+    return path, [no for _id, no in people[:-1]]
+
+
+def test_fuzz_past_certification_import(past_template, tmp_path):
+    i18n.install("ja")
+    template, numbers = past_template
+    register = Register(template, tmp_path)
+    figures = Figures()
+    rows = [["職員番号", "レベル", "認定日", "認定番号", "認定者", "取消日", "取消理由"]] + [
+        [no, "DXアドバイザー" if i % 7 else "DXエキスパート", "令和6年3月15日" if i % 3 else "2024/3/15", f"第{i:04}号",
+         "真岡市長", "令和7年1月31日" if i == 5 else "", "退職に伴い辞退" if i == 5 else ""]
+        for i, no in enumerate(numbers, start=1)]
+    files = tmp_path / "files"
+    files.mkdir()
+
+    @SETTINGS
+    @given(seed=st.integers(0, 2**32 - 1))
+    def case(seed: int) -> None:
+        rnd = random.Random(seed)
+        path = staff_file(rnd, files, rows).rename(files / rnd.choice(["以前の認定.csv", "以前の認定.xlsx"]))
+
+        def attempt() -> list[str] | None:
+            preview = past_certifications.preview_file(register.db, ADMIN_USER, path, today=TODAY)
+            return commit_unless_refused(preview.errors,
+                                         lambda: past_certifications.commit(register.db, ADMIN_USER, preview),
+                                         lambda: [e.text(path.name) for e in preview.errors])
+
+        run_case(figures, register, path, attempt)
+
+    try:
+        case()
+    finally:
+        register.close()
+    figures.check("past-certification-import-fuzz")
+    if not LONG:
+        assert figures.refused > 0

@@ -28,6 +28,7 @@ from app import (
     evaluations,
     maintenance,
     organisation,
+    past_certifications,
     positions,
     projects,
     rubrics,
@@ -45,7 +46,7 @@ from app.demo import generate_town, load_town, set_demo_municipality
 from app.demo_projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.permissions import TABLE, Action, markdown_table
-from tests.conftest import ADMIN_PASSWORD, admin_as
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as
 
 AS_OF = date(2026, 4, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +119,15 @@ def _first_certificate(r: Register) -> str:
     return r.db.execute("SELECT certificate_no FROM certifications WHERE status = 'active' ORDER BY id").fetchone()[0]
 
 
+def _past_file(r: Register) -> Path:
+    """An earlier certification of the newcomer, as a town's paper register lists it."""
+    path = r.folder / "earlier.csv"
+    staff_no = r.db.execute("SELECT staff_no FROM staff WHERE id = ?", [r.newcomer]).fetchone()[0]
+    path.write_text(f"職員番号,レベル,認定日,認定番号,認定者\n{staff_no},DXアドバイザー,令和7年3月1日,第0099号,真岡市長\n",
+                    encoding="utf-8")
+    return path
+
+
 def _first_certification_id(r: Register) -> int:
     return r.db.execute("SELECT id FROM certifications WHERE status = 'active' ORDER BY id").fetchone()[0]
 
@@ -188,6 +198,13 @@ CALLS: dict[Action, list[Call]] = {
     Action.CERTIFY: [
         lambda r, u: certification.reissue(r.db, u, _first_certificate(r), "紛失", AS_OF),
         lambda r, u: certification.revoke(r.db, u, _first_certificate(r), "試験", AS_OF),
+    ],
+    Action.CERTIFICATION_IMPORT: [
+        lambda r, u: past_certifications.preview_file(r.db, u, _past_file(r), today=AS_OF),
+        lambda r, u: past_certifications.commit(r.db, u, past_certifications.preview_file(
+            r.db, ADMIN_USER, _past_file(r), today=AS_OF)),
+        lambda r, u: certification.record_past(r.db, u, _scheme(r.db).id, r.newcomer, "advisor", date(2025, 3, 1),
+                                               "真岡市長", "第0099号"),
     ],
     Action.SCHEME_EDIT: [lambda r, u: schemes.install_preset(r.db, "hokkaido", u)],
     Action.REGISTER_VIEW: [
@@ -304,6 +321,7 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("etsuran", ["projects", "add", "勝手な計画", "--year", "2026"]),
     ("etsuran", ["user", "list"]),
     ("etsuran", ["revoke", "R5-0001", "--reason", "試験"]),
+    ("etsuran", ["certifications", "import", "OUT.csv", "--dry-run"]),
 ])
 def test_cli_as_a_role_is_refused_with_exit_1(cli_register, tmp_path, login, command):
     command = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]

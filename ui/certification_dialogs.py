@@ -238,7 +238,7 @@ class ReissueDialog(_ReasonDateDialog):
 def path_model(parent: QWidget | None = None) -> RecordTableModel:
     """Columns of a person's certification path (also shown in the staff history)."""
     return RecordTableModel([
-        (_("Decided on"), lambda r: format_wareki(date.fromisoformat(r["decided_on"]))),
+        (_("Decided on"), certification.decided_label),
         (_("Level"), lambda r: r["level"]),
         (_("Certificate no."), lambda r: r["certificate_no"]),
         (_("Approver"), lambda r: r["approver"]),

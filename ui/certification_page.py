@@ -6,6 +6,7 @@ import sqlite_utils
 from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -23,6 +24,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.schemes import SchemeSpec
+from ui.dialog_parts import run_modal
 from ui.eligibility_tab import EligibilityTab
 from ui.register_tab import RegisterTab
 
@@ -65,6 +67,14 @@ class CertificationPage(QWidget):
         corner_layout.setContentsMargins(0, 0, 0, 2)
         corner_layout.addWidget(self.switch_button)
         corner_layout.addWidget(self.edit_button)
+        # Certifications decided on paper before the register: entered once, when a town starts.
+        self.import_past_button = QPushButton(_("Import earlier certifications…"))
+        self.import_past_button.setObjectName("importPastCertifications")
+        self.import_past_button.setToolTip(_("Certifications decided before the register was used (台帳導入前), "
+                                             "from CSV or Excel, with their numbers as printed"))
+        self.import_past_button.clicked.connect(self.import_past)
+        self.import_past_button.setVisible(allowed(user, Action.CERTIFICATION_IMPORT))
+        corner_layout.addWidget(self.import_past_button)
 
         # Viewers read the register; the candidates (with combined scores) are the administrator's.
         self.eligibility_tab: EligibilityTab | None = None
@@ -136,6 +146,7 @@ class CertificationPage(QWidget):
             self.stack.setCurrentIndex(1)
         self.switch_button.setEnabled(self.scheme is not None)
         self.edit_button.setEnabled(self.scheme is not None)
+        self.import_past_button.setEnabled(self.scheme is not None)
         if self.eligibility_tab is not None:
             self.eligibility_tab.set_scheme(self.scheme)
         self.register_tab.set_scheme(self.scheme)
@@ -166,6 +177,14 @@ class CertificationPage(QWidget):
         if SwitchSchemeDialog(self._db, self._user, self).exec():
             self.reload()
             self.certifications_changed.emit()
+
+    def import_past(self) -> None:
+        """Earlier certifications: the register and the candidates change (they count for the next level)."""
+        from ui.past_certifications_dialog import PastCertificationsImportDialog
+
+        if run_modal(PastCertificationsImportDialog(self._db, self._user, self)) == QDialog.DialogCode.Accepted:
+            self.register_tab.reload()
+            self._register_changed()
 
     def edit_scheme(self) -> None:
         from ui.scheme_editor import SchemeEditorDialog

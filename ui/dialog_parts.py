@@ -7,7 +7,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
+from app.i18n import N_
+
 ERROR_STYLE = "color: #b00020;"
+# The encodings an import dialog offers for a CSV (label msgid, codec; None = detect).
+ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
+             (N_("UTF-8 with BOM"), "utf-8-sig")]
 
 
 def error_label() -> QLabel:

@@ -29,13 +29,11 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.staff_import import FIELDS, ImportPreview, Mapping
 from app.tabular import Table, not_listed, read_table
-from ui.dialog_parts import import_cancel
+from ui.dialog_parts import ENCODINGS, import_cancel
 from ui.table_model import RecordTableModel, record_table_view
 from ui.wareki_date import DateEdit
 from ui.background import database_file, run_in_background, with_connection
 
-ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
-             (N_("UTF-8 with BOM"), "utf-8-sig")]
 CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": N_("Transfer"),
                  "missing": N_("Not in file")}
 FILE_FILTER = N_("Staff lists (*.csv *.txt *.xlsx);;All files (*)")

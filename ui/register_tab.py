@@ -99,7 +99,7 @@ class RegisterTab(QWidget):
             (_("Name"), lambda r: r["name"]),
             (_("Affiliation"), lambda r: r["section"]),
             (_("Level"), lambda r: r["level"]),
-            (_("Decided on"), lambda r: format_wareki(date.fromisoformat(r["decided_on"]))),
+            (_("Decided on"), certification.decided_label),
             (_("Approver"), lambda r: r["approver"]),
             (_("Certification status"), _status_text),
             (_("Re-issues"), lambda r: r["reissues"] or ""),

@@ -21,7 +21,7 @@ from ui.fonts import FALLBACK_FONT_FILE, UI_FONT_FILE, register_bundled_fonts
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.assignments_tab": ("ui.person_card",),
     "ui.certificates_page": ("ui.certificate_output_tab", "ui.certificate_settings_tab"),
-    "ui.certification_page": ("ui.scheme_editor",),
+    "ui.certification_page": ("ui.past_certifications_dialog", "ui.scheme_editor"),
     "ui.eligibility_tab": ("ui.person_card",),
     "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
     "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
