@@ -93,6 +93,7 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "missing_fiscal_year": ("settings set",),  # first_fiscal_year
     "missing_scheme": ("schemes install",),
     "missing_accounts": ("user add",),
+    "missing_past_certifications": ("certifications import",),
 }
 
 # Named controls that only change what a screen shows, or leave it: no command is needed.

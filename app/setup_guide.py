@@ -61,6 +61,10 @@ def _digital_section(db: sqlite_utils.Database, on: date) -> int | None:
     return evaluations.digital_section(db, on)[0]
 
 
+def _has_certifications(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM certifications)").fetchone()[0] == 1
+
+
 STEPS: list[Step] = [
     Step("municipality", N_("Municipality name"), N_("The municipality's name is not set (it is printed on certificates)."),
          Action.SETTINGS_EDIT, lambda db, on: bool(_text_setting(db, "municipality_name"))),
@@ -73,6 +77,11 @@ STEPS: list[Step] = [
          Action.SCHEME_EDIT, lambda db, on: schemes.active_scheme_id(db) is not None),
     Step("staff", N_("Staff list"), N_("No staff are registered yet: import the staff list."),
          Action.STAFF_EDIT, lambda db, on: _has_staff(db)),
+    # Optional in practice: a town without paper certifications finds it done with its first decision.
+    Step("past_certifications", N_("Earlier certifications"),
+         N_("No certifications yet: import those made before the register (paper, an Excel list), if any, so that "
+            "numbering continues and nobody is offered a level again."),
+         Action.CERTIFY, lambda db, on: _has_certifications(db)),
     Step("evaluation_rules", N_("Digital section and order of positions"),
          N_("The digital section (it rates the ICT perspective) is not set."),
          Action.SETTINGS_EDIT, lambda db, on: _digital_section(db, on) is not None),
@@ -108,6 +117,9 @@ def _detail(db: sqlite_utils.Database, key: str, on: date) -> str:
         return schemes.load_scheme(db, scheme_id).name if scheme_id is not None else ""
     if key == "staff":
         return _("{n} staff registered").format(n=db.execute("SELECT count(*) FROM staff").fetchone()[0]) if _has_staff(db) else ""
+    if key == "past_certifications":
+        n = db.execute("SELECT count(*) FROM certifications WHERE source = 'imported'").fetchone()[0]
+        return _("{n} earlier certifications imported").format(n=n) if n else ""
     if key == "evaluation_rules":
         unit = _digital_section(db, on)
         row = db.execute("SELECT name FROM org_units WHERE id = ?", [unit]).fetchone() if unit is not None else None
@@ -115,6 +127,12 @@ def _detail(db: sqlite_utils.Database, key: str, on: date) -> str:
     if key == "accounts":
         return _("{n} accounts").format(n=db.execute("SELECT count(*) FROM users").fetchone()[0])
     return ""
+
+
+def step_detail(db: sqlite_utils.Database, user: User, key: str, on: date) -> str:
+    """What one step has set now (the guide's page shows it after an import or an edit)."""
+    require(user, Action.SETTINGS_EDIT)
+    return _detail(db, key, on)
 
 
 def checklist(db: sqlite_utils.Database, user: User, on: date) -> list[StepState]:

@@ -73,8 +73,8 @@ def _marks(guide: SetupGuideDialog) -> list[str]:
 
 
 def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, admin, tmp_path):
-    assert _step(guide) == "municipality" and _marks(guide) == ["・"] * 6 + ["・"]
-    assert guide.heading.text() == "手順 1/7: 自治体名"
+    assert _step(guide) == "municipality" and _marks(guide) == ["・"] * 8
+    assert guide.heading.text() == "手順 1/8: 自治体名"
     guide.next_button.click()  # nothing typed: refused, the guide stays
     assert _step(guide) == "municipality" and "自治体名を入力" in guide.error_label.text()
     guide.page_by_key["municipality"].name.setText("真岡市")
@@ -117,6 +117,9 @@ def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, 
     assert "3" in shown[0] and staff.counts(db)["staff"] == 3 and "3 名" in guide.page_by_key["staff"].status.text()
     assert guide.changed and _marks(guide)[4] == "✓"
     guide.next_button.click()
+    assert _step(guide) == "past_certifications" and "取り込まれていません" in guide.page_by_key[
+        "past_certifications"].status.text()
+    guide.next_button.click()  # a town without paper certifications moves on
 
     rules = guide.page_by_key["evaluation_rules"]
     assert _step(guide) == "evaluation_rules" and "デジタル戦略課" in rules.found.text(), "found by its name"
@@ -149,10 +152,10 @@ def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, 
     guide.page_by_key["accounts"].add_button.click()
     assert "hyouka" in {u["login"] for u in accounts.list_users(db, admin)}
     assert guide.page_by_key["accounts"].list.count() == 2
-    assert _marks(guide) == ["✓"] * 7
+    assert _marks(guide) == ["✓"] * 5 + ["・"] + ["✓"] * 2  # no paper certifications: done with the first decision
     guide.next_button.click()
     assert guide.result() == 1 and not guide.isVisible()
-    assert setup_guide.missing(db, admin, date.today()) == []
+    assert [s.key for s in setup_guide.missing(db, admin, date.today())] == ["past_certifications"]
 
 
 def test_every_step_can_be_skipped_and_nothing_is_written(guide, db, admin):
@@ -175,7 +178,7 @@ def test_a_new_register_opens_the_guide_and_the_start_screen_lists_what_is_missi
     new_window.show_page("staff")
     checklist = new_window.setup_checklist
     assert checklist.isVisible() and checklist.missing_keys() == [s.key for s in setup_guide.STEPS]
-    assert "残り 7 件" in checklist.heading.text()
+    assert "残り 8 件" in checklist.heading.text()
     seen: dict[str, object] = {}
 
     def close_at_once(dialog) -> None:
@@ -187,7 +190,7 @@ def test_a_new_register_opens_the_guide_and_the_start_screen_lists_what_is_missi
     when_modal(close_at_once)
     assert new_window.offer_setup_guide()
     assert seen["guide"] == "municipality"
-    assert "municipality" not in checklist.missing_keys() and "残り 6 件" in checklist.heading.text()
+    assert "municipality" not in checklist.missing_keys() and "残り 7 件" in checklist.heading.text()
     assert not new_window.offer_setup_guide(), "a register with a town name is not new: no guide by itself"
 
     def at_the_scheme_step(dialog) -> None:  # a checklist button opens the guide at its step

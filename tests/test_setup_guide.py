@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from app import past_certifications as past
 from app import accounts, audit, projects, schemes, settings, setup_guide, staff_edit
 from app.accounts import Role, User
 from app.errors import PermissionDenied, UserError
@@ -47,15 +48,24 @@ def test_each_step_done_leaves_the_checklist(db, tmp_path, admin):
     setup_guide.set_issuer(db, ADMIN_USER, "市長", "山田 太郎")
     setup_guide.set_first_fiscal_year(db, ADMIN_USER, 2025)
     setup_guide.choose_scheme(db, ADMIN_USER, "moka")
-    assert _missing(db) == ["staff", "evaluation_rules", "accounts"]
+    assert _missing(db) == ["staff", "past_certifications", "evaluation_rules", "accounts"]
     _import_staff(db, tmp_path)
     # The section named デジタル… is found by name, as the evaluation rules find it: nothing to choose.
-    assert _missing(db) == ["accounts"]
+    assert _missing(db) == ["past_certifications", "accounts"]
     accounts.create_user(db, "hyouka", "評価 次郎", ADMIN_PASSWORD, Role.EVALUATOR, admin)
+    assert _missing(db) == ["past_certifications"]
+    earlier = tmp_path / "以前の認定.csv"
+    staff_no = db.execute("SELECT staff_no FROM staff ORDER BY id LIMIT 1").fetchone()[0]
+    earlier.write_text("職員番号,レベル,認定日,認定番号,認定者\n"
+                       f"{staff_no},DXアドバイザー,令和6年3月15日,令和5年度DX認定第0001号,山田 太郎\n", encoding="utf-8")
+    preview = past.preview_file(db, ADMIN_USER, earlier, today=DAY)
+    assert not preview.errors, preview.errors
+    past.commit(db, ADMIN_USER, preview)
     assert _missing(db) == []
     details = {s.key: s.detail for s in setup_guide.checklist(db, ADMIN_USER, DAY)}
     assert details == {"municipality": "真岡市", "issuer": "市長 山田 太郎", "fiscal_year": "令和7年度",
-                       "scheme": schemes.MOKA_PRESET.name, "staff": "職員 3 名", "evaluation_rules": "デジタル戦略課",
+                       "scheme": schemes.MOKA_PRESET.name, "staff": "職員 3 名",
+                       "past_certifications": "以前の認定 1 件を取り込み済み", "evaluation_rules": "デジタル戦略課",
                        "accounts": "アカウント 2 件"}
 
 

@@ -191,13 +191,40 @@ class StaffListPage(GuidePage):
         self.layout_.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def load(self) -> None:
-        n = self._db.execute("SELECT count(*) FROM staff").fetchone()[0]
-        self.status.setText(_("{n} staff registered").format(n=n) if n else _("No staff are registered yet."))
+        self.status.setText(setup_guide.step_detail(self._db, self._user, "staff", date.today())
+                            or _("No staff are registered yet."))
 
     def import_staff(self) -> None:
         from ui.import_dialog import ImportDialog
 
         if run_modal(ImportDialog(self._db, self._user, self)):
+            self.load()
+            self.changed.emit()
+
+
+class PastCertificationsPage(GuidePage):
+    intro = N_("If the town certified people before this register (paper certificates, an Excel list), import them "
+               "here: their numbers are kept as printed, new numbers continue after them, and they count for the "
+               "next level (shown as 「台帳導入前」). A town without earlier certifications skips this step.")
+    saves = False
+
+    def build(self) -> None:
+        self.status = QLabel()
+        self.status.setObjectName("guidePastStatus")
+        self.import_button = QPushButton(_("Import earlier certifications…"))
+        self.import_button.setObjectName("guideImportPast")
+        self.import_button.clicked.connect(self.import_past)
+        self.layout_.addWidget(self.status)
+        self.layout_.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def load(self) -> None:
+        self.status.setText(setup_guide.step_detail(self._db, self._user, "past_certifications", date.today())
+                            or _("No earlier certifications imported."))
+
+    def import_past(self) -> None:
+        from ui.past_certifications_dialog import PastCertificationsImportDialog
+
+        if run_modal(PastCertificationsImportDialog(self._db, self._user, self)):
             self.load()
             self.changed.emit()
 
@@ -278,7 +305,8 @@ class AccountsPage(GuidePage):
 # The page of each step, by the step's key in app.setup_guide.STEPS.
 PAGES: dict[str, type[GuidePage]] = {
     "municipality": MunicipalityPage, "issuer": IssuerPage, "fiscal_year": FiscalYearPage, "scheme": SchemePage,
-    "staff": StaffListPage, "evaluation_rules": EvaluationRulesPage, "accounts": AccountsPage,
+    "staff": StaffListPage, "past_certifications": PastCertificationsPage, "evaluation_rules": EvaluationRulesPage,
+    "accounts": AccountsPage,
 }
 
 
