@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, schemes, setup_guide, staff_edit
+from app import accounts, positions, schemes, setup_guide, staff_edit
 from app import settings as app_settings
 from app.accounts import User
 from app.errors import UserError
@@ -260,7 +260,7 @@ class EvaluationRulesPage(GuidePage):
         state = next(s for s in setup_guide.checklist(self._db, self._user, date.today()) if s.key == "evaluation_rules")
         self.found.setText(_("Rates ICT now: {name}").format(name=state.detail) if state.done else _(
             "No section rates ICT yet: import the staff list, then choose the section here."))
-        self.positions_button.setEnabled(bool(self._db.execute("SELECT count(*) FROM positions").fetchone()[0]))
+        self.positions_button.setEnabled(bool(positions.ordered(self._db)))
 
     def save(self) -> None:
         setup_guide.set_digital_section(self._db, self._user, self.section.currentData())
