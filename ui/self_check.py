@@ -31,7 +31,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.register_tab": ("ui.person_card",),
     "ui.results_view": ("ui.person_card",),
     "ui.settings_page": ("ui.positions_dialog", "ui.template_editor"),
-    "ui.setup_guide": ("ui.import_dialog", "ui.positions_dialog"),
+    "ui.setup_guide": ("ui.import_dialog", "ui.past_certifications_dialog", "ui.positions_dialog"),
     "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_card", "ui.person_dialogs"),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
