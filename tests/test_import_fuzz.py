@@ -463,12 +463,8 @@ def test_fuzz_evaluation_sheet_import(sheet_template, tmp_path):
 
         def attempt() -> list[str] | None:
             preview = sheets.preview_import(register.db, user, path)
-            if preview.errors:
-                with pytest.raises(UserError):
-                    sheets.commit_import(register.db, user, preview)
-                return [e.text() for e in preview.errors]
-            sheets.commit_import(register.db, user, preview)
-            return None
+            return commit_unless_refused(preview.errors, lambda: sheets.commit_import(register.db, user, preview),
+                                         lambda: [e.text() for e in preview.errors])
 
         run_case(figures, register, path, attempt)
 
