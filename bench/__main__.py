@@ -27,11 +27,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from datetime import date  # noqa: E402
 
-from app import staff, wareki  # noqa: E402
+from app import wareki
+from app.staff import directory
 from app.db import connect, migrations, open_database  # noqa: E402
-from app.demo import Town, generate_town, load_town  # noqa: E402
-from app.staff import Column  # noqa: E402
-from app.demo import officer as admin_as
+from app.demo.town import Town, generate_town, load_town  # noqa: E402
+from app.staff.directory import Column  # noqa: E402
+from app.demo.town import officer as admin_as
 ADMIN_USER = admin_as("bench")  # the administrator the benchmarks act as
 
 
@@ -177,7 +178,7 @@ def _bare_model_class():
 def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
-    from ui.staff_model import StaffTableModel
+    from ui.staff.model import StaffTableModel
 
     QApplication.instance() or QApplication([])
     path = folder / f"list-{size}.sqlite"
@@ -192,14 +193,14 @@ def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
                 "LEFT JOIN positions p ON p.id = a.position_id")
 
     def ours_load() -> None:
-        model.set_rows(staff.load_directory(db, ADMIN_USER))
+        model.set_rows(directory.load_directory(db, ADMIN_USER))
 
     def bare_load() -> None:
         bare.set_rows(raw.execute(bare_sql).fetchall())
 
     figures = [figure("staff_list_load", size, best(ours_load, repeat), best(bare_load, repeat),
                       "query + 五十音 keys + model reset vs raw fetchall + bare model reset")]
-    rows = staff.load_directory(db, ADMIN_USER)
+    rows = directory.load_directory(db, ADMIN_USER)
     bare_rows = raw.execute(bare_sql).fetchall()
     # Sorting starts from another order (as after sorting by a different column), not the 五十音 one.
     shuffled, bare_shuffled = rows[:], bare_rows[:]
@@ -208,7 +209,7 @@ def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
 
     def ours_filter() -> None:
         for query in ("た", "たか", "たかは", "たかはし"):  # keystrokes, narrowing as the page does
-            model.set_rows(staff.filter_rows(rows, query))
+            model.set_rows(directory.filter_rows(rows, query))
 
     def bare_filter() -> None:
         for query in ("た", "たか", "たかは", "たかはし"):
@@ -218,7 +219,7 @@ def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
                           "one keystroke from the full list: fold-aware filter + reset vs plain substring + reset"))
 
     def ours_sort() -> None:
-        model.set_rows(staff.sort_rows(shuffled, Column.READING))
+        model.set_rows(directory.sort_rows(shuffled, Column.READING))
 
     def bare_sort() -> None:
         bare.set_rows(sorted(bare_shuffled, key=lambda r: r[2]))
@@ -234,8 +235,8 @@ def bench_staff_list(folder: Path, size: int, repeat: int) -> list[Figure]:
 def bench_member_picker(folder: Path, size: int, repeat: int) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
-    from app import projects
-    from ui.project_dialogs import AddMemberDialog
+    from app.evaluation import projects
+    from ui.evaluation.project_dialogs import AddMemberDialog
 
     QApplication.instance() or QApplication([])
     path = folder / f"picker-{size}.sqlite"
@@ -295,7 +296,7 @@ def bench_member_picker(folder: Path, size: int, repeat: int) -> list[Figure]:
 # -- staff import --------------------------------------------------------------------------------
 def _hr_csv(path: Path, size: int) -> Path:
     """A personnel-system export: CP932, one 氏名 column, カナ, one 所属 string, 和暦 and ISO dates."""
-    from app.staff import unit_names
+    from app.staff.directory import unit_names
 
     town = generate_town(size, seed=1)
     scratch = path.with_suffix(".town.sqlite")
@@ -319,16 +320,16 @@ def _hr_csv(path: Path, size: int) -> Path:
 
 
 def bench_import(folder: Path, size: int, repeat: int) -> list[Figure]:
-    from app import staff_import
+    from app.staff import importer
 
     source = _hr_csv(folder / f"hr-{size}.csv", size)
     counter = iter(range(10**6))
 
     def ours() -> None:
         result = open_database(folder / f"imp-{size}-{next(counter)}.sqlite")
-        preview, _table, _mapping = staff_import.preview_file(result.db, source)
+        preview, _table, _mapping = importer.preview_file(result.db, source)
         assert not preview.errors, preview.errors[:3]
-        staff_import.commit(result.db, preview, admin_as("bench"))
+        importer.commit(result.db, preview, admin_as("bench"))
         result.db.close()
 
     def bare() -> None:
@@ -402,7 +403,9 @@ def bench_eligibility(folder: Path, size: int, repeat: int) -> list[Figure]:
 # -- evaluation sheets: Excel out and back -----------------------------------------------------------
 def _sheets_register(path: Path, evaluators: int) -> int:
     """A town with one project: 12 members, each evaluator rates 6 of them on leadership (12 rows a sheet)."""
-    from app import evaluations, projects, rubrics
+    from app.evaluation import ratings as evaluations
+    from app.evaluation import projects
+    from app.evaluation import rubrics
     from app.db import transaction
 
     result = open_database(path)
@@ -500,8 +503,8 @@ def _bare_read(path: Path) -> list[tuple]:
 
 def bench_sheets(folder: Path, size: int, repeat: int) -> list[Figure]:
     """``size`` evaluator workbooks written, filled in (not timed) and read back; ours and bare alternate."""
-    from app import evaluation_sheets
-    from app.accounts import Role, User
+    from app.evaluation import sheets as evaluation_sheets
+    from app.register.accounts import Role, User
 
     template = folder / f"sheets-{size}.sqlite"
     project_id = _sheets_register(template, size)

@@ -11,9 +11,9 @@ import sqlite3
 from itertools import count
 from pathlib import Path
 
-from app import maintenance
+from app.register import maintenance
 from app.db import connect
-from app.permissions import CLI_USER
+from app.register.permissions import CLI_USER
 from bench.evaluation import build_rated_town
 
 

@@ -13,8 +13,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app import certificates, pdf_fonts
-from app.demo import generate_town
+from app import pdf_fonts
+from app.certification import certificates
+from app.demo.town import generate_town
 from app.paths import resources_dir
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from app import i18n
-from app.accounts import Role, User
+from app.register.accounts import Role, User
 from app.db import open_database
 from ui.fonts import register_bundled_fonts
 from ui.main import create_application

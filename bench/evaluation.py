@@ -11,11 +11,12 @@ import random
 import sqlite3
 from pathlib import Path
 
-from app import evaluation_summary, rubrics
-from app.accounts import Role, User
+from app.evaluation import summary
+from app.evaluation import rubrics
+from app.register.accounts import Role, User
 from app.db import open_database
-from app.demo import generate_town, load_town
-from app.demo import officer as admin_as
+from app.demo.town import generate_town, load_town
+from app.demo.town import officer as admin_as
 
 ADMIN = User(0, "bench", "bench", Role.ADMIN)
 
@@ -81,7 +82,7 @@ def summary_runs(path: Path):
     bare = sqlite3.connect(path)
 
     def ours() -> None:
-        evaluation_summary.summary(ours_db, ADMIN)
+        summary.summary(ours_db, ADMIN)
 
     def bare_run() -> None:
         bare.execute(BARE_QUERY).fetchall()
@@ -91,7 +92,7 @@ def summary_runs(path: Path):
 
 def add_sessions_and_scheme(path: Path) -> int:
     """Two workshops per project attended by its members, and the Moka scheme; returns memberships."""
-    from app import schemes
+    from app.certification import schemes
     from app.db import connect
 
     db = connect(path)
@@ -149,7 +150,8 @@ def eligibility_runs(path: Path):
     """(ours, bare): the engine with reasons for everyone vs one query of the same aggregates."""
     from datetime import date
 
-    from app import eligibility, schemes
+    from app.certification import eligibility
+    from app.certification import schemes
     from app.db import connect
 
     db = connect(path)

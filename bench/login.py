@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app import accounts
+from app.register import accounts
 from app.db import open_database
 
 PASSWORD = "correct horse battery"

@@ -12,10 +12,11 @@ import random
 import sqlite3
 from pathlib import Path
 
-from app import seal, seal_key
+from app.register import seal
+from app.register import seal_key
 from app.db import connect, open_database
-from app.demo import generate_town, load_town
-from app.permissions import CLI_USER
+from app.demo.town import generate_town, load_town
+from app.register.permissions import CLI_USER
 
 
 def build_sealed_register(path: Path, audit: int, ratings: int, seed: int = 1) -> int:
@@ -23,7 +24,7 @@ def build_sealed_register(path: Path, audit: int, ratings: int, seed: int = 1) -
     result = open_database(path)
     db = result.db
     load_town(db, generate_town(300, seed=seed), "bench")
-    from app import rubrics
+    from app.evaluation import rubrics
 
     template_id = rubrics.ensure_preset(db, CLI_USER)
     criteria = [c.id for p in rubrics.load_template(db, template_id).perspectives for c in p.criteria]

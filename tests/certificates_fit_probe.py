@@ -11,11 +11,11 @@ from pathlib import Path
 
 from fit_probe_support import scale_tag, show_main_window, start_qt
 
-from app import accounts
-from app.accounts import Role
+from app.register import accounts
+from app.register.accounts import Role
 from app.db import open_database
-from app.demo import generate_town, load_town, set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.demo.town import generate_town, load_town, set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from ui.main_window import NAVIGATION
 
 app = start_qt()
@@ -27,7 +27,7 @@ load_projects(db, "probe")
 load_certification_history(db, "probe")
 set_demo_municipality(db, "probe")  # certificates are refused until the town and its mayor are set
 user = accounts.setup_administrator(db, "admin", "管理 者", "correct horse 2")[0]
-from app import certificates  # noqa: E402
+from app.certification import certificates
 
 printed = certificates.select(db)[:3]  # a print log to show, and 再発行 marks in the list
 certificates.write(db, user, printed, out / f"printed-{os.environ.get('QT_SCALE_FACTOR', '1')}.pdf")

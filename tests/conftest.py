@@ -17,11 +17,11 @@ os.environ["XDG_CONFIG_HOME"] = str(Path(_session_home) / "config")
 os.environ["DX_JINZAI_DATA_DIR"] = str(Path(_session_home) / "data")
 
 from app import i18n  # noqa: E402
-from app.accounts import Role, User, setup_administrator  # noqa: E402
+from app.register.accounts import Role, User, setup_administrator  # noqa: E402
 from app.db import open_database  # noqa: E402
-from app.demo import generate_town, load_town  # noqa: E402
-from app.demo import officer as admin_as  # noqa: E402
-from app.permissions import CLI_USER  # noqa: E402
+from app.demo.town import generate_town, load_town  # noqa: E402
+from app.demo.town import officer as admin_as  # noqa: E402
+from app.register.permissions import CLI_USER  # noqa: E402
 
 ADMIN_PASSWORD = "correct horse 1"
 # The administrator that test set-up acts as (services take the acting user and check its role).

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from fit_probe_support import scale_tag, show_main_window, start_qt
 
-from app import accounts
-from app.accounts import Role
+from app.register import accounts
+from app.register.accounts import Role
 from app.db import open_database
-from app.demo import generate_town, load_town
-from app.demo_projects import load_projects
+from app.demo.town import generate_town, load_town
+from app.demo.projects import load_projects
 
 app = start_qt()
 path, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -50,7 +50,7 @@ for index in range(page.tabs.count()):
     hint = tab.minimumSizeHint().expandedTo(tab.minimumSize())
     sizes[page.tabs.tabText(index)] = [hint.width(), hint.height()]
 # The paper-form dialog of the administrator, at the size it opens with.
-from ui.rating_form import RatingDialog  # noqa: E402
+from ui.evaluation.rating_form import RatingDialog  # noqa: E402
 
 dialog = RatingDialog(db, user, page.assignments_tab.model.record_at(0)["id"], window)
 dialog.show()

@@ -25,9 +25,9 @@ def main(db_path: Path, rounds: int) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app import i18n
-    from app.accounts import setup_administrator
+    from app.register.accounts import setup_administrator
     from app.db import open_database
-    from app.demo import ensure_demo_database
+    from app.demo.town import ensure_demo_database
     from ui.background import run_in_background
     from ui.main import create_application, start_gui_collector
     from ui.main_window import MainWindow, Session

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from fit_probe_support import show_main_window, start_qt
 
-from app import accounts  # noqa: E402 - after fit_probe_support put this checkout first on the path
+from app.register import accounts
 from app.db import open_database  # noqa: E402
-from app.demo import ensure_demo_database  # noqa: E402
+from app.demo.town import ensure_demo_database  # noqa: E402
 
 app = start_qt()
 path = Path(sys.argv[1])

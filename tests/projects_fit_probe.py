@@ -16,9 +16,11 @@ _out.mkdir(parents=True, exist_ok=True)
     {"name": "probe", "x": 0, "y": 0, "width": 1366, "height": 728, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_out / 'screen.json'}"
 
-from app import accounts, i18n, projects
+from app import i18n
+from app.register import accounts
+from app.evaluation import projects
 from app.db import open_database
-from app.demo import ensure_demo_database
+from app.demo.town import ensure_demo_database
 from ui.fonts import register_bundled_fonts
 from ui.main import create_application, install_qt_translations
 from ui.main_window import MainWindow, Session
@@ -55,7 +57,7 @@ for index, name in enumerate(("overview", "members", "sessions", "externals")):
     page.tabs.setCurrentIndex(index)
     record(f"window-{name}", window)
 
-from ui.project_dialogs import (  # noqa: E402
+from ui.evaluation.project_dialogs import (  # noqa: E402
     AddMemberDialog,
     MemberImportDialog,
     ProjectDialog,

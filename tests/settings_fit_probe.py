@@ -10,10 +10,10 @@ from pathlib import Path
 
 from fit_probe_support import scale_tag, show_main_window, start_qt
 
-from app import accounts  # noqa: E402 - after fit_probe_support put this checkout first on the path
-from app.accounts import Role  # noqa: E402
+from app.register import accounts
+from app.register.accounts import Role  # noqa: E402
 from app.db import open_database  # noqa: E402
-from app.demo import ensure_demo_database  # noqa: E402
+from app.demo.town import ensure_demo_database  # noqa: E402
 from ui.main_window import NAVIGATION  # noqa: E402
 
 app = start_qt()

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app import accounts, audit
-from app.accounts import Role
+from app.register import accounts
+from app.register import audit
+from app.register.accounts import Role
 from app.db import open_database
 from app.errors import AuthenticationError, PermissionDenied, UserError
 from tests.conftest import ADMIN_PASSWORD, OFFICER

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from app import audit, certification, evaluations, settings, staff_edit
-from app.accounts import Role, User, create_user
+from app.register import audit
+from app.certification import decisions
+from app.evaluation import ratings
+from app.register import settings
+from app.staff import edit
+from app.register.accounts import Role, User, create_user
 from app.db import transaction
-from app.demo_projects import load_certification_history, load_projects
-from app.evaluations import Answer
+from app.demo.projects import load_certification_history, load_projects
+from app.evaluation.ratings import Answer
 from tests.conftest import ADMIN_USER, OFFICER, admin_as
 
 
@@ -43,9 +47,9 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
     settings.set_value(db, "municipality_name", "真岡市", admin_as("admin"))
     assert _newest(db, "setting.change") == "「自治体名」を変更しました：（空） → 真岡市。"
 
-    person, seat = staff_edit.person(db, ADMIN_USER, row["target_staff_id"])
-    other_unit = next(u for u, _label in staff_edit.org_units(db) if u != seat["unit_id"])
-    staff_edit.update_person(db, person["id"], staff_edit.PersonInput(
+    person, seat = edit.person(db, ADMIN_USER, row["target_staff_id"])
+    other_unit = next(u for u, _label in edit.org_units(db) if u != seat["unit_id"])
+    edit.update_person(db, person["id"], edit.PersonInput(
         person["staff_no"], person["family_name"], person["given_name"], person["family_reading"],
         person["given_reading"], None, other_unit, seat["position_id"]), admin_as("admin"), transfer_on=date(2027, 4, 1))
     moved = _newest(db, "staff.transfer")
@@ -53,12 +57,12 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
 
     officer = User(admin.id, "admin", "管理 者", Role.ADMIN)
     number = db.execute("SELECT certificate_no FROM certifications WHERE status = 'active' LIMIT 1").fetchone()[0]
-    certification.reissue(db, officer, number, "紛失", date(2026, 5, 1))
+    decisions.reissue(db, officer, number, "紛失", date(2026, 5, 1))
     assert "を再交付しました（1 回目）：紛失。" in _newest(db, "certification.reissue")
 
     paper = next(db.query("SELECT id FROM evaluation_assignments WHERE status = 'pending' LIMIT 1"))["id"]
-    form = evaluations.open_form(db, officer, paper)
-    evaluations.save_answers(db, officer, paper, {c.id: Answer(3, "") for c in form.criteria}, submit=True,
+    form = ratings.open_form(db, officer, paper)
+    ratings.save_answers(db, officer, paper, {c.id: Answer(3, "") for c in form.criteria}, submit=True,
                              source="paper")
     assert _newest(db, "evaluation.submit").endswith("を提出しました。紙の評価票からの代理入力です。")
 

@@ -16,10 +16,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from app import certificate_settings, certificates, certification, pdf_fonts, settings
-from app.accounts import Role, User
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app import pdf_fonts
+from app.certification import certificate_settings
+from app.certification import certificates
+from app.certification import decisions
+from app.register import settings
+from app.register.accounts import Role, User
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from app.errors import UserError
 from tests.conftest import ADMIN_USER
 
@@ -98,7 +102,7 @@ def test_ceremony_list_format_follows_the_extension_and_has_the_affiliation(town
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0] == ("番号", "認定番号", "氏名", "所属", "レベル", "認定日")
     assert len(rows) == len(ids) + 1
-    register = {r["certificate_no"]: r for r in certification.register(town, OFFICER)}
+    register = {r["certificate_no"]: r for r in decisions.register(town, OFFICER)}
     for row in rows[1:]:
         assert row[3] and row[3] in register[row[1]]["section"]  # the person's 課 (or 部)
 
@@ -145,7 +149,7 @@ def test_ceremony_list_text_stays_inside_the_table_rule(town, tmp_path):
 
 def test_register_export_heads_the_status_column_as_the_certification_status(town, tmp_path):
     out = tmp_path / "register.xlsx"
-    certification.export_register(town, out, OFFICER)
+    decisions.export_register(town, out, OFFICER)
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     status = rows[0].index("状態")
     assert "在職状況" not in rows[0]

@@ -11,10 +11,13 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from app import audit, certificate_settings, certificates, settings
-from app.accounts import Role, create_user
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.register import audit
+from app.certification import certificate_settings
+from app.certification import certificates
+from app.register import settings
+from app.register.accounts import Role, create_user
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
 from tests.conftest import ADMIN_USER, OFFICER
 
@@ -52,10 +55,10 @@ def test_output_list_shows_history_and_the_next_mark(town, admin, tmp_path):
 
 
 def test_revoked_certifications_are_not_offered(town, admin):
-    from app import certification
+    from app.certification import decisions
 
     number = certificates.output_list(town, ADMIN_USER)[0]["certificate_no"]
-    certification.revoke(town, admin, number, "誤認定", date(2025, 1, 10))
+    decisions.revoke(town, admin, number, "誤認定", date(2025, 1, 10))
     assert number not in {r["certificate_no"] for r in certificates.output_list(town, ADMIN_USER)}
 
 

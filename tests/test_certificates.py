@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app import certificates, certification, pdf_fonts, schemes, settings
-from app.accounts import Role, User
-from app.demo_projects import load_certification_history, load_projects
+from app import pdf_fonts
+from app.certification import certificates
+from app.certification import decisions
+from app.certification import schemes
+from app.register import settings
+from app.register.accounts import Role, User
+from app.demo.projects import load_certification_history, load_projects
 from app.errors import UserError
 from tests.conftest import ADMIN_USER
 
@@ -43,7 +47,7 @@ def _certify_names(db, names: list[str], on: date) -> list[int]:
     for family in names:
         staff_id = db.execute("""SELECT id FROM staff WHERE family_name = ? AND status = 'active' AND id NOT IN
                                  (SELECT staff_id FROM certifications) ORDER BY id LIMIT 1""", [family]).fetchone()[0]
-        number = certification.record_past(db, OFFICER, scheme_id, staff_id, "advisor", on, "真岡市長")
+        number = decisions.record_past(db, OFFICER, scheme_id, staff_id, "advisor", on, "真岡市長")
         ids.append(db.execute("SELECT id FROM certifications WHERE certificate_no = ?", [number]).fetchone()[0])
     return ids
 
@@ -129,14 +133,14 @@ def test_print_log_reprint_and_reissue_marks(town, tmp_path):
     with pytest.raises(UserError, match="既に存在します"):
         certificates.write(town, OFFICER, ids, second)
     number = town.execute("SELECT certificate_no FROM certifications WHERE id = ?", ids).fetchone()[0]
-    certification.reissue(town, OFFICER, number, "紛失", date(2025, 6, 1))
+    decisions.reissue(town, OFFICER, number, "紛失", date(2025, 6, 1))
     third = tmp_path / "third.pdf"
     certificates.write(town, OFFICER, ids, third, "landscape")
     assert "再交付" in _text(third)
     log = certificates.print_log(town, ADMIN_USER, ids[0])
     assert [e["kind"] for e in log] == ["reprint", "reprint", "first"]
     assert log[0]["template"] == "landscape" and log[2]["file_name"] == "first.pdf"
-    certification.revoke(town, OFFICER, number, "辞退", date(2025, 7, 1))
+    decisions.revoke(town, OFFICER, number, "辞退", date(2025, 7, 1))
     with pytest.raises(UserError, match="取り消されているため"):
         certificates.write(town, OFFICER, ids, tmp_path / "revoked.pdf")
 
@@ -167,7 +171,7 @@ def test_verification_code_valid_revoked_unknown_and_tampered(town):
     forged = certificates.verification_code(key, cert.number, "山崎 " + cert.given_name, cert.level_code,
                                             cert.decided_on.isoformat())
     assert forged != cert.code and not certificates.verify(town, forged).valid
-    certification.revoke(town, OFFICER, cert.number, "本人の申出", date(2025, 5, 1))
+    decisions.revoke(town, OFFICER, cert.number, "本人の申出", date(2025, 5, 1))
     revoked = certificates.verify(town, cert.code)
     assert not revoked.valid and revoked.status == "revoked" and "本人の申出" in revoked.message
     assert revoked.message.startswith("失効：")
@@ -207,7 +211,7 @@ def test_seal_image_is_drawn(town, tmp_path):
     image.save(buffer, "PNG")
     encoded = base64.b64encode(bytes(data)).decode()
     settings.set_value(town, "certificate_seal_png", encoded, ADMIN_USER)
-    from app import audit
+    from app.register import audit
 
     logged = audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
     assert encoded not in logged and "sha256" in logged  # the append-only log keeps a fingerprint, not the image
@@ -244,7 +248,7 @@ def test_cli_certificates_and_verify(tmp_path):
     db_path = tmp_path / "town.sqlite"
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), *args], cwd=ROOT,
+        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT,
                               capture_output=True, text=True, encoding="utf-8", timeout=120)
 
     assert cli("demo").returncode == 0

@@ -17,11 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import audit, certification, eligibility, projects, schemes
-from app.accounts import Role, User
-from app.certification import Approval
-from app.demo_projects import load_certification_history, load_projects
-from app.eligibility import PersonFacts, ProjectFact, ScoreFact
+from app.register import audit
+from app.certification import decisions
+from app.certification import eligibility
+from app.evaluation import projects
+from app.certification import schemes
+from app.register.accounts import Role, User
+from app.certification.decisions import Approval
+from app.demo.projects import load_certification_history, load_projects
+from app.certification.eligibility import PersonFacts, ProjectFact, ScoreFact
 from app.errors import PermissionDenied, UserError
 from tests.conftest import ADMIN_USER
 
@@ -168,7 +172,7 @@ def test_moka_scenario_on_the_demo_town(town):
     assert [r.met for r in near.results] == [True, True, True, True, False]
     assert near.results[4].text.startswith("ICTの評価 3.") and near.results[4].text.endswith("/ 必要 3.5 ✗")
     assert ("specialist", "eligible") not in by
-    numbers = certification.approve(town, OFFICER, scheme.id, [Approval(c.staff_id, "advisor") for c in found
+    numbers = decisions.approve(town, OFFICER, scheme.id, [Approval(c.staff_id, "advisor") for c in found
                                                                 if c.level.code == "advisor" and c.status == "eligible"],
                                     date(2026, 12, 1), "真岡市長")
     assert numbers == [f"令和8年度DX認定第{n:04}号" for n in range(1, 5)]
@@ -178,7 +182,7 @@ def test_moka_scenario_on_the_demo_town(town):
 
 def test_every_fact_is_taken_as_of_the_date(town):
     """Ratings count from the day they were submitted; a level revoked later was still held before."""
-    from app.demo_projects import RATED_AT
+    from app.demo.projects import RATED_AT
 
     load_certification_history(town, "test")
     scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
@@ -195,7 +199,7 @@ def test_every_fact_is_taken_as_of_the_date(town):
     holder = town.execute("SELECT staff_id FROM certifications WHERE level_code = 'advisor' AND staff_id NOT IN "
                           "(SELECT staff_id FROM certifications WHERE level_code = 'expert')").fetchone()[0]
     number = town.execute("SELECT certificate_no FROM certifications WHERE staff_id = ?", [holder]).fetchone()[0]
-    certification.revoke(town, OFFICER, number, "誤り", date(2026, 12, 2))
+    decisions.revoke(town, OFFICER, number, "誤り", date(2026, 12, 2))
     levels = {c.level.code for c in eligibility.eligibility(town, OFFICER, scheme, AS_OF, [holder])}
     assert levels == {"expert"}  # on 2026-11-23 the advisor level was still held
 
@@ -206,13 +210,13 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     decided, revoked_on = date(2026, 6, 1), date(2026, 7, 1)
     eligible = sorted(c.staff_id for c in eligibility.eligibility(town, OFFICER, scheme, decided)
                       if c.level.code == "advisor" and c.status == "eligible")
-    first, second = certification.approve(town, OFFICER, scheme.id, [Approval(s, "advisor") for s in eligible[:2]],
+    first, second = decisions.approve(town, OFFICER, scheme.id, [Approval(s, "advisor") for s in eligible[:2]],
                                           decided, "真岡市長")
     by_number = dict(town.execute("SELECT certificate_no, staff_id FROM certifications"))
     with pytest.raises(UserError, match="取消日"):
-        certification.revoke(town, OFFICER, first, "誤り", revoked_on, reeligible_from=revoked_on)
-    certification.revoke(town, OFFICER, first, "誤り", revoked_on)  # no date: only with a reason
-    certification.revoke(town, OFFICER, second, "要件の誤認", revoked_on, reeligible_from=date(2026, 10, 1))
+        decisions.revoke(town, OFFICER, first, "誤り", revoked_on, reeligible_from=revoked_on)
+    decisions.revoke(town, OFFICER, first, "誤り", revoked_on)  # no date: only with a reason
+    decisions.revoke(town, OFFICER, second, "要件の誤認", revoked_on, reeligible_from=date(2026, 10, 1))
 
     def advisor(staff_id: int, on: date) -> eligibility.Candidate:
         return next(c for c in eligibility.eligibility(town, OFFICER, scheme, on, [staff_id]) if c.level.code == "advisor")
@@ -226,18 +230,18 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     assert again.status == "eligible" and again.results[-1].text.endswith("令和8年10月1日から再認定可 ✓")
 
     with pytest.raises(UserError, match="理由を入力"):
-        certification.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF, "真岡市長")
-    (number,) = certification.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF,
+        decisions.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF, "真岡市長")
+    (number,) = decisions.approve(town, OFFICER, scheme.id, [Approval(by_number[first], "advisor")], AS_OF,
                                       "真岡市長", override_reason="再審査により要件充足を確認")
     row = town.execute("SELECT override_reason, reasons_json FROM certifications WHERE certificate_no = ?",
                        [number]).fetchone()
     assert row[0] == "再審査により要件充足を確認" and "再認定には理由" in row[1]
     assert "再審査" in audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
-    (plain,) = certification.approve(town, OFFICER, scheme.id, [Approval(by_number[second], "advisor")], AS_OF, "真岡市長")
+    (plain,) = decisions.approve(town, OFFICER, scheme.id, [Approval(by_number[second], "advisor")], AS_OF, "真岡市長")
     assert town.execute("SELECT override_reason FROM certifications WHERE certificate_no = ?", [plain]).fetchone()[0] == ""
     # An override lifts a revocation only: someone short of another requirement stays refused.
     with pytest.raises(UserError, match="要件を満たしていません"):
-        certification.approve(town, OFFICER, scheme.id, [Approval(eligible[2], "expert")], AS_OF, "真岡市長",
+        decisions.approve(town, OFFICER, scheme.id, [Approval(eligible[2], "expert")], AS_OF, "真岡市長",
                               override_reason="特例")
 
 
@@ -251,12 +255,12 @@ def test_hokkaido_scenario_step_by_step(town):
     level1 = {c.staff_id for c in found if c.level.code == "level1" and c.status == "eligible"}
     assert level1 == attended == volunteers and len(level1) == 12
     assert not [c for c in found if c.level.code != "level1" and c.status == "eligible"]
-    certification.approve(town, OFFICER, scheme_id, [Approval(s, "level1") for s in level1], date(2026, 4, 1), "知事")
+    decisions.approve(town, OFFICER, scheme_id, [Approval(s, "level1") for s in level1], date(2026, 4, 1), "知事")
     found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     assert {c.staff_id for c in found if c.level.code == "level2" and c.status == "eligible"} == volunteers
     # Management is a side track: it needs level 2 and a training record that does not exist yet.
     assert not [c for c in found if c.level.code == "management"]
-    certification.approve(town, OFFICER, scheme_id, [Approval(s, "level2") for s in volunteers], date(2026, 5, 1), "知事")
+    decisions.approve(town, OFFICER, scheme_id, [Approval(s, "level2") for s in volunteers], date(2026, 5, 1), "知事")
     found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     management = [c for c in found if c.level.code == "management"]
     assert len(management) == 12 and all(c.status == "near" for c in management)
@@ -275,20 +279,21 @@ def test_approval_refuses_the_ineligible_and_writes_nothing(town):
     not_ok = next(c for c in found if c.status == "near")
     before = town.execute("SELECT count(*) FROM certifications").fetchone()[0]
     with pytest.raises(UserError, match="何も認定していません"):
-        certification.approve(town, OFFICER, scheme_id, [Approval(ok.staff_id, "advisor"),
+        decisions.approve(town, OFFICER, scheme_id, [Approval(ok.staff_id, "advisor"),
                                                          Approval(not_ok.staff_id, "advisor")], AS_OF, "市長")
     with pytest.raises(UserError, match="承認者"):
-        certification.approve(town, OFFICER, scheme_id, [Approval(ok.staff_id, "advisor")], AS_OF, " ")
+        decisions.approve(town, OFFICER, scheme_id, [Approval(ok.staff_id, "advisor")], AS_OF, " ")
     viewer = User(9, "viewer", "viewer", Role.VIEWER)
     with pytest.raises(PermissionDenied):
-        certification.approve(town, viewer, scheme_id, [Approval(ok.staff_id, "advisor")], AS_OF, "市長")
+        decisions.approve(town, viewer, scheme_id, [Approval(ok.staff_id, "advisor")], AS_OF, "市長")
     assert town.execute("SELECT count(*) FROM certifications").fetchone()[0] == before
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.EVALUATOR])
 def test_candidates_reasons_and_register_scores_are_the_administrators_only(town, role):
     """With two raters, a rater who saw the combined score could work out the other's (issue 12)."""
-    from app import certification_view, evaluation_summary
+    from app.certification import candidates
+    from app.evaluation import summary
 
     load_certification_history(town, "test")
     scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
@@ -297,43 +302,43 @@ def test_candidates_reasons_and_register_scores_are_the_administrators_only(town
     other = User(9, "other", "other", role, staff_id=rater)
     for call in (lambda: eligibility.eligibility(town, other, scheme, AS_OF),
                  lambda: eligibility.gather_facts(town, other, scheme.family, AS_OF),
-                 lambda: certification_view.candidate_rows(town, other, scheme, AS_OF),
-                 lambda: evaluation_summary.combined_ratings(town, other, with_raw=True)):
+                 lambda: candidates.candidate_rows(town, other, scheme, AS_OF),
+                 lambda: summary.combined_ratings(town, other, with_raw=True)):
         with pytest.raises(PermissionDenied):
             call()
     holder = town.execute("SELECT staff_id FROM certifications LIMIT 1").fetchone()[0]
     if role is Role.VIEWER:
         # Viewers read the register and a person's certification path (issue 13), never the reasons (scores).
-        for rows in (certification.register(town, other), certification.person_path(town, other, holder)):
+        for rows in (decisions.register(town, other), decisions.person_path(town, other, holder)):
             assert rows and all("reasons_json" not in row for row in rows)
     else:
-        for call in (lambda: certification.register(town, other), lambda: certification.person_path(town, other, holder)):
+        for call in (lambda: decisions.register(town, other), lambda: decisions.person_path(town, other, holder)):
             with pytest.raises(PermissionDenied):
                 call()
-    assert all("reasons_json" in row for row in certification.person_path(town, OFFICER, holder))
-    assert eligibility.eligibility(town, OFFICER, scheme, AS_OF) and certification.register(town, OFFICER)
+    assert all("reasons_json" in row for row in decisions.person_path(town, OFFICER, holder))
+    assert eligibility.eligibility(town, OFFICER, scheme, AS_OF) and decisions.register(town, OFFICER)
 
 
 def test_numbers_revocation_and_reissue(town):
     scheme_id = schemes.install_preset(town, "moka", ADMIN_USER)
     load_certification_history(town, "test")
-    first = certification.register(town, OFFICER, fiscal_year_filter=2023)
+    first = decisions.register(town, OFFICER, fiscal_year_filter=2023)
     assert sorted(r["certificate_no"] for r in first) == [f"令和5年度DX認定第{n:04}号" for n in range(1, 22)]
     number = "令和5年度DX認定第0003号"
-    assert certification.reissue(town, OFFICER, number, "紛失", date(2026, 6, 1)) == 1
-    assert certification.reissue(town, OFFICER, number, "汚損", date(2026, 7, 1)) == 2
-    certification.revoke(town, OFFICER, number, "本人の申出による辞退", date(2026, 8, 1))
+    assert decisions.reissue(town, OFFICER, number, "紛失", date(2026, 6, 1)) == 1
+    assert decisions.reissue(town, OFFICER, number, "汚損", date(2026, 7, 1)) == 2
+    decisions.revoke(town, OFFICER, number, "本人の申出による辞退", date(2026, 8, 1))
     with pytest.raises(UserError, match="既に取り消されています"):
-        certification.revoke(town, OFFICER, number, "二重", date(2026, 8, 2))
+        decisions.revoke(town, OFFICER, number, "二重", date(2026, 8, 2))
     with pytest.raises(UserError, match="再交付できません"):
-        certification.reissue(town, OFFICER, number, "紛失", date(2026, 9, 1))
-    row = next(r for r in certification.register(town, OFFICER) if r["certificate_no"] == number)
+        decisions.reissue(town, OFFICER, number, "紛失", date(2026, 9, 1))
+    row = next(r for r in decisions.register(town, OFFICER) if r["certificate_no"] == number)
     assert (row["status"], row["reissues"], row["revoke_reason"]) == ("revoked", 2, "本人の申出による辞退")
     assert [e["action"] for e in audit.recent(town, ADMIN_USER, 3)] == ["certification.revoke", "certification.reissue",
                                                            "certification.reissue"]
     # The number is never reused: the next decision of that year continues after 0021.
     staff_id = town.execute("SELECT id FROM staff WHERE id NOT IN (SELECT staff_id FROM certifications) LIMIT 1").fetchone()[0]
-    again = certification.record_past(town, OFFICER, scheme_id, staff_id, "advisor", date(2024, 3, 29), "真岡市長")
+    again = decisions.record_past(town, OFFICER, scheme_id, staff_id, "advisor", date(2024, 3, 29), "真岡市長")
     assert again == "令和5年度DX認定第0022号"
     # A decision cannot be rewritten or deleted, even by SQL.
     import sqlite3
@@ -341,8 +346,8 @@ def test_numbers_revocation_and_reissue(town):
         town.execute("UPDATE certifications SET certificate_no = 'x' WHERE certificate_no = ?", [number])
     with pytest.raises(sqlite3.IntegrityError):
         town.execute("DELETE FROM certifications")
-    path = certification.person_path(town, OFFICER, next(r for r in first if r["level_code"] == "advisor"
-                                               and r["staff_id"] in {x["staff_id"] for x in certification.register(town, OFFICER, "specialist")})["staff_id"])
+    path = decisions.person_path(town, OFFICER, next(r for r in first if r["level_code"] == "advisor"
+                                               and r["staff_id"] in {x["staff_id"] for x in decisions.register(town, OFFICER, "specialist")})["staff_id"])
     assert [r["level_code"] for r in path] == ["advisor", "expert", "specialist"]
 
 
@@ -354,12 +359,12 @@ def test_editing_a_scheme_never_rewrites_history(town):
     spec.levels[0].name = "DXアドバイザー(改)"
     new_id = schemes.save_scheme(town, spec, ADMIN_USER)
     assert schemes.active_scheme_id(town) == new_id
-    assert {r["scheme_version"] for r in certification.register(town, OFFICER)} == {1}
-    assert {r["level"] for r in certification.register(town, OFFICER, "advisor")} == {"DXアドバイザー"}
+    assert {r["scheme_version"] for r in decisions.register(town, OFFICER)} == {1}
+    assert {r["level"] for r in decisions.register(town, OFFICER, "advisor")} == {"DXアドバイザー"}
     assert schemes.load_scheme(town, scheme_id).levels[0].requirements[0].params["min"] == 4
     # Holders of the old version's level still hold it under the new version (same level code).
     new = schemes.load_scheme(town, new_id)
-    holders = {r["staff_id"] for r in certification.register(town, OFFICER, "advisor")}
+    holders = {r["staff_id"] for r in decisions.register(town, OFFICER, "advisor")}
     nexts = {c.staff_id: c.level.code for c in eligibility.eligibility(town, OFFICER, new, AS_OF) if c.staff_id in holders}
     assert set(nexts.values()) <= {"expert", "specialist"}
 
@@ -402,7 +407,7 @@ def test_killing_the_process_mid_batch_leaves_none_or_all_and_no_gaps(demo_db, d
         for suffix in ("-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         env = {**os.environ, "DX_JINZAI_APPROVAL_PAUSE": "0.02"}  # 100 × 20 ms inside the transaction
-        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(db_path), "certify", "--approve-eligible",
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", "--db", str(db_path), "certify", "--approve-eligible",
                                  "--date", "2026-07-01", "--approver", "知事"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(delay)
@@ -419,7 +424,7 @@ def test_killing_the_process_mid_batch_leaves_none_or_all_and_no_gaps(demo_db, d
         outcomes.append((was_running, len(seqs)))
     assert (True, 0) in outcomes, f"no kill landed inside the batch: {outcomes}"
     # After a killed batch, running it again completes the whole batch with numbers 1..100.
-    done = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), "certify", "--approve-eligible",
+    done = subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), "certify", "--approve-eligible",
                            "--date", "2026-07-01", "--approver", "知事"], cwd=ROOT, capture_output=True, text=True,
                           encoding="utf-8", timeout=120)
     assert done.returncode == 0, done.stderr
@@ -435,7 +440,7 @@ def test_cli_eligibility_certify_revoke_and_export(tmp_path):
     db_path = tmp_path / "town.sqlite"
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), *args], cwd=ROOT,
+        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT,
                               capture_output=True, text=True, encoding="utf-8", timeout=120)
 
     assert cli("demo").returncode == 0

@@ -17,7 +17,7 @@ from app import __version__
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
                           encoding="utf-8", env=env, timeout=120)
 
 
@@ -109,7 +109,7 @@ def _recovery_code(output: str) -> str:
 
 def test_user_unlock_reset_and_recover(tmp_path: Path):
     """The way back in for an officer who forgot the only administrator password, and the other user commands."""
-    from app import accounts
+    from app.register import accounts
     from app.db import open_database
 
     db = tmp_path / "t.sqlite"
@@ -169,7 +169,7 @@ def test_check_never_writes(tmp_path: Path):
 def test_messages_survive_an_output_encoding_without_japanese(tmp_path: Path):
     """A pipe on a Western-locale Windows is cp1252; the CLI must not crash on its first message."""
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "cp1252"}
-    result = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "t.sqlite"), "demo",
+    result = subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(tmp_path / "t.sqlite"), "demo",
                              "--staff", "5"], capture_output=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "デモ用の町" in result.stdout.decode("utf-8")
@@ -180,7 +180,7 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path
     db = tmp_path / "t.sqlite"
     assert cli("--db", str(db), "demo", "--staff", "40").returncode == 0
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(db), "staff", "list", "--json"],
+    process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "--db", str(db), "staff", "list", "--json"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     process.stdout.close()  # like head after its first line: nobody reads what follows
     stderr = process.stderr.read().decode("utf-8")

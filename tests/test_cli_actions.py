@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app import evaluations, projects
+from app.evaluation import ratings
+from app.evaluation import projects
 from app.db import open_database
 from tests.conftest import ADMIN_USER
 from tests.test_cli_cycle import Cli, write_staff_csv
@@ -126,13 +127,13 @@ def test_project_details_members_sessions_and_outside_raters(town: Cli):
 
 def test_assignments_and_reopening(demo_db, db_path: Path, tmp_path: Path):
     project_id = make_project(demo_db)
-    first = evaluations.project_assignments(demo_db, ADMIN_USER, project_id)[0]
-    form = evaluations.open_form(demo_db, ADMIN_USER, first["id"])
-    evaluations.save_answers(demo_db, ADMIN_USER, first["id"],
-                             {c.id: evaluations.Answer(3) for c in form.criteria}, submit=True)
+    first = ratings.project_assignments(demo_db, ADMIN_USER, project_id)[0]
+    form = ratings.open_form(demo_db, ADMIN_USER, first["id"])
+    ratings.save_answers(demo_db, ADMIN_USER, first["id"],
+                             {c.id: ratings.Answer(3) for c in form.criteria}, submit=True)
     cli = Cli(db_path, tmp_path / "data")
     listed = cli.json("assignments", "list", "--project", str(project_id))
-    assert len(listed) == len(evaluations.project_assignments(demo_db, ADMIN_USER, project_id))
+    assert len(listed) == len(ratings.project_assignments(demo_db, ADMIN_USER, project_id))
     assert "差し戻" in refused(cli, "assignments", "remove", str(first["id"]))
     assert "理由" in refused(cli, "ratings", "reopen", str(first["id"]), "--reason", " ")
     cli.ok("ratings", "reopen", str(first["id"]), "--reason", "記入漏れの訂正")

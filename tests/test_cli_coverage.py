@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton, QToolBar
 
-from app.cli import build_parser
-from app.gui_commands import GUI_COMMANDS, VIEW_CONTROLS, commands
+from app.cli.main import build_parser
+from app.cli.screen_commands import GUI_COMMANDS, VIEW_CONTROLS, commands
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -51,7 +51,7 @@ def _all_named_controls(window) -> set[str]:
         (names.add(action.objectName()) if action.objectName() else unnamed.append(action.text()))
     for button in window.findChildren(QPushButton):
         (names.add(button.objectName()) if button.objectName() else unnamed.append(button.text()))
-    assert not unnamed, f"name these actions and buttons, and map them in app/gui_commands.py: {unnamed}"
+    assert not unnamed, f"name these actions and buttons, and map them in app/cli/screen_commands.py: {unnamed}"
     return names
 
 
@@ -79,9 +79,9 @@ def test_every_gui_action_has_its_command(window, qtbot):
     window.certificates_page.wait_for_previews()  # none left to run once the register is closed
     qtbot.wait(10)
     unmapped = sorted(named - set(GUI_COMMANDS) - VIEW_CONTROLS)
-    assert not unmapped, f"GUI actions without a CLI command in app/gui_commands.py: {unmapped}"
+    assert not unmapped, f"GUI actions without a CLI command in app/cli/screen_commands.py: {unmapped}"
     stale = sorted((set(GUI_COMMANDS) | VIEW_CONTROLS) - named)
-    assert not stale, f"app/gui_commands.py names controls the window does not have: {stale}"
+    assert not stale, f"app/cli/screen_commands.py names controls the window does not have: {stale}"
 
 
 # Commands that only read (a list, one record, a check): scripts get --json from each.

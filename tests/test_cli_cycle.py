@@ -25,7 +25,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app import evaluation_sheets
+from app.evaluation import sheets as evaluation_sheets
 
 DECIDED = "2099-03-10"          # the mayor's decision; after every rating the test submits
 DECIDED_WAREKI = "令和81年3月10日"

@@ -17,13 +17,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app import evaluation_sheets as sheets
-from app import evaluations, projects, rubrics
-from app.accounts import Role, User, create_user, setup_administrator
-from app.demo_projects import load_projects
+from app.evaluation import sheets
+from app.evaluation import ratings as evaluations
+from app.evaluation import projects
+from app.evaluation import rubrics
+from app.register.accounts import Role, User, create_user, setup_administrator
+from app.demo.projects import load_projects
 from app.errors import PermissionDenied, UserError
-from app.evaluations import Evaluator
-from app.evaluation_summary import summary
+from app.evaluation.ratings import Evaluator
+from app.evaluation.summary import summary
 from app.tabular import write_xlsx
 from tests.conftest import ADMIN_USER, OFFICER, truncate_worksheet_xml
 
@@ -595,7 +597,7 @@ def test_workbook_survives_a_libreoffice_round_trip(demo_db, exported, tmp_path)
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, timeout=180)
 
 
@@ -634,7 +636,7 @@ def test_cli_export_and_import(demo_db, db_path, tmp_path):
 def test_export_dialog_writes_lists_and_opens_the_folder(qtbot, demo_db, project, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
 
-    import ui.evaluation_sheets_dialog as module
+    import ui.evaluation.sheets_dialog as module
 
     opened = []
     monkeypatch.setattr(module, "QDesktopServices", type("Desktop", (), {"openUrl": staticmethod(opened.append)}))
@@ -669,7 +671,7 @@ def test_import_dialog_shows_errors_refuses_then_imports(qtbot, demo_db, exporte
     from PySide6.QtCore import Qt
 
     from tests.qt_helpers import collect_message_texts
-    from ui.evaluation_sheets_dialog import ImportSheetsDialog
+    from ui.evaluation.sheets_dialog import ImportSheetsDialog
 
     members = [f for f in exported if "佐野" not in f.name]
     good, bad = members[0], members[1]
@@ -707,7 +709,7 @@ def test_import_dialog_shows_errors_refuses_then_imports(qtbot, demo_db, exporte
 
 
 def test_dialogs_fit_1366x768_at_150_percent(qtbot, demo_db, project):
-    from ui.evaluation_sheets_dialog import ExportSheetsDialog, ImportSheetsDialog
+    from ui.evaluation.sheets_dialog import ExportSheetsDialog, ImportSheetsDialog
 
     for cls in (ExportSheetsDialog, ImportSheetsDialog):
         dialog = cls(demo_db, officer(), project)

@@ -9,10 +9,15 @@ from datetime import date
 
 import pytest
 
-from app import accounts, audit, evaluation_summary, evaluations, projects, rubrics
-from app.accounts import Role
+from app.register import accounts
+from app.register import audit
+from app.evaluation import summary
+from app.evaluation import ratings
+from app.evaluation import projects
+from app.evaluation import rubrics
+from app.register.accounts import Role
 from app.errors import PermissionDenied, UserError
-from app.evaluations import Answer, Evaluator
+from app.evaluation.ratings import Answer, Evaluator
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER, admin_as
 
 
@@ -30,7 +35,7 @@ def team(demo_db, admin):
     projects.add_member(db, project_id, owner, "owner", ADMIN_USER)
     for role, staff_id in zip(("proposer", "leader", "member", "member"), members):
         projects.add_member(db, project_id, staff_id, role, ADMIN_USER)
-    evaluations.apply_suggestions(db, project_id, ADMIN_USER)
+    ratings.apply_suggestions(db, project_id, ADMIN_USER)
     return project_id, owner, members
 
 
@@ -44,8 +49,8 @@ def _perspective(db, project_id: int, code: str) -> rubrics.PerspectiveSpec:
 
 
 def _fill(db, user, assignment_id: int, score: int, submit: bool = True) -> None:
-    form = evaluations.open_form(db, user, assignment_id)
-    evaluations.save_answers(db, user, assignment_id, {c.id: Answer(score, "") for c in form.criteria}, submit=submit)
+    form = ratings.open_form(db, user, assignment_id)
+    ratings.save_answers(db, user, assignment_id, {c.id: Answer(score, "") for c in form.criteria}, submit=submit)
 
 
 def test_suggestions_follow_the_rules_and_never_rate_oneself(demo_db, team):
@@ -61,24 +66,24 @@ def test_suggestions_follow_the_rules_and_never_rate_oneself(demo_db, team):
         assert {r["evaluator_staff_id"] for r in mine if r["perspective_id"] == leadership.id} == set(members) - {target}
         assert {r["evaluator_kind"] for r in mine if r["perspective_id"] == ict.id} == {"digital"}
     assert owner not in {r["target_staff_id"] for r in rows}, "owners rate, they are not rated"
-    assert evaluations.suggest_assignments(demo_db, ADMIN_USER, project_id) == [], "applied suggestions are not proposed again"
+    assert ratings.suggest_assignments(demo_db, ADMIN_USER, project_id) == [], "applied suggestions are not proposed again"
 
 
 def test_external_raters_get_ict_only_and_criteria_follow_the_kind(demo_db, admin, team):
     project_id, _owner, members = team
     vendor = projects.create_external_rater(demo_db, "佐野 健一", "支援事業者", ADMIN_USER)
     projects.attach_external_rater(demo_db, project_id, vendor, ADMIN_USER)
-    proposals = evaluations.suggest_assignments(demo_db, ADMIN_USER, project_id)
+    proposals = ratings.suggest_assignments(demo_db, ADMIN_USER, project_id)
     assert {p.evaluator for p in proposals} == {Evaluator(external_id=vendor)}
     assert {p.perspective_id for p in proposals} == {_perspective(demo_db, project_id, "ict").id}
-    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER, proposals)
-    assignment = next(a for a in evaluations.project_assignments(demo_db, admin, project_id)
+    ratings.apply_suggestions(demo_db, project_id, ADMIN_USER, proposals)
+    assignment = next(a for a in ratings.project_assignments(demo_db, admin, project_id)
                       if a["evaluator_external_id"] == vendor)
-    form = evaluations.open_form(demo_db, admin, assignment["id"])
+    form = ratings.open_form(demo_db, admin, assignment["id"])
     # The security criterion is for the digital department only.
     assert [c.name for c in form.criteria] == ["デジタル技術の理解と活用", "業務プロセスの分析・再設計"]
     with pytest.raises(UserError, match="評価項目をどれも評価できません"):
-        evaluations.add_assignment(demo_db, project_id, members[0], _perspective(demo_db, project_id, "policy").id,
+        ratings.add_assignment(demo_db, project_id, members[0], _perspective(demo_db, project_id, "policy").id,
                                    Evaluator(external_id=vendor), "external", ADMIN_USER)
 
 
@@ -86,58 +91,58 @@ def test_manual_assignment_refusals(demo_db, team):
     project_id, owner, members = team
     leadership = _perspective(demo_db, project_id, "leadership").id
     with pytest.raises(UserError, match="自分自身"):
-        evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[0]),
+        ratings.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[0]),
                                    "member", ADMIN_USER)
     with pytest.raises(UserError, match="既に"):
-        evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[1]),
+        ratings.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=members[1]),
                                    "member", ADMIN_USER)
     with pytest.raises(UserError, match="評価の対象"):
-        evaluations.add_assignment(demo_db, project_id, owner, leadership, Evaluator(staff_id=members[1]), "member", ADMIN_USER)
+        ratings.add_assignment(demo_db, project_id, owner, leadership, Evaluator(staff_id=members[1]), "member", ADMIN_USER)
     outsider = _staff(demo_db, 1, offset=250)[0]
-    evaluations.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=outsider), "staff", ADMIN_USER)
+    ratings.add_assignment(demo_db, project_id, members[0], leadership, Evaluator(staff_id=outsider), "staff", ADMIN_USER)
 
 
 def test_evaluator_sees_and_opens_only_their_own_assignments(demo_db, admin, team):
     project_id, _owner, members = team
     a_user, b_user = _evaluator(demo_db, members[0], "hyoka-a"), _evaluator(demo_db, members[1], "hyoka-b")
-    mine = evaluations.my_assignments(demo_db, a_user)
+    mine = ratings.my_assignments(demo_db, a_user)
     assert mine and {r["evaluator_staff_id"] for r in mine} == {members[0]}
-    theirs = evaluations.my_assignments(demo_db, b_user)
+    theirs = ratings.my_assignments(demo_db, b_user)
     _fill(demo_db, b_user, theirs[0]["id"], 4)
     with pytest.raises(PermissionDenied):
-        evaluations.open_form(demo_db, a_user, theirs[0]["id"])
+        ratings.open_form(demo_db, a_user, theirs[0]["id"])
     with pytest.raises(PermissionDenied):
-        evaluations.save_answers(demo_db, a_user, theirs[0]["id"], {}, submit=False)
-    for call in (evaluations.individual_ratings, evaluations.project_assignments, evaluation_summary.member_spread):
+        ratings.save_answers(demo_db, a_user, theirs[0]["id"], {}, submit=False)
+    for call in (ratings.individual_ratings, ratings.project_assignments, summary.member_spread):
         with pytest.raises(PermissionDenied):
             call(demo_db, a_user, project_id)
     with pytest.raises(PermissionDenied):
-        evaluation_summary.summary(demo_db, a_user, project_id)
+        summary.summary(demo_db, a_user, project_id)
     # Calibration shows A only A's own lines.
     _fill(demo_db, a_user, mine[0]["id"], 2)
-    assert {s.evaluator_key for s in evaluation_summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
+    assert {s.evaluator_key for s in summary.calibration(demo_db, a_user)} == {f"s{members[0]}"}
     # A viewer enters no evaluations (issue 13: refused, not an empty list).
     viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, OFFICER)
     with pytest.raises(PermissionDenied):
-        evaluations.my_assignments(demo_db, viewer)
+        ratings.my_assignments(demo_db, viewer)
     with pytest.raises(PermissionDenied):
-        evaluation_summary.calibration(demo_db, viewer)
+        summary.calibration(demo_db, viewer)
 
 
 def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
     _project_id, _owner, members = team
     user = _evaluator(demo_db, members[0], "hyoka-a")
-    assignment = evaluations.my_assignments(demo_db, user)[0]["id"]
-    form = evaluations.open_form(demo_db, user, assignment)
+    assignment = ratings.my_assignments(demo_db, user)[0]["id"]
+    form = ratings.open_form(demo_db, user, assignment)
     first = form.criteria[0]
-    evaluations.save_answers(demo_db, user, assignment, {first.id: Answer(3, "=cmd|' /C calc'!A0")})
-    form = evaluations.open_form(demo_db, user, assignment)
+    ratings.save_answers(demo_db, user, assignment, {first.id: Answer(3, "=cmd|' /C calc'!A0")})
+    form = ratings.open_form(demo_db, user, assignment)
     assert form.assignment["status"] == "draft" and not form.complete
     assert form.answers[first.id].comment == "=cmd|' /C calc'!A0", "kept as text, exactly as typed"
     with pytest.raises(UserError, match="すべての評価項目"):
-        evaluations.save_answers(demo_db, user, assignment, {}, submit=True)
+        ratings.save_answers(demo_db, user, assignment, {}, submit=True)
     with pytest.raises(UserError, match="1 から 5"):
-        evaluations.save_answers(demo_db, user, assignment, {first.id: Answer(9)})
+        ratings.save_answers(demo_db, user, assignment, {first.id: Answer(9)})
     _fill(demo_db, user, assignment, 4)
     with pytest.raises(UserError, match="提出済み"):
         _fill(demo_db, user, assignment, 5)
@@ -145,10 +150,10 @@ def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
     with pytest.raises(sqlite3.IntegrityError, match="locked"):
         demo_db.execute("UPDATE evaluation_scores SET score = 1 WHERE assignment_id = ?", [assignment])
     with pytest.raises(PermissionDenied):
-        evaluations.reopen(demo_db, user, assignment, "誤り")
+        ratings.reopen(demo_db, user, assignment, "誤り")
     with pytest.raises(UserError, match="理由"):
-        evaluations.reopen(demo_db, admin, assignment, " ")
-    evaluations.reopen(demo_db, admin, assignment, "評点の入力誤りの申し出")
+        ratings.reopen(demo_db, admin, assignment, " ")
+    ratings.reopen(demo_db, admin, assignment, "評点の入力誤りの申し出")
     entry = audit.recent(demo_db, ADMIN_USER, 1)[0]
     assert entry["action"] == "evaluation.reopen" and "入力誤り" in entry["after_json"]
     _fill(demo_db, user, assignment, 5)
@@ -160,16 +165,16 @@ def test_summary_matches_hand_computed_means_and_medians(demo_db, admin, team):
     project_id, _owner, members = team
     target = members[0]
     leadership = _perspective(demo_db, project_id, "leadership")
-    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id)
+    rows = [a for a in ratings.project_assignments(demo_db, admin, project_id)
             if a["target_staff_id"] == target and a["perspective_id"] == leadership.id]
     assert len(rows) == 3
     given = {}
     for assignment, scores in zip(rows, ([5, 4, 3], [2, 2, 2], [4, 4, 5])):
-        form = evaluations.open_form(demo_db, admin, assignment["id"])
-        evaluations.save_answers(demo_db, admin, assignment["id"],
+        form = ratings.open_form(demo_db, admin, assignment["id"])
+        ratings.save_answers(demo_db, admin, assignment["id"],
                                  {c.id: Answer(s) for c, s in zip(form.criteria, scores)}, submit=True)
         given[assignment["id"]] = statistics.fmean(scores)
-    result = {(r.target_staff_id, r.perspective_code): r for r in evaluation_summary.summary(demo_db, admin, project_id)}
+    result = {(r.target_staff_id, r.perspective_code): r for r in summary.summary(demo_db, admin, project_id)}
     mean = (4 + 2 + 13 / 3) / 3
     assert result[(target, "leadership")].value == round(mean, 2) == 3.44
     assert result[(target, "leadership")].raters == 3
@@ -191,7 +196,7 @@ def test_no_statistic_below_the_minimum_number_of_raters(demo_db, admin, team):
     project_id, _owner, members = team
     target = members[0]
     by_perspective = {}
-    for a in evaluations.project_assignments(demo_db, admin, project_id):
+    for a in ratings.project_assignments(demo_db, admin, project_id):
         if a["target_staff_id"] == target:
             by_perspective.setdefault(a["perspective_id"], []).append(a["id"])
     policy, leadership = _perspective(demo_db, project_id, "policy"), _perspective(demo_db, project_id, "leadership")
@@ -199,7 +204,7 @@ def test_no_statistic_below_the_minimum_number_of_raters(demo_db, admin, team):
     _fill(demo_db, admin, by_perspective[policy.id][0], 4)  # one rater of the two needed
     for assignment in by_perspective[leadership.id]:
         _fill(demo_db, admin, assignment, 3)
-    spreads = {(s.target_staff_id, s.perspective_id) for s in evaluation_summary.member_spread(demo_db, admin, project_id)}
+    spreads = {(s.target_staff_id, s.perspective_id) for s in summary.member_spread(demo_db, admin, project_id)}
     assert (target, policy.id) not in spreads and (target, leadership.id) in spreads
 
 
@@ -211,37 +216,37 @@ def test_median_rule_and_minimum_from_the_template(demo_db, admin):
     members = _staff(demo_db, 4, offset=150)
     for staff_id in members:
         projects.add_member(demo_db, project_id, staff_id, "member", ADMIN_USER)
-    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER)
+    ratings.apply_suggestions(demo_db, project_id, ADMIN_USER)
     leadership = next(p for p in rubrics.load_template(demo_db, template_id).perspectives if p.code == "leadership")
-    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id)
+    rows = [a for a in ratings.project_assignments(demo_db, admin, project_id)
             if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
     for assignment, score in zip(rows, (1, 2, 5)):
         _fill(demo_db, admin, assignment["id"], score)
-    row = next(r for r in evaluation_summary.summary(demo_db, admin, project_id)
+    row = next(r for r in summary.summary(demo_db, admin, project_id)
                if r.target_staff_id == members[0] and r.perspective_code == "leadership")
     assert row.value == 2.0 and row.min_raters == 2
 
 
 def test_drafts_do_not_count_towards_results(demo_db, admin, team):
     project_id, _owner, members = team
-    rows = [a for a in evaluations.project_assignments(demo_db, admin, project_id) if a["target_staff_id"] == members[0]]
+    rows = [a for a in ratings.project_assignments(demo_db, admin, project_id) if a["target_staff_id"] == members[0]]
     for a in rows:
         _fill(demo_db, admin, a["id"], 4, submit=False)
-    assert all(r.raters == 0 for r in evaluation_summary.summary(demo_db, admin, project_id))
+    assert all(r.raters == 0 for r in summary.summary(demo_db, admin, project_id))
 
 
 def test_calibration_flags_lenient_severe_and_flat_raters(demo_db, admin):
-    from app.demo_projects import load_projects
+    from app.demo.projects import load_projects
 
     load_projects(demo_db, "test")
-    stats = evaluation_summary.calibration(demo_db, admin)
+    stats = summary.calibration(demo_db, admin)
     vendor = next(s for s in stats if s.evaluator_key.startswith("e"))
     assert "flat" in vendor.flags and vendor.spread == 0 and vendor.flag_text == "全員に同じ評点"
     for s in stats:
         if s.difference is not None:
-            assert ("lenient" in s.flags) == (s.difference >= evaluation_summary.LENIENCY_THRESHOLD)
-            assert ("severe" in s.flags) == (s.difference <= -evaluation_summary.LENIENCY_THRESHOLD)
-    spreads = evaluation_summary.member_spread(demo_db, admin)
+            assert ("lenient" in s.flags) == (s.difference >= summary.LENIENCY_THRESHOLD)
+            assert ("severe" in s.flags) == (s.difference <= -summary.LENIENCY_THRESHOLD)
+    spreads = summary.member_spread(demo_db, admin)
     assert spreads == sorted(spreads, key=lambda r: (-r.spread, r.project_id, r.target_staff_id))
     assert all(r.lowest <= r.highest for r in spreads)
 
@@ -251,19 +256,19 @@ def test_evaluator_sees_the_comparison_only_when_it_hides_the_others(demo_db, ad
     # The owner is the only policy rater: comparing with "all raters" would reveal nothing new but
     # the rule is the same everywhere, so the comparison stays hidden below three raters.
     user = _evaluator(demo_db, owner, "owner")
-    for a in evaluations.my_assignments(demo_db, user):
+    for a in ratings.my_assignments(demo_db, user):
         _fill(demo_db, user, a["id"], 5)
-    (line,) = evaluation_summary.calibration(demo_db, user, project_id)
+    (line,) = summary.calibration(demo_db, user, project_id)
     assert line.peers_mean is None and line.difference is None and line.rated == 4
     # Leadership has four raters: once all are in, each sees the comparison.
     leader = _evaluator(demo_db, members[0], "leader")
-    for a in evaluations.my_assignments(demo_db, leader):
+    for a in ratings.my_assignments(demo_db, leader):
         _fill(demo_db, leader, a["id"], 3)
     for staff_id, score in ((members[1], 4), (members[2], 2), (members[3], 3)):
-        for a in evaluations.project_assignments(demo_db, admin, project_id):
+        for a in ratings.project_assignments(demo_db, admin, project_id):
             if a["evaluator_staff_id"] == staff_id:
                 _fill(demo_db, admin, a["id"], score)
-    (line,) = [s for s in evaluation_summary.calibration(demo_db, leader, project_id)]
+    (line,) = [s for s in summary.calibration(demo_db, leader, project_id)]
     assert line.peers_mean == 3.0 and line.difference == 0.0
 
 
@@ -318,12 +323,12 @@ ON = date(2026, 6, 1)
 @pytest.fixture
 def town(db, tmp_path):
     """A small town read from an HR file whose first rows are 係長, 課長, 主事, 部長."""
-    from app import staff_import
+    from app.staff import importer
 
     path = tmp_path / "town.csv"
     path.write_text(TOWN_CSV, encoding="utf-8")
-    preview, _t, _m = staff_import.preview_file(db, path, effective=date(2026, 4, 1))
-    staff_import.commit(db, preview, ADMIN_USER)
+    preview, _t, _m = importer.preview_file(db, path, effective=date(2026, 4, 1))
+    importer.commit(db, preview, ADMIN_USER)
     ids = {no: sid for sid, no in db.execute("SELECT id, staff_no FROM staff")}
     section = db.execute("SELECT id FROM org_units WHERE name = '総務課'").fetchone()[0]
     project_id = projects.create_project(db, projects.ProjectInput("文書の電子化", 2026, owner_unit_id=section), ADMIN_USER)
@@ -334,7 +339,7 @@ def town(db, tmp_path):
 
 def _raters(db, project_id: int, code: str, on: date = ON) -> set[int]:
     perspective = _perspective(db, project_id, code)
-    return {p.evaluator.staff_id for p in evaluations.suggest(db, ADMIN_USER, project_id, on).proposals
+    return {p.evaluator.staff_id for p in ratings.suggest(db, ADMIN_USER, project_id, on).proposals
             if p.perspective_id == perspective.id}
 
 
@@ -349,7 +354,7 @@ def test_ranks_follow_the_usual_order_not_the_files_row_order(db, town):
 
 
 def test_moving_a_position_changes_who_is_suggested(db, town):
-    from app import positions
+    from app.staff import positions
 
     project_id, ids = town
     positions.move(db, "係長", "up", ADMIN_USER)  # this town counts 係長 among executives
@@ -360,7 +365,8 @@ def test_moving_a_position_changes_who_is_suggested(db, town):
 
 
 def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, town):
-    from app import organisation, settings
+    from app.staff import organisation
+    from app.register import settings
 
     project_id, ids = town
     digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
@@ -370,7 +376,7 @@ def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, t
     # before the reform the people are still in デジタル戦略課, after it in 情報システム課: both are found
     assert _raters(db, project_id, "ict", date(2026, 6, 1)) == {ids["5"], ids["7"]}
     assert _raters(db, project_id, "ict", date(2027, 6, 1)) == {ids["5"], ids["7"]}
-    assert evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
+    assert ratings.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
 
     # a merge moves it on as well
     planning = db.execute("SELECT id FROM org_units WHERE name = '企画課' AND valid_to IS NULL").fetchone()[0]
@@ -380,7 +386,8 @@ def test_the_digital_section_follows_a_rename_and_a_closed_one_is_reported(db, t
 
 
 def test_a_setting_left_on_a_closed_unit_or_an_empty_perspective_is_said(db, town):
-    from app import organisation, settings
+    from app.staff import organisation
+    from app.register import settings
 
     project_id, ids = town
     digital = db.execute("SELECT id FROM org_units WHERE name = 'デジタル戦略課'").fetchone()[0]
@@ -388,12 +395,12 @@ def test_a_setting_left_on_a_closed_unit_or_an_empty_perspective_is_said(db, tow
     successor = organisation.rename_unit(db, digital, "情報システム課", date(2027, 4, 1), ADMIN_USER)
     db.execute("UPDATE org_units SET successor_id = NULL WHERE id = ?", [digital])
     settings.set_value(db, "digital_section_id", digital, ADMIN_USER)
-    found = evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1))
+    found = ratings.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1))
     assert not _raters(db, project_id, "ict", date(2027, 6, 1)) - {None}
     assert any("デジタル戦略課" in n and "廃止" in n for n in found.notes)
     assert any("ICT" in n and "見つかりません" in n for n in found.notes)
     settings.set_value(db, "digital_section_id", successor, ADMIN_USER)
-    assert evaluations.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
+    assert ratings.suggest(db, ADMIN_USER, project_id, date(2027, 6, 1)).notes == []
 
 
 # -- the publication rule: no differencing (issue 13, item 2) ---------------------------------------
@@ -409,13 +416,13 @@ def two_of_three(demo_db, admin):
     members = _staff(demo_db, 4, offset=200)
     for staff_id in members:
         projects.add_member(demo_db, project_id, staff_id, "member", admin)
-    evaluations.apply_suggestions(demo_db, project_id, admin)
+    ratings.apply_suggestions(demo_db, project_id, admin)
     leadership = _perspective(demo_db, project_id, "leadership")
     return project_id, members, leadership
 
 
-def _row(db, user, project_id: int, target: int, perspective_id: int) -> evaluation_summary.SummaryRow:
-    return next(r for r in evaluation_summary.summary(db, user, project_id)
+def _row(db, user, project_id: int, target: int, perspective_id: int) -> summary.SummaryRow:
+    return next(r for r in summary.summary(db, user, project_id)
                 if r.target_staff_id == target and r.perspective_id == perspective_id)
 
 
@@ -424,7 +431,7 @@ def test_a_viewer_cannot_work_out_a_new_rating_by_differencing(demo_db, admin, t
     project_id, members, leadership = two_of_three
     viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("test"))
     target = members[0]
-    raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+    raters = [a["id"] for a in ratings.project_assignments(demo_db, admin, project_id)
               if a["target_staff_id"] == target and a["perspective_id"] == leadership.id]
     assert len(raters) == 3
     seen = []
@@ -442,12 +449,12 @@ def test_a_viewer_cannot_work_out_a_new_rating_by_differencing(demo_db, admin, t
     assert exact.value == 2.67 and exact.public_value == 2.7 and exact.public_display == "2.7"
     # Dropping a rater who will never submit seals the group: the rule is "all assigned are in".
     other = members[1]
-    pending = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+    pending = [a["id"] for a in ratings.project_assignments(demo_db, admin, project_id)
                if a["target_staff_id"] == other and a["perspective_id"] == leadership.id]
     for assignment_id in pending[:2]:
         _fill(demo_db, admin, assignment_id, 4)
     assert _row(demo_db, viewer, project_id, other, leadership.id).value is None
-    evaluations.remove_assignment(demo_db, pending[2], admin)
+    ratings.remove_assignment(demo_db, pending[2], admin)
     assert _row(demo_db, viewer, project_id, other, leadership.id).value == 4.0
 
 
@@ -455,21 +462,21 @@ def test_an_evaluators_all_raters_average_does_not_move_with_each_new_rating(dem
     """「全員の平均」: with 3 raters in it shows P3, a 4th submits, it shows P4: 4 × P4 − 3 × P3 is the 4th's mean."""
     project_id, _owner, members = team
     leader = _evaluator(demo_db, members[0], "leader")
-    for a in evaluations.my_assignments(demo_db, leader):
+    for a in ratings.my_assignments(demo_db, leader):
         _fill(demo_db, leader, a["id"], 3)
     leadership = _perspective(demo_db, project_id, "leadership")
     seen = []
     for staff_id, score in ((members[1], 4), (members[2], 2), (members[3], 5)):
-        for a in evaluations.project_assignments(demo_db, admin, project_id):
+        for a in ratings.project_assignments(demo_db, admin, project_id):
             if a["evaluator_staff_id"] == staff_id and a["perspective_id"] == leadership.id:
                 _fill(demo_db, admin, a["id"], score)
-        (line,) = [s for s in evaluation_summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
+        (line,) = [s for s in summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
         seen.append(line.peers_mean)
     assert seen == [None, None, 3.5], seen  # one figure, once the perspective's raters are all in
-    (line,) = [s for s in evaluation_summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
+    (line,) = [s for s in summary.calibration(demo_db, leader) if s.perspective_id == leadership.id]
     assert line.difference == -0.5 and line.mean == 3.0 and not line.precise  # to 0.1, like a viewer's figures
     # The administrator's view is exact and always there.
-    admin_line = next(s for s in evaluation_summary.calibration(demo_db, admin)
+    admin_line = next(s for s in summary.calibration(demo_db, admin)
                       if s.evaluator_key == f"s{members[0]}" and s.perspective_id == leadership.id)
     assert admin_line.peers_mean == 3.5 and admin_line.difference == -0.5
 
@@ -479,16 +486,16 @@ def test_read_services_check_the_role(demo_db, admin, team):
     evaluator = _evaluator(demo_db, members[0], "hyoka")
     viewer = accounts.create_user(demo_db, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("test"))
     with pytest.raises(PermissionDenied):
-        evaluation_summary.summary(demo_db, evaluator, project_id)
+        summary.summary(demo_db, evaluator, project_id)
     with pytest.raises(PermissionDenied):
-        evaluation_summary.calibration(demo_db, viewer)
+        summary.calibration(demo_db, viewer)
     for user in (evaluator, viewer):
-        for call in (evaluation_summary.member_spread, evaluation_summary.combined_ratings,
-                     evaluations.individual_ratings, evaluations.project_assignments):
+        for call in (summary.member_spread, summary.combined_ratings,
+                     ratings.individual_ratings, ratings.project_assignments):
             with pytest.raises(PermissionDenied):
                 call(demo_db, user, project_id)
-    assert evaluation_summary.summary(demo_db, viewer, project_id)
-    assert evaluation_summary.calibration(demo_db, evaluator) == []
+    assert summary.summary(demo_db, viewer, project_id)
+    assert summary.calibration(demo_db, evaluator) == []
 
 
 def test_cli_summary_follows_the_acting_users_role(db_path, demo_db, admin, two_of_three, capsys):
@@ -499,10 +506,10 @@ def test_cli_summary_follows_the_acting_users_role(db_path, demo_db, admin, two_
     import argparse
     import json
 
-    from app import cli_projects
+    from app.cli import projects as cli_projects
 
     project_id, members, leadership = two_of_three
-    raters = [a["id"] for a in evaluations.project_assignments(demo_db, admin, project_id)
+    raters = [a["id"] for a in ratings.project_assignments(demo_db, admin, project_id)
               if a["target_staff_id"] == members[0] and a["perspective_id"] == leadership.id]
     for assignment_id, score in zip(raters[:2], (2, 3)):
         _fill(demo_db, admin, assignment_id, score)

@@ -11,17 +11,17 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 
-from app import accounts
-from app.accounts import Role
-from app.demo import ensure_demo_database
+from app.register import accounts
+from app.register.accounts import Role
+from app.demo.town import ensure_demo_database
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER
 from tests.qt_helpers import collect_message_texts, when_modal
-from ui.account_dialogs import LoginDialog, NewAccountDialog
+from ui.register.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
 from ui.main import open_session
 from ui.main_window import MainWindow, Session
 from ui.single_instance import InstanceServer, notify_running_instance
-from ui.staff_model import StaffTableModel
+from ui.staff.model import StaffTableModel
 
 pytestmark = pytest.mark.gui
 
@@ -139,19 +139,19 @@ def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
 
 
 def test_staff_model_passes_qt_model_tester(qtmodeltester, demo_db):
-    from app import staff
+    from app.staff import directory
 
     model = StaffTableModel()
-    model.set_rows(staff.load_directory(demo_db, ADMIN_USER)[:50])
+    model.set_rows(directory.load_directory(demo_db, ADMIN_USER)[:50])
     qtmodeltester.check(model, force_py=True)
 
 
 def test_many_data_calls_returning_none_do_not_crash(demo_db):
     """PySide6 6.12.0 on Python 3.11 aborted after ~5,000 such calls (none_dealloc)."""
-    from app import staff
+    from app.staff import directory
 
     model = StaffTableModel()
-    model.set_rows(staff.load_directory(demo_db, ADMIN_USER))
+    model.set_rows(directory.load_directory(demo_db, ADMIN_USER))
     index = model.index(0, 0)
     for _ in range(20_000):
         assert index.data(Qt.ItemDataRole.DecorationRole) is None
@@ -335,7 +335,7 @@ def test_a_locked_register_is_not_opened_twice(qtbot, db_path):
 
 
 def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tmp_path):
-    from app import maintenance
+    from app.register import maintenance
     from app.db import open_database
     from ui.main import Controller
 
@@ -434,7 +434,7 @@ def _answer_unsaved(choice: str) -> list[str]:
 
 def test_municipality_settings_are_saved_with_save_and_audited(qtbot, window):
     """設定 saves the town and issuer as 証書 → 様式・文面 does: with 保存, asking before leaving with changes."""
-    from app import settings as app_settings
+    from app.register import settings as app_settings
     from ui.main_window import NAVIGATION
 
     db = window.session.db

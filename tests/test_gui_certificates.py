@@ -14,10 +14,13 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 
-from app import certificates, certification, settings, staff_edit
-from app.accounts import Role, create_user
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.certification import certificates
+from app.certification import decisions
+from app.register import settings
+from app.staff import edit
+from app.register.accounts import Role, create_user
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from tests.qt_helpers import collect_message_texts, when_modal
 from tests.conftest import ADMIN_USER, OFFICER
 
@@ -38,7 +41,7 @@ def town(demo_db):
 
 @pytest.fixture
 def page(qtbot, town, admin):
-    from ui.certificates_page import CertificatesPage
+    from ui.certification.certificates_page import CertificatesPage
 
     widget = CertificatesPage(town, admin)
     qtbot.addWidget(widget)
@@ -185,7 +188,7 @@ def test_printing_goes_to_the_printer_at_a4_and_is_logged(page, qtbot, tmp_path)
 
 def test_printed_page_is_at_real_size_not_fitted(qtbot, town, tmp_path):
     """The certificate's outer frame (12 mm from the edge) lands 12 mm from the paper's edge."""
-    from ui.pdf_pages import print_pdf
+    from ui.widgets.pdf_pages import print_pdf
 
     certs = certificates.certificates(town, certificates.select(town)[:1])
     data = certificates.pdf_bytes(certificates.layout(town, "portrait"), certs)
@@ -206,8 +209,8 @@ def test_printed_page_is_at_real_size_not_fitted(qtbot, town, tmp_path):
 def test_a_name_that_cannot_be_printed_refuses_the_whole_batch(page, qtbot, tmp_path, family, admin):
     db = page.output._db
     staff_id = db.execute("SELECT staff_id FROM certifications WHERE certificate_no = ?", [TAKAHASHI]).fetchone()[0]
-    row, current = staff_edit.person(db, ADMIN_USER, staff_id)
-    staff_edit.update_person(db, staff_id, staff_edit.PersonInput(
+    row, current = edit.person(db, ADMIN_USER, staff_id)
+    edit.update_person(db, staff_id, edit.PersonInput(
         row["staff_no"], family, row["given_name"], row["family_reading"], row["given_reading"],
         date.fromisoformat(row["hire_date"]) if row["hire_date"] else None, current["unit_id"], current["position_id"]),
         ADMIN_USER)
@@ -323,7 +326,7 @@ def test_verify_tab_tells_valid_revoked_and_unknown(page, qtbot, admin):
     db = page.output._db
     ids = certificates.select(db, [YOSHIDA, TAKAHASHI])
     valid, revoked = certificates.certificates(db, ids)
-    certification.revoke(db, admin, TAKAHASHI, "虚偽の申告", date(2025, 6, 1))
+    decisions.revoke(db, admin, TAKAHASHI, "虚偽の申告", date(2025, 6, 1))
     verify = page.verify
     page.tabs.setCurrentWidget(verify)
     verify.code.setText(f"DXJ:{valid.code}")  # as a QR reader types it
@@ -372,7 +375,7 @@ def test_offer_after_writing_opens_the_pdf(page, qtbot, tmp_path, monkeypatch):
 
 
 def test_page_in_the_main_window_and_for_other_roles(qtbot, town, db_path, admin):
-    from ui.certificates_page import CertificatesPage
+    from ui.certification.certificates_page import CertificatesPage
     from ui.main_window import NAVIGATION, MainWindow, Session
 
     window = MainWindow(Session(town, db_path, admin))
@@ -434,7 +437,7 @@ def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
     """The event loop keeps turning while the certificates are drawn (a timer ticks meanwhile)."""
     from PySide6.QtCore import QThread, QTimer
 
-    import app.certificates as core
+    import app.certification.certificates as core
 
     threads, ticks, ticks_at_end = [], [], []
     real_write = core.write
@@ -454,7 +457,7 @@ def test_writing_runs_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch):
 
 def test_without_town_and_mayor_the_preview_warns_and_nothing_is_output_or_logged(qtbot, demo_db, admin, tmp_path):
     """Issue 12 item 10 on the screen: a fresh register names the missing settings and prints nothing."""
-    from ui.certificates_page import CertificatesPage
+    from ui.certification.certificates_page import CertificatesPage
 
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")

@@ -14,19 +14,21 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from app import accounts, certification, schemes
-from app import settings as app_settings
-from app.accounts import Role, User
-from app.certification import format_number
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.register import accounts
+from app.certification import decisions
+from app.certification import schemes
+from app.register import settings as app_settings
+from app.register.accounts import Role, User
+from app.certification.decisions import format_number
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from tests.qt_helpers import when_modal
-from ui.certification_dialogs import ApproveDialog, PersonPathDialog, ReissueDialog, RevokeDialog, SwitchSchemeDialog
-from ui.certification_page import CertificationPage
-from ui.eligibility_tab import NAME
-from ui.person_card import PersonCardDialog
-from ui.scheme_editor import SchemeEditorDialog
+from ui.certification.dialogs import ApproveDialog, PersonPathDialog, ReissueDialog, RevokeDialog, SwitchSchemeDialog
+from ui.certification.page import CertificationPage
+from ui.certification.eligibility_tab import NAME
+from ui.overview.person_card import PersonCardDialog
+from ui.certification.scheme_editor import SchemeEditorDialog
 from tests.conftest import ADMIN_USER, admin_as
 
 DECIDED = date(2026, 6, 1)  # after every workshop, rating and earlier decision of the demo town
@@ -195,7 +197,7 @@ def test_a_person_who_is_not_eligible_cannot_be_certified(qtbot, page, town):
 
 
 def _record(db, number: str) -> dict:
-    return next(r for r in certification.register(db, OFFICER) if r["certificate_no"] == number)
+    return next(r for r in decisions.register(db, OFFICER) if r["certificate_no"] == number)
 
 
 def test_revoke_and_reissue_through_the_dialogs_are_audited(qtbot, page, town):
@@ -246,7 +248,7 @@ def test_revoke_and_reissue_through_the_dialogs_are_audited(qtbot, page, town):
 def test_revocation_sets_when_the_level_may_be_certified_again_and_approval_overrides_with_a_reason(qtbot, page, town):
     tab, register = page.eligibility_tab, page.register_tab
     person = next(r for r in tab._rows if r.status == "eligible")
-    (number,) = certification.approve(town, page._user, page.scheme.id, [certification.Approval(person.staff_id,
+    (number,) = decisions.approve(town, page._user, page.scheme.id, [decisions.Approval(person.staff_id,
                                                                                               "advisor")],
                                       DECIDED, "市長")
     register.reload()
@@ -395,7 +397,7 @@ def test_switching_to_another_scheme_adds_it_from_the_presets(qtbot, page, town)
 
 def test_viewers_get_the_register_without_candidates_or_reasons(qtbot, town, admin, db_path):
     """Viewers read the register (issue 13); candidates and reasons carry combined scores (issue 12)."""
-    from ui.certification_dialogs import PersonPathDialog
+    from ui.certification.dialogs import PersonPathDialog
     from ui.main_window import NAVIGATION, MainWindow, Session
 
     user = accounts.create_user(town, "viewer", "閲覧 花子", "other password 1", Role.VIEWER, admin_as("admin"))
@@ -432,8 +434,8 @@ def test_certification_screen_is_not_offered_to_evaluators(qtbot, town, admin, d
     assert window.navigation.currentRow() == 0 and window._certification_page is None
     assert window.pages.currentWidget() is window.staff_page
     with pytest.raises(PermissionDenied):
-        certification.approve(town, user, town.execute("SELECT id FROM cert_schemes").fetchone()[0],
-                              [certification.Approval(staff_id(town, "100163"), "advisor")], DECIDED, "市長")
+        decisions.approve(town, user, town.execute("SELECT id FROM cert_schemes").fetchone()[0],
+                              [decisions.Approval(staff_id(town, "100163"), "advisor")], DECIDED, "市長")
     assert town.execute("SELECT count(*) FROM certifications WHERE fiscal_year = ?", [FY2026]).fetchone()[0] == 0
 
 
@@ -487,7 +489,7 @@ def test_the_list_follows_the_date_and_changes_made_elsewhere(qtbot, page, town,
     graduate = town.execute("SELECT staff_id, certificate_no FROM certifications WHERE level_code = 'advisor' "
                             "AND staff_id NOT IN (SELECT staff_id FROM certifications WHERE level_code = 'expert')"
                             ).fetchone()
-    certification.revoke(town, admin, graduate[1], "誤って登録", DECIDED)  # as another screen or the CLI would
+    decisions.revoke(town, admin, graduate[1], "誤って登録", DECIDED)  # as another screen or the CLI would
     page.show()
     qtbot.waitUntil(lambda: any(r.staff_id == graduate[0] and r.level_code == "advisor" for r in tab._rows),
                     timeout=3000)

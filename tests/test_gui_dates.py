@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from app.errors import UserError
 from tests.qt_helpers import type_date, when_modal
-from ui.person_card import PersonCardDialog
-from ui.person_dialogs import PersonDialog
-from ui.wareki_date import DateEdit
+from ui.overview.person_card import PersonCardDialog
+from ui.staff.person_dialogs import PersonDialog
+from ui.widgets.wareki_date import DateEdit
 
 pytestmark = pytest.mark.gui
 
@@ -85,7 +85,7 @@ def test_calendar_popup_sets_the_date(qtbot, field):
 def test_one_date_widget_for_the_whole_app():
     """No screen builds its own date entry any more (there were four kinds)."""
     made_here = ("QDateEdit(", "QCalendarWidget(", "class DateField", "class WarekiDateEdit")
-    offenders = [(p.name, what) for p in (ROOT / "ui").glob("*.py") if p.name != "wareki_date.py"
+    offenders = [(p.name, what) for p in (ROOT / "ui").rglob("*.py") if p.name != "wareki_date.py"
                  for what in made_here if what in p.read_text(encoding="utf-8")]
     assert offenders == []
 

@@ -23,15 +23,17 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app import evaluation_summary, evaluations, projects
-from app.accounts import Role, User, create_user
-from app.demo_projects import VENDOR, load_projects
-from app.evaluations import Answer, Evaluator, Proposal
+from app.evaluation import summary
+from app.evaluation import ratings
+from app.evaluation import projects
+from app.register.accounts import Role, User, create_user
+from app.demo.projects import VENDOR, load_projects
+from app.evaluation.ratings import Answer, Evaluator, Proposal
 from tests.qt_helpers import collect_message_texts, when_modal
-from ui.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
-from ui.evaluation_page import EvaluationPage
-from ui.evaluation_tables import ATTENTION
-from ui.rating_form import RatingDialog
+from ui.evaluation.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
+from ui.evaluation.page import EvaluationPage
+from ui.evaluation.tables import ATTENTION
+from ui.evaluation.rating_form import RatingDialog
 from tests.conftest import ADMIN_USER, OFFICER, admin_as
 
 pytestmark = pytest.mark.gui
@@ -59,8 +61,8 @@ def raters(teams):
     b_staff = _one(teams, "SELECT evaluator_staff_id FROM evaluation_assignments WHERE id = ?", [b_assignment])
     a = create_user(teams, "hyoka_a", "評価 A", "correct horse 2", Role.EVALUATOR, OFFICER, staff_id=a_staff)
     b = create_user(teams, "hyoka_b", "評価 B", "correct horse 2", Role.EVALUATOR, OFFICER, staff_id=b_staff)
-    form = evaluations.open_form(teams, b, b_assignment)
-    evaluations.save_answers(teams, b, b_assignment, {form.criteria[0].id: Answer(5, SECRET)})
+    form = ratings.open_form(teams, b, b_assignment)
+    ratings.save_answers(teams, b, b_assignment, {form.criteria[0].id: Answer(5, SECRET)})
     return teams, a, b, b_assignment
 
 
@@ -145,11 +147,11 @@ def test_evaluator_sees_only_own_assignments_and_never_another_raters_scores(qtb
 def test_evaluator_rates_saves_a_draft_and_submits(qtbot, raters):
     db, a, _b, _ = raters
     page = _page(qtbot, db, a)
-    pending = next(r["id"] for r in evaluations.my_assignments(db, a) if r["status"] == "pending")
+    pending = next(r["id"] for r in ratings.my_assignments(db, a) if r["status"] == "pending")
     tab = page.my_tab
     assert tab.open_assignment(pending)
     form = tab.form
-    criteria = evaluations.open_form(db, a, pending).criteria
+    criteria = ratings.open_form(db, a, pending).criteria
     first = criteria[0]
     assert form.editable and not form.is_dirty()
     # Every anchor is listed while rating; the chosen one is highlighted.
@@ -201,7 +203,7 @@ def test_unsaved_changes_are_not_lost_when_switching(qtbot, raters):
     db, a, _b, _ = raters
     page = _page(qtbot, db, a)
     tab = page.my_tab
-    first, second = [r["id"] for r in evaluations.my_assignments(db, a) if r["status"] != "submitted"][:2]
+    first, second = [r["id"] for r in ratings.my_assignments(db, a) if r["status"] != "submitted"][:2]
     tab.open_assignment(first)
     criterion = next(iter(tab.form.boxes))
     tab.form.set_score(criterion, 3)
@@ -301,7 +303,7 @@ def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, wind
     page.set_project(project_id)
     tab = page.assignments_tab
     assert tab.model.rowCount() == 0
-    expected = evaluations.suggest_assignments(teams, ADMIN_USER, project_id)
+    expected = ratings.suggest_assignments(teams, ADMIN_USER, project_id)
     left_out: list = []
 
     def choose(dialog) -> None:
@@ -315,7 +317,7 @@ def test_admin_applies_chosen_suggestions_for_a_fresh_project(qtbot, teams, wind
     when_modal(choose)
     tab.actions_by_key["suggest"].trigger()
     assert tab.model.rowCount() == len(expected) - 1
-    assert evaluations.suggest_assignments(teams, ADMIN_USER, project_id) == left_out
+    assert ratings.suggest_assignments(teams, ADMIN_USER, project_id) == left_out
     assert _one(teams, "SELECT count(*) FROM audit_log WHERE action = 'evaluation.assign'") >= len(expected) - 1
 
 
@@ -334,7 +336,7 @@ def test_suggestions_that_would_move_a_published_result_are_unticked(qtbot, team
     assert dialog.notes_label.isVisibleTo(dialog) and "閲覧者" in dialog.notes_label.text()
     fresh = AddAssignmentDialog(teams, admin, 3)  # the running team: nothing of it published for that pair yet
     qtbot.addWidget(fresh)
-    pairs = evaluation_summary.published_groups(teams, admin, 3)
+    pairs = summary.published_groups(teams, admin, 3)
     shown = (fresh.member.currentData(), fresh.perspective.currentData()) in pairs
     assert fresh.published_warning.isVisibleTo(fresh) == shown
 
@@ -461,7 +463,7 @@ def test_results_show_not_enough_raters_with_the_rule_named(qtbot, teams, window
     assert results.individual_model.rowCount() == 0 and not results.individual_box.isVisible()
     results.show_individual.setChecked(True)
     assert results.individual_box.isVisible()
-    assert results.individual_model.rowCount() == len(evaluations.individual_ratings(teams, window.session.user, 3))
+    assert results.individual_model.rowCount() == len(ratings.individual_ratings(teams, window.session.user, 3))
     results.show_individual.setChecked(False)
     assert results.individual_model.rowCount() == 0
 
@@ -495,7 +497,7 @@ def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams, admin)
     rows = [results.model.record_at(i) for i in range(results.model.rowCount())]
     assert all(r["raters"] is None for r in rows)
     published = {(r.target_staff_id, r.perspective_id): r.public_value
-                 for r in evaluation_summary.summary(teams, admin, 3)}
+                 for r in summary.summary(teams, admin, 3)}
     for r in rows:
         assert r["display"] in ("評価者数不足", "未提出の評価あり") or re.fullmatch(r"\d\.\d", r["display"]), r
     assert {r["display"] for r in rows} >= {"未提出の評価あり"}
@@ -552,7 +554,7 @@ def test_closing_the_window_with_unsaved_ratings_asks_first(qtbot, raters, db_pa
     window.show()
     window.navigation.setCurrentRow(3)  # 評価
     tab = window.evaluation_page.my_tab
-    first = next(r["id"] for r in evaluations.my_assignments(db, a) if r["status"] != "submitted")
+    first = next(r["id"] for r in ratings.my_assignments(db, a) if r["status"] != "submitted")
     tab.open_assignment(first)
     criterion = next(iter(tab.form.boxes))
     tab.form.set_score(criterion, 4)
@@ -587,7 +589,8 @@ def test_suggestions_say_when_the_digital_department_is_closed(qtbot, teams, win
     """Issue 12 item 8: a setting left on a closed section is said on the suggestion screen, not 0 ICT raters silently."""
     from datetime import date
 
-    from app import organisation, settings
+    from app.staff import organisation
+    from app.register import settings
 
     project_id = projects.create_project(teams, projects.ProjectInput(name="電子申請の拡充", fiscal_year=2026), admin_as("admin"))
     busy = {r[0] for r in teams.execute("SELECT staff_id FROM project_members")}

@@ -7,12 +7,12 @@ import time
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app import accounts
-from app import settings as app_settings
-from app.accounts import Role
+from app.register import accounts
+from app.register import settings as app_settings
+from app.register.accounts import Role
 from tests.conftest import ADMIN_PASSWORD, OFFICER
 from tests.qt_helpers import when_modal
-from ui.account_dialogs import LoginDialog, RecoveryDialog
+from ui.register.account_dialogs import LoginDialog, RecoveryDialog
 from ui.main import log_in
 
 pytestmark = pytest.mark.gui

@@ -9,15 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QTableView
 
-from app import projects, staff
-from app.accounts import Role, User
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.evaluation import projects
+from app.staff import directory
+from app.register.accounts import Role, User
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from tests.conftest import ADMIN_USER
 from tests.qt_helpers import type_date, when_modal
-from ui.person_card import PersonCardDialog, StatusDialog
-from ui.projects_page import ProjectsPage
-from ui.staff_page import StaffPage
+from ui.overview.person_card import PersonCardDialog, StatusDialog
+from ui.evaluation.projects_page import ProjectsPage
+from ui.staff.page import StaffPage
 
 pytestmark = pytest.mark.gui
 VIEWER = User(91, "etsuran", "閲覧 一子", Role.VIEWER)
@@ -82,7 +83,7 @@ def test_staff_list_double_click_opens_the_card_and_sets_a_leave(qtbot, town, ad
     person = proposer(town)
     page = staff_page(qtbot, town, admin)
     row = find_row(page, person)
-    before = [r for r in staff.load_directory(town, admin) if r.id == person][0]
+    before = [r for r in directory.load_directory(town, admin) if r.id == person][0]
 
     def look(card: PersonCardDialog, seen: dict) -> None:
         seen["name"] = card.fields["name"].text()
@@ -155,8 +156,8 @@ def test_project_member_double_click_opens_the_card(qtbot, town):
 
 
 def test_register_eligibility_and_assignments_open_the_card(qtbot, town, admin):
-    from ui.certification_page import CertificationPage
-    from ui.evaluation_page import EvaluationPage
+    from ui.certification.page import CertificationPage
+    from ui.evaluation.page import EvaluationPage
 
     page = CertificationPage(town, admin)
     qtbot.addWidget(page)
@@ -201,7 +202,7 @@ def test_empty_tabs_say_so(qtbot, demo_db, admin):
 
 
 def test_results_open_the_card_on_the_evaluations_where_the_role_may_see_them(qtbot, town, admin):
-    from ui.results_view import ResultsView
+    from ui.evaluation.results_view import ResultsView
 
     project_id = projects.list_projects(town, ADMIN_USER)[-1]["id"]
     for user, tab in ((admin, "評価"), (VIEWER, "基本情報")):

@@ -13,13 +13,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from app import project_list, projects, rubrics, staff, staff_edit
-from app.accounts import Role, User, create_user
-from app.demo_projects import load_projects
+from app.evaluation import project_list
+from app.evaluation import projects
+from app.evaluation import rubrics
+from app.staff import directory
+from app.staff import edit as staff_edit
+from app.register.accounts import Role, User, create_user
+from app.demo.projects import load_projects
 from app.errors import UserError
-from app.project_list import ProjectFilter
+from app.evaluation.project_list import ProjectFilter
 from tests.qt_helpers import collect_message_texts, type_date, when_modal
-from ui.project_dialogs import (
+from ui.evaluation.project_dialogs import (
     AddMemberDialog,
     ExistingExternalRaterDialog,
     MemberImportDialog,
@@ -28,7 +32,7 @@ from ui.project_dialogs import (
     RoleDialog,
     SessionDialog,
 )
-from ui.projects_page import ProjectsPage
+from ui.evaluation.projects_page import ProjectsPage
 from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
@@ -62,10 +66,10 @@ def _fresh_project(db, name: str = "窓口予約のオンライン化", year: in
     return projects.create_project(db, projects.ProjectInput(name=name, fiscal_year=year, theme="窓口業務"), ADMIN_USER)
 
 
-def _outsiders(db, project_id: int, n: int) -> list[staff.StaffRow]:
+def _outsiders(db, project_id: int, n: int) -> list[directory.StaffRow]:
     """Current staff not on the project."""
     on = {m["staff_id"] for m in projects.members(db, ADMIN_USER, project_id)}
-    return [r for r in staff.load_directory(db, ADMIN_USER) if r.status == "active" and r.id not in on][:n]
+    return [r for r in directory.load_directory(db, ADMIN_USER) if r.status == "active" and r.id not in on][:n]
 
 
 def _answer_yes() -> None:
@@ -243,7 +247,7 @@ def test_add_member_through_the_picker_then_remove(page, teams_db):
     page.tabs.setCurrentIndex(1)
     page.add_member()
     assert seen["nothing chosen"] == "先に職員を選択してください。"
-    assert 1 <= seen["narrowed"] < len(staff.load_directory(teams_db, ADMIN_USER))
+    assert 1 <= seen["narrowed"] < len(directory.load_directory(teams_db, ADMIN_USER))
     members = projects.members(teams_db, ADMIN_USER, project_id)
     assert [(m["staff_id"], m["role"]) for m in members] == [(person.id, "leader")]
     assert page.members_model.rowCount() == 1

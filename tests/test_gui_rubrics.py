@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import accounts, rubrics
-from app import settings as app_settings
-from app.accounts import Role
-from app.demo_projects import load_projects
+from app.register import accounts
+from app.evaluation import rubrics
+from app.register import settings as app_settings
+from app.register.accounts import Role
+from app.demo.projects import load_projects
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER
 from tests.qt_helpers import when_modal
-from ui.template_editor import TemplateEditorDialog
+from ui.evaluation.template_editor import TemplateEditorDialog
 
 
 def _save(dialog) -> None:

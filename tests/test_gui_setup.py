@@ -9,15 +9,21 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from app import accounts, projects, schemes, settings, setup_guide, staff, staff_edit
-from app.accounts import Role
-from app.staff_import import commit, preview_file
+from app.register import accounts
+from app.evaluation import projects
+from app.certification import schemes
+from app.register import settings
+from app.overview import setup_guide
+from app.staff import directory
+from app.staff import edit
+from app.register.accounts import Role
+from app.staff.importer import commit, preview_file
 from app.wareki import fiscal_year
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
 from tests.qt_helpers import type_date, when_modal
 from ui.main_window import NAVIGATION, MainWindow, Session
-from ui.project_dialogs import AddMemberDialog
-from ui.setup_guide import SetupGuideDialog
+from ui.evaluation.project_dialogs import AddMemberDialog
+from ui.overview.setup_guide import SetupGuideDialog
 
 pytestmark = pytest.mark.gui
 
@@ -114,7 +120,7 @@ def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, 
 
     when_modal(import_file)
     guide.page_by_key["staff"].import_button.click()
-    assert "3" in shown[0] and staff.counts(db)["staff"] == 3 and "3 名" in guide.page_by_key["staff"].status.text()
+    assert "3" in shown[0] and directory.counts(db)["staff"] == 3 and "3 名" in guide.page_by_key["staff"].status.text()
     assert guide.changed and _marks(guide)[4] == "✓"
     guide.next_button.click()
     assert _step(guide) == "past_certifications" and "取り込まれていません" in guide.page_by_key[
@@ -134,7 +140,7 @@ def test_the_guide_walks_through_every_step_and_each_is_saved(qtbot, guide, db, 
     when_modal(move_up)
     rules.positions_button.click()
     assert moved["changed"]
-    section = next(uid for uid, name in staff_edit.section_choices(db) if "総務課" in name)
+    section = next(uid for uid, name in edit.section_choices(db) if "総務課" in name)
     rules.section.setCurrentIndex(rules.section.findData(section))
     guide.next_button.click()
     assert settings.get(db, "digital_section_id") == section

@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import staff_import
+from app.staff import importer
 from tests.qt_helpers import collect_message_texts, type_date, when_modal
 from tests.test_staff_import import write_csv
-from ui.import_dialog import ImportDialog, MappingDialog
+from ui.staff.import_dialog import ImportDialog, MappingDialog
 from ui.main_window import MainWindow, Session
-from ui.person_card import PersonCardDialog
-from ui.person_dialogs import PersonDialog
+from ui.overview.person_card import PersonCardDialog
+from ui.staff.person_dialogs import PersonDialog
 from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
@@ -76,7 +76,7 @@ def test_unknown_columns_open_the_mapping_dialog_and_it_is_remembered(qtbot, dem
     wizard.load_file(path)
     assert wizard.preview is not None and not wizard.preview.errors
     assert wizard.preview.summary()["added"] == 1
-    assert staff_import.load_saved_mapping(demo_db, headers) == choices
+    assert importer.load_saved_mapping(demo_db, headers) == choices
 
 
 def test_private_use_character_is_replaced_in_the_wizard(qtbot, db, admin, tmp_path):
@@ -100,8 +100,8 @@ def test_history_view_shows_both_assignments_after_a_transfer(qtbot, demo_db, ad
     path = write_csv(tmp_path / "t.csv", [["職員番号", "氏名", "ふりがな", "部", "課", "職名"],
                                           ["100001", "髙橋 大輔", "たかはし だいすけ", "企画部", "企画政策課", "部長"]],
                      "utf-8")
-    preview, _t, _m = staff_import.preview_file(demo_db, path, effective=date(2027, 4, 1))
-    staff_import.commit(demo_db, preview, admin)
+    preview, _t, _m = importer.preview_file(demo_db, path, effective=date(2027, 4, 1))
+    importer.commit(demo_db, preview, admin)
     staff_id = demo_db.execute("SELECT id FROM staff WHERE staff_no = '100001'").fetchone()[0]
     dialog = PersonCardDialog(demo_db, admin, staff_id, tab="affiliations")
     qtbot.addWidget(dialog)
@@ -197,7 +197,7 @@ def test_filters_narrow_the_list(qtbot, window):
 
 
 def test_viewer_cannot_import_or_edit(qtbot, demo_db, db_path, admin):
-    from app import accounts
+    from app.register import accounts
 
     viewer = accounts.create_user(demo_db, "viewer", "閲覧 者", "correct horse 2", accounts.Role.VIEWER, OFFICER)
     win = MainWindow(Session(demo_db, db_path, viewer))
@@ -242,15 +242,15 @@ def test_organisation_page_renames_and_splits(qtbot, window):
 
 
 def staff_rows_on(db, day):
-    from app import staff
+    from app.staff import directory
 
-    return staff.load_directory(db, ADMIN_USER, on=day)
+    return directory.load_directory(db, ADMIN_USER, on=day)
 
 
 def test_department_and_section_lists_follow_the_organisation_and_narrow(qtbot, window, demo_db):
     """Issue 12 item 24: 部 in the chart's order (総務部 first, not 企画部), 課 only of the chosen 部."""
-    from app import staff_edit
-    from app.demo import ORGANISATION
+    from app.staff import edit as staff_edit
+    from app.demo.town import ORGANISATION
 
     page = window.staff_page
     departments = page.filter_boxes["department"]
@@ -271,7 +271,7 @@ def test_column_mapping_says_what_was_recognised(qtbot, db, admin, tmp_path):
     from PySide6.QtWidgets import QLabel
 
     def intro(headers: list[str]) -> str:
-        dialog = MappingDialog(headers, staff_import.recognise_headers(headers))
+        dialog = MappingDialog(headers, importer.recognise_headers(headers))
         qtbot.addWidget(dialog)
         return dialog.findChild(QLabel, "mappingIntro").text()
 
@@ -286,7 +286,7 @@ def test_column_mapping_says_what_was_recognised(qtbot, db, admin, tmp_path):
 
 def test_positions_editor_moves_a_title_and_the_executive_choice_follows(qtbot, window, demo_db):
     """Issue 12 item 7: 設定 → 職位の序列 moves a title one step; executives follow the order."""
-    from ui.positions_dialog import PositionsDialog
+    from ui.staff.positions_dialog import PositionsDialog
 
     page = window.settings_page
     dialog = PositionsDialog(demo_db, ADMIN_USER, page)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from app import maintenance, settings
+from app.register import maintenance
+from app.register import settings
 from tests.conftest import admin_as
 from tests.qt_helpers import when_modal
 from tests.test_writes import WAITING, WriteLock

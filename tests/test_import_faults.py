@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_USER
-from app import projects
-from app import evaluation_sheets as sheets
+from app.evaluation import projects
+from app.evaluation import sheets
 from app.errors import UserError
-from app.staff_import import ImportRefused, commit, preview_file
+from app.staff.importer import ImportRefused, commit, preview_file
 from app.tabular import write_xlsx
 from tests.fault_files import (break_crc, corrupt_deflate, excel_like_xlsx, replace_in_sheets, rewrite_members,
                                set_version_needed)
@@ -343,7 +343,7 @@ def cli(*args: str):
     import sys
 
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, timeout=180)
 
 
@@ -376,12 +376,13 @@ def test_cli_refusals_exit_1_and_json_names_the_file_and_repeats_the_message_on_
 
 
 def test_cli_unexpected_failure_exits_3_naming_the_log(db_path, tmp_path, monkeypatch, capsys):
-    from app import cli as cli_module, staff_import
+    from app.cli import main as cli_module
+    from app.staff import importer
 
     def defect(*_args, **_kwargs):
         raise RuntimeError("a defect in the importer")
 
-    monkeypatch.setattr(staff_import, "preview_file", defect)
+    monkeypatch.setattr(importer, "preview_file", defect)
     path = write_csv(tmp_path / "職員.csv", good_rows(), "utf-8")
     assert cli_module.main(["--db", str(db_path), "init"]) == 0
     assert cli_module.main(["--db", str(db_path), "import-staff", str(path)]) == 3
@@ -395,7 +396,7 @@ def test_cli_unexpected_failure_exits_3_naming_the_log(db_path, tmp_path, monkey
 
 @pytest.mark.gui
 def test_staff_import_dialog_shows_the_refusal_in_japanese(qtbot, demo_db, admin, tmp_path):
-    from ui.import_dialog import ImportDialog
+    from ui.staff.import_dialog import ImportDialog
 
     bom = tmp_path / "職員一覧.csv"
     bom.write_bytes(b"\xef\xbb\xbf\x81")
@@ -416,8 +417,8 @@ def test_staff_import_dialog_shows_the_refusal_in_japanese(qtbot, demo_db, admin
 @pytest.mark.gui
 def test_member_import_and_sheet_dialogs_show_refusals_in_japanese(qtbot, demo_db, admin, filled, tmp_path):
     from tests.qt_helpers import collect_message_texts
-    from ui.evaluation_sheets_dialog import ImportSheetsDialog
-    from ui.projects_page import ProjectsPage
+    from ui.evaluation.sheets_dialog import ImportSheetsDialog
+    from ui.evaluation.projects_page import ProjectsPage
 
     page = ProjectsPage(demo_db, admin)
     qtbot.addWidget(page)
@@ -441,7 +442,7 @@ def test_member_import_and_sheet_dialogs_show_refusals_in_japanese(qtbot, demo_d
 
 @pytest.mark.parametrize("char", ["\ufeff", "\u200b", "\x00"])
 def test_a_staff_number_typed_with_an_invisible_character_is_refused_as_in_the_import(demo_db, char):
-    from app import staff_edit
+    from app.staff import edit as staff_edit
 
     unit_id = staff_edit.org_units(demo_db)[0][0]
     before = snapshot(demo_db)

@@ -29,12 +29,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ADMIN_USER
-from app import evaluation_sheets as sheets
-from app import i18n, past_certifications, projects, schemes, settings
+from app.evaluation import sheets
+from app import i18n
+from app.certification import past
+from app.evaluation import projects
+from app.certification import schemes
+from app.register import settings
 from app.db import open_database
-from app.demo import generate_town, load_town
+from app.demo.town import generate_town, load_town
 from app.errors import UserError
-from app.staff_import import commit, preview_file
+from app.staff.importer import commit, preview_file
 from app.tabular import write_xlsx
 from tests.fault_files import (break_crc, corrupt_deflate, excel_like_xlsx, rewrite_members, set_version_needed)
 from tests.reliability import LONG, hypothesis_settings, report
@@ -486,9 +490,9 @@ def past_template(tmp_path_factory) -> tuple[Path, list[str]]:
     scheme_id = schemes.install_preset(result.db, "moka", ADMIN_USER)
     settings.set_value(result.db, "certification_scheme", "moka-cert", ADMIN_USER)
     people = result.db.execute("SELECT id, staff_no FROM staff WHERE status = 'active' ORDER BY id LIMIT 21").fetchall()
-    from app import certification
+    from app.certification import decisions
 
-    certification.record_past(result.db, ADMIN_USER, scheme_id, people[-1][0], "advisor", date(2025, 3, 1), "真岡市長",
+    decisions.record_past(result.db, ADMIN_USER, scheme_id, people[-1][0], "advisor", date(2025, 3, 1), "真岡市長",
                               "第0030号")
     result.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     result.db.close()
@@ -514,9 +518,9 @@ def test_fuzz_past_certification_import(past_template, tmp_path):
         path = staff_file(rnd, files, rows).rename(files / rnd.choice(["以前の認定.csv", "以前の認定.xlsx"]))
 
         def attempt() -> list[str] | None:
-            preview = past_certifications.preview_file(register.db, ADMIN_USER, path, today=TODAY)
+            preview = past.preview_file(register.db, ADMIN_USER, path, today=TODAY)
             return commit_unless_refused(preview.errors,
-                                         lambda: past_certifications.commit(register.db, ADMIN_USER, preview),
+                                         lambda: past.commit(register.db, ADMIN_USER, preview),
                                          lambda: [e.text(path.name) for e in preview.errors])
 
         run_case(figures, register, path, attempt)

@@ -26,7 +26,9 @@ import pytest
 
 from tests.conftest import admin_as
 
-from app import demo, maintenance, staff_import
+from app.demo import town as demo
+from app.register import maintenance
+from app.staff import importer
 from app.db import _apply, connect, latest_version, migrations, open_database
 from tests.reliability import cases, report
 from tests.test_staff_import import town_people, write_csv
@@ -41,7 +43,7 @@ SEED = 20261130
 
 
 def cli_command(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "app.cli", "--db", str(db), *args]
+    return [sys.executable, "-m", "app.cli.main", "--db", str(db), *args]
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -238,7 +240,7 @@ def test_killing_a_migration_leaves_the_old_or_the_new_format(work):
 
 
 def test_killing_a_sheet_import_leaves_all_or_nothing(work, town):
-    from app import evaluation_sheets as sheets
+    from app.evaluation import sheets
     from tests.test_evaluation_sheets import fill, make_project, officer, score_for
 
     base = copy_register(town, work / "sheets-base.sqlite")
@@ -278,8 +280,8 @@ def test_two_staff_imports_at_once_never_lose_an_update(work, town):
         result = open_database(target)
         try:
             for path in order:
-                preview = staff_import.preview_file(result.db, path, effective=date(2027, 4, 1))[0]
-                staff_import.commit(result.db, preview, admin_as("hr"))
+                preview = importer.preview_file(result.db, path, effective=date(2027, 4, 1))[0]
+                importer.commit(result.db, preview, admin_as("hr"))
         finally:
             result.db.close()
         allowed[tuple(p.stem for p in order)] = staff_state(target)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app import maintenance
+from app.register import maintenance
 from app.db import open_database
-from app.demo import generate_town, load_town
+from app.demo.town import generate_town, load_town
 from app.errors import DatabaseRefused
 from tests.conftest import ADMIN_USER
 

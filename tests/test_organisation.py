@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from app import organisation, staff
+from app.staff import organisation
+from app.staff import directory
 from app.errors import UserError
 from tests.conftest import ADMIN_USER
 
@@ -28,14 +29,14 @@ def test_rename_keeps_history_and_moves_sub_units(demo_db):
     child_people = people(demo_db, unit_id(demo_db, "DX推進係"))
     new = organisation.rename_unit(demo_db, old, "DX推進課", REFORM, ADMIN_USER)
     assert people(demo_db, new) == before
-    assert {r.section.split(" ")[0] for r in staff.load_directory(demo_db, ADMIN_USER, on=REFORM) if r.id in before} == {"DX推進課"}
-    assert {r.section.split(" ")[0] for r in staff.load_directory(demo_db, ADMIN_USER, on=date(2027, 3, 31)) if r.id in before} == {
+    assert {r.section.split(" ")[0] for r in directory.load_directory(demo_db, ADMIN_USER, on=REFORM) if r.id in before} == {"DX推進課"}
+    assert {r.section.split(" ")[0] for r in directory.load_directory(demo_db, ADMIN_USER, on=date(2027, 3, 31)) if r.id in before} == {
         "デジタル戦略課"}
     moved_child = demo_db.execute("SELECT id FROM org_units WHERE name = 'DX推進係' AND valid_to IS NULL").fetchone()[0]
     assert demo_db.execute("SELECT parent_id FROM org_units WHERE id = ?", [moved_child]).fetchone()[0] == new
     assert people(demo_db, moved_child) == child_people
     someone = next(iter(before))
-    history = staff.staff_history(demo_db, ADMIN_USER, someone)
+    history = directory.staff_history(demo_db, ADMIN_USER, someone)
     assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_from"] == "2027-04-01"
 
 
@@ -96,7 +97,7 @@ def test_rename_then_merge_on_the_same_day_leaves_no_one_day_unit(demo_db):
     assert demo_db.execute("SELECT count(*) FROM org_units WHERE name = '総務企画課'").fetchone()[0] == 0
     names_on_reform_day = [n.name for root in organisation.tree(demo_db, REFORM) for n in _walk(root)]
     assert "総務企画課" not in names_on_reform_day and names_on_reform_day.count("庶務係") == 1
-    assert everyone <= {r.id for r in staff.load_directory(demo_db, ADMIN_USER, on=date(2027, 4, 2)) if r.section}
+    assert everyone <= {r.id for r in directory.load_directory(demo_db, ADMIN_USER, on=date(2027, 4, 2)) if r.section}
     assert people(demo_db, target) >= everyone
 
 

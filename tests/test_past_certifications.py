@@ -16,12 +16,18 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app import certification, certification_view, eligibility, past_certifications as past, projects, schemes, settings
-from app.accounts import Role, User
+from app.certification import decisions
+from app.certification import candidates
+from app.certification import eligibility
+from app.certification import past
+from app.evaluation import projects
+from app.certification import schemes
+from app.register import settings
+from app.register.accounts import Role, User
 from app.db import open_database
-from app.demo import generate_town, load_town
+from app.demo.town import generate_town, load_town
 from app.errors import PermissionDenied, UserError
-from app.staff_import import ImportRefused
+from app.staff.importer import ImportRefused
 from tests.conftest import ADMIN_USER
 from tests.test_import_fuzz import digest
 
@@ -81,7 +87,7 @@ def test_a_cp932_list_is_imported_with_its_numbers_as_printed(town, tmp_path):
     summary = import_file(town, path)
     assert (summary["certifications"], summary["revoked"]) == (22, 1)
     assert summary["levels"] == {"DXアドバイザー": 21, "DXエキスパート": 1}
-    register = {r["certificate_no"]: r for r in certification.register(town, ADMIN_USER)}
+    register = {r["certificate_no"]: r for r in decisions.register(town, ADMIN_USER)}
     assert sorted(register) == [f"第{i:04}号" for i in range(1, 23)]
     assert {r["source"] for r in register.values()} == {"imported"}
     assert register["第0002号"]["decided_on"] == register["第0003号"]["decided_on"] == "2024-03-15"
@@ -116,13 +122,13 @@ def test_an_exported_register_is_read_back(town, tmp_path):
     """The 認定者名簿 the register writes (決定日, 認定者, 状態 …) is a file this import reads."""
     numbers = staff_numbers(town)
     import_file(town, write_csv(tmp_path / "以前の認定.csv", advisors(numbers, 3)))
-    certification.export_register(town, tmp_path / "名簿.csv", ADMIN_USER)
+    decisions.export_register(town, tmp_path / "名簿.csv", ADMIN_USER)
     other = open_database(tmp_path / "other.sqlite").db
     load_town(other, generate_town(60, seed=1), "test")
     schemes.install_preset(other, "moka", ADMIN_USER)
     summary = import_file(other, tmp_path / "名簿.csv")
     assert summary["certifications"] == 3
-    assert sorted(r["certificate_no"] for r in certification.register(other, ADMIN_USER)) == \
+    assert sorted(r["certificate_no"] for r in decisions.register(other, ADMIN_USER)) == \
         ["第0001号", "第0002号", "第0003号"]
     other.close()
 
@@ -134,7 +140,7 @@ def _dup_number(rows, numbers, town):
 
 
 def _register_clash(rows, numbers, town):
-    certification.record_past(town, ADMIN_USER, schemes.active_scheme_id(town), staff_id(town, numbers[25]),
+    decisions.record_past(town, ADMIN_USER, schemes.active_scheme_id(town), staff_id(town, numbers[25]),
                               "advisor", date(2024, 3, 1), MAYOR, "第0006号")
 
 
@@ -205,7 +211,7 @@ def test_required_columns_and_an_empty_file_are_refused(town, tmp_path):
 def test_the_register_changing_after_the_preview_is_caught_at_commit(town, tmp_path):
     numbers = staff_numbers(town)
     preview = preview_of(town, write_csv(tmp_path / "以前の認定.csv", advisors(numbers, 5)))
-    certification.record_past(town, ADMIN_USER, schemes.active_scheme_id(town), staff_id(town, numbers[20]),
+    decisions.record_past(town, ADMIN_USER, schemes.active_scheme_id(town), staff_id(town, numbers[20]),
                               "advisor", date(2024, 3, 1), MAYOR, "第0004号")
     before = digest(town)
     with pytest.raises(UserError, match="確認の後に台帳が変わりました.*5 行目、列「認定番号」"):
@@ -255,9 +261,9 @@ def test_a_certification_after_the_import_gets_the_next_number(town, tmp_path):
     past.commit(town, ADMIN_USER, preview)
     candidate = _level1_candidate(town, 2025)
     decided = date(2025, 9, 1)  # 令和7年度, the year of the paper numbers
-    approval = certification.Approval(candidate, "level1")
-    assert certification_view.planned_numbers(town, scheme, [approval], decided)[0][1] == "令和7年度DX認定第0022号"
-    assert certification.approve(town, ADMIN_USER, scheme.id, [approval], decided, MAYOR) == ["令和7年度DX認定第0022号"]
+    approval = decisions.Approval(candidate, "level1")
+    assert candidates.planned_numbers(town, scheme, [approval], decided)[0][1] == "令和7年度DX認定第0022号"
+    assert decisions.approve(town, ADMIN_USER, scheme.id, [approval], decided, MAYOR) == ["令和7年度DX認定第0022号"]
 
 
 def test_a_pattern_without_the_year_never_starts_again(town, tmp_path):
@@ -268,8 +274,8 @@ def test_a_pattern_without_the_year_never_starts_again(town, tmp_path):
     assert preview.next_number == "第0004号"
     past.commit(town, ADMIN_USER, preview)
     candidate = _level1_candidate(town, 2025)
-    approval = certification.Approval(candidate, "level1")
-    assert certification.approve(town, ADMIN_USER, scheme.id, [approval], date(2025, 9, 1), MAYOR) == ["第0004号"]
+    approval = decisions.Approval(candidate, "level1")
+    assert decisions.approve(town, ADMIN_USER, scheme.id, [approval], date(2025, 9, 1), MAYOR) == ["第0004号"]
 
 
 @pytest.mark.parametrize(("pattern", "number", "expected"), [
@@ -281,13 +287,13 @@ def test_a_pattern_without_the_year_never_starts_again(town, tmp_path):
     ("第{連番:04}号", "第" + "0" * 5000 + "1号", (1, None)),  # past Python's int() limit on digits: no crash
 ])
 def test_the_serial_number_is_read_from_the_number_as_printed(pattern, number, expected):
-    assert certification.number_parts(pattern, number) == expected
+    assert decisions.number_parts(pattern, number) == expected
 
 
 @pytest.mark.parametrize("number", ["第号", "第0000号", "第12345678号", "第" + "9" * 5000 + "号"])
 def test_a_number_without_a_usable_serial_is_refused(number):
     with pytest.raises(ValueError):
-        certification.number_parts("第{連番:04}号", number)
+        decisions.number_parts("第{連番:04}号", number)
 
 
 # -- 台帳導入前 in the history and in eligibility ------------------------------------------------------
@@ -296,8 +302,8 @@ def test_imported_levels_show_as_before_the_register_and_count_for_the_next(town
     numbers = staff_numbers(town)
     import_file(town, write_csv(tmp_path / "以前の認定.csv", advisors(numbers, 2)))
     holder = staff_id(town, numbers[0])
-    path = certification.person_path(town, ADMIN_USER, holder)
-    assert [certification.decided_label(r) for r in path] == ["令和6年3月15日（台帳導入前）"]
+    path = decisions.person_path(town, ADMIN_USER, holder)
+    assert [decisions.decided_label(r) for r in path] == ["令和6年3月15日（台帳導入前）"]
     scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
     found = eligibility.eligibility(town, ADMIN_USER, scheme, TODAY, [holder])
     assert [c.level.code for c in found] == ["expert"]  # not offered アドバイザー again
@@ -305,7 +311,7 @@ def test_imported_levels_show_as_before_the_register_and_count_for_the_next(town
     assert previous.met and "台帳導入前" in previous.text, previous.text
     # A decision of the register itself carries no such mark.
     row = {"decided_on": "2026-06-01", "source": "decision"}
-    assert certification.decided_label(row) == "令和8年6月1日"
+    assert decisions.decided_label(row) == "令和8年6月1日"
 
 
 def test_the_migration_marks_earlier_entries_of_an_older_register(db_path):
@@ -345,7 +351,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     import os
 
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, encoding="utf-8",
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True, encoding="utf-8",
                           env=env, timeout=180)
 
 
@@ -377,7 +383,7 @@ def test_cli_dry_run_import_and_refusal(town, db_path, tmp_path):
 
 
 def test_cli_exits_3_with_the_log_on_a_defect(town, db_path, tmp_path, monkeypatch, capsys):
-    from app import cli as cli_module
+    from app.cli import main as cli_module
 
     path = write_csv(tmp_path / "以前の認定.csv", advisors(staff_numbers(town), 2))
     town.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -400,7 +406,7 @@ def _cell(model, row: int, column: int) -> str:
 @pytest.mark.gui
 def test_the_dialog_previews_refuses_and_imports(qtbot, town, admin, tmp_path):
     from tests.qt_helpers import collect_message_texts
-    from ui.past_certifications_dialog import PastCertificationsImportDialog
+    from ui.certification.past_dialog import PastCertificationsImportDialog
 
     numbers = staff_numbers(town)
     rows = advisors(numbers)
@@ -438,8 +444,8 @@ def test_the_dialog_previews_refuses_and_imports(qtbot, town, admin, tmp_path):
 @pytest.mark.gui
 def test_the_certification_page_opens_it_and_the_history_shows_before_the_register(qtbot, town, admin, tmp_path):
     from tests.qt_helpers import when_modal
-    from ui.certification_page import CertificationPage
-    from ui.person_card import PersonCardDialog
+    from ui.certification.page import CertificationPage
+    from ui.overview.person_card import PersonCardDialog
 
     numbers = staff_numbers(town)
     path = write_csv(tmp_path / "以前の認定.csv", advisors(numbers, 3))
@@ -485,14 +491,14 @@ def test_the_certification_page_opens_it_and_the_history_shows_before_the_regist
 def test_numbers_as_printed_are_not_taken_for_removed_decisions(town, tmp_path):
     """Paper numbers with gaps, and a pattern without the year continuing into the next year, are no tampering;
     a decision removed outside the app still is."""
-    from app import seal
+    from app.register import seal
 
     scheme = _use_blank_scheme(town, "第{連番:04}号")
     numbers = staff_numbers(town)
     rows = [r for r in _paper_level1(numbers, "令和6年5月1日", 5) if r[3] in ("第0002号", "第0004号", "第0005号")]
     import_file(town, write_csv(tmp_path / "以前の認定.csv", rows))
     candidate = _level1_candidate(town, 2025)
-    assert certification.approve(town, ADMIN_USER, scheme.id, [certification.Approval(candidate, "level1")],
+    assert decisions.approve(town, ADMIN_USER, scheme.id, [decisions.Approval(candidate, "level1")],
                                  date(2025, 9, 1), MAYOR) == ["第0006号"]
     assert seal.verify(town).problems == []
 

@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from app import certificates, certification, eligibility, evaluation_summary, person_card, schemes, staff, staff_edit
-from app import staff_import
-from app.accounts import Role, User
-from app.demo import set_demo_municipality
-from app.demo_projects import load_certification_history, load_projects
+from app.certification import certificates
+from app.certification import decisions
+from app.certification import eligibility
+from app.evaluation import summary
+from app.overview import person_card
+from app.certification import schemes
+from app.staff import directory
+from app.staff import edit
+from app.staff import importer
+from app.register.accounts import Role, User
+from app.demo.town import set_demo_municipality
+from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
-from app.evaluations import _current_staff_of_section
+from app.evaluation.ratings import _current_staff_of_section
 from tests.conftest import ADMIN_USER
 from tests.test_cli import cli
 from tests.test_staff_import import write_csv
@@ -47,7 +54,7 @@ def staff_no(db, staff_id: int) -> str:
 
 
 def status_on(db, staff_id: int, day: date, user: User = ADMIN_USER) -> str:
-    return staff.load_directory(db, user, day, staff_id)[0].status
+    return directory.load_directory(db, user, day, staff_id)[0].status
 
 
 def audit_rows(db, staff_id: int) -> list[dict]:
@@ -64,7 +71,7 @@ def snapshot(db) -> tuple:
 
 def test_leave_with_dates_shows_on_those_days_only_and_is_audited(demo_db):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 1, 10), until=date(2026, 6, 30))
+    edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 1, 10), until=date(2026, 6, 30))
     assert status_on(demo_db, person, date(2026, 1, 9)) == "active"
     assert status_on(demo_db, person, date(2026, 1, 10)) == "leave"
     assert status_on(demo_db, person, date(2026, 6, 30)) == "leave"
@@ -79,9 +86,9 @@ def test_leave_with_dates_shows_on_those_days_only_and_is_audited(demo_db):
 
 def test_return_to_service_ends_the_leave_the_day_before(demo_db):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "leave", date(2026, 1, 10))
+    edit.set_status(demo_db, ADMIN_USER, person, "leave", date(2026, 1, 10))
     assert status_on(demo_db, person, date(2030, 1, 1)) == "leave"  # open-ended
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "在職", date(2026, 4, 1))
+    edit.set_status(demo_db, ADMIN_USER, person, "在職", date(2026, 4, 1))
     assert status_on(demo_db, person, date(2026, 3, 31)) == "leave"
     assert status_on(demo_db, person, date(2026, 4, 1)) == "active"
     row = demo_db["staff"].get(person)
@@ -90,15 +97,15 @@ def test_return_to_service_ends_the_leave_the_day_before(demo_db):
 
 def test_retirement_closes_the_seat_and_a_return_reopens_it(demo_db):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
+    edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
     assert status_on(demo_db, person, date(2027, 3, 31)) == "active"  # the last day is still a working day
     assert status_on(demo_db, person, date(2027, 4, 1)) == "retired"
     open_seats = demo_db.execute("SELECT count(*) FROM staff_assignments WHERE staff_id = ? AND valid_to IS NULL",
                                  [person]).fetchone()[0]
     assert open_seats == 0
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "在職", date(2027, 4, 1))  # the retirement was a mistake
+    edit.set_status(demo_db, ADMIN_USER, person, "在職", date(2027, 4, 1))  # the retirement was a mistake
     assert status_on(demo_db, person, date(2027, 4, 1)) == "active"
-    assert staff.load_directory(demo_db, ADMIN_USER, date(2027, 4, 1), person)[0].department  # the seat is back
+    assert directory.load_directory(demo_db, ADMIN_USER, date(2027, 4, 1), person)[0].department  # the seat is back
 
 
 @pytest.mark.parametrize(("status", "on", "until", "words"), [
@@ -112,20 +119,20 @@ def test_wrong_status_input_is_refused_and_changes_nothing(demo_db, status, on, 
     person = proposer_like(demo_db)
     before = snapshot(demo_db)
     with pytest.raises(UserError) as refused:
-        staff_edit.set_status(demo_db, ADMIN_USER, person, status, on, until)
+        edit.set_status(demo_db, ADMIN_USER, person, status, on, until)
     assert words in str(refused.value)
     assert snapshot(demo_db) == before
 
 
 def test_retirement_before_a_later_transfer_is_refused(demo_db):
     person = proposer_like(demo_db)
-    data = staff_edit.PersonInput(*[demo_db["staff"].get(person)[k] for k in (
+    data = edit.PersonInput(*[demo_db["staff"].get(person)[k] for k in (
         "staff_no", "family_name", "given_name", "family_reading", "given_reading")], None,
-        staff_edit.org_units(demo_db)[3][0], None)
-    staff_edit.update_person(demo_db, person, data, ADMIN_USER, transfer_on=date(2027, 4, 1))
+        edit.org_units(demo_db)[3][0], None)
+    edit.update_person(demo_db, person, data, ADMIN_USER, transfer_on=date(2027, 4, 1))
     before = snapshot(demo_db)
     with pytest.raises(UserError, match="令和9年4月1日"):
-        staff_edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
+        edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
     assert snapshot(demo_db) == before
 
 
@@ -133,7 +140,7 @@ def test_retirement_before_a_later_transfer_is_refused(demo_db):
 def test_only_the_administrator_sets_a_status(demo_db, user):
     before = snapshot(demo_db)
     with pytest.raises(PermissionDenied):
-        staff_edit.set_status(demo_db, user, proposer_like(demo_db), "退職", date(2027, 3, 31))
+        edit.set_status(demo_db, user, proposer_like(demo_db), "退職", date(2027, 3, 31))
     assert snapshot(demo_db) == before
 
 
@@ -149,8 +156,8 @@ def test_eligibility_keeps_someone_on_leave_and_drops_a_leaver_after_the_last_da
     scheme = schemes.load_scheme(town, schemes.active_scheme_id(town))
     on_leave, leaver = [r[0] for r in town.execute(
         "SELECT staff_id FROM project_members WHERE role != 'owner' ORDER BY id LIMIT 2")]
-    staff_edit.set_status(town, ADMIN_USER, on_leave, "休職", date(2026, 4, 1))
-    staff_edit.set_status(town, ADMIN_USER, leaver, "退職", date(2026, 9, 30))
+    edit.set_status(town, ADMIN_USER, on_leave, "休職", date(2026, 4, 1))
+    edit.set_status(town, ADMIN_USER, leaver, "退職", date(2026, 9, 30))
     facts = eligibility.gather_facts(town, ADMIN_USER, scheme.family, date(2026, 9, 30))
     assert on_leave in facts and leaver in facts  # on leave: still staff; retiring: until the last day
     facts = eligibility.gather_facts(town, ADMIN_USER, scheme.family, date(2026, 10, 1))
@@ -160,52 +167,52 @@ def test_eligibility_keeps_someone_on_leave_and_drops_a_leaver_after_the_last_da
 def test_someone_on_leave_is_not_suggested_as_a_rater_while_away(demo_db):
     unit_id, person = demo_db.execute("""SELECT a.unit_id, a.staff_id FROM staff_assignments a JOIN staff s ON s.id = a.staff_id
                                          WHERE a.valid_to IS NULL AND s.status = 'active' ORDER BY a.id LIMIT 1""").fetchone()
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 5, 1), until=date(2026, 8, 31))
+    edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 5, 1), until=date(2026, 8, 31))
     assert person not in _current_staff_of_section(demo_db, unit_id, None, date(2026, 6, 1))
     assert person in _current_staff_of_section(demo_db, unit_id, None, date(2026, 4, 30))
     assert person in _current_staff_of_section(demo_db, unit_id, None, date(2026, 9, 1))
 
 
 def import_list(db, tmp_path: Path, people: list[int], effective: date,
-                seats_on: date = date(2026, 4, 1)) -> staff_import.ImportPreview:
+                seats_on: date = date(2026, 4, 1)) -> importer.ImportPreview:
     """HR's list naming ``people`` in their seats of ``seats_on`` (everybody else missing), previewed for ``effective``."""
     rows = [["職員番号", "氏名", "フリガナ", "所属", "職名"]]
-    for row in staff.load_directory(db, ADMIN_USER, seats_on):
+    for row in directory.load_directory(db, ADMIN_USER, seats_on):
         if row.id in people:
             rows.append([row.staff_no, row.name.replace("\u3000", " "), row.reading.replace("\u3000", " "),
                          f"{row.department}{row.section.replace(' ', '')}", row.position])
     path = write_csv(tmp_path / "職員.csv", rows, "utf-8")
-    preview, _table, _mapping = staff_import.preview_file(db, path, effective=effective, today=date(2026, 4, 1))
+    preview, _table, _mapping = importer.preview_file(db, path, effective=effective, today=date(2026, 4, 1))
     assert not preview.errors, preview.errors
     return preview
 
 
 def test_a_planned_retirement_survives_an_import_that_still_lists_the_person(demo_db, tmp_path):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
+    edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2027, 3, 31))
     preview = import_list(demo_db, tmp_path, [person], date(2026, 10, 1))
     assert not [c for c in preview.changes if c.staff_no == staff_no(demo_db, person)]  # nothing to change
-    staff_import.commit(demo_db, preview, ADMIN_USER)
+    importer.commit(demo_db, preview, ADMIN_USER)
     assert demo_db["staff"].get(person)["retired_on"] == "2027-03-31"
     assert status_on(demo_db, person, date(2027, 4, 1)) == "retired"
 
 
 def test_an_import_listing_a_retired_person_takes_them_back_with_a_warning(demo_db, tmp_path):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2026, 3, 31))
+    edit.set_status(demo_db, ADMIN_USER, person, "退職", date(2026, 3, 31))
     preview = import_list(demo_db, tmp_path, [person], date(2026, 10, 1), seats_on=date(2026, 3, 31))
     warnings = [w for w in preview.warnings if staff_no(demo_db, person) in w.message]
     assert warnings and "退職" in warnings[0].message and "在職" in warnings[0].message
     assert warnings[0].row == 2 and warnings[0].column == "職員番号"
-    staff_import.commit(demo_db, preview, ADMIN_USER)
+    importer.commit(demo_db, preview, ADMIN_USER)
     assert status_on(demo_db, person, date(2026, 10, 1)) == "active"
     assert json.loads(audit_rows(demo_db, person)[-1]["after_json"])["status"] == "active"
 
 
 def test_a_leave_set_by_hand_survives_an_import(demo_db, tmp_path):
     person = proposer_like(demo_db)
-    staff_edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 9, 1))
-    staff_import.commit(demo_db, import_list(demo_db, tmp_path, [person], date(2026, 10, 1)), ADMIN_USER)
+    edit.set_status(demo_db, ADMIN_USER, person, "休職", date(2026, 9, 1))
+    importer.commit(demo_db, import_list(demo_db, tmp_path, [person], date(2026, 10, 1)), ADMIN_USER)
     assert status_on(demo_db, person, date(2026, 10, 1)) == "leave"
 
 
@@ -223,20 +230,20 @@ def print_twice_and_revoke(db, tmp_path: Path, person: int) -> None:
     certificates.write(db, ADMIN_USER, ids, tmp_path / "first.pdf")
     certificates.write(db, ADMIN_USER, ids, tmp_path / "again.pdf")
     number = db.execute("SELECT certificate_no FROM certifications WHERE id = ?", [ids[0]]).fetchone()[0]
-    certification.revoke(db, ADMIN_USER, number, "認定要件の誤り", date(2026, 4, 10))
+    decisions.revoke(db, ADMIN_USER, number, "認定要件の誤り", date(2026, 4, 10))
 
 
 def test_the_administrator_sees_every_tab_filled(town, tmp_path):
     person = proposer(town)
     print_twice_and_revoke(town, tmp_path, person)
-    staff_edit.set_status(town, ADMIN_USER, person, "休職", date(2026, 5, 1), until=date(2026, 7, 31))
+    edit.set_status(town, ADMIN_USER, person, "休職", date(2026, 5, 1), until=date(2026, 7, 31))
     card = person_card.card(town, ADMIN_USER, person, on=date(2026, 6, 1))
     basic = card["basic"]
     assert basic["status"] == "leave" and basic["leave_from"] == "2026-05-01" and basic["hire_date"]
     assert basic["department"] and basic["staff_no"] == staff_no(town, person)
     assert card["affiliations"] and card["projects"][0]["role"] == "proposer"
     # the evaluation rows are the summary's own, not recomputed
-    expected = [r for r in evaluation_summary.summary(town, ADMIN_USER) if r.target_staff_id == person]
+    expected = [r for r in summary.summary(town, ADMIN_USER) if r.target_staff_id == person]
     assert [r["value"] for r in card["evaluations"]] == [r.display for r in expected]
     assert all(r["raters"] is not None for r in card["evaluations"])
     revoked = [c for c in card["certifications"] if c["status"] == "revoked"]
@@ -246,7 +253,7 @@ def test_the_administrator_sees_every_tab_filled(town, tmp_path):
 
 def test_a_viewer_sees_the_list_view_of_a_person_and_no_record(town, tmp_path):
     person = proposer(town)
-    staff_edit.set_status(town, ADMIN_USER, person, "休職", date(2026, 5, 1))
+    edit.set_status(town, ADMIN_USER, person, "休職", date(2026, 5, 1))
     card = person_card.card(town, VIEWER, person, on=date(2026, 6, 1))
     assert set(card) == {"basic", "projects", "certifications"}
     basic = card["basic"]
@@ -319,7 +326,7 @@ def test_a_register_from_before_leave_dates_keeps_its_leaves(tmp_path, monkeypat
     """Opened by this version, a file whose leaves have no dates yet still shows those people on leave."""
     from app import db as dbmod
     from app.db import migrations, open_database
-    from app.demo import generate_town, load_town
+    from app.demo.town import generate_town, load_town
 
     chain = migrations()
     ours = next(m for m in chain if "staff_leave" in m.name)
@@ -334,9 +341,9 @@ def test_a_register_from_before_leave_dates_keeps_its_leaves(tmp_path, monkeypat
     new = open_database(path)
     try:
         assert new.migrated_from == ours.version - 1
-        shown = {r.id: r.status for r in staff.load_directory(new.db, ADMIN_USER, date(2026, 6, 1))}
+        shown = {r.id: r.status for r in directory.load_directory(new.db, ADMIN_USER, date(2026, 6, 1))}
         assert all(shown[i] == "leave" for i in on_leave)
-        staff_edit.set_status(new.db, ADMIN_USER, on_leave[0], "在職", date(2026, 6, 1))
+        edit.set_status(new.db, ADMIN_USER, on_leave[0], "在職", date(2026, 6, 1))
         assert status_on(new.db, on_leave[0], date(2026, 6, 1)) == "active"
     finally:
         new.db.close()

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from app import audit, evaluations, projects
+from app.register import audit
+from app.evaluation import ratings
+from app.evaluation import projects
 from app.errors import UserError
 from tests.conftest import ADMIN_USER, truncate_worksheet_xml
 
@@ -78,13 +80,13 @@ def test_members_roles_and_refusals(demo_db, admin, project_id):
     roles = {m["staff_id"]: m["role"] for m in projects.members(demo_db, ADMIN_USER, project_id)}
     assert roles == {a: "proposer", b: "leader", c: "owner"}
     assert [m["role"] for m in projects.members(demo_db, ADMIN_USER, project_id)][0] == "owner", "owners are listed first"
-    evaluations.apply_suggestions(demo_db, project_id, ADMIN_USER)
-    assignment = next(x for x in evaluations.project_assignments(demo_db, admin, project_id) if x["target_staff_id"] == a)
-    form = evaluations.open_form(demo_db, admin, assignment["id"])
-    evaluations.save_answers(demo_db, admin, assignment["id"], {form.criteria[0].id: evaluations.Answer(3)})
+    ratings.apply_suggestions(demo_db, project_id, ADMIN_USER)
+    assignment = next(x for x in ratings.project_assignments(demo_db, admin, project_id) if x["target_staff_id"] == a)
+    form = ratings.open_form(demo_db, admin, assignment["id"])
+    ratings.save_answers(demo_db, admin, assignment["id"], {form.criteria[0].id: ratings.Answer(3)})
     with pytest.raises(UserError, match="外すことはできません"):
         projects.remove_member(demo_db, project_id, a, ADMIN_USER)
-    evaluations.remove_assignment(demo_db, assignment["id"], ADMIN_USER)
+    ratings.remove_assignment(demo_db, assignment["id"], ADMIN_USER)
     projects.remove_member(demo_db, project_id, a, ADMIN_USER)
     assert a not in {m["staff_id"] for m in projects.members(demo_db, ADMIN_USER, project_id)}
 
@@ -166,7 +168,7 @@ def test_member_import_errors_name_the_row_and_column_and_write_nothing(demo_db,
 
 
 def _cli(db_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), *args], cwd=ROOT, input=stdin,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 

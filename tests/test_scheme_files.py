@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import rubrics, scheme_files, schemes, template_files
+from app.evaluation import rubrics
+from app.certification import scheme_files
+from app.certification import schemes
+from app.evaluation import template_files
 from app.errors import UserError
 from tests.conftest import ADMIN_USER
 from tests.reliability import hypothesis_settings, report

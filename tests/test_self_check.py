@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cli, self_check
+from app.cli import main
+from app.overview import self_check
 from app.paths import resources_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_lazy_import_tables_are_the_function_local_imports_of_app_and_ui():
 
 
 def _cli(capsys, *args: str) -> tuple[int, str]:
-    code = cli.main(["self-check", *args])
+    code = main.main(["self-check", *args])
     return code, capsys.readouterr().out
 
 
@@ -156,7 +157,7 @@ def test_a_module_left_out_of_the_build_is_named(monkeypatch, capsys):
     code, out = _cli(capsys)
     assert code == 1
     assert ("NG 初回使用時に読み込むモジュール: プログラムに含まれていないモジュールがあります: "
-            "openpyxl.worksheet.datavalidation (app.evaluation_sheets") in out
+            "openpyxl.worksheet.datavalidation (app.evaluation.sheets") in out
 
 
 def test_a_library_left_out_is_named_once_with_every_module_that_needs_it(monkeypatch):
@@ -174,12 +175,12 @@ def test_a_library_left_out_is_named_once_with_every_module_that_needs_it(monkey
     result = self_check._run_one("modules", "Modules loaded on first use", self_check._modules)
     assert not result.ok
     assert result.detail == (
-        "プログラムに含まれていないモジュールがあります: openpyxl (app.evaluation_sheets、app.tabular が読み込むもの): "
+        "プログラムに含まれていないモジュールがあります: openpyxl (app.evaluation.sheets、app.tabular が読み込むもの): "
         "ModuleNotFoundError: No module named 'openpyxl'")
 
 
 def test_modules_of_another_program_are_skipped(monkeypatch):
-    """The frozen GUI carries no app.cli: what only app.cli imports is not looked for there."""
+    """The frozen GUI carries no app.cli.main: what only app.cli.main imports is not looked for there."""
     monkeypatch.setitem(self_check.LAZY_IMPORTS, "app.no_such_importer", ("no_such_module",))
     detail, figures = self_check.import_lazy(self_check.LAZY_IMPORTS)
     assert figures["not_in_program"] == ["app.no_such_importer"]

@@ -20,7 +20,7 @@ def register(tmp_path: Path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db), *args], cwd=ROOT, env=env,
+        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db), *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, encoding="utf-8", timeout=120)
 
     assert run("demo", "--staff", "300").returncode == 0

@@ -7,11 +7,17 @@ from datetime import date
 
 import pytest
 
-from app import past_certifications as past
-from app import accounts, audit, projects, schemes, settings, setup_guide, staff_edit
-from app.accounts import Role, User
+from app.certification import past
+from app.register import accounts
+from app.register import audit
+from app.evaluation import projects
+from app.certification import schemes
+from app.register import settings
+from app.overview import setup_guide
+from app.staff import edit
+from app.register.accounts import Role, User
 from app.errors import PermissionDenied, UserError
-from app.staff_import import commit, preview_file
+from app.staff.importer import commit, preview_file
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
 
 DAY = date(2025, 6, 1)
@@ -74,7 +80,7 @@ def test_the_digital_section_is_missing_until_one_is_chosen_when_none_is_named_s
     path.write_text(STAFF_CSV.replace("デジタル戦略課", "企画課"), encoding="utf-8")
     commit(db, preview_file(db, path, effective=date(2025, 4, 1), today=DAY)[0], ADMIN_USER)
     assert "evaluation_rules" in _missing(db)
-    section = next(uid for uid, name in staff_edit.section_choices(db) if "企画課" in name)
+    section = next(uid for uid, name in edit.section_choices(db) if "企画課" in name)
     setup_guide.set_digital_section(db, ADMIN_USER, section)
     assert "evaluation_rules" not in _missing(db)
     with pytest.raises(UserError, match="99999"):
@@ -122,7 +128,7 @@ def test_the_administrators_steps_are_refused_to_other_roles(db, user, call):
 
 
 def test_the_first_fiscal_year_is_a_setting_the_cli_reads_and_checks(db):
-    from app import setting_values
+    from app.overview import setting_values
 
     assert setting_values.set_text(db, ADMIN_USER, "first_fiscal_year", "2023")
     assert settings.get(db, "first_fiscal_year") == 2023
@@ -205,7 +211,7 @@ def test_the_cli_lists_the_missing_steps_and_sets_the_first_fiscal_year(db_path)
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), *args], cwd=root, env=env,
+        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=root, env=env,
                               capture_output=True, text=True, encoding="utf-8", timeout=120)
 
     assert cli("init").returncode == 0

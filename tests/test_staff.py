@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from app import staff
-from app.demo import generate_town
+from app.staff import directory
+from app.demo.town import generate_town
 from app.kana import gojuon_key, normalise_reading, search_fold
-from app.staff import Column
+from app.staff.directory import Column
 from tests.conftest import ADMIN_USER
 
 
@@ -31,7 +31,7 @@ def test_search_fold_keeps_kanji_but_folds_variants_for_matching():
 
 
 def test_directory_is_in_gojuon_order_with_assignments(demo_db):
-    rows = staff.load_directory(demo_db, ADMIN_USER)
+    rows = directory.load_directory(demo_db, ADMIN_USER)
     assert len(rows) == 300
     keys = [r.sort_key for r in rows]
     assert keys == sorted(keys)
@@ -41,43 +41,43 @@ def test_directory_is_in_gojuon_order_with_assignments(demo_db):
 
 
 def test_variant_kanji_survive_the_database(demo_db):
-    names = {r.name.split("\u3000")[0] for r in staff.load_directory(demo_db, ADMIN_USER)}
+    names = {r.name.split("\u3000")[0] for r in directory.load_directory(demo_db, ADMIN_USER)}
     assert {"髙橋", "山﨑", "渡邊", "𠮷田"} <= names
 
 
 def test_filter_by_kanji_reading_kana_width_and_number(demo_db):
-    rows = staff.load_directory(demo_db, ADMIN_USER)
+    rows = directory.load_directory(demo_db, ADMIN_USER)
     takahashi = {r.id for r in rows if r.reading.startswith("たかはし")}
     assert takahashi
     for query in ("たかはし", "タカハシ", "ﾀｶﾊｼ"):
-        assert {r.id for r in staff.filter_rows(rows, query)} == takahashi, query
-    by_kanji = staff.filter_rows(rows, "高橋")  # plain 高 finds 髙橋
+        assert {r.id for r in directory.filter_rows(rows, query)} == takahashi, query
+    by_kanji = directory.filter_rows(rows, "高橋")  # plain 高 finds 髙橋
     assert any(r.name.startswith("髙橋") for r in by_kanji)
-    assert [r.staff_no for r in staff.filter_rows(rows, "１００００４")] == ["100004"]  # full-width digits
-    assert staff.filter_rows(rows, "") == rows
-    assert staff.filter_rows(rows, "存在しない名前") == []
+    assert [r.staff_no for r in directory.filter_rows(rows, "１００００４")] == ["100004"]  # full-width digits
+    assert directory.filter_rows(rows, "") == rows
+    assert directory.filter_rows(rows, "存在しない名前") == []
 
 
 def test_filter_with_several_words_needs_all(demo_db):
-    rows = staff.load_directory(demo_db, ADMIN_USER)
-    result = staff.filter_rows(rows, "よしだ　ゆみ")
+    rows = directory.load_directory(demo_db, ADMIN_USER)
+    result = directory.filter_rows(rows, "よしだ　ゆみ")
     assert result and all("よしだ" in r.reading and "ゆみ" in r.reading for r in result)
 
 
 def test_narrows_only_when_every_old_word_is_kept():
-    assert staff.narrows("", "たか")
-    assert staff.narrows("たか", "たかは")
-    assert staff.narrows("たか", "たかは し")
-    assert not staff.narrows("たかは", "たか は")  # words split: more rows may match
-    assert staff.narrows("ﾀ", "ﾀﾞ")  # search ignores 濁点: だ is folded to た, so the result can only shrink
-    assert not staff.narrows("たかは", "たか")
+    assert directory.narrows("", "たか")
+    assert directory.narrows("たか", "たかは")
+    assert directory.narrows("たか", "たかは し")
+    assert not directory.narrows("たかは", "たか は")  # words split: more rows may match
+    assert directory.narrows("ﾀ", "ﾀﾞ")  # search ignores 濁点: だ is folded to た, so the result can only shrink
+    assert not directory.narrows("たかは", "たか")
 
 
 def test_sort_by_position_rank_and_descending(demo_db):
-    rows = staff.load_directory(demo_db, ADMIN_USER)
-    by_rank = staff.sort_rows(rows, Column.POSITION)
+    rows = directory.load_directory(demo_db, ADMIN_USER)
+    by_rank = directory.sort_rows(rows, Column.POSITION)
     assert by_rank[0].position == "部長"
-    descending = staff.sort_rows(rows, Column.STAFF_NO, descending=True)
+    descending = directory.sort_rows(rows, Column.STAFF_NO, descending=True)
     assert descending[0].staff_no == max(r.staff_no for r in rows)
 
 
@@ -91,12 +91,12 @@ def test_demo_town_is_reproducible_and_sized():
 
 
 def test_counts(demo_db):
-    numbers = staff.counts(demo_db)
+    numbers = directory.counts(demo_db)
     assert numbers["staff"] == 300 and numbers["departments"] == 6 and numbers["sections"] == 15
 
 
 def test_family_name_sorts_before_longer_family_names():
-    from app.staff import StaffRow
+    from app.staff.directory import StaffRow
 
     def person(fam: str, fam_r: str, giv_r: str) -> StaffRow:
         key_f, key_g = gojuon_key(fam_r), gojuon_key(giv_r)
@@ -114,31 +114,31 @@ def test_saito_variants_find_each_other():
 
 def test_hire_and_transfer_dates_outside_the_supported_range_are_refused(demo_db):
     """Issue 12 item 5: a hire date of 1800 was saved, and the record then crashed 履歴 and 編集."""
-    from app import staff_edit
+    from app.staff import edit
     from app.errors import UserError
 
-    unit_id = staff_edit.org_units(demo_db)[0][0]
+    unit_id = edit.org_units(demo_db)[0][0]
     before = demo_db.execute("SELECT count(*) FROM staff").fetchone()[0]
-    person = staff_edit.PersonInput("900001", "古田", "一郎", "ふるた", "いちろう", date(1800, 4, 1), unit_id, None)
+    person = edit.PersonInput("900001", "古田", "一郎", "ふるた", "いちろう", date(1800, 4, 1), unit_id, None)
     with pytest.raises(UserError, match="採用日.*扱える日付の範囲外"):
-        staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
+        edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
     person.hire_date = date(2027, 4, 1)
     with pytest.raises(UserError, match="範囲外"):
-        staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2201, 1, 1))
+        edit.create_person(demo_db, person, ADMIN_USER, on=date(2201, 1, 1))
     assert demo_db.execute("SELECT count(*) FROM staff").fetchone()[0] == before
-    staff_id = staff_edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
+    staff_id = edit.create_person(demo_db, person, ADMIN_USER, on=date(2027, 4, 1))
     person.hire_date = date(1872, 12, 31)
     with pytest.raises(UserError, match="採用日"):
-        staff_edit.update_person(demo_db, staff_id, person, ADMIN_USER, transfer_on=date(2027, 4, 1))
+        edit.update_person(demo_db, staff_id, person, ADMIN_USER, transfer_on=date(2027, 4, 1))
     assert demo_db["staff"].get(staff_id)["hire_date"] == "2027-04-01"
 
 
 def test_reading_search_ignores_dakuten_and_handakuten(demo_db):
     """Issue 12 item 24: やまさき finds やまざき (any kana width); 濁点 and 半濁点 fold both ways."""
-    rows = staff.load_directory(demo_db, ADMIN_USER, on=date(2026, 6, 1))
+    rows = directory.load_directory(demo_db, ADMIN_USER, on=date(2026, 6, 1))
     yamazaki = {r.staff_no for r in rows if r.reading.startswith("やまざき")}
     assert yamazaki
     for query in ("やまさき", "ヤマサキ", "ﾔﾏｻｷ", "やまざき"):
-        assert yamazaki <= {r.staff_no for r in staff.filter_rows(rows, query)}, query
+        assert yamazaki <= {r.staff_no for r in directory.filter_rows(rows, query)}, query
     assert search_fold("ぱんだ") == search_fold("はんだ") == search_fold("バンダ")
     assert search_fold("山﨑") == "山崎"

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app import staff, staff_import, wareki
-from app.demo import generate_town
+from app import wareki
+from app.staff import directory
+from app.staff import importer
+from app.demo.town import generate_town
 from app.errors import UserError
-from app.staff_export import export_staff
-from app.staff_import import ImportRefused, commit, preview_file, recognise_headers, save_mapping
+from app.staff.export import export_staff
+from app.staff.importer import ImportRefused, commit, preview_file, recognise_headers, save_mapping
 from tests.conftest import ADMIN_USER, truncate_worksheet_xml
 
 # full-width katakana -> half-width, built from NFKC itself (the test must not share code with the app)
@@ -87,7 +89,7 @@ def test_hr_cp932_export_imports_exactly(db, tmp_path):
     assert preview.errors == []
     assert preview.summary()["added"] == len(people)
     commit(db, preview, ADMIN_USER)
-    rows = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date.today())}
+    rows = {r.staff_no: r for r in directory.load_directory(db, ADMIN_USER, on=date.today())}
     hires = dict(db.execute("SELECT staff_no, hire_date FROM staff").fetchall())
     for no, fam, giv, fam_r, giv_r, dept, section, unit, position, hire in people:
         row = rows[no]
@@ -130,7 +132,7 @@ def test_a_year_later_reports_hires_leavers_and_transfers(db, tmp_path):
 
     some_moved = next(iter(moved))
     staff_id = db.execute("SELECT id FROM staff WHERE staff_no = ?", [some_moved]).fetchone()[0]
-    history = staff.staff_history(db, ADMIN_USER, staff_id)
+    history = directory.staff_history(db, ADMIN_USER, staff_id)
     assert [h["valid_from"] for h in history][-1] == "2027-04-01"
     assert history[-2]["valid_to"] == "2027-03-31" and history[-1]["valid_to"] is None
     assert history[-1]["department"] == moved[some_moved][5]
@@ -288,10 +290,10 @@ def test_private_use_characters_block_until_replaced(db, tmp_path):
 
 def test_cp932_export_names_the_rows_first_and_writes_only_when_accepted(demo_db, tmp_path):
     """Issue 12 item 24: the rows CP932 cannot hold are named before anything is written."""
-    from app.staff_export import NeedsDecision, cp932_problems
+    from app.staff.export import NeedsDecision, cp932_problems
 
     on = date(2026, 6, 1)
-    names = [r.name for r in staff.load_directory(demo_db, ADMIN_USER, on) if r.status != "retired"]
+    names = [r.name for r in directory.load_directory(demo_db, ADMIN_USER, on) if r.status != "retired"]
     expected = [i + 1 for i, name in enumerate(names) if "𠮷" in name]
     assert expected and [p.row for p in cp932_problems(demo_db, ADMIN_USER, on)] == expected
     assert {p.characters for p in cp932_problems(demo_db, ADMIN_USER, on)} == {"𠮷"}
@@ -314,7 +316,7 @@ def test_unknown_headers_need_a_mapping_that_is_remembered(db, tmp_path):
 
 
 def test_safe_normalise_never_touches_kanji():
-    assert staff_import.safe_normalise("髙橋　﨑ＡＢ１ｶﾞ") == "髙橋　﨑AB1ガ"
+    assert importer.safe_normalise("髙橋　﨑ＡＢ１ｶﾞ") == "髙橋　﨑AB1ガ"
 
 
 def test_dimension_bomb_xlsx_reads_only_real_cells(db, tmp_path):
@@ -347,7 +349,7 @@ def test_unit_directly_under_a_bureau_round_trips(db, tmp_path):
     commit(db, preview, ADMIN_USER)
     again, _t, _m = preview_file(db, path, effective=date.today())
     assert again.errors == [] and again.changes == []  # nothing phantom on the next import
-    rows = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER)}
+    rows = {r.staff_no: r for r in directory.load_directory(db, ADMIN_USER)}
     assert (rows["1"].department, rows["1"].section) == ("議会事務局", "議事係")
 
 
@@ -407,7 +409,7 @@ def _next_year_list(db, tmp_path: Path):
 
 def test_a_list_dated_later_retires_and_hires_only_on_its_date(db, tmp_path):
     summary = _next_year_list(db, tmp_path)
-    before = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date(2026, 11, 30))}
+    before = {r.staff_no: r for r in directory.load_directory(db, ADMIN_USER, on=date(2026, 11, 30))}
     for no in ("1004", "1005"):  # leavers: in service, in their seat, until 2027-03-31
         assert before[no].status == "active" and before[no].department in ("企画部", "総務部")
     for no, _name, _reading, affiliation, position in _HIRES:  # hires: to come, with the seat they will take
@@ -415,25 +417,25 @@ def test_a_list_dated_later_retires_and_hires_only_on_its_date(db, tmp_path):
         assert row.status == "planned" and row.department + row.section == affiliation and row.position == position
     assert before["1002"].section == "総務課" and before["1002"].status == "active"
     assert before["1004"].id in staff_import_eligible(db, date(2026, 11, 30))
-    planned = staff.apply_filter(list(before.values()), staff.StaffFilter(status="planned"))
+    planned = directory.apply_filter(list(before.values()), directory.StaffFilter(status="planned"))
     assert {r.staff_no for r in planned} == {"2001", "2002", "2003"}
-    assert staff.counts(db, on=date(2026, 11, 30))["staff_active"] == 8
+    assert directory.counts(db, on=date(2026, 11, 30))["staff_active"] == 8
 
-    after = {r.staff_no: r for r in staff.load_directory(db, ADMIN_USER, on=date(2027, 4, 1))}
+    after = {r.staff_no: r for r in directory.load_directory(db, ADMIN_USER, on=date(2027, 4, 1))}
     assert {no for no, r in after.items() if r.status == "retired"} == {"1004", "1005"}
     assert {after[no].status for no in ("2001", "2002", "2003", "1001")} == {"active"}
     assert after["1002"].section == "企画課"
     assert before["1004"].id not in staff_import_eligible(db, date(2027, 4, 1))
 
-    assert staff_import.result_message(summary, "2027-04-01", date(2026, 11, 30)).startswith(
+    assert importer.result_message(summary, "2027-04-01", date(2026, 11, 30)).startswith(
         "6 行を取り込みました：新規 3 名、異動 1 名、退職予定 2 名")
-    assert staff_import.result_message(summary, "2027-04-01", date(2027, 4, 2)).startswith(
+    assert importer.result_message(summary, "2027-04-01", date(2027, 4, 2)).startswith(
         "6 行を取り込みました：新規 3 名、異動 1 名、退職 2 名")
 
 
 def test_the_export_before_the_date_lists_leavers_and_hires_as_they_are_then(db, tmp_path):
     _next_year_list(db, tmp_path)
-    from app.staff_export import export_rows
+    from app.staff.export import export_rows
 
     rows = {r[0]: r for r in export_rows(db, ADMIN_USER, on=date(2026, 11, 30))}
     assert rows["1004"][-1] == "在職" and rows["1004"][5] == "企画部"
@@ -441,7 +443,7 @@ def test_the_export_before_the_date_lists_leavers_and_hires_as_they_are_then(db,
 
 
 def staff_import_eligible(db, on: date) -> set[int]:
-    from app import eligibility
-    from app.accounts import Role, User
+    from app.certification import eligibility
+    from app.register.accounts import Role, User
 
     return set(eligibility.gather_facts(db, User(0, "officer", "officer", Role.ADMIN), "moka", on))

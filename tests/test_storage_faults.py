@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from app import maintenance, settings
+from app.register import maintenance
+from app.register import settings
 from app.db import open_database, storage_kind, transaction
-from app.demo import generate_town, load_town
+from app.demo.town import generate_town, load_town
 from app.errors import DatabaseRefused, StorageError
 from tests.conftest import admin_as
 
@@ -58,7 +59,7 @@ def read_only(path: Path) -> Iterator[None]:
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, encoding="utf-8",
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True, encoding="utf-8",
                           env=env, timeout=120)
 
 
@@ -164,7 +165,7 @@ def test_a_daily_backup_on_a_nearly_full_disk_fails_cleanly(tmp_path, monkeypatc
 def test_a_failed_daily_backup_warns_but_the_officer_is_let_in(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from app.accounts import setup_administrator
+    from app.register.accounts import setup_administrator
     from tests.qt_helpers import when_modal
     from ui.main import open_session
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app import certificates, maintenance
+from app.certification import certificates
+from app.register import maintenance
 from app.db import open_database, transaction
 from tests.conftest import admin_as
 from tests.reliability import report
@@ -28,7 +29,7 @@ PASSWORD = "correct horse 2"
 
 def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
                           encoding="utf-8", env=environment, timeout=180)
 
 
@@ -299,7 +300,7 @@ def test_the_administrator_is_warned_at_login_when_check_would_fail(qtbot, regis
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-    from ui.account_dialogs import LoginDialog
+    from ui.register.account_dialogs import LoginDialog
     from ui.main import open_session
 
     tamper(register, unrevoke)
@@ -361,7 +362,7 @@ def test_a_restore_on_another_pc_explains_and_keeps_working(template: Path, tmp_
 
     # It works there: new writes are sealed with the new key; a later change to an old row is still seen.
     result = open_database(target)
-    from app import settings
+    from app.register import settings
 
     settings.set_value(result.db, "municipality_name", "芳賀町", admin_as("kanri"))
     result.db.close()
@@ -428,7 +429,7 @@ def test_random_changes_to_sealed_rows_are_all_detected(template: Path, tmp_path
     """Any one value of any sealed row changed outside the app (fixed seed; many more in `make reliability`)."""
     import random
 
-    from app.seal import SEALED
+    from app.register.seal import SEALED
     from tests.reliability import cases
 
     rng = random.Random(13)
@@ -467,7 +468,7 @@ def test_random_changes_to_sealed_rows_are_all_detected(template: Path, tmp_path
 
 
 def test_the_sealing_key_is_outside_the_register(register: Path):
-    from app import seal_key
+    from app.register import seal_key
 
     ring = seal_key.load()
     assert ring.path is not None and register.parent not in ring.path.parents

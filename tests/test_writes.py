@@ -15,8 +15,14 @@ import pytest
 
 from tests.conftest import admin_as
 
-from app import audit, cli, demo, maintenance, setting_values, settings, staff_import
-from app.accounts import Role, User
+from app.register import audit
+from app.cli import main
+from app.demo import town
+from app.register import maintenance
+from app.overview import setting_values
+from app.register import settings
+from app.staff import importer
+from app.register.accounts import Role, User
 from app.db import open_database
 from app.errors import StorageError, UserError
 from app.network_share import is_network_path, linux_file_system
@@ -28,7 +34,7 @@ HEADER = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
                           encoding="utf-8", timeout=timeout, env={**os.environ, **(env or {})})
 
 
@@ -60,21 +66,21 @@ def test_a_staff_import_checked_before_another_import_landed_is_refused_and_the_
     first = write_csv(tmp_path / "first.csv", [HEADER, *first_rows], "utf-8")
     second = write_csv(tmp_path / "second.csv", [HEADER, *second_rows], "utf-8")
     on = date(2026, 4, 1)
-    preview_a = staff_import.preview_file(demo_db, first, effective=on)[0]
-    preview_b = staff_import.preview_file(demo_db, second, effective=on)[0]
+    preview_a = importer.preview_file(demo_db, first, effective=on)[0]
+    preview_b = importer.preview_file(demo_db, second, effective=on)[0]
     assert not preview_a.errors and not preview_b.errors
-    staff_import.commit(demo_db, preview_a, admin_as("hr-a"))
+    importer.commit(demo_db, preview_a, admin_as("hr-a"))
     entries = demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    with pytest.raises(staff_import.ImportRefused) as refused:
-        staff_import.commit(demo_db, preview_b, admin_as("hr-b"))
+    with pytest.raises(importer.ImportRefused) as refused:
+        importer.commit(demo_db, preview_b, admin_as("hr-b"))
     assert "second.csv" in str(refused.value) and "何も書き込んでいません" in str(refused.value)
     family, given = demo_db.execute("SELECT family_name, given_name FROM staff WHERE staff_no = ?",
                                     [people[0][0]]).fetchone()
     assert (family, given) == ("改名", "一号")  # the first import's change is not lost
     assert demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == entries
     # checked again, the second file imports on top of the first
-    again = staff_import.preview_file(demo_db, second, effective=on)[0]
-    staff_import.commit(demo_db, again, admin_as("hr-b"))
+    again = importer.preview_file(demo_db, second, effective=on)[0]
+    importer.commit(demo_db, again, admin_as("hr-b"))
     assert demo_db.execute("SELECT given_name FROM staff WHERE staff_no = ?", [people[0][0]]).fetchone()[0] == "二号"
 
 
@@ -85,7 +91,7 @@ def demo_file(tmp_path) -> Path:
     path = tmp_path / "town.sqlite"
     result = open_database(path)
     try:
-        demo.load_demo(result.db, 120, 1, "test")
+        town.load_demo(result.db, 120, 1, "test")
     finally:
         result.db.close()
     return path
@@ -93,7 +99,7 @@ def demo_file(tmp_path) -> Path:
 
 def test_a_write_waits_for_another_writer_saying_so_and_then_goes_ahead(demo_file, tmp_path):
     lock = WriteLock(demo_file)
-    process = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(demo_file), "projects", "add", "待つ計画",
+    process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "--db", str(demo_file), "projects", "add", "待つ計画",
                                 "--year", "2025"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                encoding="utf-8")
     try:
@@ -192,7 +198,7 @@ def test_a_copy_that_fails_its_check_is_not_kept(demo_db, tmp_path, monkeypatch)
 
 def test_a_sheet_import_that_fails_in_a_later_file_still_reports_the_files_committed(
         demo_db, db_path, tmp_path, monkeypatch, capsys):
-    from app import evaluation_sheets as sheets
+    from app.evaluation import sheets
 
     project = make_project(demo_db)
     out = tmp_path / "sheets"
@@ -210,7 +216,7 @@ def test_a_sheet_import_that_fails_in_a_later_file_still_reports_the_files_commi
         return real_commit(db, user, preview)
 
     monkeypatch.setattr(sheets, "commit_import", crash_on_second)
-    code = cli.main(["--db", str(db_path), "import-evaluation-sheets", *map(str, files), "--json"])
+    code = main.main(["--db", str(db_path), "import-evaluation-sheets", *map(str, files), "--json"])
     captured = capsys.readouterr()
     assert code == 3
     reports = json.loads(captured.out)
@@ -223,18 +229,18 @@ def test_a_sheet_import_that_fails_in_a_later_file_still_reports_the_files_commi
 # -- item 6: demo is one transaction ------------------------------------------------------------------------
 
 def test_a_demo_that_fails_half_way_leaves_nothing_and_runs_again(db, db_path, monkeypatch):
-    from app import demo_projects
+    from app.demo import projects
 
     def broken(*args, **kwargs):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(demo_projects, "load_certification_history", broken)
+    monkeypatch.setattr(projects, "load_certification_history", broken)
     with pytest.raises(RuntimeError):
-        demo.load_demo(db, 150, 1, "test")
+        town.load_demo(db, 150, 1, "test")
     assert db.execute("SELECT count(*) FROM staff").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM projects").fetchone()[0] == 0
     monkeypatch.undo()
-    demo.load_demo(db, 150, 1, "test")
+    town.load_demo(db, 150, 1, "test")
     assert db.execute("SELECT count(*) FROM projects").fetchone()[0] == 3
 
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts
-from app import settings as app_settings
+from app.register import accounts
+from app.register import settings as app_settings
 from app.errors import UserError
 from app.i18n import _
 

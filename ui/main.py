@@ -13,19 +13,22 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import __version__, accounts, i18n, lock, maintenance, seal
+from app import __version__, i18n, lock
+from app.register import accounts
+from app.register import maintenance
+from app.register import seal
 from app.db import open_database, storage_message
-from app.demo import ensure_demo_database
+from app.demo.town import ensure_demo_database
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
 from app.paths import default_database_path, demo_database_path, log_dir
-from ui.account_dialogs import ChangePasswordDialog, LoginDialog, NewAccountDialog
+from ui.register.account_dialogs import ChangePasswordDialog, LoginDialog, NewAccountDialog
 from ui.crash import install_excepthook, report_previous_native_crash, setup_logging, take_previous_native_crash
 from ui import self_check as gui_self_check
 from ui.fonts import register_bundled_fonts
 from ui.main_window import MainWindow, Session
 from ui.qt_language import install_qt_translations
-from ui.settings_page import LANGUAGE_KEY
+from ui.register.settings_page import LANGUAGE_KEY
 from ui.single_instance import InstanceServer, notify_running_instance
 
 log = logging.getLogger("dx_jinzai")

@@ -24,20 +24,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__, accounts, maintenance, setup_guide, staff
-from app.accounts import User
+from app import __version__
+from app.register import accounts
+from app.register import maintenance
+from app.overview import setup_guide
+from app.staff import directory
+from app.register.accounts import User
 from app.errors import UserError
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
-from app.permissions import Action, allowed
-from ui.dialog_parts import run_modal
+from app.register.permissions import Action, allowed
+from ui.widgets.dialog_parts import run_modal
 from ui.lock_wait import LockWaitNotice
 from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
 from ui.pages import UpcomingPage
-from ui.setup_checklist import SetupChecklist
-from ui.settings_page import SettingsPage
-from ui.staff_page import StaffPage
+from ui.overview.setup_checklist import SetupChecklist
+from ui.register.settings_page import SettingsPage
+from ui.staff.page import StaffPage
 
 NAVIGATION = [
     ("staff", N_("Staff")),
@@ -49,7 +53,7 @@ NAVIGATION = [
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
-# Screens offered only to the roles that may use them (app.permissions): 認定 shows the register (and to the
+# Screens offered only to the roles that may use them (app.register.permissions): 認定 shows the register (and to the
 # administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
 NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow):
     @property
     def organisation_page(self):  # -> OrganisationPage (imported on first visit)
         if self._organisation_page is None:
-            from ui.organisation_page import OrganisationPage
+            from ui.staff.organisation_page import OrganisationPage
 
             page = OrganisationPage(self.session.db, self.session.user)
             page.organisation_changed.connect(self.staff_page.reload)
@@ -204,7 +208,7 @@ class MainWindow(QMainWindow):
     @property
     def projects_page(self):  # -> ProjectsPage (imported on first visit)
         if self._projects_page is None:
-            from ui.projects_page import ProjectsPage
+            from ui.evaluation.projects_page import ProjectsPage
 
             self._projects_page = ProjectsPage(self.session.db, self.session.user)
             self._projects_slot.layout().addWidget(self._projects_page)
@@ -213,7 +217,7 @@ class MainWindow(QMainWindow):
     @property
     def evaluation_page(self):  # -> EvaluationPage (imported on first visit)
         if self._evaluation_page is None:
-            from ui.evaluation_page import EvaluationPage
+            from ui.evaluation.page import EvaluationPage
 
             page = EvaluationPage(self.session.db, self.session.user)
             self._evaluation_slot.layout().addWidget(page)
@@ -223,7 +227,7 @@ class MainWindow(QMainWindow):
     @property
     def certification_page(self):  # -> CertificationPage (imported on first visit)
         if self._certification_page is None:
-            from ui.certification_page import CertificationPage
+            from ui.certification.page import CertificationPage
 
             # Parented first: while the engine runs, the whole window is disabled (no second page).
             page = CertificationPage(self.session.db, self.session.user, parent=self._certification_slot)
@@ -235,7 +239,7 @@ class MainWindow(QMainWindow):
     @property
     def certificates_page(self):  # -> CertificatesPage (imported on first visit)
         if self._certificates_page is None:
-            from ui.certificates_page import CertificatesPage
+            from ui.certification.certificates_page import CertificatesPage
 
             page = CertificatesPage(self.session.db, self.session.user)
             page.settings_saved.connect(self.settings_page.reload_municipality)
@@ -257,7 +261,7 @@ class MainWindow(QMainWindow):
 
     def open_setup_guide(self, start: str = "") -> None:
         """The guide at step ``start`` (a STEPS key; "" = the first one missing); screens reload after it."""
-        from ui.setup_guide import SetupGuideDialog
+        from ui.overview.setup_guide import SetupGuideDialog
 
         dialog = SetupGuideDialog(self.session.db, self.session.user, start or None, self)
         self.setup_guide_dialog = dialog  # for tests and screenshots while it is open
@@ -333,7 +337,7 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
-        action.setObjectName(name)  # app.gui_commands names the command that does the same
+        action.setObjectName(name)  # app.cli.screen_commands names the command that does the same
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
@@ -422,7 +426,7 @@ class MainWindow(QMainWindow):
 
     # -- status and state ----------------------------------------------------
     def refresh_status(self) -> None:
-        numbers = staff.counts(self.session.db)
+        numbers = directory.counts(self.session.db)
         self.path_label.setText(str(self.session.path))
         shown = {key: format_number(value) for key, value in numbers.items()}
         self.counts_label.setText(_("Staff {staff} · departments {departments} · sections {sections}").format(**shown))

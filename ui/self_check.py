@@ -1,6 +1,6 @@
 """The GUI's part of the self-check: Qt finds the fonts and its Japanese strings, PDFium draws a page.
 
-`dx-jinzai --self-check` runs app.self_check with these checks added, before any window or login.
+`dx-jinzai --self-check` runs app.overview.self_check with these checks added, before any window or login.
 """
 
 from __future__ import annotations
@@ -10,29 +10,29 @@ from collections.abc import Callable
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app import self_check
+from app.overview import self_check
 from app.i18n import N_, _
 from app.paths import resources_dir
-from app.self_check import Missing
+from app.overview.self_check import Missing
 from ui.fonts import FALLBACK_FONT_FILE, UI_FONT_FILE, register_bundled_fonts
 
 # Modules that ui/ imports only inside functions (pages built when first opened, PDFium on the
 # first preview), by importing module; tests/test_self_check.py keeps this table equal to those imports.
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
-    "ui.assignments_tab": ("ui.person_card",),
-    "ui.certificates_page": ("ui.certificate_output_tab", "ui.certificate_settings_tab"),
-    "ui.certification_page": ("ui.past_certifications_dialog", "ui.scheme_editor"),
-    "ui.eligibility_tab": ("ui.person_card",),
-    "ui.evaluation_page": ("ui.assignments_tab", "ui.evaluation_sheets_dialog"),
-    "ui.main_window": ("ui.certificates_page", "ui.certification_page", "ui.evaluation_page", "ui.organisation_page",
-                       "ui.projects_page", "ui.setup_guide"),
-    "ui.pdf_pages": ("pypdfium2",),
-    "ui.projects_page": ("ui.person_card", "ui.project_dialogs"),
-    "ui.register_tab": ("ui.person_card",),
-    "ui.results_view": ("ui.person_card",),
-    "ui.settings_page": ("ui.positions_dialog", "ui.template_editor"),
-    "ui.setup_guide": ("ui.import_dialog", "ui.past_certifications_dialog", "ui.positions_dialog"),
-    "ui.staff_page": ("app.staff_export", "ui.import_dialog", "ui.person_card", "ui.person_dialogs"),
+    "ui.evaluation.assignments_tab": ("ui.overview.person_card",),
+    "ui.certification.certificates_page": ("ui.certification.certificate_output_tab", "ui.certification.certificate_settings_tab"),
+    "ui.certification.page": ("ui.certification.past_dialog", "ui.certification.scheme_editor"),
+    "ui.certification.eligibility_tab": ("ui.overview.person_card",),
+    "ui.evaluation.page": ("ui.evaluation.assignments_tab", "ui.evaluation.sheets_dialog"),
+    "ui.main_window": ("ui.certification.certificates_page", "ui.certification.page", "ui.evaluation.page", "ui.staff.organisation_page",
+                       "ui.evaluation.projects_page", "ui.overview.setup_guide"),
+    "ui.widgets.pdf_pages": ("pypdfium2",),
+    "ui.evaluation.projects_page": ("ui.overview.person_card", "ui.evaluation.project_dialogs"),
+    "ui.certification.register_tab": ("ui.overview.person_card",),
+    "ui.evaluation.results_view": ("ui.overview.person_card",),
+    "ui.register.settings_page": ("ui.staff.positions_dialog", "ui.evaluation.template_editor"),
+    "ui.overview.setup_guide": ("ui.staff.import_dialog", "ui.certification.past_dialog", "ui.staff.positions_dialog"),
+    "ui.staff.page": ("app.staff.export", "ui.staff.import_dialog", "ui.overview.person_card", "ui.staff.person_dialogs"),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
 
@@ -64,7 +64,7 @@ def _qt_translations() -> tuple[str, dict[str, object]]:
 
 
 def _pdfium() -> tuple[str, dict[str, object]]:
-    from ui.pdf_pages import PdfPages
+    from ui.widgets.pdf_pages import PdfPages
 
     pdf = self_check.sample_certificates()["portrait"]
     pages = PdfPages(pdf)

@@ -1,0 +1,1 @@
+"""Certification: schemes, the eligibility engine, decisions and numbers, certificates and earlier ones."""

@@ -1,0 +1,1 @@
+"""dx-jinzai-cli: one module per command group, the parser and runner in main."""

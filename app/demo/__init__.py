@@ -1,0 +1,1 @@
+"""A reproducible fictional town for demos, tests and benchmarks."""

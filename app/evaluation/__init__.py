@@ -1,0 +1,1 @@
+"""Evaluation: BPR projects and their members, rubrics, ratings, aggregated results and Excel sheets."""

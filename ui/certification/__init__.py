@@ -1,0 +1,1 @@
+"""Screens for certification: eligibility, approval, the register, schemes and certificates."""

@@ -1,0 +1,1 @@
+"""Screens for evaluation: projects, assignments, the rating form, results, sheets, templates."""

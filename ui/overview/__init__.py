@@ -1,0 +1,1 @@
+"""Screens across features: the set-up guide and checklist, and a person's card."""

@@ -1,0 +1,1 @@
+"""Screens for the register's guards: logins and accounts, settings and the audit log."""
