@@ -40,7 +40,7 @@ from app.register.accounts import User
 from app.certification.certificates import CertificateData
 from app.errors import UserError
 from app.i18n import N_, _
-from ui.widgets.dialog_parts import save_discard_or_stay
+from ui.widgets.dialog_parts import ERROR_STYLE, save_discard_or_stay
 from ui.widgets.pdf_preview import PdfPreview, PdfRenderer
 
 SEAL_FILTER = N_("PNG images (*.png)")
@@ -139,7 +139,7 @@ class CertificateSettingsTab(QWidget):
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
         self.save_button = QPushButton(_("Save"))
         self.save_button.setObjectName("saveCertificateSettings")

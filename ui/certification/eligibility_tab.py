@@ -42,9 +42,10 @@ from app.certification.schemes import SchemeSpec
 from ui.background import database_file, run_in_background, with_connection
 from ui.widgets.empty_hint import EmptyHint
 from ui.widgets.wareki_date import DateEdit
+from ui.widgets.dialog_parts import ERROR_COLOUR
 
 _Index = QModelIndex | QPersistentModelIndex
-MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor("#b00020"), QColor("#a15c00")
+MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor(ERROR_COLOUR), QColor("#a15c00")
 STATUS_COLOURS = {"eligible": MET_COLOUR, "near": NEAR_COLOUR, "not_yet": QColor("#666666")}
 DATE_SETTLE_MS = 500
 COLUMNS = [N_("Name"), N_("Reading"), N_("Next level"), N_("Result"), N_("Unmet"), N_("Affiliation"), N_("Position")]

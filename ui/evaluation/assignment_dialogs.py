@@ -118,7 +118,7 @@ class SuggestionsDialog(QDialog):
         self.notes_label = QLabel("\n".join(notes))
         self.notes_label.setObjectName("suggestionNotes")
         self.notes_label.setWordWrap(True)
-        self.notes_label.setStyleSheet("color: #b00020;")
+        self.notes_label.setStyleSheet(ERROR_STYLE)
         self.notes_label.setVisible(bool(notes))
         layout.addWidget(self.notes_label)
         layout.addLayout(tools)

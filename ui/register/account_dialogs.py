@@ -23,6 +23,7 @@ from app.register import accounts
 from app.register.accounts import Role, User
 from app.errors import AuthenticationError, UserError
 from app.i18n import _
+from ui.widgets.dialog_parts import ERROR_STYLE
 
 
 class _AccountForm(QDialog):
@@ -40,7 +41,7 @@ class _AccountForm(QDialog):
         layout.addLayout(self.form)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -29,7 +29,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.staff.importer import FIELDS, ImportPreview, Mapping
 from app.tabular import Table, not_listed, read_table
-from ui.widgets.dialog_parts import ENCODINGS, import_cancel
+from ui.widgets.dialog_parts import ENCODINGS, ERROR_STYLE, import_cancel
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
 from ui.background import database_file, run_in_background, with_connection
@@ -63,7 +63,7 @@ class MappingDialog(QDialog):
             self.boxes[name] = box
         layout.addLayout(form)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -224,7 +224,7 @@ class ImportDialog(QDialog):
                 db_file, lambda db: importer.prepare(db, table, mapping, day, replacements)))
         except UserError as exc:  # the file as a whole is refused: say so as an error, not as a hint
             self.preview = None
-            self.summary.setStyleSheet("color: #b00020;")
+            self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(str(exc))
             self.import_button.setEnabled(False)
             for model in (self.changes_model, self.errors_model, self.records_model):
@@ -256,7 +256,7 @@ class ImportDialog(QDialog):
                 n=preview.error_count)
             if preview.errors_not_listed:
                 text += " " + not_listed(file_name, preview.errors_not_listed)
-            self.summary.setStyleSheet("color: #b00020;")
+            self.summary.setStyleSheet(ERROR_STYLE)
         else:
             self.summary.setStyleSheet("color: #8a5300;" if preview.warnings else "")
         self.summary.setText(text)

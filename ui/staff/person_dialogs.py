@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.staff.edit import PersonInput
 from ui.widgets.wareki_date import DateEdit
+from ui.widgets.dialog_parts import ERROR_STYLE
 
 
 class PersonDialog(QDialog):
@@ -67,7 +68,7 @@ class PersonDialog(QDialog):
         form.addRow(_("Position"), self.position)
         form.addRow(_("A new affiliation or position applies from"), self.transfer_on)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._save)

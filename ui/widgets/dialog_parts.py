@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, Q
 
 from app.i18n import N_
 
-ERROR_STYLE = "color: #b00020;"
+# The one red of refusals and warnings that must not be missed; every screen takes it from here.
+ERROR_COLOUR = "#b00020"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
 # The encodings an import dialog offers for a CSV (label msgid, codec; None = detect).
 ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
              (N_("UTF-8 with BOM"), "utf-8-sig")]
