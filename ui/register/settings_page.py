@@ -38,7 +38,7 @@ from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
 from ui.register.account_dialogs import ChangePasswordDialog, LinkStaffDialog, NewAccountDialog, RecoveryCodeDialog
-from ui.widgets.dialog_parts import error_label, save_discard_or_stay
+from ui.widgets.dialog_parts import error_label, save_discard_buttons, save_discard_or_stay
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
@@ -115,16 +115,8 @@ class SettingsPage(QWidget):
             self.setting_edits[key] = edit
         self.municipality_error = error_label()
         self.municipality_error.hide()
-        self.municipality_save = QPushButton(_("Save"))
-        self.municipality_save.setObjectName("saveMunicipality")
-        self.municipality_save.clicked.connect(self.save_municipality)
-        self.municipality_revert = QPushButton(_("Discard changes"))
-        self.municipality_revert.setObjectName("discardMunicipality")
-        self.municipality_revert.clicked.connect(self.reload_municipality)
-        municipality_buttons = QHBoxLayout()
-        municipality_buttons.addStretch(1)
-        municipality_buttons.addWidget(self.municipality_revert)
-        municipality_buttons.addWidget(self.municipality_save)
+        municipality_buttons, self.municipality_save, self.municipality_revert = save_discard_buttons(
+            self.save_municipality, self.reload_municipality, "saveMunicipality", "discardMunicipality")
         municipality_form.addRow(self.municipality_error)
         municipality_form.addRow(municipality_buttons)
         self._municipality_edited()
