@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -120,16 +119,11 @@ class SchemeEditorDialog(VersionedTreeEditor):
 
     def build_tree_buttons(self) -> QGridLayout:
         tree_buttons = QGridLayout()
-        self.add_level_button = QPushButton(_("Add level"))
-        self.add_level_button.clicked.connect(self._add_level)
-        self.add_requirement_button = QPushButton(_("Add requirement"))
-        self.add_requirement_button.clicked.connect(self._add_requirement)
-        self.remove_button = QPushButton(_("Remove"))
-        self.remove_button.clicked.connect(self._remove)
-        self.up_button = QPushButton(_("Up"))
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button = QPushButton(_("Down"))
-        self.down_button.clicked.connect(lambda: self._move(1))
+        self.add_level_button = self.tree_button(_("Add level"), self._add_level)
+        self.add_requirement_button = self.tree_button(_("Add requirement"), self._add_requirement)
+        self.remove_button = self.tree_button(_("Remove"), self._remove)
+        self.up_button = self.tree_button(_("Up"), lambda: self._move(-1))
+        self.down_button = self.tree_button(_("Down"), lambda: self._move(1))
         tree_buttons.addWidget(self.add_level_button, 0, 0)
         tree_buttons.addWidget(self.add_requirement_button, 0, 1)
         tree_buttons.addWidget(self.remove_button, 1, 0)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -95,12 +94,9 @@ class TemplateEditorDialog(VersionedTreeEditor):
 
     def build_tree_buttons(self) -> QHBoxLayout:
         tree_buttons = QHBoxLayout()
-        self.add_perspective_button = QPushButton(_("Add perspective"))
-        self.add_perspective_button.clicked.connect(self._add_perspective)
-        self.add_criterion_button = QPushButton(_("Add criterion"))
-        self.add_criterion_button.clicked.connect(self._add_criterion)
-        self.remove_button = QPushButton(_("Remove"))
-        self.remove_button.clicked.connect(self._remove)
+        self.add_perspective_button = self.tree_button(_("Add perspective"), self._add_perspective)
+        self.add_criterion_button = self.tree_button(_("Add criterion"), self._add_criterion)
+        self.remove_button = self.tree_button(_("Remove"), self._remove)
         for button in (self.add_perspective_button, self.add_criterion_button, self.remove_button):
             tree_buttons.addWidget(button)
         return tree_buttons

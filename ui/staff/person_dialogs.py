@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import sqlite_utils
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from app.staff import edit as staff_edit
 from app.register.accounts import User

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -144,6 +145,12 @@ class VersionedTreeEditor(FormDialog):
 
     def group_of(self, member: object):
         return next(g for g in self.groups() if any(m is member for m in self.members(g)))
+
+    def tree_button(self, text: str, slot) -> QPushButton:
+        """A button under the tree (add, remove, move) that acts on the chosen node."""
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        return button
 
     def edited(self, kind: type):
         """The chosen node when the form's change is the officer's edit of a ``kind``; None while a form is filled."""
