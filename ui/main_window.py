@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
         self.navigation.setStyleSheet("QListWidget#navigation { font-size: 12pt; }"
                                       "QListWidget#navigation::item { padding: 6px 10px; }")
         self.pages = QStackedWidget()
-        self.staff_page = StaffPage(session.db, session.user)
+        # Filled on a worker right after the first paint (showEvent): 7,000 staff would delay the window.
+        self.staff_page = StaffPage(session.db, session.user, load=False)
+        self._staff_list_started = False
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
         self.settings_page.setup_guide_requested.connect(self.open_setup_guide)
@@ -146,6 +148,13 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._restore_window_state()
         self.lock_wait_notice = LockWaitNotice(self)  # 「他の操作が終わるのを待っています」
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The staff list is read once the window has painted (its events come before this timer)."""
+        super().showEvent(event)
+        if not self._staff_list_started and not self.staff_page.is_loaded:
+            self._staff_list_started = True
+            QTimer.singleShot(0, self, self.staff_page.load_in_background)
 
     def page_offered(self, row: int) -> bool:
         """False for a screen this user is not offered (hidden in the navigation)."""

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from app.register import accounts
 from app.register import audit
-from app.certification import certificate_settings
 from app.register import maintenance
 from app.evaluation import rubrics
 from app.overview import setting_values
@@ -291,6 +290,8 @@ class SettingsPage(QWidget):
     def save_municipality(self) -> bool:
         """Save the town and issuer through the certificate settings' own check; the refusal is shown inline."""
         try:
+            from app.certification import certificate_settings  # reportlab: loaded when first saved
+
             changed = certificate_settings.save(self._db, self._user, self.municipality_values())
         except UserError as exc:
             self.municipality_error.setText(str(exc))
