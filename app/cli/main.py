@@ -24,9 +24,9 @@ from pathlib import Path
 from app import __version__, i18n
 from app.register import accounts
 from app.demo import town
-from app.register import maintenance
-from app.register import seal
-from app.register import seal_key
+from app.overview import maintenance
+from app import seal
+from app import seal_key
 from app.overview import self_check
 from app.register.accounts import Role, User
 from app.db import latest_version, open_database, set_lock_wait_listener

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 
 from app.register import accounts
-from app.register import audit
+from app.overview import audit_log
+from app import audit
 from app.certification import certificates
 from app.certification import decisions
 from app.cli.support import EXIT_OK, add_json, print_json, staff_id, store
@@ -46,8 +47,8 @@ def cmd_certificate_log(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     with store(args) as db:
-        entries = audit.recent(db, args.user, args.limit)
-        sentences = audit.describe(db, entries)
+        entries = audit_log.recent(db, args.user, args.limit)
+        sentences = audit_log.describe(db, entries)
     if args.json:
         print_json([{"at": e["at"], "actor": e["actor"], "action": e["action"], "text": text}
                     for e, text in zip(entries, sentences)])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.evaluation import rubrics
 from app.register.accounts import User
 from app.db import transaction
@@ -17,7 +17,8 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.register.permissions import Action, require
 from app.staff.directory import in_service_sql, unit_names
-from app.staff.importer import safe_normalise, staff_number_problem
+from app.staff.importer import staff_number_problem
+from app.text import safe_normalise
 from app.tabular import MAX_LISTED_ERRORS, not_listed, read_table, shorten, unprotect_cell
 from app.wareki import require_supported
 

@@ -43,7 +43,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.formatting": ("babel.dates", "babel.numbers"),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
-    "app.register.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
+    "app.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
     "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)
@@ -236,7 +236,7 @@ def sample_certificates() -> dict[str, bytes]:
     from app.certification import certificates
     from app.register import settings as app_settings
     from app.db import open_database
-    from app.demo.town import officer
+    from app.demo.officer import officer
 
     with tempfile.TemporaryDirectory(prefix="dx-jinzai-self-check-") as folder:
         result = open_database(Path(folder) / "self-check.sqlite", create=True)
