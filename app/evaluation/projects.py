@@ -451,6 +451,14 @@ def remove_session(db: sqlite_utils.Database, session_id: int, user: User) -> No
         audit.record(db, user.login, "project.session_remove", "projects", row["project_id"], row, None)
 
 
+def session_project(db: sqlite_utils.Database, session_id: int) -> int:
+    """The project a session belongs to; refused by id when there is no such session."""
+    row = db.execute("SELECT project_id FROM project_sessions WHERE id = ?", [session_id]).fetchone()
+    if row is None:
+        raise UserError(_("No session with id {id}.").format(id=session_id))
+    return row[0]
+
+
 def sessions(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     require(user, Action.PROJECT_VIEW)
     rows = list(db.query("""SELECT ps.*, (SELECT count(*) FROM session_attendance sa WHERE sa.session_id = ps.id) AS attendees

@@ -54,7 +54,6 @@ from app.i18n import N_, _
 from app.paths import resources_dir
 from app.text import safe_normalise
 
-CLI_ACTOR = "cli"
 # The audit log's actor for a failed attempt with a name no account has. The name itself is not kept in
 # the append-only log: it is sometimes the password, typed into the wrong field.
 UNKNOWN_LOGIN = "?"
