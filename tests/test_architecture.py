@@ -6,7 +6,8 @@ The rules (checked by ``tests/architecture.py`` over the source text, function-l
 2. ``ui/`` reaches the store (``app.db``) only in ``ui/main.py`` (start-up opens the file),
    ``ui/background.py`` (a connection per worker thread) and ``ui/lock_wait.py`` (it registers itself
    as the store's lock-wait listener); screens call services.
-3. ``app/cli/`` runs no SQL: no ``.execute(``/``.query(``/``.table(`` calls, no ``db[...]`` tables, no
+3. ``app/cli/`` and ``ui/`` run no SQL (``ui/background.py``, the worker helper, may ask the store
+   for the file behind a connection): no ``.execute(``/``.query(``/``.table(`` calls, no ``db[...]`` tables, no
    SELECT/INSERT/UPDATE/DELETE/PRAGMA in strings. Lookups of what an officer types live in the core
    (``app/staff/lookup.py``).
 4. No import loops between modules of ``app/`` and ``ui/``, counting imports inside functions
@@ -52,6 +53,10 @@ def test_ui_reaches_the_store_only_at_start_up_and_in_the_worker_helper():
 
 def test_the_cli_runs_no_sql():
     assert architecture.sql_in(ROOT, "app/cli") == []
+
+
+def test_the_screens_run_no_sql():
+    assert [f for f in architecture.sql_in(ROOT, "ui") if not f.startswith("ui.background:")] == []
 
 
 def test_no_import_loops():
