@@ -80,6 +80,23 @@ class StaffPage(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(box, 1)
             self.filter_boxes[key] = box
+        self._build_toolbar()
+        self._build_table()
+
+        # An empty register says what to do first (the core decides the sentence and who gets the button).
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
+                                    {"staff": self.import_staff})
+        # The person's card, with the tabs the role may see (the record and career: the administrator's).
+        self.view.doubleClicked.connect(lambda index: self.show_card(row=self.model.row_at(index.row())))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.view)
+        self.reload()
+
+    def _build_toolbar(self) -> None:
+        """The screen's actions, each shown only to a role that may use it."""
         # A tool bar folds its buttons into a menu when the window is narrow (1366×768 at 150 %).
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -93,8 +110,10 @@ class StaffPage(QWidget):
             self.actions_by_key[key] = action
         for key, action in (("import", Action.STAFF_EDIT), ("export", Action.STAFF_EXPORT), ("add", Action.STAFF_EDIT),
                             ("edit", Action.STAFF_EDIT), ("history", Action.STAFF_HISTORY)):
-            self.actions_by_key[key].setVisible(allowed(user, action))
+            self.actions_by_key[key].setVisible(allowed(self._user, action))
 
+    def _build_table(self) -> None:
+        """The staff table, sorted by clicking a header."""
         self.model = StaffTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("staffTable")
@@ -115,18 +134,6 @@ class StaffPage(QWidget):
                   Column.SECTION: 220, Column.POSITION: 90}
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
-
-        # An empty register says what to do first (the core decides the sentence and who gets the button).
-        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
-                                    {"staff": self.import_staff})
-        # The person's card, with the tabs the role may see (the record and career: the administrator's).
-        self.view.doubleClicked.connect(lambda index: self.show_card(row=self.model.row_at(index.row())))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.toolbar)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.view)
-        self.reload()
 
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
