@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from app.register import seal
+from app import seal
 from app.errors import DatabaseRefused, StorageError
 from app.i18n import _
 from app.network_share import network_warning
@@ -239,7 +239,7 @@ def connect(path: Path) -> sqlite_utils.Database:
         conn.close()
         raise DatabaseRefused(_("Cannot switch {path} to WAL journal mode.").format(path=str(path)))
     conn.execute("PRAGMA synchronous = FULL")
-    seal.install(conn)  # every write the app makes is sealed by the triggers (app/register/seal.py)
+    seal.install(conn)  # every write the app makes is sealed by the triggers (app/seal.py)
     # No sqlite-utils plugins: nothing installed beside us may hook into the user's data,
     # and scanning entry points costs start-up time.
     return sqlite_utils.Database(conn, execute_plugins=False)
@@ -316,7 +316,10 @@ def open_database(path: Path | str, *, create: bool = True, backup_folder: Path 
             backup_path = backup_copy(db, unique_backup_path(folder, path.stem, f"before-v{len(chain)}"))
         for migration in chain[version:]:
             _apply(db, migration)
-        takeover = seal.on_open(db)
+        takeover = None
+        if seal.key_is_new(db):
+            with transaction(db):
+                takeover = seal.take_over(db)
     except (sqlite3.Error, OSError) as exc:
         db.close()
         raise storage_error(exc, path) or exc

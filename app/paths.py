@@ -63,7 +63,7 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def key_dir() -> Path:
-    """Per-user folder of the sealing key (app.register.seal_key): never beside a register that may be copied away.
+    """Per-user folder of the sealing key (app.seal_key): never beside a register that may be copied away.
 
     ``DX_JINZAI_KEY_DIR`` overrides it (tests use it to play "another PC").
     """

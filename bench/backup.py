@@ -11,7 +11,7 @@ import sqlite3
 from itertools import count
 from pathlib import Path
 
-from app.register import maintenance
+from app.overview import maintenance
 from app.db import connect
 from app.register.permissions import CLI_USER
 from bench.evaluation import build_rated_town

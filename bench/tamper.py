@@ -12,8 +12,8 @@ import random
 import sqlite3
 from pathlib import Path
 
-from app.register import seal
-from app.register import seal_key
+from app import seal
+from app import seal_key
 from app.db import connect, open_database
 from app.demo.town import generate_town, load_town
 from app.register.permissions import CLI_USER

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.register import accounts
-from app.register import audit
+from app.overview import audit_log
 from app.register.accounts import Role
 from app.db import open_database
 from app.errors import AuthenticationError, PermissionDenied, UserError
@@ -62,7 +62,7 @@ def test_a_password_typed_into_the_name_field_is_not_kept(db, db_path, admin):
     assert accounts.login_wait(db, "MY SECRET PASSPHRASE", NOW) is not None
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert b"my secret passphrase" not in db_path.read_bytes()
-    sentence = audit.describe(db, audit.recent(db, OFFICER, 1))[0]
+    sentence = audit_log.describe(db, audit_log.recent(db, OFFICER, 1))[0]
     assert "my secret" not in sentence and "記録していません" in sentence
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from app.register import audit
+from app.overview import audit_log
+from app import audit
 from app.certification import decisions
 from app.evaluation import ratings
 from app.register import settings
@@ -19,7 +20,7 @@ from tests.conftest import ADMIN_USER, OFFICER, admin_as
 
 def _newest(db, action: str) -> str:
     entry = next(db.query("SELECT * FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1", [action]))
-    return audit.describe(db, [entry])[0]
+    return audit_log.describe(db, [entry])[0]
 
 
 def _staff(db, staff_id: int) -> str:
@@ -35,7 +36,7 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
                         "AND l.action = 'evaluation.assign' WHERE a.evaluator_kind = 'digital' LIMIT 1"))
     entry = next(db.query("SELECT * FROM audit_log WHERE action = 'evaluation.assign' AND entity_id = ?",
                           [str(row["id"])]))
-    sentence = audit.describe(db, [entry])[0]
+    sentence = audit_log.describe(db, [entry])[0]
     project = db.execute("SELECT name FROM projects WHERE id = ?", [row["project_id"]]).fetchone()[0]
     assert sentence == (f"{project} で {_staff(db, row['target_staff_id'])} の評価者に "
                         f"{_staff(db, row['evaluator_staff_id'])}（デジタル部門）を割り当てました。")
@@ -66,8 +67,8 @@ def test_each_entry_is_a_sentence_that_names_people_by_name(demo_db, admin):
                              source="paper")
     assert _newest(db, "evaluation.submit").endswith("を提出しました。紙の評価票からの代理入力です。")
 
-    entries = audit.recent(db, ADMIN_USER, limit=10_000)
-    for entry, sentence in zip(entries, audit.describe(db, entries)):
+    entries = audit_log.recent(db, ADMIN_USER, limit=10_000)
+    for entry, sentence in zip(entries, audit_log.describe(db, entries)):
         assert "{" not in sentence and "_id" not in sentence, (entry, sentence)
         assert not re.search(r"\b[se]\d+\b", sentence), (entry, sentence)  # evaluator keys are names
         assert sentence.endswith("。"), (entry, sentence)

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from app.register import audit
+from app.overview import audit_log
 from app.certification import certificate_settings
 from app.certification import certificates
 from app.register import settings
@@ -76,7 +76,7 @@ def test_record_print_logs_first_issue_then_reprint(town, admin):
     assert {c.mark for c in again} == {"再発行"}
     certificates.record_print(town, admin, again, "portrait", "事務室プリンタ")
     assert [r["kind"] for r in certificates.print_log(town, ADMIN_USER)][:2] == ["reprint", "reprint"]
-    entry = audit.recent(town, ADMIN_USER, 1)[0]
+    entry = audit_log.recent(town, ADMIN_USER, 1)[0]
     assert entry["action"] == "certificate.print" and json.loads(entry["after_json"])["printer"] == "事務室プリンタ"
 
 
@@ -111,7 +111,7 @@ def test_save_settings_changes_the_next_layout_and_is_audited(town, admin):
     assert set(changed) == {"certificate_honorific", "municipality_name", "mayor_name", "certificate_seal_mm"}
     lay = certificates.layout(town)
     assert lay.honorific == "様" and lay.issuer == "真岡市長\u3000石坂　真一" and lay.seal_mm == 25
-    assert {e["entity_id"] for e in audit.recent(town, ADMIN_USER, 10) if e["action"] == "setting.change"} >= set(changed)
+    assert {e["entity_id"] for e in audit_log.recent(town, ADMIN_USER, 10) if e["action"] == "setting.change"} >= set(changed)
     assert certificate_settings.save(town, admin, {"certificate_honorific": "様"}) == []
 
 

@@ -211,9 +211,9 @@ def test_seal_image_is_drawn(town, tmp_path):
     image.save(buffer, "PNG")
     encoded = base64.b64encode(bytes(data)).decode()
     settings.set_value(town, "certificate_seal_png", encoded, ADMIN_USER)
-    from app.register import audit
+    from app.overview import audit_log
 
-    logged = audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
+    logged = audit_log.recent(town, ADMIN_USER, 1)[0]["after_json"]
     assert encoded not in logged and "sha256" in logged  # the append-only log keeps a fingerprint, not the image
     ids = _certify_names(town, ["髙橋"], date(2025, 4, 1))
     out = tmp_path / "seal.pdf"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.register import audit
+from app.overview import audit_log
 from app.certification import decisions
 from app.certification import eligibility
 from app.evaluation import projects
@@ -236,7 +236,7 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     row = town.execute("SELECT override_reason, reasons_json FROM certifications WHERE certificate_no = ?",
                        [number]).fetchone()
     assert row[0] == "再審査により要件充足を確認" and "再認定には理由" in row[1]
-    assert "再審査" in audit.recent(town, ADMIN_USER, 1)[0]["after_json"]
+    assert "再審査" in audit_log.recent(town, ADMIN_USER, 1)[0]["after_json"]
     (plain,) = decisions.approve(town, OFFICER, scheme.id, [Approval(by_number[second], "advisor")], AS_OF, "真岡市長")
     assert town.execute("SELECT override_reason FROM certifications WHERE certificate_no = ?", [plain]).fetchone()[0] == ""
     # An override lifts a revocation only: someone short of another requirement stays refused.
@@ -334,7 +334,7 @@ def test_numbers_revocation_and_reissue(town):
         decisions.reissue(town, OFFICER, number, "紛失", date(2026, 9, 1))
     row = next(r for r in decisions.register(town, OFFICER) if r["certificate_no"] == number)
     assert (row["status"], row["reissues"], row["revoke_reason"]) == ("revoked", 2, "本人の申出による辞退")
-    assert [e["action"] for e in audit.recent(town, ADMIN_USER, 3)] == ["certification.revoke", "certification.reissue",
+    assert [e["action"] for e in audit_log.recent(town, ADMIN_USER, 3)] == ["certification.revoke", "certification.reissue",
                                                            "certification.reissue"]
     # The number is never reused: the next decision of that year continues after 0021.
     staff_id = town.execute("SELECT id FROM staff WHERE id NOT IN (SELECT staff_id FROM certifications) LIMIT 1").fetchone()[0]

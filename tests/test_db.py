@@ -155,7 +155,7 @@ def test_foreign_keys_are_enforced(db):
 
 
 def test_audit_log_is_append_only(db):
-    from app.register import audit
+    from app import audit
 
     with transaction(db):
         audit.record(db, "admin", "test.action", "staff", 1, {"a": 1}, {"a": 2})
@@ -211,7 +211,7 @@ def test_every_audited_action_has_a_readable_label():
     """The audit log screen shows labels, not codes: a new action must come with one."""
     import re
 
-    from app.register import audit
+    from app import audit
 
     source = "".join(p.read_text(encoding="utf-8") for p in (Path(dbmod.__file__).parent).rglob("*.py"))
     actions = set(re.findall(r'"((?:user|staff|org|database|demo|setting|import)\.[a-z_]+)"', source))

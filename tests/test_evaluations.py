@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from app.register import accounts
-from app.register import audit
+from app.overview import audit_log
 from app.evaluation import summary
 from app.evaluation import ratings
 from app.evaluation import projects
@@ -154,7 +154,7 @@ def test_submit_locks_until_the_administrator_reopens(demo_db, admin, team):
     with pytest.raises(UserError, match="理由"):
         ratings.reopen(demo_db, admin, assignment, " ")
     ratings.reopen(demo_db, admin, assignment, "評点の入力誤りの申し出")
-    entry = audit.recent(demo_db, ADMIN_USER, 1)[0]
+    entry = audit_log.recent(demo_db, ADMIN_USER, 1)[0]
     assert entry["action"] == "evaluation.reopen" and "入力誤り" in entry["after_json"]
     _fill(demo_db, user, assignment, 5)
     scores = {r[0] for r in demo_db.execute("SELECT score FROM evaluation_scores WHERE assignment_id = ?", [assignment])}

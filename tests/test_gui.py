@@ -367,7 +367,7 @@ def test_a_locked_register_is_not_opened_twice(qtbot, db_path):
 
 
 def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tmp_path):
-    from app.register import maintenance
+    from app.overview import maintenance
     from app.db import open_database
     from ui.main import Controller
 

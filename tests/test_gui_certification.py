@@ -19,7 +19,7 @@ from app.certification import decisions
 from app.certification import schemes
 from app.register import settings as app_settings
 from app.register.accounts import Role, User
-from app.certification.decisions import format_number
+from app.certification.numbers import certificate_number
 from app.demo.town import set_demo_municipality
 from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
@@ -137,7 +137,7 @@ def test_approving_ticked_people_gives_consecutive_numbers_and_the_register_list
     boxes: list[list[str]] = []
     when_modal(approve)
     tab.approve_selected()
-    expected = [format_number("{年度和暦}DX認定第{連番:04}号", FY2026, n) for n in range(1, 5)]
+    expected = [certificate_number("{年度和暦}DX認定第{連番:04}号", FY2026, n) for n in range(1, 5)]
     assert preview[0] == expected
     assert expected[0] in preview[1][0] and expected[-1] in preview[1][0]
     message = boxes[0][0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.register import maintenance
+from app.overview import maintenance
 from app.register import settings
 from tests.conftest import admin_as
 from tests.qt_helpers import when_modal

@@ -27,7 +27,7 @@ import pytest
 from tests.conftest import admin_as
 
 from app.demo import town as demo
-from app.register import maintenance
+from app.overview import maintenance
 from app.staff import importer
 from app.db import _apply, connect, latest_version, migrations, open_database
 from tests.reliability import cases, report

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.register import maintenance
+from app.overview import maintenance
 from app.db import open_database
 from app.demo.town import generate_town, load_town
 from app.errors import DatabaseRefused

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.certification import decisions
+from app.certification import decisions, numbers
 from app.certification import candidates
 from app.certification import eligibility
 from app.certification import past
@@ -287,13 +287,13 @@ def test_a_pattern_without_the_year_never_starts_again(town, tmp_path):
     ("第{連番:04}号", "第" + "0" * 5000 + "1号", (1, None)),  # past Python's int() limit on digits: no crash
 ])
 def test_the_serial_number_is_read_from_the_number_as_printed(pattern, number, expected):
-    assert decisions.number_parts(pattern, number) == expected
+    assert numbers.number_parts(pattern, number) == expected
 
 
 @pytest.mark.parametrize("number", ["第号", "第0000号", "第12345678号", "第" + "9" * 5000 + "号"])
 def test_a_number_without_a_usable_serial_is_refused(number):
     with pytest.raises(ValueError):
-        decisions.number_parts("第{連番:04}号", number)
+        numbers.number_parts("第{連番:04}号", number)
 
 
 # -- 台帳導入前 in the history and in eligibility ------------------------------------------------------
@@ -491,7 +491,7 @@ def test_the_certification_page_opens_it_and_the_history_shows_before_the_regist
 def test_numbers_as_printed_are_not_taken_for_removed_decisions(town, tmp_path):
     """Paper numbers with gaps, and a pattern without the year continuing into the next year, are no tampering;
     a decision removed outside the app still is."""
-    from app.register import seal
+    from app import seal
 
     scheme = _use_blank_scheme(town, "第{連番:04}号")
     numbers = staff_numbers(town)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.register import audit
+from app.overview import audit_log
 from app.certification import certificates
 from app.certification import decisions
 from app.certification import candidates
@@ -25,7 +25,7 @@ from app.certification import eligibility
 from app.evaluation import sheets
 from app.evaluation import summary
 from app.evaluation import ratings
-from app.register import maintenance
+from app.overview import maintenance
 from app.staff import organisation
 from app.certification import past
 from app.staff import positions
@@ -220,7 +220,7 @@ CALLS: dict[Action, list[Call]] = {
         lambda r, u: setting_values.set_text(r.db, u, "mayor_title", "町長"),
     ],
     Action.BACKUP: [lambda r, u: maintenance.backup(r.db, r.folder / "copy.sqlite", u)],
-    Action.AUDIT_VIEW: [lambda r, u: audit.recent(r.db, u)],
+    Action.AUDIT_VIEW: [lambda r, u: audit_log.recent(r.db, u)],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}

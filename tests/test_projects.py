@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from app.register import audit
+from app.overview import audit_log
 from app.evaluation import ratings
 from app.evaluation import projects
 from app.errors import UserError
@@ -44,7 +44,7 @@ def test_project_fields_round_trip_and_realisation_is_audited(demo_db, project_i
     data.starts_on, data.ends_on = date(2025, 6, 1), date(2026, 3, 31)
     projects.update_project(demo_db, project_id, data, ADMIN_USER)
     assert projects.project_input(demo_db, project_id) == data
-    entry = audit.recent(demo_db, ADMIN_USER, 1)[0]
+    entry = audit_log.recent(demo_db, ADMIN_USER, 1)[0]
     assert entry["action"] == "project.realisation" and "trial" in entry["after_json"]
     row = projects.list_projects(demo_db, ADMIN_USER, 2025)[0]
     assert (row["status"], row["realisation"], row["members"]) == ("completed", "trial", 0)

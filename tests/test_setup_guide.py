@@ -9,7 +9,7 @@ import pytest
 
 from app.certification import past
 from app.register import accounts
-from app.register import audit
+from app.overview import audit_log
 from app.evaluation import projects
 from app.certification import schemes
 from app.register import settings
@@ -105,10 +105,10 @@ def test_choosing_a_scheme_installs_the_preset_and_uses_it_in_one_step(db):
     (lambda db: setup_guide.set_first_fiscal_year(db, ADMIN_USER, 1900), "1989"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(db, call, message):
-    entries = len(audit.recent(db, ADMIN_USER, 100))
+    entries = len(audit_log.recent(db, ADMIN_USER, 100))
     with pytest.raises(UserError, match=message):
         call(db)
-    assert len(audit.recent(db, ADMIN_USER, 100)) == entries
+    assert len(audit_log.recent(db, ADMIN_USER, 100)) == entries
     assert _missing(db) == [s.key for s in setup_guide.STEPS]
 
 
@@ -182,7 +182,7 @@ def test_many_members_are_added_at_once_and_those_already_on_it_are_named_and_ke
     result = projects.add_members(demo_db, project_id, [first, *others, others[0]], "member", ADMIN_USER)
     assert len(result.added) == 5 and len(result.already) == 1
     assert _member_roles(demo_db, project_id) == {first: "leader", **{i: "member" for i in others}}
-    entries = [e for e in audit.recent(demo_db, ADMIN_USER, 10) if e["action"] == "project.member_add"]
+    entries = [e for e in audit_log.recent(demo_db, ADMIN_USER, 10) if e["action"] == "project.member_add"]
     assert len(entries) == 6, "each person added is logged as a single addition is"
 
 

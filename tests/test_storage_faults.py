@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from app.register import maintenance
+from app.overview import maintenance
 from app.register import settings
 from app.db import open_database, storage_kind, transaction
 from app.demo.town import generate_town, load_town

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.certification import certificates
-from app.register import maintenance
+from app.overview import maintenance
 from app.db import open_database, transaction
 from tests.conftest import admin_as
 from tests.reliability import report
@@ -429,7 +429,7 @@ def test_random_changes_to_sealed_rows_are_all_detected(template: Path, tmp_path
     """Any one value of any sealed row changed outside the app (fixed seed; many more in `make reliability`)."""
     import random
 
-    from app.register.seal import SEALED
+    from app.seal import SEALED
     from tests.reliability import cases
 
     rng = random.Random(13)
@@ -468,7 +468,7 @@ def test_random_changes_to_sealed_rows_are_all_detected(template: Path, tmp_path
 
 
 def test_the_sealing_key_is_outside_the_register(register: Path):
-    from app.register import seal_key
+    from app import seal_key
 
     ring = seal_key.load()
     assert ring.path is not None and register.parent not in ring.path.parents

@@ -15,10 +15,10 @@ import pytest
 
 from tests.conftest import admin_as
 
-from app.register import audit
+from app import audit
 from app.cli import main
 from app.demo import town
-from app.register import maintenance
+from app.overview import maintenance
 from app.overview import setting_values
 from app.register import settings
 from app.staff import importer

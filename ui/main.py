@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__, i18n, lock
 from app.register import accounts
-from app.register import maintenance
-from app.register import seal
+from app.overview import maintenance
+from app import seal
 from app.db import open_database, storage_message
 from app.demo.town import ensure_demo_database
 from app.errors import DatabaseRefused, UserError

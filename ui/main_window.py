@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.register import accounts
-from app.register import maintenance
+from app.overview import maintenance
 from app.overview import setup_guide
 from app.staff import directory
 from app.register.accounts import User

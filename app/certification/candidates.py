@@ -18,7 +18,8 @@ from app.staff import organisation
 from app.register import settings
 from app.staff import directory
 from app.register.accounts import User
-from app.certification.decisions import Approval, format_number, last_seq
+from app.certification.decisions import Approval, last_seq
+from app.certification.numbers import certificate_number
 from app.certification.eligibility import RequirementResult
 from app.errors import UserError
 from app.i18n import _
@@ -115,7 +116,7 @@ def planned_numbers(db: sqlite_utils.Database, scheme: SchemeSpec, approvals: Se
     seq = last_seq(db, scheme.number_pattern, fy)
     ordered = sorted(set(approvals), key=lambda a: (order.get(a.level_code, len(order)),
                                                     readings.get(a.staff_id, ""), a.staff_id))
-    return [(a, format_number(scheme.number_pattern, fy, seq + i)) for i, a in enumerate(ordered, start=1)]
+    return [(a, certificate_number(scheme.number_pattern, fy, seq + i)) for i, a in enumerate(ordered, start=1)]
 
 
 def register_fiscal_years(db: sqlite_utils.Database) -> list[int]:

@@ -5,7 +5,7 @@ written: a certificate that cannot show the exact name is refused, naming the
 person and the character. Each certificate carries a short verification code
 (also as a QR code) derived with a key kept in the register, so that a
 certificate can be checked offline with ``verify``. That key is readable by whoever holds the
-file, so ``verify`` also requires the decision row's seal (app.register.seal, a key outside the register):
+file, so ``verify`` also requires the decision row's seal (app.seal, a key outside the register):
 a certification inserted or changed outside the app does not verify, whatever code it prints.
 """
 
@@ -30,15 +30,16 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app import pdf_fonts
-from app.register import audit
+from app import audit
 from app.register import settings
 from app.register.accounts import User
 from app.certification.qr_matrix import qr_rows
 from app.db import transaction
 from app.errors import UserError
-from app.register.seal import row_verifies
+from app.seal import row_verifies
 from app.i18n import N_, _
 from app.register.permissions import Action, require
+from app.text import safe_normalise
 from app.wareki import format_wareki
 
 TEMPLATES = {"portrait": N_("A4 portrait"), "landscape": N_("A4 landscape"), "vertical": N_("A4 vertical writing (縦書き)")}
@@ -102,8 +103,6 @@ def verification_code(key: bytes, number: str, name: str, level_code: str, decid
 
 
 def _normalise_code(code: str) -> str:
-    from app.staff.importer import safe_normalise
-
     text = safe_normalise(code).upper().replace(" ", "").replace("-", "")
     if text.startswith(VERIFY_PREFIX + ":"):
         text = text[len(VERIFY_PREFIX) + 1:]

@@ -7,11 +7,8 @@ not at all, so a crash can neither skip nor repeat a number.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
-import string
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +16,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.certification import eligibility
 from app.certification import schemes
+from app.certification.numbers import certificate_number, number_parts, yearly_sequence
 from app.register.accounts import User
 from app.db import transaction
 from app.errors import UserError
@@ -29,8 +27,8 @@ from app.i18n import N_, NC_, _, label, tr
 from app.staff.organisation import unit_ancestors
 from app.register.permissions import Action, allowed, require
 from app.staff.directory import unit_names
-from app.staff.importer import safe_normalise
-from app.wareki import fiscal_year, format_fiscal_year, format_wareki, parse_fiscal_year
+from app.text import safe_normalise
+from app.wareki import fiscal_year, format_fiscal_year, format_wareki
 
 CERT_STATUSES = {"active": N_("Certified"), "revoked": N_("Revoked")}
 # Where a certification comes from: decided in the register, or entered from the records kept before it.
@@ -40,73 +38,6 @@ PAST_REASON = N_("Decided before the register was used")  # the reasons recorded
 # Test seam: seconds to wait after each decision inside the approval transaction, so that a test
 # can kill the process in the middle of a batch. Never set in normal use.
 _PAUSE_ENV = "DX_JINZAI_APPROVAL_PAUSE"
-
-
-def format_number(pattern: str, fy: int, seq: int) -> str:
-    """{年度和暦} → 令和7年度, {年度} → 2025, {連番:04} → 0001."""
-    return pattern.format(**{"年度和暦": format_fiscal_year(fy), "年度": fy, "連番": seq})
-
-
-def yearly_sequence(pattern: str) -> bool:
-    """True when the pattern names the fiscal year, so that the sequence may start again each year.
-
-    A pattern without the year (第{連番:04}号, as many towns numbered on paper) must never start
-    again: 第0001号 of the next year would repeat a number already given.
-    """
-    return "{年度" in pattern
-
-
-# What each field of a number pattern looks like when printed; {連番} with any width or none.
-_FIELD_PATTERNS = {"年度和暦": ("era_year", r"(?:明治|大正|昭和|平成|令和)(?:元|[0-9]{1,2})年度"),
-                   "年度": ("year", r"[0-9]{4}"), "連番": ("seq", r"[0-9]+")}
-MAX_SEQ = 9_999_999  # far above any town's count; a longer run of digits is a slip, not a serial number
-
-
-@functools.lru_cache(maxsize=16)
-def _number_regex(pattern: str) -> re.Pattern[str]:
-    parts, seen = [], set()
-    for literal, field, _spec, _conversion in string.Formatter().parse(pattern):
-        parts.append(re.escape(literal))
-        if field is None:
-            continue
-        group, regex = _FIELD_PATTERNS.get(field, (None, r".*?"))
-        if group is None:
-            parts.append(regex)
-        elif group in seen:
-            parts.append(f"(?P={group})")
-        else:
-            seen.add(group)
-            parts.append(f"(?P<{group}>{regex})")
-    return re.compile("".join(parts))
-
-
-def number_parts(pattern: str, number: str) -> tuple[int, int | None]:
-    """(sequence, fiscal year written in it or None) of a certificate number as printed.
-
-    A number written like the scheme's pattern gives its {連番} (and its year); a number of another
-    form (第0021号 from the paper days) gives its last run of digits. ValueError (translated) when it
-    has none, or a sequence of 0 or beyond MAX_SEQ.
-    """
-    match = _number_regex(pattern).fullmatch(number)
-    written_year = None
-    if match:
-        seq_text = match["seq"]
-        try:
-            if "era_year" in match.re.groupindex:
-                written_year = parse_fiscal_year(match["era_year"])
-            elif "year" in match.re.groupindex:
-                written_year = int(match["year"])
-        except ValueError:
-            written_year = None  # 令和0年度 and the like: read as a number of another form
-    else:
-        runs = re.findall(r"[0-9]+", number)
-        if not runs:
-            raise ValueError(_("it has no digits, so the certification sequence cannot continue from it"))
-        seq_text = runs[-1]
-    digits = seq_text.lstrip("0") or "0"
-    if len(digits) > len(str(MAX_SEQ)) or not 1 <= int(digits) <= MAX_SEQ:
-        raise ValueError(_("its serial number must be from 1 to {max}").format(max=MAX_SEQ))
-    return int(digits), written_year
 
 
 def last_seq(db: sqlite_utils.Database, pattern: str, fy: int) -> int:
@@ -167,7 +98,7 @@ def approve(db: sqlite_utils.Database, user: User, scheme_id: int, approvals: li
         numbers = []
         for staff_id, code in sorted(wanted, key=lambda k: (order[k[1]], readings.get(k[0], ""), k[0])):
             seq += 1
-            number = format_number(scheme.number_pattern, fy, seq)
+            number = certificate_number(scheme.number_pattern, fy, seq)
             _refuse_taken(db, number)
             candidate = results[(staff_id, code)]
             cert_id = db["certifications"].insert({
@@ -219,7 +150,7 @@ def record_past(db: sqlite_utils.Database, user: User, scheme_id: int, staff_id:
                     from None
         else:
             seq = last_seq(db, scheme.number_pattern, fy) + 1
-            number = format_number(scheme.number_pattern, fy, seq)
+            number = certificate_number(scheme.number_pattern, fy, seq)
         _refuse_taken(db, number)
         if db.execute("SELECT 1 FROM certifications WHERE fiscal_year = ? AND seq = ?", [fy, seq]).fetchone():
             raise UserError(_("The serial number {seq} of {year} is already in the register.").format(

@@ -22,16 +22,16 @@ from pathlib import Path
 import sqlite_utils
 
 from app import wareki
-from app.register import audit
-from app.certification import decisions
+from app import audit
+from app.certification import decisions, numbers
 from app.certification import schemes
 from app.register.accounts import User
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import N_, _
 from app.register.permissions import Action, require
-from app.staff.importer import (SYNONYMS as STAFF_SYNONYMS, ImportRefused, RowError, cell_date, norm_header,
-                              safe_normalise, staff_number_problem)
+from app.staff.importer import SYNONYMS as STAFF_SYNONYMS, ImportRefused, RowError, cell_date, staff_number_problem
+from app.text import norm_header, safe_normalise
 from app.tabular import MAX_LISTED_ERRORS, Table, read_table, shorten, unprotect_cell, unseen_characters
 
 FIELDS: dict[str, str] = {
@@ -253,7 +253,7 @@ def _parse_rows(db: sqlite_utils.Database, table: Table, columns: dict[str, int]
                                      "again"))
         else:
             try:
-                seq, written_year = decisions.number_parts(scheme.number_pattern, number)
+                seq, written_year = numbers.number_parts(scheme.number_pattern, number)
             except ValueError as exc:
                 fail("certificate_no", _("{value}: {problem}").format(value=shorten(number), problem=exc))
             else:
@@ -355,10 +355,10 @@ def next_number_after(db: sqlite_utils.Database, scheme: schemes.SchemeSpec, rec
                       today: date) -> str:
     """The number the next certification decided today would get once ``records`` are in the register."""
     fy = wareki.fiscal_year(today)
-    yearly = decisions.yearly_sequence(scheme.number_pattern)
+    yearly = numbers.yearly_sequence(scheme.number_pattern)
     imported = max((r.seq for r in records if not yearly or r.fiscal_year == fy), default=0)
     seq = max(decisions.last_seq(db, scheme.number_pattern, fy), imported) + 1
-    return decisions.format_number(scheme.number_pattern, fy, seq)
+    return numbers.certificate_number(scheme.number_pattern, fy, seq)
 
 
 def commit(db: sqlite_utils.Database, user: User, preview: PastImportPreview) -> dict:

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register.accounts import User
 from app.db import transaction
+from app.certification.numbers import certificate_number
 from app.errors import UserError
 from app.i18n import N_, _, label
 from app.register.permissions import Action, require
@@ -180,12 +181,10 @@ def check_requirement(level: LevelSpec, req: RequirementSpec, earlier: set[str])
 
 def check_pattern(pattern: str) -> str:
     """The number pattern must contain the sequence so that numbers cannot repeat; returns an example."""
-    from app.certification.decisions import format_number
-
     if "{連番" not in pattern:
         raise UserError(_("The certificate number pattern must contain {連番}."))
     try:
-        return format_number(pattern, 2025, 1)
+        return certificate_number(pattern, 2025, 1)
     except (KeyError, ValueError, IndexError) as exc:
         raise UserError(_("The certificate number pattern cannot be used: {error}").format(error=exc)) from exc
 

@@ -12,14 +12,15 @@ from app.evaluation import ratings
 from app.evaluation import projects
 from app.evaluation import rubrics
 from app.cli.projects import cmd_evaluations_suggest
-from app.cli.support import EXIT_OK, add_json, print_json, staff_id, store
+from app.cli.support import EXIT_OK, add_json, print_json, opened
+from app.staff.lookup import staff_id
 from app.errors import UserError
 from app.i18n import _, label
 from app.register.permissions import Action, require
 
 
 def cmd_assignments_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = ratings.project_assignments(db, args.user, args.project)
     if args.json:
         print_json([{"id": r["id"], "member_staff_no": r["target_no"], "member": r["target"],
@@ -44,7 +45,7 @@ def _perspective(template: rubrics.TemplateSpec, code: str) -> rubrics.Perspecti
 
 def cmd_assignments_add(args: argparse.Namespace) -> int:
     require(args.user, Action.ASSIGNMENT_EDIT)  # before the template's perspectives are named in a refusal
-    with store(args) as db:
+    with opened(args) as db:
         template = rubrics.load_template(db, projects.project(db, args.project)["template_id"])
         perspective = _perspective(template, args.perspective)
         if args.external is not None:
@@ -62,14 +63,14 @@ def cmd_assignments_add(args: argparse.Namespace) -> int:
 
 
 def cmd_assignments_remove(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         ratings.remove_assignment(db, args.assignment, args.user)
     print(_("Removed the assignment {id}.").format(id=args.assignment))
     return EXIT_OK
 
 
 def cmd_ratings_reopen(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         ratings.reopen(db, args.user, args.assignment, args.reason)
     print(_("Reopened the evaluation {id}; its evaluator can correct and submit it again.").format(id=args.assignment))
     return EXIT_OK

@@ -15,7 +15,8 @@ from app.certification import eligibility
 from app.certification import past
 from app.certification import schemes
 from app.register.accounts import User
-from app.cli.support import store
+from app.cli.support import json_refusal, opened
+from app.staff import lookup
 from app.errors import UserError
 from app.i18n import _
 from app.register.permissions import Action, require
@@ -45,7 +46,7 @@ def _candidates(db, user: User, scheme: schemes.SchemeSpec, as_of: date, level: 
 
 
 def cmd_schemes_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows, active = schemes.list_schemes(db), schemes.active_scheme_id(db)
     if args.json:
         print(json.dumps([{**r, "in_use": r["id"] == active} for r in rows], ensure_ascii=False, indent=2))
@@ -58,7 +59,7 @@ def cmd_schemes_list(args: argparse.Namespace) -> int:
 
 
 def cmd_schemes_install(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         scheme_id = schemes.install_preset(db, args.preset, args.user)
         name = schemes.load_scheme(db, scheme_id).name
     print(_("The scheme {name} is ready (id {id}).").format(name=name, id=scheme_id))
@@ -66,12 +67,11 @@ def cmd_schemes_install(args: argparse.Namespace) -> int:
 
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         scheme = _scheme(db)
         as_of = _date(args.date)
         found = [c for c in _candidates(db, args.user, scheme, as_of, args.level) if args.all or c.status != "not_yet"]
-        people = {r[0]: r[1:] for r in db.execute(
-            "SELECT id, staff_no, family_name || ' ' || given_name, family_reading || given_reading FROM staff")}
+        people = lookup.staff_labels(db)
     order = {"eligible": 0, "near": 1, "not_yet": 2}
     found.sort(key=lambda c: (order[c.status], c.level.code, people[c.staff_id][2]))
     if args.json:
@@ -92,16 +92,11 @@ def _staff_ids(db, numbers: list[str] | None) -> set[int] | None:
     """Staff ids for --staff-no; a number not in the register is refused by name."""
     if not numbers:
         return None
-    found = dict(db.execute("SELECT staff_no, id FROM staff WHERE staff_no IN (SELECT value FROM json_each(?))",
-                            [json.dumps(numbers)]))
-    missing = [n for n in numbers if n not in found]
-    if missing:
-        raise UserError(_("No staff member has the staff number {numbers}.").format(numbers="、".join(missing)))
-    return set(found.values())
+    return lookup.staff_ids_all_named(db, numbers)
 
 
 def cmd_certify(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         scheme = _scheme(db)
         decided = _date(args.date)
         approver = args.approver or candidates.require_approver(db)  # the settings' 認定者 by default
@@ -125,7 +120,7 @@ def cmd_certify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         decisions.revoke(db, args.user, args.number, args.reason, _date(args.date),
                              parse_date(args.reeligible_from) if args.reeligible_from else None)
     print(_("Revoked {number}.").format(number=args.number))
@@ -133,7 +128,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_reissue(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         count = decisions.reissue(db, args.user, args.number, args.reason, _date(args.date))
     print(_("Recorded re-issue {count} of {number}.").format(count=count, number=args.number))
     return EXIT_OK
@@ -142,7 +137,7 @@ def cmd_reissue(args: argparse.Namespace) -> int:
 def cmd_register_export(args: argparse.Namespace) -> int:
     if args.out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
-    with store(args) as db:
+    with opened(args) as db:
         n = decisions.export_register(db, args.out, args.user, level_code=args.level,
                                           fiscal_year_filter=args.year, include_revoked=not args.active_only)
     print(_("Wrote {n} certifications to {path}.").format(n=n, path=args.out))
@@ -152,7 +147,7 @@ def cmd_register_export(args: argparse.Namespace) -> int:
 def cmd_certificates(args: argparse.Namespace) -> int:
     from app.certification import certificates
 
-    with store(args) as db:
+    with opened(args) as db:
         if args.ceremony_list and args.ceremony_list.suffix.lower() not in certificates.CEREMONY_FORMATS:
             raise UserError(_("The list of recipients can be written as .pdf or .xlsx, not 「{suffix}」: {path}").format(
                 suffix=args.ceremony_list.suffix or _("no extension"), path=args.ceremony_list))
@@ -173,7 +168,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.certification import certificates
 
-    with store(args) as db:
+    with opened(args) as db:
         outcome = certificates.verify(db, args.code)
     if args.json:
         print(json.dumps(outcome.__dict__, ensure_ascii=False, indent=2))
@@ -186,15 +181,13 @@ def cmd_certifications_import(args: argparse.Namespace) -> int:
     """Earlier (paper) certifications from CSV/xlsx: all or nothing, like import-staff."""
     require(args.user, Action.CERTIFICATION_IMPORT)  # before the file is read: it is checked against the register
     name = args.file.name
-    with store(args) as db:
+    with opened(args) as db:
         try:
             preview = past.preview_file(db, args.user, args.file, today=date.today(),
                                                        encoding=args.encoding)
         except UserError as exc:
             if args.json:
-                from app.cli.main import _json_refusal
-
-                return _json_refusal(args.file, exc)
+                return json_refusal(args.file, exc)
             raise
         committed = None
         if not preview.errors and not args.dry_run:

@@ -18,15 +18,15 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
 from app import __version__, i18n
 from app.register import accounts
 from app.demo import town
-from app.register import maintenance
-from app.register import seal
-from app.register import seal_key
+from app.overview import maintenance
+from app import seal_key
 from app.overview import self_check
 from app.register.accounts import Role, User
 from app.db import latest_version, open_database, set_lock_wait_listener
@@ -34,23 +34,16 @@ from app.errors import UserError
 from app.i18n import _
 from app.paths import default_database_path, log_dir
 from app.register.permissions import CLI_USER, Action, require
+from app.cli.support import json_refusal, open_register, opened
+from app.staff import lookup
 from app.tabular import not_listed
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
 
-def _open(args: argparse.Namespace, create: bool = False):
-    result = open_database(args.db, create=create)
-    if result.network_warning:  # a warning, not a refusal
-        print(_("Warning: {problem}").format(problem=result.network_warning), file=sys.stderr)
-    if result.takeover is not None:  # a register from another PC: say what this PC can and cannot verify
-        print(seal.describe_takeover(result.takeover), file=sys.stderr)
-    return result
-
-
 def cmd_init(args: argparse.Namespace) -> int:
     existed = args.db.exists() and args.db.stat().st_size > 0
-    result = _open(args, create=True)
+    result = open_register(args, create=True)
     result.db.close()
     if not existed:
         print(_("Created the register {path}.").format(path=args.db))
@@ -64,11 +57,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.staff < 1:
         raise UserError(_("--staff must be at least 1."))
-    result = _open(args, create=True)
-    try:
-        town.load_demo(result.db, args.staff, args.seed, args.user.login)
-    finally:
-        result.db.close()
+    with opened(args, create=True) as db:
+        town.load_demo(db, args.staff, args.seed, args.user.login)
     print(_("Loaded the demo town with {n} staff into {path}.").format(n=args.staff, path=args.db))
     return EXIT_OK
 
@@ -101,11 +91,10 @@ def cmd_self_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    result = _open(args)
-    try:
+    with opened(args) as db:
         out = args.out
         if out is None:  # into the folder the officer chose (a USB stick, a file server)
-            folder = maintenance.chosen_backup_folder(result.db)
+            folder = maintenance.chosen_backup_folder(db)
             if folder is None:
                 raise UserError(_("No backup folder is set. Give a file name, or set one with "
                                   "`settings set backup_folder FOLDER` (設定 → バックアップ)."))
@@ -113,9 +102,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 raise UserError(_("The backup folder {path} is not available (is the USB stick plugged in, the file "
                                   "server reachable?). Nothing was written.").format(path=folder))
             out = maintenance.manual_backup_path(folder, args.db)
-        out = maintenance.backup(result.db, out, args.user)
-    finally:
-        result.db.close()
+        out = maintenance.backup(db, out, args.user)
     print(_("Backup written to {path}.").format(path=out))
     print(_("The copy passed the check (integrity and register check)."))
     return EXIT_OK
@@ -189,22 +176,19 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
 
     # The preview diffs the file against the register (who moves, who is missing): refuse before reading it.
     require(args.user, Action.STAFF_EDIT)
-    result = _open(args)
-    try:
+    with opened(args) as db:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
         try:
             preview, _table, _mapping = importer.preview_file(
-                result.db, args.file, encoding=args.encoding, effective=effective,
+                db, args.file, encoding=args.encoding, effective=effective,
                 replacements=_parse_replacements(args.replace))
         except UserError as exc:
             if args.json:
-                return _json_refusal(args.file, exc)
+                return json_refusal(args.file, exc)
             raise
         committed = None
         if not preview.errors and not args.dry_run:
-            committed = importer.commit(result.db, preview, args.user, retire_missing=args.retire_missing)
-    finally:
-        result.db.close()
+            committed = importer.commit(db, preview, args.user, retire_missing=args.retire_missing)
     summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -241,17 +225,15 @@ def cmd_export_staff(args: argparse.Namespace) -> int:
 
     if args.out.exists():
         raise UserError(_("{path} already exists. Choose another file name.").format(path=str(args.out)))
-    result = _open(args)
     try:
-        unencodable = export_staff(result.db, args.out, args.user, encoding=args.encoding,
-                                   accept_replacement=args.accept_question_marks)
+        with opened(args) as db:
+            unencodable = export_staff(db, args.out, args.user, encoding=args.encoding,
+                                       accept_replacement=args.accept_question_marks)
     except NeedsDecision as exc:  # nothing written: say which rows, and the two ways on
         print(str(exc), file=sys.stderr)
         print(_("Nothing was written. Use --encoding utf-8-sig, or add --accept-question-marks to write ? for "
                 "those characters."), file=sys.stderr)
         return EXIT_REFUSED
-    finally:
-        result.db.close()
     print(_("Exported the register to {path}.").format(path=args.out))
     if unencodable:
         print(_("Warning: {n} rows contain characters that CP932 cannot hold (written as ?): rows {rows}").format(
@@ -265,11 +247,8 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     from app.wareki import parse_date
 
     on = parse_date(args.date) if args.date else None
-    result = _open(args)
-    try:
-        rows = staff_service.filter_rows(staff_service.load_directory(result.db, args.user, on), args.query or "")
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        rows = staff_service.filter_rows(staff_service.load_directory(db, args.user, on), args.query or "")
     if args.json:
         print(json.dumps([{"staff_no": r.staff_no, "name": r.name, "reading": r.reading, "department": r.department,
                            "section": r.section, "position": r.position, "status": r.status} for r in rows],
@@ -300,13 +279,10 @@ def cmd_staff_set_status(args: argparse.Namespace) -> int:
     if status is None:
         raise UserError(_("Unknown status: {value} (use 在職, 休職 or 退職).").format(value=args.status))
     on, until = _date_option(args.on, "--on"), _date_option(args.until, "--until")
-    result = _open(args)
-    try:
-        staff_id = edit.staff_id_by_number(result.db, args.user, args.staff_no)
-        change = edit.set_status(result.db, args.user, staff_id, status, on, until)
-        name = edit.person(result.db, args.user, staff_id)[0]
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        staff_id = edit.staff_id_by_number(db, args.user, args.staff_no)
+        change = edit.set_status(db, args.user, staff_id, status, on, until)
+        name = edit.person(db, args.user, staff_id)[0]
     if args.json:
         print(json.dumps({"staff_no": change.staff_no, "status": change.status, "on": on.isoformat(),
                           "until": until.isoformat() if until else None, "before": change.before,
@@ -329,13 +305,10 @@ def cmd_staff_show(args: argparse.Namespace) -> int:
     from app.staff import edit
 
     on = _date_option(args.date, "--date")
-    result = _open(args)
-    try:
-        staff_id = edit.staff_id_by_number(result.db, args.user, args.staff_no)
-        card = person_card.card(result.db, args.user, staff_id, on)
-        basics = person_card.basics(result.db, args.user, staff_id, on)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        staff_id = edit.staff_id_by_number(db, args.user, args.staff_no)
+        card = person_card.card(db, args.user, staff_id, on)
+        basics = person_card.basics(db, args.user, staff_id, on)
     if args.json:
         print(json.dumps(card, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
@@ -352,11 +325,8 @@ def cmd_staff_show(args: argparse.Namespace) -> int:
 def cmd_positions_list(args: argparse.Namespace) -> int:
     from app.staff import positions
 
-    result = _open(args)
-    try:
-        rows = positions.ordered(result.db)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        rows = positions.ordered(db)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -369,11 +339,8 @@ def cmd_positions_list(args: argparse.Namespace) -> int:
 def cmd_positions_move(args: argparse.Namespace) -> int:
     from app.staff import positions
 
-    result = _open(args)
-    try:
-        rank = positions.move(result.db, args.name, args.direction, args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        rank = positions.move(db, args.name, args.direction, args.user)
     print(_("{name} is now at rank {rank}.").format(name=args.name, rank=rank))
     return EXIT_OK
 
@@ -383,12 +350,9 @@ def cmd_export_evaluation_sheets(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise UserError(_("{path} is not a folder.").format(path=args.out))
-    result = _open(args)
-    try:
+    with opened(args) as db:
         args.out.mkdir(parents=True, exist_ok=True)
-        files = export_sheets(result.db, args.user, args.project, args.out, include_submitted=args.all)
-    finally:
-        result.db.close()
+        files = export_sheets(db, args.user, args.project, args.out, include_submitted=args.all)
     for path in files:
         print(path)
     if files:
@@ -406,14 +370,12 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
     """
     from app.evaluation.sheets import commit_import, preview_import
 
-    result = _open(args)
     reports: list[dict] = []
     refused, failure = 0, None
-    try:
-        user = args.user
+    with opened(args) as db:
         for index, path in enumerate(args.files):
             try:
-                report = _import_one_sheet(result.db, user, path, args.dry_run, preview_import, commit_import)
+                report = _import_one_sheet(db, args.user, path, args.dry_run, preview_import, commit_import)
             except Exception as exc:  # unexpected: stop here, but say what the earlier files did
                 failure = (path, exc)
                 reports.append(_sheet_failure_report(path, _("unexpected error: {error}").format(error=repr(exc))))
@@ -424,8 +386,6 @@ def cmd_import_evaluation_sheets(args: argparse.Namespace) -> int:
             reports.append(report)
             if not args.json:
                 _print_sheet_report(path, report, args.dry_run)
-    finally:
-        result.db.close()
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))
         for report in reports:  # the same messages as without --json, for whoever reads stderr
@@ -485,21 +445,15 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
-def _staff_id(db, staff_no: str | None) -> int | None:
-    if not staff_no:
-        return None
-    row = db.execute("SELECT id FROM staff WHERE staff_no = ?", [staff_no.strip()]).fetchone()
-    if row is None:
-        raise UserError(_("No staff member has the number {no}.").format(no=staff_no))
-    return row[0]
+def _linked_staff_id(db, staff_no: str | None) -> int | None:
+    """The person an account is linked to (--staff-no), or None when none is given."""
+    return lookup.staff_id(db, staff_no) if staff_no else None
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
-    result = _open(args)
-    try:
-        db = result.db
-        staff_id = _staff_id(db, args.staff_no)
+    with opened(args) as db:
+        staff_id = _linked_staff_id(db, args.staff_no)
         password = _read_password(args)
         code = None
         if not accounts.has_users(db) and args.role == Role.ADMIN.value:
@@ -509,8 +463,6 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         else:
             user = accounts.create_user(db, args.login, args.name or args.login, password, Role(args.role),
                                         args.user, staff_id=staff_id)
-    finally:
-        result.db.close()
     print(_("Created the account {login} ({role}).").format(login=user.login, role=_(accounts.ROLE_LABELS[user.role])))
     if code:
         _print_recovery_code(user.login, code)
@@ -524,23 +476,17 @@ def _print_recovery_code(login: str, code: str) -> None:
 
 def cmd_user_link(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
-    result = _open(args)
-    try:
-        accounts.link_staff(result.db, args.login, None if args.none else _staff_id(result.db, args.staff_no),
+    with opened(args) as db:
+        accounts.link_staff(db, args.login, None if args.none else _linked_staff_id(db, args.staff_no),
                             args.user)
-    finally:
-        result.db.close()
     print(_("The account {login} was updated.").format(login=args.login))
     return EXIT_OK
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
-    result = _open(args)
-    try:
-        users = accounts.list_users(result.db, args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        users = accounts.list_users(db, args.user)
     if args.json:
         print(json.dumps(users, ensure_ascii=False, indent=2))
     else:
@@ -554,44 +500,32 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     require(args.user, Action.ACCOUNTS_MANAGE)
-    result = _open(args)
-    try:
-        accounts.set_password(result.db, args.login, _read_password(args), args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        accounts.set_password(db, args.login, _read_password(args), args.user)
     print(_("The password of {login} was changed. It is a temporary password: {login} chooses a new one at "
             "the next login.").format(login=args.login))
     return EXIT_OK
 
 
 def cmd_user_reset_password(args: argparse.Namespace) -> int:
-    result = _open(args)
-    try:
-        temporary = accounts.reset_password(result.db, args.login, args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        temporary = accounts.reset_password(db, args.login, args.user)
     print(_("Temporary password of {login} (they choose a new one at the next login):").format(login=args.login))
     print(temporary)
     return EXIT_OK
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    result = _open(args)
-    try:
-        cleared = accounts.unlock(result.db, args.login, args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        cleared = accounts.unlock(db, args.login, args.user)
     print(_("The failed logins of {login} were cleared.").format(login=args.login) if cleared
           else _("{login} has no failed logins to clear.").format(login=args.login))
     return EXIT_OK
 
 
 def cmd_user_recovery_code(args: argparse.Namespace) -> int:
-    result = _open(args)
-    try:
-        code = accounts.issue_recovery_code(result.db, args.login, args.user)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        code = accounts.issue_recovery_code(db, args.login, args.user)
     _print_recovery_code(args.login, code)
     print(_("The previous recovery code of {login} no longer works.").format(login=args.login))
     return EXIT_OK
@@ -605,11 +539,8 @@ def cmd_user_recover(args: argparse.Namespace) -> int:
     else:
         code = sys.stdin.readline().strip()
         password = sys.stdin.readline().rstrip("\r\n")
-    result = _open(args)
-    try:
-        user, next_code = accounts.recover(result.db, args.login, code, password)
-    finally:
-        result.db.close()
+    with opened(args) as db:
+        user, next_code = accounts.recover(db, args.login, code, password)
     print(_("The password of {login} was changed with the recovery code.").format(login=user.login))
     print(_("That recovery code is now used up. A new one was issued:"))
     print(next_code)
@@ -800,14 +731,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _unexpected(exc)
 
 
-def _json_refusal(path: Path, exc: UserError) -> int:
-    """--json: a file refused as a whole is still a JSON answer on stdout, and the message goes to stderr."""
-    print(json.dumps({"file": str(path), "ok": False, "errors": [{"file": path.name, "message": str(exc)}]},
-                     ensure_ascii=False, indent=2))
-    print(_("Error: {message}").format(message=exc), file=sys.stderr)
-    return EXIT_REFUSED
-
-
 def _unexpected(exc: BaseException) -> int:
     """A defect, not a refusal: the traceback goes to the log, the user gets a Japanese message naming it (exit 3)."""
     where = _("(the log could not be written)")
@@ -834,11 +757,8 @@ def _acting_user(args: argparse.Namespace) -> User:
     if not args.db.exists():
         raise UserError(_("The database {path} does not exist.").format(path=str(args.db)))
     password = sys.stdin.readline().rstrip("\r\n")
-    result = open_database(args.db, create=False)
-    try:
-        return accounts.authenticate(result.db, args.as_login, password)
-    finally:
-        result.db.close()
+    with closing(open_database(args.db, create=False).db) as db:  # quietly: the command's own open speaks
+        return accounts.authenticate(db, args.as_login, password)
 
 
 def _reader_went_away() -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 
 from app.staff import organisation
-from app.cli.support import EXIT_OK, add_json, day, print_json, staff_id, store, unit_id
+from app.cli.support import EXIT_OK, add_json, day, print_json, opened
+from app.staff.lookup import staff_id, unit_id
 from app.errors import UserError
 from app.i18n import _
 
@@ -20,7 +21,7 @@ def _node(node: organisation.UnitNode) -> dict:
 
 
 def cmd_org_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         roots = organisation.tree(db, day(args.date))
     if args.json:
         print_json([_node(root) for root in roots])
@@ -37,7 +38,7 @@ def cmd_org_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_create(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         parent = unit_id(db, args.parent) if args.parent else None
         new_id = organisation.create_unit(db, parent, args.name, day(args.date), args.user)
     print(_("Created {name} (id {id}).").format(name=args.name, id=new_id))
@@ -45,7 +46,7 @@ def cmd_org_create(args: argparse.Namespace) -> int:
 
 
 def cmd_org_rename(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         new_id = organisation.rename_unit(db, unit_id(db, args.unit), args.name, day(args.date), args.user)
     print(_("{old} is called {name} from {date} (id {id}).").format(old=args.unit, name=args.name,
                                                                     date=day(args.date).isoformat(), id=new_id))
@@ -53,7 +54,7 @@ def cmd_org_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_org_merge(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         target = unit_id(db, args.into)
         organisation.merge_units(db, [unit_id(db, text) for text in args.units], target, day(args.date), args.user)
     print(_("Merged {units} into {target}.").format(units="、".join(args.units), target=args.into))
@@ -73,7 +74,7 @@ def _placement(db, names: list[str], places: list[str] | None) -> dict[int, int]
 
 
 def cmd_org_split(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         organisation.split_unit(db, unit_id(db, args.unit), args.into, _placement(db, args.into, args.place),
                                 day(args.date), args.user)
     print(_("Split {unit} into {names}.").format(unit=args.unit, names="、".join(args.into)))
@@ -81,7 +82,7 @@ def cmd_org_split(args: argparse.Namespace) -> int:
 
 
 def cmd_org_abolish(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         organisation.abolish_unit(db, unit_id(db, args.unit), day(args.date), args.user)
     print(_("Abolished {unit}.").format(unit=args.unit))
     return EXIT_OK

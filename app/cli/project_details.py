@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 
 from app.evaluation import projects
-from app.cli.support import EXIT_OK, add_json, print_json, store, unit_id
+from app.cli.support import EXIT_OK, add_json, print_json, opened
+from app.staff.lookup import unit_id
 from app.i18n import _, label
 from app.wareki import parse_date
 
 
 def _save(args: argparse.Namespace, **changes) -> None:
-    with store(args) as db:
+    with opened(args) as db:
         data = projects.project_input(db, args.project)
         if "owner_unit" in changes:
             text = changes.pop("owner_unit")
@@ -26,7 +27,7 @@ def _save(args: argparse.Namespace, **changes) -> None:
 
 
 def cmd_projects_show(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         row = projects.overview(db, args.user, args.project)
     if args.json:
         print_json(row)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 
 from app.evaluation import projects
-from app.cli.support import EXIT_OK, add_json, day, print_json, staff_id, staff_ids, store
-from app.errors import UserError
+from app.cli.support import EXIT_OK, add_json, day, opened, print_json
+from app.staff import lookup
+from app.staff.lookup import staff_id, staff_ids
 from app.i18n import _, label
 
 
 def cmd_members_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = projects.members(db, args.user, args.project)
     if args.json:
         print_json([{"staff_no": m["staff_no"], "name": m["name"], "role": m["role"], "unit": m["unit"],
@@ -30,7 +31,7 @@ def cmd_members_list(args: argparse.Namespace) -> int:
 def cmd_members_add(args: argparse.Namespace) -> int:
     """Everyone listed or nobody when a number is unknown or retired; people already on the project are skipped
     and named (they keep their role), as in the screen's picker."""
-    with store(args) as db:
+    with opened(args) as db:
         result = projects.add_members(db, args.project, staff_ids(db, args.staff_no), args.role, args.user,
                                       joined_on=day(args.date))
     print(_("Added {n} members to project {id}.").format(n=len(result.added), id=args.project))
@@ -40,23 +41,23 @@ def cmd_members_add(args: argparse.Namespace) -> int:
 
 
 def cmd_members_role(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         projects.set_member_role(db, args.project, staff_id(db, args.staff_no), args.role, args.user)
     print(_("{no} is now {role}.").format(no=args.staff_no, role=label(projects.ROLES, args.role)))
     return EXIT_OK
 
 
 def cmd_members_remove(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         projects.remove_member(db, args.project, staff_id(db, args.staff_no), args.user)
     print(_("Took {no} off project {id}.").format(no=args.staff_no, id=args.project))
     return EXIT_OK
 
 
 def cmd_sessions_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = projects.sessions(db, args.user, args.project)
-        numbers = dict(db.execute("SELECT id, staff_no FROM staff"))
+        numbers = lookup.staff_numbers(db)
     if args.json:
         print_json([{"id": s["id"], "held_on": s["held_on"], "title": s["title"], "hours": s["hours"],
                      "attendees": [numbers[i] for i in s["attendee_ids"]]} for s in rows])
@@ -74,7 +75,7 @@ def _attendees(db, args: argparse.Namespace, project_id: int) -> list[int]:
 
 
 def cmd_sessions_add(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         session_id = projects.add_session(db, args.project, day(args.date), args.title, args.hours,
                                           _attendees(db, args, args.project), args.user)
     print(_("Added the session {title} (id {id}).").format(title=args.title, id=session_id))
@@ -83,25 +84,22 @@ def cmd_sessions_add(args: argparse.Namespace) -> int:
 
 def cmd_sessions_attendance(args: argparse.Namespace) -> int:
     """The attendance becomes exactly the people listed (as the attendance dialog saves it)."""
-    with store(args) as db:
-        row = db.execute("SELECT project_id FROM project_sessions WHERE id = ?", [args.session]).fetchone()
-        if row is None:
-            raise UserError(_("No session with id {id}.").format(id=args.session))
-        attendees = _attendees(db, args, row[0])
+    with opened(args) as db:
+        attendees = _attendees(db, args, projects.session_project(db, args.session))
         projects.set_attendance(db, args.session, attendees, args.user)
     print(_("Session {id}: {n} attended.").format(id=args.session, n=len(set(attendees))))
     return EXIT_OK
 
 
 def cmd_sessions_remove(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         projects.remove_session(db, args.session, args.user)
     print(_("Deleted the session {id} and its attendance.").format(id=args.session))
     return EXIT_OK
 
 
 def cmd_externals_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = projects.list_external_raters(db, args.user, args.project)
     if args.json:
         print_json([{"id": r["id"], "name": r["name"], "organisation": r["organisation"]} for r in rows])
@@ -113,7 +111,7 @@ def cmd_externals_list(args: argparse.Namespace) -> int:
 
 def cmd_externals_add(args: argparse.Namespace) -> int:
     """An outside rater registered now (--name) or already registered (--rater), put on the project."""
-    with store(args) as db:
+    with opened(args) as db:
         if args.rater is not None:
             rater = args.rater
             projects.attach_external_rater(db, args.project, rater, args.user)
@@ -124,7 +122,7 @@ def cmd_externals_add(args: argparse.Namespace) -> int:
 
 
 def cmd_externals_remove(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         projects.detach_external_rater(db, args.project, args.rater, args.user)
     print(_("Took the external rater {id} off project {project}.").format(id=args.rater, project=args.project))
     return EXIT_OK

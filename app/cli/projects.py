@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.evaluation import projects
-from app.cli.support import store
+from app.cli.support import json_refusal, opened
+from app.staff import lookup
 from app.errors import UserError
 from app.i18n import _
 from app.register.permissions import Action, allowed
@@ -24,25 +25,13 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _section_id(db, text: str | None) -> int | None:
     """A section given by code or by name (「デジタル戦略課」 or 「企画部 デジタル戦略課」)."""
-    if not text:
-        return None
-    from app.staff.edit import org_units
-
-    units = org_units(db)
-    row = db.execute("SELECT id FROM org_units WHERE code = ? AND valid_to IS NULL", [text]).fetchone()
-    if row:
-        return row[0]
-    matches = [uid for uid, path in units if path == text or path.split(" ")[-1] == text]
-    if len(matches) != 1:
-        raise UserError(_("No single unit in force is called {name}.").format(name=text) if not matches else
-                        _("{name} is ambiguous; give the full name or the unit code.").format(name=text))
-    return matches[0]
+    return lookup.unit_in_force_id(db, text) if text else None
 
 
 def cmd_projects_list(args: argparse.Namespace) -> int:
     from app.wareki import format_fiscal_year
 
-    with store(args) as db:
+    with opened(args) as db:
         rows = projects.list_projects(db, args.user, args.year)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -57,7 +46,7 @@ def cmd_projects_list(args: argparse.Namespace) -> int:
 
 
 def cmd_projects_add(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         project_id = projects.create_project(db, projects.ProjectInput(
             name=args.name, fiscal_year=args.year, theme=args.theme or "",
             owner_unit_id=_section_id(db, args.section), status=args.status), args.user)
@@ -66,14 +55,12 @@ def cmd_projects_add(args: argparse.Namespace) -> int:
 
 
 def cmd_projects_import(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         try:
             preview = projects.preview_member_import(db, args.user, args.project, args.file)
         except UserError as exc:
             if args.json:
-                from app.cli.main import _json_refusal
-
-                return _json_refusal(args.file, exc)
+                return json_refusal(args.file, exc)
             raise
         if not preview.errors and not args.dry_run:
             projects.commit_member_import(db, args.project, preview, args.user)
@@ -105,7 +92,7 @@ def cmd_evaluations_summary(args: argparse.Namespace) -> int:
     from app.evaluation import rubrics
 
     user = args.user
-    with store(args) as db:
+    with opened(args) as db:
         rows = summary.summary(db, user, args.project)  # first: its refusal names the results
         project = projects.project(db, args.project)
         template = rubrics.load_template(db, project["template_id"])
@@ -159,7 +146,7 @@ def cmd_evaluations_suggest(args: argparse.Namespace) -> int:
     from app.wareki import parse_date
 
     on = parse_date(args.date) if args.date else date.today()
-    with store(args) as db:
+    with opened(args) as db:
         found = ratings.suggest(db, args.user, args.project, on)
         names = {m["staff_id"]: m["name"] for m in projects.members(db, args.user, args.project)}
         evaluators = {p.evaluator.key: ratings.evaluator_name(db, p.evaluator) for p in found.proposals}

@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 
 from app.register import accounts
-from app.register import audit
+from app.overview import audit_log
+from app import audit
 from app.certification import certificates
 from app.certification import decisions
-from app.cli.support import EXIT_OK, add_json, print_json, staff_id, store
+from app.cli.support import EXIT_OK, add_json, print_json, opened
+from app.staff.lookup import staff_id
 from app.i18n import _
 
 
 def cmd_register_path(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = decisions.person_path(db, args.user, staff_id(db, args.staff_no))
     fields = ("certificate_no", "level_code", "level", "decided_on", "approver", "status", "revoked_on",
               "revoke_reason", "reissues")
@@ -33,7 +35,7 @@ def cmd_register_path(args: argparse.Namespace) -> int:
 
 
 def cmd_certificate_log(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = certificates.print_log(db, args.user)
     if args.json:
         print_json(rows)
@@ -45,9 +47,9 @@ def cmd_certificate_log(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with store(args) as db:
-        entries = audit.recent(db, args.user, args.limit)
-        sentences = audit.describe(db, entries)
+    with opened(args) as db:
+        entries = audit_log.recent(db, args.user, args.limit)
+        sentences = audit_log.describe(db, entries)
     if args.json:
         print_json([{"at": e["at"], "actor": e["actor"], "action": e["action"], "text": text}
                     for e, text in zip(entries, sentences)])
@@ -58,7 +60,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace, active: bool) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         accounts.set_active(db, args.login, active, args.user)
     print((_("The account {login} was enabled.") if active else _("The account {login} was disabled.")).format(
         login=args.login))

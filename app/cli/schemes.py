@@ -12,13 +12,13 @@ from pathlib import Path
 from app.certification import scheme_files
 from app.certification import schemes
 from app.overview import setting_values
-from app.cli.support import EXIT_OK, store
+from app.cli.support import EXIT_OK, opened
 from app.errors import UserError
 from app.i18n import _
 
 
 def cmd_schemes_export(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         scheme_id = args.scheme or schemes.active_scheme_id(db)
         if scheme_id is None:
             raise UserError(_("The register has no certification scheme yet: run `schemes install moka` "
@@ -29,7 +29,7 @@ def cmd_schemes_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schemes_import(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         scheme_id = scheme_files.import_scheme(db, args.user, args.file)
         spec = schemes.load_scheme(db, scheme_id)
         if args.use:

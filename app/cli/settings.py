@@ -9,7 +9,7 @@ from typing import Any
 
 from app.overview import setting_values
 from app.overview import setup_guide
-from app.cli.support import store
+from app.cli.support import opened
 from app.i18n import _
 from app.wareki import parse_date
 
@@ -23,7 +23,7 @@ def _text(value: Any) -> str:
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = setting_values.listing(db)
     if args.json:
         print(json.dumps({row["key"]: row["value"] for row in rows}, ensure_ascii=False, indent=2))
@@ -34,14 +34,14 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         value = setting_values.shown(args.key, setting_values.get(db, args.key))
     print(json.dumps(value, ensure_ascii=False) if args.json else _text(value))
     return EXIT_OK
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         changed = setting_values.set_text(db, args.user, args.key, args.value)
         value = setting_values.shown(args.key, setting_values.get(db, args.key))
     label = setting_values.label(args.key)
@@ -53,7 +53,7 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
 def cmd_settings_missing(args: argparse.Namespace) -> int:
     """The set-up guide's checklist: every step, done or still missing (the start screen shows the missing ones)."""
     on = parse_date(args.date) if args.date else date.today()
-    with store(args) as db:
+    with opened(args) as db:
         states = setup_guide.checklist(db, args.user, on)
     if args.json:
         print(json.dumps([{"key": s.key, "title": s.title, "done": s.done, "detail": s.detail,

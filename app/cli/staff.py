@@ -7,7 +7,8 @@ from datetime import date
 
 from app.staff import directory as staff_service
 from app.staff import edit
-from app.cli.support import EXIT_OK, add_json, position_id, print_json, staff_id, store, unit_id
+from app.cli.support import EXIT_OK, add_json, print_json, opened
+from app.staff.lookup import position_id, staff_id, unit_id
 from app.i18n import _
 from app.wareki import parse_date
 
@@ -17,7 +18,7 @@ def _optional_day(text: str | None) -> date | None:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         data = edit.PersonInput(args.staff_no, args.family_name, args.given_name, args.family_reading,
                                       args.given_reading, _optional_day(args.hire_date), unit_id(db, args.section),
                                       position_id(db, args.position))
@@ -28,7 +29,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
 def cmd_staff_edit(args: argparse.Namespace) -> int:
     """Only the fields given change; a new section or position is a transfer from --date (default today)."""
-    with store(args) as db:
+    with opened(args) as db:
         person_id = staff_id(db, args.staff_no)
         row, seat = edit.person(db, args.user, person_id)
         hire = row["hire_date"] and date.fromisoformat(row["hire_date"])
@@ -45,7 +46,7 @@ def cmd_staff_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_history(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = staff_service.staff_history(db, args.user, staff_id(db, args.staff_no))
     if args.json:
         print_json([{"from": r["valid_from"], "to": r["valid_to"], "primary": bool(r["is_primary"]),

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from app.evaluation import rubrics
 from app.evaluation import template_files
-from app.cli.support import EXIT_OK, add_json, print_json, store
+from app.cli.support import EXIT_OK, add_json, print_json, opened
 from app.i18n import _
 
 
 def cmd_templates_list(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         rows = rubrics.list_templates(db)
     if args.json:
         print_json(rows)
@@ -29,14 +29,14 @@ def cmd_templates_list(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_export(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         template_files.export_template(db, args.user, args.template, args.out)
     print(_("Wrote the template {id} to {path}.").format(id=args.template, path=args.out))
     return EXIT_OK
 
 
 def cmd_templates_import(args: argparse.Namespace) -> int:
-    with store(args) as db:
+    with opened(args) as db:
         template_id = template_files.import_template(db, args.user, args.file)
         spec = rubrics.load_template(db, template_id)
     print(_("Loaded the template {name} as version {version} (id {id}).").format(

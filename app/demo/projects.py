@@ -17,7 +17,7 @@ from app.evaluation import ratings
 from app.evaluation import projects
 from app.evaluation import rubrics
 from app.register.accounts import User
-from app.demo.town import officer as demo_officer
+from app.demo.officer import officer as demo_officer
 from app.db import transaction
 from app.evaluation.ratings import Answer
 

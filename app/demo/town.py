@@ -13,8 +13,8 @@ from datetime import date
 
 import sqlite_utils
 
-from app.register import audit
-from app.register.accounts import Role, User
+from app import audit
+from app.demo.officer import officer
 from app.db import transaction
 from app.errors import UserError
 from app.i18n import _
@@ -176,11 +176,6 @@ def set_demo_municipality(db: sqlite_utils.Database, actor: str) -> None:
 
     settings.set_value(db, "municipality_name", "みどり市", officer(actor))
     settings.set_value(db, "mayor_name", "見本　太郎", officer(actor))
-
-
-def officer(actor: str) -> User:
-    """The administrator the demo data is entered as (it goes only into a register without staff)."""
-    return User(0, actor, actor, Role.ADMIN)
 
 
 def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) -> None:

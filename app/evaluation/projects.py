@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.evaluation import rubrics
 from app.register.accounts import User
 from app.db import transaction
@@ -17,7 +17,8 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.register.permissions import Action, require
 from app.staff.directory import in_service_sql, unit_names
-from app.staff.importer import safe_normalise, staff_number_problem
+from app.staff.importer import staff_number_problem
+from app.text import safe_normalise
 from app.tabular import MAX_LISTED_ERRORS, not_listed, read_table, shorten, unprotect_cell
 from app.wareki import require_supported
 
@@ -448,6 +449,14 @@ def remove_session(db: sqlite_utils.Database, session_id: int, user: User) -> No
         db.execute("DELETE FROM session_attendance WHERE session_id = ?", [session_id])
         db.execute("DELETE FROM project_sessions WHERE id = ?", [session_id])
         audit.record(db, user.login, "project.session_remove", "projects", row["project_id"], row, None)
+
+
+def session_project(db: sqlite_utils.Database, session_id: int) -> int:
+    """The project a session belongs to; refused by id when there is no such session."""
+    row = db.execute("SELECT project_id FROM project_sessions WHERE id = ?", [session_id]).fetchone()
+    if row is None:
+        raise UserError(_("No session with id {id}.").format(id=session_id))
+    return row[0]
 
 
 def sessions(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:

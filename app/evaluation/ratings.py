@@ -13,7 +13,7 @@ from datetime import date
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.staff import organisation
 from app.staff import positions
 from app.evaluation import rubrics
@@ -25,7 +25,7 @@ from app.i18n import N_, _
 from app.register.permissions import Action, require
 from app.evaluation.projects import RATED_ROLES, project
 from app.staff.directory import in_service_sql, status_sql
-from app.staff.importer import safe_normalise
+from app.text import safe_normalise
 
 ASSIGNMENT_STATUSES = {"pending": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted")}
 MAX_COMMENT = 2000

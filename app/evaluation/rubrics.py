@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register.accounts import User
 from app.db import transaction
 from app.errors import UserError

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.evaluation import ratings
 from app.evaluation import rubrics
 from app.register.accounts import Role, User

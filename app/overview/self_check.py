@@ -35,8 +35,8 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.cli.main": ("app.cli.assignments", "app.cli.certification", "app.cli.org", "app.cli.records",
                 "app.cli.settings", "app.cli.staff", "app.cli.templates", "app.evaluation.sheets",
                 "app.overview.person_card", "app.staff.export"),
-    "app.cli.certification": ("app.cli.main", "app.cli.records", "app.cli.schemes"),
-    "app.cli.projects": ("app.cli.main", "app.cli.project_details", "app.cli.project_people"),
+    "app.cli.certification": ("app.cli.records", "app.cli.schemes"),
+    "app.cli.projects": ("app.cli.project_details", "app.cli.project_people"),
     "app.demo.town": ("app.demo.projects",),
     "app.evaluation.sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
                               "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
@@ -46,7 +46,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.overview.setup_guide": ("app.certification.certificate_settings",),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
-    "app.register.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
+    "app.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
     "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)
@@ -239,7 +239,7 @@ def sample_certificates() -> dict[str, bytes]:
     from app.certification import certificates
     from app.register import settings as app_settings
     from app.db import open_database
-    from app.demo.town import officer
+    from app.demo.officer import officer
 
     with tempfile.TemporaryDirectory(prefix="dx-jinzai-self-check-") as folder:
         result = open_database(Path(folder) / "self-check.sqlite", create=True)

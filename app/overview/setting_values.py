@@ -114,7 +114,7 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
     if key == "executive_max_rank":
         return _choice(key, _integer(key, text), dict(edit.position_ranks(db)))
     if key == "backup_folder":  # must exist now; a later absence is reported at backup time
-        from app.register.maintenance import check_backup_folder
+        from app.overview.maintenance import check_backup_folder
 
         folder = check_backup_folder(text)
         return str(folder) if folder else ""

@@ -47,13 +47,13 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.db import transaction
 from app.errors import AuthenticationError, PermissionDenied, UserError
 from app.i18n import N_, _
 from app.paths import resources_dir
+from app.text import safe_normalise
 
-CLI_ACTOR = "cli"
 # The audit log's actor for a failed attempt with a name no account has. The name itself is not kept in
 # the append-only log: it is sometimes the password, typed into the wrong field.
 UNKNOWN_LOGIN = "?"
@@ -155,8 +155,6 @@ def list_users(db: sqlite_utils.Database, actor: User, now: datetime | None = No
 
 def staff_for_number(db: sqlite_utils.Database, staff_no: str) -> dict | None:
     """The staff member with this number (id, staff_no, name, status), for linking an account to a person."""
-    from app.staff.importer import safe_normalise
-
     return next(db.query("""SELECT id, staff_no, family_name || ' ' || given_name AS name, status FROM staff
                             WHERE staff_no = ?""", [safe_normalise(staff_no).replace(" ", "")]), None)
 

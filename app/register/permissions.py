@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.register.accounts import CLI_ACTOR, ROLE_LABELS, Role, User
+from app.register.accounts import ROLE_LABELS, Role, User
 from app.errors import PermissionDenied
 from app.i18n import N_, _
 
@@ -106,7 +106,7 @@ LABELS: dict[Action, str] = {
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
-CLI_USER = User(0, CLI_ACTOR, CLI_ACTOR, Role.ADMIN)
+CLI_USER = User(0, "cli", "cli", Role.ADMIN)
 
 
 def allowed(user: User, action: Action) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register.accounts import User
 from app.db import transaction
 from app.i18n import N_

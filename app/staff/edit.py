@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register.accounts import User
 from app.db import transaction
 from app.errors import UserError
@@ -15,7 +15,8 @@ from app.i18n import _
 from app.kana import is_hiragana_reading, normalise_reading
 from app.register.permissions import Action, require
 from app.staff.directory import unit_names, unit_order
-from app.staff.importer import name_print_warning, safe_normalise, staff_number_problem
+from app.staff.importer import name_print_warning, staff_number_problem
+from app.text import safe_normalise
 from app.wareki import display_date, require_supported
 
 

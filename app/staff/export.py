@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.staff import directory
 from app.register.accounts import User
 from app.db import transaction

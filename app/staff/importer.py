@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from app import wareki
-from app.register import audit
+from app import audit
 from app.staff import positions
 from app.register.accounts import User
 from app.db import transaction
@@ -29,6 +29,7 @@ from app.kana import is_hiragana_reading, normalise_reading
 from app.errors import UserError
 from app.register.permissions import Action, require
 from app.staff.directory import unit_names
+from app.text import norm_header, safe_normalise
 from app.tabular import (MAX_LISTED_ERRORS, Table, code_points, read_table, shorten, unprotect_cell,
                          unseen_characters)
 
@@ -73,7 +74,6 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # list names hires at most a year ahead of today or of its effective date (令和99年 or 9999-12-31 are slips).
 FIRST_HIRE = date(1940, 1, 1)
 MAX_DATE_TEXT = 40  # no way of writing a date is longer  # serial 1 is 1900-01-01 after Excel's 1900 leap-year bug
-_SAFE_RUN = re.compile(r"[\uFF01-\uFF5E\uFF61-\uFF9F]+")  # full-width ASCII and half-width kana only
 _WHITESPACE = re.compile(r"[\s\u3000]+")
 _PRIVATE_USE = re.compile(r"[\uE000-\uF8FF]")
 # 部-level names, tried in order (教育委員会事務局 must not stop at 教育委員会); at least two characters
@@ -86,23 +86,6 @@ _SECTION_SUFFIX = re.compile(r"^(.{2,}?(?:課|室|署|所|館|センター|事�
 
 def header_key(headers: list[str]) -> str:
     return hashlib.sha256("\t".join(headers).encode("utf-8")).hexdigest()
-
-
-def _norm_header(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "").lower()
-
-
-norm_header = _norm_header  # how every importer compares a header with its synonyms
-
-
-def safe_normalise(text: str) -> str:
-    """NFKC only where it cannot change a name: full-width ASCII/digits and half-width kana.
-
-    Kanji such as 髙 or 﨑 (a compatibility ideograph) are left exactly as they are.
-    """
-    if not text or max(text) < "\uff01":  # the common case: nothing to widen or narrow
-        return text.strip()
-    return _SAFE_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text).strip()
 
 
 @dataclass
@@ -139,7 +122,7 @@ def recognise_headers(headers: list[str], saved: dict[str, str] | None = None) -
     else:
         columns = {}
         for header in headers:
-            name = _HEADER_INDEX.get(_norm_header(header))
+            name = _HEADER_INDEX.get(norm_header(header))
             if name and name not in columns:
                 columns[name] = header
     used = set(columns.values())

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register import settings
 from app.register.accounts import User
 from app.db import transaction

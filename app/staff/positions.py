@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from app.register import audit
+from app import audit
 from app.register.accounts import User
 from app.db import transaction
 from app.errors import UserError

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.register import accounts
-from app.register import audit
-from app.register import maintenance
+from app.overview import audit_log
+from app import audit
+from app.overview import maintenance
 from app.evaluation import rubrics
 from app.overview import setting_values
 from app.staff import edit as staff_edit
@@ -264,8 +265,8 @@ class SettingsPage(QWidget):
         if self._user.is_admin:
             self.templates_model.set_records(rubrics.list_templates(self._db))
             self.users_model.set_records(accounts.list_users(self._db, self._user))
-            entries = audit.recent(self._db, self._user)
-            for entry, sentence in zip(entries, audit.describe(self._db, entries)):
+            entries = audit_log.recent(self._db, self._user)
+            for entry, sentence in zip(entries, audit_log.describe(self._db, entries)):
                 entry["sentence"] = sentence
             self.audit_model.set_records(entries)
 

@@ -1,6 +1,6 @@
 """The per-installation sealing key: outside the register, in the user's profile.
 
-Records that matter carry a MAC made with this key (see ``app.register.seal``). The key must not live in
+Records that matter carry a MAC made with this key (see ``app.seal``). The key must not live in
 the register: whoever holds the file could then recompute every MAC. It lives in a key ring file
 in the user's data folder (``paths.key_dir``), protected by the OS where it can be: DPAPI on
 Windows (bound to the Windows account), mode 0600 elsewhere.

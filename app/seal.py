@@ -8,7 +8,7 @@ dx_seal"); to change data outside the app one has to drop the triggers, and ``ve
 the missing triggers and every row whose seal no longer matches.
 
 A seal is ``<key fingerprint>:<HMAC-SHA256 of the row, 128 bits>``. The key is not in the register
-(``app.register.seal_key``). The audit log is a hash chain (SHA-256 over the previous entry's hash and the
+(``app.seal_key``). The audit log is a hash chain (SHA-256 over the previous entry's hash and the
 entry), each link sealed; ``seal_state`` keeps where the chain ends, so a cut-off tail is seen too.
 
 Rows sealed on another PC (a restore there, a register carried over) are told apart from tampering by
@@ -31,7 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app.register import seal_key
+from app import audit, seal_key
 from app.i18n import N_, _
 
 # The sealed tables: primary key columns, then every sealed column (in this order, forever: the MAC is
@@ -222,37 +222,38 @@ class Takeover:
         return sum(self.foreign.values())
 
 
-def on_open(db: sqlite_utils.Database, actor: str = "system") -> Takeover | None:
-    """On every open: when this installation's key is new to the register, take it over.
-
-    Rows sealed with other keys are vouched for with this key (seal_witness) and the takeover is
-    logged; returns what was taken over (None when nothing had to be done). Cheap when nothing to do.
-    """
+def key_is_new(db: sqlite_utils.Database) -> bool:
+    """True when this installation's key is new to a sealed register (then ``take_over`` runs). Cheap."""
     conn = db.conn
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'seal_state'").fetchone() is None:
-        return None
+        return False
+    fp, _secret = _primary()
+    return conn.execute("SELECT 1 FROM seal_state WHERE name = ?", [KEY_PREFIX + fp]).fetchone() is None
+
+
+def take_over(db: sqlite_utils.Database, actor: str = "system") -> Takeover | None:
+    """Introduce this installation's key to the register; the caller holds the write transaction.
+
+    Rows sealed with other keys are vouched for with this key (seal_witness) and the takeover is
+    logged; returns what was taken over (None when no row was sealed elsewhere). The store calls it
+    on open (app.db.open_database) when ``key_is_new``.
+    """
+    conn = db.conn
     fp, secret = _primary()
     ring = seal_key.load()
-    if conn.execute("SELECT 1 FROM seal_state WHERE name = ?", [KEY_PREFIX + fp]).fetchone():
-        return None
-    from app.register import audit
-    from app.db import transaction
-
-    with transaction(db):
-        foreign: dict[str, int] = defaultdict(int)
-        witnesses = []
-        for table, pk, columns, row, seal in _sealed_rows(conn):
-            row_fp = (seal or "").partition(":")[0]
-            if seal and row_fp not in ring.keys:
-                foreign[row_fp] += 1
-                witnesses.append((table, _row_key(pk, columns, row),
-                                  f"{fp}:{mac(secret, 'seal_witness', (table, *row, seal))}"))
-        conn.executemany("INSERT OR REPLACE INTO seal_witness (tbl, row_key, seal) VALUES (?, ?, ?)", witnesses)
-        head = conn.execute("SELECT number FROM seal_state WHERE name = ?", [HEAD]).fetchone()
-        _introduce(conn, fp, head[0] if head else 0)
-        if foreign:
-            audit.record(db, actor, "seal.takeover", "seal_state", fp, None,
-                         {"fingerprint": fp, "from": dict(foreign)})
+    foreign: dict[str, int] = defaultdict(int)
+    witnesses = []
+    for table, pk, columns, row, seal in _sealed_rows(conn):
+        row_fp = (seal or "").partition(":")[0]
+        if seal and row_fp not in ring.keys:
+            foreign[row_fp] += 1
+            witnesses.append((table, _row_key(pk, columns, row),
+                              f"{fp}:{mac(secret, 'seal_witness', (table, *row, seal))}"))
+    conn.executemany("INSERT OR REPLACE INTO seal_witness (tbl, row_key, seal) VALUES (?, ?, ?)", witnesses)
+    head = conn.execute("SELECT number FROM seal_state WHERE name = ?", [HEAD]).fetchone()
+    _introduce(conn, fp, head[0] if head else 0)
+    if foreign:
+        audit.record(db, actor, "seal.takeover", "seal_state", fp, None, {"fingerprint": fp, "from": dict(foreign)})
     return Takeover(fp, dict(foreign)) if foreign else None
 
 

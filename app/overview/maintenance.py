@@ -12,9 +12,9 @@ from typing import Any
 import sqlite_utils
 
 from app import lock
-from app.register import audit
-from app.register import seal
-from app.register import seal_key
+from app import audit
+from app import seal
+from app import seal_key
 from app.register.accounts import User
 from app.db import (
     BUSY_TIMEOUT_MS,
@@ -30,6 +30,7 @@ from app.db import (
 )
 from app.errors import DatabaseRefused, UserError
 from app.i18n import _
+from app.register import settings
 from app.register.permissions import Action, require
 from app.staff.directory import counts
 
@@ -44,7 +45,7 @@ class CheckReport:
     foreign_key_problems: int
     journal_mode: str
     counts: dict[str, int] = field(default_factory=dict)
-    # Tamper evidence (app.register.seal): chain, seals, triggers, score ranges, number sequences.
+    # Tamper evidence (app.seal): chain, seals, triggers, score ranges, number sequences.
     seal: dict = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)  # Japanese lines, the first bad row first
 
@@ -393,8 +394,6 @@ class BackupFolderUnavailable(UserError):
 
 def chosen_backup_folder(db: sqlite_utils.Database) -> Path | None:
     """The officer's own backup folder (setting ``backup_folder``), or None when none is set."""
-    from app.register import settings
-
     value = str(settings.get(db, BACKUP_FOLDER_KEY) or "").strip()
     return Path(value).expanduser() if value else None
 

@@ -1,120 +1,30 @@
-"""Append-only audit log: who did what, when, with the row before and after.
+"""The audit log read back: the newest entries, and each entry as a sentence for the officer.
 
-The table refuses UPDATE and DELETE by trigger; this module only appends, and
-is called inside the same transaction as the change it records.
+app/audit.py only appends (every service records there, so it imports none of them);
+reading the log needs the names and labels of every feature (project roles, evaluator kinds,
+settings, account roles), so it sits here above them all.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 import sqlite_utils
 
+from app.evaluation.projects import ROLES
+from app.evaluation.rubrics import EVALUATOR_KINDS
 from app.i18n import N_, _
-
-if TYPE_CHECKING:
-    from app.register.accounts import User
-
-# Readable names for the actions the log records (msgids; translate where shown).
-ACTION_LABELS = {
-    "user.create": N_("Account created"),
-    "user.login": N_("Logged in"),
-    "user.login_failed": N_("Login failed"),
-    "user.password_reset": N_("Password changed"),
-    "user.password_change": N_("Own password changed"),
-    "user.unlock": N_("Failed logins cleared"),
-    "user.recovery_code": N_("Recovery code issued"),
-    "user.recover": N_("Password replaced with the recovery code"),
-    "user.recover_failed": N_("Recovery code refused"),
-    "user.enable": N_("Account enabled"),
-    "user.disable": N_("Account disabled"),
-    "setting.change": N_("Setting changed"),
-    "demo.load": N_("Demo data created"),
-    "database.backup": N_("Backup written"),
-    "database.restore": N_("Restored from backup"),
-    "import.mapping_saved": N_("Import columns saved"),
-    "staff.import": N_("Staff imported"),
-    "staff.create": N_("Staff added"),
-    "staff.update": N_("Staff corrected"),
-    "staff.transfer": N_("Staff transferred"),
-    "staff.retire": N_("Staff retired"),
-    "staff.status": N_("Employment status set"),
-    "staff.export": N_("Register exported"),
-    "org.create": N_("Unit created"),
-    "org.rename": N_("Unit renamed"),
-    "org.merge": N_("Units merged"),
-    "org.split": N_("Unit split"),
-    "org.abolish": N_("Unit abolished"),
-    "user.link_staff": N_("Account linked to staff member"),
-    "template.create": N_("Evaluation template created"),
-    "template.version": N_("Evaluation template revised"),
-    "project.create": N_("Project created"),
-    "project.update": N_("Project changed"),
-    "project.realisation": N_("Degree of realisation decided"),
-    "project.member_add": N_("Project member added"),
-    "project.member_role": N_("Project role changed"),
-    "project.member_remove": N_("Project member removed"),
-    "project.members_import": N_("Project members imported"),
-    "project.session_add": N_("Session recorded"),
-    "project.session_remove": N_("Session removed"),
-    "project.attendance": N_("Attendance changed"),
-    "project.external_add": N_("External rater added to project"),
-    "project.external_remove": N_("External rater removed from project"),
-    "external.create": N_("External rater registered"),
-    "evaluation.assign": N_("Evaluator assigned"),
-    "evaluation.unassign": N_("Evaluator assignment removed"),
-    "evaluation.save": N_("Evaluation saved as draft"),
-    "evaluation.submit": N_("Evaluation submitted"),
-    "evaluation.reopen": N_("Evaluation reopened"),
-    "evaluation.sheets_export": N_("Evaluation sheets exported"),
-    "evaluation.sheets_import": N_("Evaluation sheets imported"),
-    "scheme.create": N_("Certification scheme created"),
-    "scheme.version": N_("Certification scheme revised"),
-    "certification.approve": N_("Certified"),
-    "certification.record_past": N_("Earlier certification entered"),
-    "certification.import": N_("Earlier certifications imported"),
-    "certification.revoke": N_("Certification revoked"),
-    "certification.reissue": N_("Certificate re-issued"),
-    "certification.export": N_("Register of certified staff exported"),
-    "certificate.print": N_("Certificates printed"),
-    "seal.takeover": N_("Register taken over from another PC"),
-}
-
-
-def record(
-    db: sqlite_utils.Database,
-    actor: str,
-    action: str,
-    entity: str | None = None,
-    entity_id: object = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Append one entry. Never pass secrets (password hashes are stripped here too)."""
-
-    def dump(row: dict[str, Any] | None) -> str | None:
-        if row is None:
-            return None
-        clean = {k: v for k, v in row.items() if k != "password_hash"}
-        return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
-
-    db.execute(
-        "INSERT INTO audit_log (actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)",
-        [actor, action, entity, None if entity_id is None else str(entity_id), dump(before), dump(after)],
-    )
-
-
-def action_label(action: str) -> str:
-    """The translated name of an action code; unknown codes are shown as they are."""
-    label = ACTION_LABELS.get(action)
-    return _(label) if label else action
+from app import audit
+from app.register.accounts import ROLE_LABELS, Role, User
+from app.register.permissions import Action, require
+from app.register.settings import SETTINGS
+from app.wareki import format_wareki
 
 
 def recent(db: sqlite_utils.Database, user: User, limit: int = 200) -> list[dict[str, Any]]:
     """Newest entries first, for the settings screen (administrator: the log names every personnel change)."""
-    from app.register.permissions import Action, require  # accounts records to this log, so its table comes in late
-
     require(user, Action.AUDIT_VIEW)
     return list(db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", [limit]))
 
@@ -224,10 +134,6 @@ def _status_description(name: str, a: dict) -> str:
 
 def _day(value: object) -> str:
     """令和9年4月1日 for an ISO date; anything else as it is (a log line must never fail to show)."""
-    from datetime import date
-
-    from app.wareki import format_wareki
-
     try:
         return format_wareki(date.fromisoformat(str(value)))
     except (TypeError, ValueError):
@@ -268,14 +174,10 @@ def _source_note(source: object) -> str:
 
 
 def _role(code: object) -> str:
-    from app.evaluation.projects import ROLES  # projects records to this log: import it only when a sentence needs it
-
     return _(ROLES[code]) if code in ROLES else _value(code)
 
 
 def _setting_label(key: object) -> str:
-    from app.register.settings import SETTINGS  # settings records to this log: import it only when a sentence needs it
-
     setting = SETTINGS.get(str(key))
     return _(setting.label) if setting else str(key)
 
@@ -411,8 +313,6 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
         return _("Registered the external rater {name} ({organisation}).").format(
             name=a.get("name", ""), organisation=a.get("organisation", ""))
     if action == "evaluation.assign":
-        from app.evaluation.rubrics import EVALUATOR_KINDS
-
         kind = a.get("kind")
         return _("Assigned {evaluator} ({kind}) to rate {target} in {project}.").format(
             evaluator=names.evaluator(a.get("evaluator")), target=names.staff(a.get("target")),
@@ -463,8 +363,6 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
 
 
 def _role_label(role: object) -> str:
-    from app.register.accounts import ROLE_LABELS, Role  # accounts records to this log
-
     try:
         return _(ROLE_LABELS[Role(role)])
     except (KeyError, ValueError):
@@ -494,6 +392,6 @@ def describe(db: sqlite_utils.Database, entries: list[dict[str, Any]]) -> list[s
             text = None
         if text is None:
             details = "、".join(f"{k}: {_value(v)}" for k, v in after.items())
-            text = action_label(entry["action"]) + (f"（{details}）" if details else "")
+            text = audit.action_label(entry["action"]) + (f"（{details}）" if details else "")
         sentences.append(text)
     return sentences
