@@ -192,17 +192,16 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     result = _open(args)
     try:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
+        session = importer.ImportSession(args.file, args.encoding)
         try:
-            preview, _table, _mapping = importer.preview_file(
-                result.db, args.file, encoding=args.encoding, effective=effective,
-                replacements=_parse_replacements(args.replace))
+            preview = session.check(result.db, effective, _parse_replacements(args.replace))
         except UserError as exc:
             if args.json:
                 return _json_refusal(args.file, exc)
             raise
         committed = None
         if not preview.errors and not args.dry_run:
-            committed = importer.commit(result.db, preview, args.user, retire_missing=args.retire_missing)
+            committed = session.commit(result.db, args.user, retire_missing=args.retire_missing)
     finally:
         result.db.close()
     summary = committed or preview.summary()

@@ -643,15 +643,78 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
     return preview
 
 
+class ImportSession:
+    """One staff file on its way into the register: read once, mapped, checked (as often as the options
+    change), then committed. The CLI's ``import-staff`` and the import dialog both drive one, so the order
+    of the steps lives here and not in a screen.
+
+    Every step that needs the register takes the connection to use, so the dialog can run each step on a
+    worker thread with that thread's own connection. Nothing is written except by ``choose_columns`` (the
+    remembered mapping) and ``commit``.
+    """
+
+    def __init__(self, path: Path, encoding: str | None = None) -> None:
+        self.path = Path(path)
+        self.encoding = encoding  # None: detected (UTF-8 with or without BOM, else CP932)
+        self._table: Table | None = None
+        self.mapping: Mapping | None = None
+        self.preview: ImportPreview | None = None
+
+    @property
+    def has_read(self) -> bool:
+        """Whether the file has been read (the next check only prepares: a screen says "checking", not "reading")."""
+        return self._table is not None
+
+    @property
+    def table(self) -> Table:
+        """The file's rows, read on first use and kept: the options change, the file is not read again."""
+        if self._table is None:
+            self._table = read_table(self.path, self.encoding)
+        return self._table
+
+    def set_encoding(self, encoding: str | None) -> None:
+        """Another encoding: the file is read again on the next check (and its columns recognised again)."""
+        if encoding != self.encoding:
+            self.encoding = encoding
+            self._table, self.mapping, self.preview = None, None, None
+
+    def recognise(self, db: sqlite_utils.Database, columns: dict[str, str] | None = None) -> Mapping:
+        """The columns: ``columns`` when given, else the officer's remembered choice, else by synonym."""
+        headers = self.table.headers
+        self.mapping = recognise_headers(headers, columns or load_saved_mapping(db, headers))
+        return self.mapping
+
+    def choose_columns(self, db: sqlite_utils.Database, columns: dict[str, str], user: User) -> Mapping:
+        """The officer's choice of columns, remembered for files with the same headers and used from now on."""
+        save_mapping(db, self.table.headers, columns, user)
+        self.mapping = recognise_headers(self.table.headers, columns)
+        return self.mapping
+
+    def check(self, db: sqlite_utils.Database, effective: date | None = None,
+              replacements: dict[str, str] | None = None, today: date | None = None) -> ImportPreview:
+        """The dry run with these options (nothing is written); the preview is kept for ``commit``."""
+        self.preview = None  # a check that fails leaves nothing to commit
+        mapping = self.mapping or self.recognise(db)
+        effective = effective or default_effective_date(db, today)
+        self.preview = prepare(db, self.table, mapping, effective, replacements, today)
+        return self.preview
+
+    def commit(self, db: sqlite_utils.Database, user: User, retire_missing: bool = False) -> dict:
+        """Write the last checked preview, all or nothing (refused when it has errors or is stale)."""
+        if self.preview is None:
+            raise ImportRefused(_("The file {file} has not been checked; nothing was written.").format(
+                file=self.path.name))
+        return commit(db, self.preview, user, retire_missing=retire_missing)
+
+
 def preview_file(db: sqlite_utils.Database, path: Path, *, encoding: str | None = None,
                  effective: date | None = None, columns: dict[str, str] | None = None,
                  replacements: dict[str, str] | None = None, today: date | None = None,
                  ) -> tuple[ImportPreview, Table, Mapping]:
-    """Read a file and prepare its import (nothing is written)."""
-    table = read_table(path, encoding)
-    mapping = recognise_headers(table.headers, columns or load_saved_mapping(db, table.headers))
-    effective = effective or default_effective_date(db, today)
-    return prepare(db, table, mapping, effective, replacements, today), table, mapping
+    """Read a file and prepare its import (nothing is written): one session's first check."""
+    session = ImportSession(path, encoding)
+    mapping = session.recognise(db, columns)
+    return session.check(db, effective, replacements, today), session.table, mapping
 
 
 # -- commit ----------------------------------------------------------------------------------------
