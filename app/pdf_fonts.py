@@ -146,10 +146,12 @@ def draw(canvas, x: float, y: float, text: str, size: float, align: str = "left"
         x -= total / 2
     elif align == "right":
         x -= total
-    for run in runs(text):
+    parts = runs(text)
+    for run in parts:
         canvas.setFont(run.font, size)
         canvas.drawString(x, y, run.text)
-        x += pdfmetrics.stringWidth(run.text, run.font, size)
+        if run is not parts[-1]:  # most lines are one run: no advance to measure after the last
+            x += width(run.text, size)
 
 
 _ROTATED = set("ー－―‐〜～…‥（）「」『』【】〔〕()[]｛｝{}＝=")  # drawn turned 90° in a column

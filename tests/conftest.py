@@ -102,6 +102,7 @@ def window(qtbot, demo_db, db_path, admin):
     win = MainWindow(Session(demo_db, db_path, admin))
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: win.staff_page.is_loaded)  # the list arrives from a worker after the first paint
     return win
 
 

@@ -102,6 +102,7 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     page = win.staff_page
+    qtbot.waitUntil(lambda: page.is_loaded)
     total = page.model.rowCount()
     assert total == 295  # retired staff hidden by default
     assert page.model.index(0, 1).data()  # a name is shown
@@ -115,6 +116,37 @@ def test_log_in_see_staff_and_search_narrows(qtbot, tmp_path):
     page.include_retired.setChecked(True)
     assert page.model.rowCount() == 300
     session.db.close()
+
+
+def test_window_paints_first_and_the_staff_list_follows_without_a_click(qtbot, demo_db, db_path, admin):
+    """Issue 14: the window is shown with the list still empty; the list arrives from a worker by itself."""
+    win = MainWindow(Session(demo_db, db_path, admin))
+    qtbot.addWidget(win)
+    win.show()
+    page = win.staff_page
+    assert not page.is_loaded and page.model.rowCount() == 0  # nothing read before the first paint
+    assert "職員 300 名" in win.counts_label.text()  # the status line is there from the start
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        pass
+    assert page.model.rowCount() == 295  # retired staff hidden by default, as after a reload
+    assert page.filter_boxes["department"].count() > 1  # the filters are filled from the same rows
+    page.reload()  # an explicit reload still fills the list at once
+    assert page.is_loaded and page.model.rowCount() == 295
+
+
+def test_a_reload_before_the_background_list_arrives_wins(qtbot, demo_db, db_path, admin):
+    from ui import background
+
+    win = MainWindow(Session(demo_db, db_path, admin))
+    qtbot.addWidget(win)
+    page = win.staff_page  # not shown: only this test starts the background read
+    arrivals = []
+    page.loaded.connect(lambda: arrivals.append(page.model.rowCount()))
+    page.load_in_background()
+    page.reload()  # e.g. after an import: newer than what the worker reads
+    qtbot.waitUntil(lambda: not background._running)
+    qtbot.wait(50)
+    assert arrivals == [295]  # the reload's rows; the worker's were dropped
 
 
 def test_header_click_sorts_in_the_core(qtbot, window):

@@ -106,3 +106,32 @@ def run_with_database(parent: QWidget | None, label: str, db: sqlite_utils.Datab
     """
     store = WorkerStore.of(db)
     return run_in_background(parent, label, lambda: store.run(work))
+
+
+def start_in_background(fn: Callable[[], T], done: Callable[[T | None, BaseException | None], None]) -> None:
+    """Run ``fn`` on a worker thread without waiting: ``done(result, error)`` is called on the GUI thread.
+
+    For work the officer need not wait for (the staff list after the first paint): no dialog, the window
+    stays usable. ``done`` is not called if the application quits first.
+    """
+    global _quiet_pool
+    if _quiet_pool is None:  # its own pool: waiting for it below never waits for an import in the other
+        _quiet_pool = QThreadPool()
+    pool = _quiet_pool
+    gui_gc.collect_before_worker()
+    job = _Job(fn)
+    _running.add(job)
+
+    def finished() -> None:
+        pool.waitForDone()  # run() has returned (it has just signalled): the worker let go of the job
+        _running.discard(job)
+        error, result = job.error, job.result
+        shiboken6.delete(job)
+        done(result, error)  # type: ignore[arg-type]
+
+    job.signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+    pool.start(job)
+
+
+_quiet_pool: QThreadPool | None = None
+_running: set[_Job] = set()  # jobs started by start_in_background, kept alive until they are done

@@ -28,6 +28,7 @@ from app.register import accounts
 from app.register import settings as app_settings
 from app.errors import UserError
 from app.i18n import _
+from ui.widgets.dialog_parts import ERROR_STYLE
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                  QEvent.Type.TouchBegin}
@@ -104,7 +105,7 @@ class LockScreen(QWidget):
         layout.addWidget(self.password)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()

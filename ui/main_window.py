@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,6 +35,7 @@ from app.i18n import N_, _
 from app.paths import backup_dir, resources_dir
 from app.register.permissions import Action, allowed
 from ui.widgets.dialog_parts import run_modal
+from ui.widgets.lazy_page import LazyPage
 from ui.lock_wait import LockWaitNotice
 from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
 from ui.pages import UpcomingPage
@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
         self.navigation.setStyleSheet("QListWidget#navigation { font-size: 12pt; }"
                                       "QListWidget#navigation::item { padding: 6px 10px; }")
         self.pages = QStackedWidget()
-        self.staff_page = StaffPage(session.db, session.user)
+        # Filled on a worker right after the first paint (showEvent): 7,000 staff would delay the window.
+        self.staff_page = StaffPage(session.db, session.user, load=False)
+        self._staff_list_started = False
         self.staff_page.register_changed.connect(self.refresh_status)
         self.settings_page = SettingsPage(session.db, session.user)
         self.settings_page.setup_guide_requested.connect(self.open_setup_guide)
@@ -100,24 +102,14 @@ class MainWindow(QMainWindow):
             self.staff_page.layout().insertWidget(0, self.setup_checklist)
             self.setup_checklist.step_requested.connect(self.open_setup_guide)
             self.staff_page.register_changed.connect(self.setup_checklist.refresh)
-        self._organisation_page: QWidget | None = None
-        self._organisation_slot = QWidget()  # filled on first visit: the tree is not needed for start-up
-        QVBoxLayout(self._organisation_slot).setContentsMargins(0, 0, 0, 0)
-        self._projects_page: QWidget | None = None
-        self._projects_slot = QWidget()  # likewise filled on first visit
-        self._projects_slot.setObjectName("page_projects")
-        QVBoxLayout(self._projects_slot).setContentsMargins(0, 0, 0, 0)
-        self._certification_page: QWidget | None = None
-        self._certification_slot = QWidget()  # filled on first visit: the engine runs over every person
-        self._certification_slot.setObjectName("page_certification_slot")
-        QVBoxLayout(self._certification_slot).setContentsMargins(0, 0, 0, 0)
-        self._certificates_page: QWidget | None = None
-        self._certificates_slot = QWidget()  # likewise filled on first visit
-        QVBoxLayout(self._certificates_slot).setContentsMargins(0, 0, 0, 0)
+        # Built on first visit: the organisation tree, the projects, the evaluations, the certification
+        # engine (it runs over every person) and the certificates are not needed for start-up.
+        self._organisation_slot = LazyPage(self._build_organisation_page)
+        self._projects_slot = LazyPage(self._build_projects_page, "page_projects")
+        self._evaluation_slot = LazyPage(self._build_evaluation_page)
+        self._certification_slot = LazyPage(self._build_certification_page, "page_certification_slot")
+        self._certificates_slot = LazyPage(self._build_certificates_page)
         settings_area = self._settings_area = _scrollable(self.settings_page)
-        self._evaluation_page: QWidget | None = None
-        self._evaluation_slot = QWidget()  # likewise filled on first visit
-        QVBoxLayout(self._evaluation_slot).setContentsMargins(0, 0, 0, 0)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
             self.navigation.item(self.navigation.count() - 1).setHidden(
@@ -157,6 +149,13 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self.lock_wait_notice = LockWaitNotice(self)  # 「他の操作が終わるのを待っています」
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The staff list is read once the window has painted (its events come before this timer)."""
+        super().showEvent(event)
+        if not self._staff_list_started and not self.staff_page.is_loaded:
+            self._staff_list_started = True
+            QTimer.singleShot(0, self, self.staff_page.load_in_background)
+
     def page_offered(self, row: int) -> bool:
         """False for a screen this user is not offered (hidden in the navigation)."""
         item = self.navigation.item(row)
@@ -166,8 +165,8 @@ class MainWindow(QMainWindow):
         """A screen with unsaved settings asks before it is left: save, discard or stay."""
         if page is self._settings_area:
             return self.settings_page.confirm_leave()
-        if page is self._certificates_slot and self._certificates_page is not None:
-            return self._certificates_page.confirm_leave()
+        if page is self._certificates_slot and self._certificates_slot.page is not None:
+            return self._certificates_slot.page.confirm_leave()
         return True
 
     def _show_page(self, row: int) -> None:
@@ -181,71 +180,66 @@ class MainWindow(QMainWindow):
             return
         if self.pages.widget(row) is self.staff_page and self.setup_checklist is not None:
             self.setup_checklist.refresh()  # settings may have been saved on other screens
-        if self.pages.widget(row) is self._organisation_slot:
-            self.organisation_page  # noqa: B018 - builds the page on first visit
-        if self.pages.widget(row) is self._projects_slot:
-            self.projects_page  # noqa: B018 - builds the page on first visit
-        if self.pages.widget(row) is self._evaluation_slot:
-            self.evaluation_page  # noqa: B018 - builds the page on first visit
-        if self.pages.widget(row) is self._certification_slot:
-            self.certification_page  # noqa: B018 - builds the page on first visit
-        if self.pages.widget(row) is self._certificates_slot:
-            self.certificates_page  # noqa: B018 - builds the page on first visit
+        if isinstance(self.pages.widget(row), LazyPage):
+            self.pages.widget(row).ensure()  # builds the page on first visit
         self.pages.setCurrentIndex(row)
 
     @property
     def organisation_page(self):  # -> OrganisationPage (imported on first visit)
-        if self._organisation_page is None:
-            from ui.staff.organisation_page import OrganisationPage
-
-            page = OrganisationPage(self.session.db, self.session.user)
-            page.organisation_changed.connect(self.staff_page.reload)
-            page.organisation_changed.connect(self.refresh_status)
-            self._organisation_slot.layout().addWidget(page)
-            self._organisation_page = page
-        return self._organisation_page
+        return self._organisation_slot.ensure()
 
     @property
     def projects_page(self):  # -> ProjectsPage (imported on first visit)
-        if self._projects_page is None:
-            from ui.evaluation.projects_page import ProjectsPage
-
-            self._projects_page = ProjectsPage(self.session.db, self.session.user)
-            self._projects_slot.layout().addWidget(self._projects_page)
-        return self._projects_page
+        return self._projects_slot.ensure()
 
     @property
     def evaluation_page(self):  # -> EvaluationPage (imported on first visit)
-        if self._evaluation_page is None:
-            from ui.evaluation.page import EvaluationPage
-
-            page = EvaluationPage(self.session.db, self.session.user)
-            self._evaluation_slot.layout().addWidget(page)
-            self._evaluation_page = page
-        return self._evaluation_page
+        return self._evaluation_slot.ensure()
 
     @property
     def certification_page(self):  # -> CertificationPage (imported on first visit)
-        if self._certification_page is None:
-            from ui.certification.page import CertificationPage
+        return self._certification_slot.ensure()
 
-            # Parented first: while the engine runs, the whole window is disabled (no second page).
-            page = CertificationPage(self.session.db, self.session.user, parent=self._certification_slot)
-            page.certifications_changed.connect(self.refresh_status)
-            self._certification_slot.layout().addWidget(page)
-            self._certification_page = page
-        return self._certification_page
+    @property
+    def _certification_page(self):  # None until the first visit
+        return self._certification_slot.page
 
     @property
     def certificates_page(self):  # -> CertificatesPage (imported on first visit)
-        if self._certificates_page is None:
-            from ui.certification.certificates_page import CertificatesPage
+        return self._certificates_slot.ensure()
 
-            page = CertificatesPage(self.session.db, self.session.user)
-            page.settings_saved.connect(self.settings_page.reload_municipality)
-            self._certificates_slot.layout().addWidget(page)
-            self._certificates_page = page
-        return self._certificates_page
+    def _build_organisation_page(self, _slot: QWidget) -> QWidget:
+        from ui.staff.organisation_page import OrganisationPage
+
+        page = OrganisationPage(self.session.db, self.session.user)
+        page.organisation_changed.connect(self.staff_page.reload)
+        page.organisation_changed.connect(self.refresh_status)
+        return page
+
+    def _build_projects_page(self, _slot: QWidget) -> QWidget:
+        from ui.evaluation.projects_page import ProjectsPage
+
+        return ProjectsPage(self.session.db, self.session.user)
+
+    def _build_evaluation_page(self, _slot: QWidget) -> QWidget:
+        from ui.evaluation.page import EvaluationPage
+
+        return EvaluationPage(self.session.db, self.session.user)
+
+    def _build_certification_page(self, slot: QWidget) -> QWidget:
+        from ui.certification.page import CertificationPage
+
+        # Parented first: while the engine runs, the whole window is disabled (no second page).
+        page = CertificationPage(self.session.db, self.session.user, parent=slot)
+        page.certifications_changed.connect(self.refresh_status)
+        return page
+
+    def _build_certificates_page(self, _slot: QWidget) -> QWidget:
+        from ui.certification.certificates_page import CertificatesPage
+
+        page = CertificatesPage(self.session.db, self.session.user)
+        page.settings_saved.connect(self.settings_page.reload_municipality)
+        return page
 
     # -- the set-up guide and what empty lists ask for ----------------------------------------------
     def wants_setup_guide(self) -> bool:
@@ -279,10 +273,10 @@ class MainWindow(QMainWindow):
         self.settings_page.reload_municipality()
         self.settings_page.reload_evaluation_choices()
         self.settings_page.reload()
-        for page in (self._projects_page, self._certification_page):
+        for page in (self._projects_slot.page, self._certification_slot.page):
             if page is not None:
                 page.reload()
-        design = self._certificates_page.design if self._certificates_page is not None else None
+        design = self._certificates_slot.page.design if self._certificates_slot.page is not None else None
         if design is not None and not design.dirty():  # its town and issuer lines would save the old ones back
             design.load()
         if self.setup_checklist is not None:
@@ -452,7 +446,7 @@ class MainWindow(QMainWindow):
             event.ignore()  # closing would ask about unsaved work on screens the lock hides
             return
         self.idle_watcher.stop()
-        if self._evaluation_page is not None and not self._evaluation_page.confirm_leave():  # save, drop or stay
+        if self._evaluation_slot.page is not None and not self._evaluation_slot.page.confirm_leave():  # save, drop or stay
             event.ignore()
             return
         if not self._confirm_leave(self.pages.currentWidget()):

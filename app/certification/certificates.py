@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ from app import pdf_fonts
 from app.register import audit
 from app.register import settings
 from app.register.accounts import User
+from app.certification.qr_matrix import qr_rows
 from app.db import transaction
 from app.errors import UserError
 from app.register.seal import row_verifies
@@ -372,30 +374,22 @@ def _spaced(title: str) -> str:
     return "\u3000".join(title) if len(title) <= 4 else title
 
 
+_DARK_RUN = re.compile("1+")  # a run of dark modules in a row of qr_rows
+
+
 def _qr(canvas: Canvas, x: float, y: float, size: float, code: str) -> None:
     """The verification code as a QR code, drawn as one filled path of module-sized rectangles.
 
     reportlab's QR widget would add an unembedded Helvetica to the PDF. A fixed mask pattern is
-    valid for every reader and saves the eight trial encodings of the "best" mask. The path is
+    valid for every reader and saves the eight trial encodings of the "best" mask; what depends only
+    on the code's length is computed once per batch (``qr_matrix``). The path is
     written in module units (integers) under a scale, which keeps a batch of certificates fast.
     """
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(f"{VERIFY_PREFIX}:{code}")
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, 0)
-    count = qr.getModuleCount()
+    rows = qr_rows(f"{VERIFY_PREFIX}:{code}", qrencoder.QRErrorCorrectLevel.M, mask=0)
+    count = len(rows)
     cell = size / (count + 8)  # four modules of quiet zone on each side
-    operators = []
-    for row in range(count):
-        dark = qr.modules[row]
-        column = 0
-        while column < count:
-            if dark[column]:
-                start = column
-                while column < count and dark[column]:
-                    column += 1
-                operators.append(f"{start} {count - 1 - row} {column - start} 1 re")
-            column += 1
+    operators = [f"{run.start()} {count - 1 - row} {run.end() - run.start()} 1 re"
+                 for row, dark in enumerate(rows) for run in _DARK_RUN.finditer(dark)]
     canvas.saveState()
     canvas.translate(x + 4 * cell, y + 4 * cell)
     canvas.scale(cell, cell)

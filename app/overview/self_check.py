@@ -41,6 +41,9 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.evaluation.sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
                               "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
     "app.formatting": ("babel.dates", "babel.numbers"),
+    # reportlab, the certificate layout and the evaluation rules: not loaded before the first paint
+    "app.overview.setting_values": ("app.certification.certificate_settings",),
+    "app.overview.setup_guide": ("app.certification.certificate_settings",),
     "app.i18n": ("babel.messages.mofile", "babel.messages.pofile"),
     "app.pdf_fonts": ("reportlab.rl_config",),
     "app.register.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them

@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlite_utils
 
-from app.certification import certificate_settings
 from app.certification import schemes
 from app.register import settings
 from app.staff import edit
@@ -82,6 +81,8 @@ def parse(db: sqlite_utils.Database, key: str, text: str) -> Any:
             data = Path(text).expanduser().read_bytes()
         except OSError as exc:
             raise UserError(_("The seal image {path} cannot be read: {error}").format(path=text, error=exc.strerror)) from exc
+        from app.certification import certificate_settings  # reportlab: not needed to show the settings
+
         certificate_settings.seal_info(data)
         return base64.b64encode(data).decode("ascii")
     if key == "certificate_seal_mm":
@@ -127,6 +128,8 @@ def set_text(db: sqlite_utils.Database, user: User, key: str, text: str) -> bool
     """Change one setting from text, checked as the GUI checks it; True when the value changed."""
     require(user, Action.SETTINGS_EDIT)
     value = parse(db, key, text)
+    from app.certification import certificate_settings  # reportlab: not needed to show the settings
+
     if key in certificate_settings.KEYS:
         return bool(certificate_settings.save(db, user, {key: value}))
     if settings.get(db, key) == value:

@@ -17,8 +17,6 @@ from datetime import date
 
 import sqlite_utils
 
-from app.certification import certificate_settings
-from app.evaluation import ratings
 from app.certification import schemes
 from app.register import settings
 from app.staff import edit
@@ -62,6 +60,8 @@ def _has_staff(db: sqlite_utils.Database) -> bool:
 
 def _digital_section(db: sqlite_utils.Database, on: date) -> int | None:
     """The section that rates ICT: chosen in 設定, or found by its name (as the evaluation rules do)."""
+    from app.evaluation import ratings  # the evaluation rules and their imports: not needed to paint the window
+
     return ratings.digital_section(db, on)[0]
 
 
@@ -157,6 +157,8 @@ def set_municipality(db: sqlite_utils.Database, user: User, name: str) -> bool:
     require(user, Action.SETTINGS_EDIT)
     if not name.strip():
         raise UserError(_("Enter the municipality's name, or skip this step."))
+    from app.certification import certificate_settings  # reportlab and the certificate layout: not at start-up
+
     return bool(certificate_settings.save(db, user, {"municipality_name": name}))
 
 
@@ -165,6 +167,8 @@ def set_issuer(db: sqlite_utils.Database, user: User, title: str, name: str) -> 
     require(user, Action.SETTINGS_EDIT)
     if not title.strip() or not name.strip():
         raise UserError(_("Enter the title (e.g. 市長) and the name of the certifying official, or skip this step."))
+    from app.certification import certificate_settings  # reportlab and the certificate layout: not at start-up
+
     return bool(certificate_settings.save(db, user, {"mayor_title": title, "mayor_name": name}))
 
 

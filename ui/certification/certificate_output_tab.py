@@ -64,6 +64,34 @@ class OutputTab(QWidget):
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._user = db, user
+        top = self._build_list()
+        options, buttons = self._build_output_options(), self._build_output_buttons()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(options)
+        left_layout.addLayout(buttons)
+        self.preview = PdfPreview()
+        self.preview.setObjectName("certificatePreview")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._build_renderer()
+        self.use_saved_template()
+        if not certificates.output_list(db, user, new_only=True):
+            self.filter.setCurrentIndex(self.filter.findData("all"))  # nothing new: show what can be reprinted
+        self.reload()
+
+    def _build_list(self) -> QHBoxLayout:
+        """The certificates with the filter above them; returns the row above the table."""
         self.model = RecordTableModel([
             (_("Certificate no."), lambda r: r["certificate_no"]),
             (_("Name"), lambda r: r["name"]),
@@ -90,7 +118,9 @@ class OutputTab(QWidget):
         top.addWidget(self.filter)
         top.addWidget(select_all)
         top.addWidget(self.count_label, 1)
+        return top
 
+    def _build_output_options(self) -> QHBoxLayout:
         self.template = QComboBox()
         self.template.setObjectName("certificateTemplate")
         for key, label in certificates.TEMPLATES.items():
@@ -100,6 +130,14 @@ class OutputTab(QWidget):
         self.per_person.setObjectName("certificatePerPerson")
         self.per_person.addItem(_("One PDF for all"), False)
         self.per_person.addItem(_("One file per person (into a folder)"), True)
+        options = QHBoxLayout()
+        options.addWidget(QLabel(_("Layout")))
+        options.addWidget(self.template, 1)
+        options.addWidget(QLabel(_("Files")))
+        options.addWidget(self.per_person, 1)
+        return options
+
+    def _build_output_buttons(self) -> QHBoxLayout:
         self.output_button = QPushButton(_("Output PDF…"))
         self.output_button.setObjectName("certificateOutput")
         self.output_button.clicked.connect(self.choose_output)
@@ -110,35 +148,14 @@ class OutputTab(QWidget):
         self.ceremony_button.setObjectName("ceremonyList")
         self.ceremony_button.setToolTip(_("授与者名簿: one A4 list of the people receiving the selected certificates"))
         self.ceremony_button.clicked.connect(self.choose_ceremony_list)
-        options = QHBoxLayout()
-        options.addWidget(QLabel(_("Layout")))
-        options.addWidget(self.template, 1)
-        options.addWidget(QLabel(_("Files")))
-        options.addWidget(self.per_person, 1)
         buttons = QHBoxLayout()
         for button in (self.output_button, self.print_button, self.ceremony_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        return buttons
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(options)
-        left_layout.addLayout(buttons)
-        self.preview = PdfPreview()
-        self.preview.setObjectName("certificatePreview")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.preview)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
-
+    def _build_renderer(self) -> None:
+        """The preview is rendered off the GUI thread, a moment after the last change."""
         self.renderer = PdfRenderer(self)
         self.renderer.ready.connect(self.preview.set_pdf)
         self.renderer.failed.connect(self.preview.show_error)
@@ -147,10 +164,6 @@ class OutputTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh_preview)
-        self.use_saved_template()
-        if not certificates.output_list(db, user, new_only=True):
-            self.filter.setCurrentIndex(self.filter.findData("all"))  # nothing new: show what can be reprinted
-        self.reload()
 
     # -- list and selection -------------------------------------------------------------------
     def use_saved_template(self) -> None:

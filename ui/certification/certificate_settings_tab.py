@@ -40,7 +40,7 @@ from app.register.accounts import User
 from app.certification.certificates import CertificateData
 from app.errors import UserError
 from app.i18n import N_, _
-from ui.widgets.dialog_parts import save_discard_or_stay
+from ui.widgets.dialog_parts import error_label, save_discard_buttons, save_discard_or_stay
 from ui.widgets.pdf_preview import PdfPreview, PdfRenderer
 
 SEAL_FILTER = N_("PNG images (*.png)")
@@ -58,7 +58,29 @@ class CertificateSettingsTab(QWidget):
         self._seal = ""  # base64 PNG being edited
         self._saved: dict[str, Any] = {}  # the values last loaded or saved
         self._loading = False
+        self._build_text_fields()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_left())
+        self.preview = PdfPreview()
+        self.preview.setObjectName("settingsPreview")
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.renderer = PdfRenderer(self)
+        self.renderer.ready.connect(self.preview.set_pdf)
+        self.renderer.failed.connect(self.preview.show_error)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+        self.load()
 
+    def _build_text_fields(self) -> None:
+        """The title, body and issuer lines, the honorific and the layout."""
         self.lines: dict[str, QLineEdit] = {}
         for key in _LINES:
             edit = QLineEdit()
@@ -80,6 +102,9 @@ class CertificateSettingsTab(QWidget):
         for key, label in certificates.TEMPLATES.items():
             self.template.addItem(_(label), key)
         self.template.currentIndexChanged.connect(self._changed)
+
+    def _build_seal_row(self) -> QHBoxLayout:
+        """The seal image with its choose/remove buttons."""
         self.seal_image = QLabel()
         self.seal_image.setObjectName("sealImage")
         self.seal_image.setFixedSize(56, 56)
@@ -100,12 +125,15 @@ class CertificateSettingsTab(QWidget):
         seal_buttons.addWidget(self.remove_seal)
         seal_row.addLayout(seal_buttons)
         seal_row.addStretch(1)
+        return seal_row
+
+    def _build_seal_placement(self) -> QHBoxLayout:
+        """The seal's size and where it sits, moved from its place over the end of the issuer's name."""
         self.seal_mm = QSpinBox()
         self.seal_mm.setObjectName("certificate_seal_mm")
         self.seal_mm.setRange(*certificate_settings.SEAL_MM)
         self.seal_mm.setSuffix(" mm")
         self.seal_mm.valueChanged.connect(self._changed)
-        # Where the seal sits, moved from its place over the end of the issuer's name.
         self.seal_right, self.seal_up = QSpinBox(), QSpinBox()
         seal_offset = QHBoxLayout()
         for spin, name, text in ((self.seal_right, "sealRight", _("right")), (self.seal_up, "sealUp", _("up"))):
@@ -116,7 +144,10 @@ class CertificateSettingsTab(QWidget):
             seal_offset.addWidget(QLabel(text))
             seal_offset.addWidget(spin)
         seal_offset.addStretch(1)
+        return seal_offset
 
+    def _build_form(self) -> QFormLayout:
+        seal_row, seal_offset = self._build_seal_row(), self._build_seal_placement()
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         label = lambda key: _(settings.SETTINGS[key].label)  # noqa: E731
@@ -136,25 +167,18 @@ class CertificateSettingsTab(QWidget):
         form.addRow("", self.seal_note)
         form.addRow(label("certificate_seal_mm"), self.seal_mm)
         form.addRow(label("certificate_seal_offset_mm"), seal_offset)
-        self.error = QLabel()
-        self.error.setObjectName("settingsError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
-        self.save_button = QPushButton(_("Save"))
-        self.save_button.setObjectName("saveCertificateSettings")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton(_("Discard changes"))
-        self.revert_button.setObjectName("discardCertificateSettings")
-        self.revert_button.clicked.connect(self.load)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        return form
 
+    def _build_left(self) -> QWidget:
+        """The form (scrolling on a small screen) with the error line, and 保存 / 変更を破棄 below it."""
+        self.error = error_label()
+        self.error.setObjectName("settingsError")
+        self.error.hide()
+        buttons, self.save_button, self.revert_button = save_discard_buttons(
+            self.save, self.load, "saveCertificateSettings", "discardCertificateSettings")
         fields = QWidget()
         fields_layout = QVBoxLayout(fields)
-        fields_layout.addLayout(form)
+        fields_layout.addLayout(self._build_form())
         fields_layout.addWidget(self.error)
         fields_layout.addStretch(1)
         scroll = QScrollArea()
@@ -166,26 +190,7 @@ class CertificateSettingsTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(scroll, 1)
         left_layout.addLayout(buttons)
-        self.preview = PdfPreview()
-        self.preview.setObjectName("settingsPreview")
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-
-        self.renderer = PdfRenderer(self)
-        self.renderer.ready.connect(self.preview.set_pdf)
-        self.renderer.failed.connect(self.preview.show_error)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh_preview)
-        self.load()
+        return left
 
     # -- values ------------------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdi
 from app.certification import certificates
 from app.certification.certificates import Verification
 from app.i18n import _
+from ui.widgets.dialog_parts import ERROR_COLOUR
 
 # status ("" = no such certificate) -> (symbol, colour): readable without the colour too
-_LOOKS = {"active": ("✔", "#1b7a2f"), "revoked": ("✖", "#b00020"), "": ("？", "#a15c00")}
+_LOOKS = {"active": ("✔", "#1b7a2f"), "revoked": ("✖", ERROR_COLOUR), "": ("？", "#a15c00")}
 
 
 class VerifyTab(QWidget):

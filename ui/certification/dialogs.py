@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,26 +39,56 @@ from app.i18n import _
 from app.register.permissions import Action, allowed
 from app.certification.schemes import SchemeSpec
 from app.wareki import format_wareki
-from ui.widgets.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
+from ui.widgets.dialog_parts import ERROR_STYLE, fit_to_screen
+from ui.widgets.form_dialog import FormDialog, StandardButton
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
 
-class ApproveDialog(QDialog):
+class ApproveDialog(FormDialog):
     """Confirm a batch: decision date (和暦), approver, who at which level, and the numbers to be given."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, scheme: SchemeSpec, rows: Sequence[CandidateRow],
                  decided_on: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._scheme = db, user, scheme
         self._rows = {row.key: row for row in rows}
         self.numbers: list[str] = []
-        self.setWindowTitle(_("Certify the selected staff"))
+        self._decided_on = decided_on
+        super().__init__(_("Certify the selected staff"), parent, ok_text=_("Certify"), ok_name="approveButton",
+                         standard=StandardButton.Cancel)
+        self.approve_button = self.ok_button
+        self._preview()
+        if not self.approver.text():
+            try:
+                candidates.require_approver(db)
+            except UserError as exc:
+                self.show_error(str(exc))
+            self.approve_button.setEnabled(False)
+        fit_to_screen(self, 720, 480)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        layout.addLayout(self._build_form())
+        self.range_label = QLabel()
+        self.range_label.setObjectName("numberRange")
+        self.range_label.setWordWrap(True)
+        self.model = RecordTableModel([
+            (_("Certificate no. (planned)"), lambda p: p[1]),
+            (_("Name"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].name),
+            (_("Affiliation"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].section),
+            (_("Level"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].level_name),
+        ], self)
+        self.view = record_table_view(self.model)
+        self.view.setObjectName("approvalList")
+        layout.addWidget(self.range_label)
+        layout.addWidget(self.view, 1)
+
+    def _build_form(self) -> QFormLayout:
+        """Decision date, the approver from 設定, and a reason where a revoked level is certified again."""
         form = QFormLayout()
-        self.decided_on = DateEdit(decided_on, field=_("Decided on"))
+        self.decided_on = DateEdit(self._decided_on, field=_("Decided on"))
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.date_changed.connect(self._preview)
         # Who decides is the register's 認定者 (設定), shown here to confirm, never typed per batch.
-        self.approver = QLabel(candidates.default_approver(db))
+        self.approver = QLabel(candidates.default_approver(self._db))
         self.approver.setObjectName("approver")
         self.approver.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         approver_note = QLabel(_("The certifying official from 設定 (title and name); change it there."))
@@ -72,7 +101,7 @@ class ApproveDialog(QDialog):
         self.override_reason = QLineEdit()
         self.override_reason.setObjectName("overrideReason")
         self.override_reason.setPlaceholderText(_("Why this person is certified again at a revoked level"))
-        overriding = [row for row in rows if row.status != "eligible"]
+        overriding = [row for row in self._rows.values() if row.status != "eligible"]
         if overriding:
             form.addRow(_("Reason for certifying again"), self.override_reason)
             note = QLabel(_("Revoked before at this level: {names}. Enter the reason for certifying again now."
@@ -81,38 +110,7 @@ class ApproveDialog(QDialog):
             note.setWordWrap(True)
             note.setStyleSheet(ERROR_STYLE)
             form.addRow(note)
-        self.range_label = QLabel()
-        self.range_label.setObjectName("numberRange")
-        self.range_label.setWordWrap(True)
-        self.model = RecordTableModel([
-            (_("Certificate no. (planned)"), lambda p: p[1]),
-            (_("Name"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].name),
-            (_("Affiliation"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].section),
-            (_("Level"), lambda p: self._rows[(p[0].staff_id, p[0].level_code)].level_name),
-        ], self)
-        self.view = record_table_view(self.model)
-        self.view.setObjectName("approvalList")
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.approve_button = QPushButton(_("Certify"))
-        self.approve_button.setObjectName("approveButton")
-        self.buttons.addButton(self.approve_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._approve)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.range_label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self._preview()
-        if not self.approver.text():
-            try:
-                candidates.require_approver(db)
-            except UserError as exc:
-                self.error_label.setText(str(exc))
-            self.approve_button.setEnabled(False)
-        fit_to_screen(self, 720, 480)
+        return form
 
     def approvals(self) -> list[Approval]:
         return [Approval(*key) for key in self._rows]
@@ -125,25 +123,22 @@ class ApproveDialog(QDialog):
                                        "the numbers are fixed when you certify.").format(
                 n=len(planned), first=planned[0][1], last=planned[-1][1]))
 
-    def _approve(self) -> None:
-        try:
-            self.numbers = decisions.approve(self._db, self._user, self._scheme.id, self.approvals(),
-                                                 self.decided_on.value(), self.approver.text(),
-                                                 self.override_reason.text())
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        self.numbers = decisions.approve(self._db, self._user, self._scheme.id, self.approvals(),
+                                         self.decided_on.value(), self.approver.text(), self.override_reason.text())
 
 
-class _ReasonDateDialog(QDialog):
+class _ReasonDateDialog(FormDialog):
     """A certificate, a reason and a date: the shape of both revocation and re-issue."""
 
     def __init__(self, record: dict, title: str, note: str, button: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.record = record
-        self.setWindowTitle(title)
+        self._note_text = note
+        super().__init__(title, parent, ok_text=button, ok_name="okButton", standard=StandardButton.Cancel)
         self.setMinimumWidth(min(520, self.screen().availableGeometry().width() - 40) if self.screen() else 520)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        record = self.record
         summary = QLabel(_("{number}\n{name} · {level} · decided {date}").format(
             number=record["certificate_no"], name=record["name"], level=record["level"],
             date=format_wareki(date.fromisoformat(record["decided_on"]))))
@@ -155,44 +150,28 @@ class _ReasonDateDialog(QDialog):
         self.on.setObjectName("on")
         form.addRow(_("Reason"), self.reason)
         form.addRow(_("Date"), self.on)
-        self.note = QLabel(note)
+        self.note = QLabel(self._note_text)
         self.note.setWordWrap(True)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = QPushButton(button)
-        self.ok_button.setObjectName("okButton")
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addWidget(summary)
-        self.layout_.addLayout(form)
-        self.layout_.addWidget(self.note)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        self.build_more(layout)
 
-    def _finish_layout(self) -> None:
-        self.layout_.addWidget(self.error_label)
-        self.layout_.addWidget(self.buttons)
-
-    def _submit(self) -> None:
-        try:
-            self.apply()
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
-
-    def apply(self) -> None:
-        raise NotImplementedError
+    def build_more(self, layout: QVBoxLayout) -> None:
+        """Rows of a particular dialog, below the note."""
 
 
 class RevokeDialog(_ReasonDateDialog):
     """Withdraw a certification; the officer ticks a box to confirm, as it cannot be undone."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, record: dict, parent: QWidget | None = None) -> None:
+        self._db, self._user = db, user
         super().__init__(record, _("Revoke a certification"),
                          _("The decision stays in the register marked as revoked, and its number is never used "
                            "again. This cannot be undone."), _("Revoke"), parent)
-        self._db, self._user = db, user
+
+    def build_more(self, layout: QVBoxLayout) -> None:
+        record = self.record
         self.note.setStyleSheet(ERROR_STYLE)
         self.confirm = QCheckBox(_("I confirm the revocation of {number}").format(number=record["certificate_no"]))
         self.confirm.setObjectName("confirm")
@@ -211,10 +190,9 @@ class RevokeDialog(_ReasonDateDialog):
         again_note = QLabel(_("Without a date, certifying this person at this level again needs a decision with "
                               "a reason."))
         again_note.setWordWrap(True)
-        self.layout_.addLayout(again)
-        self.layout_.addWidget(again_note)
-        self.layout_.addWidget(self.confirm)
-        self._finish_layout()
+        layout.addLayout(again)
+        layout.addWidget(again_note)
+        layout.addWidget(self.confirm)
 
     def apply(self) -> None:
         decisions.revoke(self._db, self._user, self.record["certificate_no"], self.reason.text(), self.on.value(),
@@ -225,13 +203,12 @@ class ReissueDialog(_ReasonDateDialog):
     """Record a re-issue of a lost or damaged certificate; the number stays the same."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, record: dict, parent: QWidget | None = None) -> None:
+        self._db, self._user = db, user
+        self.count = 0
         super().__init__(record, _("Re-issue a certificate"),
                          _("The certificate keeps its number and is marked as re-issued ({n} so far).").format(
                              n=record["reissues"]), _("Re-issue"), parent)
-        self._db, self._user = db, user
         self.reason.setPlaceholderText(_("e.g. lost, damaged"))
-        self._finish_layout()
-        self.count = 0
 
     def apply(self) -> None:
         self.count = decisions.reissue(self._db, self._user, self.record["certificate_no"], self.reason.text(),
@@ -292,13 +269,16 @@ class PersonPathDialog(QDialog):
             self.reasons.setText("\n".join(_(text) for text in json.loads(self.path[row]["reasons_json"])))
 
 
-class SwitchSchemeDialog(QDialog):
+class SwitchSchemeDialog(FormDialog):
     """Choose the scheme in use among those saved, or add one from the presets."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user = db, user
-        self.setWindowTitle(_("Switch certification scheme"))
+        super().__init__(_("Switch certification scheme"), parent)
+        fit_to_screen(self, 640, 360)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        db = self._db
         current = schemes.active_scheme_id(db)
         self.list = QListWidget()
         self.list.setObjectName("schemeList")
@@ -319,30 +299,16 @@ class SwitchSchemeDialog(QDialog):
                 self.list.addItem(item)
         note = QLabel(_("Certifications already decided keep the scheme and version they were decided under."))
         note.setWordWrap(True)
-        self.error_label = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._choose)
-        buttons.rejected.connect(self.reject)
-        self.list.itemDoubleClicked.connect(lambda _item: self._choose())
-        layout = QVBoxLayout(self)
+        self.list.itemDoubleClicked.connect(lambda _item: self.submit())
         layout.addWidget(self.list, 1)
         layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        fit_to_screen(self, 640, 360)
 
-    def _choose(self) -> None:
+    def apply(self) -> None:
         item = self.list.currentItem()
         if item is None:
-            self.error_label.setText(_("Choose a scheme."))
-            return
+            raise UserError(_("Choose a scheme."))
         what, value = item.data(Qt.ItemDataRole.UserRole)
-        try:
-            family = schemes.PRESETS[value].family if what == "preset" else value
-            if what == "preset":
-                schemes.install_preset(self._db, value, self._user)
-            app_settings.set_value(self._db, "certification_scheme", family, self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        family = schemes.PRESETS[value].family if what == "preset" else value
+        if what == "preset":
+            schemes.install_preset(self._db, value, self._user)
+        app_settings.set_value(self._db, "certification_scheme", family, self._user)

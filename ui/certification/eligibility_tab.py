@@ -41,9 +41,10 @@ from app.certification.schemes import SchemeSpec
 from ui.background import run_with_database
 from ui.widgets.empty_hint import EmptyHint
 from ui.widgets.wareki_date import DateEdit
+from ui.widgets.dialog_parts import ERROR_COLOUR
 
 _Index = QModelIndex | QPersistentModelIndex
-MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor("#b00020"), QColor("#a15c00")
+MET_COLOUR, UNMET_COLOUR, NEAR_COLOUR = QColor("#1b7f3b"), QColor(ERROR_COLOUR), QColor("#a15c00")
 STATUS_COLOURS = {"eligible": MET_COLOUR, "near": NEAR_COLOUR, "not_yet": QColor("#666666")}
 DATE_SETTLE_MS = 500
 COLUMNS = [N_("Name"), N_("Reading"), N_("Next level"), N_("Result"), N_("Unmet"), N_("Affiliation"), N_("Position")]
@@ -205,7 +206,27 @@ class EligibilityTab(QWidget):
         self._scheme: SchemeSpec | None = None
         self._rows: list[CandidateRow] = []
         self._ancestors: dict[int, frozenset[int]] = {}
+        top, statuses = self._build_filters(), self._build_statuses()
+        self._build_table()
+        self.reasons = ReasonsPanel()
+        self.reasons.setObjectName("reasonsPanel")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.reasons)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([560, 340])
+        self.summary = QLabel()
+        self.summary.setObjectName("candidateSummary")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(statuses)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
+        self.status_buttons[""].setChecked(True)
 
+    def _build_filters(self) -> QHBoxLayout:
+        """The date the engine judges at, and the affiliation and level filters."""
         self.as_of = DateEdit()
         self.as_of.setObjectName("asOf")
         # Typing a date changes it several times: run the engine once the date has settled.
@@ -231,7 +252,10 @@ class EligibilityTab(QWidget):
         top.addWidget(self.unit, 2)
         top.addWidget(QLabel(_("Level")))
         top.addWidget(self.level, 1)
+        return top
 
+    def _build_statuses(self) -> QHBoxLayout:
+        """One toggle per result, and for the administrator tick-all and certify."""
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
         self.status_buttons: dict[str, QPushButton] = {}
@@ -254,9 +278,11 @@ class EligibilityTab(QWidget):
         statuses.addWidget(self.select_all_button)
         statuses.addWidget(self.approve_button)
         for button in (self.select_all_button, self.approve_button):
-            button.setVisible(user.is_admin)
+            button.setVisible(self._user.is_admin)
+        return statuses
 
-        self.model = CandidateTableModel(user.is_admin, self)
+    def _build_table(self) -> None:
+        self.model = CandidateTableModel(self._user.is_admin, self)
         self.model.checked_changed.connect(self._update_buttons)
         self.view = QTableView()
         self.view.setObjectName("candidateTable")
@@ -275,23 +301,6 @@ class EligibilityTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_reasons(current.row()))
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "candidates"))
         self.view.doubleClicked.connect(self._show_card)
-        self.reasons = ReasonsPanel()
-        self.reasons.setObjectName("reasonsPanel")
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.reasons)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([560, 340])
-        self.summary = QLabel()
-        self.summary.setObjectName("candidateSummary")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(statuses)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.summary)
-        self.status_buttons[""].setChecked(True)
 
     # -- data ------------------------------------------------------------------------------------------
     def set_scheme(self, scheme: SchemeSpec | None) -> None:

@@ -5,17 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from app.certification import schemes
 from app.register import settings as app_settings

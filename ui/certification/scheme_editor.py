@@ -11,13 +11,9 @@ from __future__ import annotations
 import copy
 
 import sqlite_utils
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -26,13 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -46,8 +37,7 @@ from app.i18n import _
 from app.evaluation.projects import REALISATION, ROLES
 from app.certification.schemes import LevelSpec, RequirementSpec, SchemeSpec
 from ui.widgets.dialog_parts import ERROR_STYLE, fit_to_screen
-
-_NODE = Qt.ItemDataRole.UserRole
+from ui.widgets.tree_editor import VersionedTreeEditor
 
 
 def perspective_choices(db: sqlite_utils.Database) -> dict[str, str]:
@@ -74,32 +64,40 @@ class _RoleBoxes(QWidget):
         return [role for role, box in self.boxes.items() if box.isChecked()]
 
 
-class SchemeEditorDialog(QDialog):
+class SchemeEditorDialog(VersionedTreeEditor):
     """Edit a copy of a scheme; 保存 stores it as the next version of its family."""
+
+    tree_name = "schemeTree"
+    child_tooltips = True
 
     def __init__(self, db: sqlite_utils.Database, scheme_id: int | None, user: User, read_only: bool = False,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._read_only = db, user, read_only
-        source = schemes.load_scheme(db, scheme_id) if scheme_id is not None else copy.deepcopy(schemes.BLANK_PRESET)
-        self.spec: SchemeSpec = copy.deepcopy(source)
-        self.saved_id: int | None = None
+        self._source = schemes.load_scheme(db, scheme_id) if scheme_id is not None \
+            else copy.deepcopy(schemes.BLANK_PRESET)
+        self.spec: SchemeSpec = copy.deepcopy(self._source)
         self._perspectives = perspective_choices(db)
-        self._loading = False
-        self.setWindowTitle(_("Certification scheme"))
-
-        layout = QVBoxLayout(self)
+        self.placeholder = _("Choose a level or a requirement on the left.")
+        super().__init__(_("Certification scheme"), parent, read_only=read_only)
         if read_only:
-            intro_text = _("Version {n}. Only the administrator can revise the scheme.").format(n=source.version)
-        elif source.version:
-            intro_text = _("Saving stores version {n}; certifications already decided keep version {old}.").format(
-                n=source.version + 1, old=source.version)
-        else:
-            intro_text = _("Saving stores a new scheme.")
-        intro = QLabel(intro_text)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+            for widget in (self.name, self.pattern, self.note, self.add_level_button, self.add_requirement_button,
+                           self.remove_button, self.up_button, self.down_button, self.level_box,
+                           self.requirement_box):
+                widget.setEnabled(False)
+        self._show_example()
+        self.fill_tree()
+        fit_to_screen(self, 920, 640)
 
+    def intro_text(self) -> str:
+        source = self._source
+        if self._read_only:
+            return _("Version {n}. Only the administrator can revise the scheme.").format(n=source.version)
+        if source.version:
+            return _("Saving stores version {n}; certifications already decided keep version {old}.").format(
+                n=source.version + 1, old=source.version)
+        return _("Saving stores a new scheme.")
+
+    def build_header(self) -> QFormLayout:
         header = QFormLayout()
         self.name = QLineEdit(self.spec.name)
         self.name.setObjectName("schemeName")
@@ -117,29 +115,15 @@ class SchemeEditorDialog(QDialog):
         header.addRow(_("Scheme name"), self.name)
         header.addRow(_("Certificate number"), pattern_row)
         header.addRow(_("Note"), self.note)
-        layout.addLayout(header)
+        return header
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("schemeTree")
-        self.tree.setHeaderHidden(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.currentItemChanged.connect(self._show_node)
-        left_layout.addWidget(self.tree, 1)
+    def build_tree_buttons(self) -> QGridLayout:
         tree_buttons = QGridLayout()
-        self.add_level_button = QPushButton(_("Add level"))
-        self.add_level_button.clicked.connect(self._add_level)
-        self.add_requirement_button = QPushButton(_("Add requirement"))
-        self.add_requirement_button.clicked.connect(self._add_requirement)
-        self.remove_button = QPushButton(_("Remove"))
-        self.remove_button.clicked.connect(self._remove)
-        self.up_button = QPushButton(_("Up"))
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button = QPushButton(_("Down"))
-        self.down_button.clicked.connect(lambda: self._move(1))
+        self.add_level_button = self.tree_button(_("Add level"), self._add_level)
+        self.add_requirement_button = self.tree_button(_("Add requirement"), self._add_requirement)
+        self.remove_button = self.tree_button(_("Remove"), self._remove)
+        self.up_button = self.tree_button(_("Up"), lambda: self._move(-1))
+        self.down_button = self.tree_button(_("Down"), lambda: self._move(1))
         tree_buttons.addWidget(self.add_level_button, 0, 0)
         tree_buttons.addWidget(self.add_requirement_button, 0, 1)
         tree_buttons.addWidget(self.remove_button, 1, 0)
@@ -147,42 +131,10 @@ class SchemeEditorDialog(QDialog):
         moves.addWidget(self.up_button)
         moves.addWidget(self.down_button)
         tree_buttons.addLayout(moves, 1, 1)
-        left_layout.addLayout(tree_buttons)
-        splitter.addWidget(left)
+        return tree_buttons
 
-        self.detail = QStackedWidget()
-        self.detail.addWidget(QLabel(_("Choose a level or a requirement on the left.")))
-        self.detail.addWidget(self._level_form())
-        self.detail.addWidget(self._requirement_form())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.detail)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([400, 440])
-        layout.addWidget(splitter, 1)
-
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        layout.addWidget(self.error_label)
-        if read_only:
-            self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-            for widget in (self.name, self.pattern, self.note, self.add_level_button, self.add_requirement_button,
-                           self.remove_button, self.up_button, self.down_button, self.level_box,
-                           self.requirement_box):
-                widget.setEnabled(False)
-        else:
-            self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-            self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self._show_example()
-        self._fill_tree()
-        fit_to_screen(self, 920, 640)
+    def build_pages(self) -> list[QWidget]:
+        return [self._level_form(), self._requirement_form()]
 
     # -- forms -----------------------------------------------------------------------------
     def _level_form(self) -> QWidget:
@@ -329,47 +281,26 @@ class SchemeEditorDialog(QDialog):
         except (KeyError, TypeError, ValueError):
             return _(schemes.KINDS.get(requirement.kind, requirement.kind))
 
-    def _fill_tree(self, select: object | None = None) -> None:
-        self.tree.clear()
-        chosen = None
-        for level in self.spec.levels:
-            item = QTreeWidgetItem([self._level_label(level)])
-            item.setData(0, _NODE, level)
-            self.tree.addTopLevelItem(item)
-            chosen = item if level is select else chosen
-            for requirement in level.requirements:
-                child = QTreeWidgetItem([self._requirement_label(requirement)])
-                child.setToolTip(0, child.text(0))
-                child.setData(0, _NODE, requirement)
-                item.addChild(child)
-                chosen = child if requirement is select else chosen
-        self.tree.expandAll()
-        self.tree.setCurrentItem(chosen or self.tree.topLevelItem(0))
+    def groups(self) -> list[LevelSpec]:
+        return self.spec.levels
 
-    def _node(self) -> LevelSpec | RequirementSpec | None:
-        item = self.tree.currentItem()
-        return item.data(0, _NODE) if item else None
+    def members(self, group: LevelSpec) -> list[RequirementSpec]:
+        return group.requirements
 
-    def _level_of(self, requirement: RequirementSpec) -> LevelSpec:
-        return next(lv for lv in self.spec.levels if any(r is requirement for r in lv.requirements))
+    def node_label(self, node: LevelSpec | RequirementSpec) -> str:
+        return self._level_label(node) if isinstance(node, LevelSpec) else self._requirement_label(node)
 
-    def _show_node(self) -> None:
-        node = self._node()
-        self._loading = True
-        try:
-            if isinstance(node, LevelSpec):
-                self.l_name.setText(node.name)
-                self.l_code.setText(node.code)
-                self.l_ladder.setCurrentIndex(0 if node.ladder else 1)
-                self.l_description.setPlainText(node.description)
-                self.detail.setCurrentIndex(1)
-            elif isinstance(node, RequirementSpec):
-                self._load_requirement(node)
-                self.detail.setCurrentIndex(2)
-            else:
-                self.detail.setCurrentIndex(0)
-        finally:
-            self._loading = False
+    def load_node(self, node: LevelSpec | RequirementSpec | None) -> int:
+        if isinstance(node, LevelSpec):
+            self.l_name.setText(node.name)
+            self.l_code.setText(node.code)
+            self.l_ladder.setCurrentIndex(0 if node.ladder else 1)
+            self.l_description.setPlainText(node.description)
+            return 1
+        if isinstance(node, RequirementSpec):
+            self._load_requirement(node)
+            return 2
+        return 0
 
     def _load_requirement(self, requirement: RequirementSpec) -> None:
         kind, p = requirement.kind, requirement.params
@@ -380,7 +311,7 @@ class SchemeEditorDialog(QDialog):
             box = widgets["level"]
             assert isinstance(box, QComboBox)
             box.clear()
-            level = self._level_of(requirement)
+            level = self.group_of(requirement)
             for earlier in self.spec.levels[:self.spec.levels.index(level)]:
                 box.addItem(earlier.name, earlier.code)
             if p.get("level") and box.findData(p["level"]) < 0:
@@ -433,8 +364,8 @@ class SchemeEditorDialog(QDialog):
 
     # -- storing edits into the spec ---------------------------------------------------------------
     def _store_level(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, LevelSpec):
+        node = self.edited(LevelSpec)
+        if node is None:
             return
         old_code, new_code = node.code, self.l_code.text().strip()
         if new_code != old_code:  # keep "holds the previous level" pointing at the renamed level
@@ -445,27 +376,25 @@ class SchemeEditorDialog(QDialog):
         node.name, node.code = self.l_name.text(), new_code
         node.ladder = bool(self.l_ladder.currentData())
         node.description = self.l_description.toPlainText()
-        self.tree.currentItem().setText(0, self._level_label(node))
+        self.relabel(node)
 
     def _store_requirement(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, RequirementSpec):
+        node = self.edited(RequirementSpec)
+        if node is None:
             return
         node.params = self._read_params(node.kind)
-        text = self._requirement_label(node)
-        self.tree.currentItem().setText(0, text)
-        self.tree.currentItem().setToolTip(0, text)
-        self.r_description.setText(text)
+        self.relabel(node)
+        self.r_description.setText(self._requirement_label(node))
 
     def _kind_changed(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, RequirementSpec):
+        node = self.edited(RequirementSpec)
+        if node is None:
             return
         kind = self.r_kind.currentData()
         if kind == node.kind:
             return
-        node.kind, node.params = kind, self._default_params(kind, self._level_of(node))
-        self._fill_tree(node)
+        node.kind, node.params = kind, self._default_params(kind, self.group_of(node))
+        self.fill_tree(node)
 
     def _add_level(self) -> None:
         number = len(self.spec.levels) + 1
@@ -475,45 +404,40 @@ class SchemeEditorDialog(QDialog):
             if self.spec.levels else []
         level = LevelSpec(code, _("New level"), previous or [RequirementSpec("sessions", {"min": 1})])
         self.spec.levels.append(level)
-        self._fill_tree(level)
+        self.fill_tree(level)
 
     def _add_requirement(self) -> None:
-        node = self._node()
+        node = self.node()
         if node is None:
             return
-        level = node if isinstance(node, LevelSpec) else self._level_of(node)
+        level = node if isinstance(node, LevelSpec) else self.group_of(node)
         requirement = RequirementSpec("sessions", self._default_params("sessions", level))
         level.requirements.append(requirement)
-        self._fill_tree(requirement)
+        self.fill_tree(requirement)
 
     def _remove(self) -> None:
-        node = self._node()
+        node = self.node()
         if isinstance(node, LevelSpec):
             self.spec.levels = [lv for lv in self.spec.levels if lv is not node]
         elif isinstance(node, RequirementSpec):
-            level = self._level_of(node)
+            level = self.group_of(node)
             level.requirements = [r for r in level.requirements if r is not node]
-        self._fill_tree()
+        self.fill_tree()
 
     def _move(self, step: int) -> None:
-        node = self._node()
+        node = self.node()
         if node is None:
             return
-        items = self.spec.levels if isinstance(node, LevelSpec) else self._level_of(node).requirements
+        items = self.spec.levels if isinstance(node, LevelSpec) else self.group_of(node).requirements
         index = next(i for i, item in enumerate(items) if item is node)
         target = index + step
         if 0 <= target < len(items):
             items[index], items[target] = items[target], items[index]
-            self._fill_tree(node)
+            self.fill_tree(node)
 
     # -- save ----------------------------------------------------------------------------------------
-    def _save(self) -> None:
+    def save_spec(self) -> int:
         self.spec.name = self.name.text()
         self.spec.number_pattern = self.pattern.text().strip()
         self.spec.note = self.note.text()
-        try:
-            self.saved_id = schemes.save_scheme(self._db, self.spec, self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        return schemes.save_scheme(self._db, self.spec, self._user)

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,7 +33,8 @@ from app.errors import UserError
 from app.evaluation.ratings import Evaluator, Proposal
 from app.i18n import N_, _
 from app.evaluation.projects import RATED_ROLES
-from ui.widgets.dialog_parts import ERROR_STYLE, error_label, fit_to_screen
+from ui.widgets.dialog_parts import ERROR_STYLE, fit_to_screen
+from ui.widgets.form_dialog import FormDialog
 
 MAX_STAFF_SHOWN = 50
 PUBLISHED_WARNING = N_("Viewers already see the result of this member and perspective. If a rater is added or a "
@@ -52,25 +51,62 @@ def _warning_label() -> QLabel:
     return label
 
 
-class SuggestionsDialog(QDialog):
+class SuggestionsDialog(FormDialog):
     """The rule-based proposals with a check box each; only the checked ones are created."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, project_id: int, proposals: list[Proposal],
                  parent: QWidget | None = None, notes: list[str] | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._project_id = db, user, project_id
         self.proposals = proposals
         self.applied = 0
-        self.setWindowTitle(_("Suggested evaluators"))
-        template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
-        perspective_names = {p.id: p.name for p in template.perspectives}
-        people = {m["staff_id"]: m["name"] for m in projects.members(db, user, project_id)}
-        names: dict[str, str] = {}
-        published = summary.published_groups(db, user, project_id)
+        self._notes = list(notes or [])
+        self._published = summary.published_groups(db, user, project_id)
+        super().__init__(_("Suggested evaluators"), parent, ok_text=_("Apply the ticked ones"))
+        self._count()
+        fit_to_screen(self, 720, 560)
+
+    def build(self, layout: QVBoxLayout) -> None:
         intro = QLabel(_("These assignments follow the rules (owners or the owning section's executives rate the "
                          "policy view, members rate each other's leadership, the digital department and the "
                          "project's external raters rate ICT). Untick any you do not want, then apply."))
         intro.setWordWrap(True)
+        self._build_table()
+        all_button = QPushButton(_("Tick all"))
+        all_button.clicked.connect(lambda: self.set_all(True))
+        none_button = QPushButton(_("Untick all"))
+        none_button.clicked.connect(lambda: self.set_all(False))
+        self.count_label = QLabel()
+        tools = QHBoxLayout()
+        tools.addWidget(all_button)
+        tools.addWidget(none_button)
+        tools.addWidget(self.count_label, 1)
+        layout.addWidget(intro)
+        layout.addWidget(self._build_notes())
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+
+    def _build_notes(self) -> QLabel:
+        """What the rules could not find (a closed digital department, a view nobody can rate)."""
+        notes = self._notes
+        late = sum(1 for p in self.proposals if (p.target_staff_id, p.perspective_id) in self._published)
+        if late:
+            notes.append(_("{n} of these would add a rater to a result that viewers already see; they are unticked: "
+                           "the way the published figure moves would reveal the new rating.").format(n=late))
+        self.notes_label = QLabel("\n".join(notes))
+        self.notes_label.setObjectName("suggestionNotes")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet(ERROR_STYLE)
+        self.notes_label.setVisible(bool(notes))
+        return self.notes_label
+
+    def _build_table(self) -> None:
+        """One row a proposal; those that would move a published figure start unticked."""
+        db, user, project_id, proposals, published = (self._db, self._user, self._project_id, self.proposals,
+                                                      self._published)
+        template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
+        perspective_names = {p.id: p.name for p in template.perspectives}
+        people = {m["staff_id"]: m["name"] for m in projects.members(db, user, project_id)}
+        names: dict[str, str] = {}
         self.table = QTableWidget(len(proposals), 4)
         self.table.setObjectName("suggestionsTable")
         self.table.setHorizontalHeaderLabels([_("Member rated"), _("Perspective"), _("Evaluator"), _("Rated as")])
@@ -93,40 +129,6 @@ class SuggestionsDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.itemChanged.connect(lambda _item: self._count())
-        all_button = QPushButton(_("Tick all"))
-        all_button.clicked.connect(lambda: self.set_all(True))
-        none_button = QPushButton(_("Untick all"))
-        none_button.clicked.connect(lambda: self.set_all(False))
-        self.count_label = QLabel()
-        tools = QHBoxLayout()
-        tools.addWidget(all_button)
-        tools.addWidget(none_button)
-        tools.addWidget(self.count_label, 1)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Apply the ticked ones"))
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        # What the rules could not find (a closed digital department, a view nobody can rate).
-        notes = list(notes or [])
-        late = sum(1 for p in proposals if (p.target_staff_id, p.perspective_id) in published)
-        if late:
-            notes.append(_("{n} of these would add a rater to a result that viewers already see; they are unticked: "
-                           "the way the published figure moves would reveal the new rating.").format(n=late))
-        self.notes_label = QLabel("\n".join(notes))
-        self.notes_label.setObjectName("suggestionNotes")
-        self.notes_label.setWordWrap(True)
-        self.notes_label.setStyleSheet("color: #b00020;")
-        self.notes_label.setVisible(bool(notes))
-        layout.addWidget(self.notes_label)
-        layout.addLayout(tools)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self._count()
-        fit_to_screen(self, 720, 560)
 
     def set_all(self, checked: bool) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
@@ -147,26 +149,53 @@ class SuggestionsDialog(QDialog):
     def apply(self) -> None:
         chosen = self.chosen()
         if not chosen:
-            self.error_label.setText(_("Tick at least one assignment, or cancel."))
-            return
-        try:
-            self.applied = ratings.apply_suggestions(self._db, self._project_id, self._user, chosen)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+            raise UserError(_("Tick at least one assignment, or cancel."))
+        self.applied = ratings.apply_suggestions(self._db, self._project_id, self._user, chosen)
 
 
-class AddAssignmentDialog(QDialog):
+class AddAssignmentDialog(FormDialog):
     """One evaluator for one member and perspective: a staff member or one of the project's external raters."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, project_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._project_id = db, user, project_id
         self.assignment_id: int | None = None
-        self.setWindowTitle(_("Add an evaluator"))
         self.template = rubrics.load_template(db, projects.project(db, project_id)["template_id"])
-        people = projects.members(db, user, project_id)
+        self._people = projects.members(db, user, project_id)
+        self._directory = [r for r in directory.load_directory(db, user) if r.status != "retired"]
+        self._project_people = [p["staff_id"] for p in self._people]
+        self._published = summary.published_groups(db, user, project_id)
+        super().__init__(_("Add an evaluator"), parent)
+        self._fill_staff()
+        self._evaluator_type_changed()
+        self._update_warning()
+        fit_to_screen(self, 560, 480)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        self._build_rated()
+        self._build_evaluator()
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        self.published_warning = _warning_label()
+        self.member.currentIndexChanged.connect(self._update_warning)
+        self.perspective.currentIndexChanged.connect(self._update_warning)
+        form = QFormLayout()
+        form.addRow(_("Member rated"), self.member)
+        form.addRow(_("Perspective"), self.perspective)
+        who = QHBoxLayout()
+        who.addWidget(self.is_staff)
+        who.addWidget(self.is_external)
+        who.addStretch(1)
+        form.addRow(_("Evaluator"), who)
+        form.addRow("", self.search)
+        form.addRow("", self.staff_list)
+        form.addRow("", self.external)
+        form.addRow(_("Rated as"), self.kind)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.published_warning)
+
+    def _build_rated(self) -> None:
+        """Who is rated, and on which perspective."""
+        people = self._people
         self.member = QComboBox()
         self.member.setObjectName("member")
         for person in people:
@@ -178,6 +207,8 @@ class AddAssignmentDialog(QDialog):
             self.perspective.addItem(perspective.name, perspective.id)
         self.perspective.currentIndexChanged.connect(self._fill_kinds)
 
+    def _build_evaluator(self) -> None:
+        """A staff member found by search, or one of the project's external raters."""
         self.is_staff = QRadioButton(_("Staff member"))
         self.is_external = QRadioButton(_("External rater of the project"))
         group = QButtonGroup(self)
@@ -192,49 +223,15 @@ class AddAssignmentDialog(QDialog):
         self.staff_list = QListWidget()
         self.staff_list.setObjectName("staffList")
         self.staff_list.setMinimumHeight(self.fontMetrics().height() * 5)
-        self._directory = [r for r in directory.load_directory(db, user) if r.status != "retired"]
-        self._project_people = [p["staff_id"] for p in people]
         self.external = QComboBox()
         self.external.setObjectName("external")
-        for rater in projects.external_raters(db, project_id):
+        for rater in projects.external_raters(self._db, self._project_id):
             label = f"{rater['name']}（{rater['organisation']}）" if rater["organisation"] else rater["name"]
             self.external.addItem(label, rater["id"])
         if self.external.count() == 0:
             self.is_external.setEnabled(False)
             self.is_external.setToolTip(_("The project has no external raters."))
         self.is_staff.toggled.connect(self._evaluator_type_changed)
-        self.kind = QComboBox()
-        self.kind.setObjectName("kind")
-        self._published = summary.published_groups(db, user, project_id)
-        self.published_warning = _warning_label()
-        self.member.currentIndexChanged.connect(self._update_warning)
-        self.perspective.currentIndexChanged.connect(self._update_warning)
-
-        form = QFormLayout()
-        form.addRow(_("Member rated"), self.member)
-        form.addRow(_("Perspective"), self.perspective)
-        who = QHBoxLayout()
-        who.addWidget(self.is_staff)
-        who.addWidget(self.is_external)
-        who.addStretch(1)
-        form.addRow(_("Evaluator"), who)
-        form.addRow("", self.search)
-        form.addRow("", self.staff_list)
-        form.addRow("", self.external)
-        form.addRow(_("Rated as"), self.kind)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.published_warning)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self._fill_staff()
-        self._evaluator_type_changed()
-        self._update_warning()
-        fit_to_screen(self, 560, 480)
 
     def _update_warning(self) -> None:
         shown = (self.member.currentData(), self.perspective.currentData()) in self._published
@@ -289,29 +286,24 @@ class AddAssignmentDialog(QDialog):
     def apply(self) -> None:
         evaluator = self.evaluator()
         if self.member.currentData() is None:
-            self.error_label.setText(_("The project has no members to rate."))
-            return
+            raise UserError(_("The project has no members to rate."))
         if evaluator is None:
-            self.error_label.setText(_("Choose the evaluator."))
-            return
-        try:
-            self.assignment_id = ratings.add_assignment(
-                self._db, self._project_id, self.member.currentData(), self.perspective.currentData(), evaluator,
-                self.kind.currentData(), self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+            raise UserError(_("Choose the evaluator."))
+        self.assignment_id = ratings.add_assignment(
+            self._db, self._project_id, self.member.currentData(), self.perspective.currentData(), evaluator,
+            self.kind.currentData(), self._user)
 
 
-class ReopenDialog(QDialog):
+class ReopenDialog(FormDialog):
     """Reopen a submitted evaluation; the reason goes into the audit log."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, assignment: dict, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._assignment = db, user, assignment
-        self.setWindowTitle(_("Reopen an evaluation"))
+        super().__init__(_("Reopen an evaluation"), parent, ok_text=_("Reopen"))
         self.setMinimumWidth(420)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        db, user, assignment = self._db, self._user, self._assignment
         intro = QLabel(_("Reopen the evaluation of {member} ({perspective}) by {evaluator}? It becomes a draft again "
                          "and can be corrected and submitted anew. The reason is kept in the audit log.").format(
             member=assignment["target"], perspective=assignment["perspective"], evaluator=assignment["evaluator"]))
@@ -326,22 +318,9 @@ class ReopenDialog(QDialog):
         self.reason.setPlaceholderText(_("e.g. a score was entered for the wrong member"))
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Reopen"))
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.published_warning)
         layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
 
     def apply(self) -> None:
-        try:
-            ratings.reopen(self._db, self._user, self._assignment["id"], self.reason.text())
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        ratings.reopen(self._db, self._user, self._assignment["id"], self.reason.text())

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -45,7 +44,8 @@ from app.evaluation.project_list import optional_number, role_label
 from app.evaluation.projects import MemberImportPreview, ProjectInput
 from app.staff.directory import StaffRow
 from app.wareki import display_date, fiscal_year, format_fiscal_year
-from ui.widgets.dialog_parts import error_label, fit_to_screen, ok_cancel
+from ui.widgets.dialog_parts import fit_to_screen, ok_cancel
+from ui.widgets.form_dialog import FormDialog, StandardButton
 from ui.staff.model import StaffTableModel
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
@@ -53,17 +53,32 @@ from ui.widgets.wareki_date import DateEdit
 
 # -- the project ---------------------------------------------------------------------------------
 
-class ProjectDialog(QDialog):
+class ProjectDialog(FormDialog):
     """Create (project_id None) or edit a project; the form scrolls when the screen is small."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, project_id: int | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self.project_id = db, user, project_id
-        self.setWindowTitle(_("New project") if project_id is None else _("Edit project"))
-        current = projects.project_input(db, project_id) if project_id is not None else None
-        this_year = fiscal_year(date.today())
+        self._current = projects.project_input(db, project_id) if project_id is not None else None
+        self._this_year = fiscal_year(date.today())
+        super().__init__(_("New project") if project_id is None else _("Edit project"), parent)
+        # 「プロジェクト名を入力してください」 goes as soon as a name is typed, not at the next 保存.
+        self.name.textChanged.connect(self._name_edited)
+        if self._current is not None:
+            self._load(self._current)
+        else:
+            self.fiscal_year.setCurrentIndex(max(0, self.fiscal_year.findData(self._this_year)))
+        self._realisation_changed()
+        fit_to_screen(self, 620, 700)
 
+    def build(self, layout: QVBoxLayout) -> None:
+        self._build_project_fields()
+        self._build_outcome_fields()
+        layout.addWidget(self._build_scroll_area(), 1)
+
+    def _build_project_fields(self) -> None:
+        """Name, theme, year, section, dates and status: what the project is."""
+        current, this_year = self._current, self._this_year
         self.name = QLineEdit()
         self.name.setObjectName("projectName")
         self.theme = QLineEdit()
@@ -71,7 +86,7 @@ class ProjectDialog(QDialog):
         self.fiscal_year = QComboBox()
         self.fiscal_year.setObjectName("projectYear")
         years = set(range(this_year - 6, this_year + 3)) | ({current.fiscal_year} if current else set())
-        first = app_settings.get(db, "first_fiscal_year")  # the list reaches back to the scheme's first year
+        first = app_settings.get(self._db, "first_fiscal_year")  # the list reaches back to the scheme's first year
         years |= set(range(first, this_year + 3)) if isinstance(first, int) and first < this_year else set()
         for year in sorted(years, reverse=True):
             self.fiscal_year.addItem(f"{format_fiscal_year(year)}（{year}）", year)
@@ -81,7 +96,7 @@ class ProjectDialog(QDialog):
         self.owner_unit.setMinimumContentsLength(12)
         self.owner_unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.owner_unit.addItem(_("(none)"), None)
-        for unit_id, label in staff_edit.org_units(db):
+        for unit_id, label in staff_edit.org_units(self._db):
             self.owner_unit.addItem(label, unit_id)
         self.starts_on = DateEdit(optional=True, field=_("Starts on"))
         self.ends_on = DateEdit(optional=True, field=_("Ends on"))
@@ -89,6 +104,9 @@ class ProjectDialog(QDialog):
         self.status.setObjectName("projectStatus")
         for key, label in projects.STATUSES.items():
             self.status.addItem(_(label), key)
+
+    def _build_outcome_fields(self) -> None:
+        """The realisation decision, the figures, the summary and the evaluation template."""
         self.realisation = QComboBox()
         self.realisation.setObjectName("projectRealisation")
         self.realisation.addItem(_("Not decided"), None)
@@ -111,8 +129,9 @@ class ProjectDialog(QDialog):
         self.outcome_summary.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.template = QComboBox()
         self.template.setObjectName("projectTemplate")
-        self._fill_templates(current.template_id if current else None)
+        self._fill_templates(self._current.template_id if self._current else None)
 
+    def _build_scroll_area(self) -> QScrollArea:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(_("Project name"), self.name)
@@ -136,20 +155,7 @@ class ProjectDialog(QDialog):
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(body)
-        self.error_label = error_label()
-        # 「プロジェクト名を入力してください」 goes as soon as a name is typed, not at the next 保存.
-        self.name.textChanged.connect(self._name_edited)
-        self.buttons = ok_cancel(self, self._save)
-        layout = QVBoxLayout(self)
-        layout.addWidget(area, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        if current is not None:
-            self._load(current)
-        else:
-            self.fiscal_year.setCurrentIndex(max(0, self.fiscal_year.findData(this_year)))
-        self._realisation_changed()
-        fit_to_screen(self, 620, 700)
+        return area
 
     def _fill_templates(self, selected: int | None) -> None:
         templates = rubrics.list_templates(self._db)
@@ -211,17 +217,12 @@ class ProjectDialog(QDialog):
         if text.strip() and self.error_label.text() == _("Enter the project name."):
             self.error_label.clear()
 
-    def _save(self) -> None:
-        try:
-            data = self.data()
-            if self.project_id is None:
-                self.project_id = projects.create_project(self._db, data, self._user)
-            else:
-                projects.update_project(self._db, self.project_id, data, self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        data = self.data()
+        if self.project_id is None:
+            self.project_id = projects.create_project(self._db, data, self._user)
+        else:
+            projects.update_project(self._db, self.project_id, data, self._user)
 
 
 # -- members -------------------------------------------------------------------------------------
@@ -272,21 +273,49 @@ class CheckableStaffModel(StaffTableModel):
         return [self.row_at(row).id for row in range(self.rowCount())]
 
 
-class AddMemberDialog(QDialog):
+class AddMemberDialog(FormDialog):
     """Tick any number of current staff, found by section and by search (number, name or reading), and add
     them with one role in one go (``projects.add_members``: all of them or none)."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._project_id, self._user = db, project_id, user
         self.added_staff_id: int | None = None
         self.result_: projects.MembersAdded | None = None
-        self.setWindowTitle(_("Add members"))
         on_project = {m["staff_id"] for m in projects.members(db, user, project_id)}
         self._everyone = [r for r in directory.load_directory(db, user) if r.status != "retired" and r.id not in on_project]
         self._order = directory.unit_order(db)
         self._candidates = self._everyone
         self._last_query, self._last_matches = "", self._candidates
+        super().__init__(_("Add members"), parent, ok_text=_("Add"))
+        self._refresh()
+        self._show_ticked()
+        fit_to_screen(self, 860, 600)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        self._build_filters()
+        self._build_table()
+        self._build_ticks()
+        units = QHBoxLayout()
+        units.addWidget(QLabel(_("Department")))
+        units.addWidget(self.department, 1)
+        units.addWidget(QLabel(_("Section")))
+        units.addWidget(self.section, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        ticks = QHBoxLayout()
+        ticks.addWidget(self.tick_shown_button)
+        ticks.addWidget(self.clear_button)
+        ticks.addWidget(self.ticked_label, 1)
+        ticks.addWidget(QLabel(_("Project role")))
+        ticks.addWidget(self.role)
+        layout.addLayout(units)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(ticks)
+
+    def _build_filters(self) -> None:
+        """Department, section and the search box; the core does the filtering."""
         self.department = QComboBox()
         self.department.setObjectName("memberDepartment")
         self.section = QComboBox()
@@ -303,6 +332,8 @@ class AddMemberDialog(QDialog):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh)
         self.count_label = QLabel()
+
+    def _build_table(self) -> None:
         self.model = CheckableStaffModel(self)
         self.model.ticked_changed.connect(self._show_ticked)
         self.view = QTableView()
@@ -319,6 +350,8 @@ class AddMemberDialog(QDialog):
         for column, width in enumerate((100, 120, 150, 120, 160, 80)):
             self.view.setColumnWidth(column, width)
         self.view.doubleClicked.connect(self._toggle_row)
+
+    def _build_ticks(self) -> None:
         self.tick_shown_button = QPushButton(_("Tick all shown"))
         self.tick_shown_button.setObjectName("tickShown")
         self.tick_shown_button.clicked.connect(lambda: self.model.set_ticked(self.model.shown_ids(), True))
@@ -328,33 +361,6 @@ class AddMemberDialog(QDialog):
         self.ticked_label = QLabel()
         self.ticked_label.setObjectName("tickedCount")
         self.role = _role_box()
-        units = QHBoxLayout()
-        units.addWidget(QLabel(_("Department")))
-        units.addWidget(self.department, 1)
-        units.addWidget(QLabel(_("Section")))
-        units.addWidget(self.section, 1)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
-        ticks = QHBoxLayout()
-        ticks.addWidget(self.tick_shown_button)
-        ticks.addWidget(self.clear_button)
-        ticks.addWidget(self.ticked_label, 1)
-        ticks.addWidget(QLabel(_("Project role")))
-        ticks.addWidget(self.role)
-        self.error_label = error_label()
-        self.buttons = ok_cancel(self, self._save)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Add"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(units)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(ticks)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self._refresh()
-        self._show_ticked()
-        fit_to_screen(self, 860, 600)
 
     # -- filtering (the core filters; the model only shows the result) -------------------------------------
     def _fill_units(self, only_sections: bool = False) -> None:
@@ -413,18 +419,12 @@ class AddMemberDialog(QDialog):
         person = self.selected()
         return self.ticked_ids() or ([person.id] if person is not None else [])
 
-    def _save(self) -> None:
+    def apply(self) -> None:
         ids = self.chosen_ids()
         if not ids:
-            self.error_label.setText(_("Select a person first."))
-            return
-        try:
-            self.result_ = projects.add_members(self._db, self._project_id, ids, self.role.currentData(), self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
+            raise UserError(_("Select a person first."))
+        self.result_ = projects.add_members(self._db, self._project_id, ids, self.role.currentData(), self._user)
         self.added_staff_id = ids[0] if len(ids) == 1 else None
-        self.accept()
 
 
 class RoleDialog(QDialog):
@@ -445,15 +445,21 @@ class RoleDialog(QDialog):
         return self.role.currentData()
 
 
-class MemberImportDialog(QDialog):
+class MemberImportDialog(FormDialog):
     """What the member list would change; 取り込む is possible only when the file has no errors."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, preview: MemberImportPreview, user: User,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._project_id, self._user, self.preview = db, project_id, user, preview
         self.committed = False
-        self.setWindowTitle(_("Import members from {file}").format(file=preview.path.name))
+        super().__init__(_("Import members from {file}").format(file=preview.path.name), parent, ok_text=_("Import"),
+                         ok_name="importMembers", standard=StandardButton.Cancel)
+        self.import_button = self.ok_button
+        self.import_button.setEnabled(not preview.errors and bool(preview.to_add or preview.role_changes))
+        fit_to_screen(self, 760, 480)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        preview = self.preview
         self.summary = QLabel(_("To add: {added} · role changes: {roles} · unchanged: {unchanged} · errors: {errors}").format(
             added=len(preview.to_add), roles=len(preview.role_changes), unchanged=preview.unchanged,
             errors=len(preview.errors)))
@@ -477,42 +483,28 @@ class MemberImportDialog(QDialog):
                            if preview.errors else
                            _("Nothing to change.") if not (preview.to_add or preview.role_changes) else "")
         self.note.setWordWrap(True)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = QPushButton(_("Import"))
-        self.import_button.setObjectName("importMembers")
-        self.import_button.setEnabled(not preview.errors and bool(preview.to_add or preview.role_changes))
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.clicked.connect(self._commit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        fit_to_screen(self, 760, 480)
 
-    def _commit(self) -> None:
-        try:
-            projects.commit_member_import(self._db, self._project_id, self.preview, self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
+    def apply(self) -> None:
+        projects.commit_member_import(self._db, self._project_id, self.preview, self._user)
         self.committed = True
-        self.accept()
 
 
 # -- sessions ------------------------------------------------------------------------------------
 
-class SessionDialog(QDialog):
+class SessionDialog(FormDialog):
     """A new session with who attended (session None), or the attendance of an existing one."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, session: dict | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._project_id, self._user, self._session = db, project_id, user, session
-        self.setWindowTitle(_("Add a session") if session is None else _("Attendance"))
+        super().__init__(_("Add a session") if session is None else _("Attendance"), parent)
+        fit_to_screen(self, 520, 520)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        session = self._session
         form = QFormLayout()
         self.held_on = DateEdit(field=_("Date"))
         self.title = QLineEdit()
@@ -531,7 +523,7 @@ class SessionDialog(QDialog):
         self.attendance = QListWidget()
         self.attendance.setObjectName("attendance")
         attended = set(session["attendee_ids"]) if session else set()
-        for member in projects.members(db, user, project_id):
+        for member in projects.members(self._db, self._user, self._project_id):
             item = QListWidgetItem(f"{member['name']}（{role_label(member['role'])}）")
             item.setData(Qt.ItemDataRole.UserRole, member["staff_id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -545,15 +537,9 @@ class SessionDialog(QDialog):
         check_row.addStretch(1)
         check_row.addWidget(all_button)
         check_row.addWidget(none_button)
-        self.error_label = error_label()
-        self.buttons = ok_cancel(self, self._save)
-        layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(check_row)
         layout.addWidget(self.attendance, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        fit_to_screen(self, 520, 520)
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
@@ -570,84 +556,60 @@ class SessionDialog(QDialog):
         return [self.attendance.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.attendance.count())
                 if self.attendance.item(r).checkState() == Qt.CheckState.Checked]
 
-    def _save(self) -> None:
-        try:
-            if self._session is None:
-                hours = optional_number(self.hours.text(), _("Hours"))
-                projects.add_session(self._db, self._project_id, self.held_on.value(), self.title.text(), hours,
-                                     self.attendees(), self._user)
-            else:
-                projects.set_attendance(self._db, self._session["id"], self.attendees(), self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        if self._session is None:
+            hours = optional_number(self.hours.text(), _("Hours"))
+            projects.add_session(self._db, self._project_id, self.held_on.value(), self.title.text(), hours,
+                                 self.attendees(), self._user)
+        else:
+            projects.set_attendance(self._db, self._session["id"], self.attendees(), self._user)
 
 
 # -- external raters -----------------------------------------------------------------------------
 
-class NewExternalRaterDialog(QDialog):
+class NewExternalRaterDialog(FormDialog):
     """Register an external rater (a vendor, a university) and put them on the project."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._project_id, self._user = db, project_id, user
-        self.setWindowTitle(_("Register an external rater"))
+        super().__init__(_("Register an external rater"), parent)
+        self.setMinimumWidth(420)
+
+    def build(self, layout: QVBoxLayout) -> None:
         self.name, self.organisation = QLineEdit(), QLineEdit()
         self.name.setObjectName("raterName")
         self.organisation.setObjectName("raterOrganisation")
         form = QFormLayout()
         form.addRow(_("Name"), self.name)
         form.addRow(_("Rater's organisation"), self.organisation)
-        self.error_label = error_label()
-        self.buttons = ok_cancel(self, self._save)
-        layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
 
-    def _save(self) -> None:
-        try:
-            projects.register_external_rater(self._db, self._project_id, self.name.text(), self.organisation.text(),
-                                             self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        projects.register_external_rater(self._db, self._project_id, self.name.text(), self.organisation.text(),
+                                         self._user)
 
 
-class ExistingExternalRaterDialog(QDialog):
+class ExistingExternalRaterDialog(FormDialog):
     """Put an already registered external rater on the project."""
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, user: User, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._project_id, self._user = db, project_id, user
-        self.setWindowTitle(_("Add a registered external rater"))
-        attached = {r["id"] for r in projects.external_raters(db, project_id)}
+        super().__init__(_("Add a registered external rater"), parent)
+        self.setMinimumWidth(420)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        attached = {r["id"] for r in projects.external_raters(self._db, self._project_id)}
         self.rater = QComboBox()
         self.rater.setObjectName("externalRater")
-        for row in projects.external_raters(db):
+        for row in projects.external_raters(self._db):
             if row["id"] not in attached:
                 self.rater.addItem(f"{row['name']}（{row['organisation']}）" if row["organisation"] else row["name"],
                                    row["id"])
         form = QFormLayout()
         form.addRow(_("External rater"), self.rater)
-        self.error_label = error_label()
-        self.buttons = ok_cancel(self, self._save)
-        layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
 
-    def _save(self) -> None:
+    def apply(self) -> None:
         if self.rater.currentData() is None:
-            self.error_label.setText(_("Choose a rater."))
-            return
-        try:
-            projects.attach_external_rater(self._db, self._project_id, self.rater.currentData(), self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+            raise UserError(_("Choose a rater."))
+        projects.attach_external_rater(self._db, self._project_id, self.rater.currentData(), self._user)

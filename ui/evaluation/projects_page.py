@@ -88,7 +88,21 @@ class ProjectsPage(QWidget):
 
         self.toolbar, self.actions_by_key = _toolbar([
             ("new", _("New project…"), self.new_project), ("edit", _("Edit…"), self.edit_project)], admin)
+        list_part = self._build_list(admin)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(list_part)
+        self.splitter.addWidget(self._build_detail(admin))
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([400, 600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+        self.reload()
 
+    def _build_filters(self) -> QHBoxLayout:
         self.year_filter = QComboBox()
         self.year_filter.setObjectName("projectYearFilter")
         self.status_filter = QComboBox()
@@ -111,7 +125,11 @@ class ProjectsPage(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
+        return filters
 
+    def _build_list(self, admin: bool) -> QWidget:
+        """The filters over the project table."""
+        filters = self._build_filters()
         self.model = RecordTableModel([
             (_("Project name"), lambda r: r["name"]), (_("Theme"), lambda r: r["theme"]),
             (_("Fiscal year"), lambda r: year_label(r["fiscal_year"])), (_("Owning section"), lambda r: r["owner_unit"]),
@@ -128,7 +146,16 @@ class ProjectsPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.edit_project() if admin else None)
         self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "projects"),
                                     {"new_project": self.new_project})
+        list_part = QWidget()
+        list_layout = QVBoxLayout(list_part)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.view, 1)
+        self.view.setMinimumHeight(self.fontMetrics().height() * 4)
+        return list_part
 
+    def _build_detail(self, admin: bool) -> QWidget:
+        """The chosen project: its title over the overview, members, sessions and external raters."""
         self.title = QLabel()
         self.title.setObjectName("projectTitle")
         self.title.setStyleSheet("font-size: 11pt; font-weight: bold;")
@@ -144,25 +171,7 @@ class ProjectsPage(QWidget):
         detail_layout.setContentsMargins(0, 4, 0, 0)
         detail_layout.addWidget(self.title)
         detail_layout.addWidget(self.tabs, 1)
-
-        list_part = QWidget()
-        list_layout = QVBoxLayout(list_part)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addLayout(filters)
-        list_layout.addWidget(self.view, 1)
-        self.view.setMinimumHeight(self.fontMetrics().height() * 4)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(list_part)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([400, 600])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 4)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.splitter, 1)
-        self.reload()
+        return self.detail
 
     # -- tabs -------------------------------------------------------------------------------------
     def _overview_tab(self, admin: bool) -> QWidget:

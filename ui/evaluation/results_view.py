@@ -19,6 +19,7 @@ from app.evaluation import rubrics
 from app.register.accounts import User
 from app.i18n import _
 from ui.evaluation.tables import ATTENTION, MUTED, TintedTableModel, fit_columns, kind_label, status_label, tinted_table
+from ui.widgets.dialog_parts import ERROR_COLOUR
 
 SPREAD_ATTENTION = 1.0  # raters this far apart (standard deviation) deserve a look
 PUBLIC_COLUMN = 5  # the administrator's 「閲覧者への表示」
@@ -76,7 +77,7 @@ class ResultsView(QWidget):
                            "the published figures are the results above."))
         warning.setObjectName("individualWarning")
         warning.setWordWrap(True)
-        warning.setStyleSheet("color: #b00020; font-weight: bold;")
+        warning.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
         box_layout = QVBoxLayout(self.individual_box)
         box_layout.addWidget(warning)
         box_layout.addWidget(self.individual_view)

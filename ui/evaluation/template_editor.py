@@ -10,13 +10,9 @@ from __future__ import annotations
 import copy
 
 import sqlite_utils
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -24,25 +20,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.evaluation import rubrics
 from app.register.accounts import User
-from app.errors import UserError
 from app.i18n import _
 from app.evaluation.rubrics import CriterionSpec, PerspectiveSpec, TemplateSpec
-from ui.widgets.dialog_parts import error_label, fit_to_screen
-
-_NODE = Qt.ItemDataRole.UserRole
+from ui.widgets.dialog_parts import fit_to_screen
+from ui.widgets.tree_editor import VersionedTreeEditor
 
 
 class _KindBoxes(QWidget):
@@ -64,29 +51,34 @@ class _KindBoxes(QWidget):
         return tuple(kind for kind, box in self.boxes.items() if box.isChecked())
 
 
-class TemplateEditorDialog(QDialog):
+class TemplateEditorDialog(VersionedTreeEditor):
     """Edit a copy of a template; 保存 stores it as a new version (or a new template)."""
+
+    tree_name = "templateTree"
+    splitter_sizes = (260, 560)
+    left_stretch = 0
 
     def __init__(self, db: sqlite_utils.Database, template_id: int | None, user: User, as_new: bool = False,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db, self._user = db, user
-        source = rubrics.load_template(db, template_id) if template_id is not None else copy.deepcopy(rubrics.MOKA_PRESET)
-        self.spec: TemplateSpec = copy.deepcopy(source)
+        self._db, self._user, self._as_new = db, user, as_new
+        self._source = rubrics.load_template(db, template_id) if template_id is not None \
+            else copy.deepcopy(rubrics.MOKA_PRESET)
+        self.spec: TemplateSpec = copy.deepcopy(self._source)
         if as_new:
             self.spec.family = f"custom-{len(rubrics.list_templates(db)) + 1}"
-            self.spec.name = _("{name} (copy)").format(name=source.name)
-        self.saved_id: int | None = None
-        self._loading = False
-        self.setWindowTitle(_("Evaluation template"))
+            self.spec.name = _("{name} (copy)").format(name=self._source.name)
+        self.placeholder = _("Choose a perspective or a criterion on the left.")
+        super().__init__(_("Evaluation template"), parent)
+        self.fill_tree()
+        fit_to_screen(self, 900, 620)
 
-        layout = QVBoxLayout(self)
-        version_note = (_("Saving stores version {n}; evaluations already made keep version {old}.").format(
-            n=(source.version or 0) + 1, old=source.version) if source.version and not as_new
+    def intro_text(self) -> str:
+        source = self._source
+        return (_("Saving stores version {n}; evaluations already made keep version {old}.").format(
+            n=(source.version or 0) + 1, old=source.version) if source.version and not self._as_new
             else _("Saving stores a new template."))
-        intro = QLabel(version_note)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+
+    def build_header(self) -> QFormLayout:
         header = QFormLayout()
         self.name = QLineEdit(self.spec.name)
         self.name.setObjectName("templateName")
@@ -98,51 +90,19 @@ class TemplateEditorDialog(QDialog):
         header.addRow(_("Template name"), self.name)
         header.addRow(_("Combining raters"), self.aggregation)
         header.addRow(_("Note"), self.note)
-        layout.addLayout(header)
+        return header
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("templateTree")
-        self.tree.setHeaderHidden(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.currentItemChanged.connect(self._show_node)
-        left_layout.addWidget(self.tree)
+    def build_tree_buttons(self) -> QHBoxLayout:
         tree_buttons = QHBoxLayout()
-        self.add_perspective_button = QPushButton(_("Add perspective"))
-        self.add_perspective_button.clicked.connect(self._add_perspective)
-        self.add_criterion_button = QPushButton(_("Add criterion"))
-        self.add_criterion_button.clicked.connect(self._add_criterion)
-        self.remove_button = QPushButton(_("Remove"))
-        self.remove_button.clicked.connect(self._remove)
+        self.add_perspective_button = self.tree_button(_("Add perspective"), self._add_perspective)
+        self.add_criterion_button = self.tree_button(_("Add criterion"), self._add_criterion)
+        self.remove_button = self.tree_button(_("Remove"), self._remove)
         for button in (self.add_perspective_button, self.add_criterion_button, self.remove_button):
             tree_buttons.addWidget(button)
-        left_layout.addLayout(tree_buttons)
-        splitter.addWidget(left)
+        return tree_buttons
 
-        self.detail = QStackedWidget()
-        self.detail.addWidget(QLabel(_("Choose a perspective or a criterion on the left.")))
-        self.detail.addWidget(self._perspective_form())
-        self.detail.addWidget(self._criterion_form())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.detail)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 560])
-        layout.addWidget(splitter, 1)
-
-        self.error_label = error_label()
-        layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self._fill_tree()
-        fit_to_screen(self, 900, 620)
+    def build_pages(self) -> list[QWidget]:
+        return [self._perspective_form(), self._criterion_form()]
 
     # -- forms ---------------------------------------------------------------------
     def _perspective_form(self) -> QWidget:
@@ -200,51 +160,31 @@ class TemplateEditorDialog(QDialog):
         return box
 
     # -- tree ------------------------------------------------------------------------
-    def _fill_tree(self, select: object | None = None) -> None:
-        self.tree.clear()
-        chosen = None
-        for perspective in self.spec.perspectives:
-            item = QTreeWidgetItem([perspective.name])
-            item.setData(0, _NODE, perspective)
-            self.tree.addTopLevelItem(item)
-            chosen = item if perspective is select else chosen
-            for criterion in perspective.criteria:
-                child = QTreeWidgetItem([criterion.name])
-                child.setData(0, _NODE, criterion)
-                item.addChild(child)
-                chosen = child if criterion is select else chosen
-        self.tree.expandAll()
-        self.tree.setCurrentItem(chosen or self.tree.topLevelItem(0))
+    def groups(self) -> list[PerspectiveSpec]:
+        return self.spec.perspectives
 
-    def _node(self) -> PerspectiveSpec | CriterionSpec | None:
-        item = self.tree.currentItem()
-        return item.data(0, _NODE) if item else None
+    def members(self, group: PerspectiveSpec) -> list[CriterionSpec]:
+        return group.criteria
 
-    def _perspective_of(self, criterion: CriterionSpec) -> PerspectiveSpec:
-        return next(p for p in self.spec.perspectives if any(c is criterion for c in p.criteria))
+    def node_label(self, node: PerspectiveSpec | CriterionSpec) -> str:
+        return node.name
 
-    def _show_node(self) -> None:
-        node = self._node()
-        self._loading = True
-        try:
-            if isinstance(node, PerspectiveSpec):
-                self.p_code.setText(node.code)
-                self.p_name.setText(node.name)
-                self.p_min.setValue(node.min_raters)
-                self.p_kinds.set_kinds(node.rater_kinds)
-                self.detail.setCurrentIndex(1)
-            elif isinstance(node, CriterionSpec):
-                self.c_name.setText(node.name)
-                self.c_description.setPlainText(node.description)
-                self.c_min.setValue(node.scale_min)
-                self.c_max.setValue(node.scale_max)
-                self.c_kinds.set_kinds(node.rater_kinds)
-                self._fill_anchors(node)
-                self.detail.setCurrentIndex(2)
-            else:
-                self.detail.setCurrentIndex(0)
-        finally:
-            self._loading = False
+    def load_node(self, node: PerspectiveSpec | CriterionSpec | None) -> int:
+        if isinstance(node, PerspectiveSpec):
+            self.p_code.setText(node.code)
+            self.p_name.setText(node.name)
+            self.p_min.setValue(node.min_raters)
+            self.p_kinds.set_kinds(node.rater_kinds)
+            return 1
+        if isinstance(node, CriterionSpec):
+            self.c_name.setText(node.name)
+            self.c_description.setPlainText(node.description)
+            self.c_min.setValue(node.scale_min)
+            self.c_max.setValue(node.scale_max)
+            self.c_kinds.set_kinds(node.rater_kinds)
+            self._fill_anchors(node)
+            return 2
+        return 0
 
     def _fill_anchors(self, criterion: CriterionSpec) -> None:
         while self.anchor_form.rowCount():
@@ -259,67 +199,59 @@ class TemplateEditorDialog(QDialog):
             self.anchor_edits[score] = edit
 
     def _store_perspective(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, PerspectiveSpec):
+        node = self.edited(PerspectiveSpec)
+        if node is None:
             return
         node.code, node.name = self.p_code.text().strip(), self.p_name.text()
         node.min_raters, node.rater_kinds = self.p_min.value(), self.p_kinds.kinds()
-        self.tree.currentItem().setText(0, node.name)
+        self.relabel(node)
 
     def _store_criterion(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, CriterionSpec):
+        node = self.edited(CriterionSpec)
+        if node is None:
             return
         node.name, node.description = self.c_name.text(), self.c_description.toPlainText()
         node.rater_kinds = self.c_kinds.kinds()
         for score, edit in self.anchor_edits.items():
             node.descriptors[score] = edit.text()
-        self.tree.currentItem().setText(0, node.name)
+        self.relabel(node)
 
     def _scale_changed(self) -> None:
-        node = self._node()
-        if self._loading or not isinstance(node, CriterionSpec):
+        node = self.edited(CriterionSpec)
+        if node is None:
             return
         self._store_criterion()
         node.scale_min, node.scale_max = self.c_min.value(), self.c_max.value()
-        self._loading = True
-        try:
+        with self.loading():
             self._fill_anchors(node)
-        finally:
-            self._loading = False
 
     def _add_perspective(self) -> None:
         number = len(self.spec.perspectives) + 1
         perspective = PerspectiveSpec(f"view{number}", _("New perspective"), [], ("member",), 1)
         self.spec.perspectives.append(perspective)
-        self._fill_tree(perspective)
+        self.fill_tree(perspective)
 
     def _add_criterion(self) -> None:
-        node = self._node()
+        node = self.node()
         if node is None:
             return
-        perspective = node if isinstance(node, PerspectiveSpec) else self._perspective_of(node)
+        perspective = node if isinstance(node, PerspectiveSpec) else self.group_of(node)
         criterion = CriterionSpec(_("New criterion"), {}, perspective.rater_kinds or ("member",))
         perspective.criteria.append(criterion)
-        self._fill_tree(criterion)
+        self.fill_tree(criterion)
 
     def _remove(self) -> None:
-        node = self._node()
+        node = self.node()
         if isinstance(node, PerspectiveSpec):
             self.spec.perspectives.remove(node)
         elif isinstance(node, CriterionSpec):
-            parent = self._perspective_of(node)
+            parent = self.group_of(node)
             parent.criteria = [c for c in parent.criteria if c is not node]
-        self._fill_tree()
+        self.fill_tree()
 
     # -- save ----------------------------------------------------------------------------
-    def _save(self) -> None:
+    def save_spec(self) -> int:
         self.spec.name = self.name.text()
         self.spec.aggregation = self.aggregation.currentData()
         self.spec.note = self.note.text()
-        try:
-            self.saved_id = rubrics.save_template(self._db, self.spec, self._user)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        return rubrics.save_template(self._db, self.spec, self._user)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from app.overview import person_card
 from app.staff import edit
 from app.register.accounts import User
-from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import N_, _
 from app.register.permissions import Action, allowed
@@ -36,7 +35,8 @@ from app.evaluation.project_list import day_label, realisation_label, status_lab
 from app.wareki import display_date
 from ui.certification.certificate_log_tab import KINDS
 from ui.certification.dialogs import path_model
-from ui.widgets.dialog_parts import error_label, fit_to_screen, ok_cancel, run_modal
+from ui.widgets.dialog_parts import fit_to_screen, run_modal
+from ui.widgets.form_dialog import FormDialog
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
 
@@ -197,14 +197,19 @@ class PersonCardDialog(QDialog):
             self._load()
 
 
-class StatusDialog(QDialog):
+class StatusDialog(FormDialog):
     """在職・休職・退職 by hand, with the dates HR's notice gives (``staff_edit.set_status``)."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, card: person_card.Basics, on: date,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db, self._user, self._card = db, user, card
-        self.setWindowTitle(_("Employment status of {name}").format(name=card.name))
+        self._db, self._user, self._card, self._on = db, user, card, on
+        super().__init__(_("Employment status of {name}").format(name=card.name), parent)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+        self.setMinimumWidth(520)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        card, on = self._card, self._on
         self.status = QComboBox()
         self.status.setObjectName("status")
         for key, word in STATUS_CHOICES:
@@ -221,16 +226,9 @@ class StatusDialog(QDialog):
         form.addRow(_("Status"), self.status)
         form.addRow(self.on_label, self.on)
         form.addRow(_("Leave until"), self.until)
-        self.error_label = error_label()
-        layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Now: {status}").format(status=person_card.status_text(card, on))))
         layout.addLayout(form)
         layout.addWidget(self.hint)
-        layout.addWidget(self.error_label)
-        layout.addWidget(ok_cancel(self, self._save))
-        self.status.currentIndexChanged.connect(self._status_changed)
-        self._status_changed()
-        self.setMinimumWidth(520)
 
     def _status_changed(self) -> None:
         status = self.status.currentData()
@@ -244,14 +242,9 @@ class StatusDialog(QDialog):
             "active": _("Ends a leave on the day before, or undoes a retirement."),
         }[status])
 
-    def _save(self) -> None:
-        try:
-            edit.set_status(self._db, self._user, self._card.staff_id, self.status.currentData(),
-                                  self.on.value(), self.until.value() if self.until.isEnabled() else None)
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        edit.set_status(self._db, self._user, self._card.staff_id, self.status.currentData(),
+                        self.on.value(), self.until.value() if self.until.isEnabled() else None)
 
 
 def open_person_card(parent: QWidget, db: sqlite_utils.Database, user: User, staff_id: int | None,

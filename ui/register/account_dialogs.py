@@ -23,30 +23,23 @@ from app.register import accounts
 from app.register.accounts import Role, User
 from app.errors import AuthenticationError, UserError
 from app.i18n import _
+from ui.widgets.form_dialog import FormDialog
 
 
-class _AccountForm(QDialog):
-    """Shared layout: an intro text, a form, an error line, OK/Cancel."""
+class _AccountForm(FormDialog):
+    """Shared layout: an intro text, a form (the subclass adds its rows to ``self.form``), an error line, OK/Cancel."""
 
     def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        self._intro = intro
+        super().__init__(title, parent)
         self.setMinimumWidth(440)
-        layout = QVBoxLayout(self)
-        intro_label = QLabel(intro)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        intro_label = QLabel(self._intro)
         intro_label.setWordWrap(True)
         layout.addWidget(intro_label)
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
     def _line(self, label: str, name: str, password: bool = False) -> QLineEdit:
         edit = QLineEdit()
@@ -56,16 +49,10 @@ class _AccountForm(QDialog):
         self.form.addRow(label, edit)
         return edit
 
-    def _submit(self) -> None:
-        try:
-            self.apply()
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            self.after_error()
-            if isinstance(exc, accounts.LoginThrottled):
-                self.hold_off(exc.until)
-            return
-        self.accept()
+    def refused(self, exc: UserError) -> None:
+        self.after_error()
+        if isinstance(exc, accounts.LoginThrottled):
+            self.hold_off(exc.until)
 
     def hold_off(self, until: datetime) -> None:
         """Keep OK disabled until the next attempt is allowed: a timer, never a sleep on the GUI thread."""
@@ -76,9 +63,6 @@ class _AccountForm(QDialog):
 
     def after_error(self) -> None:
         """Hook for a dialog to reset fields after a refused submit."""
-
-    def apply(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 class StaffNumberField(QWidget):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from app.register import accounts
 from app.register import audit
-from app.certification import certificate_settings
 from app.register import maintenance
 from app.evaluation import rubrics
 from app.overview import setting_values
@@ -38,7 +37,7 @@ from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import LANGUAGES, _
 from ui.register.account_dialogs import ChangePasswordDialog, LinkStaffDialog, NewAccountDialog, RecoveryCodeDialog
-from ui.widgets.dialog_parts import error_label, save_discard_or_stay
+from ui.widgets.dialog_parts import error_label, save_discard_buttons, save_discard_or_stay
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 LANGUAGE_KEY = "ui/language"
@@ -64,6 +63,24 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(general_page)
         self.tabs.addTab(general_page, _("General"))
 
+        layout.addWidget(self._build_display_box())
+        self._build_municipality_box()
+        layout.addWidget(self.municipality_box)
+        self._build_evaluation_box()
+        layout.addWidget(self.evaluation_box)
+        layout.addStretch(1)
+        self._build_accounts_box()
+        self.tabs.addTab(self.accounts_box, _("Accounts"))
+        self.backup_box = self._build_backup_box()
+        self.tabs.addTab(self.backup_box, _("Backups"))
+        self._build_audit_box()
+        self.tabs.addTab(self.audit_box, _("Audit log"))
+        if not user.is_admin:
+            self._hide_admin_parts(layout)
+        self.reload()
+
+    def _build_display_box(self) -> QGroupBox:
+        """Language, and for the administrator the set-up guide."""
         general = QGroupBox(_("Display"))
         form = QFormLayout(general)
         self.language = QComboBox()
@@ -74,20 +91,21 @@ class SettingsPage(QWidget):
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Language (after restart)"), self.language)
-        layout.addWidget(general)
         # The guide of a new register, reopened here: each of its steps can be done or redone later.
-        if user.is_admin:
+        if self._user.is_admin:
             self.guide_button = QPushButton(_("Open the set-up guide…"))
             self.guide_button.setObjectName("settingsSetupGuide")
             self.guide_button.clicked.connect(self.setup_guide_requested.emit)
             form.addRow(_("Set-up guide"), self.guide_button)
+        return general
 
+    def _build_municipality_box(self) -> None:
         # The town and the issuer are saved with 保存 (checked as on 証書 → 様式・文面, which edits them too).
         self.municipality_box = QGroupBox(_("Municipality"))
         municipality_form = QFormLayout(self.municipality_box)
         self.setting_edits: dict[str, QLineEdit] = {}
         # What was last loaded or saved: "unsaved" is judged without reading the register (it may be closed).
-        self._saved_municipality = {key: str(app_settings.get(db, key)) for key in MUNICIPALITY_KEYS}
+        self._saved_municipality = {key: str(app_settings.get(self._db, key)) for key in MUNICIPALITY_KEYS}
         for key in MUNICIPALITY_KEYS:
             edit = QLineEdit(self._saved_municipality[key])
             edit.setObjectName(key)
@@ -96,21 +114,14 @@ class SettingsPage(QWidget):
             self.setting_edits[key] = edit
         self.municipality_error = error_label()
         self.municipality_error.hide()
-        self.municipality_save = QPushButton(_("Save"))
-        self.municipality_save.setObjectName("saveMunicipality")
-        self.municipality_save.clicked.connect(self.save_municipality)
-        self.municipality_revert = QPushButton(_("Discard changes"))
-        self.municipality_revert.setObjectName("discardMunicipality")
-        self.municipality_revert.clicked.connect(self.reload_municipality)
-        municipality_buttons = QHBoxLayout()
-        municipality_buttons.addStretch(1)
-        municipality_buttons.addWidget(self.municipality_revert)
-        municipality_buttons.addWidget(self.municipality_save)
+        municipality_buttons, self.municipality_save, self.municipality_revert = save_discard_buttons(
+            self.save_municipality, self.reload_municipality, "saveMunicipality", "discardMunicipality")
         municipality_form.addRow(self.municipality_error)
         municipality_form.addRow(municipality_buttons)
         self._municipality_edited()
-        layout.addWidget(self.municipality_box)
 
+    def _build_evaluation_box(self) -> None:
+        """The digital section, the executives and the evaluation templates."""
         self.evaluation_box = QGroupBox(_("Evaluation"))
         evaluation_form = QFormLayout(self.evaluation_box)
         # Long labels go above their field when the page is narrow (150 % scaling) instead of widening it.
@@ -128,6 +139,14 @@ class SettingsPage(QWidget):
         self.positions_button.clicked.connect(self._edit_positions)
         ranks_row.addWidget(self.positions_button)
         evaluation_form.addRow(_("Executives (rate the policy perspective when a project has no owners)"), ranks_row)
+        evaluation_form.addRow(_("Evaluation templates"), self._build_templates())
+        self._fill_evaluation_choices()
+        self.digital_section.currentIndexChanged.connect(
+            lambda: self._save_setting("digital_section_id", self.digital_section.currentData()))
+        self.executive_rank.currentIndexChanged.connect(
+            lambda: self._save_setting("executive_max_rank", self.executive_rank.currentData()))
+
+    def _build_templates(self) -> QVBoxLayout:
         templates = QVBoxLayout()
         self.templates_model = RecordTableModel([
             (_("Template"), lambda t: t["name"]),
@@ -151,15 +170,9 @@ class SettingsPage(QWidget):
         template_buttons.addWidget(self.copy_template_button)
         template_buttons.addStretch(1)
         templates.addLayout(template_buttons)
-        evaluation_form.addRow(_("Evaluation templates"), templates)
-        self._fill_evaluation_choices()
-        self.digital_section.currentIndexChanged.connect(
-            lambda: self._save_setting("digital_section_id", self.digital_section.currentData()))
-        self.executive_rank.currentIndexChanged.connect(
-            lambda: self._save_setting("executive_max_rank", self.executive_rank.currentData()))
-        layout.addWidget(self.evaluation_box)
-        layout.addStretch(1)
+        return templates
 
+    def _build_accounts_box(self) -> None:
         self.accounts_box = QGroupBox(_("Accounts"))
         box_layout = QVBoxLayout(self.accounts_box)
         self.users_model = RecordTableModel([
@@ -173,6 +186,10 @@ class SettingsPage(QWidget):
         self.users_view = record_table_view(self.users_model)
         self.users_view.setObjectName("accounts")
         box_layout.addWidget(self.users_view)
+        box_layout.addLayout(self._build_account_buttons())
+        box_layout.addLayout(self._build_idle_row())
+
+    def _build_account_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.add_user_button = QPushButton(_("Add account…"))
         self.add_user_button.setObjectName("addAccount")
@@ -202,7 +219,9 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.link_button)
         buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
-        box_layout.addLayout(buttons)
+        return buttons
+
+    def _build_idle_row(self) -> QHBoxLayout:
         idle_row = QHBoxLayout()
         idle_row.addWidget(QLabel(_(app_settings.SETTINGS["idle_lock_minutes"].label)))
         self.idle_lock = QSpinBox()
@@ -214,12 +233,9 @@ class SettingsPage(QWidget):
         self.idle_lock.editingFinished.connect(self._save_idle_lock)
         idle_row.addWidget(self.idle_lock)
         idle_row.addStretch(1)
-        box_layout.addLayout(idle_row)
-        self.tabs.addTab(self.accounts_box, _("Accounts"))
+        return idle_row
 
-        self.backup_box = self._build_backup_box()
-        self.tabs.addTab(self.backup_box, _("Backups"))
-
+    def _build_audit_box(self) -> None:
         self.audit_box = QGroupBox(_("Audit log (newest first)"))
         audit_layout = QVBoxLayout(self.audit_box)
         self.audit_model = RecordTableModel([
@@ -231,19 +247,18 @@ class SettingsPage(QWidget):
         self.audit_view = record_table_view(self.audit_model)
         self.audit_view.setObjectName("auditLog")
         audit_layout.addWidget(self.audit_view)
-        self.tabs.addTab(self.audit_box, _("Audit log"))
 
-        if not user.is_admin:
-            note = QLabel(_("Only administrators can manage accounts and read the audit log."))
-            layout.insertWidget(layout.count() - 1, note)
-            self.accounts_box.hide()
-            self.audit_box.hide()
-            self.backup_box.hide()
-            for box in (self.accounts_box, self.audit_box, self.backup_box):
-                self.tabs.setTabVisible(self.tabs.indexOf(box), False)
-            self.municipality_box.setEnabled(False)
-            self.evaluation_box.hide()
-        self.reload()
+    def _hide_admin_parts(self, layout: QVBoxLayout) -> None:
+        """What a non-administrator sees: the general tab only, with the town read-only."""
+        note = QLabel(_("Only administrators can manage accounts and read the audit log."))
+        layout.insertWidget(layout.count() - 1, note)
+        self.accounts_box.hide()
+        self.audit_box.hide()
+        self.backup_box.hide()
+        for box in (self.accounts_box, self.audit_box, self.backup_box):
+            self.tabs.setTabVisible(self.tabs.indexOf(box), False)
+        self.municipality_box.setEnabled(False)
+        self.evaluation_box.hide()
 
     def reload(self) -> None:
         if self._user.is_admin:
@@ -275,6 +290,8 @@ class SettingsPage(QWidget):
     def save_municipality(self) -> bool:
         """Save the town and issuer through the certificate settings' own check; the refusal is shown inline."""
         try:
+            from app.certification import certificate_settings  # reportlab: loaded when first saved
+
             changed = certificate_settings.save(self._db, self._user, self.municipality_values())
         except UserError as exc:
             self.municipality_error.setText(str(exc))

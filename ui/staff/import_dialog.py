@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -30,7 +29,8 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.staff.importer import FIELDS, ImportPreview, ImportSession, Mapping
 from app.tabular import not_listed
-from ui.widgets.dialog_parts import ENCODINGS, import_cancel
+from ui.widgets.dialog_parts import ENCODINGS, ERROR_STYLE, import_cancel
+from ui.widgets.form_dialog import FormDialog
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
 from ui.background import run_with_database
@@ -40,13 +40,15 @@ CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": 
 FILE_FILTER = N_("Staff lists (*.csv *.txt *.xlsx);;All files (*)")
 
 
-class MappingDialog(QDialog):
+class MappingDialog(FormDialog):
     """Which column holds what; the choice is remembered for files with the same headers."""
 
     def __init__(self, headers: list[str], mapping: Mapping, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Columns of the file"))
-        layout = QVBoxLayout(self)
+        self._headers, self._mapping = headers, mapping
+        super().__init__(_("Columns of the file"), parent)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        headers, mapping = self._headers, self._mapping
         intro = QLabel(self.intro_text(mapping))
         intro.setObjectName("mappingIntro")
         intro.setWordWrap(True)
@@ -63,15 +65,6 @@ class MappingDialog(QDialog):
             form.addRow(_(label), box)
             self.boxes[name] = box
         layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        layout.addWidget(buttons)
 
     @staticmethod
     def intro_text(mapping: Mapping) -> str:
@@ -90,13 +83,10 @@ class MappingDialog(QDialog):
     def columns(self) -> dict[str, str]:
         return {name: box.currentData() for name, box in self.boxes.items() if box.currentData()}
 
-    def _check(self) -> None:
+    def apply(self) -> None:
         missing = importer.recognise_headers(list(self.columns().values()), self.columns()).missing
         if missing:
-            self.error_label.setText(_("required columns are missing: {names}").format(
-                names="、".join(_(m) for m in missing)))
-            return
-        self.accept()
+            raise UserError(_("required columns are missing: {names}").format(names="、".join(_(m) for m in missing)))
 
 
 class ImportDialog(QDialog):
@@ -233,7 +223,7 @@ class ImportDialog(QDialog):
             self.preview = run_with_database(self, label, self._db, step)
         except UserError as exc:  # the file as a whole is refused: say so as an error, not as a hint
             self.preview = None
-            self.summary.setStyleSheet("color: #b00020;")
+            self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(str(exc))
             self.import_button.setEnabled(False)
             for model in (self.changes_model, self.errors_model, self.records_model):
@@ -266,7 +256,7 @@ class ImportDialog(QDialog):
                 n=preview.error_count)
             if preview.errors_not_listed:
                 text += " " + not_listed(file_name, preview.errors_not_listed)
-            self.summary.setStyleSheet("color: #b00020;")
+            self.summary.setStyleSheet(ERROR_STYLE)
         else:
             self.summary.setStyleSheet("color: #8a5300;" if preview.warnings else "")
         self.summary.setText(text)

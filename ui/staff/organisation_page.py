@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from app.register.accounts import User
 from app.errors import UserError
 from app.i18n import _
 from app.staff.organisation import UnitNode
+from ui.widgets.dialog_parts import ok_cancel
 from ui.widgets.wareki_date import DateEdit
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -52,13 +52,10 @@ class SplitDialog(QDialog):
             box = QComboBox()
             self.choices[staff_id] = box
             form.addRow(name, box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self._refresh_choices()
 
     def new_names(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -44,12 +45,18 @@ EXPORT_FILTERS = {
 
 class StaffPage(QWidget):
     register_changed = Signal()
+    loaded = Signal()  # the list is filled (after ``reload`` or ``load_in_background``)
 
-    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None,
+                 load: bool = True) -> None:
+        """``load=False`` leaves the list empty for ``load_in_background`` (the main window paints first)."""
         super().__init__(parent)
         self._db, self._user = db, user
+        self._generation = 0  # bumped by every reload: a background load started earlier is dropped
+        self.is_loaded = False
         self._filter = directory.StaffFilter()
         self._all: list[StaffRow] = []
+        self._order: dict[int, int] = {}
         self._last_query = ""
         self._last_matches: list[StaffRow] = []
         self._sort_column: Column | None = None
@@ -80,6 +87,24 @@ class StaffPage(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(box, 1)
             self.filter_boxes[key] = box
+        self._build_toolbar()
+        self._build_table()
+
+        # An empty register says what to do first (the core decides the sentence and who gets the button).
+        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
+                                    {"staff": self.import_staff})
+        # The person's card, with the tabs the role may see (the record and career: the administrator's).
+        self.view.doubleClicked.connect(lambda index: self.show_card(row=self.model.row_at(index.row())))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.view)
+        if load:
+            self.reload()
+
+    def _build_toolbar(self) -> None:
+        """The screen's actions, each shown only to a role that may use it."""
         # A tool bar folds its buttons into a menu when the window is narrow (1366×768 at 150 %).
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -93,8 +118,10 @@ class StaffPage(QWidget):
             self.actions_by_key[key] = action
         for key, action in (("import", Action.STAFF_EDIT), ("export", Action.STAFF_EXPORT), ("add", Action.STAFF_EDIT),
                             ("edit", Action.STAFF_EDIT), ("history", Action.STAFF_HISTORY)):
-            self.actions_by_key[key].setVisible(allowed(user, action))
+            self.actions_by_key[key].setVisible(allowed(self._user, action))
 
+    def _build_table(self) -> None:
+        """The staff table, sorted by clicking a header."""
         self.model = StaffTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("staffTable")
@@ -116,24 +143,43 @@ class StaffPage(QWidget):
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
 
-        # An empty register says what to do first (the core decides the sentence and who gets the button).
-        self.empty_hint = EmptyHint(self.view, lambda: setup_guide.empty_hint(self._db, self._user, "staff"),
-                                    {"staff": self.import_staff})
-        # The person's card, with the tabs the role may see (the record and career: the administrator's).
-        self.view.doubleClicked.connect(lambda index: self.show_card(row=self.model.row_at(index.row())))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.toolbar)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.view)
-        self.reload()
-
     def reload(self) -> None:
         """Read the directory again from the database (after imports, restores)."""
-        self._all = directory.load_directory(self._db, self._user)
-        self._order = directory.unit_order(self._db)
+        self._generation += 1
+        self._show_directory(directory.load_directory(self._db, self._user), directory.unit_order(self._db))
+
+    def load_in_background(self) -> None:
+        """Read the directory on a worker thread and show it when it arrives; the window stays usable.
+
+        At start-up the window paints first and the list follows (7,000 staff take ~150 ms to read and
+        sort). A ``reload`` in the meantime wins: its rows are newer than the worker's.
+        """
+        from ui.background import database_file, start_in_background, with_connection
+
+        try:
+            db_file = database_file(self._db)
+        except Exception:  # noqa: BLE001 - closed before the first event loop ran (a restore, another register)
+            return
+        generation, user = self._generation, self._user
+
+        def read(db: sqlite_utils.Database) -> tuple[list[StaffRow], dict[int, int]]:
+            return directory.load_directory(db, user), directory.unit_order(db)
+
+        def arrived(result: tuple[list[StaffRow], dict[int, int]] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self) or generation != self._generation:
+                return  # the window was closed, or the list was read again meanwhile
+            if error is not None:
+                raise error  # the crash hook logs and shows it, as for any screen
+            self._show_directory(*result)
+
+        start_in_background(lambda: with_connection(db_file, read), arrived)
+
+    def _show_directory(self, rows: list[StaffRow], order: dict[int, int]) -> None:
+        self._all, self._order = rows, order
         self._fill_filter_boxes()
         self.refresh_view(force=True)
+        self.is_loaded = True
+        self.loaded.emit()
 
     def _fill_filter_boxes(self, only: tuple[str, ...] = ("department", "section", "position", "status")) -> None:
         department = self.filter_boxes["department"].currentData() or ""

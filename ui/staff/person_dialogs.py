@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 import sqlite_utils
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from app.staff import edit as staff_edit
 from app.register.accounts import User
-from app.errors import UserError
 from app.i18n import _
 from app.staff.edit import PersonInput
 from ui.widgets.wareki_date import DateEdit
+from ui.widgets.form_dialog import FormDialog
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FormDialog):
     """Add a person (staff_id None) or correct one; a changed seat becomes a transfer."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, staff_id: int | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._db, self._user, self._staff_id = db, user, staff_id
-        self.setWindowTitle(_("Add staff") if staff_id is None else _("Edit staff"))
+        super().__init__(_("Add staff") if staff_id is None else _("Edit staff"), parent)
         self.setMinimumWidth(480)
+        if staff_id is not None:
+            self._load(staff_id)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        db = self._db
         form = QFormLayout()
         self.staff_no, self.family, self.given = QLineEdit(), QLineEdit(), QLineEdit()
         self.family_reading, self.given_reading = QLineEdit(), QLineEdit()
@@ -66,18 +61,7 @@ class PersonDialog(QDialog):
         form.addRow(_("Affiliation"), self.unit)
         form.addRow(_("Position"), self.position)
         form.addRow(_("A new affiliation or position applies from"), self.transfer_on)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        if staff_id is not None:
-            self._load(staff_id)
 
     def _load(self, staff_id: int) -> None:
         row, current = staff_edit.person(self._db, self._user, staff_id)
@@ -106,15 +90,9 @@ class PersonDialog(QDialog):
                            self.given_reading.text(), self.hire_date.value(),
                            self.unit.currentData(), self.position.currentData())
 
-    def _save(self) -> None:
-        try:
-            if self._staff_id is None:
-                self._staff_id = staff_edit.create_person(self._db, self.data(), self._user,
-                                                          on=self.transfer_on.value())
-            else:
-                staff_edit.update_person(self._db, self._staff_id, self.data(), self._user,
-                                         transfer_on=self.transfer_on.value())
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+    def apply(self) -> None:
+        if self._staff_id is None:
+            self._staff_id = staff_edit.create_person(self._db, self.data(), self._user, on=self.transfer_on.value())
+        else:
+            staff_edit.update_person(self._db, self._staff_id, self.data(), self._user,
+                                     transfer_on=self.transfer_on.value())

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.i18n import N_
 
-ERROR_STYLE = "color: #b00020;"
+# The one red of refusals and warnings that must not be missed; every screen takes it from here.
+ERROR_COLOUR = "#b00020"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
 # The encodings an import dialog offers for a CSV (label msgid, codec; None = detect).
 ENCODINGS = [(N_("Detect automatically"), None), ("Shift_JIS (CP932)", "cp932"), ("UTF-8", "utf-8"),
              (N_("UTF-8 with BOM"), "utf-8-sig")]
@@ -67,6 +69,24 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         available = screen.availableGeometry()
         width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.9))
     widget.resize(width, height)
+
+
+def save_discard_buttons(save: Callable[[], object], discard: Callable[[], object], save_name: str,
+                         discard_name: str) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """保存 and 変更を破棄 at the right, for a settings form saved as a whole: (row, save, discard)."""
+    from app.i18n import _
+
+    save_button = QPushButton(_("Save"))
+    save_button.setObjectName(save_name)
+    save_button.clicked.connect(save)
+    discard_button = QPushButton(_("Discard changes"))
+    discard_button.setObjectName(discard_name)
+    discard_button.clicked.connect(discard)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(discard_button)
+    row.addWidget(save_button)
+    return row, save_button, discard_button
 
 
 def save_discard_or_stay(parent: QWidget, text: str, save: Callable[[], bool], discard: Callable[[], None]) -> bool:

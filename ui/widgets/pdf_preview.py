@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 from app.errors import UserError
 from app.i18n import _
 from ui.widgets.pdf_pages import PdfPages
+from ui.widgets.dialog_parts import ERROR_COLOUR
 
 log = logging.getLogger(__name__)
 _pool: QThreadPool | None = None
@@ -198,7 +199,7 @@ class PdfPreview(QWidget):
 
     def set_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b00020; font-weight: bold;" if error else "color: #555;")
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if error else "color: #555;")
         self.message.setVisible(bool(text))
 
     def show_error(self, text: str) -> None:
