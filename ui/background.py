@@ -135,3 +135,11 @@ def start_in_background(fn: Callable[[], T], done: Callable[[T | None, BaseExcep
 
 _quiet_pool: QThreadPool | None = None
 _running: set[_Job] = set()  # jobs started by start_in_background, kept alive until they are done
+
+
+def start_with_database(db: sqlite_utils.Database, work: Callable[[sqlite_utils.Database], T],
+                        done: Callable[[T | None, BaseException | None], None]) -> None:
+    """``start_in_background`` with the worker's own connection to the register behind ``db`` (as in
+    ``run_with_database``); raises ValueError at once when ``db`` is closed or has no file."""
+    store = WorkerStore.of(db)
+    start_in_background(lambda: store.run(work), done)
