@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import sqlite_utils
@@ -243,6 +244,43 @@ def connect(path: Path) -> sqlite_utils.Database:
     # No sqlite-utils plugins: nothing installed beside us may hook into the user's data,
     # and scanning entry points costs start-up time.
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkerStore:
+    """The register for work on another thread: each job opens its own connection there and closes it.
+
+    SQLite connections belong to the thread that made them, so a job on a worker thread cannot use the
+    screen's connection. Screens hand their connection to ``WorkerStore.of`` (on their own thread) and the
+    job calls ``run`` on the worker: only the store knows which file that is and how to open it.
+    """
+
+    path: Path
+
+    @classmethod
+    def of(cls, db: sqlite_utils.Database) -> WorkerStore:
+        """The store behind an open connection (call it on the connection's own thread)."""
+        path = database_path(db)
+        if not path:
+            raise ValueError("an in-memory database has no file a worker thread could open")
+        return cls(Path(path))
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite_utils.Database]:
+        """A connection of the calling thread's own, with every session's pragmas; closed on leaving, raise or not."""
+        db = connect(self.path)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def run(self, work: Callable[[sqlite_utils.Database], T]) -> T:
+        """``work`` on a connection of the calling thread's own, closed afterwards (also when it raises)."""
+        with self.connection() as db:
+            return work(db)
 
 
 def backup_copy(db: sqlite_utils.Database, target: Path, verify: Callable[[Path], None] | None = None) -> Path:

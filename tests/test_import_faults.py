@@ -382,7 +382,7 @@ def test_cli_unexpected_failure_exits_3_naming_the_log(db_path, tmp_path, monkey
     def defect(*_args, **_kwargs):
         raise RuntimeError("a defect in the importer")
 
-    monkeypatch.setattr(importer, "preview_file", defect)
+    monkeypatch.setattr(importer.ImportSession, "check", defect)
     path = write_csv(tmp_path / "職員.csv", good_rows(), "utf-8")
     assert cli_module.main(["--db", str(db_path), "init"]) == 0
     assert cli_module.main(["--db", str(db_path), "import-staff", str(path)]) == 3

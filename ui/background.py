@@ -2,8 +2,9 @@
 
 The window keeps painting and shows a progress dialog; the caller gets the
 result (or the exception) back as if it had called the function directly.
-SQLite connections belong to the thread that made them, so the function must
-open its own connection (see ``database_file``).
+SQLite connections belong to the thread that made them: work that needs the register runs through
+``run_with_database``, which hands the job a connection of the worker's own from the store
+(``app.db.WorkerStore``), closed when the job ends. Screens never open connections themselves.
 
 No Qt object may be destroyed on the worker: the job is not deleted by the pool (Python owns it
 and frees it here, once the worker has let go of it), and garbage cycles are collected on the
@@ -13,7 +14,6 @@ GUI thread before the work starts (see ``ui.gui_gc``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import shiboken6
@@ -21,6 +21,7 @@ import sqlite_utils
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.db import WorkerStore
 from ui import gui_gc
 
 T = TypeVar("T")
@@ -48,22 +49,6 @@ class _Job(QRunnable):
             self.error = exc
         finally:
             self.signals.finished.emit()
-
-
-def database_file(db: sqlite_utils.Database) -> Path:
-    """The file behind a connection, for a worker thread to open its own."""
-    return Path(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"))
-
-
-def with_connection(db_file: Path, work: Callable[[sqlite_utils.Database], T]) -> T:
-    """Run ``work`` on a connection of the calling (worker) thread's own, closed afterwards."""
-    from app.db import connect
-
-    db = connect(db_file)
-    try:
-        return work(db)
-    finally:
-        db.close()
 
 
 _pool: QThreadPool | None = None
@@ -112,6 +97,17 @@ def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], T]) -
     return result  # type: ignore[return-value]
 
 
+def run_with_database(parent: QWidget | None, label: str, db: sqlite_utils.Database,
+                      work: Callable[[sqlite_utils.Database], T]) -> T:
+    """``work`` on a worker thread with that thread's own connection to the register behind ``db``.
+
+    The store is found here, on the GUI thread that owns ``db``; the worker's connection is opened and
+    closed by ``WorkerStore.run`` on the worker, also when ``work`` raises (the error is raised here).
+    """
+    store = WorkerStore.of(db)
+    return run_in_background(parent, label, lambda: store.run(work))
+
+
 def start_in_background(fn: Callable[[], T], done: Callable[[T | None, BaseException | None], None]) -> None:
     """Run ``fn`` on a worker thread without waiting: ``done(result, error)`` is called on the GUI thread.
 
@@ -139,3 +135,11 @@ def start_in_background(fn: Callable[[], T], done: Callable[[T | None, BaseExcep
 
 _quiet_pool: QThreadPool | None = None
 _running: set[_Job] = set()  # jobs started by start_in_background, kept alive until they are done
+
+
+def start_with_database(db: sqlite_utils.Database, work: Callable[[sqlite_utils.Database], T],
+                        done: Callable[[T | None, BaseException | None], None]) -> None:
+    """``start_in_background`` with the worker's own connection to the register behind ``db`` (as in
+    ``run_with_database``); raises ValueError at once when ``db`` is closed or has no file."""
+    store = WorkerStore.of(db)
+    start_in_background(lambda: store.run(work), done)

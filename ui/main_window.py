@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         self._action(file_menu, _("&New register…"), self._new_database, QKeySequence.StandardKey.New, "file_new")
-        self._action(file_menu, _("&Open register…"), self._open_database, QKeySequence.StandardKey.Open, "file_open")
+        self._action(file_menu, _("&Open register…"), self._open_register, QKeySequence.StandardKey.Open, "file_open")
         file_menu.addSeparator()
         backup = self._action(file_menu, _("&Back up…"), self._backup, name="file_backup")
         restore = self._action(file_menu, _("&Restore from backup…"), self._restore, name="file_restore")
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         if path:
             self.new_requested.emit(Path(path))
 
-    def _open_database(self) -> None:
+    def _open_register(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Open register"), str(self.session.path.parent), _(DB_FILTER))
         if path:
             self.open_requested.emit(Path(path))

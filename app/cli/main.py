@@ -178,17 +178,16 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
     require(args.user, Action.STAFF_EDIT)
     with opened(args) as db:
         effective = date_type.fromisoformat(args.effective_date) if args.effective_date else None
+        session = importer.ImportSession(args.file, args.encoding)
         try:
-            preview, _table, _mapping = importer.preview_file(
-                db, args.file, encoding=args.encoding, effective=effective,
-                replacements=_parse_replacements(args.replace))
+            preview = session.check(db, effective, _parse_replacements(args.replace))
         except UserError as exc:
             if args.json:
                 return json_refusal(args.file, exc)
             raise
         committed = None
         if not preview.errors and not args.dry_run:
-            committed = importer.commit(db, preview, args.user, retire_missing=args.retire_missing)
+            committed = session.commit(db, args.user, retire_missing=args.retire_missing)
     summary = committed or preview.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))

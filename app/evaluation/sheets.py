@@ -213,25 +213,38 @@ def export_sheets(db: sqlite_utils.Database, user: User, project_id: int, out_di
 
 
 def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, today: date) -> None:
+    """One evaluator's workbook: the evaluation sheet, the score guide and the signed hidden 「_meta」 sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.worksheet.cell_range import MultiCellRange
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Evaluation")
-    bold, title_font = Font(bold=True), Font(bold=True, size=14)
-    header_fill = PatternFill("solid", fgColor="DDE6F0")
-    locked_fill = PatternFill("solid", fgColor="E7E7E7")
-    input_fill = PatternFill("solid", fgColor="FFFDE7")
-    unlocked = Protection(locked=False)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
+    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    _write_heading(sheet, project_row, plan, today, bold, header_fill)
+    scales, meta_rows = _write_rows(sheet, plan, wrap, top)
+    _add_score_lists(sheet, scales)
+    for letter, width in zip(COLUMN_LETTERS, (16, 14, 26, 7, 60, 10)):
+        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["F"].hidden = True
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _fit_landscape(sheet)
+    _protect(sheet)
+    _write_guide(workbook.create_sheet(_("Score guide")), plan, bold, header_fill, wrap, top)
+    _write_meta(workbook.create_sheet(META_SHEET), key, project_row, plan, sheet.title, meta_rows)
+    workbook.security = WorkbookProtection(lockStructure=True)  # sheets cannot be unhidden, renamed or removed
+    workbook.save(path)
+
+
+def _write_heading(sheet, project_row: dict, plan: _Plan, today: date, bold, header_fill) -> None:
+    """Rows 1-7 (title, project, evaluator, date, instructions) and the column headers."""
+    from openpyxl.styles import Font
 
     sheet["A1"] = protect_cell(_("BPR project evaluation sheet"))
-    sheet["A1"].font = title_font
+    sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = protect_cell(_("Project: {name}").format(name=project_row["name"]))
     sheet["A3"] = protect_cell(_("Evaluator: {name}").format(name=plan.name))
     sheet["A4"] = protect_cell(_("Written on {date}").format(date=today.isoformat()))
@@ -247,6 +260,18 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
         cell = sheet.cell(HEADER_ROW, column, _(label))
         cell.font, cell.fill = bold, header_fill
 
+
+def _write_rows(sheet, plan: _Plan, wrap, top,
+                ) -> tuple[dict[tuple[int, int], list[int]], list[tuple[int, int, int, int, int]]]:
+    """One row per (member, perspective, criterion): locked rows greyed, input cells open and yellow.
+
+    Returns the open score cells by scale (for the drop-down lists) and the rows to sign.
+    """
+    from openpyxl.styles import Alignment, PatternFill, Protection
+
+    locked_fill = PatternFill("solid", fgColor="E7E7E7")
+    input_fill = PatternFill("solid", fgColor="FFFDE7")
+    unlocked = Protection(locked=False)
     scales: dict[tuple[int, int], list[int]] = defaultdict(list)
     meta_rows: list[tuple[int, int, int, int, int]] = []
     for number, item in enumerate(plan.rows, start=HEADER_ROW + 1):
@@ -269,6 +294,13 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
             score.fill = comment.fill = input_fill
             scales[(item.criterion.scale_min, item.criterion.scale_max)].append(number)
         meta_rows.append((number, assignment["id"], item.criterion.id, int(item.locked), assignment["target_staff_id"]))
+    return scales, meta_rows
+
+
+def _add_score_lists(sheet, scales: dict[tuple[int, int], list[int]]) -> None:
+    """A drop-down list of the allowed scores on every open score cell, one validation per scale."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     for (low, high), cells in scales.items():
         validation = DataValidation(
@@ -280,22 +312,15 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
         validation.sqref = MultiCellRange(_ranges("D", cells))
         sheet.add_data_validation(validation)
 
-    for letter, width in zip(COLUMN_LETTERS, (16, 14, 26, 7, 60, 10)):
-        sheet.column_dimensions[letter].width = width
-    sheet.column_dimensions["F"].hidden = True
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    _fit_landscape(sheet)
-    _protect(sheet)
 
-    _write_guide(workbook.create_sheet(_("Score guide")), plan, bold, header_fill, wrap, top)
-
-    meta = workbook.create_sheet(META_SHEET)
+def _write_meta(meta, key: bytes, project_row: dict, plan: _Plan, sheet_title: str,
+                meta_rows: list[tuple[int, int, int, int, int]]) -> None:
+    """The hidden 「_meta」 sheet: format, project, evaluator, template, signature, then one line per data row."""
     signature = _sign(key, _canonical(FORMAT_VERSION, project_row["id"], plan.evaluator.key,
-                                      project_row["template_id"], sheet.title, meta_rows))
+                                      project_row["template_id"], sheet_title, meta_rows))
     for number, (label, value) in enumerate((
             (MAGIC, FORMAT_VERSION), ("project", project_row["id"]), ("evaluator", plan.evaluator.key),
-            ("template", project_row["template_id"]), ("sheet", sheet.title), ("signature", signature),
+            ("template", project_row["template_id"]), ("sheet", sheet_title), ("signature", signature),
             ("rows", len(meta_rows))), start=1):
         meta.cell(number, 1, label)
         meta.cell(number, 2, protect_cell(value) if isinstance(value, str) else value)
@@ -306,8 +331,6 @@ def _write_workbook(path: Path, key: bytes, project_row: dict, plan: _Plan, toda
             meta.cell(number, column, value)
     meta.sheet_state = "hidden"
     _protect(meta)
-    workbook.security = WorkbookProtection(lockStructure=True)  # sheets cannot be unhidden, renamed or removed
-    workbook.save(path)
 
 
 def _ranges(letter: str, rows: list[int]) -> str:
@@ -562,6 +585,20 @@ def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -
 
 
 def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, preview: SheetImportPreview) -> None:
+    """Check every signed row of the data sheet and decide what happens to each evaluation."""
+    template = _check_sheet(db, user, workbook, meta, preview)
+    cells = _DataCells.read(workbook[meta.sheet], meta, preview)
+    check = _RowCheck(db, meta, template, cells, preview)
+    good_rows = check.keys()
+    check.evaluations()
+    from_file, locked_rows = check.answers(good_rows)
+    check.decide(from_file, locked_rows)
+    preview.changes.sort(key=lambda c: c.row)
+
+
+def _check_sheet(db: sqlite_utils.Database, user: User, workbook, meta: _Meta,
+                 preview: SheetImportPreview) -> rubrics.TemplateSpec:
+    """The file as a whole: its project still there, the user allowed to import it, the template unchanged."""
     name = preview.file_name
     project_row = next(db.query("SELECT * FROM projects WHERE id = ?", [meta.project_id]), None)
     if project_row is None:
@@ -581,166 +618,204 @@ def _check_rows(db: sqlite_utils.Database, user: User, workbook, meta: _Meta, pr
                                           "written; export the sheet again.")))
     if meta.sheet not in workbook.sheetnames:
         raise _Refused(SheetIssue(name, _("The sheet 「{sheet}」 is missing.").format(sheet=meta.sheet)))
-    template = rubrics.load_template(db, meta.template_id)
+    return rubrics.load_template(db, meta.template_id)
 
-    # Cells of the data sheet, by row (as openpyxl parses them: dicts with value and data_type).
-    sheet = workbook[meta.sheet]
-    last_meta_row = max((r[0] for r in meta.rows), default=HEADER_ROW)
-    cells: dict[int, dict[int, dict]] = {}
-    for number, row_cells in sheet_rows(sheet, preview.path):
-        if number > last_meta_row + MAX_EXTRA_ROWS:
-            raise _Refused(SheetIssue(_where(name, meta.sheet), _("The sheet has far more rows than were written; "
-                                                                    "it was refused.")))
-        if number > HEADER_ROW:
-            cells[number] = {c: cell for c, cell in row_cells.items() if c <= COL_KEY}
 
-    def value(row: int, column: int) -> object:
-        cell = cells.get(row, {}).get(column)
+@dataclass
+class _DataCells:
+    """Cells of the data sheet below the header, by row (as openpyxl parses them: dicts with value and data_type)."""
+
+    rows: dict[int, dict[int, dict]]
+
+    @classmethod
+    def read(cls, sheet, meta: _Meta, preview: SheetImportPreview) -> _DataCells:
+        last_meta_row = max((r[0] for r in meta.rows), default=HEADER_ROW)
+        rows: dict[int, dict[int, dict]] = {}
+        for number, row_cells in sheet_rows(sheet, preview.path):
+            if number > last_meta_row + MAX_EXTRA_ROWS:
+                raise _Refused(SheetIssue(_where(preview.file_name, meta.sheet), _(
+                    "The sheet has far more rows than were written; it was refused.")))
+            if number > HEADER_ROW:
+                rows[number] = {c: cell for c, cell in row_cells.items() if c <= COL_KEY}
+        return cls(rows)
+
+    def value(self, row: int, column: int) -> object:
+        cell = self.rows.get(row, {}).get(column)
         return None if cell is None else cell["value"]
 
-    def is_formula(row: int, column: int) -> bool:
-        cell = cells.get(row, {}).get(column)
+    def is_formula(self, row: int, column: int) -> bool:
+        cell = self.rows.get(row, {}).get(column)
         return cell is not None and cell["data_type"] == "f"
 
-    def error(row: int | None, column: int | None, message: str) -> None:
-        preview.errors.append(SheetIssue(_where(name, meta.sheet, row, column), message, row,
-                                         COLUMN_LETTERS[column - 1] if column else ""))
 
-    # Rows: each signed row still in its place with its key; nothing added, nothing duplicated.
-    expected_rows = {r[0] for r in meta.rows}
-    row_of_key: dict[str, int] = {}
-    for row, assignment_id, criterion_id, _locked in meta.rows:
-        key = f"{assignment_id}:{criterion_id}"
-        if key in row_of_key:
-            error(row, None, _("The row repeats row {other}.").format(other=row_of_key[key]))
-        row_of_key.setdefault(key, row)
-    good_rows: list[tuple[int, int, int, int]] = []
-    for item in meta.rows:
-        row, assignment_id, criterion_id, _locked = item
-        found = _text(value(row, COL_KEY))
-        expected = f"{assignment_id}:{criterion_id}"
-        if found == expected:
-            good_rows.append(item)
-        elif found in row_of_key:
-            error(row, COL_KEY, _("The row is a copy of row {other}, or rows were inserted, deleted or moved. Rows "
-                                  "cannot be added, deleted or moved; export the sheet again.").format(
-                other=row_of_key[found]))
-        elif not found:
-            error(row, COL_KEY, _("The row was deleted or its key was cleared. Rows cannot be deleted; export the "
-                                  "sheet again."))
-        else:
-            error(row, COL_KEY, _("The key of the row was changed (found {value}).").format(value=shorten(found)))
-    for row in sorted(cells):
-        if row not in expected_rows and any(value(row, c) not in (None, "") for c in range(1, COL_KEY + 1)):
-            error(row, None, _("This row was added. Rows cannot be added to the sheet; export the sheet again."))
+class _RowCheck:
+    """The checks of one sheet's rows, in order: keys, the evaluations behind them, the values, the actions.
 
-    # The evaluations behind the rows: this project, this evaluator, still there.
-    ids = sorted({r[1] for r in meta.rows})
-    found_rows = {r["id"]: r for r in db.query(
-        f"""SELECT a.*, t.family_name || ' ' || t.given_name AS target FROM evaluation_assignments a
-            JOIN staff t ON t.id = a.target_staff_id WHERE a.id IN ({",".join("?" * len(ids))})""", ids)} if ids else {}
-    stored: dict[int, dict[int, Answer]] = defaultdict(dict)
-    if ids:
-        for a_id, c_id, score, comment in db.execute(
-                f"SELECT assignment_id, criterion_id, score, comment FROM evaluation_scores "
-                f"WHERE assignment_id IN ({','.join('?' * len(ids))})", ids):
-            stored[a_id][c_id] = Answer(score, comment)
-    criteria_of: dict[int, dict[int, rubrics.CriterionSpec]] = {}
-    first_row: dict[int, int] = {}
-    for row, assignment_id, _criterion, _locked in meta.rows:
-        first_row.setdefault(assignment_id, row)
-    for assignment_id in ids:
-        row = found_rows.get(assignment_id)
-        where_row = first_row[assignment_id]
+    Every problem is an error of the preview naming file, sheet, row and column.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, meta: _Meta, template: rubrics.TemplateSpec, cells: _DataCells,
+                 preview: SheetImportPreview) -> None:
+        self.db, self.meta, self.template, self.cells, self.preview = db, meta, template, cells, preview
+        self.found_rows: dict[int, dict] = {}
+        self.stored: dict[int, dict[int, Answer]] = defaultdict(dict)
+        self.criteria_of: dict[int, dict[int, rubrics.CriterionSpec]] = {}
+        self.first_row: dict[int, int] = {}
+
+    def error(self, row: int | None, column: int | None, message: str) -> None:
+        self.preview.errors.append(SheetIssue(_where(self.preview.file_name, self.meta.sheet, row, column), message,
+                                              row, COLUMN_LETTERS[column - 1] if column else ""))
+
+    def keys(self) -> list[tuple[int, int, int, int]]:
+        """Each signed row still in its place with its key; nothing added, nothing duplicated. The good rows."""
+        error, value = self.error, self.cells.value
+        expected_rows = {r[0] for r in self.meta.rows}
+        row_of_key: dict[str, int] = {}
+        for row, assignment_id, criterion_id, _locked in self.meta.rows:
+            key = f"{assignment_id}:{criterion_id}"
+            if key in row_of_key:
+                error(row, None, _("The row repeats row {other}.").format(other=row_of_key[key]))
+            row_of_key.setdefault(key, row)
+        good_rows: list[tuple[int, int, int, int]] = []
+        for item in self.meta.rows:
+            row, assignment_id, criterion_id, _locked = item
+            found = _text(value(row, COL_KEY))
+            expected = f"{assignment_id}:{criterion_id}"
+            if found == expected:
+                good_rows.append(item)
+            elif found in row_of_key:
+                error(row, COL_KEY, _("The row is a copy of row {other}, or rows were inserted, deleted or moved. "
+                                      "Rows cannot be added, deleted or moved; export the sheet again.").format(
+                    other=row_of_key[found]))
+            elif not found:
+                error(row, COL_KEY, _("The row was deleted or its key was cleared. Rows cannot be deleted; export "
+                                      "the sheet again."))
+            else:
+                error(row, COL_KEY, _("The key of the row was changed (found {value}).").format(value=shorten(found)))
+        for row in sorted(self.cells.rows):
+            if row not in expected_rows and any(value(row, c) not in (None, "") for c in range(1, COL_KEY + 1)):
+                error(row, None, _("This row was added. Rows cannot be added to the sheet; export the sheet again."))
+        return good_rows
+
+    def evaluations(self) -> None:
+        """The evaluations behind the rows: this project, this evaluator, this rated person, still there."""
+        db, meta = self.db, self.meta
+        ids = sorted({r[1] for r in meta.rows})
+        if ids:
+            self.found_rows = {r["id"]: r for r in db.query(
+                f"""SELECT a.*, t.family_name || ' ' || t.given_name AS target FROM evaluation_assignments a
+                    JOIN staff t ON t.id = a.target_staff_id WHERE a.id IN ({",".join("?" * len(ids))})""", ids)}
+            for a_id, c_id, score, comment in db.execute(
+                    f"SELECT assignment_id, criterion_id, score, comment FROM evaluation_scores "
+                    f"WHERE assignment_id IN ({','.join('?' * len(ids))})", ids):
+                self.stored[a_id][c_id] = Answer(score, comment)
+        for row, assignment_id, _criterion, _locked in meta.rows:
+            self.first_row.setdefault(assignment_id, row)
+        for assignment_id in ids:
+            self._evaluation(assignment_id)
+
+    def _evaluation(self, assignment_id: int) -> None:
+        row = self.found_rows.get(assignment_id)
+        where_row, meta = self.first_row[assignment_id], self.meta
         if row is None:
-            error(where_row, COL_TARGET, _("The evaluation of this row (id {id}) no longer exists; it may have been "
-                                           "removed after the sheet was written.").format(id=assignment_id))
-            continue
+            self.error(where_row, COL_TARGET, _("The evaluation of this row (id {id}) no longer exists; it may have "
+                                                "been removed after the sheet was written.").format(id=assignment_id))
+            return
         owner = Evaluator(row["evaluator_staff_id"], row["evaluator_external_id"])
         if row["project_id"] != meta.project_id or owner != meta.evaluator:
-            error(where_row, COL_TARGET, _("The evaluation of this row (id {id}) belongs to another evaluator or "
-                                           "project.").format(id=assignment_id))
-            continue
+            self.error(where_row, COL_TARGET, _("The evaluation of this row (id {id}) belongs to another evaluator "
+                                                "or project.").format(id=assignment_id))
+            return
         if meta.targets and meta.targets.get(assignment_id) != row["target_staff_id"]:
-            written_for = db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?",
-                                     [meta.targets.get(assignment_id)]).fetchone()
-            error(where_row, COL_TARGET, _(
+            written_for = self.db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?",
+                                          [meta.targets.get(assignment_id)]).fetchone()
+            self.error(where_row, COL_TARGET, _(
                 "This sheet was written to rate {written}, but the evaluation of this row (id {id}) now rates "
                 "{target}: the sheet is out of date. Nothing was imported; export the sheet again.").format(
                 written=written_for[0] if written_for else "?", id=assignment_id, target=row["target"]))
-            continue
+            return
         try:
-            perspective = template.perspective(row["perspective_id"])
+            perspective = self.template.perspective(row["perspective_id"])
         except StopIteration:
-            error(where_row, COL_PERSPECTIVE, _("The perspective of this row is not part of the template."))
-            continue
-        criteria_of[assignment_id] = {c.id: c for c in perspective.criteria_for(row["evaluator_kind"])}
-        preview.state[assignment_id] = (row["status"], row["updated_at"])
+            self.error(where_row, COL_PERSPECTIVE, _("The perspective of this row is not part of the template."))
+            return
+        self.criteria_of[assignment_id] = {c.id: c for c in perspective.criteria_for(row["evaluator_kind"])}
+        self.preview.state[assignment_id] = (row["status"], row["updated_at"])
 
-    # Values: scores and comments, row by row.
-    from_file: dict[int, dict[int, Answer]] = defaultdict(dict)
-    locked_rows: dict[int, bool] = {}
-    for row, assignment_id, criterion_id, locked in good_rows:
-        criteria = criteria_of.get(assignment_id)
-        if criteria is None:
-            continue
-        criterion = criteria.get(criterion_id)
-        if criterion is None:
-            error(row, COL_CRITERION, _("This criterion is not one this evaluator answers."))
-            continue
-        score = _score(value(row, COL_SCORE), is_formula(row, COL_SCORE), criterion,
-                       lambda message, r=row: error(r, COL_SCORE, message))
-        raw_comment = value(row, COL_COMMENT)
-        if is_formula(row, COL_COMMENT):
-            comment = str(raw_comment)
-            preview.warnings.append(SheetIssue(_where(name, meta.sheet, row, COL_COMMENT), _(
+    def answers(self, good_rows: list[tuple[int, int, int, int]],
+                ) -> tuple[dict[int, dict[int, Answer]], dict[int, bool]]:
+        """Scores and comments, row by row: the answers per evaluation, and which evaluations were locked."""
+        from_file: dict[int, dict[int, Answer]] = defaultdict(dict)
+        locked_rows: dict[int, bool] = {}
+        for row, assignment_id, criterion_id, locked in good_rows:
+            criteria = self.criteria_of.get(assignment_id)
+            if criteria is None:
+                continue
+            criterion = criteria.get(criterion_id)
+            if criterion is None:
+                self.error(row, COL_CRITERION, _("This criterion is not one this evaluator answers."))
+                continue
+            score = _score(self.cells.value(row, COL_SCORE), self.cells.is_formula(row, COL_SCORE), criterion,
+                           lambda message, r=row: self.error(r, COL_SCORE, message))
+            try:
+                comment = ratings.clean_comment(self._comment(row))
+            except UserError as exc:
+                self.error(row, COL_COMMENT, str(exc))
+                continue
+            from_file[assignment_id][criterion_id] = Answer(score, comment)
+            locked_rows[assignment_id] = bool(locked)
+        return from_file, locked_rows
+
+    def _comment(self, row: int) -> str:
+        """The comment cell as text: a formula kept as typed (with a warning), numbers and dates as written."""
+        raw = self.cells.value(row, COL_COMMENT)
+        if self.cells.is_formula(row, COL_COMMENT):
+            self.preview.warnings.append(SheetIssue(_where(self.preview.file_name, self.meta.sheet, row, COL_COMMENT), _(
                 "The comment starts like a formula; it is kept as text exactly as typed."), row, "E"))
-        elif isinstance(raw_comment, float) and raw_comment.is_integer():
-            comment = str(int(raw_comment))
-        elif isinstance(raw_comment, datetime):
-            comment = raw_comment.date().isoformat() if raw_comment.time() == datetime.min.time() \
-                else raw_comment.isoformat()
-        else:
-            comment = "" if raw_comment is None else unprotect_cell(str(raw_comment))
-        try:
-            comment = ratings.clean_comment(comment)
-        except UserError as exc:
-            error(row, COL_COMMENT, str(exc))
-            continue
-        from_file[assignment_id][criterion_id] = Answer(score, comment)
-        locked_rows[assignment_id] = bool(locked)
+            return str(raw)
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))
+        if isinstance(raw, datetime):
+            return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat()
+        return "" if raw is None else unprotect_cell(str(raw))
 
-    # What happens to each evaluation.
-    for assignment_id, answers in from_file.items():
-        row = found_rows[assignment_id]
-        where_row = first_row[assignment_id]
-        current = stored[assignment_id]
-        criteria = criteria_of[assignment_id]
-        perspective_name = template.perspective(row["perspective_id"]).name
+    def decide(self, from_file: dict[int, dict[int, Answer]], locked_rows: dict[int, bool]) -> None:
+        """What happens to each evaluation: submit, draft, unchanged or locked; or an error."""
+        for assignment_id, answers in from_file.items():
+            row = self.found_rows[assignment_id]
+            action = self._action(row, answers, locked_rows[assignment_id])
+            if action is None:
+                continue
+            criteria = self.criteria_of[assignment_id]
+            self.preview.changes.append(AssignmentChange(
+                assignment_id, row["target"], self.template.perspective(row["perspective_id"]).name,
+                self.first_row[assignment_id], action, answers,
+                sum(1 for a in answers.values() if a.score is not None), len(criteria)))
+
+    def _action(self, row: dict, answers: dict[int, Answer], locked: bool) -> str | None:
+        assignment_id = row["id"]
+        where_row = self.first_row[assignment_id]
+        current, criteria = self.stored[assignment_id], self.criteria_of[assignment_id]
         same = all(_same(current.get(c), a) for c, a in answers.items())
         has_content = any(a.score is not None or a.comment for a in answers.values())
-        if locked_rows[assignment_id]:
+        if locked:
             # Shown for reference only: never written, whatever its status is now.
             if not same:
-                error(where_row, COL_SCORE, _("This evaluation was submitted before the sheet was written; its "
-                                              "answers cannot be changed here (ask the administrator to reopen it)."))
-                continue
-            action = "locked"
-        elif row["status"] == "submitted":
+                self.error(where_row, COL_SCORE, _("This evaluation was submitted before the sheet was written; its "
+                                                   "answers cannot be changed here (ask the administrator to reopen "
+                                                   "it)."))
+                return None
+            return "locked"
+        if row["status"] == "submitted":
             if has_content:
-                error(where_row, COL_SCORE, _("This evaluation has already been submitted (was the file imported "
-                                              "twice?); submitted answers are never overwritten. Ask the "
-                                              "administrator to reopen it if it must change."))
-                continue
-            action = "unchanged"
-        elif not has_content or (same and row["status"] == "draft" and not _complete(criteria, current, answers)):
-            action = "unchanged"
-        else:
-            action = "submit" if _complete(criteria, current, answers) else "draft"
-        preview.changes.append(AssignmentChange(
-            assignment_id, row["target"], perspective_name, where_row, action, answers,
-            sum(1 for a in answers.values() if a.score is not None), len(criteria)))
-    preview.changes.sort(key=lambda c: c.row)
+                self.error(where_row, COL_SCORE, _("This evaluation has already been submitted (was the file "
+                                                   "imported twice?); submitted answers are never overwritten. Ask "
+                                                   "the administrator to reopen it if it must change."))
+                return None
+            return "unchanged"
+        if not has_content or (same and row["status"] == "draft" and not _complete(criteria, current, answers)):
+            return "unchanged"
+        return "submit" if _complete(criteria, current, answers) else "draft"
 
 
 def _same(stored: Answer | None, new: Answer) -> bool:

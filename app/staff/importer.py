@@ -345,122 +345,157 @@ def _parse_hire_date(text: str, from_excel: bool, plausible: tuple[date, date]) 
     return day.isoformat()
 
 
+class _RowReader:
+    """Reads one row at a time into a StaffRecord or the row's errors.
+
+    Keeps what rows share: the column index, the 外字 replacements, the 外字 found (character -> rows),
+    the staff numbers seen so far and caches of hire dates and readings (both repeat).
+    """
+
+    def __init__(self, table: Table, mapping: Mapping, tree: _OrgTree, replacements: dict[str, str] | None,
+                 plausible_hires: tuple[date, date]) -> None:
+        self.mapping, self.tree, self.plausible_hires = mapping, tree, plausible_hires
+        self.index = {name: table.headers.index(header) for name, header in mapping.columns.items()}
+        self.replacements = replacements or {}
+        self.private_use: dict[str, list[int]] = {}
+        self.seen: dict[str, int] = {}
+        self.dates: dict[str, str | ValueError] = {}  # hire dates repeat: parse each spelling once
+        self.from_excel = table.encoding == "xlsx"
+        self.reading = functools.lru_cache(maxsize=None)(normalise_reading)  # family and given readings repeat
+        self.row_no, self.raw, self.errors = 0, [], []
+
+    def read(self, row_no: int, raw: list[str]) -> StaffRecord | list[RowError]:
+        """The row as a record, or its errors (every problem of the row, in column order)."""
+        self.row_no, self.raw, self.errors = row_no, raw, []
+        staff_no = self._staff_no()
+        family, given = self._name()
+        family_r, given_r = self._reading()
+        dept, section, unit = self._affiliation()
+        hire_date = self._hire_date()
+        if self.errors:
+            return self.errors
+        return StaffRecord(row_no, staff_no, family, given, family_r, given_r, dept, section, unit,
+                           self.cell("position"), hire_date)
+
+    def cell(self, name: str, widen: bool = True) -> str:
+        """The cell of field ``name``: unprotected, 外字 replaced (or reported), safely normalised."""
+        column = self.index.get(name)
+        if column is None:
+            return ""
+        text = self.raw[column]
+        if text[:1] == "'":
+            text = unprotect_cell(text)
+        for char, replacement in self.replacements.items():
+            text = text.replace(char, replacement)
+        if not text or max(text) < "\ue000":  # most cells: no 外字, nothing to widen or narrow
+            return text.strip()
+        for char in set(_PRIVATE_USE.findall(text)):
+            self.private_use.setdefault(char, []).append(self.row_no)
+            self.errors.append(RowError(self.row_no, self.mapping.columns[name], _(
+                "contains the user-defined character (外字) U+{code:04X}; give the proper character "
+                "before importing").format(code=ord(char))))
+        return safe_normalise(text) if widen else text.strip()
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.row_no, self.mapping.columns.get(name, ""), message))
+
+    def _staff_no(self) -> str:
+        staff_no = self.cell("staff_no").replace(" ", "")
+        if not staff_no:
+            self.fail("staff_no", _("the staff no. is empty"))
+        elif staff_number_problem(staff_no):
+            self.fail("staff_no", staff_number_problem(staff_no))
+        elif staff_no in self.seen:
+            self.fail("staff_no", _("staff no. {no} appears twice in the file (also row {other})").format(
+                no=shorten(staff_no), other=self.seen[staff_no]))
+        else:
+            self.seen[staff_no] = self.row_no
+        return staff_no
+
+    def _name(self) -> tuple[str, str]:
+        if "full_name" in self.index:
+            split = _split_name(self.cell("full_name"))
+            if split is None:
+                self.fail("full_name", _("the name is empty or has no space between family and given name"))
+                return "", ""
+            return split
+        family, given = self.cell("family_name"), self.cell("given_name")
+        if not family:
+            self.fail("family_name", _("the family name is empty"))
+        if not given:
+            self.fail("given_name", _("the given name is empty"))
+        return family, given
+
+    def _reading(self) -> tuple[str, str]:
+        reading = self.reading
+        if "full_reading" in self.index:
+            split = _split_name(self.cell("full_reading", widen=False))  # reading() applies NFKC itself
+            if split is None:
+                self.fail("full_reading", _("the reading is empty or has no space between family and given name"))
+                split = ("", "")
+            family_r, given_r = reading(split[0]), reading(split[1])
+            column = "full_reading"
+        else:
+            family_r = reading(self.cell("family_reading", widen=False))
+            given_r = reading(self.cell("given_reading", widen=False))
+            column = "family_reading"
+            if not family_r or not given_r:
+                self.fail(column, _("the reading is empty"))
+        if (family_r and not is_hiragana_reading(family_r)) or (given_r and not is_hiragana_reading(given_r)):
+            self.fail(column, _("the reading must be written in kana: {text}").format(
+                text=shorten(family_r + given_r)))
+        return family_r, given_r
+
+    def _affiliation(self) -> tuple[str, str, str]:
+        if "affiliation" in self.index:
+            affiliation = self.cell("affiliation")
+            path = self.tree.split(affiliation) if affiliation else ("", "", "")
+            column = "affiliation"
+        else:
+            path = self.cell("department"), self.cell("section"), self.cell("unit")
+            column = "department"
+        if not path[0]:
+            self.fail(column, _("the affiliation is empty"))
+        return path
+
+    def _hire_date(self) -> str | None:
+        text = self.cell("hire_date")
+        if not text:
+            return None
+        if text not in self.dates:
+            try:
+                self.dates[text] = _parse_hire_date(text, self.from_excel, self.plausible_hires)
+            except ValueError as exc:
+                self.dates[text] = ValueError(str(exc))
+        parsed = self.dates[text]
+        if isinstance(parsed, ValueError):
+            self.fail("hire_date", str(parsed))
+            return None
+        return parsed
+
+
 def parse_rows(table: Table, mapping: Mapping, tree: _OrgTree, replacements: dict[str, str] | None = None,
                plausible_hires: tuple[date, date] | None = None,
                ) -> tuple[list[StaffRecord], list[RowError], dict[str, list[int]]]:
     """Every row to a StaffRecord, or to errors naming row and column."""
-    plausible_hires = plausible_hires or hire_date_range(date.today(), date.today())
-    index = {name: table.headers.index(header) for name, header in mapping.columns.items()}
-    replacements = replacements or {}
-    records, errors = [], []
-    private_use: dict[str, list[int]] = {}
-    seen: dict[str, int] = {}
-    dates: dict[str, str | ValueError] = {}  # hire dates repeat: parse each spelling once
-    from_excel = table.encoding == "xlsx"
-    reading = functools.lru_cache(maxsize=None)(normalise_reading)  # family and given readings repeat
-
+    reader = _RowReader(table, mapping, tree, replacements,
+                        plausible_hires or hire_date_range(date.today(), date.today()))
+    records: list[StaffRecord] = []
+    errors: list[RowError] = []
     for offset, raw in enumerate(table.rows):
         row_no = table.first_data_row + offset
         if not any(cell.strip() for cell in raw):
             continue
-        row_errors: list[RowError] = []
         if any("\n" in c or "\r" in c for c in raw):
             errors.append(RowError(row_no, "", _("a cell contains a line break; a quote (\") may be left open in the "
                                                "row above")))
             continue
-
-        def cell(name: str, widen: bool = True) -> str:
-            column = index.get(name)
-            if column is None:
-                return ""
-            text = raw[column]
-            if text[:1] == "'":
-                text = unprotect_cell(text)
-            if replacements:
-                for char, replacement in replacements.items():
-                    text = text.replace(char, replacement)
-            if not text or max(text) < "\ue000":  # most cells: no 外字, nothing to widen or narrow
-                return text.strip()
-            for char in set(_PRIVATE_USE.findall(text)):
-                private_use.setdefault(char, []).append(row_no)
-                row_errors.append(RowError(row_no, mapping.columns[name], _(
-                    "contains the user-defined character (外字) U+{code:04X}; give the proper character "
-                    "before importing").format(code=ord(char))))
-            return safe_normalise(text) if widen else text.strip()
-
-        def fail(name: str, message: str) -> None:
-            row_errors.append(RowError(row_no, mapping.columns.get(name, ""), message))
-
-        staff_no = cell("staff_no").replace(" ", "")
-        if not staff_no:
-            fail("staff_no", _("the staff no. is empty"))
-        elif staff_number_problem(staff_no):
-            fail("staff_no", staff_number_problem(staff_no))
-        elif staff_no in seen:
-            fail("staff_no", _("staff no. {no} appears twice in the file (also row {other})").format(
-                no=shorten(staff_no), other=seen[staff_no]))
+        result = reader.read(row_no, raw)
+        if isinstance(result, StaffRecord):
+            records.append(result)
         else:
-            seen[staff_no] = row_no
-
-        if "full_name" in index:
-            split = _split_name(cell("full_name"))
-            if split is None:
-                fail("full_name", _("the name is empty or has no space between family and given name"))
-                split = ("", "")
-            family, given = split
-        else:
-            family, given = cell("family_name"), cell("given_name")
-            if not family:
-                fail("family_name", _("the family name is empty"))
-            if not given:
-                fail("given_name", _("the given name is empty"))
-
-        if "full_reading" in index:
-            split = _split_name(cell("full_reading", widen=False))  # reading() applies NFKC itself
-            if split is None:
-                fail("full_reading", _("the reading is empty or has no space between family and given name"))
-                split = ("", "")
-            family_r, given_r = reading(split[0]), reading(split[1])
-            reading_column = "full_reading"
-        else:
-            family_r, given_r = reading(cell("family_reading", widen=False)), reading(cell("given_reading", widen=False))
-            reading_column = "family_reading"
-            if not family_r or not given_r:
-                fail(reading_column, _("the reading is empty"))
-        if (family_r and not is_hiragana_reading(family_r)) or (given_r and not is_hiragana_reading(given_r)):
-            fail(reading_column, _("the reading must be written in kana: {text}").format(
-                text=shorten(family_r + given_r)))
-
-        if "affiliation" in index:
-            affiliation = cell("affiliation")
-            dept, section, unit = tree.split(affiliation) if affiliation else ("", "", "")
-            affiliation_column = "affiliation"
-        else:
-            dept, section, unit = cell("department"), cell("section"), cell("unit")
-            affiliation_column = "department"
-        if not dept:
-            fail(affiliation_column, _("the affiliation is empty"))
-
-        hire_text = cell("hire_date")
-        hire_date = None
-        if hire_text:
-            if hire_text not in dates:
-                try:
-                    dates[hire_text] = _parse_hire_date(hire_text, from_excel, plausible_hires)
-                except ValueError as exc:
-                    dates[hire_text] = ValueError(str(exc))
-            parsed = dates[hire_text]
-            if isinstance(parsed, ValueError):
-                fail("hire_date", str(parsed))
-            else:
-                hire_date = parsed
-
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            records.append(StaffRecord(row_no, staff_no, family, given, family_r, given_r, dept, section, unit,
-                                       cell("position"), hire_date))
-    return records, errors, private_use
+            errors.extend(result)
+    return records, errors, reader.private_use
 
 
 # -- diff ------------------------------------------------------------------------------------------
@@ -515,6 +550,137 @@ def register_basis(db: sqlite_utils.Database) -> str:
     return digest.hexdigest()
 
 
+class _Diff:
+    """The register as a staff list meets it on the effective date; fills the preview record by record."""
+
+    def __init__(self, db: sqlite_utils.Database, tree: _OrgTree, mapping: Mapping, preview: ImportPreview) -> None:
+        on = preview.effective_date
+        self.tree, self.mapping, self.preview, self.on = tree, mapping, preview, on
+        position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
+        self.known_positions = set(position_ids)
+        self.unit_ids = tree.by_path
+        self.unit_label = {uid: " ".join(p for p in path if p) for path, uid in self.unit_ids.items()}
+        self.position_label = {pid: name for name, pid in position_ids.items()}
+        self.current = _current_state(db, on)
+        self.latest_start = dict(db.execute("SELECT s.staff_no, max(a.valid_from) FROM staff_assignments a "
+                                            "JOIN staff s ON s.id = a.staff_id GROUP BY s.staff_no").fetchall())
+        self.by_digits = {no.lstrip("0"): no for no in self.current if no.isdigit()}
+        self.staff_no_column = mapping.columns.get("staff_no", "")
+        self.labels: dict[tuple[str, str, str], str] = {}
+        self.new_units: dict[str, None] = {}
+        self.new_positions: dict[str, None] = {}
+        self.in_file: set[str] = set()
+
+    def add(self, record: StaffRecord) -> None:
+        """One record: what is new in it, what is wrong with it against the register, what it changes."""
+        self.in_file.add(record.staff_no)
+        path = (record.department, record.section, record.unit)
+        label = self._label(path)
+        if record.position and record.position not in self.known_positions:
+            self.new_positions[record.position] = None
+        name = f"{record.family_name}\u3000{record.given_name}"
+        old = self.current.get(record.staff_no)
+        self._check(record, path, label, old)
+        if old is None:
+            self.preview.changes.append(Change("added", record.staff_no, name, "", f"{label} {record.position}".strip()))
+            return
+        self._personal_change(record, old, name)
+        self._seat_change(record, old, name, label)
+
+    def _label(self, path: tuple[str, str, str]) -> str:
+        """「部 課 係」 of a path; once per distinct 所属, noting the units the import would create."""
+        label = self.labels.get(path)
+        if label is None:
+            label = self.labels[path] = " ".join(p for p in path if p)
+            for depth in range(1, 4):
+                prefix = path[:depth] + ("",) * (3 - depth)
+                if prefix[depth - 1] and prefix not in self.unit_ids:
+                    self.new_units[" ".join(p for p in prefix if p)] = None
+        return label
+
+    def _check(self, record: StaffRecord, path: tuple[str, str, str], label: str, old: dict | None) -> None:
+        """Warnings and errors that need the register: unprintable names, closing units, number slips, later seats."""
+        preview, columns = self.preview, self.mapping.columns
+        print_warning = name_print_warning(record.family_name, record.given_name)
+        if print_warning:
+            preview.warnings.append(RowError(record.row, columns.get("full_name") or columns.get(
+                "family_name", ""), print_warning))
+        unit_id = self.unit_ids.get(path)
+        if unit_id in self.tree.closing:
+            preview.errors.append(RowError(record.row, columns.get("affiliation") or columns.get(
+                "department", ""), _("{unit} ends on {day} by an organisation reform; use its successor or an "
+                                     "effective date after the reform").format(unit=label,
+                                                                               day=self.tree.closing[unit_id])))
+        if old is None:
+            twin = self.by_digits.get(record.staff_no.lstrip("0")) if record.staff_no.isdigit() else None
+            if twin:
+                preview.errors.append(RowError(record.row, self.staff_no_column, _(
+                    "staff no. {no} differs from the registered {twin} only in leading zeros (was it a number "
+                    "cell in Excel?)").format(no=shorten(record.staff_no), twin=twin)))
+        elif (self.latest_start.get(record.staff_no) or "") > self.on:
+            preview.errors.append(RowError(record.row, self.staff_no_column, _(
+                "{no} already has an assignment from {day}, after the effective date {on}").format(
+                no=shorten(record.staff_no), day=self.latest_start[record.staff_no], on=self.on)))
+
+    def _personal_change(self, record: StaffRecord, old: dict, name: str) -> None:
+        """A corrected name, reading or hire date, as before / after of the fields that differ."""
+        before_name = f"{old['family_name']}\u3000{old['given_name']}"
+        personal_before = (old["family_name"], old["given_name"], old["family_reading"], old["given_reading"],
+                           old["hire_date"])
+        personal_after = (record.family_name, record.given_name, record.family_reading, record.given_reading,
+                          record.hire_date or old["hire_date"])
+        if personal_before == personal_after:
+            return
+        field_labels = (_("name"), _("reading"), _("hire date"))
+        pairs = [(f"{before_name}", name),
+                 (f"{old['family_reading']}\u3000{old['given_reading']}",
+                  f"{record.family_reading}\u3000{record.given_reading}"),
+                 (old["hire_date"] or "", record.hire_date or old["hire_date"] or "")]
+        changed = [(label, a, b) for label, (a, b) in zip(field_labels, pairs) if a != b]
+        self.preview.changes.append(Change("updated", record.staff_no, name,
+                                           " / ".join(f"{label}: {a}" for label, a, _b in changed),
+                                           " / ".join(f"{label}: {b}" for label, _a, b in changed)))
+
+    def _seat_change(self, record: StaffRecord, old: dict, name: str, label: str) -> None:
+        """A transfer, or a return from retirement (never silent)."""
+        old_seat = (self.unit_label.get(old["unit_id"], ""), self.position_label.get(old["position_id"], ""))
+        returns = _retired_before(old, self.on)
+        if returns:  # HR's list says they work here: the import takes them back, but not silently
+            self.preview.warnings.append(RowError(record.row, self.staff_no_column, _(
+                "{no} {name} is recorded as retired (last day {day}); importing returns them to 在職 from {on}").format(
+                no=shorten(record.staff_no), name=f"{old['family_name']}\u3000{old['given_name']}",
+                day=old["retired_on"], on=self.on)))
+        if old_seat != (label, record.position) or returns:
+            self.preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),
+                                               f"{label} {record.position}".strip()))
+
+    def add_missing(self) -> None:
+        """People of the register not in the file; those with an assignment starting later are not leavers."""
+        for staff_no, old in self.current.items():
+            if staff_no not in self.in_file and old["status"] != "retired" and \
+                    (self.latest_start.get(staff_no) or "") <= self.on:
+                self.preview.changes.append(Change(
+                    "missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
+                    " ".join((self.unit_label.get(old["unit_id"], ""),
+                              self.position_label.get(old["position_id"], ""))).strip(), ""))
+
+    def finish(self, table: Table) -> None:
+        """The last-line warning, errors in row order (the first MAX_LISTED_ERRORS), the new names."""
+        preview = self.preview
+        if table.unterminated and table.rows and not preview.errors:
+            # Complete, but a file cut off exactly inside its last cell looks the same: the officer checks that row.
+            preview.warnings.append(RowError(table.first_data_row + len(table.rows) - 1, "", _(
+                "the file does not end with a line break: check that this last row is complete (a file cut off in "
+                "transfer looks the same)")))
+        preview.errors.sort(key=lambda e: e.row)
+        if len(preview.errors) > MAX_LISTED_ERRORS:  # a wrong file can have an error in every row: list the first
+            preview.errors_not_listed = len(preview.errors) - MAX_LISTED_ERRORS
+            del preview.errors[MAX_LISTED_ERRORS:]
+        preview.new_units = list(self.new_units)
+        preview.new_positions = list(self.new_positions)
+        preview.unplaced_positions = [p for p in self.new_positions if positions.standard_rank(p) is None]
+
+
 def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective: date,
             replacements: dict[str, str] | None = None, today: date | None = None) -> ImportPreview:
     """Parse, validate and diff without writing anything (the dry run); `today` bounds the hire dates."""
@@ -530,111 +696,86 @@ def prepare(db: sqlite_utils.Database, table: Table, mapping: Mapping, effective
                                               hire_date_range(today or date.today(), effective))
     errors.sort(key=lambda e: e.row)
     preview.records, preview.errors, preview.private_use = records, errors, private_use
-
-    known_positions = {name for (name,) in db.execute("SELECT name FROM positions")}
-    unit_ids = tree.by_path
-    new_units: dict[str, None] = {}
-    labels: dict[tuple[str, str, str], str] = {}
-    new_positions: dict[str, None] = {}
-    position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
-    unit_label = {uid: " ".join(p for p in path if p) for path, uid in unit_ids.items()}
-    position_label = {pid: name for name, pid in position_ids.items()}
-    current = _current_state(db, on)
-    latest_start = dict(db.execute("SELECT s.staff_no, max(a.valid_from) FROM staff_assignments a "
-                                   "JOIN staff s ON s.id = a.staff_id GROUP BY s.staff_no").fetchall())
-    by_digits = {no.lstrip("0"): no for no in current if no.isdigit()}
-    staff_no_column = mapping.columns.get("staff_no", "")
-    in_file = set()
+    diff = _Diff(db, tree, mapping, preview)
     for record in records:
-        in_file.add(record.staff_no)
-        path = (record.department, record.section, record.unit)
-        label = labels.get(path)
-        if label is None:  # once per distinct 所属
-            label = labels[path] = " ".join(p for p in path if p)
-            for depth in range(1, 4):
-                prefix = path[:depth] + ("",) * (3 - depth)
-                if prefix[depth - 1] and prefix not in unit_ids:
-                    new_units[" ".join(p for p in prefix if p)] = None
-        if record.position and record.position not in known_positions:
-            new_positions[record.position] = None
-        name = f"{record.family_name}\u3000{record.given_name}"
-        print_warning = name_print_warning(record.family_name, record.given_name)
-        if print_warning:
-            preview.warnings.append(RowError(record.row, mapping.columns.get("full_name") or mapping.columns.get(
-                "family_name", ""), print_warning))
-        old = current.get(record.staff_no)
-        unit_id = unit_ids.get(path)
-        if unit_id in tree.closing:
-            preview.errors.append(RowError(record.row, mapping.columns.get("affiliation") or mapping.columns.get(
-                "department", ""), _("{unit} ends on {day} by an organisation reform; use its successor or an "
-                                     "effective date after the reform").format(unit=label, day=tree.closing[unit_id])))
-        if old is None:
-            twin = by_digits.get(record.staff_no.lstrip("0")) if record.staff_no.isdigit() else None
-            if twin:
-                preview.errors.append(RowError(record.row, staff_no_column, _(
-                    "staff no. {no} differs from the registered {twin} only in leading zeros (was it a number "
-                    "cell in Excel?)").format(no=shorten(record.staff_no), twin=twin)))
-        elif (latest_start.get(record.staff_no) or "") > on:
-            preview.errors.append(RowError(record.row, staff_no_column, _(
-                "{no} already has an assignment from {day}, after the effective date {on}").format(
-                no=shorten(record.staff_no), day=latest_start[record.staff_no], on=on)))
-        if old is None:
-            preview.changes.append(Change("added", record.staff_no, name, "", f"{label} {record.position}".strip()))
-            continue
-        before_name = f"{old['family_name']}\u3000{old['given_name']}"
-        personal_before = (old["family_name"], old["given_name"], old["family_reading"], old["given_reading"],
-                           old["hire_date"])
-        personal_after = (record.family_name, record.given_name, record.family_reading, record.given_reading,
-                          record.hire_date or old["hire_date"])
-        if personal_before != personal_after:
-            field_labels = (_("name"), _("reading"), _("hire date"))
-            pairs = [(f"{before_name}", name),
-                     (f"{old['family_reading']}\u3000{old['given_reading']}",
-                      f"{record.family_reading}\u3000{record.given_reading}"),
-                     (old["hire_date"] or "", record.hire_date or old["hire_date"] or "")]
-            changed = [(label, a, b) for label, (a, b) in zip(field_labels, pairs) if a != b]
-            preview.changes.append(Change("updated", record.staff_no, name,
-                                          " / ".join(f"{label}: {a}" for label, a, _b in changed),
-                                          " / ".join(f"{label}: {b}" for label, _a, b in changed)))
-        old_seat = (unit_label.get(old["unit_id"], ""), position_label.get(old["position_id"], ""))
-        returns = _retired_before(old, on)
-        if returns:  # HR's list says they work here: the import takes them back, but not silently
-            preview.warnings.append(RowError(record.row, staff_no_column, _(
-                "{no} {name} is recorded as retired (last day {day}); importing returns them to 在職 from {on}").format(
-                no=shorten(record.staff_no), name=before_name, day=old["retired_on"], on=on)))
-        if old_seat != (label, record.position) or returns:
-            preview.changes.append(Change("transferred", record.staff_no, name, " ".join(old_seat).strip(),
-                                          f"{label} {record.position}".strip()))
-    for staff_no, old in current.items():
-        # People with an assignment starting later (a transfer already entered) are not leavers.
-        if staff_no not in in_file and old["status"] != "retired" and (latest_start.get(staff_no) or "") <= on:
-            preview.changes.append(Change("missing", staff_no, f"{old['family_name']}\u3000{old['given_name']}",
-                                          " ".join((unit_label.get(old["unit_id"], ""),
-                                                    position_label.get(old["position_id"], ""))).strip(), ""))
-    if table.unterminated and table.rows and not preview.errors:
-        # Complete, but a file cut off exactly inside its last cell looks the same: the officer checks that row.
-        preview.warnings.append(RowError(table.first_data_row + len(table.rows) - 1, "", _(
-            "the file does not end with a line break: check that this last row is complete (a file cut off in "
-            "transfer looks the same)")))
-    preview.errors.sort(key=lambda e: e.row)
-    if len(preview.errors) > MAX_LISTED_ERRORS:  # a wrong file can have an error in every row: list the first
-        preview.errors_not_listed = len(preview.errors) - MAX_LISTED_ERRORS
-        del preview.errors[MAX_LISTED_ERRORS:]
-    preview.new_units = list(new_units)
-    preview.new_positions = list(new_positions)
-    preview.unplaced_positions = [p for p in new_positions if positions.standard_rank(p) is None]
+        diff.add(record)
+    diff.add_missing()
+    diff.finish(table)
     return preview
+
+
+class ImportSession:
+    """One staff file on its way into the register: read once, mapped, checked (as often as the options
+    change), then committed. The CLI's ``import-staff`` and the import dialog both drive one, so the order
+    of the steps lives here and not in a screen.
+
+    Every step that needs the register takes the connection to use, so the dialog can run each step on a
+    worker thread with that thread's own connection. Nothing is written except by ``choose_columns`` (the
+    remembered mapping) and ``commit``.
+    """
+
+    def __init__(self, path: Path, encoding: str | None = None) -> None:
+        self.path = Path(path)
+        self.encoding = encoding  # None: detected (UTF-8 with or without BOM, else CP932)
+        self._table: Table | None = None
+        self.mapping: Mapping | None = None
+        self.preview: ImportPreview | None = None
+
+    @property
+    def has_read(self) -> bool:
+        """Whether the file has been read (the next check only prepares: a screen says "checking", not "reading")."""
+        return self._table is not None
+
+    @property
+    def table(self) -> Table:
+        """The file's rows, read on first use and kept: the options change, the file is not read again."""
+        if self._table is None:
+            self._table = read_table(self.path, self.encoding)
+        return self._table
+
+    def set_encoding(self, encoding: str | None) -> None:
+        """Another encoding: the file is read again on the next check (and its columns recognised again)."""
+        if encoding != self.encoding:
+            self.encoding = encoding
+            self._table, self.mapping, self.preview = None, None, None
+
+    def recognise(self, db: sqlite_utils.Database, columns: dict[str, str] | None = None) -> Mapping:
+        """The columns: ``columns`` when given, else the officer's remembered choice, else by synonym."""
+        headers = self.table.headers
+        self.mapping = recognise_headers(headers, columns or load_saved_mapping(db, headers))
+        return self.mapping
+
+    def choose_columns(self, db: sqlite_utils.Database, columns: dict[str, str], user: User) -> Mapping:
+        """The officer's choice of columns, remembered for files with the same headers and used from now on."""
+        save_mapping(db, self.table.headers, columns, user)
+        self.mapping = recognise_headers(self.table.headers, columns)
+        return self.mapping
+
+    def check(self, db: sqlite_utils.Database, effective: date | None = None,
+              replacements: dict[str, str] | None = None, today: date | None = None) -> ImportPreview:
+        """The dry run with these options (nothing is written); the preview is kept for ``commit``."""
+        self.preview = None  # a check that fails leaves nothing to commit
+        mapping = self.mapping or self.recognise(db)
+        effective = effective or default_effective_date(db, today)
+        self.preview = prepare(db, self.table, mapping, effective, replacements, today)
+        return self.preview
+
+    def commit(self, db: sqlite_utils.Database, user: User, retire_missing: bool = False) -> dict:
+        """Write the last checked preview, all or nothing (refused when it has errors or is stale)."""
+        if self.preview is None:
+            raise ImportRefused(_("The file {file} has not been checked; nothing was written.").format(
+                file=self.path.name))
+        return commit(db, self.preview, user, retire_missing=retire_missing)
 
 
 def preview_file(db: sqlite_utils.Database, path: Path, *, encoding: str | None = None,
                  effective: date | None = None, columns: dict[str, str] | None = None,
                  replacements: dict[str, str] | None = None, today: date | None = None,
                  ) -> tuple[ImportPreview, Table, Mapping]:
-    """Read a file and prepare its import (nothing is written)."""
-    table = read_table(path, encoding)
-    mapping = recognise_headers(table.headers, columns or load_saved_mapping(db, table.headers))
-    effective = effective or default_effective_date(db, today)
-    return prepare(db, table, mapping, effective, replacements, today), table, mapping
+    """Read a file and prepare its import (nothing is written): one session's first check."""
+    session = ImportSession(path, encoding)
+    mapping = session.recognise(db, columns)
+    return session.check(db, effective, replacements, today), session.table, mapping
 
 
 # -- commit ----------------------------------------------------------------------------------------
@@ -646,116 +787,154 @@ class StalePreview(ImportRefused):
     """The register changed (another import got there first) between the preview and the commit."""
 
 
+class _Seats:
+    """Units and positions for the people who take a seat in them, created on first use (with the audit)."""
+
+    def __init__(self, db: sqlite_utils.Database, user: User, on: str) -> None:
+        self.db, self.user, self.on = db, user, on
+        self.unit_ids = dict(_OrgTree.load(db, on).by_path)
+        self.position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
+        self.seats: dict[tuple[str, str, str], int] = {}
+
+    def unit_id(self, record: StaffRecord) -> int:
+        path = (record.department, record.section, record.unit)
+        if path not in self.seats:
+            self.seats[path] = self._create_path(path)
+        return self.seats[path]
+
+    def _create_path(self, path: tuple[str, str, str]) -> int:
+        parent = None
+        for depth, kind in enumerate(("department", "section", "unit"), start=1):
+            if not path[depth - 1]:
+                continue  # no 課: the 係 sits directly under the 部
+            key = path[:depth] + ("",) * (3 - depth)
+            if key not in self.unit_ids:
+                self.unit_ids[key] = self.db.conn.execute(
+                    "INSERT INTO org_units (parent_id, kind, name, valid_from) VALUES (?, ?, ?, ?)",
+                    [parent, kind, path[depth - 1], self.on]).lastrowid
+                audit.record(self.db, self.user.login, "org.create", "org_units", self.unit_ids[key],
+                             after={"name": path[depth - 1]})
+            parent = self.unit_ids[key]
+        return parent
+
+    def position_id(self, name: str) -> int | None:
+        if not name:
+            return None
+        if name not in self.position_ids:  # its grade in the usual order, not the file's row order
+            self.position_ids[name] = positions.add_position(self.db, name)
+        return self.position_ids[name]
+
+
+def _correct_person(db: sqlite_utils.Database, user: User, old: dict, record: StaffRecord) -> None:
+    """Write a corrected name, reading or hire date (an empty hire date in the file keeps the registered one)."""
+    after = {"family_name": record.family_name, "given_name": record.given_name,
+             "family_reading": record.family_reading, "given_reading": record.given_reading,
+             "hire_date": record.hire_date or old["hire_date"]}
+    db.conn.execute("UPDATE staff SET family_name = :family_name, given_name = :given_name, "
+                    "family_reading = :family_reading, given_reading = :given_reading, hire_date = :hire_date, "
+                    "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = :id",
+                    {**after, "id": old["id"]})
+    audit.record(db, user.login, "staff.update", "staff", old["id"], {k: old[k] for k in after}, after)
+
+
+def _transfer(db: sqlite_utils.Database, user: User, old: dict, seat: tuple[int, int | None], on: str) -> None:
+    """The new seat from ``on``: a returner back to 在職, the current assignment ended the day before (or,
+    when it starts on or after ``on``, corrected in place)."""
+    conn = db.conn
+    unit_id, position_id = seat
+    if _retired_before(old, on):
+        conn.execute("UPDATE staff SET status = 'active', retired_on = NULL WHERE id = ?", [old["id"]])
+        audit.record(db, user.login, "staff.status", "staff", old["id"],
+                     {"status": "retired", "retired_on": old["retired_on"]},
+                     {"status": "active", "retired_on": None, "on": on})
+    # A leaver whose last day is still to come keeps it: the new seat ends then too.
+    last_day = old["retired_on"] if old["status"] == "retired" and not _retired_before(old, on) else None
+    if old["assignment_id"] and old["valid_from"] >= on:
+        conn.execute("UPDATE staff_assignments SET unit_id = ?, position_id = ? WHERE id = ?",
+                     [unit_id, position_id, old["assignment_id"]])
+    else:
+        if old["assignment_id"]:
+            conn.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?",
+                         [_day_before(on), old["assignment_id"]])
+        conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from, valid_to) "
+                     "VALUES (?, ?, ?, ?, ?)", [old["id"], unit_id, position_id, on, last_day])
+    audit.record(db, user.login, "staff.transfer", "staff", old["id"],
+                 {"unit_id": old["unit_id"], "position_id": old["position_id"]},
+                 {"unit_id": unit_id, "position_id": position_id, "from": on})
+
+
+def _insert_new_staff(db: sqlite_utils.Database, new_staff: list[tuple], new_assignments: list[tuple]) -> None:
+    """The new people and their first seats in one pass each (their ids are given here)."""
+    conn = db.conn
+    first_id = (db.execute("SELECT max(id) FROM staff").fetchone()[0] or 0) + 1
+    conn.executemany("INSERT INTO staff (id, staff_no, family_name, given_name, family_reading, given_reading, "
+                     "hire_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(first_id + i, *person) for i, person in enumerate(new_staff)])
+    conn.executemany("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) VALUES (?, ?, ?, ?)",
+                     [(first_id + i, u, p, f) for i, (_no, u, p, f) in enumerate(new_assignments)])
+
+
+def _retire_missing(db: sqlite_utils.Database, user: User, preview: ImportPreview, current: dict[str, dict]) -> int:
+    """Mark the people not in the file retired the day before the effective date; returns how many."""
+    day_before = _day_before(preview.effective_date)
+    retired = 0
+    for change in preview.changes:
+        if change.kind != "missing":
+            continue
+        old = current[change.staff_no]
+        db.conn.execute("UPDATE staff SET status = 'retired', retired_on = ? WHERE id = ?", [day_before, old["id"]])
+        if old["assignment_id"]:
+            db.conn.execute("UPDATE staff_assignments SET valid_to = max(valid_from, ?) WHERE id = ?",
+                            [day_before, old["assignment_id"]])
+        audit.record(db, user.login, "staff.retire", "staff", old["id"], {"status": old["status"]},
+                     {"status": "retired", "retired_on": day_before})
+        retired += 1
+    return retired
+
+
+def _day_before(on: str) -> str:
+    return (date.fromisoformat(on) - timedelta(days=1)).isoformat()
+
+
+def _write_records(db: sqlite_utils.Database, user: User, preview: ImportPreview, current: dict[str, dict]) -> None:
+    """Every record of the preview: new people, corrections and transfers, as the preview listed them."""
+    on = preview.effective_date
+    seats = _Seats(db, user, on)
+    kinds = {(c.kind, c.staff_no) for c in preview.changes}
+    new_staff, new_assignments = [], []
+    for record in preview.records:
+        old = current.get(record.staff_no)
+        seat_changes = old is None or ("transferred", record.staff_no) in kinds
+        # Units and positions are only created for people who take a seat in them.
+        unit_id = seats.unit_id(record) if seat_changes else None
+        position_id = seats.position_id(record.position) if seat_changes else None
+        if old is None:
+            new_staff.append((record.staff_no, record.family_name, record.given_name, record.family_reading,
+                              record.given_reading, record.hire_date))
+            new_assignments.append((record.staff_no, unit_id, position_id, on))
+            continue
+        if ("updated", record.staff_no) in kinds:
+            _correct_person(db, user, old, record)
+        if ("transferred", record.staff_no) in kinds:
+            _transfer(db, user, old, (unit_id, position_id), on)
+    _insert_new_staff(db, new_staff, new_assignments)
+
+
 def commit(db: sqlite_utils.Database, preview: ImportPreview, user: User, retire_missing: bool = False) -> dict:
     """Write the previewed import in one transaction; returns the summary."""
     require(user, Action.STAFF_EDIT)
     if preview.errors:
         raise ImportRefused(_("The import has {n} errors; nothing was written.").format(n=preview.error_count))
     on = preview.effective_date
-    day_before = (date.fromisoformat(on) - timedelta(days=1)).isoformat()
-    conn = db.conn
     with transaction(db):
         if register_basis(db) != preview.basis:  # checked under the write lock: nobody can change it now
             raise StalePreview(_(
                 "The register was changed after this file was checked (another import or an edit got there "
                 "first), so the checked changes no longer apply. Nothing was written; check the file {file} "
                 "again and import it.").format(file=Path(preview.file).name))
-        unit_ids = dict(_OrgTree.load(db, on).by_path)
-        position_ids = {name: pid for pid, name in db.execute("SELECT id, name FROM positions")}
-
-        seats: dict[tuple[str, str, str], int] = {}
-
-        def unit_id_for(record: StaffRecord) -> int:
-            path = (record.department, record.section, record.unit)
-            if path in seats:
-                return seats[path]
-            seats[path] = _create_path(path)
-            return seats[path]
-
-        def _create_path(path: tuple[str, str, str]) -> int:
-            parent = None
-            for depth, kind in enumerate(("department", "section", "unit"), start=1):
-                if not path[depth - 1]:
-                    continue  # no 課: the 係 sits directly under the 部
-                key = path[:depth] + ("",) * (3 - depth)
-                if key not in unit_ids:
-                    unit_ids[key] = conn.execute(
-                        "INSERT INTO org_units (parent_id, kind, name, valid_from) VALUES (?, ?, ?, ?)",
-                        [parent, kind, path[depth - 1], on]).lastrowid
-                    audit.record(db, user.login, "org.create", "org_units", unit_ids[key], after={"name": path[depth - 1]})
-                parent = unit_ids[key]
-            return parent
-
-        def position_id_for(name: str) -> int | None:
-            if not name:
-                return None
-            if name not in position_ids:  # its grade in the usual order, not the file's row order
-                position_ids[name] = positions.add_position(db, name)
-            return position_ids[name]
-
         current = _current_state(db, on)
-        kinds = {(c.kind, c.staff_no) for c in preview.changes}
-        new_staff, new_assignments = [], []
-        for record in preview.records:
-            old = current.get(record.staff_no)
-            seat_changes = old is None or ("transferred", record.staff_no) in kinds
-            # Units and positions are only created for people who take a seat in them.
-            unit_id = unit_id_for(record) if seat_changes else None
-            position_id = position_id_for(record.position) if seat_changes else None
-            if old is None:
-                new_staff.append((record.staff_no, record.family_name, record.given_name, record.family_reading,
-                                  record.given_reading, record.hire_date))
-                new_assignments.append((record.staff_no, unit_id, position_id, on))
-                continue
-            if ("updated", record.staff_no) in kinds:
-                after = {"family_name": record.family_name, "given_name": record.given_name,
-                         "family_reading": record.family_reading, "given_reading": record.given_reading,
-                         "hire_date": record.hire_date or old["hire_date"]}
-                conn.execute("UPDATE staff SET family_name = :family_name, given_name = :given_name, "
-                             "family_reading = :family_reading, given_reading = :given_reading, hire_date = :hire_date, "
-                             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = :id",
-                             {**after, "id": old["id"]})
-                audit.record(db, user.login, "staff.update", "staff", old["id"],
-                             {k: old[k] for k in after}, after)
-            if ("transferred", record.staff_no) in kinds:
-                if _retired_before(old, on):
-                    conn.execute("UPDATE staff SET status = 'active', retired_on = NULL WHERE id = ?", [old["id"]])
-                    audit.record(db, user.login, "staff.status", "staff", old["id"],
-                                 {"status": "retired", "retired_on": old["retired_on"]},
-                                 {"status": "active", "retired_on": None, "on": on})
-                # A leaver whose last day is still to come keeps it: the new seat ends then too.
-                last_day = old["retired_on"] if old["status"] == "retired" and not _retired_before(old, on) else None
-                if old["assignment_id"] and old["valid_from"] >= on:
-                    conn.execute("UPDATE staff_assignments SET unit_id = ?, position_id = ? WHERE id = ?",
-                                 [unit_id, position_id, old["assignment_id"]])
-                else:
-                    if old["assignment_id"]:
-                        conn.execute("UPDATE staff_assignments SET valid_to = ? WHERE id = ?",
-                                     [day_before, old["assignment_id"]])
-                    conn.execute("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from, valid_to) "
-                                 "VALUES (?, ?, ?, ?, ?)", [old["id"], unit_id, position_id, on, last_day])
-                audit.record(db, user.login, "staff.transfer", "staff", old["id"],
-                             {"unit_id": old["unit_id"], "position_id": old["position_id"]},
-                             {"unit_id": unit_id, "position_id": position_id, "from": on})
-        first_id = (db.execute("SELECT max(id) FROM staff").fetchone()[0] or 0) + 1  # ids given here: one pass
-        conn.executemany("INSERT INTO staff (id, staff_no, family_name, given_name, family_reading, given_reading, "
-                         "hire_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [(first_id + i, *person) for i, person in enumerate(new_staff)])
-        conn.executemany("INSERT INTO staff_assignments (staff_id, unit_id, position_id, valid_from) VALUES (?, ?, ?, ?)",
-                         [(first_id + i, u, p, f) for i, (_no, u, p, f) in enumerate(new_assignments)])
-        retired = 0
-        if retire_missing:
-            for change in preview.changes:
-                if change.kind != "missing":
-                    continue
-                old = current[change.staff_no]
-                conn.execute("UPDATE staff SET status = 'retired', retired_on = ? WHERE id = ?", [day_before, old["id"]])
-                if old["assignment_id"]:
-                    conn.execute("UPDATE staff_assignments SET valid_to = max(valid_from, ?) WHERE id = ?",
-                                 [day_before, old["assignment_id"]])
-                audit.record(db, user.login, "staff.retire", "staff", old["id"], {"status": old["status"]},
-                             {"status": "retired", "retired_on": day_before})
-                retired += 1
+        _write_records(db, user, preview, current)
+        retired = _retire_missing(db, user, preview, current) if retire_missing else 0
         summary = {**preview.summary(), "retired": retired}
         audit.record(db, user.login, "staff.import", "staff", None, None,
                      {"file": Path(preview.file).name, "effective_date": on, "retired": retired,

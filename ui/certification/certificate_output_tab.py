@@ -36,7 +36,7 @@ from app.errors import UserError
 from app.formatting import format_timestamp
 from app.i18n import N_, _
 from app.wareki import format_wareki
-from ui.background import database_file, run_in_background, with_connection
+from ui.background import run_in_background, run_with_database
 from ui.widgets.pdf_pages import print_pdf
 from ui.widgets.pdf_preview import PdfPreview, PdfRenderer
 from ui.widgets.table_model import RecordTableModel, record_table_view
@@ -253,15 +253,11 @@ class OutputTab(QWidget):
 
     def write(self, out: Path, per_person: bool) -> list[Path] | None:
         """Write the selected certificates through the core, off the GUI thread; then offer to open or print."""
-        ids, template, user, db_file = self.selected_ids(), self.template.currentData(), self._user, database_file(self._db)
+        ids, template, user = self.selected_ids(), self.template.currentData(), self._user
         self.wait_for_preview()
-
-        def work() -> list[Path]:
-            return with_connection(db_file, lambda db: certificates.write(db, user, ids, out, template,
-                                                                          per_person=per_person))
-
         try:
-            written = run_in_background(self, _("Writing certificates…"), work)
+            written = run_with_database(self, _("Writing certificates…"), self._db, lambda db: certificates.write(
+                db, user, ids, out, template, per_person=per_person))
         except UserError as exc:
             QMessageBox.warning(self, _("Certificates"), str(exc))
             return None
@@ -345,14 +341,11 @@ class OutputTab(QWidget):
             self.write_ceremony_list(out)
 
     def write_ceremony_list(self, out: Path) -> Path | None:
-        ids, user, db_file = self.selected_ids(), self._user, database_file(self._db)
+        ids, user = self.selected_ids(), self._user
         self.wait_for_preview()
-
-        def work() -> Path:
-            return with_connection(db_file, lambda db: certificates.ceremony_list(db, user, ids, out))
-
         try:
-            written = run_in_background(self, _("Writing the ceremony list…"), work)
+            written = run_with_database(self, _("Writing the ceremony list…"), self._db,
+                                        lambda db: certificates.ceremony_list(db, user, ids, out))
         except UserError as exc:
             QMessageBox.warning(self, _("Ceremony list"), str(exc))
             return None

@@ -9,7 +9,6 @@ over the computed rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 import sqlite_utils
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -39,7 +38,7 @@ from app.certification.candidates import CandidateRow
 from app.formatting import format_number
 from app.i18n import N_, _
 from app.certification.schemes import SchemeSpec
-from ui.background import database_file, run_in_background, with_connection
+from ui.background import run_with_database
 from ui.widgets.empty_hint import EmptyHint
 from ui.widgets.wareki_date import DateEdit
 from ui.widgets.dialog_parts import ERROR_COLOUR
@@ -323,9 +322,9 @@ class EligibilityTab(QWidget):
         if self._scheme is None:
             self._rows = []
         else:
-            scheme, day, db_file, user = self._scheme, self.as_of.date(), database_file(self._db), self._user
-            self._rows = run_in_background(self, _("Checking the requirements…"),
-                                           lambda: _compute(db_file, user, scheme, day))
+            scheme, day, user = self._scheme, self.as_of.date(), self._user
+            self._rows = run_with_database(self, _("Checking the requirements…"), self._db,
+                                           lambda db: candidates.candidate_rows(db, user, scheme, day))
         eligible = {r.key for r in self._rows if r.status == "eligible"}
         self.model.checked &= eligible
         self.refresh_view()
@@ -435,8 +434,3 @@ class EligibilityTab(QWidget):
                                             if len(numbers) > 15 else "")
         QMessageBox.information(self, title, _("{n} people were certified. Certificate numbers:\n{numbers}").format(
             n=len(numbers), numbers=listed))
-
-
-def _compute(db_file, user: User, scheme: SchemeSpec, day: date) -> list[CandidateRow]:
-    """On the worker thread, with its own connection."""
-    return with_connection(db_file, lambda db: candidates.candidate_rows(db, user, scheme, day))

@@ -20,7 +20,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.tabular import not_listed
 from app.wareki import display_date
-from ui.background import database_file, run_in_background, with_connection
+from ui.background import run_with_database
 from ui.widgets.dialog_parts import ENCODINGS, ERROR_STYLE, fit_to_screen, import_cancel
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
@@ -125,10 +125,10 @@ class PastCertificationsImportDialog(QDialog):
         if not text:
             return
         path, encoding = Path(text), self.encoding.currentData()  # widgets are read here, never on the worker
-        db_file, user, today = database_file(self._db), self._user, self._today
+        user, today = self._user, self._today
         try:
-            self.preview = run_in_background(self, _("Checking the rows…"), lambda: with_connection(
-                db_file, lambda db: past.preview_file(db, user, path, today=today, encoding=encoding)))
+            self.preview = run_with_database(self, _("Checking the rows…"), self._db, lambda db: past.preview_file(
+                db, user, path, today=today, encoding=encoding))
         except UserError as exc:  # the file as a whole is refused
             self.preview = None
             self._show_refusal(str(exc))
@@ -176,10 +176,10 @@ class PastCertificationsImportDialog(QDialog):
     def commit(self) -> None:
         if self.preview is None or self.preview.errors:
             return
-        preview, user, db_file = self.preview, self._user, database_file(self._db)
+        preview, user = self.preview, self._user
         try:
-            self.committed = run_in_background(self, _("Importing…"), lambda: with_connection(
-                db_file, lambda db: past.commit(db, user, preview)))
+            self.committed = run_with_database(self, _("Importing…"), self._db,
+                                               lambda db: past.commit(db, user, preview))
         except UserError as exc:  # refused, or the register changed since the preview: nothing was written
             QMessageBox.warning(self, _("Import earlier certifications"), str(exc))
             self.refresh()

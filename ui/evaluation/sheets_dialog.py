@@ -42,7 +42,7 @@ from app.evaluation.sheets import SheetImportPreview
 from app.i18n import N_, _
 from app.wareki import format_fiscal_year
 from ui.widgets.dialog_parts import ERROR_STYLE, fit_to_screen, import_cancel
-from ui.background import database_file, run_in_background, with_connection
+from ui.background import run_with_database
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 log = logging.getLogger("dx_jinzai")
@@ -125,11 +125,11 @@ class ExportSheetsDialog(QDialog):
         folder = Path(self.folder_edit.text().strip())
         if project_id is None or not self.folder_edit.text().strip():
             return
-        include, user, db_file = self.include_submitted.isChecked(), self._user, database_file(self._db)
+        include, user = self.include_submitted.isChecked(), self._user
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.written = run_in_background(self, _("Writing the evaluation sheets…"), lambda: with_connection(
-                db_file, lambda db: sheets.export_sheets(db, user, project_id, folder, include)))
+            self.written = run_with_database(self, _("Writing the evaluation sheets…"), self._db,
+                                             lambda db: sheets.export_sheets(db, user, project_id, folder, include))
         except (UserError, OSError) as exc:
             self.result_label.setStyleSheet(ERROR_STYLE)
             self.result_label.setText(str(exc))
@@ -239,10 +239,10 @@ class ImportSheetsDialog(QDialog):
         self._check(remaining)
 
     def _check(self, paths: list[Path]) -> None:
-        user, db_file = self._user, database_file(self._db)
+        user = self._user
         try:
-            previews = run_in_background(self, _("Checking the evaluation sheets…"), lambda: with_connection(
-                db_file, lambda db: [sheets.preview_import(db, user, p) for p in paths]))
+            previews = run_with_database(self, _("Checking the evaluation sheets…"), self._db,
+                                         lambda db: [sheets.preview_import(db, user, p) for p in paths])
         except UserError as exc:
             QMessageBox.warning(self, _("Import evaluation sheets"), str(exc))
             return
@@ -301,7 +301,7 @@ class ImportSheetsDialog(QDialog):
         """Each file in its own transaction; a file changed since the check is refused on its own."""
         if not self.previews or any(p.errors for p in self.previews):
             return
-        previews, user, db_file = list(self.previews), self._user, database_file(self._db)
+        previews, user = list(self.previews), self._user
 
         def work(db: sqlite_utils.Database) -> list[tuple[str, dict | str]]:
             results: list[tuple[str, dict | str]] = []
@@ -319,8 +319,7 @@ class ImportSheetsDialog(QDialog):
                     break
             return results
 
-        self.results = run_in_background(self, _("Importing the evaluation sheets…"),
-                                         lambda: with_connection(db_file, work))
+        self.results = run_with_database(self, _("Importing the evaluation sheets…"), self._db, work)
         lines = []
         for name, outcome in self.results:
             if isinstance(outcome, dict):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,13 +27,13 @@ from app.staff import importer
 from app.register.accounts import User
 from app.errors import UserError
 from app.i18n import N_, _
-from app.staff.importer import FIELDS, ImportPreview, Mapping
-from app.tabular import Table, not_listed, read_table
+from app.staff.importer import FIELDS, ImportPreview, ImportSession, Mapping
+from app.tabular import not_listed
 from ui.widgets.dialog_parts import ENCODINGS, ERROR_STYLE, import_cancel
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.table_model import RecordTableModel, record_table_view
 from ui.widgets.wareki_date import DateEdit
-from ui.background import database_file, run_in_background, with_connection
+from ui.background import run_with_database
 
 CHANGE_LABELS = {"added": N_("New"), "updated": N_("Corrected"), "transferred": N_("Transfer"),
                  "missing": N_("Not in file")}
@@ -89,25 +90,28 @@ class MappingDialog(FormDialog):
 
 
 class ImportDialog(QDialog):
-    """The import wizard on one screen: file and options on top, the preview below."""
+    """The import wizard on one screen: file and options on top, the preview below.
+
+    The file, its rows, the columns and the preview live in an ``ImportSession`` (the one the CLI uses);
+    the dialog shows it and runs its steps on a worker thread with the worker's own connection.
+    """
 
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._user = db, user
-        self._table: Table | None = None
-        self._mapping: Mapping | None = None
+        self.session: ImportSession | None = None
         self.preview: ImportPreview | None = None
         self.committed: dict | None = None
         self.setWindowTitle(_("Import staff"))
         self.resize(960, 620)
 
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("importPath")
-        self.path_edit.setReadOnly(True)
+        self.file_label = QLabel()  # shows the session's file; never read back
+        self.file_label.setObjectName("importPath")
+        self.file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # a long path
         choose = QPushButton(_("Choose file…"))
         choose.clicked.connect(self._choose_file)
         file_row = QHBoxLayout()
-        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.file_label, 1)
         file_row.addWidget(choose)
         self.encoding = QComboBox()
         for label, value in ENCODINGS:
@@ -171,47 +175,52 @@ class ImportDialog(QDialog):
             self.load_file(Path(path))
 
     def load_file(self, path: Path) -> None:
-        """Read the file; when columns are missing, ask for them before the preview."""
-        self.path_edit.setText(str(path))
-        self._table, self._mapping = None, None
+        """A session for the file; when columns are missing, ask for them before the preview."""
+        self.session = ImportSession(path, self.encoding.currentData())
+        self.file_label.setText(str(path))
+        self.file_label.setToolTip(str(path))
         self.gaiji_edits.clear()
         self.refresh()
-        if self._mapping is not None and not self._mapping.complete:
+        mapping = self.session.mapping
+        if mapping is not None and not mapping.complete:
             self.edit_mapping()
 
     def _reread(self) -> None:
-        self._table, self._mapping = None, None
-        self.refresh()
+        if self.session is not None:
+            self.session.set_encoding(self.encoding.currentData())
+            self.refresh()
 
     def edit_mapping(self) -> None:
-        if self._table is None or self._mapping is None:
+        session = self.session
+        if session is None or session.mapping is None:
             return
-        dialog = MappingDialog(self._table.headers, self._mapping, self)
+        dialog = MappingDialog(session.table.headers, session.mapping, self)
         if dialog.exec():
-            importer.save_mapping(self._db, self._table.headers, dialog.columns(), self._user)
-            self._mapping = importer.recognise_headers(self._table.headers, dialog.columns())
-            self.refresh()
+            self._check(dialog.columns())
 
     def _replacements(self) -> dict[str, str]:
         return {char: edit.text() for char, edit in self.gaiji_edits.items() if edit.text().strip()}
 
     def refresh(self) -> None:
-        """Read (once) and prepare the import again with the current options; nothing is written."""
-        text = self.path_edit.text()
-        if not text:
+        """Check the file again with the current options (it is read only once); nothing is written."""
+        self._check()
+
+    def _check(self, columns: dict[str, str] | None = None) -> None:
+        """One step of the session on the worker: the officer's columns (remembered) when given, then the check."""
+        session = self.session
+        if session is None:
             return
-        path = Path(text)
+        label = _("Checking the rows…") if session.has_read else _("Reading the file…")
+        user = self._user
         try:
-            if self._table is None:
-                encoding = self.encoding.currentData()  # widgets are read here, never from the worker
-                self._table = run_in_background(self, _("Reading the file…"), lambda: read_table(path, encoding))
-                saved = importer.load_saved_mapping(self._db, self._table.headers)
-                self._mapping = importer.recognise_headers(self._table.headers, saved)
-            table, mapping, day, replacements = (self._table, self._mapping, self.effective.value(),
-                                                 self._replacements())
-            db_file = database_file(self._db)
-            self.preview = run_in_background(self, _("Checking the rows…"), lambda: with_connection(
-                db_file, lambda db: importer.prepare(db, table, mapping, day, replacements)))
+            day, replacements = self.effective.value(), self._replacements()  # widgets are read here, not on the worker
+
+            def step(db: sqlite_utils.Database) -> ImportPreview:
+                if columns is not None:
+                    session.choose_columns(db, columns, user)
+                return session.check(db, day, replacements)
+
+            self.preview = run_with_database(self, label, self._db, step)
         except UserError as exc:  # the file as a whole is refused: say so as an error, not as a hint
             self.preview = None
             self.summary.setStyleSheet(ERROR_STYLE)
@@ -221,7 +230,7 @@ class ImportDialog(QDialog):
                 model.set_records([])
             return
         self.mapping_button.setEnabled(True)
-        self._show_preview(path.name)
+        self._show_preview(session.path.name)
 
     def _show_preview(self, file_name: str) -> None:
         preview = self.preview
@@ -229,7 +238,8 @@ class ImportDialog(QDialog):
         counts = preview.summary()
         text = _("{rows} rows ({encoding}): {added} new, {updated} corrected, {transferred} transfers, "
                  "{missing} not in the file.").format(encoding=preview.encoding, **counts)
-        unknown = self._mapping.unknown_headers if self._mapping else []
+        mapping = self.session.mapping if self.session else None
+        unknown = mapping.unknown_headers if mapping else []
         if unknown:
             text += " " + _("Columns not used: {names}").format(names="、".join(unknown))
         if preview.new_units or preview.new_positions:
@@ -281,10 +291,11 @@ class ImportDialog(QDialog):
                 "{n} staff are not in the file and will be marked retired. Continue?").format(n=missing))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        preview, retire, db_file = self.preview, self.retire_missing.isChecked(), database_file(self._db)
+        session, preview, retire, user = self.session, self.preview, self.retire_missing.isChecked(), self._user
+        assert session is not None
         try:
-            self.committed = run_in_background(self, _("Importing…"), lambda: with_connection(
-                db_file, lambda db: importer.commit(db, preview, self._user, retire_missing=retire)))
+            self.committed = run_with_database(self, _("Importing…"), self._db,
+                                               lambda db: session.commit(db, user, retire_missing=retire))
         except UserError as exc:  # ImportRefused included
             QMessageBox.warning(self, _("Import staff"), str(exc))
             return

@@ -154,12 +154,8 @@ class StaffPage(QWidget):
         At start-up the window paints first and the list follows (7,000 staff take ~150 ms to read and
         sort). A ``reload`` in the meantime wins: its rows are newer than the worker's.
         """
-        from ui.background import database_file, start_in_background, with_connection
+        from ui.background import start_with_database
 
-        try:
-            db_file = database_file(self._db)
-        except Exception:  # noqa: BLE001 - closed before the first event loop ran (a restore, another register)
-            return
         generation, user = self._generation, self._user
 
         def read(db: sqlite_utils.Database) -> tuple[list[StaffRow], dict[int, int]]:
@@ -172,7 +168,10 @@ class StaffPage(QWidget):
                 raise error  # the crash hook logs and shows it, as for any screen
             self._show_directory(*result)
 
-        start_in_background(lambda: with_connection(db_file, read), arrived)
+        try:
+            start_with_database(self._db, read, arrived)
+        except Exception:  # noqa: BLE001 - closed before the first event loop ran (a restore, another register)
+            return
 
     def _show_directory(self, rows: list[StaffRow], order: dict[int, int]) -> None:
         self._all, self._order = rows, order
