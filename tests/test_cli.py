@@ -1,4 +1,5 @@
-"""dx-jinzai-cli end to end, run as a separate process the way scripts use it."""
+"""dx-jinzai-cli end to end: commands in this process (tests.conftest.run_cli), and the things only a
+separate process shows (the console script's exit codes, output encodings, a closed pipe) as one."""
 
 from __future__ import annotations
 
@@ -13,17 +14,20 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from tests.conftest import run_cli as cli
 
 
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The installed console script in its own process, as an officer's script runs it."""
+    script = Path(sys.executable).parent / ("dx-jinzai-cli.exe" if os.name == "nt" else "dx-jinzai-cli")
     env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=120)
+    return subprocess.run([str(script), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=120)
 
 
 def test_version():
-    result = cli("--version")
-    assert result.returncode == 0 and __version__ in result.stdout
+    for result in (cli("--version"), process("--version")):
+        assert result.returncode == 0 and __version__ in result.stdout
 
 
 def test_init_demo_check_backup_restore_round_trip(tmp_path: Path):
@@ -72,10 +76,10 @@ def test_refusal_exit_code_and_japanese_message(tmp_path: Path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
     before = junk.read_bytes()
-    result = cli("--db", str(junk), "check")
-    assert result.returncode == 1
-    assert "SQLiteファイルではありません" in result.stderr
-    assert junk.read_bytes() == before
+    for result in (cli("--db", str(junk), "check"), process("--db", str(junk), "check")):
+        assert result.returncode == 1
+        assert "SQLiteファイルではありません" in result.stderr
+        assert junk.read_bytes() == before
 
 
 def test_demo_into_a_filled_register_is_refused(tmp_path: Path):
