@@ -25,7 +25,8 @@ os.environ["DX_JINZAI_DATA_DIR"] = str(Path(_session_home) / "data")
 from app import i18n  # noqa: E402
 from app.register.accounts import Role, User, setup_administrator  # noqa: E402
 from app.db import open_database  # noqa: E402
-from app.demo.town import generate_town, load_town  # noqa: E402
+from app.demo.projects import load_certification_history, load_projects  # noqa: E402
+from app.demo.town import generate_town, load_town, set_demo_municipality  # noqa: E402
 from app.demo.town import officer as admin_as  # noqa: E402
 from app.register.permissions import CLI_USER  # noqa: E402
 from app import db as store  # noqa: E402
@@ -95,6 +96,16 @@ def db(db_path: Path):
 def demo_db(db):
     load_town(db, generate_town(300, seed=1), "test")
     return db
+
+
+@pytest.fixture
+def town(demo_db):
+    """The demo town with its projects and certification history, its name and mayor set (a real town has
+    them before printing). Modules whose tests need another town define their own ``town``."""
+    load_projects(demo_db, "test")
+    load_certification_history(demo_db, "test")
+    set_demo_municipality(demo_db, "test")
+    return demo_db
 
 
 @pytest.fixture
