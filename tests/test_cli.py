@@ -17,10 +17,10 @@ from app import __version__
 from tests.conftest import run_cli as cli
 
 
-def process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def process(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """The installed console script in its own process, as an officer's script runs it."""
     script = Path(sys.executable).parent / ("dx-jinzai-cli.exe" if os.name == "nt" else "dx-jinzai-cli")
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run([str(script), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
                           env=env, timeout=120)
 
@@ -80,6 +80,21 @@ def test_refusal_exit_code_and_japanese_message(tmp_path: Path):
         assert result.returncode == 1
         assert "SQLiteファイルではありません" in result.stderr
         assert junk.read_bytes() == before
+
+
+def test_a_defect_exits_3_naming_the_log_in_a_process_and_in_process(tmp_path: Path):
+    """Exit 3 and the log, the same from the console script and from run_cli: an installation without its
+    resources (no password list, no catalogue) fails unexpectedly when it checks a new password."""
+    db, data = tmp_path / "t.sqlite", tmp_path / "data"
+    assert cli("--db", str(db), "init").returncode == 0
+    broken = {"DX_JINZAI_RESOURCES": str(tmp_path / "no-resources"), "DX_JINZAI_DATA_DIR": str(data)}
+    args = ("--db", str(db), "user", "add", "kacho", "--password-stdin")
+    for result in (process(*args, stdin="correct horse 2\n", env=broken), cli(*args, stdin="correct horse 2\n", env=broken)):
+        assert result.returncode == 3, result.stderr
+        assert "FileNotFoundError" in result.stderr and "Traceback" not in result.stderr
+        assert str(data / "logs" / "dx-jinzai-cli.log") in result.stderr
+    log = (data / "logs" / "dx-jinzai-cli.log").read_text(encoding="utf-8")
+    assert log.count("Traceback") == 2 and "user add kacho" in log
 
 
 def test_demo_into_a_filled_register_is_refused(tmp_path: Path):
