@@ -283,3 +283,23 @@ def test_evaluations_suggest_says_what_it_cannot_find(tmp_path: Path):
     assert {p["evaluator"] for p in report["proposals"] if p["perspective"] == "政策"} == {"佐藤 一郎"}
     assert any("デジタル部門" in n for n in report["notes"]) and any("ICT" in n for n in report["notes"])
     assert "注意：" in found.stderr
+
+
+def test_run_cli_leaves_nothing_behind_for_the_next_test(tmp_path: Path):
+    """The in-process runner puts back what the CLI sets for the whole process (language, lock-wait
+    listener, environment, argv, stdin, working folder), so that one command cannot leak into a later test."""
+    from app import db as store
+    from app import i18n
+
+    listener = object()
+    previous = store.set_lock_wait_listener(listener)
+    argv, stdin, cwd = sys.argv, sys.stdin, os.getcwd()
+    try:
+        english = cli("--db", str(tmp_path / "none.sqlite"), "check", env={"DX_JINZAI_LANG": "en"}, cwd=tmp_path)
+        assert english.returncode == 1 and "does not exist" in english.stderr  # the run itself was in English
+        assert i18n.current_language() == "ja" and i18n._("Error: {message}") != "Error: {message}"
+        assert store.set_lock_wait_listener(listener) is listener
+        assert (sys.argv, sys.stdin, os.getcwd()) == (argv, stdin, cwd)
+        assert os.environ.get("DX_JINZAI_LANG") != "en"
+    finally:
+        store.set_lock_wait_listener(previous)
