@@ -151,7 +151,9 @@ def run_cli(*args: str, stdin: str | None = None, env: Mapping[str, str] | None 
     ``sys.argv`` for the exit-3 log line, warnings on stderr (Python's last-resort handler), and the
     exit code of ``SystemExit`` (argparse's usage errors and ``--version``). Everything the CLI changes
     globally (environment, language, the lock-wait listener, working folder) is put back afterwards,
-    so one run cannot leak into the next test. Tests of the process itself (the console script,
+    so one run cannot leak into the next test. What it cannot give is a cold start: caches of the
+    process (``functools.cache`` on resource files such as the password list) stay warm, so a test that
+    swaps the resources clears them itself. Tests of the process itself (the console script, exit codes,
     broken pipes, kills, output encoding) keep a real subprocess.
     """
     out, err = _utf8_stream(), _utf8_stream()
