@@ -51,3 +51,14 @@ def type_date(qtbot, field, text: str) -> None:
             event.setCommitString(char)
             QApplication.sendEvent(field.edit, event)
     field.edit.editingFinished.emit()  # leaving the field (offscreen windows do not move the focus reliably)
+
+
+def show_widget(qtbot, widget: QWidget, width: int, height: int) -> QWidget:
+    """Hand ``widget`` to qtbot (closed after the test), size it like a screen at 1366×768 and show it.
+
+    Some pages read their data when first shown, so tests call this before they look at rows.
+    """
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    return widget

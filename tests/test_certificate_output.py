@@ -16,18 +16,8 @@ from app.certification import certificate_settings
 from app.certification import certificates
 from app.register import settings
 from app.register.accounts import Role, create_user
-from app.demo.town import set_demo_municipality
-from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied, UserError
 from tests.conftest import ADMIN_USER, OFFICER
-
-
-@pytest.fixture
-def town(demo_db):
-    load_projects(demo_db, "test")
-    load_certification_history(demo_db, "test")
-    set_demo_municipality(demo_db, "test")  # a real town has its name and mayor set before printing
-    return demo_db
 
 
 def png(mode: str = "RGBA", size: tuple[int, int] = (40, 40)) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from app.register import settings
 from app.register.accounts import Role, User
 from app.demo.projects import load_certification_history, load_projects
 from app.errors import UserError
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICER = User(0, "officer", "officer", Role.ADMIN)
@@ -248,8 +247,7 @@ def test_cli_certificates_and_verify(tmp_path):
     db_path = tmp_path / "town.sqlite"
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return run_cli("--db", str(db_path), *args, cwd=ROOT)
 
     assert cli("demo").returncode == 0
     out = tmp_path / "all.pdf"

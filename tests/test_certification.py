@@ -27,7 +27,7 @@ from app.certification.decisions import Approval
 from app.demo.projects import load_certification_history, load_projects
 from app.certification.eligibility import PersonFacts, ProjectFact, ScoreFact
 from app.errors import PermissionDenied, UserError
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -440,8 +440,7 @@ def test_cli_eligibility_certify_revoke_and_export(tmp_path):
     db_path = tmp_path / "town.sqlite"
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return run_cli("--db", str(db_path), *args, cwd=ROOT)
 
     assert cli("demo").returncode == 0
     listed = json.loads(cli("eligibility", "--level", "advisor", "--date", "2026-11-23", "--json").stdout)

@@ -1,4 +1,5 @@
-"""dx-jinzai-cli end to end, run as a separate process the way scripts use it."""
+"""dx-jinzai-cli end to end: commands in this process (tests.conftest.run_cli), and the things only a
+separate process shows (the console script's exit codes, output encodings, a closed pipe) as one."""
 
 from __future__ import annotations
 
@@ -13,17 +14,20 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from tests.conftest import run_cli as cli
 
 
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=120)
+def process(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed console script in its own process, as an officer's script runs it."""
+    script = Path(sys.executable).parent / ("dx-jinzai-cli.exe" if os.name == "nt" else "dx-jinzai-cli")
+    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8", **(env or {})}
+    return subprocess.run([str(script), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=120)
 
 
 def test_version():
-    result = cli("--version")
-    assert result.returncode == 0 and __version__ in result.stdout
+    for result in (cli("--version"), process("--version")):
+        assert result.returncode == 0 and __version__ in result.stdout
 
 
 def test_init_demo_check_backup_restore_round_trip(tmp_path: Path):
@@ -72,10 +76,28 @@ def test_refusal_exit_code_and_japanese_message(tmp_path: Path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
     before = junk.read_bytes()
-    result = cli("--db", str(junk), "check")
-    assert result.returncode == 1
-    assert "SQLiteファイルではありません" in result.stderr
-    assert junk.read_bytes() == before
+    for result in (cli("--db", str(junk), "check"), process("--db", str(junk), "check")):
+        assert result.returncode == 1
+        assert "SQLiteファイルではありません" in result.stderr
+        assert junk.read_bytes() == before
+
+
+def test_a_defect_exits_3_naming_the_log_in_a_process_and_in_process(tmp_path: Path):
+    """Exit 3 and the log, the same from the console script and from run_cli: an installation without its
+    resources (no password list, no catalogue) fails unexpectedly when it checks a new password."""
+    from app.register import accounts
+
+    db, data = tmp_path / "t.sqlite", tmp_path / "data"
+    assert cli("--db", str(db), "init").returncode == 0
+    broken = {"DX_JINZAI_RESOURCES": str(tmp_path / "no-resources"), "DX_JINZAI_DATA_DIR": str(data)}
+    args = ("--db", str(db), "user", "add", "kanri", "--role", "admin", "--password-stdin")
+    accounts.common_passwords.cache_clear()  # in this process the list may be loaded already, from the real resources
+    for result in (process(*args, stdin="correct horse 2\n", env=broken), cli(*args, stdin="correct horse 2\n", env=broken)):
+        assert result.returncode == 3, result.stderr
+        assert "FileNotFoundError" in result.stderr and "Traceback" not in result.stderr
+        assert str(data / "logs" / "dx-jinzai-cli.log") in result.stderr
+    log = (data / "logs" / "dx-jinzai-cli.log").read_text(encoding="utf-8")
+    assert log.count("Traceback") == 2 and "user add kanri" in log
 
 
 def test_demo_into_a_filled_register_is_refused(tmp_path: Path):
@@ -264,3 +286,23 @@ def test_evaluations_suggest_says_what_it_cannot_find(tmp_path: Path):
     assert {p["evaluator"] for p in report["proposals"] if p["perspective"] == "政策"} == {"佐藤 一郎"}
     assert any("デジタル部門" in n for n in report["notes"]) and any("ICT" in n for n in report["notes"])
     assert "注意：" in found.stderr
+
+
+def test_run_cli_leaves_nothing_behind_for_the_next_test(tmp_path: Path):
+    """The in-process runner puts back what the CLI sets for the whole process (language, lock-wait
+    listener, environment, argv, stdin, working folder), so that one command cannot leak into a later test."""
+    from app import db as store
+    from app import i18n
+
+    listener = object()
+    previous = store.set_lock_wait_listener(listener)
+    argv, stdin, cwd = sys.argv, sys.stdin, os.getcwd()
+    try:
+        english = cli("--db", str(tmp_path / "none.sqlite"), "check", env={"DX_JINZAI_LANG": "en"}, cwd=tmp_path)
+        assert english.returncode == 1 and "does not exist" in english.stderr  # the run itself was in English
+        assert i18n.current_language() == "ja" and i18n._("Error: {message}") != "Error: {message}"
+        assert store.set_lock_wait_listener(listener) is listener
+        assert (sys.argv, sys.stdin, os.getcwd()) == (argv, stdin, cwd)
+        assert os.environ.get("DX_JINZAI_LANG") != "en"
+    finally:
+        store.set_lock_wait_listener(previous)

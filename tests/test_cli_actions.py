@@ -1,4 +1,5 @@
-"""The CLI commands behind the screens' actions, one area at a time, run as a separate process.
+"""The CLI commands behind the screens' actions, one area at a time, run in-process (the
+console script itself is exercised by test_cli_cycle and test_cli).
 
 Each area: the action works, a refused input exits 1 with a Japanese message naming what is wrong,
 and a refusal changes nothing. Dates are given explicitly.
@@ -15,7 +16,7 @@ from app.evaluation import ratings
 from app.evaluation import projects
 from app.db import open_database
 from tests.conftest import ADMIN_USER
-from tests.test_cli_cycle import Cli, write_staff_csv
+from tests.test_cli_cycle import Cli, InProcessCli, write_staff_csv
 from tests.test_evaluation_sheets import make_project
 
 PASSWORD = "correct horse 1"
@@ -24,7 +25,7 @@ PASSWORD = "correct horse 1"
 @pytest.fixture
 def town(tmp_path: Path) -> Cli:
     """A fresh register with the eight people of the cycle test and one project (id 1) of four members."""
-    cli = Cli(tmp_path / "town.sqlite", tmp_path / "data")
+    cli = InProcessCli(tmp_path / "town.sqlite", tmp_path / "data")
     cli.ok("init")
     cli.ok("import-staff", str(write_staff_csv(tmp_path / "staff.csv")), "--effective-date", "2025-04-01")
     cli.ok("projects", "add", "窓口予約のオンライン化", "--year", "2025", "--section", "総務課")
@@ -131,7 +132,7 @@ def test_assignments_and_reopening(demo_db, db_path: Path, tmp_path: Path):
     form = ratings.open_form(demo_db, ADMIN_USER, first["id"])
     ratings.save_answers(demo_db, ADMIN_USER, first["id"],
                              {c.id: ratings.Answer(3) for c in form.criteria}, submit=True)
-    cli = Cli(db_path, tmp_path / "data")
+    cli = InProcessCli(db_path, tmp_path / "data")
     listed = cli.json("assignments", "list", "--project", str(project_id))
     assert len(listed) == len(ratings.project_assignments(demo_db, ADMIN_USER, project_id))
     assert "差し戻" in refused(cli, "assignments", "remove", str(first["id"]))
@@ -164,7 +165,7 @@ def test_schemes_and_templates_travel_as_files(town: Cli, tmp_path: Path):
     data["levels"][0]["requirements"][0]["params"]["min"] = 6
     scheme_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    neighbour = Cli(tmp_path / "neighbour.sqlite", tmp_path / "data")
+    neighbour = InProcessCli(tmp_path / "neighbour.sqlite", tmp_path / "data")
     neighbour.ok("init")
     neighbour.ok("schemes", "install", "moka")
     neighbour.ok("schemes", "import", str(scheme_file), "--use")

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.evaluation import sheets as evaluation_sheets
+from tests.conftest import run_cli
 
 DECIDED = "2099-03-10"          # the mayor's decision; after every rating the test submits
 DECIDED_WAREKI = "令和81年3月10日"
@@ -70,6 +71,15 @@ class Cli:
 
     def json(self, *args: str):
         return json.loads(self.ok(*args, "--json"))
+
+
+class InProcessCli(Cli):
+    """The same commands through ``tests.conftest.run_cli``: for the many action tests, where a new
+    interpreter per command is only cost (this cycle keeps the real console script)."""
+
+    def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return run_cli("--db", str(self.db), *args, stdin=stdin,
+                       env={"DX_JINZAI_DATA_DIR": self.env["DX_JINZAI_DATA_DIR"]})
 
 
 def write_staff_csv(path: Path) -> Path:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 import statistics
 import subprocess
-import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,7 +25,7 @@ from app.errors import PermissionDenied, UserError
 from app.evaluation.ratings import Evaluator
 from app.evaluation.summary import summary
 from app.tabular import write_xlsx
-from tests.conftest import ADMIN_USER, OFFICER, truncate_worksheet_xml
+from tests.conftest import ADMIN_USER, OFFICER, truncate_worksheet_xml, run_cli
 
 FIRST = sheets.HEADER_ROW + 1
 
@@ -596,9 +594,7 @@ def test_workbook_survives_a_libreoffice_round_trip(demo_db, exported, tmp_path)
 # -- command line ----------------------------------------------------------------------------------
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=180)
+    return run_cli(*args)
 
 
 def test_cli_export_and_import(demo_db, db_path, tmp_path):

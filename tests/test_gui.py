@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from app.register import accounts
 from app.register.accounts import Role
 from app.demo.town import ensure_demo_database
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, OFFICER
+from tests.fit_probe import run_probe
 from tests.qt_helpers import collect_message_texts, when_modal
 from ui.register.account_dialogs import LoginDialog, NewAccountDialog
 from ui.fonts import register_bundled_fonts
@@ -249,15 +248,11 @@ def test_unhandled_exception_is_logged_and_shown(qtbot, tmp_path):
 @pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_main_window_fits_1366x768(tmp_path, scale):
     """Run in a fresh process so that QT_SCALE_FACTOR applies (150 % as on many office laptops)."""
-    script = Path(__file__).with_name("gui_fit_probe.py")
-    shot = tmp_path / f"main-{scale}.png"
-    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fit.sqlite"), str(shot)],
-                            env={**__import__("os").environ, "QT_SCALE_FACTOR": scale},
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    info = json.loads(result.stdout.strip().splitlines()[-1])
+    info = run_probe("main", tmp_path / "fit.sqlite", tmp_path, scale, timeout=120)
     logical_w, logical_h = 1366 / float(scale), 768 / float(scale)
-    assert info["min_width"] <= logical_w and info["min_height"] <= logical_h - 40, info  # 40: taskbar
+    min_width, min_height = info["window"]["min"]
+    assert min_width <= logical_w and min_height <= logical_h - 40, info  # 40: taskbar
+    shot = tmp_path / info["parts"]["main"]["shot"]
     assert shot.exists() and shot.stat().st_size > 10_000
 
 
@@ -265,18 +260,14 @@ def test_main_window_fits_1366x768(tmp_path, scale):
 def test_settings_tables_have_room_at_1366x768(tmp_path, scale):
     """設定 squeezed the accounts and the 操作記録 to one or two rows: each gets a usable height, at 100 % and 150 %,
     and the log reads as sentences that name people, not as JSON."""
-    script = Path(__file__).with_name("settings_fit_probe.py")
-    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fit.sqlite"), str(tmp_path)],
-                            env={**__import__("os").environ, "QT_SCALE_FACTOR": scale},
-                            capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
-    info = json.loads(result.stdout.strip().splitlines()[-1])
+    info = run_probe("settings", tmp_path / "fit.sqlite", tmp_path, scale)
+    accounts, audit = info["parts"]["settings-accounts"], info["parts"]["settings-audit"]
     wanted = 8 if scale == "1" else 5
-    assert info["accounts"]["rows_shown"] >= min(wanted, info["accounts"]["rows"]), info
-    assert info["audit"]["rows_shown"] >= wanted, info
+    assert accounts["rows_shown"] >= min(wanted, accounts["rows"]), info
+    assert audit["rows_shown"] >= wanted, info
     logical_w, logical_h = 1366 / float(scale), 768 / float(scale)
-    assert info["window"][0] <= logical_w and info["window"][1] <= logical_h - 40, info
-    newest = info["audit"]["first"][-1]
+    assert info["window"]["min"][0] <= logical_w and info["window"]["min"][1] <= logical_h - 40, info
+    newest = audit["first"][-1]
     assert "{" not in newest and "staff5" in newest and "評価者" in newest, newest  # 「アカウント staff5（評価者）を作成…」
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("settings-*.png"))
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +16,9 @@ from app.certification import decisions
 from app.register import settings
 from app.staff import edit
 from app.register.accounts import Role, create_user
-from app.demo.town import set_demo_municipality
 from app.demo.projects import load_certification_history, load_projects
-from tests.qt_helpers import collect_message_texts, when_modal
+from tests.fit_probe import run_probe
+from tests.qt_helpers import collect_message_texts, show_widget, when_modal
 from tests.conftest import ADMIN_USER, OFFICER
 
 pytestmark = pytest.mark.gui
@@ -32,21 +29,11 @@ SATO = "令和5年度DX認定第0001号"
 
 
 @pytest.fixture
-def town(demo_db):
-    load_projects(demo_db, "test")
-    load_certification_history(demo_db, "test")
-    set_demo_municipality(demo_db, "test")  # a real town has its name and mayor set before printing
-    return demo_db
-
-
-@pytest.fixture
 def page(qtbot, town, admin):
     from ui.certification.certificates_page import CertificatesPage
 
     widget = CertificatesPage(town, admin)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 650)
-    widget.show()
+    show_widget(qtbot, widget, 1100, 650)
     yield widget
     widget.wait_for_previews()
 
@@ -400,19 +387,14 @@ def test_page_in_the_main_window_and_for_other_roles(qtbot, town, db_path, admin
 @pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_certificates_screen_fits_1366x768(tmp_path, scale):
     """Every tab and the preview at 1366×768 and at 150 % (a fresh process, so QT_SCALE_FACTOR applies)."""
-    root = Path(__file__).resolve().parent.parent
-    python_path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
-    result = subprocess.run([sys.executable, str(Path(__file__).with_name("certificates_fit_probe.py")),
-                             str(tmp_path / "fit.sqlite"), str(tmp_path)],
-                            env={**os.environ, "QT_SCALE_FACTOR": scale, "PYTHONPATH": python_path},
-                            capture_output=True, text=True, timeout=180, cwd=root)
-    assert result.returncode == 0, result.stderr
-    info = json.loads(result.stdout.strip().splitlines()[-1])
+    info = run_probe("certificates", tmp_path / "fit.sqlite", tmp_path, scale)
     logical_w, logical_h = 1366 / float(scale), 768 / float(scale) - 40  # 40: taskbar
-    assert info["window"][0] <= logical_w and info["window"][1] <= logical_h, info
-    for name, (width, height) in info["tabs"].items():
+    assert info["window"]["min"][0] <= logical_w and info["window"]["min"][1] <= logical_h, info
+    preview = info["parts"].pop("certificates-preview")
+    for name, part in info["parts"].items():
+        width, height = part["min"]
         assert width <= logical_w - 220 and height <= logical_h - 110, (name, info)
-    assert info["preview"]["pages"] == 25 and min(info["preview"]["size"]) >= 150, info
+    assert preview["pages"] == 25 and min(preview["size"]) >= 150, info
     assert len(list(tmp_path.glob("printed-*.pdf"))) == 1
     shots = sorted(tmp_path.glob("certificates-*.png"))
     assert len(shots) == 5 and all(p.stat().st_size > 10_000 for p in shots)
@@ -462,9 +444,7 @@ def test_without_town_and_mayor_the_preview_warns_and_nothing_is_output_or_logge
     load_projects(demo_db, "test")
     load_certification_history(demo_db, "test")
     page = CertificatesPage(demo_db, admin)
-    qtbot.addWidget(page)
-    page.resize(1100, 650)
-    page.show()
+    show_widget(qtbot, page, 1100, 650)
     out = page.output
     out.select_numbers([YOSHIDA])
     settle(qtbot, out)

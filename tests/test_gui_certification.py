@@ -20,10 +20,8 @@ from app.certification import schemes
 from app.register import settings as app_settings
 from app.register.accounts import Role, User
 from app.certification.numbers import certificate_number
-from app.demo.town import set_demo_municipality
-from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
-from tests.qt_helpers import when_modal
+from tests.qt_helpers import show_widget, when_modal
 from ui.certification.dialogs import ApproveDialog, PersonPathDialog, ReissueDialog, RevokeDialog, SwitchSchemeDialog
 from ui.certification.page import CertificationPage
 from ui.certification.eligibility_tab import NAME
@@ -37,19 +35,9 @@ OFFICER = User(0, "officer", "officer", Role.ADMIN)
 
 
 @pytest.fixture
-def town(demo_db):
-    load_projects(demo_db, "test")
-    load_certification_history(demo_db, "test")
-    set_demo_municipality(demo_db, "test")
-    return demo_db
-
-
-@pytest.fixture
 def page(qtbot, town, admin):
     widget = CertificationPage(town, admin)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
+    show_widget(qtbot, widget, 1000, 640)
     widget.eligibility_tab.as_of.set_date(DECIDED)
     widget.eligibility_tab.reload()  # at once, rather than when the typed date has settled
     return widget

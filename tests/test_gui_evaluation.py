@@ -4,11 +4,7 @@ results, calibration, and that nobody sees more than their role allows."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,7 +25,8 @@ from app.evaluation import projects
 from app.register.accounts import Role, User, create_user
 from app.demo.projects import VENDOR, load_projects
 from app.evaluation.ratings import Answer, Evaluator, Proposal
-from tests.qt_helpers import collect_message_texts, when_modal
+from tests.fit_probe import run_probe
+from tests.qt_helpers import collect_message_texts, show_widget, when_modal
 from ui.evaluation.assignment_dialogs import AddAssignmentDialog, ReopenDialog, SuggestionsDialog
 from ui.evaluation.page import EvaluationPage
 from ui.evaluation.tables import ATTENTION
@@ -68,9 +65,7 @@ def raters(teams):
 
 def _page(qtbot, db, user: User) -> EvaluationPage:
     page = EvaluationPage(db, user)
-    qtbot.addWidget(page)
-    page.resize(1100, 700)
-    page.show()  # reads the data
+    show_widget(qtbot, page, 1100, 700)  # reads the data
     return page
 
 
@@ -526,21 +521,17 @@ def test_main_window_shows_the_evaluation_screen(qtbot, teams, window):
 @pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_evaluation_screen_fits_1366x768(tmp_path, scale):
     """Every tab and the paper-form dialog at 1366×768 and at 150 % (a fresh process, so QT_SCALE_FACTOR applies)."""
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, str(Path(__file__).with_name("evaluation_fit_probe.py")),
-                             str(tmp_path / "fit.sqlite"), str(tmp_path)],
-                            env={**os.environ, "QT_SCALE_FACTOR": scale, "PYTHONPATH": str(root)},
-                            capture_output=True, text=True, timeout=180, cwd=root)
-    assert result.returncode == 0, result.stderr
-    info = json.loads(result.stdout.strip().splitlines()[-1])
+    info = run_probe("evaluation", tmp_path / "fit.sqlite", tmp_path, scale)
     logical_w, logical_h = 1366 / float(scale), 768 / float(scale) - 40  # 40: taskbar
-    assert info["window"][0] <= logical_w and info["window"][1] <= logical_h, info
+    assert info["window"]["min"][0] <= logical_w and info["window"]["min"][1] <= logical_h, info
+    dialog = info["parts"].pop("rating-dialog")
     # The page gets the window less the navigation (≤ 220), menu, status bar, project bar and tab bar (≈ 150).
-    for name, (width, height) in info["tabs"].items():
-        assert (width <= logical_w - 220 and height <= logical_h - 150) or name == "dialog", (name, info)
+    for name, part in info["parts"].items():
+        width, height = part["min"]
+        assert width <= logical_w - 220 and height <= logical_h - 150, (name, info)
     # The rating dialog can shrink to the screen and opens at most 90 % of it (the offscreen screen is 800×800).
-    assert info["tabs"]["dialog"][0] <= logical_w and info["tabs"]["dialog"][1] <= logical_h, info
-    assert all(size <= 0.9 * screen + 1 for size, screen in zip(info["dialog"], info["screen"])), info
+    assert dialog["min"][0] <= logical_w and dialog["min"][1] <= logical_h, info
+    assert all(size <= 0.9 * screen + 1 for size, screen in zip(dialog["size"], dialog["screen"])), info
     shots = sorted(tmp_path.glob("*.png"))
     assert len(shots) == 6 and all(p.stat().st_size > 10_000 for p in shots)
 

@@ -12,10 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QTableView
 from app.evaluation import projects
 from app.staff import directory
 from app.register.accounts import Role, User
-from app.demo.town import set_demo_municipality
-from app.demo.projects import load_certification_history, load_projects
 from tests.conftest import ADMIN_USER
-from tests.qt_helpers import type_date, when_modal
+from tests.qt_helpers import show_widget, type_date, when_modal
 from ui.overview.person_card import PersonCardDialog, StatusDialog
 from ui.evaluation.projects_page import ProjectsPage
 from ui.staff.page import StaffPage
@@ -24,14 +22,6 @@ pytestmark = pytest.mark.gui
 VIEWER = User(91, "etsuran", "閲覧 一子", Role.VIEWER)
 EVALUATOR = User(92, "hyoka", "評価 二郎", Role.EVALUATOR)
 ALL_TABS = ["基本情報", "所属の履歴", "プロジェクト", "評価", "認定", "証書"]
-
-
-@pytest.fixture
-def town(demo_db):
-    load_projects(demo_db, "test")
-    load_certification_history(demo_db, "test")
-    set_demo_municipality(demo_db, "test")
-    return demo_db
 
 
 def double_click(qtbot, view: QTableView, row: int, column: int = 0) -> None:
@@ -64,9 +54,7 @@ def open_card_by_double_click(qtbot, view: QTableView, row: int, look, column: i
 
 def staff_page(qtbot, db, user) -> StaffPage:
     page = StaffPage(db, user)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
+    show_widget(qtbot, page, 1200, 700)
     return page
 
 
@@ -138,9 +126,7 @@ def test_a_viewer_and_an_evaluator_get_the_tabs_their_role_allows(qtbot, town):
 def test_project_member_double_click_opens_the_card(qtbot, town):
     project_id = projects.list_projects(town, ADMIN_USER)[-1]["id"]
     page = ProjectsPage(town, VIEWER)
-    qtbot.addWidget(page)
-    page.resize(1100, 700)
-    page.show()
+    show_widget(qtbot, page, 1100, 700)
     page.select_project(project_id)
     member = page.members_model.record_at(0)
 
@@ -160,9 +146,7 @@ def test_register_eligibility_and_assignments_open_the_card(qtbot, town, admin):
     from ui.evaluation.page import EvaluationPage
 
     page = CertificationPage(town, admin)
-    qtbot.addWidget(page)
-    page.resize(1100, 700)
-    page.show()
+    show_widget(qtbot, page, 1100, 700)
     register = page.register_tab
     register.reload()
     seen = open_card_by_double_click(qtbot, register.view, 0,
@@ -179,9 +163,7 @@ def test_register_eligibility_and_assignments_open_the_card(qtbot, town, admin):
     assert seen["name"] == name
 
     evaluation = EvaluationPage(town, admin)
-    qtbot.addWidget(evaluation)
-    evaluation.resize(1100, 700)
-    evaluation.show()
+    show_widget(qtbot, evaluation, 1100, 700)
     tab = evaluation.assignments_tab
     tab.set_project(projects.list_projects(town, ADMIN_USER)[-1]["id"])
     row = tab.model.record_at(0)
@@ -207,9 +189,7 @@ def test_results_open_the_card_on_the_evaluations_where_the_role_may_see_them(qt
     project_id = projects.list_projects(town, ADMIN_USER)[-1]["id"]
     for user, tab in ((admin, "評価"), (VIEWER, "基本情報")):
         view = ResultsView(town, user)
-        qtbot.addWidget(view)
-        view.resize(1100, 600)
-        view.show()
+        show_widget(qtbot, view, 1100, 600)
         view.set_project(project_id)
         target = view.model.record_at(0)["staff_id"]
         seen = open_card_by_double_click(qtbot, view.view, 0, lambda card, seen: seen.update(

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,8 @@ from app.register.accounts import Role, User, create_user
 from app.demo.projects import load_projects
 from app.errors import UserError
 from app.evaluation.project_list import ProjectFilter
-from tests.qt_helpers import collect_message_texts, type_date, when_modal
+from tests.fit_probe import run_probe
+from tests.qt_helpers import collect_message_texts, show_widget, type_date, when_modal
 from ui.evaluation.project_dialogs import (
     AddMemberDialog,
     ExistingExternalRaterDialog,
@@ -48,9 +45,7 @@ def teams_db(demo_db):
 @pytest.fixture
 def page(qtbot, teams_db, admin):
     widget = ProjectsPage(teams_db, admin)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
+    show_widget(qtbot, widget, 1100, 700)
     return widget
 
 
@@ -536,18 +531,13 @@ def test_main_window_opens_the_projects_screen(window, qtbot):
 @pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_projects_screen_fits_1366x768(tmp_path, scale):
     """Every tab and dialog at 1366×768, at 100 % and 150 % (a fresh process so that the scale applies)."""
-    root = Path(__file__).resolve().parents[1]
-    script = root / "tests" / "projects_fit_probe.py"
     shots = tmp_path / "shots"
-    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fit.sqlite"), str(shots)],
-                            env={**os.environ, "QT_SCALE_FACTOR": scale, "PYTHONPATH": str(root)}, cwd=root,
-                            capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
-    sizes = json.loads(result.stdout.strip().splitlines()[-1])
-    width, height = sizes.pop("available")
-    for name, (min_w, min_h, shown_w, shown_h) in sizes.items():
-        assert min_w <= width and min_h <= height, (name, sizes[name])
-        assert shown_w <= width and shown_h <= height, (name, sizes[name])
+    info = run_probe("projects", tmp_path / "fit.sqlite", shots, scale)
+    width, height = info["available"]
+    for name, part in info["parts"].items():
+        (min_w, min_h), (shown_w, shown_h) = part["min"], part["size"]
+        assert min_w <= width and min_h <= height, (name, part)
+        assert shown_w <= width and shown_h <= height, (name, part)
         assert (shots / f"{name}-{int(float(scale) * 100)}.png").stat().st_size > 5_000
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, run_cli
 from app.evaluation import projects
 from app.evaluation import sheets
 from app.errors import UserError
@@ -338,13 +338,7 @@ def test_full_width_digits_are_still_scores(demo_db, filled):
 # -- the command line -------------------------------------------------------------------------------
 
 def cli(*args: str):
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=180)
+    return run_cli(*args)
 
 
 def test_cli_refusals_exit_1_and_json_names_the_file_and_repeats_the_message_on_stderr(db, db_path, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from app.db import open_database
 from app.demo.town import generate_town, load_town
 from app.errors import PermissionDenied, UserError
 from app.staff.importer import ImportRefused
-from tests.conftest import ADMIN_USER
+from tests.conftest import ADMIN_USER, run_cli
 from tests.test_import_fuzz import digest
 
 TODAY = date(2026, 6, 1)  # 令和8年度
@@ -348,11 +347,7 @@ def test_the_migration_marks_earlier_entries_of_an_older_register(db_path):
 # -- the command line ------------------------------------------------------------------------------------
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    import os
-
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=180)
+    return run_cli(*args)
 
 
 def test_cli_dry_run_import_and_refusal(town, db_path, tmp_path):

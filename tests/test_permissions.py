@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -44,7 +43,7 @@ from app.demo.town import generate_town, load_town, set_demo_municipality
 from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.register.permissions import TABLE, Action, markdown_table
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as, run_cli
 
 AS_OF = date(2026, 4, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,8 +288,8 @@ def test_the_readme_table_is_the_code_table():
 # -- the CLI's --as LOGIN -------------------------------------------------------------------------------------
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+    """The CLI in this process; the password for ``--as`` is the first line of ``stdin``, as on a pipe."""
+    return run_cli(*args, stdin=stdin)
 
 
 @pytest.fixture

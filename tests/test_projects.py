@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from app.overview import audit_log
 from app.evaluation import ratings
 from app.evaluation import projects
 from app.errors import UserError
-from tests.conftest import ADMIN_USER, truncate_worksheet_xml
+from tests.conftest import ADMIN_USER, truncate_worksheet_xml, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,8 +167,7 @@ def test_member_import_errors_name_the_row_and_column_and_write_nothing(demo_db,
 
 
 def _cli(db_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return run_cli("--db", str(db_path), *args, stdin=stdin, cwd=ROOT)
 
 
 def test_cli_projects_and_summary(tmp_path):

@@ -1,14 +1,14 @@
-"""`settings list|get|set`, and the CLI paths of issue 12 items 10–12, run as separate processes."""
+"""`settings list|get|set`, and the CLI paths of issue 12 items 10–12, run in-process (tests.conftest.run_cli)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,9 +19,7 @@ def register(tmp_path: Path):
     db = tmp_path / "town.sqlite"
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db), *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return run_cli("--db", str(db), *args, cwd=ROOT)
 
     assert run("demo", "--staff", "300").returncode == 0
     assert run("settings", "set", "municipality_name", "").returncode == 0

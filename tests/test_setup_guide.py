@@ -18,7 +18,7 @@ from app.staff import edit
 from app.register.accounts import Role, User
 from app.errors import PermissionDenied, UserError
 from app.staff.importer import commit, preview_file
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, run_cli
 
 DAY = date(2025, 6, 1)
 VIEWER = User(7, "etsuran", "閲覧 花子", Role.VIEWER)
@@ -202,17 +202,13 @@ def test_adding_many_members_is_all_or_nothing(demo_db, project_id):
 
 def test_the_cli_lists_the_missing_steps_and_sets_the_first_fiscal_year(db_path):
     import json
-    import os
     import subprocess
-    import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run([sys.executable, "-m", "app.cli.main", "--db", str(db_path), *args], cwd=root, env=env,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return run_cli("--db", str(db_path), *args, cwd=root)
 
     assert cli("init").returncode == 0
     steps = json.loads(cli("settings", "missing", "--date", "2025-06-01", "--json").stdout)

@@ -14,7 +14,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +21,10 @@ import pytest
 
 from app.overview import maintenance
 from app.register import settings
-from app.db import open_database, storage_kind, transaction
+from app.db import LOCK_WAIT_ENV, open_database, storage_kind, transaction
 from app.demo.town import generate_town, load_town
 from app.errors import DatabaseRefused, StorageError
-from tests.conftest import admin_as
+from tests.conftest import admin_as, run_cli
 
 ENGLISH = ("readonly", "unable to open", "disk is full", "locked", "Traceback")
 
@@ -58,9 +57,7 @@ def read_only(path: Path) -> Iterator[None]:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
+    return run_cli(*args)
 
 
 def test_a_read_only_register_file_is_refused_in_japanese_and_left_unchanged(tmp_path):
@@ -107,7 +104,8 @@ def test_a_full_disk_is_reported_as_full_not_as_damage_and_nothing_is_lost(db):
     settings.set_value(db, "certificate_body", "あなたは" * 20_000, admin_as("admin"))
 
 
-def test_a_lock_held_by_another_program_is_named_as_a_lock(db, db_path):
+def test_a_lock_held_by_another_program_is_named_as_a_lock(db, db_path, monkeypatch):
+    monkeypatch.setenv(LOCK_WAIT_ENV, "0.3")  # the message is the point, not the default minute of waiting
     other = sqlite3.connect(db_path)
     other.execute("BEGIN IMMEDIATE")
     db.execute("PRAGMA busy_timeout = 50")

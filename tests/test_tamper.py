@@ -12,7 +12,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,16 +20,14 @@ import pytest
 from app.certification import certificates
 from app.overview import maintenance
 from app.db import open_database, transaction
-from tests.conftest import admin_as
+from tests.conftest import admin_as, run_cli
 from tests.reliability import report
 
 PASSWORD = "correct horse 2"
 
 
 def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DX_JINZAI_LANG": "ja", "PYTHONIOENCODING": "utf-8", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8", env=environment, timeout=180)
+    return run_cli(*args, stdin=stdin, env=env)
 
 
 @pytest.fixture(scope="module")

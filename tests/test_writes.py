@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import admin_as
+from tests.conftest import admin_as, run_cli
 
 from app import audit
 from app.cli import main
@@ -33,9 +32,6 @@ WAITING = "他の操作が終わるのを待っています"
 HEADER = ["職員番号", "氏名", "ふりがな", "所属", "職名"]
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout, env={**os.environ, **(env or {})})
 
 
 class WriteLock:
