@@ -19,7 +19,8 @@ from app.db import _apply, connect, latest_version, migrations, open_database, t
 from app.demo.projects import load_certification_history, load_projects
 from app.demo.town import generate_town, load_town, set_demo_municipality
 from app.certification import certificates, decisions
-from app.register import accounts, maintenance
+from app.overview import maintenance
+from app.register import accounts
 from app.staff import importer
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as
 
