@@ -11,6 +11,7 @@ defect: the traceback goes to the log, the message names the log file).
 from __future__ import annotations
 
 import argparse
+import functools
 import dataclasses
 import getpass
 import json
@@ -547,6 +548,7 @@ def cmd_user_recover(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command: the register's upkeep, file imports and exports, then one group per feature."""
     parser = argparse.ArgumentParser(prog="dx-jinzai-cli", description=_("DX人材認定台帳: command-line tools"))
     parser.add_argument("--version", action="version", version=f"dx-jinzai {__version__}")
     parser.add_argument("--db", type=Path, default=None,
@@ -556,11 +558,40 @@ def build_parser() -> argparse.ArgumentParser:
                                "default: as the administrator)"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
-        return p
+    add = functools.partial(_add_command, sub)
+    _add_upkeep_commands(add)
+    _add_file_commands(add)
+    _add_staff_commands(sub)
+    user_sub = _add_user_commands(sub)
+    from app.cli import assignments
+    from app.cli import certification
+    from app.cli import org
+    from app.cli import projects
+    from app.cli import records
+    from app.cli import settings
+    from app.cli import templates
 
+    records.register_user(user_sub)
+
+    projects.register(sub, add)
+    certification.register(sub, add)
+    settings.register(sub)
+    org.register(sub)
+    assignments.register(sub)
+    records.register(sub)
+    templates.register(sub)
+    return parser
+
+
+def _add_command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
+                 help_text: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _add_upkeep_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """The register file itself: create, fill with a demo, check, back up, restore, carry the key."""
     add("init", cmd_init, _("create the register, or update an older one"))
     p = add("demo", cmd_demo, _("fill an empty register with a fictional demo town"))
     p.add_argument("--staff", type=int, default=300, help=_("number of staff (default 300)"))
@@ -582,6 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("show", "export", "import"))
     p.add_argument("file", type=Path, nargs="?", help=_("key file to write or read"))
 
+
+def _add_file_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Files the officer hands over or gets back: the staff list and the evaluation sheets."""
     p = add("import-staff", cmd_import_staff, _("import the staff list from CSV or .xlsx (all or nothing)"))
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
@@ -609,6 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help=_("check and show the changes without writing"))
     p.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
+
+
+def _add_staff_commands(sub: argparse._SubParsersAction) -> None:
+    """`staff ...` and `positions ...`."""
     staff_parser = sub.add_parser("staff", help=_("browse the staff register"))
     staff_sub = staff_parser.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     p = staff_sub.add_parser("list", help=_("list staff in 五十音 order"))
@@ -642,6 +680,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help=_("the position, e.g. 主幹"))
     p.add_argument("direction", choices=["up", "down"])
 
+
+def _add_user_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """`user ...`: accounts, passwords and recovery (the records module adds enable/disable)."""
     user = sub.add_parser("user", help=_("manage accounts"))
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = user_sub.add_parser("add", help=_("add an account"))
@@ -677,24 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
         "set a new administrator password with the recovery code (code, then new password, on standard input)"))
     p.set_defaults(handler=cmd_user_recover)
     p.add_argument("login")
-    from app.cli import assignments
-    from app.cli import certification
-    from app.cli import org
-    from app.cli import projects
-    from app.cli import records
-    from app.cli import settings
-    from app.cli import templates
-
-    records.register_user(user_sub)
-
-    projects.register(sub, add)
-    certification.register(sub, add)
-    settings.register(sub)
-    org.register(sub)
-    assignments.register(sub)
-    records.register(sub)
-    templates.register(sub)
-    return parser
+    return user_sub
 
 
 class _LockWaitNotice:
