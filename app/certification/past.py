@@ -181,118 +181,158 @@ def _level_index(scheme: schemes.SchemeSpec) -> dict[str, schemes.LevelSpec]:
 def _parse_rows(db: sqlite_utils.Database, table: Table, columns: dict[str, int], scheme: schemes.SchemeSpec,
                 today: date, records: list[PastRecord]) -> list[RowError]:
     """Every row to a PastRecord, or to errors naming row and column; rows with an error give no record."""
-    people = {no: (sid, f"{fam}\u3000{giv}") for sid, no, fam, giv in db.execute(
-        "SELECT id, staff_no, family_name, given_name FROM staff")}
-    by_digits = {no.lstrip("0"): no for no in people if no.isdigit()}
-    levels = _level_index(scheme)
-    level_names = "、".join(level.name for level in scheme.levels)
-    from_excel = table.encoding == "xlsx"
+    context = _FileContext(db, table, columns, scheme, today)
     errors: list[RowError] = []
     for offset, raw in enumerate(table.rows):
-        row_no = table.first_data_row + offset
         if not any(cell.strip() for cell in raw):
             continue
-        row_errors: list[RowError] = []
+        row = _PastRow(context, table.first_data_row + offset, raw)
+        record = row.record()
+        if row.errors:
+            errors.extend(row.errors)
+        else:
+            records.append(record)
+    return errors
 
-        def cell(name: str) -> str:
-            index = columns.get(name)
-            return safe_normalise(unprotect_cell(raw[index])) if index is not None else ""
 
-        def fail(name: str, message: str) -> None:
-            row_errors.append(RowError(row_no, table.headers[columns[name]], message))
+class _FileContext:
+    """What every row of one file is checked against: the register's people and the scheme's levels."""
 
-        def day(name: str) -> date | None:
-            text = cell(name)
-            if not text:
-                return None
-            try:
-                parsed = wareki.check_supported(cell_date(text, from_excel))
-            except ValueError as exc:
-                fail(name, str(exc))
-                return None
-            if parsed > today:
-                fail(name, _("{date} is in the future (today is {today}); enter the day it was decided").format(
-                    date=wareki.format_wareki(parsed), today=wareki.format_wareki(today)))
-                return None
-            return parsed
+    def __init__(self, db: sqlite_utils.Database, table: Table, columns: dict[str, int],
+                 scheme: schemes.SchemeSpec, today: date) -> None:
+        self.table, self.columns, self.scheme, self.today = table, columns, scheme, today
+        self.people = {no: (sid, f"{fam}\u3000{giv}") for sid, no, fam, giv in db.execute(
+            "SELECT id, staff_no, family_name, given_name FROM staff")}
+        self.by_digits = {no.lstrip("0"): no for no in self.people if no.isdigit()}
+        self.levels = _level_index(scheme)
+        self.level_names = "、".join(level.name for level in scheme.levels)
+        self.from_excel = table.encoding == "xlsx"
 
-        staff_no = cell("staff_no").replace(" ", "")
-        person = None
+
+class _PastRow:
+    """One row of the file, field by field; each check adds its error naming the row and the column."""
+
+    def __init__(self, context: _FileContext, row_no: int, raw: list[str]) -> None:
+        self.context, self.row_no, self.raw = context, row_no, raw
+        self.errors: list[RowError] = []
+
+    def cell(self, name: str) -> str:
+        index = self.context.columns.get(name)
+        return safe_normalise(unprotect_cell(self.raw[index])) if index is not None else ""
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.row_no, self.context.table.headers[self.context.columns[name]], message))
+
+    def fail_or_field(self, name: str, message: str) -> None:
+        """An error in a column the file may lack: then it names the field's usual header."""
+        columns = self.context.columns
+        header = self.context.table.headers[columns[name]] if name in columns else _(FIELDS[name])
+        self.errors.append(RowError(self.row_no, header, message))
+
+    def day(self, name: str) -> date | None:
+        text = self.cell(name)
+        if not text:
+            return None
+        today = self.context.today
+        try:
+            parsed = wareki.check_supported(cell_date(text, self.context.from_excel))
+        except ValueError as exc:
+            self.fail(name, str(exc))
+            return None
+        if parsed > today:
+            self.fail(name, _("{date} is in the future (today is {today}); enter the day it was decided").format(
+                date=wareki.format_wareki(parsed), today=wareki.format_wareki(today)))
+            return None
+        return parsed
+
+    def record(self) -> PastRecord | None:
+        """The row as a record, or None when any field was refused (the errors say which)."""
+        staff_no, person = self.person()
+        level = self.level()
+        decided = self.day("decided_on")
+        if decided is None and not self.cell("decided_on"):
+            self.fail("decided_on", _("the date of the decision is empty"))
+        number, seq = self.number(decided)
+        approver = self.approver()
+        revoked, reason = self.revocation(decided)
+        if self.errors:
+            return None
+        assert person is not None and level is not None and decided is not None and seq is not None
+        return PastRecord(self.row_no, person[0], staff_no, person[1], level.code, level.name,
+                          decided.isoformat(), number, wareki.fiscal_year(decided), seq, approver,
+                          revoked.isoformat() if revoked else None, reason if revoked else "")
+
+    def person(self) -> tuple[str, tuple[int, str] | None]:
+        staff_no = self.cell("staff_no").replace(" ", "")
+        people = self.context.people
         if not staff_no:
-            fail("staff_no", _("the staff no. is empty"))
+            self.fail("staff_no", _("the staff no. is empty"))
         elif staff_number_problem(staff_no):
-            fail("staff_no", staff_number_problem(staff_no))
+            self.fail("staff_no", staff_number_problem(staff_no))
         elif staff_no not in people:
-            twin = by_digits.get(staff_no.lstrip("0")) if staff_no.isdigit() else None
-            fail("staff_no", _("no staff member has the number {no}").format(no=shorten(staff_no)) + (
+            twin = self.context.by_digits.get(staff_no.lstrip("0")) if staff_no.isdigit() else None
+            self.fail("staff_no", _("no staff member has the number {no}").format(no=shorten(staff_no)) + (
                 _(" (the register has {twin}: were leading zeros lost in Excel?)").format(twin=twin) if twin else ""))
         else:
-            person = people[staff_no]
+            return staff_no, people[staff_no]
+        return staff_no, None
 
-        level_text = cell("level")
-        level = levels.get(norm_header(level_text)) if level_text else None
+    def level(self) -> schemes.LevelSpec | None:
+        level_text = self.cell("level")
+        level = self.context.levels.get(norm_header(level_text)) if level_text else None
         if not level_text:
-            fail("level", _("the level is empty"))
+            self.fail("level", _("the level is empty"))
         elif level is None:
-            fail("level", _("{value} is not a level of the scheme in use (levels: {levels})").format(
-                value=shorten(level_text), levels=level_names))
+            self.fail("level", _("{value} is not a level of the scheme in use (levels: {levels})").format(
+                value=shorten(level_text), levels=self.context.level_names))
+        return level
 
-        decided = day("decided_on")
-        if decided is None and not cell("decided_on"):
-            fail("decided_on", _("the date of the decision is empty"))
-
-        number = cell("certificate_no")
-        seq = None
+    def number(self, decided: date | None) -> tuple[str, int | None]:
+        number = self.cell("certificate_no")
         if not number:
-            fail("certificate_no", _("the certificate number is empty; enter it as printed on the certificate"))
+            self.fail("certificate_no", _("the certificate number is empty; enter it as printed on the certificate"))
         elif len(number) > MAX_NUMBER:
-            fail("certificate_no", _("{value} is longer than {n} characters; it is not a certificate number").format(
-                value=shorten(number), n=MAX_NUMBER))
+            self.fail("certificate_no", _("{value} is longer than {n} characters; it is not a certificate "
+                                          "number").format(value=shorten(number), n=MAX_NUMBER))
         elif unseen_characters(number.replace("\u3000", "")):
-            fail("certificate_no", _("the certificate number contains characters that cannot be seen; type it "
-                                     "again"))
+            self.fail("certificate_no", _("the certificate number contains characters that cannot be seen; type it "
+                                          "again"))
         else:
             try:
-                seq, written_year = numbers.number_parts(scheme.number_pattern, number)
+                seq, written_year = numbers.number_parts(self.context.scheme.number_pattern, number)
             except ValueError as exc:
-                fail("certificate_no", _("{value}: {problem}").format(value=shorten(number), problem=exc))
-            else:
-                if decided is not None and written_year is not None and written_year != wareki.fiscal_year(decided):
-                    fail("certificate_no", _("{value} is a number of {year}, but the decision on {date} falls in "
-                                             "{decided_year}").format(
-                        value=number, year=wareki.format_fiscal_year(written_year), date=wareki.format_wareki(decided),
-                        decided_year=wareki.format_fiscal_year(wareki.fiscal_year(decided))))
+                self.fail("certificate_no", _("{value}: {problem}").format(value=shorten(number), problem=exc))
+                return number, None
+            if decided is not None and written_year is not None and written_year != wareki.fiscal_year(decided):
+                self.fail("certificate_no", _("{value} is a number of {year}, but the decision on {date} falls in "
+                                              "{decided_year}").format(
+                    value=number, year=wareki.format_fiscal_year(written_year), date=wareki.format_wareki(decided),
+                    decided_year=wareki.format_fiscal_year(wareki.fiscal_year(decided))))
+            return number, seq
+        return number, None
 
-        approver = cell("approver")
+    def approver(self) -> str:
+        approver = self.cell("approver")
         if not approver:
-            fail("approver", _("who approved the certification is empty (e.g. 市長)"))
+            self.fail("approver", _("who approved the certification is empty (e.g. 市長)"))
         elif len(approver) > MAX_APPROVER:
-            fail("approver", _("{value} is longer than {n} characters").format(value=shorten(approver), n=MAX_APPROVER))
+            self.fail("approver", _("{value} is longer than {n} characters").format(
+                value=shorten(approver), n=MAX_APPROVER))
+        return approver
 
-        revoked = day("revoked_on") if "revoked_on" in columns else None
-        reason = cell("revoke_reason")
+    def revocation(self, decided: date | None) -> tuple[date | None, str]:
+        revoked = self.day("revoked_on") if "revoked_on" in self.context.columns else None
+        reason = self.cell("revoke_reason")
         if revoked is not None and decided is not None and revoked < decided:
-            fail("revoked_on", _("revoked on {revoked}, before it was decided ({decided})").format(
+            self.fail("revoked_on", _("revoked on {revoked}, before it was decided ({decided})").format(
                 revoked=wareki.format_wareki(revoked), decided=wareki.format_wareki(decided)))
-        if "revoked_on" in columns and cell("revoked_on") and not reason:
-            row_errors.append(RowError(row_no, table.headers[columns["revoke_reason"]] if "revoke_reason" in columns
-                                       else _(FIELDS["revoke_reason"]), _("a revoked certification needs the reason "
-                                                                          "for the revocation")))
-        elif reason and not cell("revoked_on"):
-            row_errors.append(RowError(row_no, table.headers[columns["revoked_on"]] if "revoked_on" in columns
-                                       else _(FIELDS["revoked_on"]), _("a reason for revocation is given without "
-                                                                       "the day of the revocation")))
+        if "revoked_on" in self.context.columns and self.cell("revoked_on") and not reason:
+            self.fail_or_field("revoke_reason", _("a revoked certification needs the reason for the revocation"))
+        elif reason and not self.cell("revoked_on"):
+            self.fail_or_field("revoked_on", _("a reason for revocation is given without the day of the revocation"))
         elif len(reason) > MAX_REASON:
-            fail("revoke_reason", _("the reason is longer than {n} characters").format(n=MAX_REASON))
-
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        assert person is not None and level is not None and decided is not None and seq is not None
-        records.append(PastRecord(row_no, person[0], staff_no, person[1], level.code, level.name,
-                                  decided.isoformat(), number, wareki.fiscal_year(decided), seq, approver,
-                                  revoked.isoformat() if revoked else None, reason if revoked else ""))
-    return errors
+            self.fail("revoke_reason", _("the reason is longer than {n} characters").format(n=MAX_REASON))
+        return revoked, reason
 
 
 def _across_rows(records: list[PastRecord], headers: dict[str, str]) -> list[RowError]:
