@@ -8,6 +8,7 @@ settings, account roles), so it sits here above them all.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -192,10 +193,17 @@ def _setting_value(key: object, value: object, names: _Names) -> str:
     return _value(value)
 
 
-def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> str | None:  # noqa: C901 - one table
+def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> str | None:
     """The sentence for one entry, or None when the action has none (then the label and details are shown)."""
     action, eid = e["action"], e.get("entity_id")
     a, b = after, before
+    describe = _SENTENCES.get(action.split(".", 1)[0])
+    return describe(names, e, action, eid, a, b) if describe else None
+
+
+def _account_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                      b: dict) -> str | None:
+    """Accounts and logins."""
     if action == "user.create":
         text = _("Created the account {login} ({role}).").format(login=a.get("login", ""), role=_role_label(a.get("role")))
         return text + (_(" It belongs to {name}.").format(name=names.staff(a["staff_id"])) if a.get("staff_id") else "")
@@ -228,6 +236,12 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
         if a.get("staff_id") is None:
             return _("Removed the staff link of the account {login}.").format(login=names.login(eid))
         return _("Linked the account {login} to {name}.").format(login=names.login(eid), name=names.staff(a["staff_id"]))
+    return None
+
+
+def _register_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                       b: dict) -> str | None:
+    """The register file: settings, demo, backup and restore, import mappings, seals."""
     if action == "setting.change":
         return _("Changed 「{setting}」: {before} → {after}.").format(
             setting=_setting_label(eid), before=_setting_value(eid, b.get("value"), names),
@@ -241,6 +255,15 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
             source=a.get("source", ""), kept=_value(b.get("kept")))
     if action == "import.mapping_saved":
         return _("Saved which column of the import file holds what ({n} columns).").format(n=len(a))
+    if action == "seal.takeover":
+        return _("This PC (key {fingerprint}) took over the register sealed on another PC and vouched for its "
+                 "{n} sealed rows.").format(fingerprint=a.get("fingerprint", ""), n=sum((a.get("from") or {}).values()))
+    return None
+
+
+def _staff_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                    b: dict) -> str | None:
+    """Staff and the organisation tree."""
     if action == "staff.import":
         return _("Imported {file} (effective {day}): {added} new, {updated} corrected, {transferred} transfers, "
                  "{retired} retired.").format(file=a.get("file", ""), day=_day(a.get("effective_date")),
@@ -273,12 +296,24 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
                                                                    day=_day(a.get("from")))
     if action == "org.abolish":
         return _("Abolished {name} (last day {day}).").format(name=b.get("name", ""), day=_day(a.get("until")))
+    return None
+
+
+def _rules_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                    b: dict) -> str | None:
+    """Evaluation templates and certification schemes."""
     if action in ("template.create", "template.version", "scheme.create", "scheme.version"):
         text = {"template.create": _("Created the evaluation template {name} (version {version})."),
                 "template.version": _("Revised the evaluation template {name} (version {version})."),
                 "scheme.create": _("Created the certification scheme {name} (version {version})."),
                 "scheme.version": _("Revised the certification scheme {name} (version {version}).")}[action]
         return text.format(name=a.get("name", ""), version=a.get("version", ""))
+    return None
+
+
+def _project_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                      b: dict) -> str | None:
+    """Projects, their members, sessions and external raters."""
     if action == "project.create":
         return _("Created the project {name}.").format(name=a.get("name", ""))
     if action in ("project.update", "project.realisation"):
@@ -312,6 +347,12 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
     if action == "external.create":
         return _("Registered the external rater {name} ({organisation}).").format(
             name=a.get("name", ""), organisation=a.get("organisation", ""))
+    return None
+
+
+def _evaluation_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                         b: dict) -> str | None:
+    """Assignments, ratings and sheets."""
     if action == "evaluation.assign":
         kind = a.get("kind")
         return _("Assigned {evaluator} ({kind}) to rate {target} in {project}.").format(
@@ -336,6 +377,12 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
     if action == "evaluation.sheets_import":
         return _("Read the evaluation sheet {file} of {evaluator} for {project}.").format(
             file=a.get("file", ""), evaluator=names.evaluator(a.get("evaluator")), project=names.project(eid))
+    return None
+
+
+def _certification_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                            b: dict) -> str | None:
+    """Certifications and certificates."""
     if action in ("certification.approve", "certification.record_past"):
         text = (_("Certified {name} as {level} (certificate {number}; approved by {approver}).")
                 if action == "certification.approve" else
@@ -356,10 +403,27 @@ def _sentence(names: _Names, e: dict[str, Any], before: dict, after: dict) -> st
             file=a.get("file", ""), rows=a.get("rows"))
     if action == "certificate.print":
         return _("Printed {n} certificates.").format(n=a.get("count", 0))
-    if action == "seal.takeover":
-        return _("This PC (key {fingerprint}) took over the register sealed on another PC and vouched for its "
-                 "{n} sealed rows.").format(fingerprint=a.get("fingerprint", ""), n=sum((a.get("from") or {}).values()))
     return None
+
+
+# Sentence writers by the action's prefix (user.*, staff.*, ...), one per feature.
+_SENTENCES: dict[str, Callable[..., str | None]] = {
+    "user": _account_sentence,
+    "database": _register_sentence,
+    "demo": _register_sentence,
+    "import": _register_sentence,
+    "seal": _register_sentence,
+    "setting": _register_sentence,
+    "org": _staff_sentence,
+    "staff": _staff_sentence,
+    "scheme": _rules_sentence,
+    "template": _rules_sentence,
+    "external": _project_sentence,
+    "project": _project_sentence,
+    "evaluation": _evaluation_sentence,
+    "certificate": _certification_sentence,
+    "certification": _certification_sentence,
+}
 
 
 def _role_label(role: object) -> str:
