@@ -32,6 +32,7 @@ quietly finds nothing fails here.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,27 @@ def test_a_package_missing_from_the_readme_map_is_reported(tmp_path):
                       encoding="utf-8")
     assert architecture.module_map_mismatch(root) == ["app.reports: a package without a line in the README module map"]
     assert architecture.packaging_mismatch(root) == []
+
+
+def long_functions(root: Path, packages: tuple[str, ...] = ("app", "ui"), limit: int = 80) -> list[str]:
+    """Functions longer than ``limit`` lines: a long function hides several steps that deserve names."""
+    found = []
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    length = node.end_lineno - node.lineno + 1
+                    if length > limit:
+                        found.append(f"{path.relative_to(root).as_posix()}:{node.lineno} {node.name} ({length} lines)")
+    return found
+
+
+def test_no_function_over_80_lines():
+    assert long_functions(ROOT) == []
+
+
+def test_a_long_function_is_found(tmp_path):
+    (tmp_path / "app").mkdir()
+    body = "".join(f"    x{n} = {n}\n" for n in range(80))
+    (tmp_path / "app" / "long.py").write_text(f"def short():\n    return 1\n\n\ndef long():\n{body}")
+    assert long_functions(tmp_path) == ["app/long.py:5 long (81 lines)"]
