@@ -32,7 +32,7 @@ from app.staff import directory
 from app.db import connect, migrations, open_database  # noqa: E402
 from app.demo.town import Town, generate_town, load_town  # noqa: E402
 from app.staff.directory import Column  # noqa: E402
-from app.demo.town import officer as admin_as
+from app.demo.officer import officer as admin_as
 ADMIN_USER = admin_as("bench")  # the administrator the benchmarks act as
 
 

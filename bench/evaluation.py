@@ -16,7 +16,7 @@ from app.evaluation import rubrics
 from app.register.accounts import Role, User
 from app.db import open_database
 from app.demo.town import generate_town, load_town
-from app.demo.town import officer as admin_as
+from app.demo.officer import officer as admin_as
 
 ADMIN = User(0, "bench", "bench", Role.ADMIN)
 

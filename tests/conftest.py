@@ -27,7 +27,7 @@ from app.register.accounts import Role, User, setup_administrator  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.demo.projects import load_certification_history, load_projects  # noqa: E402
 from app.demo.town import generate_town, load_town, set_demo_municipality  # noqa: E402
-from app.demo.town import officer as admin_as  # noqa: E402
+from app.demo.officer import officer as admin_as  # noqa: E402
 from app.register.permissions import CLI_USER  # noqa: E402
 from app import db as store  # noqa: E402
 from app.cli import main as cli_main  # noqa: E402

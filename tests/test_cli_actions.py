@@ -14,7 +14,6 @@ import pytest
 
 from app.evaluation import ratings
 from app.evaluation import projects
-from app.db import open_database
 from tests.conftest import ADMIN_USER
 from tests.test_cli_cycle import Cli, InProcessCli, write_staff_csv
 from tests.test_evaluation_sheets import make_project
