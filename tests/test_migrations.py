@@ -30,6 +30,32 @@ MACHINE_COLUMNS = {"seal", "hash"}
 MACHINE_TABLES = {"seal_state", "seal_witness"}
 
 
+FILL_TRAINING_AND_SKILLS = [
+    "INSERT INTO staff_qualifications (staff_id, name, obtained_on, qualification_id, expires_on) "
+    "SELECT min(id), 'ITパスポート', '2024-06-01', (SELECT id FROM qualifications WHERE name = 'ITパスポート'), NULL FROM staff",
+    "INSERT INTO training_events (title, kind, starts_on, ends_on, hours) VALUES ('情報セキュリティ研修', 'training', "
+    "'2025-06-02', '2025-06-02', 2)",
+    "INSERT INTO training_attendance (event_id, staff_id) SELECT max(e.id), min(s.id) FROM training_events e, staff s",
+    "INSERT INTO survey_questions (event_id, position, text) SELECT max(id), 1, '満足度' FROM training_events",
+    "INSERT INTO survey_responses (event_id, comment) SELECT max(id), 'よかった' FROM training_events",
+    "INSERT INTO survey_answers (response_id, question_id, value) SELECT max(r.id), max(q.id), 4 "
+    "FROM survey_responses r, survey_questions q",
+    "INSERT INTO skill_catalogues (family, version, name) VALUES ('tokyo-skills', 1, 'スキルマップ')",
+    "INSERT INTO skill_levels (catalogue_id, level, name) SELECT max(id), 1, '知っている' FROM skill_catalogues",
+    "INSERT INTO skill_categories (catalogue_id, code, name) SELECT max(id), 'data', 'データ利活用' FROM skill_catalogues",
+    "INSERT INTO skill_items (catalogue_id, category_id, code, name) SELECT max(c.id), max(k.id), 'analytics', "
+    "'データ分析' FROM skill_catalogues c, skill_categories k",
+    "INSERT INTO skill_item_descriptors (item_id, level, description) SELECT max(id), 1, '用語を説明できる' FROM skill_items",
+    "INSERT INTO skill_roles (catalogue_id, code, name) SELECT max(id), 'ds', 'データサイエンティスト' FROM skill_catalogues",
+    "INSERT INTO skill_role_items (role_id, item_id, importance) SELECT max(r.id), max(i.id), 'a' "
+    "FROM skill_roles r, skill_items i",
+    "INSERT INTO staff_skills (staff_id, catalogue_family, item_code, level, assessed_on, source) "
+    "SELECT min(id), 'tokyo-skills', 'analytics', 2, '2025-07-01', 'self' FROM staff",
+    "INSERT INTO skill_demands (catalogue_family, item_code, level, unit_id) "
+    "SELECT 'tokyo-skills', 'analytics', 2, min(id) FROM org_units WHERE kind = 'section'",
+]
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
     """A register at the latest version with something in every part of it."""
@@ -50,9 +76,9 @@ def source(tmp_path_factory) -> Path:
         certificates.write(db, ADMIN_USER, ids, path.with_name("certificates.pdf"))
         number = db.execute("SELECT certificate_no FROM certifications WHERE id = ?", ids[:1]).fetchone()[0]
         decisions.reissue(db, ADMIN_USER, number, "紛失", date(2026, 5, 1))
-        with transaction(db):  # no screen writes qualifications yet; the table is in the format all the same
-            db.execute("INSERT INTO staff_qualifications (staff_id, name, obtained_on) "
-                       "SELECT min(id), 'ITパスポート', '2024-06-01' FROM staff")
+        with transaction(db):  # the training and skill tables (issue 15), a row in each
+            for sql in FILL_TRAINING_AND_SKILLS:
+                db.execute(sql)
     finally:
         db.close()
     return path
@@ -99,6 +125,7 @@ def register_at(version: int, path: Path, source: Path) -> Path:
             # the log of a version tells only of the tables it has (no certificates before there were any)
             where = (f"WHERE entity IS NULL OR entity IN ({', '.join('?' * len(present))})"
                      if table == "audit_log" else "")
+            conn.execute(f"DELETE FROM main.{table}")  # rows a migration seeds (the qualification catalogue)
             conn.execute(f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM source.{table} {where} "
                          f"ORDER BY {', '.join(str(i + 1) for i in range(len(shared)))}", present if where else [])
         assert conn.execute("PRAGMA main.foreign_key_check").fetchall() == []
