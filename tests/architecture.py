@@ -18,7 +18,8 @@ from pathlib import Path
 PACKAGES = ("app", "ui")
 
 # Layers of app/, low to high: a module may import its own layer and the ones below it.
-APP_LAYERS = ("kernel", "register", "staff", "evaluation", "certification", "demo", "overview", "cli")
+APP_LAYERS = ("kernel", "register", "staff", "evaluation", "training", "skills", "certification", "targets",
+              "reporting", "demo", "overview", "cli")
 
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "pypdfium2")
 

@@ -1,0 +1,1 @@
+"""Figures added up for the mayor and the council: outcomes, charts and reports (issue 16)."""

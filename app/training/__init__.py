@@ -1,0 +1,1 @@
+"""Training events, attendance, participant surveys and qualifications (issue 15)."""

@@ -1,0 +1,1 @@
+"""スキル screens: catalogues, per-person skills, demand and the heat map."""

@@ -1,0 +1,1 @@
+"""目標・配置 screens: targets, progress, designations and coverage."""
