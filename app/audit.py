@@ -78,6 +78,15 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "qualification.catalogue_add": N_("Qualification added to the catalogue"),
+    "qualification.catalogue_edit": N_("Qualification in the catalogue changed"),
+    "qualification.catalogue_retire": N_("Qualification retired or restored in the catalogue"),
+    "qualification.add": N_("Staff qualification entered"),
+    "qualification.edit": N_("Staff qualification corrected"),
+    "qualification.remove": N_("Staff qualification removed"),
+    "qualification.import": N_("Staff qualifications imported"),
+    "survey.questions": N_("Survey questions set"),
+    "survey.import": N_("Survey answers imported"),
 }
 
 

@@ -580,6 +580,11 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    from app.cli import qualifications as cli_qualifications
+    from app.cli import surveys as cli_surveys
+
+    cli_qualifications.register(sub)
+    cli_surveys.register(sub)
     return parser
 
 

@@ -189,6 +189,11 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
             set_demo_municipality(db, actor)
+            from datetime import date
+
+            from app.demo.qualifications import load_qualifications
+
+            load_qualifications(db, actor, date.today(), seed)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

@@ -46,6 +46,10 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    QUALIFICATIONS_VIEW = "qualifications:view"
+    QUALIFICATIONS_EDIT = "qualifications:edit"
+    SURVEYS_VIEW = "surveys:view"
+    SURVEYS_EDIT = "surveys:edit"
 
 
 _ALL = frozenset(Role)
@@ -76,6 +80,10 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.QUALIFICATIONS_EDIT: _ADMIN,
+    Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SURVEYS_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -103,6 +111,10 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
+    Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
+    Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
+    Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
