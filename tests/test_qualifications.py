@@ -158,3 +158,18 @@ def test_demo_qualifications_expire_soon_relative_to_the_demo_day(demo_db):
     assert [r["days_left"] for r in q.expiring(demo_db, ADMIN_USER, TODAY)] == list(EXPIRING_IN_DAYS)
     later = date(2027, 6, 1)
     assert len(q.expiring(demo_db, ADMIN_USER, later)) < 3  # relative to the day it was made
+
+
+def test_the_audit_log_reads_as_sentences(demo_db):
+    from app.overview import audit_log
+
+    a = _staff(demo_db, 1)[0]
+    record = q.add_record(demo_db, ADMIN_USER, a, _entry(demo_db, "ITパスポート"), date(2024, 6, 1), today=TODAY)
+    q.edit_record(demo_db, ADMIN_USER, record, date(2024, 6, 2), None, "合格証書", today=TODAY)
+    q.add_entry(demo_db, ADMIN_USER, "AWS SAA")
+    entries = audit_log.recent(demo_db, ADMIN_USER, 3)
+    name = demo_db.execute("SELECT family_name || ' ' || given_name FROM staff WHERE id = ?", [a]).fetchone()[0]
+    assert audit_log.describe(demo_db, entries) == [
+        "資格の一覧に「AWS SAA」を追加しました。",
+        f"{name} さんのITパスポートを訂正しました: 証明・備考：（空） → 合格証書、取得日：令和6年6月1日 → 令和6年6月2日。",
+        f"{name} さんのITパスポート（令和6年6月1日 取得）を入力しました。"]

@@ -130,7 +130,10 @@ def prepare(db: sqlite_utils.Database, table: Table, today: date) -> Qualificati
         errors.extend(row.errors)
         if record is not None:
             preview.records.append(record)
-    errors += duplicates(db, preview.records, preview.columns)
+    doubled = duplicates(db, preview.records, preview.columns)
+    refused_rows = {e.row for e in doubled}
+    preview.records = [r for r in preview.records if r.row not in refused_rows]
+    errors += doubled
     if not preview.records and not errors:
         errors.append(RowError(table.first_data_row, "", _("the file has no qualification rows")))
     errors.sort(key=lambda e: e.row)

@@ -72,6 +72,7 @@ class QualificationsTab(QWidget):
         self.search.textChanged.connect(self.reload_records)
         self.filter = QComboBox()
         self.filter.setObjectName("qualificationFilter")
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.filter.currentIndexChanged.connect(self.reload_records)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)

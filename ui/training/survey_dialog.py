@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from app.errors import UserError
 from app.i18n import _
@@ -93,6 +94,9 @@ class SurveyDialog(QDialog):
         self.results_model = RecordTableModel(columns, box)
         self.results_view = record_table_view(self.results_model)
         self.results_view.setObjectName("surveyResults")
+        header = self.results_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the question's text takes the width
         self.comments = QListWidget()
         self.comments.setObjectName("surveyComments")
         self.comments.setWordWrap(True)
