@@ -139,6 +139,10 @@ def test_records_filter_and_person_card(demo_db):
     q.add_record(demo_db, ADMIN_USER, b, passport, date(2022, 5, 1), today=TODAY)
     assert len(q.records(demo_db, ADMIN_USER, qualification_id=passport)) == 2
     assert len(q.records(demo_db, ADMIN_USER, query="支援士")) == 1
+    family, given = demo_db.execute("SELECT family_name, given_name FROM staff WHERE id = ?", [b]).fetchone()
+    assert {r["staff_id"] for r in q.records(demo_db, ADMIN_USER, query=f"{family} {given}")} == {b}
+    with pytest.raises(UserError):
+        q.expiring(demo_db, ADMIN_USER, TODAY, -1)
     staff_no = demo_db.execute("SELECT staff_no FROM staff WHERE id = ?", [a]).fetchone()[0]
     assert {r["staff_id"] for r in q.records(demo_db, ADMIN_USER, query=staff_no)} == {a}
     card = person_card.qualifications(demo_db, ADMIN_USER, a, TODAY)

@@ -110,8 +110,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         new_id = qualifications.add_record(
             db, args.user, staff_id(db, args.staff_no), qualifications.entry_id(db, args.qualification), obtained,
             today=date.today(), expires_on=_date(args.expires, "--expires"), note=args.note or "")
-        row = qualifications.records(db, args.user, staff_id=staff_id(db, args.staff_no))
-    added = next(r for r in row if r["id"] == new_id)
+        added = qualifications.record(db, args.user, new_id)
     print(_("Entered {qualification} for {name} (record {id}, expires {expires}).").format(
         qualification=added["qualification"], name=added["person"], id=new_id,
         expires=added["expires_on"] or _("never")))
@@ -120,9 +119,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     with opened(args) as db:
-        current = next((r for r in qualifications.records(db, args.user) if r["id"] == args.id), None)
-        if current is None:
-            raise UserError(_("No qualification record with id {id}.").format(id=args.id))
+        current = qualifications.record(db, args.user, args.id)
         obtained = _date(args.obtained, "--obtained") or date.fromisoformat(current["obtained_on"])
         expires = None if args.no_expiry else (_date(args.expires, "--expires") or (
             date.fromisoformat(current["expires_on"]) if current["expires_on"] else None))

@@ -33,6 +33,7 @@ from app.wareki import format_wareki
 # Held on a day (both ? are that day, ISO): obtained by then and not expired before it.
 HELD_ON_SQL = "sq.obtained_on <= ? AND (sq.expires_on IS NULL OR sq.expires_on >= ?)"
 EXPIRING_DAYS = 90
+MAX_DAYS_AHEAD = 3660
 MAX_NAME, MAX_CATEGORY, MAX_NOTE, MAX_VALIDITY = 100, 100, 500, 99
 SOURCES = {"app": N_("Entered"), "import": N_("Imported")}
 STATUS_LABELS = {"valid": N_("Held"), "expired": N_("Expired"), "expiring": N_("Expires soon")}
@@ -246,13 +247,22 @@ def records(db: sqlite_utils.Database, user: User, *, staff_id: int | None = Non
         where.append("sq.qualification_id = ?")
         params.append(qualification_id)
     if query.strip():
-        where.append(f"(instr({_PERSON}, ?) OR instr(s.family_reading || s.given_reading, ?) OR s.staff_no = ? "
-                     "OR instr(coalesce(q.name, sq.name), ?))")
+        where.append("(instr(s.family_name || s.given_name, ?) OR instr(s.family_reading || s.given_reading, ?) "
+                     "OR s.staff_no = ? OR instr(coalesce(q.name, sq.name), ?))")
         text = safe_normalise(query).replace(" ", "").replace("\u3000", "")
         params += [text, text, text, text]
     sql = _RECORDS + (" WHERE " + " AND ".join(where) if where else "") + \
         " ORDER BY reading, s.staff_no, sq.obtained_on DESC, sq.id DESC"
     return list(db.query(sql, params))
+
+
+def record(db: sqlite_utils.Database, user: User, record_id: int) -> dict:
+    """One person's qualification as ``records`` lists it."""
+    require(user, Action.QUALIFICATIONS_VIEW)
+    row = next(iter(db.query(_RECORDS + " WHERE sq.id = ?", [record_id])), None)
+    if row is None:
+        raise UserError(_("No qualification record with id {id}.").format(id=record_id))
+    return row
 
 
 def expiring(db: sqlite_utils.Database, user: User, today: date, days: int = EXPIRING_DAYS) -> list[dict]:
@@ -261,6 +271,8 @@ def expiring(db: sqlite_utils.Database, user: User, today: date, days: int = EXP
     A record renewed since (the same person and entry with a later or no expiry) is left out.
     """
     require(user, Action.QUALIFICATIONS_VIEW)
+    if not 0 <= days <= MAX_DAYS_AHEAD:
+        raise UserError(_("Look from 0 to {n} days ahead.").format(n=MAX_DAYS_AHEAD))
     first, last = today.isoformat(), (today + timedelta(days=days)).isoformat()
     rows = list(db.query(_RECORDS + """
         WHERE sq.expires_on BETWEEN ? AND ?
