@@ -163,3 +163,15 @@ def test_fuzz_survey_import(survey_template, tmp_path):
     finally:
         register.close()
     figures.check("survey-import-fuzz")
+
+
+def test_the_demo_survey_goes_to_the_first_lecture(db):
+    from app.demo.surveys import load_survey
+
+    assert load_survey(db, "test") == 0  # no lecture: nothing
+    event = _event(db)
+    assert load_survey(db, "test") == 30
+    result = surveys.results(db, ADMIN_USER, event)
+    assert result["responses"] == 30 and len(result["questions"]) == 4
+    assert all(q["mean"] is not None and 1 <= q["mean"] <= 5 for q in result["questions"])
+    assert result["comments"]
