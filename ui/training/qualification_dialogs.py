@@ -38,6 +38,7 @@ class RecordDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self._db, self._user, self._today, self._record = db, user, today, record
         super().__init__(_("Correct a qualification") if record else _("Enter a qualification"), parent)
+        self.setMinimumWidth(520)
 
     def build(self, layout: QVBoxLayout) -> None:
         form = QFormLayout()
