@@ -79,10 +79,14 @@ def test_a_record_gets_its_expiry_from_the_catalogue_unless_given(demo_db):
     q.edit_record(demo_db, ADMIN_USER, first, date(2024, 6, 2), None, "再登録", today=TODAY)
     assert demo_db.execute("SELECT obtained_on, expires_on, note FROM staff_qualifications WHERE id = ?",
                            [first]).fetchone() == ("2024-06-02", None, "再登録")
+    again = q.add_record(demo_db, ADMIN_USER, a, support, date(2021, 6, 1), today=TODAY)
+    with pytest.raises(UserError, match="すでに"):
+        q.edit_record(demo_db, ADMIN_USER, again, date(2024, 6, 2), None, "", today=TODAY)
+    q.remove_record(demo_db, ADMIN_USER, again)
     q.remove_record(demo_db, ADMIN_USER, third)
     assert demo_db.execute("SELECT count(*) FROM staff_qualifications").fetchone()[0] == 2
     log = [r[0] for r in demo_db.execute("SELECT action FROM audit_log WHERE action LIKE 'qualification.%' ORDER BY id")]
-    assert log == ["qualification.add"] * 3 + ["qualification.edit", "qualification.remove"]
+    assert log == ["qualification.add"] * 3 + ["qualification.edit", "qualification.add"] + ["qualification.remove"] * 2
 
 
 def test_held_on_is_inclusive_of_the_last_day(demo_db):

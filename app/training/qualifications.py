@@ -200,6 +200,11 @@ def edit_record(db: sqlite_utils.Database, user: User, record_id: int, obtained_
         before = _record(db, record_id)
         check_dates(obtained_on, expires_on, today)
         note = _checked_note(note)
+        if db.execute("SELECT 1 FROM staff_qualifications WHERE staff_id = ? AND qualification_id IS ? "
+                      "AND obtained_on = ? AND id != ?", [before["staff_id"], before["qualification_id"],
+                                                          obtained_on.isoformat(), record_id]).fetchone():
+            raise UserError(_("This person already has 「{name}」 obtained on {date}.").format(
+                name=before["name"], date=format_wareki(obtained_on)))
         after = {"obtained_on": obtained_on.isoformat(), "expires_on": expires_on.isoformat() if expires_on else None,
                  "note": note}
         db.execute("UPDATE staff_qualifications SET obtained_on = :obtained_on, expires_on = :expires_on, note = :note "
