@@ -58,6 +58,11 @@ def test_enter_a_qualification_and_add_to_the_catalogue_through_the_dialogs(qtbo
     row = demo_db.execute("SELECT obtained_on, expires_on, note FROM staff_qualifications").fetchone()
     assert row == ("2024-06-01", "2027-05-31", "登録番号 第012345号")
     assert tab.records_model.rowCount() == 1
+    tab.records_view.selectRow(0)
+    prefilled = []
+    when_modal(lambda dialog: (prefilled.append(dialog.person.text()), dialog.reject()))
+    tab.findChild(QPushButton, "qualificationAdd").click()
+    assert prefilled == [f"{number}\u3000{name}"]
 
     def add_entry(dialog: QDialog) -> None:
         dialog.name.setText("ITIL 4 Foundation")

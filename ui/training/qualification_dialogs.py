@@ -35,8 +35,9 @@ class RecordDialog(FormDialog):
     """Enter a person's qualification (``record`` None) or correct one (its days and evidence note)."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, today: date, record: dict | None = None,
-                 parent: QWidget | None = None) -> None:
-        self._db, self._user, self._today, self._record = db, user, today, record
+                 parent: QWidget | None = None, *, person: str = "") -> None:
+        """``person`` pre-fills who (「職員番号　氏名」) when entering a new one, e.g. the person selected in the list."""
+        self._db, self._user, self._today, self._record, self._person = db, user, today, record, person
         super().__init__(_("Correct a qualification") if record else _("Enter a qualification"), parent)
         self.setMinimumWidth(520)
 
@@ -53,6 +54,7 @@ class RecordDialog(FormDialog):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.person.setCompleter(completer)
+            self.person.setText(self._person)
             self.entry = QComboBox()
             self.entry.setObjectName("recordQualification")
             for row in qualifications.catalogue(self._db, self._user, include_retired=False):

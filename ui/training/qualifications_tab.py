@@ -183,7 +183,9 @@ class QualificationsTab(QWidget):
 
     # -- actions --------------------------------------------------------------------------------------
     def add_record(self) -> None:
-        if run_modal(RecordDialog(self._db, self._user, self._today, None, self)):
+        chosen = self._selected(self.records_view, self.records_model)
+        person = f"{chosen['staff_no']}\u3000{chosen['person']}" if chosen else ""
+        if run_modal(RecordDialog(self._db, self._user, self._today, None, self, person=person)):
             self.reload()
 
     def edit_record(self) -> None:
