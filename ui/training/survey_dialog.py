@@ -118,7 +118,8 @@ class SurveyDialog(QDialog):
         self.comments.addItems(result["comments"])
         self.summary.setText(_("{n} responses, {c} with a comment.").format(
             n=result["responses"], c=len(result["comments"])) if result["questions"] else
-            _("No questions yet: enter them above (or use the usual ones) and save."))
+            (_("No questions yet: enter them above (or use the usual ones) and save.") if self._editable else
+             _("This event has no survey yet.")))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
