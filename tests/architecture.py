@@ -258,6 +258,8 @@ UI_FEATURE_LINKS = {
     ("register", "staff"), ("register", "evaluation"),
     # the project member picker lists staff with the staff table's model
     ("evaluation", "staff"),
+    # training attendance is picked with the project member picker (by section, many at once)
+    ("training", "evaluation"), ("training", "staff"),
 }
 
 

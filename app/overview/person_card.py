@@ -127,9 +127,9 @@ def projects(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]
     rows = list(db.query("""
         SELECT p.id AS project_id, p.name, p.fiscal_year, p.status, p.realisation, p.realisation_decided_on,
                m.role, m.joined_on,
-               (SELECT count(*) FROM project_sessions ps WHERE ps.project_id = p.id) AS sessions,
-               (SELECT count(*) FROM session_attendance sa JOIN project_sessions ps ON ps.id = sa.session_id
-                WHERE ps.project_id = p.id AND sa.staff_id = m.staff_id) AS sessions_attended
+               (SELECT count(*) FROM training_events te WHERE te.project_id = p.id) AS sessions,
+               (SELECT count(*) FROM training_attendance ta JOIN training_events te ON te.id = ta.event_id
+                WHERE te.project_id = p.id AND ta.staff_id = m.staff_id) AS sessions_attended
         FROM project_members m JOIN projects p ON p.id = m.project_id
         WHERE m.staff_id = ? ORDER BY p.fiscal_year DESC, p.id DESC""", [staff_id]))
     for row in rows:
