@@ -129,7 +129,9 @@ class AttendanceDialog(AddMemberDialog):
         self._event = row
         attended = set(attendance.attendee_ids(db, user, event_id))
         on = date.fromisoformat(row["starts_on"])
-        self._everyone = [r for r in directory.load_directory(db, user, on) if r.status != "retired" or r.id in attended]
+        # The people in service on the first day (not those retired before it or hired after it), and anyone recorded.
+        self._everyone = [r for r in directory.load_directory(db, user, on)
+                          if r.status not in ("retired", "planned") or r.id in attended]
         self._order = directory.unit_order(db)
         self._candidates = self._everyone
         self._last_query, self._last_matches = "", self._candidates
