@@ -356,3 +356,22 @@ def test_fuzz_attendance_import(attendance_template, tmp_path):
     finally:
         register.close()
     figures.check("attendance-import-fuzz")
+
+
+def test_the_audit_log_tells_of_training_in_sentences(demo_db):
+    from app.overview import audit_log
+
+    event_id = lecture(demo_db)
+    data = events.event_input(demo_db, event_id)
+    data.hours = 2.0
+    events.update_event(demo_db, event_id, data, ADMIN_USER)
+    attendance.set_attendance(demo_db, event_id, [s for s, _ in staff(demo_db, 3)], ADMIN_USER)
+    events.remove_event(demo_db, event_id, ADMIN_USER)
+    entries = [e for e in audit_log.recent(demo_db, ADMIN_USER, limit=10) if e["action"].startswith("training.")]
+    sentences = audit_log.describe(demo_db, entries)
+    assert sentences == [
+        "研修「講演会「自治体DX」」（令和7年11月20日）とその受講記録 3 人分を削除しました。",
+        "研修 1 の受講者を変更しました（追加 3 人、削除 0 人、受講 3 人）。",
+        "研修「講演会「自治体DX」」を変更しました：時間：1.5 → 2.0。",
+        "研修「講演会「自治体DX」」（令和7年11月20日）を登録しました。",
+    ]

@@ -31,6 +31,10 @@ KINDS = {
     "elearning": N_("e-learning"),
     "external": N_("External course"),
 }
+# field -> label, for the audit log's sentences
+FIELDS = {"title": N_("Title"), "kind": N_("Kind"), "starts_on": N_("First day"), "ends_on": N_("Last day"),
+          "hours": N_("Hours"), "organiser": N_("Organiser"), "target_group": N_("Target group"),
+          "project_id": N_("Project"), "note": N_("Note")}
 MAX_HOURS = 1000.0  # a whole external programme is far below; a typo such as 20000 is not
 
 
@@ -110,8 +114,10 @@ def update_event(db: sqlite_utils.Database, event_id: int, data: EventInput, use
         before = event(db, event_id)
         _check_project(db, data.project_id)
         db["training_events"].update(event_id, row)
+        changed = [k for k in row if before[k] != row[k]]
         audit.record(db, user.login, "training.update", "training_events", event_id,
-                     {k: before[k] for k in row}, row)
+                     {k: before[k] for k in changed} | {"title": before["title"]},
+                     {k: row[k] for k in changed} | {"title": row["title"]})
 
 
 def remove_event(db: sqlite_utils.Database, event_id: int, user: User) -> None:
