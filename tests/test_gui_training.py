@@ -161,3 +161,22 @@ def test_a_viewer_reads_and_changes_nothing(qtbot, trained_db):
     page = _page(qtbot, trained_db, VIEWER)
     tab = page.training_tab  # the page is kept: qtbot holds it weakly
     assert not tab.toolbar.isVisible() and tab.events_model.rowCount() > 0 and tab.people_model.rowCount() > 0
+
+
+def test_an_attendee_opens_their_card_on_the_training_tab(qtbot, trained_db):
+    from ui.overview.person_card import PersonCardDialog
+
+    page = _page(qtbot, trained_db)
+    tab = page.training_tab
+    person = tab.people_model.record_at(0)
+    seen = {}
+
+    def look(card: PersonCardDialog) -> None:
+        seen["tab"] = card.tabs.tabText(card.tabs.currentIndex())
+        seen["rows"] = card.models["training"].rowCount()
+        card.reject()
+
+    when_modal(look)
+    tab.people_view.doubleClicked.emit(tab.people_model.index(0, 1))
+    direct = trained_db.execute("SELECT count(*) FROM training_attendance WHERE staff_id = ?", [person["staff_id"]]).fetchone()[0]
+    assert seen == {"tab": "研修", "rows": direct}

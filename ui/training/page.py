@@ -73,6 +73,7 @@ class TrainingTab(QWidget):
             (_("Entered"), lambda r: _("imported") if r["source"] == "import" else _("on screen"))], self)
         self.people_view = record_table_view(self.people_model)
         self.people_view.setObjectName("trainingAttendees")
+        self.people_view.doubleClicked.connect(self._open_card)
         self.people_label = QLabel()
         self.people_label.setObjectName("attendeesLabel")
         self.empty_label = QLabel(_("No training events yet. Add one with 「Add…」, then enter or import who attended."))
@@ -174,6 +175,14 @@ class TrainingTab(QWidget):
             self.people_label.setText(_("{title}: {n} attended").format(title=row["title"], n=format_number(len(people))))
         for key in ("edit", "attendance", "remove"):
             self.actions_[key].setEnabled(event_id is not None)
+
+    def _open_card(self, index) -> None:
+        """A double-click on an attendee opens their card on 研修, as every list of people does."""
+        from ui.overview.person_card import open_person_card
+
+        if index.isValid() and open_person_card(self, self._db, self._user,
+                                                self.people_model.record_at(index.row())["staff_id"], tab="training"):
+            self.reload()
 
     # -- changing -----------------------------------------------------------------------------------
     def _refused(self, exc: UserError) -> None:
