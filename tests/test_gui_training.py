@@ -19,6 +19,7 @@ from tests.qt_helpers import show_widget, type_date, when_modal
 from ui.training.event_dialogs import AttendanceDialog, AttendanceImportDialog, EventDialog
 from ui.training.page import TrainingPage
 
+pytestmark = pytest.mark.gui
 VIEWER = User(2, "etsuran", "閲覧 次郎", Role.VIEWER)
 
 
