@@ -32,9 +32,9 @@ KINDS = {
     "external": N_("External course"),
 }
 # field -> label, for the audit log's sentences
-FIELDS = {"title": N_("Title"), "kind": N_("Kind"), "starts_on": N_("First day"), "ends_on": N_("Last day"),
-          "hours": N_("Hours"), "organiser": N_("Organiser"), "target_group": N_("Target group"),
-          "project_id": N_("Project"), "note": N_("Note")}
+FIELDS = {"title": N_("Title"), "kind": N_("Kind"), "starts_on": N_("First day"),
+          "ends_on": N_("Last day of the event"), "hours": N_("Hours"), "organiser": N_("Organiser"),
+          "target_group": N_("Target group"), "project_id": N_("Project"), "note": N_("Remarks")}
 MAX_HOURS = 1000.0  # a whole external programme is far below; a typo such as 20000 is not
 
 
@@ -82,7 +82,7 @@ def _row(data: EventInput) -> dict:
             kind=data.kind, choices="、".join(_(label) for label in KINDS.values())))
     require_supported(data.starts_on, _("First day"))
     ends_on = data.ends_on or data.starts_on
-    require_supported(ends_on, _("Last day"))
+    require_supported(ends_on, _("Last day of the event"))
     if ends_on < data.starts_on:
         raise UserError(_("The last day of the event is before its first day."))
     if data.hours is not None and not 0 <= data.hours <= MAX_HOURS:
@@ -183,22 +183,3 @@ def fiscal_years(db: sqlite_utils.Database, user: User) -> list[int]:
     days = [r[0] for r in db.execute("SELECT DISTINCT substr(starts_on, 1, 7) FROM training_events")]
     years = {int(d[:4]) - (1 if int(d[5:7]) < 4 else 0) for d in days}
     return sorted(years, reverse=True)
-
-
-def find_event(db: sqlite_utils.Database, text: str, on: date | None = None) -> int | None:
-    """The event a file or a command names: its id, or its title (and, when given, a day it was held on).
-
-    None when nothing matches or the title is ambiguous without a day; the importer says which.
-    """
-    text = safe_normalise(text)
-    if text.isascii() and text.isdigit():
-        row = db.execute("SELECT id FROM training_events WHERE id = ?", [int(text)]).fetchone()
-        if row is not None:
-            return row[0]
-    params: list = [text]
-    sql = "SELECT id FROM training_events WHERE title = ?"
-    if on is not None:
-        sql += " AND starts_on <= ? AND ends_on >= ?"
-        params += [on.isoformat(), on.isoformat()]
-    found = [r[0] for r in db.execute(sql, params)]
-    return found[0] if len(found) == 1 else None

@@ -67,7 +67,7 @@ class EventDialog(FormDialog):
         for key in events.KINDS:
             self.kind.addItem(events.kind_label(key), key)
         self.starts_on = DateEdit(field=_("First day"))
-        self.ends_on = DateEdit(optional=True, field=_("Last day"))
+        self.ends_on = DateEdit(optional=True, field=_("Last day of the event"))
         self.hours = QLineEdit()
         self.hours.setObjectName("eventHours")
         self.hours.setPlaceholderText(_("empty = not known"))
@@ -85,8 +85,9 @@ class EventDialog(FormDialog):
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(70)
         for label, widget in ((_("Title"), self.title), (_("Kind"), self.kind), (_("First day"), self.starts_on),
-                              (_("Last day"), self.ends_on), (_("Hours"), self.hours), (_("Organiser"), self.organiser),
-                              (_("Target group"), self.target), (_("Project"), self.project), (_("Note"), self.note)):
+                              (_("Last day of the event"), self.ends_on), (_("Hours"), self.hours),
+                              (_("Organiser"), self.organiser), (_("Target group"), self.target),
+                              (_("Project"), self.project), (_("Remarks"), self.note)):
             form.addRow(label, widget)
         hint = QLabel(_("Last day: only for an event of several days. Hours: of a full attendance."))
         hint.setWordWrap(True)
