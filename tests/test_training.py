@@ -375,3 +375,14 @@ def test_the_audit_log_tells_of_training_in_sentences(demo_db):
         "研修「講演会「自治体DX」」を変更しました：時間：1.5 → 2.0。",
         "研修「講演会「自治体DX」」（令和7年11月20日）を登録しました。",
     ]
+
+
+def test_the_projects_screen_sets_its_members_attendance_and_keeps_others_entered_on_training(town):
+    project_id = projects.list_projects(town, ADMIN_USER)[0]["id"]
+    session = projects.sessions(town, ADMIN_USER, project_id)[0]
+    members = [m["staff_id"] for m in projects.members(town, ADMIN_USER, project_id) if m["role"] != "owner"]
+    outsider = town.execute("SELECT id FROM staff WHERE status = 'active' AND id NOT IN (SELECT staff_id FROM project_members)"
+                            " LIMIT 1").fetchone()[0]
+    attendance.add_attendance(town, session["id"], [outsider], ADMIN_USER)
+    projects.set_attendance(town, session["id"], members[:1], ADMIN_USER)
+    assert set(attendance.attendee_ids(town, ADMIN_USER, session["id"])) == {members[0], outsider}

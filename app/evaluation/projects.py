@@ -440,7 +440,9 @@ def set_attendance(db: sqlite_utils.Database, session_id: int, attendees: list[i
     with transaction(db):
         row = _session(db, session_id)
         before = [r[0] for r in db.execute("SELECT staff_id FROM training_attendance WHERE event_id = ?", [session_id])]
-        db.execute("DELETE FROM training_attendance WHERE event_id = ?", [session_id])
+        # Only the members' attendance is the projects screen's to set: others entered on 研修 stay.
+        db.execute("""DELETE FROM training_attendance WHERE event_id = ? AND staff_id IN
+                      (SELECT staff_id FROM project_members WHERE project_id = ?)""", [session_id, row["project_id"]])
         _write_attendance(db, row["project_id"], session_id, attendees)
         audit.record(db, user.login, "project.attendance", "projects", row["project_id"],
                      {"session_id": session_id, "attendees": before}, {"session_id": session_id, "attendees": attendees})
