@@ -128,11 +128,15 @@ def test_an_attendance_file_is_refused_with_its_errors_then_imported(qtbot, trai
         seen["import enabled"] = dialog.ok_button.isEnabled()
         seen["tab"] = dialog.tabs.tabText(dialog.tabs.currentIndex())
         seen["errors"] = [dialog.errors_model.record_at(i) for i in range(dialog.errors_model.rowCount())]
+        model = dialog.rows_model
+        seen["rows"] = [(int(model.index(r, 0).data()), model.index(r, 1).data()[:len(numbers[0]) + 1],
+                         model.index(r, 2).data(), model.index(r, 4).data()) for r in range(model.rowCount())]
         dialog.reject()
 
     when_modal(look)
     tab.import_attendance(bad, today=date(2026, 3, 31))
-    assert seen["import enabled"] is False and seen["tab"] == "エラー（2）"
+    assert seen["import enabled"] is False and seen["tab"] == "エラー（2）" and seen["rows"] == [
+        (2, f"{numbers[0]} ", "情報モラル講座", "追加")]
     assert [e.split(":")[0] for e in seen["errors"]] == ["受講.csv, 3 行目、列「職員番号」", "受講.csv, 4 行目、列「日付」"]
     assert trained_db.execute("SELECT count(*) FROM training_attendance").fetchone()[0] == before
 

@@ -45,6 +45,8 @@ class AttendanceRow:
     event_id: int
     staff_id: int
     hours: float | None
+    change: str = ""  # "add", "hours" (already recorded, new hours) or "" (already recorded as it is)
+    person: str = ""  # 職員番号 and name, for the preview
 
 
 @dataclass
@@ -210,11 +212,15 @@ def preview_file(db: sqlite_utils.Database, user: User, path: Path, today: date,
 
 def _count_changes(db: sqlite_utils.Database, preview: AttendancePreview, reader: _Reader) -> None:
     current = {(r[0], r[1]): r[2] for r in db.execute("SELECT event_id, staff_id, hours FROM training_attendance")}
+    people = {r[0]: f"{r[1]} {r[2]} {r[3]}" for r in db.execute("SELECT id, staff_no, family_name, given_name FROM staff")}
     for row in preview.rows:
         preview.events[row.event_id] = reader.by_id[row.event_id][1]
+        row.person = people.get(row.staff_id, "")
         if (row.event_id, row.staff_id) not in current:
+            row.change = "add"
             preview.added += 1
         elif row.hours is not None and current[(row.event_id, row.staff_id)] != row.hours:
+            row.change = "hours"
             preview.updated += 1
         else:
             preview.unchanged += 1

@@ -192,16 +192,23 @@ class AttendanceImportDialog(FormDialog):
             counts[row.event_id] = counts.get(row.event_id, 0) + 1
         self.events_model = RecordTableModel([(_("Training event"), lambda r: r[1]), (_("Rows"), lambda r: r[2])], self)
         self.events_model.set_records([(eid, title, counts.get(eid, 0)) for eid, title in p.events.items()])
+        self.rows_model = RecordTableModel([
+            (_("Row"), lambda r: r.line), (_("Staff member"), lambda r: r.person),
+            (_("Training event"), lambda r: p.events.get(r.event_id, "")),
+            (_("Hours"), lambda r: "" if r.hours is None else f"{r.hours:g}"),
+            (_("Change"), lambda r: {"add": _("add"), "hours": _("new hours")}.get(r.change, _("unchanged")))], self)
+        self.rows_model.set_records(p.rows)
         self.errors_model = RecordTableModel([(_("Problem"), lambda text: text)], self)
         self.errors_model.set_records(p.errors)
         self.tabs = QTabWidget()
+        self.tabs.addTab(record_table_view(self.rows_model), _("Rows ({n})").format(n=len(p.rows)))
         self.tabs.addTab(record_table_view(self.events_model), _("Events ({n})").format(n=len(p.events)))
         errors_view = record_table_view(self.errors_model)
         errors_view.setObjectName("importErrors")
         errors_view.setWordWrap(True)
         self.tabs.addTab(errors_view, _("Errors ({n})").format(n=len(p.errors)))
         if p.errors:
-            self.tabs.setCurrentIndex(1)
+            self.tabs.setCurrentIndex(2)
         self.note = QLabel(_("The file has errors: correct them and import it again. Nothing has been written.")
                            if p.errors else _("Nothing to change.") if not (p.added or p.updated) else "")
         self.note.setWordWrap(True)
