@@ -189,6 +189,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
             set_demo_municipality(db, actor)
+            from app.demo.outcomes import load_outcomes
+
+            load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

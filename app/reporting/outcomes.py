@@ -158,6 +158,13 @@ def project_values(db: sqlite_utils.Database, user: User, project_id: int) -> di
         "SELECT field_id, value FROM project_outcome_values WHERE project_id = ?", [project_id])}
 
 
+def plain_number(value: float | None) -> str:
+    """A stored figure as the form shows it for editing: 1200, 12.5 (no exponent, no grouping)."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{value:.12g}"
+
+
 def parse_value(text: str, label: str, whole: bool) -> float | None:
     """A figure as typed: empty is "not known"; full-width digits and 1,234 are taken."""
     cleaned = unicodedata.normalize("NFKC", text).replace(",", "").strip()
@@ -171,7 +178,24 @@ def parse_value(text: str, label: str, whole: bool) -> float | None:
         message = (_("{field}: enter a whole number (or leave it empty).") if whole
                    else _("{field}: enter a number (or leave it empty)."))
         raise UserError(message.format(field=label))
+    if value < 0:
+        raise UserError(_("{field} cannot be negative.").format(field=label))
     return value
+
+
+def save_project(db: sqlite_utils.Database, user: User, project_id: int | None, data,
+                 values: dict[int, float | None]) -> int:
+    """The project form's 保存: the project (new when ``project_id`` is None) and its town fields, all or none."""
+    from app.evaluation import projects
+
+    with transaction(db):
+        if project_id is None:
+            project_id = projects.create_project(db, data, user)
+        else:
+            projects.update_project(db, project_id, data, user)
+        if values:
+            set_project_values(db, user, project_id, values)
+    return project_id
 
 
 def set_project_values(db: sqlite_utils.Database, user: User, project_id: int,
