@@ -65,3 +65,12 @@ def test_long_year_labels_get_a_smaller_size_when_many_years_crowd_the_axis():
     crowded = charts.drawing(charts.BarChart("t", years, [float(n) for n in range(15)], "時間"))
     sizes = {s.fontSize for s in crowded.contents if getattr(s, "text", None) in years}
     assert sizes == {7}
+
+
+def test_the_chart_bench_runs_and_compares_with_qpainter(qapp):
+    from bench import charts as bench_charts
+
+    rows = bench_charts.figures(repeat=1)
+    assert {r["name"] for r in rows} == {"chart_svg_build", "chart_svg_paint", "chart_screen_total", "chart_pdf",
+                                         "chart_pdf_bytes"}
+    assert all(r["value"] > 0 and r["baseline"] > 0 for r in rows)
