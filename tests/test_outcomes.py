@@ -161,12 +161,12 @@ def test_cli_outcomes_json_and_projects_list_carry_the_figures(outcome_town, db_
         stored = dict(db.execute("SELECT f.name, v.value FROM project_outcome_values v JOIN outcome_fields f "
                                  "ON f.id = v.field_id WHERE v.project_id = ?", [row["id"]]).fetchall())
         assert row["outcomes"]["fields"] == stored
-    shown = json.loads(run_cli("--db", str(db_path), "outcomes", "--json").stdout)
+    shown = json.loads(run_cli("--db", str(db_path), "outcomes", "summary", "--json").stdout)
     assert shown == json.loads(json.dumps(outcomes.as_json(outcomes.summary(db, ADMIN_USER)), ensure_ascii=False))
-    limited = json.loads(run_cli("--db", str(db_path), "outcomes", "--year", "令和6年度", "--json").stdout)
+    limited = json.loads(run_cli("--db", str(db_path), "outcomes", "summary", "--year", "令和6年度", "--json").stdout)
     assert limited["fiscal_year"] == 2024 and {r["project_id"] for r in limited["by_project"]} == {
         r[0] for r in db.execute("SELECT id FROM projects WHERE fiscal_year = 2024")}
-    text = run_cli("--db", str(db_path), "outcomes").stdout
+    text = run_cli("--db", str(db_path), "outcomes", "summary").stdout
     assert "令和5年度" in text and "総務部" in text and "年間削減時間（時間）" in text
 
 

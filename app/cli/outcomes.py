@@ -1,6 +1,6 @@
 """CLI commands for project outcomes added up (issue 16 item 3), and the town's own outcome fields.
 
-`outcomes [--year FY] [--json]` prints the sums per fiscal year (with the running total since the first
+`outcomes summary [--year FY] [--json]` prints the sums per fiscal year (with the running total since the first
 year), per department and per project, and the total; `outcomes chart --out FILE.(pdf|svg)` writes the
 hours-saved chart the 成果の集計 view shows; `outcomes fields list|add|edit` and `outcomes set` keep the
 town's fields and a project's values of them.
@@ -121,12 +121,13 @@ def cmd_outcomes_set(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """`outcomes …`: the sums, the chart, the town's fields and a project's values of them."""
-    group = sub.add_parser("outcomes", help=_("project outcomes added up per year, department and project"))
-    group.set_defaults(handler=cmd_outcomes)
-    group.add_argument("--year", metavar="FY", help=_("limit the per-project and per-department lists to a fiscal "
-                                                       "year (2025 or 令和7年度)"))
-    add_json(group)
-    actions = group.add_subparsers(dest="outcomes_command", metavar="ACTION")
+    group = sub.add_parser("outcomes", help=_("project outcomes added up, their chart and the town's own fields"))
+    actions = group.add_subparsers(dest="outcomes_command", required=True, metavar="ACTION")
+    p = actions.add_parser("summary", help=_("project outcomes added up per year, department and project"))
+    p.set_defaults(handler=cmd_outcomes)
+    p.add_argument("--year", metavar="FY", help=_("limit the per-project and per-department lists to a fiscal "
+                                                   "year (2025 or 令和7年度)"))
+    add_json(p)
     p = actions.add_parser("chart", help=_("write the outcome chart per fiscal year as PDF or SVG"))
     p.set_defaults(handler=cmd_outcomes_chart)
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("FILE.pdf or FILE.svg"))

@@ -42,13 +42,9 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "project_external_new": ("projects externals add --name",),
     "project_external_existing": ("projects externals add --rater",),
     "project_external_remove": ("projects externals remove",),
-    # 成果の集計 (opened from プロジェクト)
-    "project_outcomes": ("outcomes",),
-    "outcomeFields": ("outcomes fields list",),
-    "outcomeFieldAdd": ("outcomes fields add",),
-    "outcomeFieldEdit": ("outcomes fields edit",),
-    "outcomeFieldRetire": ("outcomes fields edit",),
-    "outcomeChartSave": ("outcomes chart",),
+    # 成果の集計 (a dialog opened from プロジェクト: the sums, its chart saved, the town's own fields)
+    "project_outcomes": ("outcomes summary", "outcomes chart", "outcomes fields list", "outcomes fields add",
+                         "outcomes fields edit"),
     # 評価
     "evaluation_export_sheets": ("export-evaluation-sheets",),
     "evaluation_import_sheets": ("import-evaluation-sheets",),
