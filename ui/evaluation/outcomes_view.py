@@ -38,6 +38,8 @@ from ui.widgets.dialog_parts import fit_to_screen
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 CHART_FILE_FILTER = N_("PDF (*.pdf);;SVG (*.svg)")
+TABLES = (("year", N_("Per fiscal year")), ("department", N_("Per department")), ("project", N_("Per project")))
+GROUP_TITLES = {"year": N_("Fiscal year"), "department": N_("Department"), "project": N_("Project name")}
 
 
 def figure_text(value: float | None) -> str:
@@ -53,6 +55,11 @@ def figure_title(found: outcomes.OutcomeField) -> str:
 
 class OutcomeTableModel(RecordTableModel):
     """Rows of sums; the columns follow the fields (the town may add one while the view is open)."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() >= 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # figures line up
+        return super().data(index, role)
 
     def show_rows(self, columns: list, rows: list[outcomes.OutcomeRow]) -> None:
         self.beginResetModel()
@@ -71,13 +78,16 @@ class OutcomesDialog(QDialog):
         self.result: outcomes.OutcomeSummary | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_controls())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The tables over the chart: every figure column fits the width, and the chart keeps a legible size.
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_tables())
         self.chart = ChartView()
         self.chart.setObjectName("outcomeChart")
         splitter.addWidget(self.chart)
-        splitter.setSizes([560, 520])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 330])
         layout.addWidget(splitter, 1)
         self.total_label = QLabel()
         self.total_label.setObjectName("outcomeTotal")
@@ -111,13 +121,12 @@ class OutcomesDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("outcomeTabs")
         self.models: dict[str, OutcomeTableModel] = {}
-        for key, title in (("year", _("Per fiscal year")), ("department", _("Per department")),
-                           ("project", _("Per project"))):
+        for key, title in TABLES:
             model = OutcomeTableModel([], self)
             view = record_table_view(model)
             view.setObjectName(f"outcomeTable_{key}")
             self.models[key] = model
-            self.tabs.addTab(view, title)
+            self.tabs.addTab(view, _(title))
         return self.tabs
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -159,21 +168,20 @@ class OutcomesDialog(QDialog):
 
     def refresh(self) -> None:
         self.result = outcomes.summary(self._db, self._user, self.year.currentData())
-        columns = self._columns(self.result.fields)
         year_rows = self.result.cumulative if self.cumulative.isChecked() else self.result.by_year
         for key, rows in (("year", year_rows), ("department", self.result.by_department),
                           ("project", self.result.by_project)):
-            self.models[key].show_rows(columns, rows)
+            self.models[key].show_rows(self._columns(_(GROUP_TITLES[key]), self.result.fields), rows)
         total = self.result.total
-        parts = [f"{f.label} {figure_text(total.values[f.key])}{f.unit}" for f in self.result.fields
+        parts = [f"{f.label} {figure_text(total.values[f.key])} {f.unit}".rstrip() for f in self.result.fields
                  if total.values[f.key] is not None]
         self.total_label.setText(_("Total since the start ({projects} projects): {figures}").format(
             projects=format_number(total.projects), figures="、".join(parts) or "—"))
         self.refresh_chart()
 
     @staticmethod
-    def _columns(figures: list[outcomes.OutcomeField]) -> list:
-        columns = [(_("Name"), lambda r: r.label), (_("Projects"), lambda r: r.projects)]
+    def _columns(group: str, figures: list[outcomes.OutcomeField]) -> list:
+        columns = [(group, lambda r: r.label), (_("Projects"), lambda r: r.projects)]
         for found in figures:
             columns.append((figure_title(found), lambda r, key=found.key: figure_text(r.values[key])))
         return columns

@@ -353,7 +353,7 @@ class ProjectsPage(QWidget):
         from app.reporting import outcomes
 
         values = outcomes.project_values(self._db, self._user, project_id)
-        parts = [f"{f.label} {format_number(values[f.field_id])}{f.unit}"
+        parts = [f"{f.label} {format_number(values[f.field_id])} {f.unit}".rstrip()
                  for f in outcomes.town_fields(self._db, include_retired=True) if f.field_id in values]
         return "、".join(parts) or "—"
 
