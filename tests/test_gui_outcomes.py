@@ -25,7 +25,7 @@ VIEWER = User(91, "etsuran", "閲覧 一子", Role.VIEWER)
 
 @pytest.fixture
 def outcome_town(town):
-    load_outcomes(town, "test")
+    load_outcomes(town, "test", past_years=True)
     return town
 
 

@@ -23,7 +23,7 @@ BUILT_IN_SQL = {"hours_saved": "p.hours_saved_per_year", "systems_built": "p.sys
 @pytest.fixture
 def outcome_town(town):
     """The demo town with its outcome fields, the teams' values and the two earlier years."""
-    load_outcomes(town, "test")
+    load_outcomes(town, "test", past_years=True)
     return town
 
 
