@@ -157,3 +157,9 @@ def test_the_projects_page_opens_the_view_for_a_viewer_without_the_fields_button
     assert seen == {"type": OutcomesDialog, "fields": False, "rows": 3}
     page.select_project(1)
     assert "削減コスト 1,200 千円" in page.overview_labels["town_outcomes"].text()
+
+
+def test_the_view_fits_1366x768_at_150_percent(view):
+    """1366×768 less the task bar at 150 % leaves about 910×485 logical pixels: the dialog's minimum fits."""
+    hint = view.minimumSizeHint().expandedTo(view.minimumSize())
+    assert hint.width() <= 910 and hint.height() <= 485, hint

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.demo.outcomes import load_outcomes
 from app.errors import PermissionDenied, UserError
@@ -202,6 +204,16 @@ def test_cli_chart_pdf_has_the_labels_in_the_bundled_font_only(outcome_town, db_
     assert names and all(name.split("+")[-1] == "IPAexGothic" for name in names), fonts
     again = run_cli("--db", str(db_path), "outcomes", "chart", "--out", str(out))
     assert again.returncode == 1 and "すでにあります" in again.stderr
+    cost = outcomes.field_by_name(outcome_town, "削減コスト")
+    svg = tmp_path / "cost.svg"
+    done = run_cli("--db", str(db_path), "outcomes", "chart", "--out", str(svg), "--figure", cost.key, "--cumulative")
+    assert done.returncode == 0, done.stderr
+    total = outcome_town.execute("SELECT sum(value) FROM project_outcome_values WHERE field_id = ?",
+                                 [cost.field_id]).fetchone()[0]
+    text = svg.read_text(encoding="utf-8")
+    assert "削減コスト（令和5年度からの累計）" in text and f">{total:,.0f}<" in text and "（千円）" in text
+    wrong = run_cli("--db", str(db_path), "outcomes", "chart", "--out", str(tmp_path / "x.png"))
+    assert wrong.returncode == 1 and ".pdf" in wrong.stderr
 
 
 def test_the_register_check_passes_with_outcomes(outcome_town, db_path):
@@ -211,3 +223,15 @@ def test_the_register_check_passes_with_outcomes(outcome_town, db_path):
         assert conn.execute("SELECT count(*) FROM outcome_fields").fetchone()[0] == 2
     finally:
         conn.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20), st.booleans())
+def test_a_typed_figure_is_a_finite_non_negative_number_or_a_japanese_refusal(text, whole):
+    try:
+        value = outcomes.parse_value(text, "削減コスト", whole)
+    except UserError as exc:
+        assert "削減コスト" in str(exc)
+        return
+    assert value is None or (value >= 0 and value == value and value != float("inf"))
+    assert value is None or not whole or value == int(value)

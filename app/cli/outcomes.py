@@ -109,7 +109,7 @@ def cmd_outcomes_set(args: argparse.Namespace) -> int:
     with opened(args) as db:
         values: dict[int, float | None] = {}
         for pair in args.values:
-            name, sep, text = pair.partition("=")
+            name, sep, text = pair.rpartition("=")  # a value has no "=", a field's name might
             if not sep:
                 raise UserError(_("Write each figure as NAME=VALUE: {text}").format(text=pair))
             found = outcomes.field_by_name(db, name)
