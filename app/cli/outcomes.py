@@ -35,9 +35,9 @@ def _figure(value: float | None) -> str:
     return "—" if value is None else format_number(value)
 
 
-def _table(title: str, rows: list[outcomes.OutcomeRow], figures: list[outcomes.OutcomeField]) -> None:
+def _table(title: str, group: str, rows: list[outcomes.OutcomeRow], figures: list[outcomes.OutcomeField]) -> None:
     print(f"■ {title}")
-    print("\t".join([_("Name"), _("Projects"), *(f"{f.label}（{f.unit}）" if f.unit else f.label for f in figures)]))
+    print("\t".join([group, _("Projects"), *(f"{f.label}（{f.unit}）" if f.unit else f.label for f in figures)]))
     for row in rows:
         print("\t".join([row.label, str(row.projects), *(_figure(row.values[f.key]) for f in figures)]))
 
@@ -49,10 +49,10 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
         print_json(outcomes.as_json(result))
         return EXIT_OK
     figures = result.fields
-    _table(_("Per fiscal year (running total since the first year)"), result.cumulative, figures)
-    _table(_("Per department"), result.by_department, figures)
-    _table(_("Per project"), result.by_project, figures)
-    _table(_("Total since the start"), [result.total], figures)
+    _table(_("Per fiscal year (running total since the first year)"), _("Fiscal year"), result.cumulative, figures)
+    _table(_("Per department"), _("Department"), result.by_department, figures)
+    _table(_("Per project"), _("Project name"), result.by_project, figures)
+    _table(_("Total since the start"), "", [result.total], figures)
     return EXIT_OK
 
 
