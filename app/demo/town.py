@@ -200,6 +200,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.surveys import load_survey
 
             load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
+            from app.demo.outcomes import load_outcomes
+
+            load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:
