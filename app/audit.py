@@ -78,6 +78,11 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "target.set": N_("Target set"),
+    "target.remove": N_("Target removed"),
+    "designation.role_add": N_("Designation role added"),
+    "designation.add": N_("Staff member designated"),
+    "designation.remove": N_("Designation removed"),
 }
 
 

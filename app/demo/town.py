@@ -189,6 +189,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
             set_demo_municipality(db, actor)
+            from app.demo.targets import load_targets
+
+            load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

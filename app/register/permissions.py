@@ -46,6 +46,8 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    TARGETS_VIEW = "targets:view"
+    TARGETS_EDIT = "targets:edit"
 
 
 _ALL = frozenset(Role)
@@ -76,6 +78,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TARGETS_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -103,6 +107,8 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
+    Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
