@@ -10,14 +10,17 @@ a three-year 10 %), like the plans of Kanazawa, Shiga and Hokkaido.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 
 from app.db import transaction
 from app.demo.officer import officer as demo_officer
-from app.demo.town import REFERENCE_DAY
 from app.targets import designations, population
 from app.targets.targets import Target, set_target
 
+# The demo town's transfer day (app.demo.town.REFERENCE_DAY; not imported: the town loads this module).
+REFERENCE_DAY = date(2026, 4, 1)
 # fiscal year → sections whose 係長 (else the first person seated there) is named DX推進リーダー
 LEADERS = {
     2025: ["総務課", "市民課"],

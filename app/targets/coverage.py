@@ -20,8 +20,6 @@ from app.register.permissions import Action, allowed, require
 from app.targets import population
 from app.targets.targets import Target, list_targets
 
-DEFAULT_RULE = Target(None, 0, "coverage", 1.0)
-
 
 @dataclass
 class Person:
@@ -62,9 +60,9 @@ class CoverageReport:
 
 
 def rule_for(db: sqlite_utils.Database, user: User, fy: int) -> Target:
-    """The year's coverage target (the first, when a town set several), else one person either way."""
+    """The year's coverage target (the one set first, when a town set several), else one person either way."""
     found = [t for t in list_targets(db, user, fy) if t.kind == "coverage"]
-    return found[0] if found else Target(None, fy, "coverage", 1.0)
+    return min(found, key=lambda t: t.id or 0) if found else Target(None, fy, "coverage", 1.0)
 
 
 def count_sections(db: sqlite_utils.Database, rule: Target, fy: int, on: date,
@@ -100,19 +98,21 @@ def coverage(db: sqlite_utils.Database, user: User, fy: int, today: date) -> Cov
     counts = count_sections(db, rule, fy, on, people)
     labels = _labels(db)
     roles = _designation_roles(db, fy)
+    held = _held_levels(db, on)
     sections = []
     for s in population.sections_on(db, on):
         cert, des = counts[s["unit_id"]]
         row = SectionCoverage(s["unit_id"], s["department"], s["section"],
                               sum(1 for seat in people.values() if seat.section_id == s["unit_id"]))
-        row.certified = sorted((Person(i, *labels[i]) for i in cert), key=lambda p: p.staff_no)
+        row.certified = sorted((Person(i, *labels[i], "・".join(held.get(i, []))) for i in cert),
+                               key=lambda p: p.staff_no)
         row.designated = sorted((Person(i, *labels[i], roles.get((s["unit_id"], i), "")) for i in des),
                                 key=lambda p: p.staff_no)
         row.counted = len(cert | des)
         row.covered = row.counted >= rule.value
         sections.append(row)
     report = CoverageReport(fy, on, rule, sections)
-    _name_nominees(db, user, report, people, labels)
+    _name_nominees(db, user, report, people, labels, held)
     return report
 
 
@@ -129,22 +129,28 @@ def _designation_roles(db: sqlite_utils.Database, fy: int) -> dict[tuple[int, in
     return found
 
 
-def _name_nominees(db: sqlite_utils.Database, user: User, report: CoverageReport,
-                   people: dict[int, population.Seat], labels: dict[int, tuple[str, str]]) -> None:
-    """Who could be named in each uncovered section: certified people there not yet counted, then the eligible."""
-    short = {s.unit_id: s for s in report.uncovered}
-    if not short:
-        return
+def _held_levels(db: sqlite_utils.Database, on: date) -> dict[int, list[str]]:
+    """staff id → the names of the levels of the scheme in use they hold on ``on``, in the order decided."""
     scheme = population.active_scheme(db)
     if scheme is None:
-        return
+        return {}
     names = {lv.code: lv.name for lv in scheme.levels}
     held: dict[int, list[str]] = {}
     for staff_id, code in db.execute(
             """SELECT staff_id, level_code FROM certifications WHERE scheme_family = ? AND decided_on <= ?
                AND (status = 'active' OR revoked_on > ?) ORDER BY decided_on, id""",
-            [scheme.family, report.as_of.isoformat(), report.as_of.isoformat()]):
+            [scheme.family, on.isoformat(), on.isoformat()]):
         held.setdefault(staff_id, []).append(names.get(code, code))
+    return held
+
+
+def _name_nominees(db: sqlite_utils.Database, user: User, report: CoverageReport, people: dict[int, population.Seat],
+                   labels: dict[int, tuple[str, str]], held: dict[int, list[str]]) -> None:
+    """Who could be named in each uncovered section: certified people there not yet counted, then the eligible."""
+    short = {s.unit_id: s for s in report.uncovered}
+    scheme = population.active_scheme(db)
+    if not short or scheme is None:
+        return
     here = {sid: seat.section_id for sid, seat in people.items() if seat.section_id in short}
     for staff_id, section_id in here.items():
         row = short[section_id]

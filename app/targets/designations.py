@@ -8,6 +8,7 @@ is offered no more but keeps the designations made with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlite_utils
 
@@ -18,6 +19,7 @@ from app.i18n import _
 from app.register.accounts import User
 from app.register.permissions import Action, require
 from app.staff.directory import in_service_sql
+from app.targets import population
 from app.wareki import fiscal_year_range, format_fiscal_year
 
 
@@ -129,3 +131,13 @@ def list_designations(db: sqlite_utils.Database, user: User, fy: int | None = No
     sql += " ORDER BY g.fiscal_year, coalesce(p.sort_order, u.sort_order), u.sort_order, r.sort_order, " \
            "s.family_reading, s.given_reading, s.id"
     return [Designation(*row) for row in db.execute(sql, params)]
+
+
+def people_in_section(db: sqlite_utils.Database, user: User, section_id: int, on: date) -> list[tuple[int, str]]:
+    """(staff id, 「職員番号 氏名」) of the people seated in a section (or its 係) on ``on``, for the picker."""
+    require(user, Action.TARGETS_EDIT)
+    ids = {sid for sid, seat in population.people_on(db, on).items()
+           if seat.section_id == section_id or seat.unit_id == section_id}
+    rows = db.execute("SELECT id, staff_no, family_name || '　' || given_name, family_reading || given_reading "
+                      "FROM staff ORDER BY family_reading, given_reading, staff_no")
+    return [(r[0], f"{r[1]} {r[2]}") for r in rows if r[0] in ids]

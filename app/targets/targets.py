@@ -8,6 +8,7 @@ run again when the plan changes; every change is in the audit log.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 import sqlite_utils
 
@@ -17,8 +18,8 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.register.accounts import User
 from app.register.permissions import Action, require
-from app.targets.population import active_scheme
-from app.wareki import format_fiscal_year
+from app.targets.population import active_scheme, sections_on
+from app.wareki import fiscal_year, format_fiscal_year
 
 KINDS = {
     "level_count": N_("Certified people (count)"),
@@ -74,6 +75,10 @@ def _check(db: sqlite_utils.Database, target: Target) -> Target:
     unit = target.unit_id if target.kind in ("staff_share", "training_hours", "training_share", "hours_saved") else None
     role = target.role_id if target.kind == "coverage" else None
     counts = target.counts if target.kind == "coverage" else "either"
+    if unit is not None and db.execute("SELECT 1 FROM org_units WHERE id = ?", [unit]).fetchone() is None:
+        raise UserError(_("There is no such department or section."))
+    if role is not None and db.execute("SELECT 1 FROM designation_roles WHERE id = ?", [role]).fetchone() is None:
+        raise UserError(_("No such designation role."))
     return Target(None, target.fiscal_year, target.kind, float(target.value), level, unit, role, counts, target.note)
 
 
@@ -120,6 +125,32 @@ def list_targets(db: sqlite_utils.Database, user: User, fiscal_year: int | None 
     order = list(KINDS)
     found = [Target(*row) for row in db.execute(sql, params)]
     return sorted(found, key=lambda t: (t.fiscal_year, order.index(t.kind), t.key, t.id))
+
+
+def year_choices(db: sqlite_utils.Database, today: date) -> list[int]:
+    """The fiscal years a screen offers: two back from this one to two ahead, and every year with a target
+    or a designation."""
+    this = fiscal_year(today)
+    years = {r[0] for r in db.execute("SELECT fiscal_year FROM targets UNION SELECT fiscal_year FROM designations")}
+    return list(range(min(years | {this - 2}), max(years | {this + 2}) + 1))
+
+
+def group_choices(db: sqlite_utils.Database, today: date) -> list[tuple[int, str]]:
+    """(unit id, 「部」 or 「部 課」) of the departments and sections in force, for a target of a group of staff."""
+    found = []
+    seen: set[int] = set()
+    for s in sections_on(db, today):
+        if s["department_id"] not in seen:
+            seen.add(s["department_id"])
+            found.append((s["department_id"], s["department"]))
+        found.append((s["unit_id"], f"{s['department']} {s['section']}"))
+    return found
+
+
+def level_choices(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(code, name) of the levels of the scheme in use."""
+    scheme = active_scheme(db)
+    return [(lv.code, lv.name) for lv in scheme.levels] if scheme else []
 
 
 def describe(db: sqlite_utils.Database, target: Target) -> str:
