@@ -7,16 +7,18 @@ from datetime import date
 import sqlite_utils
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.register.accounts import User
 from app.targets import designations, targets
 from app.targets.population import sections_on
 from app.wareki import format_fiscal_year
 from ui.widgets.form_dialog import FormDialog
 
-# What the figure of each kind counts, shown beside the number.
-UNITS = {"level_count": "人", "staff_share": "%", "coverage": "人／所属", "training_hours": "時間",
-         "training_share": "%", "hours_saved": "時間／年"}
+# What the figure of each kind counts: beside the number in the dialog, and around it in the lists.
+UNITS = {"level_count": N_("people"), "staff_share": N_("percent of the staff"), "coverage": N_("people per section"),
+         "training_hours": N_("hours"), "training_share": N_("percent of the staff"), "hours_saved": N_("hours a year")}
+FIGURES = {"level_count": N_("{n} people"), "staff_share": N_("{n}%"), "coverage": N_("{n} people"),
+           "training_hours": N_("{n} h"), "training_share": N_("{n}%"), "hours_saved": N_("{n} h")}
 
 
 def _combo(name: str, items: list[tuple[object, str]]) -> QComboBox:
@@ -57,14 +59,14 @@ class TargetDialog(FormDialog):
         form.addRow(_("Group of staff"), self.group)
         form.addRow(_("Counts"), self.counts)
         form.addRow(_("Designation role"), self.role)
-        form.addRow(_("Note"), self.note)
+        form.addRow(_("Remarks"), self.note)
         layout.addLayout(form)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
-        self.unit.setText(UNITS[kind])
+        self.unit.setText(_(UNITS[kind]))
         self.level.setEnabled(kind in ("level_count", "staff_share", "coverage"))
         self.group.setEnabled(kind in ("staff_share", "training_hours", "training_share", "hours_saved"))
         self.counts.setEnabled(kind == "coverage")
@@ -98,8 +100,8 @@ class DesignationDialog(FormDialog):
         self.note = QLineEdit()
         form.addRow(_("Section"), self.section)
         form.addRow(_("Staff member"), self.person)
-        form.addRow(_("Role"), self.role)
-        form.addRow(_("Note"), self.note)
+        form.addRow(_("Designated role"), self.role)
+        form.addRow(_("Remarks"), self.note)
         layout.addLayout(form)
         self.section.currentIndexChanged.connect(self._fill_people)
         self._fill_people()

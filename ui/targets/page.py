@@ -30,7 +30,7 @@ from app.register.accounts import User
 from app.register.permissions import Action, allowed
 from app.targets import coverage, designations, population, progress, targets
 from app.wareki import fiscal_year, format_fiscal_year
-from ui.targets.dialogs import UNITS, DesignationDialog, TargetDialog
+from ui.targets.dialogs import FIGURES, DesignationDialog, TargetDialog
 from ui.widgets.dialog_parts import run_modal
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
@@ -48,13 +48,15 @@ class ColouredModel(RecordTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if index.isValid() and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(MET if self._good(self.record_at(index.row())) else UNMET)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the long lists of names are cut off at the window's edge
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
         return super().data(index, role)
 
 
 def _figure(value: float | None, kind: str) -> str:
     if value is None:
         return ""
-    return format_number(round(value, 1)) + UNITS[kind].split("／")[0]
+    return _(FIGURES[kind]).format(n=format_number(round(value, 1)))
 
 
 def _aim(p: progress.Progress) -> str:
@@ -77,8 +79,9 @@ def _gap(p: progress.Progress) -> str:
 
 
 def _trend(p: progress.Progress) -> str:
-    unit = "" if p.target.kind == "coverage" else UNITS[p.target.kind].split("／")[0]
-    return " → ".join(f"{format_fiscal_year(y.fiscal_year)} {format_number(round(y.actual, 1))}{unit}" for y in p.trend)
+    figure = _("{n} sections") if p.target.kind == "coverage" else _(FIGURES[p.target.kind])
+    return " → ".join(f"{format_fiscal_year(y.fiscal_year)} " + figure.format(n=format_number(round(y.actual, 1)))
+                      for y in p.trend)
 
 
 def _names(people: list[coverage.Person], with_detail: bool = True) -> str:
@@ -136,7 +139,7 @@ class TargetsPage(QWidget):
     def _build_progress_tab(self) -> QWidget:
         self.progress_model = ColouredModel([
             (_("Target"), lambda p: targets.describe(self.db, p.target).split(" ", 1)[1]),
-            (_("Aim"), _aim),
+            (_("Target value"), _aim),
             (_("Reached"), _reached),
             (_("Gap"), _gap),
             (_("Trend over fiscal years"), _trend),
@@ -155,12 +158,12 @@ class TargetsPage(QWidget):
             (_("Department"), lambda s: s.department),
             (_("Section"), lambda s: s.section),
             (_("Staff"), lambda s: s.staff),
-            (_("Designated"), lambda s: _names(s.designated)),
-            (_("Certified"), lambda s: _names(s.certified)),
             (_("Counted"), lambda s: s.counted),
             (_("Covered"), lambda s: "✓" if s.covered else "✗"),
             (_("Could be named"), lambda s: "、".join(
                 f"{p.name}（{p.detail}）" if p.basis == "certified" else f"{p.name}（→{p.detail}）" for p in s.nominees)),
+            (_("Designated"), lambda s: _names(s.designated)),
+            (_("Certified"), lambda s: _names(s.certified)),
         ], lambda s: s.covered, self)
         self.coverage_view = record_table_view(self.coverage_model)
         self.coverage_view.setObjectName("coverageTable")
@@ -179,10 +182,10 @@ class TargetsPage(QWidget):
     def _build_designations_tab(self) -> QWidget:
         self.designation_model = RecordTableModel([
             (_("Section"), lambda d: d.unit),
-            (_("Role"), lambda d: d.role),
+            (_("Designated role"), lambda d: d.role),
             (_("Staff no."), lambda d: d.staff_no),
             (_("Name"), lambda d: d.name),
-            (_("Note"), lambda d: d.note),
+            (_("Remarks"), lambda d: d.note),
         ], self)
         self.designation_view = record_table_view(self.designation_model)
         self.designation_view.setObjectName("designationTable")
