@@ -9,6 +9,7 @@ are eligible for a level now.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -83,9 +84,10 @@ def count_sections(db: sqlite_utils.Database, rule: Target, fy: int, on: date,
     return counts
 
 
-def covered_count(db: sqlite_utils.Database, rule: Target, fy: int, on: date) -> tuple[int, int]:
+def covered_count(db: sqlite_utils.Database, rule: Target, fy: int, on: date,
+                  people: dict[int, population.Seat] | None = None) -> tuple[int, int]:
     """(sections meeting ``rule``, sections in force) on ``on`` — the figure progress and trends use."""
-    counts = count_sections(db, rule, fy, on)
+    counts = count_sections(db, rule, fy, on, people)
     return sum(1 for cert, des in counts.values() if len(cert | des) >= rule.value), len(counts)
 
 
@@ -99,11 +101,11 @@ def coverage(db: sqlite_utils.Database, user: User, fy: int, today: date) -> Cov
     labels = _labels(db)
     roles = _designation_roles(db, fy)
     held = _held_levels(db, on)
+    staff = Counter(seat.section_id for seat in people.values())
     sections = []
     for s in population.sections_on(db, on):
         cert, des = counts[s["unit_id"]]
-        row = SectionCoverage(s["unit_id"], s["department"], s["section"],
-                              sum(1 for seat in people.values() if seat.section_id == s["unit_id"]))
+        row = SectionCoverage(s["unit_id"], s["department"], s["section"], staff[s["unit_id"]])
         row.certified = sorted((Person(i, *labels[i], "・".join(held.get(i, []))) for i in cert),
                                key=lambda p: p.staff_no)
         row.designated = sorted((Person(i, *labels[i], roles.get((s["unit_id"], i), "")) for i in des),
@@ -152,9 +154,9 @@ def _name_nominees(db: sqlite_utils.Database, user: User, report: CoverageReport
     if not short or scheme is None:
         return
     here = {sid: seat.section_id for sid, seat in people.items() if seat.section_id in short}
+    counted = {p.staff_id for row in short.values() for p in row.certified + row.designated}
     for staff_id, section_id in here.items():
         row = short[section_id]
-        counted = {p.staff_id for p in row.certified + row.designated}
         if staff_id in held and staff_id not in counted:
             row.nominees.append(Person(staff_id, *labels[staff_id], "・".join(held[staff_id]), "certified"))
     if not allowed(user, Action.ELIGIBILITY_VIEW) or not here:

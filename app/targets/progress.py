@@ -64,14 +64,24 @@ def _hours_saved(db: sqlite_utils.Database, fy: int, unit_id: int | None) -> flo
     return float(sum(h for owner, h in db.execute(sql, [fy]) if units is None or owner in units))
 
 
-def measure(db: sqlite_utils.Database, target: Target, fy: int, on: date) -> tuple[float, int | None]:
+def _people(db: sqlite_utils.Database, on: date, memo: dict | None) -> dict[int, population.Seat]:
+    """``population.people_on``, read once per day for all the targets and trend years of one call."""
+    if memo is None:
+        return population.people_on(db, on)
+    if on not in memo:
+        memo[on] = population.people_on(db, on)
+    return memo[on]
+
+
+def measure(db: sqlite_utils.Database, target: Target, fy: int, on: date,
+            memo: dict | None = None) -> tuple[float, int | None]:
     """(figure reached, total it is out of) for ``target``'s measure in fiscal year ``fy`` on ``on``."""
-    if target.kind == "coverage":
-        covered, sections = coverage.covered_count(db, target, fy, on)
-        return float(covered), sections
     if target.kind == "hours_saved":
         return _hours_saved(db, fy, target.unit_id), None
-    people = population.people_on(db, on)
+    people = _people(db, on, memo)
+    if target.kind == "coverage":
+        covered, sections = coverage.covered_count(db, target, fy, on, people)
+        return float(covered), sections
     group = _in_group(db, people, target.unit_id)
     if target.kind in ("level_count", "staff_share"):
         scheme = population.active_scheme(db)
@@ -101,15 +111,16 @@ def trend_years(db: sqlite_utils.Database, target: Target, today: date) -> list[
     return list(range(max(start, end - MAX_TREND_YEARS + 1), end + 1))
 
 
-def progress_of(db: sqlite_utils.Database, target: Target, today: date, all_targets: list[Target]) -> Progress:
+def progress_of(db: sqlite_utils.Database, target: Target, today: date, all_targets: list[Target],
+                memo: dict | None = None) -> Progress:
     on = population.measure_day(target.fiscal_year, today)
-    actual, total = measure(db, target, target.fiscal_year, on)
+    actual, total = measure(db, target, target.fiscal_year, on, memo)
     goal = _goal(target, total)
     gap = max(0.0, round(goal - actual, 1))
     same = {t.fiscal_year: t.value for t in all_targets if t.key == target.key}
     trend = []
     for fy in trend_years(db, target, today):
-        value, out_of = measure(db, target, fy, population.measure_day(fy, today))
+        value, out_of = measure(db, target, fy, population.measure_day(fy, today), memo)
         trend.append(YearFigure(fy, value, same.get(fy), out_of))
     return Progress(target, on, actual, total, gap, gap == 0, trend)
 
@@ -118,4 +129,5 @@ def progress(db: sqlite_utils.Database, user: User, today: date, fy: int | None 
     """Progress against every target (of ``fy``, or of every year)."""
     require(user, Action.TARGETS_VIEW)
     every = list_targets(db, user)
-    return [progress_of(db, t, today, every) for t in every if fy is None or t.fiscal_year == fy]
+    memo: dict = {}
+    return [progress_of(db, t, today, every, memo) for t in every if fy is None or t.fiscal_year == fy]
