@@ -89,3 +89,40 @@ def test_the_main_window_offers_the_page(window):
     assert "目標・配置" in titles
     window.show_page("targets")
     assert window.targets_page.isVisible()
+
+
+def test_removing_a_target_and_a_designation_and_adding_a_role(qtbot, demo):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    page = _page(qtbot, demo)
+    targets_before = page.progress_model.rowCount()
+    page.progress_view.selectRow(0)
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    page.findChild(QPushButton, "targetRemove").click()
+    assert page.progress_model.rowCount() == targets_before - 1
+    assert demo.execute("SELECT count(*) FROM targets WHERE fiscal_year = 2026").fetchone()[0] == targets_before - 1
+
+    page.tabs.setCurrentIndex(2)
+    chosen = page.designation_model.record_at(0)
+    page.designation_view.selectRow(0)
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    page.findChild(QPushButton, "designationRemove").click()
+    assert demo.execute("SELECT count(*) FROM designations WHERE id = ?", [chosen.id]).fetchone()[0] == 0
+
+    def name_role(dialog: QInputDialog) -> None:
+        dialog.setTextValue("データ活用推進員")
+        dialog.accept()
+
+    when_modal(name_role)
+    page.findChild(QPushButton, "designationRoleAdd").click()
+    assert demo.execute("SELECT count(*) FROM designation_roles WHERE name = 'データ活用推進員'").fetchone()[0] == 1
+
+
+def test_nothing_chosen_says_so_instead_of_removing(qtbot, demo):
+    from tests.qt_helpers import collect_message_texts
+
+    page = _page(qtbot, demo)
+    page.progress_view.clearSelection()
+    shown = collect_message_texts()
+    page.findChild(QPushButton, "targetRemove").click()
+    assert shown == ["先に一覧から目標を選んでください。"]
