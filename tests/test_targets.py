@@ -152,6 +152,8 @@ def test_the_trend_runs_from_the_first_fiscal_year_to_the_target_year_or_this_on
 def test_a_target_of_a_group_counts_only_its_staff(demo):
     unit = demo.execute("SELECT id FROM org_units WHERE name = '総務部'").fetchone()[0]
     target_id = targets.set_target(demo, ADMIN_USER, Target(None, 2026, "staff_share", 10, unit_id=unit))
+    count_id = targets.set_target(demo, ADMIN_USER, Target(None, 2026, "level_count", 10, unit_id=unit))
+    counted = next(p for p in progress.progress(demo, ADMIN_USER, TODAY, 2026) if p.target.id == count_id)
     item = next(p for p in progress.progress(demo, ADMIN_USER, TODAY, 2026) if p.target.id == target_id)
     group = {r[0] for r in demo.execute(
         f"SELECT q.staff_id FROM ({POPULATION}) q JOIN org_units u ON u.id = q.unit_id "
@@ -159,6 +161,7 @@ def test_a_target_of_a_group_counts_only_its_staff(demo):
         "WHERE :unit IN (u.id, p.id, g.id)", {"on": TODAY.isoformat(), "unit": unit})}
     assert item.total == len(group)
     assert item.actual == round(100 * len(sql_certified(demo, TODAY) & group) / len(group), 1)
+    assert counted.actual == len(sql_certified(demo, TODAY) & group) > 0
 
 
 # -- setting targets -----------------------------------------------------------------------------------------------
@@ -180,6 +183,8 @@ def test_setting_the_same_measure_again_replaces_the_figure_and_is_audited(demo)
     (Target(None, 2026, "level_count", 10, "leader"), "leader"),
     (Target(None, 2026, "coverage", 0), "1"),
     (Target(None, 2026, "nonsense", 1), "nonsense"),
+    (Target(None, 2026, "hours_saved", 500, "advisor"), "--level"),
+    (Target(None, 2026, "coverage", 1, unit_id=1), "--group"),
 ])
 def test_a_wrong_target_is_refused_in_japanese(demo, target, words):
     with pytest.raises(UserError) as refused:

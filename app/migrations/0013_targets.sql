@@ -28,7 +28,7 @@ CREATE TABLE designations (
 CREATE INDEX designations_year ON designations(fiscal_year, unit_id);
 
 -- A target for a fiscal year. kind and what the other columns mean:
---   level_count    value people holding level_code (NULL: any level) — 「リーダー100人」
+--   level_count    value people holding level_code (NULL: any level), of unit_id and below (NULL: all) — 「リーダー100人」
 --   staff_share    value % of the staff in service (of unit_id and below, NULL: all) holding level_code
 --   coverage       at least value people per section who are certified (level_code) / designated
 --                  (role_id, NULL: any role) / either, as counts says

@@ -31,6 +31,8 @@ KINDS = {
 }
 COUNTS = {"certified": N_("certified"), "designated": N_("designated"), "either": N_("certified or designated")}
 PERCENT_KINDS = ("staff_share", "training_share")
+LEVEL_KINDS = ("level_count", "staff_share", "coverage")  # the kinds that may count one level only
+GROUP_KINDS = ("level_count", "staff_share", "training_hours", "training_share", "hours_saved")  # of a 部 or 課
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,18 @@ def _check(db: sqlite_utils.Database, target: Target) -> Target:
         raise UserError(_("Coverage needs at least 1 person per section."))
     if target.counts not in COUNTS:
         raise UserError(_("Count {value}? Use certified, designated or either.").format(value=target.counts))
-    level = target.level_code or None
+    level, unit, role = target.level_code or None, target.unit_id, target.role_id
+    for given, kinds, option in ((level, LEVEL_KINDS, "--level"), (unit, GROUP_KINDS, "--group"),
+                                 (role, ("coverage",), "--role")):
+        if given is not None and target.kind not in kinds:
+            raise UserError(_("{option} does not apply to a target of the kind {kind}.").format(
+                option=option, kind=_(KINDS[target.kind])))
     if level is not None:
         scheme = active_scheme(db)
         codes = [lv.code for lv in scheme.levels] if scheme else []
         if level not in codes:
             raise UserError(_("The scheme in use has no level {level} (levels: {codes}).").format(
                 level=level, codes=", ".join(codes) or _("none")))
-    if target.kind not in ("level_count", "staff_share", "coverage"):
-        level = None
-    unit = target.unit_id if target.kind in ("staff_share", "training_hours", "training_share", "hours_saved") else None
-    role = target.role_id if target.kind == "coverage" else None
     counts = target.counts if target.kind == "coverage" else "either"
     if unit is not None and db.execute("SELECT 1 FROM org_units WHERE id = ?", [unit]).fetchone() is None:
         raise UserError(_("There is no such department or section."))

@@ -67,15 +67,17 @@ class TargetDialog(FormDialog):
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
         self.unit.setText(_(UNITS[kind]))
-        self.level.setEnabled(kind in ("level_count", "staff_share", "coverage"))
-        self.group.setEnabled(kind in ("staff_share", "training_hours", "training_share", "hours_saved"))
+        self.level.setEnabled(kind in targets.LEVEL_KINDS)
+        self.group.setEnabled(kind in targets.GROUP_KINDS)
         self.counts.setEnabled(kind == "coverage")
         self.role.setEnabled(kind == "coverage")
 
     def apply(self) -> None:
-        target = targets.Target(None, self.fy, self.kind.currentData(), self.value.value(), self.level.currentData(),
-                                self.group.currentData(), self.role.currentData(), self.counts.currentData(),
-                                self.note.text())
+        def chosen(box: QComboBox):  # a field that does not apply to the kind is off, and not sent
+            return box.currentData() if box.isEnabled() else None
+
+        target = targets.Target(None, self.fy, self.kind.currentData(), self.value.value(), chosen(self.level),
+                                chosen(self.group), chosen(self.role), self.counts.currentData(), self.note.text())
         self.target_id = targets.set_target(self.db, self.user, target)
 
 
