@@ -326,3 +326,13 @@ def test_targets_set_list_and_progress_on_the_command_line(demo, db_path):
     assert refused.returncode == 1 and refused.stderr
     wrong_year = run_cli(*base, "coverage", "--year", "来年度")
     assert wrong_year.returncode == 1
+
+
+
+def test_a_persons_designations_newest_first(demo):
+    staff_id = demo.execute("SELECT staff_id FROM designations GROUP BY staff_id ORDER BY count(*) DESC, staff_id "
+                            "LIMIT 1").fetchone()[0]
+    expected = demo.execute("SELECT fiscal_year, r.name FROM designations d JOIN designation_roles r ON r.id = d.role_id "
+                            "WHERE d.staff_id = ? ORDER BY fiscal_year DESC", [staff_id]).fetchall()
+    found = designations.of_person(demo, ADMIN_USER, staff_id)
+    assert [(d["fiscal_year"], d["role"]) for d in found] == [tuple(r) for r in expected] and len(found) >= 2

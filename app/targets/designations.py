@@ -141,3 +141,11 @@ def people_in_section(db: sqlite_utils.Database, user: User, section_id: int, on
     rows = db.execute("SELECT id, staff_no, family_name || '　' || given_name, family_reading || given_reading "
                       "FROM staff ORDER BY family_reading, given_reading, staff_no")
     return [(r[0], f"{r[1]} {r[2]}") for r in rows if r[0] in ids]
+
+
+def of_person(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:
+    """A person's designations, newest year first, for the person card (指名)."""
+    require(user, Action.TARGETS_VIEW)
+    rows = [d for d in list_designations(db, user) if d.staff_id == staff_id]
+    return [{"id": d.id, "fiscal_year": d.fiscal_year, "unit": d.unit, "role": d.role, "note": d.note}
+            for d in sorted(rows, key=lambda d: -d.fiscal_year)]
