@@ -336,3 +336,21 @@ def test_a_persons_designations_newest_first(demo):
                             "WHERE d.staff_id = ? ORDER BY fiscal_year DESC", [staff_id]).fetchall()
     found = designations.of_person(demo, ADMIN_USER, staff_id)
     assert [(d["fiscal_year"], d["role"]) for d in found] == [tuple(r) for r in expected] and len(found) >= 2
+
+
+def test_as_a_viewer_the_cli_shows_coverage_without_eligibility_and_refuses_changes(demo, db_path):
+    from app.register.accounts import create_user, setup_administrator
+    from tests.conftest import ADMIN_PASSWORD, admin_as
+
+    setup_administrator(demo, "kanri", "管理", ADMIN_PASSWORD)
+    create_user(demo, "etsuran", "閲覧", ADMIN_PASSWORD, Role.VIEWER, admin_as("kanri"))
+    viewer = ("--db", str(db_path), "--as", "etsuran")
+    shown = run_cli(*viewer, "coverage", "--date", TODAY.isoformat(), "--json", stdin=ADMIN_PASSWORD + "\n")
+    assert shown.returncode == 0, shown.stderr
+    nominees = [p for s in json.loads(shown.stdout)["uncovered"] for p in s["nominees"]]
+    assert all(p["basis"] == "certified" for p in nominees)
+    for command in (["targets", "set", "2026", "level_count", "99"], ["designations", "role-add", "勝手な役割"],
+                    ["targets", "remove", "1"]):
+        refused = run_cli(*viewer, *command, stdin=ADMIN_PASSWORD + "\n")
+        assert refused.returncode == 1 and "権限" in refused.stderr, command
+    assert demo.execute("SELECT count(*) FROM designation_roles WHERE name = '勝手な役割'").fetchone()[0] == 0
