@@ -41,6 +41,10 @@ def test_the_page_shows_the_years_targets_coverage_and_designations(qtbot, demo)
     assert page.coverage_model.index(school, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert page.designation_model.rowCount() == demo.execute(
         "SELECT count(*) FROM designations WHERE fiscal_year = 2026").fetchone()[0]
+    page.only_short.setChecked(True)
+    assert [page.coverage_model.index(r, 1).data() for r in range(page.coverage_model.rowCount())] == [
+        s.section for s in sections if not s.covered]
+    page.only_short.setChecked(False)
     page.year.setCurrentIndex(page.year.findData(2025))
     assert page.progress_model.rowCount() == demo.execute("SELECT count(*) FROM targets WHERE fiscal_year = 2025").fetchone()[0]
 

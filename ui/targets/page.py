@@ -12,6 +12,7 @@ import sqlite_utils
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -171,11 +172,15 @@ class TargetsPage(QWidget):
         self.coverage_summary = QLabel()
         self.coverage_summary.setObjectName("coverageSummary")
         self.coverage_summary.setWordWrap(True)
+        self.only_short = QCheckBox(_("Only the sections short of it"))
+        self.only_short.setObjectName("coverageOnlyShort")
+        self.only_short.toggled.connect(self._show_coverage)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.coverage_summary)
-        layout.addLayout(self._buttons([("coverageDesignate", _("Designate in this section…"),
-                                         self.designate_in_section)]))
+        row = self._buttons([("coverageDesignate", _("Designate in this section…"), self.designate_in_section)])
+        row.insertWidget(0, self.only_short)
+        layout.addLayout(row)
         layout.addWidget(self.coverage_view, 1)
         return tab
 
@@ -201,8 +206,8 @@ class TargetsPage(QWidget):
     def reload(self) -> None:
         fy = self.fiscal_year
         self.progress_model.set_records(progress.progress(self.db, self.user, self.today, fy))
-        report = coverage.coverage(self.db, self.user, fy, self.today)
-        self.coverage_model.set_records(report.sections)
+        report = self.coverage_report = coverage.coverage(self.db, self.user, fy, self.today)
+        self._show_coverage()
         rule = report.rule
         self.as_of.setText(_("Measured on {day}").format(day=report.as_of.isoformat()))
         self.coverage_summary.setText(_(
@@ -210,6 +215,10 @@ class TargetsPage(QWidget):
             covered=report.covered, total=len(report.sections), n=format_number(rule.value),
             counts=_(targets.COUNTS[rule.counts]), short=len(report.uncovered)))
         self.designation_model.set_records(designations.list_designations(self.db, self.user, fy))
+
+    def _show_coverage(self) -> None:
+        report = self.coverage_report
+        self.coverage_model.set_records(report.uncovered if self.only_short.isChecked() else report.sections)
 
     def _selected(self, view, model):
         rows = view.selectionModel().selectedRows() if view.selectionModel() else []
