@@ -38,6 +38,7 @@ class TargetDialog(FormDialog):
         super().__init__(_("Set a target for {year}").format(year=format_fiscal_year(fy)), parent, ok_name="targetSave")
 
     def build(self, layout: QVBoxLayout) -> None:
+        self.setMinimumWidth(420)
         form = QFormLayout()
         self.kind = _combo("targetKind", [(k, _(label)) for k, label in targets.KINDS.items()])
         self.value = QDoubleSpinBox()
@@ -92,6 +93,7 @@ class DesignationDialog(FormDialog):
                          ok_name="designationSave")
 
     def build(self, layout: QVBoxLayout) -> None:
+        self.setMinimumWidth(420)
         form = QFormLayout()
         self.section = _combo("designationSection", [(s["unit_id"], f"{s['department']} {s['section']}")
                                                      for s in sections_on(self.db, self.on)])
