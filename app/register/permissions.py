@@ -46,6 +46,8 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    TRAINING_VIEW = "training:view"
+    TRAINING_EDIT = "training:edit"
     TARGETS_VIEW = "targets:view"
     TARGETS_EDIT = "targets:edit"
 
@@ -78,6 +80,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TRAINING_EDIT: _ADMIN,
     Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TARGETS_EDIT: _ADMIN,
 }
@@ -107,6 +111,8 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.TRAINING_VIEW: N_("Training events and who attended them"),
+    Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
     Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
     Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
 }
