@@ -89,7 +89,8 @@ def cmd_targets_progress(args: argparse.Namespace) -> int:
         reached = f"{row['actual']:g}" + (f" / {row['total']}" if row["total"] is not None else "")
         state = _("met") if row["met"] else _("gap {gap:g}").format(gap=row["gap"])
         trend = " → ".join(f"{format_fiscal_year(y['fiscal_year'])} {y['actual']:g}" for y in row["trend"])
-        print(f"{row['id']}\t{row['description']}\t{_('target')} {row['value']:g}\t{reached}\t{state}\t{trend}")
+        aim = _("aim {value:g}").format(value=row["value"])
+        print(f"{row['id']}\t{row['description']}\t{aim}\t{reached}\t{state}\t{trend}")
     if not rows:
         print(_("No targets are set."))
     return EXIT_OK

@@ -4,8 +4,8 @@ The demo town's certification history (app/demo/projects.py) leaves a few sectio
 certified. Here DX推進リーダー are named for 令和7年度 and 令和8年度 in some of those sections and some
 others, so that the 目標・配置 screen shows a covered section through a designation, one through a
 certification, and sections still uncovered (学校教育課 has nobody certified or designated). The targets
-mix met ones (認定者の割合 5 %, 令和7年度の削減時間) with unmet ones (アドバイザー 30人, 全所属に1名,
-a three-year 10 %), like the plans of Kanazawa, Shiga and Hokkaido.
+mix met ones (認定者の割合 5 %, 令和7年度の削減時間 and 研修受講 50 %) with unmet ones (アドバイザー 30人, 全所属に1名,
+令和8年度の研修受講 80 %, a three-year 10 %), like the plans of Kanazawa, Shiga and Hokkaido.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ TARGETS = [
     # fiscal year, kind, figure, level, counts
     (2025, "level_count", 20, "advisor", "either"),
     (2025, "hours_saved", 500, None, "either"),
+    (2025, "training_share", 50, None, "either"),
     (2026, "level_count", 30, "advisor", "either"),
     (2026, "level_count", 3, "expert", "either"),
     (2026, "staff_share", 5, None, "either"),
     (2026, "coverage", 1, None, "either"),
-    (2026, "training_share", 20, None, "either"),
+    (2026, "training_share", 80, None, "either"),
     (2028, "staff_share", 10, None, "either"),
 ]
 
