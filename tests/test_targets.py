@@ -354,3 +354,18 @@ def test_as_a_viewer_the_cli_shows_coverage_without_eligibility_and_refuses_chan
         refused = run_cli(*viewer, *command, stdin=ADMIN_PASSWORD + "\n")
         assert refused.returncode == 1 and "権限" in refused.stderr, command
     assert demo.execute("SELECT count(*) FROM designation_roles WHERE name = '勝手な役割'").fetchone()[0] == 0
+
+
+def test_the_audit_log_tells_targets_and_designations_in_sentences(demo):
+    from app.overview import audit_log
+
+    removed = designations.list_designations(demo, ADMIN_USER, 2026)[0]
+    designations.remove(demo, ADMIN_USER, removed.id)
+    entries = [e for e in audit_log.recent(demo, ADMIN_USER, 100)
+               if e["action"].startswith(("target.", "designation."))]
+    sentences = audit_log.describe(demo, entries)
+    assert len(sentences) == len(entries) > 10
+    assert any(s.startswith("目標を設定しました: 令和8年度 認定者数 30") for s in sentences), sentences
+    assert any("DX推進員" in s and "追加" in s for s in sentences)
+    name = removed.name.replace("\u3000", " ")
+    assert f"{name}さんを令和8年度の{removed.unit}の{removed.role}から外しました。" in sentences
