@@ -94,6 +94,11 @@ ACTION_LABELS = {
     "qualification.import": N_("Staff qualifications imported"),
     "survey.questions": N_("Survey questions set"),
     "survey.import": N_("Survey answers imported"),
+    "target.set": N_("Target set"),
+    "target.remove": N_("Target removed"),
+    "designation.role_add": N_("Designation role added"),
+    "designation.add": N_("Staff member designated"),
+    "designation.remove": N_("Designation removed"),
 }
 
 
