@@ -146,9 +146,8 @@ def _qualification_file(r: Register) -> Path:
 
 
 def _event(r: Register) -> int:
-    """A training event to survey (entered directly: the events' own service is another lane's)."""
-    return r.db.execute("INSERT INTO training_events (title, kind, starts_on, ends_on) "
-                        "VALUES ('権限の研修', 'lecture', '2026-03-01', '2026-03-01')").lastrowid
+    """A training event to survey: the demo town's first (made before the call, so a refusal changes nothing)."""
+    return _first_event(r)
 
 
 def _first_certification_id(r: Register) -> int:
@@ -257,6 +256,7 @@ CALLS: dict[Action, list[Call]] = {
     Action.TRAINING_EDIT: [
         lambda r, u: training_events.create_event(r.db, training_events.EventInput("権限の試験", "study", AS_OF), u),
         lambda r, u: training_attendance.set_attendance(r.db, _first_event(r), [r.newcomer], u),
+    ],
     Action.TARGETS_VIEW: [
         lambda r, u: targets.list_targets(r.db, u),
         lambda r, u: target_progress.progress(r.db, u, AS_OF),
