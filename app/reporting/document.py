@@ -1,0 +1,293 @@
+"""A report as plain data (title, year, sections of tables with an optional chart), and its two outputs.
+
+Every report of the レポート screen and of ``report NAME`` is built by one function into a ``Report``;
+``to_pdf`` and ``to_xlsx`` write any of them, so the figures of the PDF and of the workbook are the same
+figures. The PDF is A4 in the bundled IPAexゴシック (nothing from the PC), with the date made in 和暦 and
+「n / N ページ」 at the foot of every page; its charts are the core's chart drawings (app/reporting/charts.py).
+The workbook has one sheet per section, every text cell formula-safe (``tabular.protect_cell``), and the
+charts as native Excel charts over the sheet's own cells, so the officer can restyle them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.i18n import _
+from app.reporting import charts
+from app.wareki import format_fiscal_year, format_wareki
+
+Cell = str | int | float | None
+MARGIN = 42.0          # points, around the A4 page
+CHART_WIDTH = 500.0
+CHART_HEIGHT = 220.0
+PDF_ROW_LIMIT = 5000   # rows of one table in the PDF; the workbook always has them all
+
+
+@dataclass
+class Section:
+    """One table of a report; ``chart_column`` (with categories in column 0) is charted when given."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    chart_column: int | None = None
+    chart_title: str = ""
+    unit: str = ""
+    note: str = ""
+    col_widths: list[float] = field(default_factory=list)   # relative, for the PDF
+    total: list[Cell] | None = None     # a 合計 line under the table (not charted)
+    chart_height: float = CHART_HEIGHT
+
+    @property
+    def all_rows(self) -> list[list[Cell]]:
+        return self.rows + ([self.total] if self.total else [])
+
+    def chart(self) -> charts.BarChart | None:
+        if self.chart_column is None or not self.rows:
+            return None
+        values = [row[self.chart_column] for row in self.rows]
+        return charts.BarChart(self.chart_title or self.title, [str(row[0]) for row in self.rows],
+                               [float(v) if isinstance(v, (int, float)) else None for v in values],
+                               self.unit, CHART_WIDTH, self.chart_height)
+
+
+@dataclass
+class Report:
+    key: str
+    title: str
+    fiscal_year: int
+    made_on: date
+    town: str
+    sections: list[Section]
+
+    @property
+    def heading(self) -> str:
+        return f"{format_fiscal_year(self.fiscal_year)}　{self.title}"
+
+
+def cell_text(value: Cell) -> str:
+    """A figure as printed: 1,234 / 12.5 / — for nothing."""
+    from app.formatting import format_number
+
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return format_number(int(value) if value == int(value) else round(value, 1))
+    if isinstance(value, int):
+        return format_number(value)
+    return str(value)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+def _styles():
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = charts.register_font()
+    return {
+        "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4),
+        "meta": ParagraphStyle("meta", fontName=font, fontSize=9, leading=12, spaceAfter=8),
+        "heading": ParagraphStyle("heading", fontName=font, fontSize=12, leading=16, spaceBefore=10,
+                                  spaceAfter=4),
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=8, leading=10),
+        "note": ParagraphStyle("note", fontName=font, fontSize=8, leading=11, spaceBefore=2),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(section: Section, styles, width: float):
+    from reportlab.lib import colors
+    from reportlab.platypus import LongTable, Paragraph, TableStyle
+
+    font = charts.register_font()
+    shown = section.rows[:PDF_ROW_LIMIT] + ([section.total] if section.total else [])
+    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in shown) if shown else False
+               for i in range(len(section.headers))]
+    header = [Paragraph(_escape(h), styles["cell"]) for h in section.headers]
+    body = [[cell_text(v) if numeric[i] else Paragraph(_escape(cell_text(v)), styles["cell"])
+             for i, v in enumerate(row)] for row in shown]
+    weights = section.col_widths or [2.0] + [1.0] * (len(section.headers) - 1)
+    widths = [width * w / sum(weights) for w in weights]
+    table = LongTable([header] + body, colWidths=widths, repeatRows=1)
+    style = [("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa3ad")),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecf3")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
+    if section.total:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f5f8")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _flowables(report: Report, styles, width: float) -> list:
+    from reportlab.platypus import Paragraph, Spacer
+
+    out: list = [Paragraph(_escape(report.heading), styles["title"]),
+                 Paragraph(_escape(_("{town} — made on {date}").format(
+                     town=report.town, date=format_wareki(report.made_on))), styles["meta"])]
+    for section in report.sections:
+        out.append(Paragraph(_escape(section.title), styles["heading"]))
+        chart = section.chart()
+        if chart is not None:
+            out += [charts.drawing(chart), Spacer(1, 4)]
+        if section.rows:
+            out.append(_table(section, styles, width))
+        else:
+            out.append(Paragraph(_escape(_("Nothing to report for this year.")), styles["note"]))
+        if len(section.rows) > PDF_ROW_LIMIT:
+            out.append(Paragraph(_escape(_("The first {n} of {total} rows; the workbook has them all.").format(
+                n=cell_text(PDF_ROW_LIMIT), total=cell_text(len(section.rows)))), styles["note"]))
+        if section.note:
+            out.append(Paragraph(_escape(section.note), styles["note"]))
+    return out
+
+
+def _numbered_canvas(report: Report):
+    """A canvas that writes 「n / N ページ」 and the report's name at the foot once the page count is known."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = charts.register_font()
+    footer = f"{report.town}　{report.heading}"
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                width, _height = self._pagesize
+                self.setFont(font, 8)
+                self.drawString(MARGIN, MARGIN / 2, footer)
+                self.drawRightString(width - MARGIN, MARGIN / 2,
+                                     _("{page} / {pages} pages").format(page=self._pageNumber, pages=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def to_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF (bundled fonts only, 和暦 date, page numbers)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    charts.register_font()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=report.heading, author=report.town,
+                            initialFontName=charts.FONT)
+    doc.build(_flowables(report, _styles(), A4[0] - 2 * MARGIN), canvasmaker=_numbered_canvas(report))
+    return buffer.getvalue()
+
+
+# -- xlsx ------------------------------------------------------------------------------------------
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in title)[:28] or "Sheet"
+    name, n = cleaned, 2
+    while name in taken:
+        name, n = f"{cleaned[:26]}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _xlsx_value(value: Cell):
+    from app.tabular import protect_cell
+
+    return protect_cell(value) if isinstance(value, str) else value
+
+
+def _add_chart(sheet, section: Section, first_row: int) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.title = section.chart_title or section.title
+    chart.y_axis.title = section.unit or None
+    chart.legend = None
+    last = first_row + len(section.rows)
+    column = section.chart_column + 1
+    chart.add_data(Reference(sheet, min_col=column, min_row=first_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first_row + 1, max_row=last))
+    chart.width, chart.height = 18, 9
+    sheet.add_chart(chart, f"{_column_letter(len(section.headers) + 2)}{first_row}")
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def write_xlsx(report: Report, path) -> None:
+    """The report as a workbook: one sheet per section, a title line, the table, a native chart."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    book.remove(book.active)
+    taken: set[str] = set()
+    for section in report.sections:
+        sheet = book.create_sheet(_sheet_title(section.title, taken))
+        sheet.append([_xlsx_value(f"{report.heading}　{section.title}")])
+        sheet.append([_xlsx_value(_("{town} — made on {date}").format(town=report.town,
+                                                                      date=format_wareki(report.made_on)))])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([_xlsx_value(h) for h in section.headers])
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for row in section.all_rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        if section.note:
+            sheet.append([])
+            sheet.append([_xlsx_value(section.note)])
+        sheet.column_dimensions["A"].width = 28
+        for i in range(2, len(section.headers) + 1):
+            sheet.column_dimensions[_column_letter(i)].width = 14
+        if section.chart_column is not None and section.rows:
+            _add_chart(sheet, section, 3)
+    if not report.sections:
+        book.create_sheet(_sheet_title(report.title, taken))
+    book.save(path)
+
+
+def to_xlsx(report: Report) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    return buffer.getvalue()
+
+
+def save(report: Report, path) -> None:
+    """Write the report to ``path``: .pdf or .xlsx by its suffix."""
+    from pathlib import Path
+
+    from app.errors import UserError
+
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        Path(path).write_bytes(to_pdf(report))
+    elif suffix == ".xlsx":
+        write_xlsx(report, path)
+    else:
+        raise UserError(_("Save the report as .pdf or .xlsx (not {suffix}).").format(suffix=suffix or "—"))
+
+
+def as_json(report: Report) -> dict:
+    """The report's figures for ``report … --json``."""
+    return {"report": report.key, "title": report.title, "fiscal_year": report.fiscal_year,
+            "fiscal_year_label": format_fiscal_year(report.fiscal_year), "made_on": report.made_on.isoformat(),
+            "town": report.town,
+            "sections": [{"title": s.title, "headers": s.headers, "rows": s.rows, "note": s.note}
+                         for s in report.sections]}
+
+
