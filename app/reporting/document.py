@@ -89,7 +89,7 @@ def _styles():
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4),
         "meta": ParagraphStyle("meta", fontName=font, fontSize=9, leading=12, spaceAfter=8),
-        "heading": ParagraphStyle("heading", fontName=font, fontSize=12, leading=16, spaceBefore=10,
+        "heading": ParagraphStyle("heading", fontName=font, fontSize=12, leading=16, spaceBefore=10, keepWithNext=1,
                                   spaceAfter=4),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=8, leading=10),
         "note": ParagraphStyle("note", fontName=font, fontSize=8, leading=11, spaceBefore=2),
@@ -124,16 +124,16 @@ def _table(section: Section, styles, width: float):
 
 
 def _flowables(report: Report, styles, width: float) -> list:
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     out: list = [Paragraph(_escape(report.heading), styles["title"]),
                  Paragraph(_escape(_("{town} — made on {date}").format(
                      town=report.town, date=format_wareki(report.made_on))), styles["meta"])]
     for section in report.sections:
-        out.append(Paragraph(_escape(section.title), styles["heading"]))
+        heading = Paragraph(_escape(section.title), styles["heading"])
         chart = section.chart()
-        if chart is not None:
-            out += [charts.drawing(chart), Spacer(1, 4)]
+        # A heading never stays alone at the foot of a page: it goes with its chart (or the table's start).
+        out.append(KeepTogether([heading, charts.drawing(chart), Spacer(1, 4)]) if chart is not None else heading)
         if section.rows:
             out.append(_table(section, styles, width))
         else:

@@ -51,7 +51,7 @@ def certification_section(db: sqlite_utils.Database, on: date, chart_height: flo
              figures.share(certified, staff)]
     section = Section(_("Certified staff by department"), headers, body, chart_column=len(headers) - 2,
                       chart_title=_("Certified staff by department"), unit=_("people"), total=total,
-                      note=_("Counted on {date}; a person holding two levels counts once under 認定者.").format(
+                      note=_("Counted on {date}; a person holding two levels counts once under Certified.").format(
                           date=display_date(on)))
     if chart_height:
         section.chart_height = chart_height
