@@ -15,7 +15,7 @@ import sqlite_utils
 from app.i18n import _
 from app.register.accounts import User
 from app.register.permissions import Action, require
-from app.reporting import figures, reports
+from app.reporting import details, figures
 from app.reporting.document import Report, Section
 from app.targets import coverage, population
 from app.wareki import format_fiscal_year
@@ -94,8 +94,8 @@ def _outcome_years(db: sqlite_utils.Database, user: User, fy: int) -> Section:
 def build(db: sqlite_utils.Database, user: User, fy: int, today: date) -> Report:
     require(user, Action.REGISTER_VIEW)
     on = population.measure_day(fy, today)
-    target_section, _found = reports.targets_section(db, user, fy, today, CHART_HEIGHT)
-    sections = [_levels_section(db, fy, today), reports.certification_section(db, on, CHART_HEIGHT), target_section,
+    target_section, _found = details.targets_section(db, user, fy, today, CHART_HEIGHT)
+    sections = [_levels_section(db, fy, today), details.certification_section(db, on, CHART_HEIGHT), target_section,
                 *_coverage_sections(db, user, fy, today), _training_years(db, fy, today),
                 _outcome_years(db, user, fy)]
-    return reports._report(db, "annual", fy, today, sections)
+    return details.make_report(db, "annual", fy, today, sections)

@@ -53,12 +53,15 @@ class LevelCount:
     people: set[int]
 
 
-def certified_by_level(db: sqlite_utils.Database, on: date) -> list[LevelCount]:
-    """The levels of the scheme in use with who holds each on ``on`` (a person may hold several)."""
+def certified_by_level(db: sqlite_utils.Database, on: date,
+                       people: dict[int, population.Seat] | None = None) -> list[LevelCount]:
+    """The levels of the scheme in use with who holds each on ``on`` among the staff counted that day
+    (a person may hold several; a retired holder no longer counts, as in the targets)."""
     scheme = population.active_scheme(db)
     if scheme is None:
         return []
-    return [LevelCount(lv.code, lv.name, population.certified_on(db, scheme.family, on, lv.code))
+    counted = set(population.people_on(db, on) if people is None else people)
+    return [LevelCount(lv.code, lv.name, population.certified_on(db, scheme.family, on, lv.code) & counted)
             for lv in scheme.levels]
 
 
@@ -73,7 +76,7 @@ class DepartmentRow:
 def certified_by_department(db: sqlite_utils.Database, on: date) -> tuple[list[LevelCount], list[DepartmentRow]]:
     """Per 部 (in the organisation's order; only those with staff on the day): staff, certified per level, certified."""
     people = population.people_on(db, on)
-    levels = certified_by_level(db, on)
+    levels = certified_by_level(db, on, people)
     depts = departments(db)
     seat = {sid: depts.of_unit.get(s.unit_id, NO_DEPARTMENT) for sid, s in people.items()}
     staff = Counter(seat.values())
