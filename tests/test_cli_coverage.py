@@ -41,7 +41,7 @@ def _resolve(command: str) -> tuple[argparse.ArgumentParser, list[str]]:
 def _all_named_controls(window) -> set[str]:
     """Tool-bar actions, menu entries and buttons of every page, by object name; unnamed ones are reported."""
     for page in ("organisation_page", "projects_page", "evaluation_page", "certification_page", "certificates_page",
-                 "training_page", "targets_page"):
+                 "training_page", "targets_page", "reports_page"):
         getattr(window, page)  # built on first visit
     names, unnamed = set(), []
     actions = [a for bar in window.findChildren(QToolBar) for a in bar.actions()]
@@ -78,6 +78,7 @@ def test_the_readme_lists_every_command():
 def test_every_gui_action_has_its_command(window, qtbot):
     named = _all_named_controls(window)
     window.certificates_page.wait_for_previews()  # none left to run once the register is closed
+    qtbot.waitUntil(lambda: not window.reports_page.busy, timeout=60000)
     qtbot.wait(10)
     unmapped = sorted(named - set(GUI_COMMANDS) - VIEW_CONTROLS)
     assert not unmapped, f"GUI actions without a CLI command in app/cli/screen_commands.py: {unmapped}"

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._certificates_slot = LazyPage(self._build_certificates_page)
         self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
         self._targets_slot = LazyPage(self._build_targets_page, "page_targets_slot")
+        self._reports_slot = LazyPage(self._build_reports_page, "page_reports_slot")
         settings_area = self._settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot, "training": self._training_slot,
-                    "targets": self._targets_slot,
+                    "targets": self._targets_slot, "reports": self._reports_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -222,6 +223,15 @@ class MainWindow(QMainWindow):
         from ui.targets.page import TargetsPage
 
         return TargetsPage(self.session.db, self.session.user)
+
+    @property
+    def reports_page(self):  # -> ReportsPage (imported on first visit)
+        return self._reports_slot.ensure()
+
+    def _build_reports_page(self, _slot: QWidget) -> QWidget:
+        from ui.reporting.page import ReportsPage
+
+        return ReportsPage(self.session.db, self.session.user)
 
     def _build_organisation_page(self, _slot: QWidget) -> QWidget:
         from ui.staff.organisation_page import OrganisationPage

@@ -5,12 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.i18n import N_, _
+from app.i18n import _
 
 # navigation key -> (title msgid, description msgid)
-UPCOMING = {
-    "reports": (N_("Reports"), N_("Certified staff by level, section and year against the municipality's targets.")),
-}
+UPCOMING: dict[str, tuple[str, str]] = {}
 
 
 class UpcomingPage(QWidget):

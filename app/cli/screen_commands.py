@@ -88,6 +88,9 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "designationAdd": ("designations add",),
     "designationRemove": ("designations remove",),
     "designationRoleAdd": ("designations role-add",),
+    # レポート
+    "savePdf": ("report",),   # report NAME --year FY --out FILE.pdf
+    "saveXlsx": ("report",),  # report NAME --year FY --out FILE.xlsx
     # 設定
     "saveMunicipality": ("settings set",),
     "positionsButton": ("positions list", "positions move"),

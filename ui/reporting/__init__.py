@@ -1,0 +1,1 @@
+"""レポート: the reports for the mayor and the council, previewed and saved as PDF or xlsx."""
