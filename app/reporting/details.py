@@ -163,12 +163,13 @@ def build_evaluation(db: sqlite_utils.Database, user: User, fy: int, today: date
                                                [fy])}
     names = {r[0]: r[1] for r in db.execute("SELECT id, family_name || '　' || given_name FROM staff")}
     rows, per_perspective = [], {}
-    for project_id, project_name in projects.items():
-        for r in summary.summary(db, user, project_id):
-            rows.append([project_name, names.get(r.target_staff_id, ""), r.perspective, r.public_value,
-                         r.public_display if r.public_value is None else ""])
-            if r.public_value is not None:
-                per_perspective.setdefault(r.perspective, []).append(r.public_value)
+    for r in summary.summary(db, user):  # one pass over every rating, not one per project
+        if r.project_id not in projects:
+            continue
+        rows.append([projects[r.project_id], names.get(r.target_staff_id, ""), r.perspective, r.public_value,
+                     r.public_display if r.public_value is None else ""])
+        if r.public_value is not None:
+            per_perspective.setdefault(r.perspective, []).append(r.public_value)
     members = Section(_("Results per member and perspective"),
                       [_("Project"), _("Member"), _("Perspective"), _("Result"), _("Note")], rows,
                       col_widths=[3, 2, 2, 1, 2],

@@ -102,17 +102,24 @@ def _escape(text: str) -> str:
 
 def _table(section: Section, styles, width: float):
     from reportlab.lib import colors
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.platypus import LongTable, Paragraph, TableStyle
 
     font = charts.register_font()
     shown = section.rows[:PDF_ROW_LIMIT] + ([section.total] if section.total else [])
     numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in shown) if shown else False
                for i in range(len(section.headers))]
-    header = [Paragraph(_escape(h), styles["cell"]) for h in section.headers]
-    body = [[cell_text(v) if numeric[i] else Paragraph(_escape(cell_text(v)), styles["cell"])
-             for i, v in enumerate(row)] for row in shown]
     weights = section.col_widths or [2.0] + [1.0] * (len(section.headers) - 1)
     widths = [width * w / sum(weights) for w in weights]
+
+    def cell(text: str, column: int):
+        # A Paragraph (which wraps) costs a hundred times a plain string: only for text too wide for its column.
+        if pdfmetrics.stringWidth(text, font, 8) <= widths[column] - 6:
+            return text
+        return Paragraph(_escape(text), styles["cell"])
+
+    header = [cell(h, i) for i, h in enumerate(section.headers)]
+    body = [[cell_text(v) if numeric[i] else cell(cell_text(v), i) for i, v in enumerate(row)] for row in shown]
     table = LongTable([header] + body, colWidths=widths, repeatRows=1)
     style = [("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa3ad")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecf3")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
