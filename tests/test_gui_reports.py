@@ -64,3 +64,23 @@ def test_a_viewer_is_not_offered_the_evaluation_results(qtbot, demo):
     assert "evaluation" not in keys and "annual" in keys
     admin = _page(qtbot, demo)
     assert "evaluation" in [admin.report_box.itemData(i) for i in range(admin.report_box.count())]
+
+
+def test_the_reports_screen_is_not_offered_to_evaluators_and_is_to_viewers(qtbot, town, admin, db_path):
+    from app.register import accounts
+    from app.staff.lookup import staff_id
+    from ui.main_window import NAVIGATION, MainWindow, Session
+
+    row = [key for key, _title in NAVIGATION].index("reports")
+    for login, role, hidden in (("hyoka", Role.EVALUATOR, True), ("etsuran", Role.VIEWER, False)):
+        user = accounts.create_user(town, login, "閲覧 花子", "correct horse 3", role, ADMIN_USER,
+                                    staff_id=staff_id(town, "100163") if role == Role.EVALUATOR else None)
+        window = MainWindow(Session(town, db_path, user))
+        qtbot.addWidget(window)
+        window.show()
+        assert window.navigation.item(row).isHidden() is hidden
+        if not hidden:
+            window.navigation.setCurrentRow(row)
+            page = window.reports_page
+            qtbot.waitUntil(lambda: not page.busy and page.preview.page_count() > 0, timeout=30000)
+            assert "evaluation" not in [page.report_box.itemData(i) for i in range(page.report_box.count())]

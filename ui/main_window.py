@@ -58,7 +58,7 @@ NAVIGATION = [
 # Screens offered only to the roles that may use them (app.register.permissions): 認定 shows the register (and to the
 # administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
 NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW, "training": Action.TRAINING_VIEW,
-         "targets": Action.TARGETS_VIEW}
+         "targets": Action.TARGETS_VIEW, "reports": Action.REGISTER_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
