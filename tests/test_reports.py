@@ -270,3 +270,11 @@ def test_a_viewer_cannot_make_the_evaluation_report_on_the_command_line(demo, db
 def test_an_unknown_report_is_refused_by_the_core(demo):
     with pytest.raises(UserError):
         reports.build(demo, ADMIN_USER, "sales", FY, TODAY)
+
+
+def test_a_long_table_is_charted_by_its_largest_figures():
+    rows = [[f"部{i}", i] for i in range(30)]
+    chart = document.Section("部署別", ["部", "人数"], rows, chart_column=1).chart()
+    assert chart.categories == [f"部{i}" for i in range(29, 9, -1)] and "上位20" in chart.title
+    short = document.Section("部署別", ["部", "人数"], rows[:3], chart_column=1).chart()
+    assert short.categories == ["部0", "部1", "部2"] and short.title == "部署別"

@@ -22,7 +22,8 @@ Cell = str | int | float | None
 MARGIN = 42.0          # points, around the A4 page
 CHART_WIDTH = 500.0
 CHART_HEIGHT = 220.0
-PDF_ROW_LIMIT = 5000   # rows of one table in the PDF; the workbook always has them all
+PDF_ROW_LIMIT = 5000
+MAX_BARS = 20          # bars of one chart; more would be unreadable on A4   # rows of one table in the PDF; the workbook always has them all
 
 
 @dataclass
@@ -45,10 +46,16 @@ class Section:
         return self.rows + ([self.total] if self.total else [])
 
     def chart(self) -> charts.BarChart | None:
+        """The section's chart; a long table (a town of many 部) is charted by its largest figures only."""
         if self.chart_column is None or not self.rows:
             return None
-        values = [row[self.chart_column] for row in self.rows]
-        return charts.BarChart(self.chart_title or self.title, [str(row[0]) for row in self.rows],
+        rows, title = self.rows, self.chart_title or self.title
+        if len(rows) > MAX_BARS:
+            rows = sorted(rows, key=lambda r: r[self.chart_column] if isinstance(r[self.chart_column], (int, float))
+                          else -1, reverse=True)[:MAX_BARS]
+            title = _("{title} (the largest {n})").format(title=title, n=MAX_BARS)
+        values = [row[self.chart_column] for row in rows]
+        return charts.BarChart(title, [str(row[0]) for row in rows],
                                [float(v) if isinstance(v, (int, float)) else None for v in values],
                                self.unit, CHART_WIDTH, self.chart_height)
 

@@ -80,13 +80,12 @@ def certified_by_department(db: sqlite_utils.Database, on: date) -> tuple[list[L
     depts = departments(db)
     seat = {sid: depts.of_unit.get(s.unit_id, NO_DEPARTMENT) for sid, s in people.items()}
     staff = Counter(seat.values())
-    any_level = set().union(*(lv.people for lv in levels)) if levels else set()
+    any_level = Counter(seat[sid] for sid in set().union(*(lv.people for lv in levels))) if levels else Counter()
+    per_level = [Counter(seat[sid] for sid in lv.people) for lv in levels]
     rows = []
     for dept in depts.order + ([NO_DEPARTMENT] if NO_DEPARTMENT in staff else []):
-        if not staff[dept]:
-            continue
-        here = {sid for sid, d in seat.items() if d == dept}
-        rows.append(DepartmentRow(dept, staff[dept], [len(lv.people & here) for lv in levels], len(any_level & here)))
+        if staff[dept]:
+            rows.append(DepartmentRow(dept, staff[dept], [c[dept] for c in per_level], any_level[dept]))
     return levels, rows
 
 
