@@ -55,7 +55,9 @@ class Section:
                           else -1, reverse=True)[:MAX_BARS]
             title = _("{title} (the largest {n})").format(title=title, n=MAX_BARS)
         values = [row[self.chart_column] for row in rows]
-        return charts.BarChart(title, [str(row[0]) for row in rows],
+        room = max(4, int((CHART_WIDTH - 80) / len(rows) / 7.5))  # characters of 7 pt under one bar
+        labels = [str(row[0]) if len(str(row[0])) <= room else str(row[0])[:room - 1] + "…" for row in rows]
+        return charts.BarChart(title, labels,
                                [float(v) if isinstance(v, (int, float)) else None for v in values],
                                self.unit, CHART_WIDTH, self.chart_height)
 
