@@ -144,7 +144,7 @@ def build_training(db: sqlite_utils.Database, user: User, fy: int, today: date) 
     rows = [[title, kind_label(kind), display_date(starts), hours, people, attended or 0.0]
             for _id, title, kind, starts, hours, people, attended in events]
     by_event = Section(_("Training events"), [_("Event"), _("Kind"), _("Date"), _("Hours"), _("Attendees"),
-                                              _("Hours attended")], rows, col_widths=[4, 1, 1.6, 1, 1, 1],
+                                              _("Hours attended")], rows, col_widths=[4, 1.5, 1.7, 0.8, 0.9, 1],
                        total=[_("Total"), "", "", None, sum(r[4] for r in rows), sum(r[5] for r in rows)])
     return make_report(db, "training", fy, today,
                    [training_section(db, fy, population.measure_day(fy, today)), by_event])

@@ -23,6 +23,7 @@ MARGIN = 42.0          # points, around the A4 page
 CHART_WIDTH = 500.0
 CHART_HEIGHT = 220.0
 PDF_ROW_LIMIT = 5000
+TABLE_CHUNK = 250      # rows of one PDF table (see _tables)
 MAX_BARS = 20          # bars of one chart; more would be unreadable on A4   # rows of one table in the PDF; the workbook always has them all
 
 
@@ -109,23 +110,36 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _table(section: Section, styles, width: float):
+def _tables(section: Section, styles, width: float) -> list:
+    """The section's rows as tables of at most ``TABLE_CHUNK`` rows, each with the header: reportlab lays a
+    long table out again at every page break, so one table of 5,000 rows costs minutes, chunks seconds."""
+    shown = section.rows[:PDF_ROW_LIMIT] + ([section.total] if section.total else [])
+    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in shown) if shown else False
+               for i in range(len(section.headers))]
+    chunks = [shown[i:i + TABLE_CHUNK] for i in range(0, len(shown), TABLE_CHUNK)]
+    return [_table(section, styles, width, chunk, numeric,
+                   with_total=section.total is not None and chunk is chunks[-1]) for chunk in chunks]
+
+
+def _table(section: Section, styles, width: float, shown: list[list[Cell]], numeric: list[bool], with_total: bool):
     from reportlab.lib import colors
     from reportlab.pdfbase import pdfmetrics
     from reportlab.platypus import LongTable, Paragraph, TableStyle
 
     font = charts.register_font()
-    shown = section.rows[:PDF_ROW_LIMIT] + ([section.total] if section.total else [])
-    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in shown) if shown else False
-               for i in range(len(section.headers))]
     weights = section.col_widths or [2.0] + [1.0] * (len(section.headers) - 1)
     widths = [width * w / sum(weights) for w in weights]
 
+    wrapped: dict[tuple[str, int], Paragraph] = {}
+
     def cell(text: str, column: int):
-        # A Paragraph (which wraps) costs a hundred times a plain string: only for text too wide for its column.
+        # A Paragraph (which wraps) costs a hundred times a plain string: only for text too wide for its
+        # column, and one per distinct text and column (a table lays out every row at the same width).
         if pdfmetrics.stringWidth(text, font, 8) <= widths[column] - 6:
             return text
-        return Paragraph(_escape(text), styles["cell"])
+        if (text, column) not in wrapped:
+            wrapped[(text, column)] = Paragraph(_escape(text), styles["cell"])
+        return wrapped[(text, column)]
 
     header = [cell(h, i) for i, h in enumerate(section.headers)]
     body = [[cell_text(v) if numeric[i] else cell(cell_text(v), i) for i, v in enumerate(row)] for row in shown]
@@ -133,7 +147,7 @@ def _table(section: Section, styles, width: float):
     style = [("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa3ad")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecf3")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
-    if section.total:
+    if with_total:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f5f8")))
     table.setStyle(TableStyle(style))
     return table
@@ -151,7 +165,7 @@ def _flowables(report: Report, styles, width: float) -> list:
         # A heading never stays alone at the foot of a page: it goes with its chart (or the table's start).
         out.append(KeepTogether([heading, charts.drawing(chart), Spacer(1, 4)]) if chart is not None else heading)
         if section.rows:
-            out.append(_table(section, styles, width))
+            out += _tables(section, styles, width)
         else:
             out.append(Paragraph(_escape(_("Nothing to report for this year.")), styles["note"]))
         if len(section.rows) > PDF_ROW_LIMIT:
