@@ -234,10 +234,15 @@ def test_the_workbook_has_native_charts_and_keeps_a_formula_as_text(demo, tmp_pa
     assert len(charted) == 6
 
 
-def test_every_report_is_written_as_pdf_and_xlsx(demo):
+def test_every_report_is_written_as_pdf_and_xlsx_with_bundled_fonts_only(demo, tmp_path):
     for kind in reports.KINDS.values():
         report = reports.build(demo, ADMIN_USER, kind.key, FY + 1, TODAY)
-        assert document.to_pdf(report).startswith(b"%PDF")
+        path = tmp_path / f"{kind.key}.pdf"
+        path.write_bytes(document.to_pdf(report))
+        assert report.title in PdfReader(path).pages[0].extract_text()
+        if shutil.which("pdffonts"):
+            listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+            assert {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listed.splitlines()[2:]} == {"IPAexGothic"}
         load_workbook(io.BytesIO(document.to_xlsx(report)))
 
 
