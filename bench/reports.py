@@ -33,7 +33,7 @@ BUDGET_S = 10.0
 
 
 def certify_tenth(path: Path) -> int:
-    """One person in ten certified at a level of the installed scheme (decided in 令和7年度)."""
+    """One person in ten certified at a level of the installed scheme (decided in 令和7年度), and five targets."""
     result = open_database(path)
     conn: sqlite3.Connection = result.db.conn
     scheme_id, family = conn.execute("SELECT id, family FROM cert_schemes ORDER BY id LIMIT 1").fetchone()
@@ -43,6 +43,9 @@ def certify_tenth(path: Path) -> int:
     rows = [(sid, scheme_id, levels[i % len(levels)][0], family, levels[i % len(levels)][1], "2025-10-01", "bench",
              2025, i + 1, f"R7-{i + 1:06d}") for i, sid in enumerate(staff)]
     conn.execute("BEGIN")
+    conn.executemany("INSERT INTO targets (fiscal_year, kind, value, level_code) VALUES (?, ?, ?, ?)",
+                     [(2025, "level_count", 5000, None), (2025, "staff_share", 10, None), (2025, "coverage", 1, None),
+                      (2025, "training_share", 20, None), (2025, "hours_saved", 10000, None)])
     conn.executemany("INSERT INTO certifications (staff_id, scheme_id, level_id, scheme_family, level_code, decided_on, "
                      "approver, fiscal_year, seq, certificate_no) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     conn.execute("COMMIT")
