@@ -283,3 +283,18 @@ def test_a_long_table_is_charted_by_its_largest_figures():
     assert chart.categories == [f"部{i}" for i in range(29, 9, -1)] and "上位20" in chart.title
     short = document.Section("部署別", ["部", "人数"], rows[:3], chart_column=1).chart()
     assert short.categories == ["部0", "部1", "部2"] and short.title == "部署別"
+
+
+def test_a_name_with_a_character_the_gothic_font_lacks_is_printed_in_the_bundled_mincho(demo, tmp_path):
+    member = demo.execute("""SELECT m.staff_id FROM project_members m JOIN projects p ON p.id = m.project_id
+                             WHERE p.fiscal_year = ? AND m.role != 'owner' ORDER BY m.staff_id LIMIT 1""",
+                          [FY]).fetchone()[0]
+    demo.execute("UPDATE staff SET family_name = '𠮷田' WHERE id = ?", [member])
+    demo.conn.commit()
+    path = tmp_path / "hyoka.pdf"
+    document.save(reports.build(demo, ADMIN_USER, "evaluation", FY, TODAY), path)
+    assert "𠮷田" in "".join(page.extract_text() for page in PdfReader(path).pages)
+    if shutil.which("pdffonts"):
+        listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        assert {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listed.splitlines()[2:]} == {
+            "IPAexGothic", "IPAmjMincho"}

@@ -10,6 +10,7 @@ charts as native Excel charts over the sheet's own cells, so the officer can res
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,6 +111,33 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.cache
+def _gothic_chars() -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    charts.register_font()
+    return frozenset(pdfmetrics.getFont(charts.FONT).face.charToGlyph)
+
+
+def _needs_fallback(text: str) -> bool:
+    """A character IPAexゴシック has no glyph for (a 人名外字 such as 𠮷): printed in the bundled IPAmj明朝."""
+    if text.isascii():
+        return False
+    known = _gothic_chars()
+    return any(ord(c) not in known for c in text)
+
+
+def _markup(text: str) -> str:
+    """Paragraph markup of ``text``: escaped, with each character IPAexゴシック lacks set in IPAmj明朝."""
+    if not _needs_fallback(text):
+        return _escape(text)
+    from app import pdf_fonts
+
+    known = _gothic_chars()
+    fallback = pdf_fonts.register()[1]
+    return "".join(_escape(c) if ord(c) in known else f'<font name="{fallback}">{_escape(c)}</font>' for c in text)
+
+
 def _tables(section: Section, styles, width: float) -> list:
     """The section's rows as tables of at most ``TABLE_CHUNK`` rows, each with the header: reportlab lays a
     long table out again at every page break, so one table of 5,000 rows costs minutes, chunks seconds."""
@@ -134,11 +162,11 @@ def _table(section: Section, styles, width: float, shown: list[list[Cell]], nume
 
     def cell(text: str, column: int):
         # A Paragraph (which wraps) costs a hundred times a plain string: only for text too wide for its
-        # column, and one per distinct text and column (a table lays out every row at the same width).
-        if pdfmetrics.stringWidth(text, font, 8) <= widths[column] - 6:
+        # column or with a character IPAexゴシック lacks, one per distinct text and column.
+        if pdfmetrics.stringWidth(text, font, 8) <= widths[column] - 6 and not _needs_fallback(text):
             return text
         if (text, column) not in wrapped:
-            wrapped[(text, column)] = Paragraph(_escape(text), styles["cell"])
+            wrapped[(text, column)] = Paragraph(_markup(text), styles["cell"])
         return wrapped[(text, column)]
 
     header = [cell(h, i) for i, h in enumerate(section.headers)]
@@ -156,7 +184,7 @@ def _table(section: Section, styles, width: float, shown: list[list[Cell]], nume
 def _flowables(report: Report, styles, width: float) -> list:
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-    out: list = [Paragraph(_escape(report.heading), styles["title"]),
+    out: list = [Paragraph(_markup(report.heading), styles["title"]),
                  Paragraph(_escape(_("{town} — made on {date}").format(
                      town=report.town, date=format_wareki(report.made_on))), styles["meta"])]
     for section in report.sections:
