@@ -167,11 +167,18 @@ def test_annual_report_year_over_year_and_coverage_match_sql(demo):
         assert row[1:] == [len(sql_certified(demo, before, level.code) & set(sql_people(demo, before))),
                            len(sql_certified(demo, now, level.code) & set(sql_people(demo, now))),
                            row[2] - row[1]]
-    cover = coverage.coverage(demo, ADMIN_USER, FY, TODAY)
+    from tests.test_targets import sql_section_people
+
     summary = section(report, "所属の充足")
-    assert summary.rows[-1][1:4] == [len(cover.sections), cover.covered, len(cover.uncovered)]
+    for row, year in zip(summary.rows, (FY - 1, FY)):
+        people = sql_section_people(demo, year, last_day(year))  # no coverage target in the demo: one person
+        covered = [unit for unit, who in people.items() if who]
+        assert row[1:4] == [len(people), len(covered), len(people) - len(covered)]
+    short = {unit for unit, who in sql_section_people(demo, FY, now).items() if not who}
     uncovered = next(s for s in report.sections if s.title.startswith("未充足の所属"))
-    assert [r[1] for r in uncovered.rows] == [s.section for s in cover.uncovered] and uncovered.rows
+    names = dict(demo.execute("SELECT id, name FROM org_units"))
+    assert sorted(r[1] for r in uncovered.rows) == sorted(names[u] for u in short) and uncovered.rows
+    assert [r[1] for r in uncovered.rows] == [s.section for s in coverage.coverage(demo, ADMIN_USER, FY, TODAY).uncovered]
     training = section(report, "研修")
     trained = {r[0] for r in demo.execute(
         """SELECT DISTINCT a.staff_id FROM training_attendance a JOIN training_events e ON e.id = a.event_id
@@ -186,17 +193,32 @@ def test_evaluation_results_are_the_administrators_and_publish_only_above_the_mi
     report = reports.build(demo, ADMIN_USER, "evaluation", FY, TODAY)
     members = report.sections[1]
     assert members.rows
-    raters = {}
-    for project, member, perspective, n, minimum in demo.execute(
-            """SELECT pr.name, s.family_name || '　' || s.given_name, tp.name, count(DISTINCT a.id), tp.min_raters
-               FROM evaluation_assignments a JOIN projects pr ON pr.id = a.project_id
-               JOIN staff s ON s.id = a.target_staff_id JOIN template_perspectives tp ON tp.id = a.perspective_id
-               WHERE a.status = 'submitted' AND pr.fiscal_year = ? GROUP BY 1, 2, 3""", [FY]):
-        raters[(project, member, perspective)] = (n, minimum)
-    for project, member, perspective, figure, _note in members.rows:
-        if figure is not None:
-            n, minimum = raters[(project, member, perspective)]
-            assert n >= minimum and figure == round(figure, 1)
+    from decimal import ROUND_HALF_UP, Decimal
+
+    expected = {}
+    for project, member, perspective, n, minimum, outstanding, mean, rule in demo.execute(
+            """WITH per AS (SELECT a.id, a.project_id, a.target_staff_id, a.perspective_id, avg(sc.score) AS rating
+                            FROM evaluation_assignments a JOIN evaluation_scores sc ON sc.assignment_id = a.id
+                            WHERE a.status = 'submitted' AND sc.score IS NOT NULL GROUP BY a.id)
+               SELECT pr.name, s.family_name || '　' || s.given_name, tp.name, count(per.id), tp.min_raters,
+                      (SELECT count(*) FROM evaluation_assignments o WHERE o.project_id = per.project_id
+                       AND o.target_staff_id = per.target_staff_id AND o.perspective_id = per.perspective_id
+                       AND o.status != 'submitted'), avg(per.rating), t.aggregation
+               FROM per JOIN projects pr ON pr.id = per.project_id JOIN staff s ON s.id = per.target_staff_id
+               JOIN template_perspectives tp ON tp.id = per.perspective_id
+               JOIN evaluation_templates t ON t.id = tp.template_id
+               WHERE pr.fiscal_year = ? GROUP BY per.project_id, per.target_staff_id, per.perspective_id""", [FY]):
+        published = n >= minimum and outstanding == 0
+        figure = float(Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if published else None
+        expected[(project, member, perspective)] = (figure, rule)
+    published = 0
+    for project, member, perspective, figure, note in members.rows:
+        want, rule = expected.get((project, member, perspective), (None, "mean"))
+        if rule == "mean":
+            assert figure == want, (project, member, perspective)
+        assert (figure is None) == bool(note)
+        published += figure is not None
+    assert published and published < len(members.rows) + 1
 
 
 def test_the_pdf_has_names_wareki_dates_page_numbers_and_only_bundled_fonts(demo, tmp_path):
