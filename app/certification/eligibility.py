@@ -20,9 +20,10 @@ from app.register.accounts import User
 from app.i18n import N_, _, current_language, label
 from app.register.permissions import Action, require
 from app.evaluation.projects import REALISATION, ROLES
+from app.certification import schemes
 from app.certification.schemes import LevelSpec, RequirementSpec, SchemeSpec
 from app.staff.directory import in_service_sql
-from app.wareki import format_wareki
+from app.wareki import fiscal_year, format_fiscal_year, format_wareki
 
 REALISATION_ORDER = list(REALISATION)  # concept < trial < full < organisation_wide
 STATUSES = {"eligible": N_("Eligible"), "near": N_("One requirement short"), "not_yet": N_("Not yet")}
@@ -45,6 +46,33 @@ class ScoreFact:
     template_min: int
 
 
+@dataclass(frozen=True)
+class TrainingFact:
+    """One training event attended: counted on the day it ends, for the hours attended."""
+    event_id: int
+    title: str
+    kind: str
+    on: date
+    hours: float
+
+
+@dataclass(frozen=True)
+class QualificationFact:
+    """One qualification record: the catalogue's name and category; valid through ``expires`` (None: no end)."""
+    name: str
+    category: str
+    obtained: date
+    expires: date | None
+
+
+@dataclass(frozen=True)
+class PositionFact:
+    """The position of the primary assignment on the decision date (rank: lower is more senior)."""
+    name: str
+    rank: int
+    is_manager: bool
+
+
 @dataclass
 class PersonFacts:
     staff_id: int
@@ -53,7 +81,9 @@ class PersonFacts:
     scores: dict[str, list[ScoreFact]] = field(default_factory=dict)   # perspective code -> per project
     held: dict[str, date] = field(default_factory=dict)                  # level code -> decided on
     held_before_register: set[str] = field(default_factory=set)          # of those, entered as 台帳導入前
-    qualifications: dict[str, date] = field(default_factory=dict)
+    qualifications: list[QualificationFact] = field(default_factory=list)
+    training: list[TrainingFact] = field(default_factory=list)
+    position: PositionFact | None = None
     # level code -> (revoked on, certifiable again from; None = only with an override) of the last revocation
     revoked: dict[str, tuple[date, date | None]] = field(default_factory=dict)
 
@@ -126,9 +156,18 @@ def _roles_in(roles: tuple[str, ...], _language: str) -> str:
 
 
 def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: dict[str, str],
-          perspective_names: dict[str, str]) -> RequirementResult:
-    """One requirement against one person's facts, with the value, the threshold and ✓/✗."""
+          perspective_names: dict[str, str], ranks: dict[str, int] | None = None) -> RequirementResult:
+    """One requirement against one person's facts, with the value, the threshold and ✓/✗.
+
+    ``ranks`` (position name -> rank) is needed by a role requirement naming a position.
+    """
     p = req.params
+    if req.kind in _FACT_CHECKS:
+        met, text = _FACT_CHECKS[req.kind](p, facts, as_of, ranks or {})
+        return RequirementResult(req.kind, met, text)
+    if req.kind == "previous_level":
+        met, text = _previous_level(p, facts, as_of, level_names)
+        return RequirementResult(req.kind, met, text)
     if req.kind == "sessions":
         met = facts.sessions >= p["min"]
         text = _("Workshops attended {n} / needed {min} {mark}").format(n=facts.sessions, min=p["min"], mark=_mark(met))
@@ -145,44 +184,150 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
         text = _("Realisation of a project led as {roles}: {value} / needed {min} {mark}").format(
             roles=_roles(p["roles"]), value=_(REALISATION[REALISATION_ORDER[best]]) if best is not None else _("none"),
             min=label(REALISATION, p["min"]), mark=_mark(met))
-    elif req.kind == "score":
-        name = perspective_names.get(p["perspective"], p["perspective"])
-        entries = facts.scores.get(p["perspective"], [])
-        needed = p["min_raters"]
-        counted = [e for e in entries if e.value is not None and e.raters >= max(needed, e.template_min)]
-        if counted:
-            best = max(e.value for e in counted)
-            met = best >= p["min"]
-            text = _("{perspective} rating {value:.2f} / needed {min:.1f} {mark}").format(
-                perspective=name, value=best, min=float(p["min"]), mark=_mark(met))
-        elif entries:
-            most = max(e.raters for e in entries)
-            met = False
-            text = _("{perspective}: {n} raters / needed {min} {mark}").format(
-                perspective=name, n=most, min=max([needed] + [e.template_min for e in entries]), mark=_mark(False))
-        else:
-            met = False
-            text = _("{perspective} rating: not rated / needed {min:.1f} {mark}").format(
-                perspective=name, min=float(p["min"]), mark=_mark(False))
-    elif req.kind == "previous_level":
-        name = level_names.get(p["level"], p["level"])
-        since = facts.held.get(p["level"])
-        if since is None:
-            met = False
-            text = _("{level}: not held {mark}").format(level=name, mark=_mark(False))
-        else:
-            months = _months_between(since, as_of)
-            met = months >= p.get("months", 0)
-            text = (_("{level}: held since {date}, before the register ({months} months) / needed {min} months {mark}")
-                    if p["level"] in facts.held_before_register else
-                    _("{level}: held since {date} ({months} months) / needed {min} months {mark}")).format(
-                level=name, date=format_wareki(since), months=months, min=p.get("months", 0), mark=_mark(met))
-    else:  # qualification
-        obtained = facts.qualifications.get(p["name"])
-        met = obtained is not None
-        text = (_("{name}: obtained {date} {mark}").format(name=p["name"], date=format_wareki(obtained), mark=MET)
-                if met else _("{name}: no record {mark}").format(name=p["name"], mark=UNMET))
+    else:  # score
+        met, text = _score(p, facts, perspective_names)
     return RequirementResult(req.kind, met, text)
+
+
+def _score(p: dict, facts: PersonFacts, perspective_names: dict[str, str]) -> tuple[bool, str]:
+    name = perspective_names.get(p["perspective"], p["perspective"])
+    entries = facts.scores.get(p["perspective"], [])
+    needed = p["min_raters"]
+    counted = [e for e in entries if e.value is not None and e.raters >= max(needed, e.template_min)]
+    if counted:
+        best = max(e.value for e in counted)
+        met = best >= p["min"]
+        return met, _("{perspective} rating {value:.2f} / needed {min:.1f} {mark}").format(
+            perspective=name, value=best, min=float(p["min"]), mark=_mark(met))
+    if entries:
+        most = max(e.raters for e in entries)
+        return False, _("{perspective}: {n} raters / needed {min} {mark}").format(
+            perspective=name, n=most, min=max([needed] + [e.template_min for e in entries]), mark=_mark(False))
+    return False, _("{perspective} rating: not rated / needed {min:.1f} {mark}").format(
+        perspective=name, min=float(p["min"]), mark=_mark(False))
+
+
+def _previous_level(p: dict, facts: PersonFacts, as_of: date, level_names: dict[str, str]) -> tuple[bool, str]:
+    """Holds a level, for so many months or whole years (shown in the unit the scheme gives)."""
+    name = level_names.get(p["level"], p["level"])
+    since = facts.held.get(p["level"])
+    if since is None:
+        return False, _("{level}: not held {mark}").format(level=name, mark=_mark(False))
+    months = _months_between(since, as_of)
+    before = p["level"] in facts.held_before_register
+    if "years" in p:
+        met = months >= p["years"] * 12
+        text = (_("{level}: held since {date}, before the register ({years} years) / needed {min} years {mark}")
+                if before else _("{level}: held since {date} ({years} years) / needed {min} years {mark}"))
+        return met, text.format(level=name, date=format_wareki(since), years=months // 12, min=p["years"],
+                                mark=_mark(met))
+    met = months >= p.get("months", 0)
+    text = (_("{level}: held since {date}, before the register ({months} months) / needed {min} months {mark}")
+            if before else _("{level}: held since {date} ({months} months) / needed {min} months {mark}"))
+    return met, text.format(level=name, date=format_wareki(since), months=months, min=p.get("months", 0),
+                            mark=_mark(met))
+
+
+# -- training, qualifications and positions (issue 15) ------------------------------------------------
+
+def _minus_months(day: date, months: int) -> date:
+    """The same date ``months`` months earlier (the 31st becomes the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = (date(year + (month == 11), (month + 1) % 12 + 1, 1) - date.resolution).day
+    return date(year, month + 1, min(day.day, last))
+
+
+def period_since(p: dict, as_of: date) -> date | None:
+    """The first day of a training requirement's period (None: any time); the period ends on ``as_of``.
+
+    "months": from the day after the same date ``months`` months before, so that 12 months are a year
+    of days; "fiscal_year": from 1 April of the decision date's fiscal year.
+    """
+    period = p.get("period", "all")
+    if period == "months":
+        return _minus_months(as_of, p["months"]) + date.resolution
+    if period == "fiscal_year":
+        return date(fiscal_year(as_of), 4, 1)
+    return None
+
+
+def _period_label(p: dict, as_of: date) -> str:
+    if p.get("period") == "fiscal_year":
+        return _(" ({fiscal_year})").format(fiscal_year=format_fiscal_year(fiscal_year(as_of)))
+    return schemes.period_text(p)
+
+
+def _in_period(facts: PersonFacts, p: dict, as_of: date) -> list[TrainingFact]:
+    since = period_since(p, as_of)
+    kinds = p.get("kinds") or None
+    return [t for t in facts.training if t.on <= as_of and (since is None or t.on >= since)
+            and (kinds is None or t.kind in kinds)]
+
+
+def _training_hours(p: dict, facts: PersonFacts, as_of: date, _ranks: dict[str, int]) -> tuple[bool, str]:
+    hours = round(sum(t.hours for t in _in_period(facts, p, as_of)), 2)
+    met = hours >= p["min"]
+    kinds = schemes.kinds_text(p.get("kinds", []))
+    what = _("Training hours") + (f"（{kinds}）" if kinds else "")
+    return met, _("{what}{period}: {hours} hours / needed {min} hours {mark}").format(
+        what=what, period=_period_label(p, as_of), hours=schemes.hours_text(hours),
+        min=schemes.hours_text(float(p["min"])), mark=_mark(met))
+
+
+def _training_events(p: dict, facts: PersonFacts, as_of: date, _ranks: dict[str, int]) -> tuple[bool, str]:
+    titles = p.get("titles") or []
+    found = {t.event_id: t for t in _in_period(facts, p, as_of) if not titles or any(x in t.title for x in titles)}
+    met = len(found) >= p["min"]
+    what, period = schemes.training_subject(p), _period_label(p, as_of)
+    if met and p["min"] == 1:
+        last = max(t.on for t in found.values())
+        return True, _("{what}{period}: attended {date} {mark}").format(
+            what=what, period=period, date=format_wareki(last), mark=MET)
+    return met, _("{what}{period}: attended {n} / needed {min} {mark}").format(
+        what=what, period=period, n=len(found), min=p["min"], mark=_mark(met))
+
+
+def _qualification_matches(p: dict, q: QualificationFact) -> bool:
+    if "category" in p:
+        return q.category == p["category"]
+    return q.name in (p["names"] if "names" in p else [p.get("name")])
+
+
+def _qualification(p: dict, facts: PersonFacts, as_of: date, _ranks: dict[str, int]) -> tuple[bool, str]:
+    """Held ON the decision date: obtained by then, and valid through it (expires_on is the last valid day)."""
+    matches = [q for q in facts.qualifications if q.obtained <= as_of and _qualification_matches(p, q)]
+    held = sorted((q for q in matches if q.expires is None or q.expires >= as_of), key=lambda q: (q.obtained, q.name))
+    prefix = f"{p['category']}: " if "category" in p else ""
+    if held:
+        q = held[0]
+        if q.expires is None:
+            return True, prefix + _("{name} obtained {date} {mark}").format(
+                name=q.name, date=format_wareki(q.obtained), mark=MET)
+        return True, prefix + _("{name} obtained {date}, valid until {expires} {mark}").format(
+            name=q.name, date=format_wareki(q.obtained), expires=format_wareki(q.expires), mark=MET)
+    if matches:
+        q = max(matches, key=lambda q: (q.expires, q.name))
+        return False, prefix + _("{name} expired: valid until {date} {mark}").format(
+            name=q.name, date=format_wareki(q.expires), mark=UNMET)
+    return False, _("{name}: no record {mark}").format(name=schemes.qualification_subject(p), mark=UNMET)
+
+
+def _role(p: dict, facts: PersonFacts, as_of: date, ranks: dict[str, int]) -> tuple[bool, str]:
+    """Manager, or a position at least as senior as the one named, from the primary assignment on the day."""
+    position = facts.position
+    shown = position.name if position is not None else _("no position")
+    if p.get("manager"):
+        met = position is not None and position.is_manager
+        return met, _("Manager {mark} ({position})").format(mark=_mark(met), position=shown)
+    needed = ranks.get(p["position"])
+    met = position is not None and needed is not None and position.rank <= needed
+    return met, _("{needed} or more senior {mark} ({position})").format(
+        needed=p["position"], mark=_mark(met), position=shown)
+
+
+_FACT_CHECKS = {"training_hours": _training_hours, "training_events": _training_events,
+                "qualification": _qualification, "role": _role}
 
 
 def revocation_check(level: LevelSpec, facts: PersonFacts, as_of: date) -> RequirementResult | None:
@@ -220,27 +365,32 @@ def candidates_for(scheme: SchemeSpec, facts: PersonFacts) -> list[LevelSpec]:
 
 
 def evaluate(scheme: SchemeSpec, people: dict[int, PersonFacts], as_of: date,
-             perspective_names: dict[str, str] | None = None) -> list[Candidate]:
-    """Every person's candidate levels with reasons, in staff id then level order."""
+             perspective_names: dict[str, str] | None = None, ranks: dict[str, int] | None = None) -> list[Candidate]:
+    """Every person's candidate levels with reasons, in staff id then level order.
+
+    ``ranks``: position name -> rank, for role requirements that name a position.
+    """
     level_names = {level.code: level.name for level in scheme.levels}
     names = perspective_names or {}
     out = []
-    # Most of a town has no record at all: their reasons are the same, so compute them once.
-    blank: dict[str, list[RequirementResult]] = {}
+    # Most of a town has no record at all: their reasons are the same (but for the position), so compute
+    # them once per level and position.
+    blank: dict[tuple[str, PositionFact | None], list[RequirementResult]] = {}
     for staff_id in sorted(people):
         facts = people[staff_id]
         empty = not (facts.sessions or facts.projects or facts.scores or facts.held or facts.qualifications
-                     or facts.revoked)
+                     or facts.training or facts.revoked)
         for level in candidates_for(scheme, facts):
-            if empty and level.code in blank:
-                results = blank[level.code]
+            key = (level.code, facts.position)
+            if empty and key in blank:
+                results = blank[key]
             else:
-                results = [check(r, facts, as_of, level_names, names) for r in level.requirements]
+                results = [check(r, facts, as_of, level_names, names, ranks) for r in level.requirements]
                 revocation = revocation_check(level, facts, as_of)
                 if revocation is not None:
                     results.append(revocation)
                 if empty:
-                    blank[level.code] = results
+                    blank[key] = results
             out.append(Candidate(staff_id, level, results))
     return out
 
@@ -302,11 +452,47 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
         if staff_id in people:
             people[staff_id].revoked[code] = (date.fromisoformat(revoked_on),
                                               date.fromisoformat(again_from) if again_from else None)
-    for staff_id, name, obtained in db.execute(
-            "SELECT staff_id, name, obtained_on FROM staff_qualifications WHERE obtained_on <= ?", [day]):
-        if staff_id in people:
-            people[staff_id].qualifications[name] = date.fromisoformat(obtained)
+    _gather_records(db, people, day)
     return people
+
+
+def _gather_records(db: sqlite_utils.Database, people: dict[int, PersonFacts], day: str) -> None:
+    """Training attended, qualifications and the position on ``day`` (issue 15).
+
+    One object per event (and per position) is shared by everyone who attended it (holds it): a town of
+    50,000 with a few events each stays within the eligibility budget.
+    """
+    events: dict[tuple[int, float | None], TrainingFact] = {}
+    for staff_id, event_id, title, kind, ends_on, event_hours, hours in db.execute(
+            """SELECT ta.staff_id, e.id, e.title, e.kind, e.ends_on, e.hours, ta.hours FROM training_attendance ta
+               JOIN training_events e ON e.id = ta.event_id WHERE e.ends_on <= ?""", [day]):
+        facts = people.get(staff_id)
+        if facts is not None:
+            fact = events.get((event_id, hours))
+            if fact is None:
+                fact = events[event_id, hours] = TrainingFact(
+                    event_id, title, kind, date.fromisoformat(ends_on), float(hours if hours is not None else
+                                                                                event_hours or 0))
+            facts.training.append(fact)
+    for staff_id, name, category, obtained, expires in db.execute(
+            """SELECT sq.staff_id, coalesce(q.name, sq.name), coalesce(q.category, ''), sq.obtained_on, sq.expires_on
+               FROM staff_qualifications sq LEFT JOIN qualifications q ON q.id = sq.qualification_id
+               WHERE sq.obtained_on <= ?""", [day]):
+        if staff_id in people:
+            people[staff_id].qualifications.append(QualificationFact(
+                name, category, date.fromisoformat(obtained), date.fromisoformat(expires) if expires else None))
+    positions: dict[str, PositionFact] = {}
+    for staff_id, name, rank, manager in db.execute(
+            """SELECT a.staff_id, p.name, p.rank, p.is_manager FROM staff_assignments a
+               JOIN positions p ON p.id = a.position_id
+               WHERE a.is_primary = 1 AND a.valid_from <= ? AND (a.valid_to IS NULL OR a.valid_to >= ?)""", [day, day]):
+        if staff_id in people:
+            people[staff_id].position = positions.get(name) or positions.setdefault(
+                name, PositionFact(name, rank, bool(manager)))
+
+
+def position_ranks(db: sqlite_utils.Database) -> dict[str, int]:
+    return dict(db.execute("SELECT name, rank FROM positions"))
 
 
 def eligibility(db: sqlite_utils.Database, user: User, scheme: SchemeSpec, as_of: date,
@@ -316,4 +502,5 @@ def eligibility(db: sqlite_utils.Database, user: User, scheme: SchemeSpec, as_of
     The administrator's only: the reasons carry combined scores, from which a rater who sees
     them and knows their own rating could work out another rater's (issue 12).
     """
-    return evaluate(scheme, gather_facts(db, user, scheme.family, as_of, staff_ids), as_of, perspective_names(db))
+    return evaluate(scheme, gather_facts(db, user, scheme.family, as_of, staff_ids), as_of, perspective_names(db),
+                    position_ranks(db))
