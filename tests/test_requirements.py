@@ -399,3 +399,55 @@ def test_the_cli_shows_the_new_reasons(town, db_path):
     text = result.stdout
     assert "「デジタル推進リーダー研修」: 受講 令和8年5月1日 ✓" in text
     assert "研修時間（過去12か月）: 6時間 / 必要 6時間 ✓" in text
+
+
+# -- properties over generated records -------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOKKAIDO = replace(schemes.HOKKAIDO_PRESET, levels=[replace(level, id=i) for i, level in
+                                                    enumerate(schemes.HOKKAIDO_PRESET.levels, start=1)])
+_DAYS = st.dates(date(2022, 1, 1), date(2027, 3, 31))
+
+
+@st.composite
+def records(draw) -> PersonFacts:
+    events = [TrainingFact(i, draw(st.sampled_from(["デジタル推進リーダー研修", "デジタルマネジメント研修 第2回", "DX基礎研修"])),
+                           draw(st.sampled_from(list(schemes.EVENT_KINDS))), draw(_DAYS),
+                           draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 6.0])))
+              for i in range(draw(st.integers(0, 6)))]
+    qualifications = []
+    for _ in range(draw(st.integers(0, 3))):
+        obtained = draw(_DAYS)
+        expires = draw(st.one_of(st.none(), st.dates(obtained, date(2028, 3, 31))))
+        name, category = draw(st.sampled_from([("ITパスポート", "情報処理技術者試験"), ("基本情報技術者", "情報処理技術者試験"),
+                                               ("プロジェクトマネージャ", "高度情報処理技術者試験")]))
+        qualifications.append(QualificationFact(name, category, obtained, expires))
+    position = draw(st.sampled_from([None, PositionFact("主査", 6, False), PositionFact("課長", 3, True)]))
+    held = {code: draw(_DAYS) for code in ("level1", "level2", "level3") if draw(st.booleans())}
+    return PersonFacts(1, training=events, qualifications=qualifications, position=position, held=held)
+
+
+def _statuses(facts: PersonFacts, as_of: date) -> dict[str, tuple[str, list[str]]]:
+    return {c.level.code: (c.status, [r.text for r in c.results])
+            for c in eligibility.evaluate(HOKKAIDO, {1: facts}, as_of)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(records(), st.randoms(), _DAYS)
+def test_reasons_do_not_depend_on_the_order_of_records(facts, rnd, as_of):
+    shuffled = replace(facts, training=rnd.sample(facts.training, len(facts.training)),
+                       qualifications=rnd.sample(facts.qualifications, len(facts.qualifications)))
+    assert _statuses(facts, as_of) == _statuses(shuffled, as_of)
+
+
+@settings(max_examples=200, deadline=None)
+@given(records(), _DAYS, st.sampled_from([0.5, 2.0, 6.0]))
+def test_more_training_never_makes_someone_ineligible(facts, as_of, hours):
+    before = _statuses(facts, as_of)
+    more = replace(facts, training=facts.training + [TrainingFact(99, "デジタルマネジメント研修", "training", as_of, hours)])
+    after = _statuses(more, as_of)
+    for code, (status, _texts) in before.items():
+        if status == "eligible":
+            assert after[code][0] == "eligible"
