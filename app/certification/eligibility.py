@@ -74,7 +74,7 @@ class PositionFact:
     is_manager: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonFacts:
     staff_id: int
     sessions: int = 0
@@ -165,15 +165,7 @@ def check(req: RequirementSpec, facts: PersonFacts, as_of: date, level_names: di
     p = req.params
     if req.kind in _COMPILERS:
         return _COMPILERS[req.kind](req, as_of, level_names, ranks or {})(facts)
-    if req.kind == "sessions":
-        met = facts.sessions >= p["min"]
-        text = _("Workshops attended {n} / needed {min} {mark}").format(n=facts.sessions, min=p["min"], mark=_mark(met))
-    elif req.kind == "projects":
-        n = len({f.project_id for f in facts.projects if f.role in p["roles"]})
-        met = n >= p["min"]
-        text = _("Projects as {roles}: {n} / needed {min} {mark}").format(
-            roles=_roles(p["roles"]), n=n, min=p["min"], mark=_mark(met))
-    elif req.kind == "realisation":
+    if req.kind == "realisation":
         reached = [REALISATION_ORDER.index(f.realisation) for f in facts.projects
                    if f.role in p["roles"] and f.realisation in REALISATION]
         best = max(reached, default=None)
@@ -232,6 +224,25 @@ def _memo(kind: str, wording: Callable[..., tuple[bool, str]]) -> Callable[..., 
             found = results[key] = RequirementResult(kind, met, text)
         return found
     return result
+
+
+def _compile_count(req: RequirementSpec, count: Callable[[PersonFacts], int]) -> Checker:
+    """Workshops attended or projects taken part in: one wording per count."""
+    p = req.params
+
+    def wording(n: int) -> tuple[bool, str]:
+        met = n >= p["min"]
+        if req.kind == "sessions":
+            return met, _("Workshops attended {n} / needed {min} {mark}").format(n=n, min=p["min"], mark=_mark(met))
+        return met, _("Projects as {roles}: {n} / needed {min} {mark}").format(
+            roles=_roles(p["roles"]), n=n, min=p["min"], mark=_mark(met))
+
+    result = _memo(req.kind, wording)
+
+    def run(facts: PersonFacts) -> RequirementResult:
+        n = count(facts)
+        return result(n, n)
+    return run
 
 
 def _compile_previous_level(req: RequirementSpec, as_of: date, level_names: dict[str, str],
@@ -409,6 +420,9 @@ def _compile_role(req: RequirementSpec, as_of: date, _levels: dict[str, str], ra
 
 
 _COMPILERS: dict[str, Callable[[RequirementSpec, date, dict[str, str], dict[str, int]], Checker]] = {
+    "sessions": lambda req, as_of, _levels, _ranks: _compile_count(req, lambda facts: facts.sessions),
+    "projects": lambda req, as_of, _levels, _ranks: _compile_count(req, lambda facts, roles=frozenset(
+        req.params["roles"]): len({f.project_id for f in facts.projects if f.role in roles}) if facts.projects else 0),
     "previous_level": _compile_previous_level, "training_hours": _compile_training_hours,
     "training_events": _compile_training_events, "qualification": _compile_qualification, "role": _compile_role}
 
@@ -441,7 +455,7 @@ def candidates_for(scheme: SchemeSpec, facts: PersonFacts) -> list[LevelSpec]:
 
 def _candidate_levels(scheme: SchemeSpec) -> Callable[[PersonFacts], list[LevelSpec]]:
     ladder = [level for level in scheme.levels if level.ladder]
-    sides = [(level, [r.params.get("level") for r in level.requirements if r.kind == "previous_level"])
+    sides = [(level, {r.params.get("level") for r in level.requirements if r.kind == "previous_level"})
              for level in scheme.levels if not level.ladder]
 
     def levels(facts: PersonFacts) -> list[LevelSpec]:
@@ -452,7 +466,7 @@ def _candidate_levels(scheme: SchemeSpec) -> Callable[[PersonFacts], list[LevelS
                 result.append(level)
                 break
         for level, builds_on in sides:
-            if level.code not in held and all(code in held for code in builds_on):
+            if level.code not in held and held.keys() >= builds_on:
                 result.append(level)
         return result
     return levels
