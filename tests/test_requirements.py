@@ -451,3 +451,32 @@ def test_more_training_never_makes_someone_ineligible(facts, as_of, hours):
     for code, (status, _texts) in before.items():
         if status == "eligible":
             assert after[code][0] == "eligible"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_field_of_the_hokkaido_file_replaced_by_any_json_is_refused_or_loaded(data):
+    """Fuzz over the new kinds' parameters: a clean scheme, its sentences and reasons, or a UserError; no crash."""
+    import copy
+
+    from tests.test_scheme_files import _JSON, _paths
+
+    original = scheme_files.to_dict(schemes.HOKKAIDO_PRESET)
+    path = data.draw(st.sampled_from([p for p in _paths(original) if p and p[0] == "levels"]))
+    changed = copy.deepcopy(original)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(_JSON)
+    try:
+        spec = scheme_files.from_dict(changed, "fuzz.json")
+    except UserError:
+        return
+    spec = replace(spec, levels=[replace(level, id=i) for i, level in enumerate(spec.levels, start=1)])
+    names = {level.code: level.name for level in spec.levels}
+    for level in spec.levels:
+        for requirement in level.requirements:
+            assert schemes.describe_requirement(requirement, names, {})
+    facts = data.draw(records())
+    for candidate in eligibility.evaluate(spec, {1: facts}, AS_OF, ranks={"課長": 3}):
+        assert all(r.text for r in candidate.results)

@@ -251,7 +251,7 @@ def _text_list(value: object) -> list[str] | None:
 
 def _check_period(where: str, p: dict) -> None:
     period = p.get("period", "all")
-    if period not in PERIODS:
+    if not isinstance(period, str) or period not in PERIODS:
         raise UserError(_("{where}: choose the period (any time, months or the fiscal year).").format(where=where))
     months = p.get("months")
     if period == "months" and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600):
