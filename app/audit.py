@@ -78,6 +78,11 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "training.create": N_("Training event recorded"),
+    "training.update": N_("Training event changed"),
+    "training.remove": N_("Training event deleted"),
+    "training.attendance": N_("Training attendance changed"),
+    "training.import": N_("Training attendance imported"),
 }
 
 

@@ -37,6 +37,8 @@ from app.staff import directory
 from app.staff import edit
 from app.staff import export
 from app.staff import importer
+from app.training import attendance as training_attendance
+from app.training import events as training_events
 from app.register.accounts import Role, User, create_user, setup_administrator
 from app.db import open_database
 from app.demo.town import generate_town, load_town, set_demo_municipality
@@ -131,6 +133,10 @@ def _first_certification_id(r: Register) -> int:
 
 Call = Callable[[Register, User], object]
 
+
+def _first_event(r: Register) -> int:
+    return r.db.execute("SELECT min(id) FROM training_events").fetchone()[0]
+
 # Every action of the table with the service calls that do it. Each call is valid for an allowed role.
 CALLS: dict[Action, list[Call]] = {
     Action.STAFF_LIST: [
@@ -220,6 +226,14 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.BACKUP: [lambda r, u: maintenance.backup(r.db, r.folder / "copy.sqlite", u)],
     Action.AUDIT_VIEW: [lambda r, u: audit_log.recent(r.db, u)],
+    Action.TRAINING_VIEW: [
+        lambda r, u: training_events.list_events(r.db, u),
+        lambda r, u: training_attendance.person_training(r.db, u, r.staff_id),
+    ],
+    Action.TRAINING_EDIT: [
+        lambda r, u: training_events.create_event(r.db, training_events.EventInput("権限の試験", "study", AS_OF), u),
+        lambda r, u: training_attendance.set_attendance(r.db, _first_event(r), [r.newcomer], u),
+    ],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}
@@ -231,7 +245,7 @@ CASES = [(action, role, index) for action in Action if action not in OWNED_ELSEW
 def _snapshot(db) -> tuple:
     return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                  for t in ("audit_log", "staff", "projects", "project_members", "evaluation_assignments",
-                           "certifications", "settings", "org_units"))
+                           "certifications", "settings", "org_units", "training_events", "training_attendance"))
 
 
 def test_every_action_has_service_calls():

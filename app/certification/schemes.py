@@ -41,6 +41,7 @@ from app.errors import UserError
 from app.i18n import N_, _, label
 from app.register.permissions import Action, require
 from app.evaluation.projects import REALISATION, ROLES
+from app.training.events import KINDS as KINDS_OF_EVENT
 
 KINDS = {
     "sessions": N_("Workshops attended"),
@@ -53,11 +54,8 @@ KINDS = {
     "qualification": N_("Qualification held on the decision date"),
     "role": N_("Role from the position"),
 }
-# The kinds of training event (training_events.kind), as the requirement editor names them.
-EVENT_KINDS = {
-    "training": N_("Training course"), "study": N_("Study session"), "workshop": N_("Workshop"),
-    "lecture": N_("Lecture"), "elearning": N_("E-learning"), "external": N_("External course"),
-}
+# The kinds of training event (training_events.kind) and their names, as the 研修 screen names them.
+EVENT_KINDS = KINDS_OF_EVENT
 PERIODS = {"all": N_("Any time"), "months": N_("Months before the decision date"),
            "fiscal_year": N_("The fiscal year of the decision date")}
 DEFAULT_PATTERN = "{年度和暦}DX認定第{連番:04}号"

@@ -570,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import records
     from app.cli import settings
     from app.cli import templates
+    from app.cli import training
 
     records.register_user(user_sub)
 
@@ -580,6 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    training.register(sub, add)
     return parser
 
 

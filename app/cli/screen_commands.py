@@ -42,6 +42,12 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "project_external_new": ("projects externals add --name",),
     "project_external_existing": ("projects externals add --rater",),
     "project_external_remove": ("projects externals remove",),
+    # 研修・資格 (研修 tab)
+    "training_add": ("training add",),
+    "training_edit": ("training edit",),
+    "training_attendance": ("training attendance",),
+    "training_import": ("training import",),
+    "training_remove": ("training remove",),
     # 評価
     "evaluation_export_sheets": ("export-evaluation-sheets",),
     "evaluation_import_sheets": ("import-evaluation-sheets",),

@@ -188,6 +188,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
 
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
+            from app.demo.training import load_training
+
+            load_training(db, actor, seed)
             set_demo_municipality(db, actor)
 
 

@@ -21,6 +21,7 @@ from app import audit
 from app.register.accounts import ROLE_LABELS, Role, User
 from app.register.permissions import Action, require
 from app.register.settings import SETTINGS
+from app.training.events import FIELDS as TRAINING_FIELDS
 from app.wareki import format_wareki
 
 
@@ -406,6 +407,27 @@ def _certification_sentence(names: _Names, e: dict[str, Any], action: str, eid: 
     return None
 
 
+def _training_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                       b: dict) -> str | None:
+    """Training events and their attendance (研修・資格)."""
+    if action == "training.create":
+        return _("Recorded the training event 「{title}」 ({day}).").format(title=a.get("title", ""), day=_day(a.get("starts_on")))
+    if action == "training.update":
+        changes = {k: v for k, v in a.items() if k != "title" or b.get("title") != v}
+        return _("Changed the training event 「{title}」: {changes}.").format(
+            title=a.get("title", ""), changes=_changes(b, changes, TRAINING_FIELDS) or _("(no change)"))
+    if action == "training.remove":
+        return _("Deleted the training event 「{title}」 ({day}) and its attendance of {n}.").format(
+            title=b.get("title", ""), day=_day(b.get("starts_on")), n=b.get("attendees", 0))
+    if action == "training.attendance":
+        return _("Changed who attended the training event {id}: {added} added, {removed} removed ({n} attended).").format(
+            id=eid, added=len(a.get("added", [])), removed=len(b.get("removed", [])), n=a.get("attendees", 0))
+    if action == "training.import":
+        return _("Imported the attendance of the training event {id} from {file} ({n} rows).").format(
+            id=eid, file=a.get("file", ""), n=a.get("rows", 0))
+    return None
+
+
 # Sentence writers by the action's prefix (user.*, staff.*, ...), one per feature.
 _SENTENCES: dict[str, Callable[..., str | None]] = {
     "user": _account_sentence,
@@ -423,6 +445,7 @@ _SENTENCES: dict[str, Callable[..., str | None]] = {
     "evaluation": _evaluation_sentence,
     "certificate": _certification_sentence,
     "certification": _certification_sentence,
+    "training": _training_sentence,
 }
 
 

@@ -46,6 +46,8 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    TRAINING_VIEW = "training:view"
+    TRAINING_EDIT = "training:edit"
 
 
 _ALL = frozenset(Role)
@@ -76,6 +78,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TRAINING_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -103,6 +107,8 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.TRAINING_VIEW: N_("Training events and who attended them"),
+    Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
