@@ -582,6 +582,11 @@ def build_parser() -> argparse.ArgumentParser:
     records.register(sub)
     templates.register(sub)
     training.register(sub, add)
+    from app.cli import qualifications as cli_qualifications
+    from app.cli import surveys as cli_surveys
+
+    cli_qualifications.register(sub)
+    cli_surveys.register(sub)
     return parser
 
 

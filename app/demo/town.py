@@ -192,6 +192,14 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
 
             load_training(db, actor, seed)
             set_demo_municipality(db, actor)
+            from datetime import date
+
+            from app.demo.qualifications import load_qualifications
+
+            load_qualifications(db, actor, date.today(), seed)
+            from app.demo.surveys import load_survey
+
+            load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

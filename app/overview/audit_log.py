@@ -428,6 +428,40 @@ def _training_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, 
     return None
 
 
+_RECORD_FIELDS = {"obtained_on": N_("Obtained on"), "expires_on": N_("Expires on"), "note": N_("Evidence note")}
+
+
+def _qualification_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                            b: dict) -> str | None:
+    """Staff qualifications and the catalogue (app.training.qualifications), participant surveys."""
+    side = a or b
+    if action in ("qualification.add", "qualification.edit", "qualification.remove"):
+        text = {"qualification.add": _("Entered {qualification} of {name}, obtained on {day}."),
+                "qualification.edit": _("Corrected {qualification} of {name}: {changes}."),
+                "qualification.remove": _("Removed {qualification} of {name}, obtained on {day}.")}[action]
+        return text.format(qualification=side.get("name", ""), name=names.staff(side.get("staff_id")),
+                           day=_day(side.get("obtained_on")),
+                           changes=_changes(b, {k: a[k] for k in b if k in a and a[k] != b[k]}, _RECORD_FIELDS))
+    if action == "qualification.import":
+        return _("Imported {n} staff qualifications from {file}.").format(n=a.get("qualifications", 0),
+                                                                           file=a.get("file", ""))
+    if action == "qualification.catalogue_add":
+        return _("Added 「{name}」 to the qualification catalogue.").format(name=a.get("name", ""))
+    if action == "qualification.catalogue_edit":
+        return _("Changed 「{name}」 in the qualification catalogue.").format(name=a.get("name", ""))
+    if action == "qualification.catalogue_retire":
+        return (_("「{name}」 is retired: no longer offered for new records.") if a.get("retired") else
+                _("「{name}」 is offered again for new records.")).format(name=a.get("name", ""))
+    title = names._one("event", eid, "SELECT title FROM training_events WHERE id = ?")  # noqa: SLF001
+    if action == "survey.questions":
+        return _("Set the survey questions of 「{title}」 ({n} questions).").format(
+            title=title, n=len(a.get("questions") or []))
+    if action == "survey.import":
+        return _("Imported {n} survey responses of 「{title}」 from {file}.").format(
+            n=a.get("responses", 0), title=title, file=a.get("file", ""))
+    return None
+
+
 # Sentence writers by the action's prefix (user.*, staff.*, ...), one per feature.
 _SENTENCES: dict[str, Callable[..., str | None]] = {
     "user": _account_sentence,
@@ -446,6 +480,8 @@ _SENTENCES: dict[str, Callable[..., str | None]] = {
     "certificate": _certification_sentence,
     "certification": _certification_sentence,
     "training": _training_sentence,
+    "qualification": _qualification_sentence,
+    "survey": _qualification_sentence,
 }
 
 

@@ -16,6 +16,8 @@ screens those records come from and the same permission table decides. Which tab
 * 認定 — ``certification:register`` (administrator, viewer): every decision, revoked ones with
   the date and reason, as the register shows them.
 * 証書 — ``certificates:output`` (administrator): every certificate printed, first issue or reprint.
+* 資格 — ``qualifications:view`` (administrator, viewer): obtained, expires, evidence note and whether
+  it is held on the card's day (``app.training.qualifications``).
 
 An evaluator therefore sees only 基本情報: ratings are personnel data, and an evaluator sees
 only their own assignments.
@@ -38,6 +40,7 @@ from app.i18n import N_, _
 from app.register.permissions import Action, allowed, require
 from app.evaluation.projects import ROLES
 from app.training import attendance as training_attendance
+from app.training import qualifications as staff_qualifications
 from app.wareki import display_date
 
 # (key, tab title, the action that opens it), in the card's order.
@@ -46,6 +49,7 @@ TABS: tuple[tuple[str, str, Action], ...] = (
     ("affiliations", N_("Affiliation history"), Action.STAFF_HISTORY),
     ("projects", N_("Projects"), Action.PROJECT_VIEW),
     ("training", N_("Training"), Action.TRAINING_VIEW),
+    ("qualifications", N_("Qualifications"), Action.QUALIFICATIONS_VIEW),
     ("evaluations", N_("Evaluations"), Action.RATINGS_INDIVIDUAL),
     ("certifications", N_("Certifications"), Action.REGISTER_VIEW),
     ("certificates", N_("Certificates"), Action.CERTIFICATE_OUTPUT),
@@ -172,12 +176,18 @@ def training(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]
     return training_attendance.person_training(db, user, staff_id)
 
 
+def qualifications(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None = None) -> list[dict]:
+    """資格: the person's qualifications, newest first, each held / expiring / expired on ``on`` (default today)."""
+    return staff_qualifications.person_qualifications(db, user, staff_id, on or date.today())
+
+
 def card(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None = None) -> dict:
     """Every tab ``user`` may see, by key (``basic`` as a dict): for `staff show --json` and tests."""
     from dataclasses import asdict
 
     loaders = {"affiliations": affiliations, "projects": projects, "evaluations": evaluations,
-               "certifications": certifications, "certificates": printed_certificates, "training": training}
+               "certifications": certifications, "certificates": printed_certificates, "training": training,
+               "qualifications": qualifications}
     out: dict = {"basic": asdict(basics(db, user, staff_id, on))}
     for key, _title in visible_tabs(user):
         if key in loaders:

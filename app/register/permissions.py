@@ -48,6 +48,10 @@ class Action(StrEnum):
     ACCOUNTS_MANAGE = "accounts:manage"
     TRAINING_VIEW = "training:view"
     TRAINING_EDIT = "training:edit"
+    QUALIFICATIONS_VIEW = "qualifications:view"
+    QUALIFICATIONS_EDIT = "qualifications:edit"
+    SURVEYS_VIEW = "surveys:view"
+    SURVEYS_EDIT = "surveys:edit"
 
 
 _ALL = frozenset(Role)
@@ -80,6 +84,10 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.ACCOUNTS_MANAGE: _ADMIN,
     Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TRAINING_EDIT: _ADMIN,
+    Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.QUALIFICATIONS_EDIT: _ADMIN,
+    Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SURVEYS_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -109,6 +117,10 @@ LABELS: dict[Action, str] = {
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
     Action.TRAINING_VIEW: N_("Training events and who attended them"),
     Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
+    Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
+    Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
+    Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
+    Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.

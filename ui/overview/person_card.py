@@ -97,6 +97,16 @@ def _certificates_model(parent: QWidget) -> RecordTableModel:
     ], parent)
 
 
+def _qualifications_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        (_("Qualification"), lambda r: r["qualification"]),
+        (_("Obtained on"), lambda r: display_date(r["obtained_on"])),
+        (_("Expires on"), lambda r: display_date(r["expires_on"]) or _("does not expire")),
+        (_("Status"), lambda r: r["status_label"]),
+        (_("Evidence note"), lambda r: r["note"]),
+    ], parent)
+
+
 # tab key -> (columns, the service that reads its rows, what an empty tab says)
 _TABLE_TABS: dict[str, tuple[Callable[[QWidget], RecordTableModel], Callable, str]] = {
     "affiliations": (_affiliation_model, person_card.affiliations, N_("No affiliations are recorded.")),
@@ -105,6 +115,7 @@ _TABLE_TABS: dict[str, tuple[Callable[[QWidget], RecordTableModel], Callable, st
     "evaluations": (_evaluations_model, person_card.evaluations, N_("No evaluations yet.")),
     "certifications": (path_model, person_card.certifications, N_("No certifications yet.")),
     "certificates": (_certificates_model, person_card.printed_certificates, N_("No certificate has been output yet.")),
+    "qualifications": (_qualifications_model, person_card.qualifications, N_("No qualifications are recorded.")),
 }
 
 
