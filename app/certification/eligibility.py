@@ -313,7 +313,7 @@ def _compile_training_hours(req: RequirementSpec, as_of: date, _levels: dict[str
     p = req.params
     since, need = period_since(p, as_of), p["min"]
     kinds = frozenset(p.get("kinds") or ()) or None
-    what = _("Training hours") + (f"（{schemes.kinds_text(p['kinds'])}）" if kinds else "")
+    what = _("Hours of training") + (f"（{schemes.kinds_text(p['kinds'])}）" if kinds else "")
     period, shown_min = _period_label(p, as_of), schemes.hours_text(float(need))
 
     def wording(hours: float) -> tuple[bool, str]:

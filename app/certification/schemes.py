@@ -49,7 +49,7 @@ KINDS = {
     "realisation": N_("Degree of realisation of a project"),
     "score": N_("Evaluation score"),
     "previous_level": N_("Previous level held"),
-    "training_hours": N_("Training hours"),
+    "training_hours": N_("Hours of training"),
     "training_events": N_("Training events attended"),
     "qualification": N_("Qualification held on the decision date"),
     "role": N_("Role from the position"),
