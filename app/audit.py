@@ -78,6 +78,10 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "skill.catalogue_create": N_("Skill catalogue created"),
+    "skill.catalogue_version": N_("Skill catalogue revised"),
+    "skill.record": N_("Staff skills recorded"),
+    "skill.sheets_export": N_("Skill self-assessment sheets written"),
 }
 
 

@@ -220,8 +220,8 @@ def test_a_leave_set_by_hand_survives_an_import(demo_db, tmp_path):
 
 def test_tabs_per_role():
     assert [k for k, _t in person_card.visible_tabs(ADMIN_USER)] == [
-        "basic", "affiliations", "projects", "evaluations", "certifications", "certificates"]
-    assert [k for k, _t in person_card.visible_tabs(VIEWER)] == ["basic", "projects", "certifications"]
+        "basic", "affiliations", "projects", "evaluations", "certifications", "certificates", "skills"]
+    assert [k for k, _t in person_card.visible_tabs(VIEWER)] == ["basic", "projects", "certifications", "skills"]
     assert [k for k, _t in person_card.visible_tabs(EVALUATOR)] == ["basic"]
 
 

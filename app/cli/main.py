@@ -569,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import projects
     from app.cli import records
     from app.cli import settings
+    from app.cli import skills
     from app.cli import templates
 
     records.register_user(user_sub)
@@ -580,6 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    skills.register(sub)
     return parser
 
 

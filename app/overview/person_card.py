@@ -16,6 +16,7 @@ screens those records come from and the same permission table decides. Which tab
 * 認定 — ``certification:register`` (administrator, viewer): every decision, revoked ones with
   the date and reason, as the register shows them.
 * 証書 — ``certificates:output`` (administrator): every certificate printed, first issue or reprint.
+* スキル — ``skills:view`` (administrator, viewer): the current level of each skill item recorded.
 
 An evaluator therefore sees only 基本情報: ratings are personnel data, and an evaluator sees
 only their own assignments.
@@ -47,6 +48,7 @@ TABS: tuple[tuple[str, str, Action], ...] = (
     ("evaluations", N_("Evaluations"), Action.RATINGS_INDIVIDUAL),
     ("certifications", N_("Certifications"), Action.REGISTER_VIEW),
     ("certificates", N_("Certificates"), Action.CERTIFICATE_OUTPUT),
+    ("skills", N_("Skills"), Action.SKILLS_VIEW),
 )
 
 
@@ -165,12 +167,25 @@ def printed_certificates(db: sqlite_utils.Database, user: User, staff_id: int) -
     return certificates.print_log(db, user, staff_id=staff_id)
 
 
+def skills(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None = None) -> list[dict]:
+    """スキル: the person's current level of every item recorded, in each skill catalogue the town uses."""
+    from app.skills import catalogues, records
+
+    day = on or date.today()
+    out = []
+    for family, name in catalogues.families(db):
+        for row in records.people_skills(db, user, family, day, staff_id=staff_id):
+            out.append({"catalogue": name, "family": family, **row})
+    return out
+
+
 def card(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None = None) -> dict:
     """Every tab ``user`` may see, by key (``basic`` as a dict): for `staff show --json` and tests."""
     from dataclasses import asdict
 
     loaders = {"affiliations": affiliations, "projects": projects, "evaluations": evaluations,
-               "certifications": certifications, "certificates": printed_certificates}
+               "certifications": certifications, "certificates": printed_certificates,
+               "skills": lambda db, user, staff_id: skills(db, user, staff_id, on)}
     out: dict = {"basic": asdict(basics(db, user, staff_id, on))}
     for key, _title in visible_tabs(user):
         if key in loaders:
