@@ -162,10 +162,10 @@ def test_header_click_sorts_in_the_core(qtbot, window):
 
 def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["職員", "組織", "プロジェクト", "評価", "認定", "証書", "レポート", "設定"]
+    assert titles == ["職員", "組織", "プロジェクト", "評価", "認定", "証書", "スキル", "レポート", "設定"]
     window.navigation.setCurrentRow(2)
     assert window.pages.currentWidget().objectName() == "page_projects"
-    window.navigation.setCurrentRow(7)
+    window.navigation.setCurrentRow(8)
     assert window.pages.currentWidget().widget() is window.settings_page
 
 

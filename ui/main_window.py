@@ -50,6 +50,7 @@ NAVIGATION = [
     ("evaluations", N_("Evaluations")),
     ("certification", N_("Certification")),
     ("certificates", N_("Certificates")),
+    ("skills", N_("Skills")),
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._evaluation_slot = LazyPage(self._build_evaluation_page)
         self._certification_slot = LazyPage(self._build_certification_page, "page_certification_slot")
         self._certificates_slot = LazyPage(self._build_certificates_page)
+        self._skills_slot = LazyPage(self._build_skills_page, "page_skills_slot")
         settings_area = self._settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot,
+                    "skills": self._skills_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -208,6 +211,10 @@ class MainWindow(QMainWindow):
     def certificates_page(self):  # -> CertificatesPage (imported on first visit)
         return self._certificates_slot.ensure()
 
+    @property
+    def skills_page(self):  # -> SkillsPage (imported on first visit)
+        return self._skills_slot.ensure()
+
     def _build_organisation_page(self, _slot: QWidget) -> QWidget:
         from ui.staff.organisation_page import OrganisationPage
 
@@ -240,6 +247,11 @@ class MainWindow(QMainWindow):
         page = CertificatesPage(self.session.db, self.session.user)
         page.settings_saved.connect(self.settings_page.reload_municipality)
         return page
+
+    def _build_skills_page(self, _slot: QWidget) -> QWidget:
+        from ui.skills.page import SkillsPage
+
+        return SkillsPage(self.session.db, self.session.user)
 
     # -- the set-up guide and what empty lists ask for ----------------------------------------------
     def wants_setup_guide(self) -> bool:
