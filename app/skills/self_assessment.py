@@ -38,7 +38,7 @@ META_FIRST_ROW = 10
 COL_CATEGORY, COL_ITEM, COL_DESCRIPTION, COL_CURRENT, COL_LEVEL, COL_NOTE, COL_KEY = range(1, 8)
 LETTERS = "ABCDEFG"
 HEADERS = {COL_CATEGORY: N_("Category"), COL_ITEM: N_("Skill item"), COL_DESCRIPTION: N_("What it covers"),
-           COL_CURRENT: N_("Current level"), COL_LEVEL: N_("New level"), COL_NOTE: N_("Note"),
+           COL_CURRENT: N_("Current level"), COL_LEVEL: N_("New skill level"), COL_NOTE: N_("Remarks"),
            COL_KEY: N_("Key (do not change)")}
 MAX_EXTRA_ROWS = 10_000
 _NUMBER = re.compile(r"[0-9]+(\.0*)?", re.ASCII)
@@ -101,7 +101,7 @@ def _write_workbook(path: Path, key: bytes, catalogue: CatalogueSpec, staff_id: 
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = protect_cell(_("Name: {person}").format(person=person))
     sheet["A3"] = _("Written on {date}").format(date=today.isoformat())
-    sheet["A4"] = _("Choose your level in the column 「New level」 (the sheet 「Level guide」 says what each level "
+    sheet["A4"] = _("Choose your level in the column 「New skill level」 (the sheet 「Level guide」 says what each level "
                     "means). Leave it empty to keep the current level.")
     sheet["A5"] = _("Do not add, delete or move rows. Save the file and return it to the digital section.")
     for column, label in HEADERS.items():
@@ -145,7 +145,7 @@ def _level_list(sheet, catalogue: CatalogueSpec, rows: int) -> None:
         return
     numbers = catalogue.level_numbers
     validation = DataValidation(type="list", formula1='"' + ",".join(map(str, numbers)) + '"', allow_blank=True,
-                                showErrorMessage=True, errorStyle="stop", errorTitle=_("New level"),
+                                showErrorMessage=True, errorStyle="stop", errorTitle=_("New skill level"),
                                 error=_("Choose one of the levels {levels}.").format(levels=", ".join(map(str, numbers))))
     validation.sqref = f"E{HEADER_ROW + 1}:E{HEADER_ROW + rows}"
     sheet.add_data_validation(validation)

@@ -102,8 +102,8 @@ class CatalogueEditor(FormDialog):
         self.note_edit = QPlainTextEdit(self.spec.note)
         self.note_edit.setObjectName("catalogueNote")
         self.note_edit.setMaximumHeight(60)
-        form.addRow(_("Name"), self.name_edit)
-        form.addRow(_("Note"), self.note_edit)
+        form.addRow(_("Catalogue name"), self.name_edit)
+        form.addRow(_("Remarks"), self.note_edit)
         layout.addLayout(form)
         tabs = QTabWidget()
         tabs.addTab(self._items_page(), _("Skill items"))
@@ -112,21 +112,21 @@ class CatalogueEditor(FormDialog):
         layout.addWidget(tabs, 1)
 
     def _levels_page(self) -> QWidget:
-        self.levels = _table("levelsTable", [_("Level"), _("Name"), _("What it means")])
+        self.levels = _table("levelsTable", [_("Level"), _("Level name"), _("What it means")])
         for level in self.spec.levels:
             _append(self.levels, [level.level, level.name, level.description])
         return _with_buttons(self.levels, lambda: _append(self.levels, ["", "", ""]),
                              lambda: self.levels.removeRow(self.levels.currentRow()), "level")
 
     def _categories_page(self) -> QWidget:
-        self.categories = _table("categoriesTable", [_("Code"), _("Name")])
+        self.categories = _table("categoriesTable", [_("Code"), _("Category name")])
         for category in self.spec.categories:
             _append(self.categories, [category.code, category.name])
         return _with_buttons(self.categories, lambda: _append(self.categories, ["", ""]),
                              lambda: self.categories.removeRow(self.categories.currentRow()), "category")
 
     def _items_page(self) -> QWidget:
-        self.items = _table("itemsTable", [_("Code"), _("Category code"), _("Name"), _("What it covers")])
+        self.items = _table("itemsTable", [_("Code"), _("Category code"), _("Skill item"), _("What it covers")])
         for item in self.spec.items:
             _append(self.items, [item.code, item.category, item.name, item.description])
         self.items.setColumnWidth(0, 130)

@@ -45,7 +45,7 @@ class OwnAssessmentTab(QWidget):
         self.intro.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("ownSkillsTable")
-        self.table.setHorizontalHeaderLabels([_("Skill item"), _("Current level"), _("New level"), _("What it covers")])
+        self.table.setHorizontalHeaderLabels([_("Skill item"), _("Current level"), _("New skill level"), _("What it covers")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()

@@ -69,7 +69,7 @@ class RecordDialog(FormDialog):
         self.day = DateEdit(date.today())
         self.note = QLineEdit()
         for label, widget in ((_("Staff no."), self.staff_no), (_("Skill item"), self.item), (_("Level"), self.level),
-                              (_("Source"), self.source), (_("Assessed on"), self.day), (_("Note"), self.note)):
+                              (_("Source"), self.source), (_("Assessed on"), self.day), (_("Remarks"), self.note)):
             form.addRow(label, widget)
         layout.addLayout(form)
 
