@@ -219,6 +219,10 @@ def derive(db: sqlite_utils.Database, user: User, family: str, on: date) -> int:
     have = {(r[0], r[1], r[2]): r[3] for r in db.execute(
         """SELECT staff_id, item_code, source, max(level) FROM staff_skills WHERE catalogue_family = ?
            AND source IN ('qualification', 'training') GROUP BY staff_id, item_code, source""", [family])}
+    catalogue = current(db, family)
+    assert catalogue is not None
     entries = [SkillEntry(staff_id, code, level, on, source, _("derived"))
-               for (staff_id, code, source), level in sorted(best.items()) if have.get((staff_id, code, source), -1) < level]
+               for (staff_id, code, source), level in sorted(best.items())
+               if have.get((staff_id, code, source), -1) < level and catalogue.item(code) is not None
+               and level in catalogue.level_numbers]  # a town may have removed the item from its catalogue
     return record_skills(db, user, family, entries, origin="derived") if entries else 0

@@ -145,7 +145,7 @@ class CatalogueEditor(FormDialog):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(_with_buttons(self.items, self._add_item, self._remove_item, "item"))
         splitter.addWidget(lower)
-        splitter.setSizes([300, 180])
+        splitter.setSizes([250, 240])
         return splitter
 
     def _add_item(self) -> None:
