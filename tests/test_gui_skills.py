@@ -156,3 +156,21 @@ def test_the_person_card_has_a_skills_tab(qtbot, skills_db):
     items = skills_db.execute("SELECT count(DISTINCT catalogue_family || item_code) FROM staff_skills WHERE staff_id = ?",
                               [person]).fetchone()[0]
     assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "スキル" and dialog.models["skills"].rowCount() == items
+
+
+def test_the_record_dialog_writes_a_confirmed_level_and_shows_a_refusal(qtbot, skills_db):
+    from ui.skills.people_tab import RecordDialog
+
+    page = page_for(qtbot, skills_db, ADMIN_USER)
+    dialog = RecordDialog(page, page.catalogue_tab.spec, page)
+    qtbot.addWidget(dialog)
+    dialog.staff_no.setText("999999")
+    dialog.submit()
+    assert "999999" in dialog.error_label.text()
+    number = skills_db.execute("SELECT staff_no FROM staff WHERE id = 70").fetchone()[0]
+    dialog.staff_no.setText(number)
+    dialog.item.setCurrentIndex(dialog.item.findData("network"))
+    dialog.level.setCurrentIndex(dialog.level.findData(4))
+    dialog.submit()
+    assert skills_db.execute("SELECT level, source FROM staff_skills WHERE staff_id = 70 AND item_code = 'network' "
+                             "ORDER BY id DESC LIMIT 1").fetchone() == (4, "confirmed")
