@@ -218,3 +218,13 @@ def test_fuzzed_sheets_are_refused_or_read_on_the_scale(fuzz_source, tmp_path_fa
     finally:
         db.close()
     report("skill-sheet-fuzz", damages=len(damages))
+
+
+def test_a_person_writes_only_their_own_sheet(skills_db, tmp_path):
+    from app.errors import PermissionDenied
+
+    me = User(903, "me", "me", Role.VIEWER, staff_id=40)
+    assert len(self_assessment.export_sheets(skills_db, me, [40], tmp_path, DAY)) == 1
+    with pytest.raises(PermissionDenied):
+        self_assessment.export_sheets(skills_db, me, [40, 41], tmp_path, DAY)
+    assert len(list(tmp_path.glob("*.xlsx"))) == 1

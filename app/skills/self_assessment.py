@@ -55,11 +55,9 @@ def _canonical(staff_id: int, family: str, catalogue_id: int, sheet: str, rows: 
 def export_sheets(db: sqlite_utils.Database, user: User, staff_ids: list[int], out_dir: Path, today: date,
                   family: str | None = None) -> list[Path]:
     """One workbook per person (the administrator: anyone; a linked person: only themself); the files written."""
-    for staff_id in staff_ids:
-        if not allowed(user, Action.SKILLS_EDIT):
-            require(user, Action.SKILLS_OWN)
-            if user.staff_id != staff_id:
-                raise PermissionDenied(_("You can only write your own self-assessment sheet."))
+    require(user, Action.SKILLS_OWN)
+    if not allowed(user, Action.SKILLS_EDIT) and any(user.staff_id != staff_id for staff_id in staff_ids):
+        raise PermissionDenied(_("You can only write your own self-assessment sheet."))
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(_("The folder {path} does not exist.").format(path=out_dir))
