@@ -228,3 +228,52 @@ def test_a_person_writes_only_their_own_sheet(skills_db, tmp_path):
     with pytest.raises(PermissionDenied):
         self_assessment.export_sheets(skills_db, me, [40, 41], tmp_path, DAY)
     assert len(list(tmp_path.glob("*.xlsx"))) == 1
+
+
+CELLS = ["", "100005", "100006", "１０００５", "999999", "data", "デザイン", "ＰＭ", "pm", "2", "２", "9", "-1", "2.0",
+         "2026-05-01", "R8.5.1", "2099-01-01", "2026-02-30", "確認", "自己評価", "噂", "=1+1", "\x00", "\ufeff", "髙", "𠮷",
+         "\u202e", "a" * 300, ",", "\"", "\n"]
+
+
+@pytest.fixture(scope="module")
+def list_source(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("skill-list-fuzz")
+    result = open_database(folder / "register.sqlite")
+    load_town(result.db, generate_town(120, seed=3), "test")
+    load_skills(result.db, "test", DAY, seed=3)
+    result.db.close()
+    return folder
+
+
+@hypothesis_settings(fast=15, long=1000)
+@given(st.lists(st.lists(st.sampled_from(CELLS), min_size=0, max_size=7), min_size=1, max_size=8),
+       st.sampled_from(["utf-8", "cp932", "utf-8-sig"]))
+def test_fuzzed_lists_are_refused_or_imported_whole(list_source, tmp_path_factory, rows, encoding):
+    import csv
+    import io
+
+    work = tmp_path_factory.mktemp("list-case")
+    shutil.copy(list_source / "register.sqlite", work / "register.sqlite")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["職員番号", "項目", "レベル", "評価日", "出所", "備考"])
+    writer.writerows(rows)
+    path = work / "skills.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding, errors="replace"))
+    result = open_database(work / "register.sqlite")
+    db = result.db
+    try:
+        before = digest(db)
+        try:
+            preview = importer.preview_file(db, ADMIN_USER, path, TODAY)
+        except UserError as exc:
+            assert "skills.csv" in str(exc)
+            assert digest(db) == before
+            return
+        if preview.ok:
+            assert importer.commit(db, ADMIN_USER, preview) == len(preview.entries)
+        else:
+            assert preview.entries == [] and all("skills.csv" in e for e in preview.errors)
+            assert digest(db) == before
+    finally:
+        db.close()
