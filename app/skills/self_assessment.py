@@ -354,7 +354,8 @@ def _read_meta(db: sqlite_utils.Database, workbook, preview: SheetPreview, not_a
         rows.append((row, code))
     key = evaluation_sheets._signing_key(db, create=False)
     expected = evaluation_sheets._sign(key, _canonical(staff_id, family, catalogue_id, sheet, rows)) if key else None
-    if expected is None or not hmac.compare_digest(expected, signature):
+    # bytes: compare_digest refuses str with non-ASCII characters, and a returned sheet may hold anything
+    if expected is None or not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
         raise _Refused(Issue(name, _("The signature of the file does not match: it was not written by this register, "
                                      "or its hidden sheet was changed. Write the sheet again.")))
     return _Meta(staff_id, family, catalogue_id, sheet, rows)
