@@ -144,10 +144,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(reports)
     for report in reports:
-        if args.json:
-            break
         name = Path(report["file"]).name
-        if report["ok"]:
+        if report["ok"] and not args.json:
             state = _("checked, nothing written (dry run)") if args.dry_run else _("imported")
             print(_("{file}: {records} records, {state}.").format(file=name, records=report["records"], state=state))
         for error in report["errors"]:
