@@ -82,6 +82,20 @@ ACTION_LABELS = {
     "skill.catalogue_version": N_("Skill catalogue revised"),
     "skill.record": N_("Staff skills recorded"),
     "skill.sheets_export": N_("Skill self-assessment sheets written"),
+    "training.create": N_("Training event recorded"),
+    "training.update": N_("Training event changed"),
+    "training.remove": N_("Training event deleted"),
+    "training.attendance": N_("Training attendance changed"),
+    "training.import": N_("Training attendance imported"),
+    "qualification.catalogue_add": N_("Qualification added to the catalogue"),
+    "qualification.catalogue_edit": N_("Qualification in the catalogue changed"),
+    "qualification.catalogue_retire": N_("Qualification retired or restored in the catalogue"),
+    "qualification.add": N_("Staff qualification entered"),
+    "qualification.edit": N_("Staff qualification corrected"),
+    "qualification.remove": N_("Staff qualification removed"),
+    "qualification.import": N_("Staff qualifications imported"),
+    "survey.questions": N_("Survey questions set"),
+    "survey.import": N_("Survey answers imported"),
 }
 
 

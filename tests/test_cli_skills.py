@@ -127,6 +127,6 @@ def test_derive_records_from_qualifications(register):
         db.execute("INSERT INTO staff_qualifications (staff_id, name, obtained_on) VALUES (36, 'G検定', '2025-01-10')")
         db.conn.commit()
     done = run_cli("--db", str(register), "skills", "derive", "--date", "2026-04-01")
-    assert done.returncode == 0 and "1 件" in done.stdout
-    assert sql(register, "SELECT item_code, level, source FROM staff_skills WHERE staff_id = 36 AND source = "
-                         "'qualification'") == [("ai", 2, "qualification")]
+    assert done.returncode == 0 and "1 件" in done.stdout  # the demo's own qualifications were derived already
+    assert ("ai", 2, "qualification") in sql(register, "SELECT item_code, level, source FROM staff_skills "
+                                                        "WHERE staff_id = 36 AND source = 'qualification'")

@@ -571,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import settings
     from app.cli import skills
     from app.cli import templates
+    from app.cli import training
 
     records.register_user(user_sub)
 
@@ -582,6 +583,12 @@ def build_parser() -> argparse.ArgumentParser:
     records.register(sub)
     templates.register(sub)
     skills.register(sub)
+    training.register(sub, add)
+    from app.cli import qualifications as cli_qualifications
+    from app.cli import surveys as cli_surveys
+
+    cli_qualifications.register(sub)
+    cli_surveys.register(sub)
     return parser
 
 

@@ -3,7 +3,8 @@
 The simple map (東京都方式) is installed first and is therefore the catalogue in use; the デジタルスキル標準's two
 catalogues come next. The digital section (デジタル戦略課) has higher levels, most confirmed; about a quarter of the
 other staff have self-assessed a few items, some of which the digital section confirmed later; a few people
-have only a self-assessment of the DXリテラシー標準. Reproducible: the same seed gives the same records.
+have only a self-assessment of the DXリテラシー標準; qualifications and training the demo already holds add records
+derived from them. Reproducible: the same seed gives the same records.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def load_skills(db: sqlite_utils.Database, actor: str, on: date, seed: int = 1) 
     literate = [SkillEntry(p.id, code, rng.choice([1, 1, 2, 2, 3]), SELF_DAY, "self")
                 for p in people if rng.random() < 0.15 for code in rng.sample(literacy_codes, 6)]
     records.record_skills(db, user, literacy.family, literate, origin="demo")
+    records.derive(db, user, simple.family, on)  # 資格から・研修から, where the demo has them
 
 
 def _digital(staff_id: int, codes: list[str], rng: random.Random) -> list[SkillEntry]:

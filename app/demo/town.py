@@ -188,10 +188,21 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
 
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
+            from app.demo.training import load_training
+
+            load_training(db, actor, seed)
             set_demo_municipality(db, actor)
+            from datetime import date
+
+            from app.demo.qualifications import load_qualifications
+
+            load_qualifications(db, actor, date.today(), seed)
+            from app.demo.surveys import load_survey
+
+            load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
             from app.demo.skills import load_skills
 
-            load_skills(db, actor, REFERENCE_DAY, seed)
+            load_skills(db, actor, REFERENCE_DAY, seed)  # last: some skills are derived from the qualifications
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

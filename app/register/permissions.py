@@ -50,6 +50,12 @@ class Action(StrEnum):
     SKILLS_EDIT = "skills:edit"
     SKILL_CATALOGUE_EDIT = "skills:catalogue"
     SKILLS_OWN = "skills:own"
+    TRAINING_VIEW = "training:view"
+    TRAINING_EDIT = "training:edit"
+    QUALIFICATIONS_VIEW = "qualifications:view"
+    QUALIFICATIONS_EDIT = "qualifications:edit"
+    SURVEYS_VIEW = "surveys:view"
+    SURVEYS_EDIT = "surveys:edit"
 
 
 _ALL = frozenset(Role)
@@ -84,6 +90,12 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.SKILLS_EDIT: _ADMIN,
     Action.SKILL_CATALOGUE_EDIT: _ADMIN,
     Action.SKILLS_OWN: _ALL,
+    Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TRAINING_EDIT: _ADMIN,
+    Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.QUALIFICATIONS_EDIT: _ADMIN,
+    Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SURVEYS_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -115,6 +127,12 @@ LABELS: dict[Action, str] = {
     Action.SKILLS_EDIT: N_("Record, confirm and import staff skills; self-assessment sheets for others"),
     Action.SKILL_CATALOGUE_EDIT: N_("Skill catalogues"),
     Action.SKILLS_OWN: N_("One's own skill self-assessment (screen or Excel sheet)"),
+    Action.TRAINING_VIEW: N_("Training events and who attended them"),
+    Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
+    Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
+    Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
+    Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
+    Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.

@@ -112,7 +112,7 @@ class CatalogueEditor(FormDialog):
         layout.addWidget(tabs, 1)
 
     def _levels_page(self) -> QWidget:
-        self.levels = _table("levelsTable", [_("Level"), _("Level name"), _("What it means")])
+        self.levels = _table("levelsTable", [_("Level"), _("Name of the level"), _("What it means")])
         for level in self.spec.levels:
             _append(self.levels, [level.level, level.name, level.description])
         return _with_buttons(self.levels, lambda: _append(self.levels, ["", "", ""]),

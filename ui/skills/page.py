@@ -55,7 +55,7 @@ class CatalogueTab(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.note)
-        self.levels_model = RecordTableModel([(_("Level"), lambda r: r.level), (_("Level name"), lambda r: r.name),
+        self.levels_model = RecordTableModel([(_("Level"), lambda r: r.level), (_("Name of the level"), lambda r: r.name),
                                               (_("What it means"), lambda r: r.description)], self)
         self.items_model = RecordTableModel([(_("Category"), lambda r: r[0]), (_("Skill item"), lambda r: r[1].name),
                                              (_("Code"), lambda r: r[1].code)], self)
