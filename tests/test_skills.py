@@ -161,10 +161,13 @@ def test_skills_are_derived_from_qualifications_and_training_once(skills_db):
     db.execute("INSERT INTO training_events (id, title, kind, starts_on, ends_on, hours) VALUES "
                "(1, '生成AI活用研修', 'training', '2026-02-01', '2026-02-01', 2)")
     db.execute("INSERT INTO training_attendance (event_id, staff_id) VALUES (1, 13)")
+    db.execute("INSERT INTO training_attendance (event_id, staff_id) VALUES (1, 14)")
+    records.record_skills(db, ADMIN_USER, "skill-map", [SkillEntry(14, "ai", 3, date(2025, 12, 1), "confirmed")])
     assert records.derive(db, ADMIN_USER, "skill-map", DAY) == 2
-    derived = {(r[0], r[1], r[2], r[3]) for r in db.execute(
-        "SELECT staff_id, item_code, level, source FROM staff_skills WHERE source IN ('qualification', 'training')")}
-    assert derived == {(10, "security", 3, "qualification"), (13, "ai", 1, "training")}
+    derived = {tuple(r) for r in db.execute("SELECT staff_id, item_code, level, source, assessed_on FROM staff_skills "
+                                            "WHERE source IN ('qualification', 'training')")}
+    # dated on the evidence; person 14's confirmed level 3 is not lowered by an introductory course
+    assert derived == {(10, "security", 3, "qualification", "2024-04-01"), (13, "ai", 1, "training", "2026-02-01")}
     assert records.derive(db, ADMIN_USER, "skill-map", DAY) == 0  # written once
 
 

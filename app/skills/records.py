@@ -196,33 +196,45 @@ def save_own_assessment(db: sqlite_utils.Database, user: User, family: str, leve
     return record_skills(db, user, family, entries, origin="self-assessment") if entries else 0
 
 
+def _evidence(db: sqlite_utils.Database, family: str, day: str) -> dict[tuple[int, str, str], tuple[int, str]]:
+    """(person, item, source) -> (level, the day of the evidence) from qualifications held and training attended."""
+    best: dict[tuple[int, str, str], tuple[int, str]] = {}
+
+    def keep(key: tuple[int, str, str], level: int, evidence_day: str) -> None:
+        best[key] = max(best.get(key, (level, evidence_day)), (level, evidence_day))
+
+    for staff_id, name, obtained in db.execute(
+            """SELECT staff_id, name, obtained_on FROM staff_qualifications
+               WHERE obtained_on <= ? AND (expires_on IS NULL OR expires_on >= ?)""", [day, day]):
+        if (family, name) in QUALIFICATION_SKILLS:
+            code, level = QUALIFICATION_SKILLS[(family, name)]
+            keep((staff_id, code, "qualification"), level, obtained)
+    for staff_id, title, ended in db.execute("""SELECT a.staff_id, e.title, e.ends_on FROM training_attendance a
+                                                JOIN training_events e ON e.id = a.event_id WHERE e.ends_on <= ?""",
+                                             [day]):
+        for (map_family, word), code in TRAINING_SKILLS.items():
+            if map_family == family and word in title:
+                keep((staff_id, code, "training"), 1, ended)
+    return best
+
+
 def derive(db: sqlite_utils.Database, user: User, family: str, on: date) -> int:
     """Records derived from qualifications held and training attended on ``on``, where a mapping is defined.
 
-    A derived record is written once: a person who already has that item at that level or higher from the
-    same source is left alone. The number of records written.
+    Each record is dated on its evidence (the day obtained, the last day of the training), so a later
+    assessment or confirmation stays the current level. A record is written only when it raises the person's
+    current level of the item, and once. The number of records written.
     """
     require(user, Action.SKILLS_EDIT)
-    day = on.isoformat()
-    best: dict[tuple[int, str, str], int] = {}
-    for staff_id, name in db.execute("""SELECT staff_id, name FROM staff_qualifications
-                                        WHERE obtained_on <= ? AND (expires_on IS NULL OR expires_on >= ?)""",
-                                     [day, day]):
-        if (family, name) in QUALIFICATION_SKILLS:
-            code, level = QUALIFICATION_SKILLS[(family, name)]
-            best[(staff_id, code, "qualification")] = max(level, best.get((staff_id, code, "qualification"), 0))
-    for staff_id, title in db.execute("""SELECT a.staff_id, e.title FROM training_attendance a
-                                         JOIN training_events e ON e.id = a.event_id WHERE e.ends_on <= ?""", [day]):
-        for (map_family, word), code in TRAINING_SKILLS.items():
-            if map_family == family and word in title:
-                best[(staff_id, code, "training")] = max(1, best.get((staff_id, code, "training"), 0))
+    catalogue = current(db, family)
+    assert catalogue is not None
+    now = {(r["staff_id"], r["item_code"]): r["level"] for r in current_rows(db, family)}
     have = {(r[0], r[1], r[2]): r[3] for r in db.execute(
         """SELECT staff_id, item_code, source, max(level) FROM staff_skills WHERE catalogue_family = ?
            AND source IN ('qualification', 'training') GROUP BY staff_id, item_code, source""", [family])}
-    catalogue = current(db, family)
-    assert catalogue is not None
-    entries = [SkillEntry(staff_id, code, level, on, source, _("derived"))
-               for (staff_id, code, source), level in sorted(best.items())
-               if have.get((staff_id, code, source), -1) < level and catalogue.item(code) is not None
+    entries = [SkillEntry(staff_id, code, level, date.fromisoformat(evidence_day), source, _("derived"))
+               for (staff_id, code, source), (level, evidence_day) in sorted(_evidence(db, family, on.isoformat()).items())
+               if now.get((staff_id, code), -1) < level and have.get((staff_id, code, source), -1) < level
+               and catalogue.item(code) is not None
                and level in catalogue.level_numbers]  # a town may have removed the item from its catalogue
     return record_skills(db, user, family, entries, origin="derived") if entries else 0
