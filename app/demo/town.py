@@ -200,6 +200,12 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.surveys import load_survey
 
             load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
+            from app.demo.outcomes import load_outcomes
+
+            load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
+            from app.demo.targets import load_targets
+
+            load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
             from app.demo.skills import load_skills
 
             load_skills(db, actor, REFERENCE_DAY, seed)  # last: some skills are derived from the qualifications
