@@ -59,7 +59,7 @@ class CatalogueTab(QWidget):
                                               (_("What it means"), lambda r: r.description)], self)
         self.items_model = RecordTableModel([(_("Category"), lambda r: r[0]), (_("Skill item"), lambda r: r[1].name),
                                              (_("Code"), lambda r: r[1].code)], self)
-        self.roles_model = RecordTableModel([(_("Type"), lambda r: r.type_name), (_("Role"), lambda r: r.name),
+        self.roles_model = RecordTableModel([(_("Type"), lambda r: r.type_name), (_("Skill role"), lambda r: r.name),
                                              (_("What the role does"), lambda r: r.description)], self)
         self.items_view = record_table_view(self.items_model)
         self.items_view.setObjectName("catalogueItems")
