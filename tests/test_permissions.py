@@ -402,6 +402,8 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("etsuran", ["user", "list"]),
     ("etsuran", ["revoke", "R5-0001", "--reason", "試験"]),
     ("etsuran", ["certifications", "import", "OUT.csv", "--dry-run"]),
+    ("etsuran", ["training", "add", "勝手な研修", "--kind", "研修", "--date", "2025-06-01"]),
+    ("hyoka", ["training", "list"]),
 ])
 def test_cli_as_a_role_is_refused_with_exit_1(cli_register, tmp_path, login, command):
     command = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]

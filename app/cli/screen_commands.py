@@ -147,6 +147,9 @@ TRAINING_TAB_COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
+GUI_COMMANDS.update(TRAINING_TAB_COMMANDS)  # the 研修・資格 page holds the 資格 tab and the survey button
+
+
 def commands() -> set[str]:
     """Every command the tables name."""
     return {command for table in (GUI_COMMANDS, TRAINING_TAB_COMMANDS) for entry in table.values()
