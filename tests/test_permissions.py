@@ -50,6 +50,8 @@ from app.demo.town import generate_town, load_town, set_demo_municipality
 from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.register.permissions import TABLE, Action, markdown_table
+from app.skills import catalogue_files, catalogues, presets, records
+from app.demo.skills import load_skills
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as, run_cli
 
 AS_OF = date(2026, 4, 1)
@@ -79,6 +81,7 @@ def register_file(tmp_path_factory) -> Path:
     load_projects(result.db, "test")
     load_certification_history(result.db, "test")
     set_demo_municipality(result.db, "test")  # certificate output needs a town and an issuer
+    load_skills(result.db, "test", AS_OF)
     result.db.close()
     return path
 
@@ -249,6 +252,25 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.BACKUP: [lambda r, u: maintenance.backup(r.db, r.folder / "copy.sqlite", u)],
     Action.AUDIT_VIEW: [lambda r, u: audit_log.recent(r.db, u)],
+    Action.SKILLS_VIEW: [
+        lambda r, u: records.people_skills(r.db, u, "skill-map", AS_OF),
+        lambda r, u: records.history(r.db, u, r.newcomer, "skill-map"),
+    ],
+    Action.SKILLS_EDIT: [
+        lambda r, u: records.record_skills(r.db, u, "skill-map", [
+            records.SkillEntry(r.newcomer, "data", 2, AS_OF, "confirmed")]),
+        lambda r, u: records.derive(r.db, u, "skill-map", AS_OF),
+    ],
+    Action.SKILL_CATALOGUE_EDIT: [
+        lambda r, u: catalogues.save_catalogue(r.db, presets.blank(), u),
+        lambda r, u: presets.install_preset(r.db, "dss-l", u),
+        lambda r, u: catalogue_files.export_catalogue(r.db, u, catalogues.latest_id(r.db, "skill-map"),
+                                                      r.folder / "catalogue.json"),
+    ],
+    Action.SKILLS_OWN: [
+        lambda r, u: records.own_levels(r.db, u, "skill-map"),
+        lambda r, u: records.save_own_assessment(r.db, u, "skill-map", {"data": 2}, AS_OF),
+    ],
     Action.TRAINING_VIEW: [
         lambda r, u: training_events.list_events(r.db, u),
         lambda r, u: training_attendance.person_training(r.db, u, r.staff_id),
@@ -291,7 +313,8 @@ CASES = [(action, role, index) for action in Action if action not in OWNED_ELSEW
 def _snapshot(db) -> tuple:
     return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                  for t in ("audit_log", "staff", "projects", "project_members", "evaluation_assignments",
-                           "certifications", "settings", "org_units", "training_events", "training_attendance"))
+                           "certifications", "settings", "org_units", "training_events", "training_attendance",
+                           "staff_skills", "skill_catalogues"))
 
 
 def test_every_action_has_service_calls():

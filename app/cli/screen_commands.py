@@ -81,6 +81,14 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "removeSeal": ("settings set",),  # certificate_seal_png ""
     "reloadPrintLog": ("certificate-log",),
     "verifyButton": ("verify",),
+    # スキル
+    "skillPresetInstall": ("skills catalogue install",),
+    "skillCatalogueEdit": ("skills catalogue export", "skills catalogue import"),
+    "skillRecord": ("skills add",),
+    "skillImport": ("skills import",),
+    "skillSheets": ("skills sheets",),
+    "skillDerive": ("skills derive",),
+    "skillOwnSave": ("skills add --source",),  # with --as LOGIN: one's own level, source self
     # 目標・配置
     "targetSet": ("targets set",),
     "targetRemove": ("targets remove",),

@@ -180,7 +180,7 @@ def set_demo_municipality(db: sqlite_utils.Database, actor: str) -> None:
 
 def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) -> None:
     """The whole demo in one transaction: the town, and with 100 staff or more the three teams, the
-    certification history and the fictional mayor. Killed half-way it leaves nothing, so it can run again."""
+    certification history, the fictional mayor and the staff's skills. Killed half-way it leaves nothing, so it can run again."""
     with transaction(db):
         load_town(db, generate_town(n_staff, seed), actor)
         if n_staff >= 100:  # the three demo teams need people from a dozen sections
@@ -206,6 +206,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.targets import load_targets
 
             load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
+            from app.demo.skills import load_skills
+
+            load_skills(db, actor, REFERENCE_DAY, seed)  # last: some skills are derived from the qualifications
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

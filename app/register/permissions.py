@@ -46,6 +46,10 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    SKILLS_VIEW = "skills:view"
+    SKILLS_EDIT = "skills:edit"
+    SKILL_CATALOGUE_EDIT = "skills:catalogue"
+    SKILLS_OWN = "skills:own"
     TRAINING_VIEW = "training:view"
     TRAINING_EDIT = "training:edit"
     QUALIFICATIONS_VIEW = "qualifications:view"
@@ -84,6 +88,10 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.SKILLS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SKILLS_EDIT: _ADMIN,
+    Action.SKILL_CATALOGUE_EDIT: _ADMIN,
+    Action.SKILLS_OWN: _ALL,
     Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TRAINING_EDIT: _ADMIN,
     Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
@@ -119,6 +127,10 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.SKILLS_VIEW: N_("Staff skills (the skill map)"),
+    Action.SKILLS_EDIT: N_("Record, confirm and import staff skills; self-assessment sheets for others"),
+    Action.SKILL_CATALOGUE_EDIT: N_("Skill catalogues"),
+    Action.SKILLS_OWN: N_("One's own skill self-assessment (screen or Excel sheet)"),
     Action.TRAINING_VIEW: N_("Training events and who attended them"),
     Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
     Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
