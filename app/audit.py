@@ -78,6 +78,9 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "skill_demand.add": N_("Skill demand added"),
+    "skill_demand.change": N_("Skill demand changed"),
+    "skill_demand.remove": N_("Skill demand removed"),
 }
 
 

@@ -580,6 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    from app.cli import skill_map
+
+    skill_map.register(sub)  # last: joins the `skills` group whichever module made it
     return parser
 
 

@@ -46,6 +46,10 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    # skill map: demand and gap (issue 15, lane skillgap)
+    SKILL_MAP_VIEW = "skills:map"
+    SKILL_GAP_PEOPLE = "skills:gap_people"
+    SKILL_DEMAND_EDIT = "skills:demand"
 
 
 _ALL = frozenset(Role)
@@ -76,6 +80,9 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SKILL_GAP_PEOPLE: _ADMIN,
+    Action.SKILL_DEMAND_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -103,6 +110,9 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
+    Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
+    Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
