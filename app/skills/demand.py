@@ -19,6 +19,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.register.accounts import User
 from app.register.permissions import Action, require
+from app.staff.directory import unit_order
 from app.staff.lookup import open_unit_paths
 
 _MAX_PEOPLE = 10_000
@@ -207,3 +208,16 @@ def remove_demand(db: sqlite_utils.Database, user: User, demand_id: int) -> None
         db.execute("DELETE FROM skill_demands WHERE id = ?", [demand_id])
         audit.record(db, user.login, "skill_demand.remove", "skill_demands", demand_id,
                      before={k: v for k, v in before.items() if k not in ("created_at",)})
+
+
+def demand_targets(db: sqlite_utils.Database, user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """What a demand can be for: open 部 and 課 as 「部 課」 in the organisation's order, and the projects
+    (newest fiscal year first) — the demand editor's two lists."""
+    require(user, Action.SKILL_DEMAND_EDIT)
+    order = unit_order(db)
+    kinds = dict(db.execute("SELECT id, kind FROM org_units WHERE valid_to IS NULL"))
+    units = sorted(((uid, path) for uid, path in open_unit_paths(db).items() if kinds.get(uid) != "unit"),
+                   key=lambda u: (order.get(u[0], 1 << 30), u[0]))
+    projects = [(r[0], r[1]) for r in db.execute("SELECT id, name FROM projects WHERE status != 'cancelled' "
+                                                 "ORDER BY fiscal_year DESC, id")]
+    return units, projects
