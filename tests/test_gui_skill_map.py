@@ -107,3 +107,14 @@ def test_a_viewer_sees_the_numbers_only(qtbot, skill_town):
 def test_without_a_catalogue_the_tab_says_what_to_do(qtbot, demo_db):
     tab = _tab(qtbot, demo_db)
     assert tab.model.rowCount() == 0 and "カタログ" in tab.status.text()
+
+
+def test_every_action_of_the_tab_has_its_command(qtbot, skill_town):
+    from PySide6.QtWidgets import QPushButton, QToolBar
+
+    from app.cli.screen_commands import SKILL_MAP_COMMANDS
+
+    tab = _tab(qtbot, skill_town)
+    named = {a.objectName() for bar in tab.findChildren(QToolBar) for a in bar.actions()}
+    named |= {b.objectName() for b in tab.findChildren(QPushButton)}
+    assert named == set(SKILL_MAP_COMMANDS)

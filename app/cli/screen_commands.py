@@ -96,6 +96,15 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "missing_past_certifications": ("certifications import",),
 }
 
+# スキル → 需要と充足 (ui/skills/heat_map_tab.py, lane skillgap). Joins GUI_COMMANDS when the tab is wired
+# into the スキル page of the window (until then the window has no such controls: see tests/test_cli_coverage.py).
+SKILL_MAP_COMMANDS: dict[str, tuple[str, ...]] = {
+    "skillDemandAdd": ("skills demand add",),
+    "skillDemandEdit": ("skills demand edit",),
+    "skillDemandRemove": ("skills demand remove",),
+    "skillMapExport": ("skills map --out",),
+}
+
 # Named controls that only change what a screen shows, or leave it: no command is needed.
 VIEW_CONTROLS: frozenset[str] = frozenset({
     "file_open",      # which register: every command takes --db FILE
@@ -110,4 +119,4 @@ VIEW_CONTROLS: frozenset[str] = frozenset({
 
 def commands() -> set[str]:
     """Every command the table names."""
-    return {command for entry in GUI_COMMANDS.values() for command in entry}
+    return {command for table in (GUI_COMMANDS, SKILL_MAP_COMMANDS) for entry in table.values() for command in entry}
