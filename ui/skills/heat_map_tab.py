@@ -44,6 +44,15 @@ _Index = QModelIndex | QPersistentModelIndex
 FIXED_COLUMNS = 2  # section / project, people
 
 
+def _wrapped(name: str, width: int = 6) -> str:
+    """A skill's name on up to two header lines, so that 50 columns stay narrow (the tooltip has it whole)."""
+    if len(name) <= width:
+        return name
+    cut = name.find("（")
+    first, rest = (name[:cut], name[cut:]) if 0 < cut <= width + 2 else (name[:width], name[width:])
+    return first + "\n" + (rest if len(rest) <= width + 1 else rest[:width] + "…")
+
+
 class HeatMapModel(QAbstractTableModel):
     """Rows of the map × (name, people, one column per skill); colours by the cell's state."""
 
@@ -102,7 +111,7 @@ class HeatMapModel(QAbstractTableModel):
                 return _("Section / project")
             if section == 1:
                 return _("People")
-            return self.heat.items[section - FIXED_COLUMNS].name
+            return _wrapped(self.heat.items[section - FIXED_COLUMNS].name)
         if role == Qt.ItemDataRole.ToolTipRole and section >= FIXED_COLUMNS:
             item = self.heat.items[section - FIXED_COLUMNS]
             return f"{item.category} / {item.name} ({item.code})"
@@ -127,8 +136,10 @@ class SkillMapTab(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view.setWordWrap(False)  # a long project name is cut with …; the tooltip has it whole
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setDefaultSectionSize(76)
+        self.view.horizontalHeader().setDefaultSectionSize(max(72, self.fontMetrics().horizontalAdvance("データ利活用") + 6))
         self.view.selectionModel().currentChanged.connect(self._show_cell)
         side = self._build_side()
         splitter = QSplitter()
@@ -188,7 +199,7 @@ class SkillMapTab(QWidget):
         self.demand_model = RecordTableModel([
             (_("Level"), lambda d: d.level), (_("Needed"), lambda d: d.people),
             (_("Fiscal year"), lambda d: format_fiscal_year(d.fiscal_year) if d.fiscal_year else _("standing")),
-            (_("Note"), lambda d: d.note)], self)
+            (_("note"), lambda d: d.note)], self)
         self.demand_view = record_table_view(self.demand_model)
         self.demand_view.setObjectName("skillDemandLines")
         self.candidate_model = RecordTableModel([
@@ -258,8 +269,8 @@ class SkillMapTab(QWidget):
                 raise error
             return
         self.model.set_map(heat)
-        self.view.setColumnWidth(0, 190)
-        self.view.setColumnWidth(1, 48)
+        self.view.setColumnWidth(0, 200)
+        self.view.setColumnWidth(1, 44)
         short = len(heat.shortages())
         lines = sum(len(c.needs) for cells in heat.cells for c in cells)
         self.status.setText(_("{rows} rows; {lines} demand lines, {short} not met").format(
@@ -294,7 +305,7 @@ class SkillMapTab(QWidget):
             self.candidate_model.set_records([])
             return
         found = supply.candidates(self._db, self._user, self.model.heat.family, item.code, level, self.on, row=row)
-        self.candidate_label.setText(_("Who could fill the gap: level {level} or above ({n})").format(
+        self.candidate_label.setText(_("Who could fill the gap: level {level} or above, or one short ({n})").format(
             level=level, n=len(found)))
         self.candidate_model.set_records(found)
 
