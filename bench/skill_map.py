@@ -78,17 +78,34 @@ def build(path: Path, size: int, items: int, seed: int = 1) -> int:
                        [cid]).lastrowid
     conn.executemany("INSERT INTO skill_items (catalogue_id, category_id, code, name, sort_order) VALUES (?,?,?,?,?)",
                      [(cid, kid, code, f"スキル{code}", n) for n, code in enumerate(codes)])
-    rows = []
+    rows, profiles = [], []
     for staff_id in range(1, size + 1):
+        levels = []
         for code in codes:
+            current = "-"
             if rng.random() < 0.8:
                 rows.append((staff_id, code, rng.randint(0, 4), "2025-06-01", "self"))
+                current = rows[-1][2]
                 if rng.random() < 0.1:
                     rows.append((staff_id, code, rng.randint(1, 4), "2025-10-01", "confirmed"))
+                    current = rows[-1][2]  # a same-day self row below does not outrank it
                     if rng.random() < 0.3:
                         rows.append((staff_id, code, rng.randint(0, 4), "2025-10-01", "self"))
+            levels.append(current if current == "-" else chr(48 + current))
+        profiles.append((FAMILY, staff_id, "".join(levels)))
+    # The profile triggers recompute one item per row (minutes for two million rows): set aside for the bulk
+    # insert, the profiles written from the same rule here, the triggers made again from their own SQL.
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                            "AND name LIKE 'staff_skills_profile_%'").fetchall()
+    for name, _sql in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
     conn.executemany(f"INSERT INTO staff_skills (staff_id, catalogue_family, item_code, level, assessed_on, source) "
                      f"VALUES (?, '{FAMILY}', ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO skill_item_slots (catalogue_family, item_code, slot) VALUES (?, ?, ?)",
+                     [(FAMILY, code, slot) for slot, code in enumerate(codes)])
+    conn.executemany("INSERT INTO staff_skill_profiles (catalogue_family, staff_id, levels) VALUES (?, ?, ?)", profiles)
+    for _name, sql in triggers:
+        conn.execute(sql)
     sections = [r[0] for r in conn.execute("SELECT id FROM org_units WHERE kind = 'section'")]
     conn.executemany("INSERT INTO skill_demands (catalogue_family, item_code, level, people, unit_id) VALUES (?,?,?,?,?)",
                      [(FAMILY, code, rng.randint(1, 4), rng.randint(1, 3), section)

@@ -124,22 +124,20 @@ def list_demands(db: sqlite_utils.Database, user: User, family: str | None = Non
         sql += " AND (fiscal_year IS NULL OR fiscal_year = ?)"
         params.append(fiscal_year)
     projects, units = _targets(db)
-    names: dict[str, Catalogue | None] = {}
+    items: dict[str, dict[str, str]] = {}
     result = []
-    for row in db.query(sql + " ORDER BY project_id IS NOT NULL, unit_id, project_id, item_code, level", params):
-        fam = row["catalogue_family"]
-        if fam not in names:
+    for (demand_id, fam, code, level, people, project_id, unit_id, year, note) in db.execute(
+            sql.replace("SELECT *", "SELECT id, catalogue_family, item_code, level, people, project_id, unit_id, "
+                        "fiscal_year, note") + " ORDER BY project_id IS NOT NULL, unit_id, project_id, item_code, level",
+            params):
+        if fam not in items:
             try:
-                names[fam] = catalogue(db, fam)
+                items[fam] = {i.code: i.name for i in catalogue(db, fam).items}
             except UserError:
-                names[fam] = None
-        item = names[fam].item(row["item_code"]) if names[fam] else None
-        target = (projects.get(row["project_id"], f"#{row['project_id']}") if row["project_id"] is not None
-                  else units.get(row["unit_id"], f"#{row['unit_id']}"))
-        result.append(Demand(
-            catalogue_family=fam, item_code=row["item_code"], level=row["level"], people=row["people"],
-            project_id=row["project_id"], unit_id=row["unit_id"], fiscal_year=row["fiscal_year"], note=row["note"],
-            id=row["id"], item_name=item.name if item else row["item_code"], target_name=target))
+                items[fam] = {}
+        target = projects.get(project_id, f"#{project_id}") if project_id is not None else units.get(unit_id, f"#{unit_id}")
+        result.append(Demand(fam, code, level, people, project_id, unit_id, year, note, id=demand_id,
+                             item_name=items[fam].get(code, code), target_name=target))
     return result
 
 

@@ -14,10 +14,10 @@ its members (owners, the executives who sponsor it, are not counted).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import repeat
 
 import sqlite_utils
 
@@ -35,6 +35,9 @@ SOURCE_RANK_SQL = ("CASE {a}.source WHEN 'confirmed' THEN 4 WHEN 'qualification'
 def level_char(level: int) -> str:
     """The character a level is kept as in a profile text (the migration's char(48 + level))."""
     return chr(48 + min(level, 74))
+
+
+_LEVEL_CHARS = tuple(level_char(level) for level in range(75))
 
 
 class Status(StrEnum):
@@ -96,18 +99,30 @@ class MapRow:
 
 @dataclass
 class HeatMap:
+    """The map as counted: ``holders`` for every cell (rows × items), the demand lines only where there are
+    some (``needs``, keyed by (row index, item index)). ``cell(r, c)`` and ``cells`` give ``Cell`` views;
+    the counting itself makes no object per cell (at 50,000 staff there are over 100,000 cells)."""
+
     family: str
     catalogue_name: str
     on: date
     items: list[CatalogueItem]
     rows: list[MapRow]
-    cells: list[list[Cell]]  # rows × items
+    holders: list[list[int]]
+    needs: dict[tuple[int, int], tuple[Need, ...]]
     levels: dict[int, str] = field(default_factory=dict)
+
+    def cell(self, row: int, column: int) -> Cell:
+        return Cell(self.needs.get((row, column), ()), self.holders[row][column])
+
+    @property
+    def cells(self) -> list[list[Cell]]:
+        return [[self.cell(r, c) for c in range(len(self.items))] for r in range(len(self.rows))]
 
     def shortages(self) -> list[tuple[MapRow, CatalogueItem, Need]]:
         """Every demand line not met, row by row."""
-        return [(row, item, need) for row, cells in zip(self.rows, self.cells)
-                for item, cell in zip(self.items, cells) for need in cell.needs if need.shortfall]
+        return [(self.rows[r], self.items[c], need) for (r, c), needs in sorted(self.needs.items())
+                for need in needs if need.shortfall]
 
     def as_json(self) -> dict:
         return {"family": self.family, "catalogue": self.catalogue_name, "on": self.on.isoformat(),
@@ -141,31 +156,39 @@ def _row_units(db: sqlite_utils.Database) -> tuple[dict[int, int], dict[int, tup
     return row_of, labels
 
 
-def _seated(db: sqlite_utils.Database, on: str) -> dict[int, int]:
-    """staff id → unit of the primary seat on the day, for people in service and not on leave."""
-    return dict(db.execute(
-        f"SELECT s.id, a.unit_id FROM staff s JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 "
-        f"AND a.valid_from <= :on AND (a.valid_to IS NULL OR a.valid_to >= :on) "
-        f"WHERE {status_sql('s', ':on')} = 'active'", {"on": on}))
+# A person in service and not on leave on :on, with the primary seat of that day (``a``) and their profile (``p``,
+# if any) as text padded to :w slots, no record read as level 0 (neither counts for level 1 or above).
+_SEATED_SQL = """
+FROM staff s
+JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= :on
+     AND (a.valid_to IS NULL OR a.valid_to >= :on)
+LEFT JOIN staff_skill_profiles p ON p.catalogue_family = :family AND p.staff_id = s.id
+WHERE {active} = 'active'"""
+_LEVELS_SQL = ("replace(CASE WHEN p.levels IS NULL THEN :blank WHEN length(p.levels) >= :w THEN substr(p.levels, 1, :w) "
+               "ELSE p.levels || replace(hex(zeroblob(:w - length(p.levels))), '00', '-') END, '-', '0')")
 
 
-def _profiles(db: sqlite_utils.Database, family: str) -> tuple[dict[int, str], dict[str, int], int]:
-    """staff id → profile text padded to every slot, item code → slot, and the number of slots."""
-    slots = dict(db.execute("SELECT item_code, slot FROM skill_item_slots WHERE catalogue_family = ?", [family]))
-    width = max(slots.values(), default=-1) + 1
-    texts = {sid: text if len(text) == width else text.ljust(width, NO_RECORD)
-             for sid, text in db.execute("SELECT staff_id, levels FROM staff_skill_profiles "
-                                         "WHERE catalogue_family = ?", [family])}
-    return texts, slots, width
+def _grouped_texts(db: sqlite_utils.Database, family: str, on: str, width: int,
+                   project_ids: list[int]) -> dict[tuple[str, int], tuple[int, str]]:
+    """(row kind, row id) → (people, their profile texts joined): SQLite groups and joins, Python only counts.
+
+    A 係 counts for its 課 (or the 部 it sits under); a project's people are its members other than owners."""
+    params = {"family": family, "on": on, "w": width, "blank": "0" * width, "projects": str(project_ids)}
+    seated = _SEATED_SQL.format(active=status_sql("s", ":on"))
+    found = {("unit", r[0]): (r[1], r[2] or "") for r in db.execute(
+        f"SELECT CASE WHEN u.kind = 'unit' THEN u.parent_id ELSE u.id END, count(*), group_concat({_LEVELS_SQL}, '') "
+        f"{seated.replace('LEFT JOIN', 'JOIN org_units u ON u.id = a.unit_id LEFT JOIN', 1)} GROUP BY 1", params)}
+    found.update({("project", r[0]): (r[1], r[2] or "") for r in db.execute(
+        f"SELECT m.project_id, count(*), group_concat({_LEVELS_SQL}, '') "
+        f"{seated.replace('FROM staff s', 'FROM project_members m JOIN staff s ON s.id = m.staff_id', 1)} "
+        f"AND m.role != 'owner' AND m.project_id IN (SELECT value FROM json_each(:projects)) GROUP BY 1", params)})
+    return found
 
 
 def at_least(column: str, level: int) -> int:
-    """People in a column of profile characters at ``level`` or above: all with a record, less those below it
+    """People in a column of (normalised) profile characters at ``level`` or above: all, less those below it
     (levels are small, so this is a handful of ``str.count`` calls in C)."""
-    below = len(column) - column.count(NO_RECORD)
-    for lower in range(0, max(0, level)):
-        below -= column.count(level_char(lower))
-    return below
+    return len(column) - sum(map(column.count, _LEVEL_CHARS[:max(0, level)]))
 
 
 # -- the map ------------------------------------------------------------------------------------------
@@ -183,42 +206,34 @@ def heat_map(db: sqlite_utils.Database, user: User, family: str, on: date, *, se
     demands = list_demands(db, user, cat.family, fiscal_year=fiscal_year)
     items = _columns(cat, demands, demanded_only)
     row_of, labels = _row_units(db)
-    texts, slots, width = _profiles(db, cat.family)
-    seated = _seated(db, day)
-    groups: dict[tuple[str, int], list[int]] = {}
-    for staff_id, unit_id in seated.items():
-        if unit_id in row_of:
-            groups.setdefault(("unit", row_of[unit_id]), []).append(staff_id)
+    slots = dict(db.execute("SELECT item_code, slot FROM skill_item_slots WHERE catalogue_family = ?", [cat.family]))
+    width = max(slots.values(), default=-1) + 1
+    project_ids = sorted({d.project_id for d in demands if d.project_id is not None})
+    groups = _grouped_texts(db, cat.family, day, width, project_ids)
     rows = _unit_rows(db, groups, labels, demands, row_of, section)
-    rows += _project_rows(db, demands, seated, groups, section, row_of)
+    rows += _project_rows(db, project_ids, groups, section, row_of)
     needs_of = _needs_by_row(demands, row_of)
-    columns = [(item.code, slots.get(item.code)) for item in items]
-    blank = NO_RECORD * width
-    cells = [_row_cells("".join(texts.get(s, blank) for s in groups.get((row.kind, row.id), ())), width, columns,
-                        needs_of.get((row.kind, row.id), {})) for row in rows]
-    return HeatMap(cat.family, cat.name, on, items, rows, cells, dict(cat.levels))
+    holders, needs = [], {}
+    slot_list = [slots.get(item.code) for item in items]
+    index_of = {item.code: n for n, item in enumerate(items)}
+    for r, row in enumerate(rows):
+        people, joined = groups.get((row.kind, row.id), (0, ""))
+        holders.append(_holder_counts(joined, width, people, slot_list))
+        for code, lines in needs_of.get((row.kind, row.id), {}).items():
+            slot = slots.get(code)
+            column = joined[slot::width] if slot is not None and joined else ""
+            needs[r, index_of[code]] = tuple(Need(d.id, d.level, d.people, at_least(column, d.level)) for d in lines)
+    return HeatMap(cat.family, cat.name, on, items, rows, holders, needs, dict(cat.levels))
 
 
-_EMPTY = Cell((), 0)
 _ZERO = level_char(0)
 
 
-def _row_cells(joined: str, width: int, columns: list[tuple[str, int | None]],
-               wanted: dict[str, list[Demand]]) -> list[Cell]:
-    """One row of the map from its people's joined profile texts (the hot loop: ~100,000 cells at 50,000 staff)."""
-    line = []
-    for code, slot in columns:
-        lines = wanted.get(code)
-        if slot is None or not joined:
-            line.append(Cell(tuple(Need(d.id, d.level, d.people, 0) for d in lines), 0) if lines else _EMPTY)
-            continue
-        column = joined[slot::width]
-        holders = len(column) - column.count(NO_RECORD) - column.count(_ZERO)
-        if lines:
-            line.append(Cell(tuple(Need(d.id, d.level, d.people, at_least(column, d.level)) for d in lines), holders))
-        else:
-            line.append(Cell((), holders) if holders else _EMPTY)
-    return line
+def _holder_counts(joined: str, width: int, people: int, slots: list[int | None]) -> list[int]:
+    """People at level 1 or above in every column of one row (the hot loop: a slice and a count per cell)."""
+    if not people or not width:
+        return [0] * len(slots)
+    return [people - joined[slot::width].count(_ZERO) if slot is not None else 0 for slot in slots]
 
 
 def _columns(cat: Catalogue, demands: list[Demand], demanded_only: bool) -> list[CatalogueItem]:
@@ -239,7 +254,7 @@ def _needs_by_row(demands: list[Demand], row_of: dict[int, int]) -> dict[tuple[s
     return found
 
 
-def _unit_rows(db: sqlite_utils.Database, groups: dict[tuple[str, int], list[int]],
+def _unit_rows(db: sqlite_utils.Database, groups: dict[tuple[str, int], tuple[int, str]],
                labels: dict[int, tuple[str, str]], demands: list[Demand], row_of: dict[int, int],
                section: int | None) -> list[MapRow]:
     """Every section with people or demand, in the organisation's order (or the one ``section`` names)."""
@@ -249,24 +264,19 @@ def _unit_rows(db: sqlite_utils.Database, groups: dict[tuple[str, int], list[int
         ids &= {row_of.get(section, section)}
     order = unit_order(db)
     return [MapRow("unit", uid, labels.get(uid, (f"#{uid}", ""))[0], labels.get(uid, ("", ""))[1],
-                   len(groups.get(("unit", uid), ()))) for uid in sorted(ids, key=lambda u: (order.get(u, 1 << 30), u))]
+                   groups.get(("unit", uid), (0, ""))[0]) for uid in sorted(ids, key=lambda u: (order.get(u, 1 << 30), u))]
 
 
-def _project_rows(db: sqlite_utils.Database, demands: list[Demand], seated: dict[int, int],
-                  groups: dict[tuple[str, int], list[int]], section: int | None,
-                  row_of: dict[int, int]) -> list[MapRow]:
-    """Projects with demand; their members in service become their group (added to ``groups``)."""
-    ids = sorted({d.project_id for d in demands if d.project_id is not None})
+def _project_rows(db: sqlite_utils.Database, project_ids: list[int], groups: dict[tuple[str, int], tuple[int, str]],
+                  section: int | None, row_of: dict[int, int]) -> list[MapRow]:
+    """Projects with demand (with ``section``: those the section owns), numbered as their members in service."""
     rows = []
     for project_id, name, owner in db.execute(
             "SELECT id, name, owner_unit_id FROM projects WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            [str(ids)]):
+            [str(project_ids)]):
         if section is not None and row_of.get(owner, owner) != row_of.get(section, section):
             continue
-        members = [r[0] for r in db.execute("SELECT staff_id FROM project_members WHERE project_id = ? "
-                                            "AND role != 'owner' ORDER BY staff_id", [project_id]) if r[0] in seated]
-        groups[("project", project_id)] = members
-        rows.append(MapRow("project", project_id, name, "", len(members)))
+        rows.append(MapRow("project", project_id, name, "", groups.get(("project", project_id), (0, ""))[0]))
     return rows
 
 
@@ -286,46 +296,36 @@ class Candidate:
 def candidates(db: sqlite_utils.Database, user: User, family: str, item_code: str, level: int, on: date, *,
                row: MapRow | None = None, include_near: bool = True, limit: int | None = None) -> list[Candidate]:
     """People in service at or above ``level`` of the item from outside the row (its section or project),
-    highest level first, then by reading; with ``include_near`` also those one level short (marked ``near``)."""
+    highest level first, then by reading; with ``include_near`` also those one level short (marked ``near``).
+
+    One query over the profile texts (the character at the item's slot), so a town of 50,000 is one scan."""
     require(user, Action.SKILL_GAP_PEOPLE)
-    texts, slots, _width = _profiles(db, family)
-    slot = slots.get(item_code)
+    slot = db.execute("SELECT slot FROM skill_item_slots WHERE catalogue_family = ? AND item_code = ?",
+                      [family, item_code]).fetchone()
     if slot is None:
         return []
-    day = on.isoformat()
-    seated = _seated(db, day)
-    row_of, labels = _row_units(db)
     floor = level - 1 if include_near and level > 1 else level
-    found: list[tuple[int, int]] = []
-    for staff_id, text in texts.items():
-        mark = text[slot]
-        if mark != NO_RECORD and ord(mark) - 48 >= floor and staff_id in seated:
-            found.append((staff_id, ord(mark) - 48))
-    excluded = _row_people(db, row, seated, row_of)
-    people = _people(db, [sid for sid, _l in found if sid not in excluded])
-    result = []
-    for staff_id, have in found:
-        if staff_id in people:
-            no, name, reading = people[staff_id]
-            home = labels.get(row_of.get(seated[staff_id], -1), ("", ""))[0]
-            result.append(Candidate(staff_id, no, name, reading, home, have, have < level))
-    result.sort(key=lambda c: (-c.level, c.reading, c.staff_no))
-    return result[:limit] if limit else result
-
-
-def _row_people(db: sqlite_utils.Database, row: MapRow | None, seated: dict[int, int],
-                row_of: dict[int, int]) -> set[int]:
-    if row is None:
-        return set()
-    if row.kind == "project":
-        return {r[0] for r in db.execute("SELECT staff_id FROM project_members WHERE project_id = ?", [row.id])}
-    return {sid for sid, unit in seated.items() if row_of.get(unit) == row.id}
-
-
-def _people(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
-    return {r[0]: (r[1], r[2], r[3]) for r in db.execute(
-        "SELECT id, staff_no, family_name || ' ' || given_name, family_reading || given_reading FROM staff "
-        "WHERE id IN (SELECT value FROM json_each(?))", [str(list(ids))])}
+    row_of, labels = _row_units(db)
+    units: list[int] = []
+    project = None
+    if row is not None and row.kind == "project":
+        project = row.id
+    elif row is not None:
+        target = row_of.get(row.id, row.id)  # a 係 named for the row stands for its 課
+        units = [u for u, r in row_of.items() if r == target]
+    sql = (f"SELECT s.id, s.staff_no, s.family_name || ' ' || s.given_name AS name, "
+           f"s.family_reading || s.given_reading AS reading, a.unit_id, unicode(substr(p.levels, :pos, 1)) - 48 AS level "
+           f"FROM staff_skill_profiles p JOIN staff s ON s.id = p.staff_id "
+           f"JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= :on "
+           f"AND (a.valid_to IS NULL OR a.valid_to >= :on) "
+           f"WHERE p.catalogue_family = :family AND substr(p.levels, :pos, 1) >= :floor "
+           f"AND {status_sql('s', ':on')} = 'active' AND a.unit_id NOT IN (SELECT value FROM json_each(:units)) "
+           f"AND s.id NOT IN (SELECT staff_id FROM project_members WHERE project_id = :project) "
+           f"ORDER BY level DESC, reading, s.staff_no" + (" LIMIT :limit" if limit else ""))
+    params = {"pos": slot[0] + 1, "on": on.isoformat(), "family": family, "floor": level_char(floor),
+              "units": str(units), "project": project, "limit": limit}
+    return [Candidate(sid, no, name, reading, labels.get(row_of.get(unit, -1), ("", ""))[0], have, have < level)
+            for sid, no, name, reading, unit, have in db.execute(sql, params)]
 
 
 # -- one person -----------------------------------------------------------------------------------------

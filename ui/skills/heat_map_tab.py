@@ -74,7 +74,7 @@ class HeatMapModel(QAbstractTableModel):
     def cell(self, index: _Index) -> supply.Cell | None:
         if self.heat is None or not index.isValid() or index.column() < FIXED_COLUMNS:
             return None
-        return self.heat.cells[index.row()][index.column() - FIXED_COLUMNS]
+        return self.heat.cell(index.row(), index.column() - FIXED_COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if self.heat is None or not index.isValid():
@@ -272,7 +272,7 @@ class SkillMapTab(QWidget):
         self.view.setColumnWidth(0, 200)
         self.view.setColumnWidth(1, 44)
         short = len(heat.shortages())
-        lines = sum(len(c.needs) for cells in heat.cells for c in cells)
+        lines = sum(len(needs) for needs in heat.needs.values())
         self.status.setText(_("{rows} rows; {lines} demand lines, {short} not met").format(
             rows=len(heat.rows), lines=lines, short=short))
         self._show_cell(self.view.currentIndex())
