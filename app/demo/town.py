@@ -189,6 +189,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
             set_demo_municipality(db, actor)
+            from app.demo.skill_demand import load_skill_demand
+
+            load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:
