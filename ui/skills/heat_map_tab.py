@@ -42,6 +42,7 @@ from ui.widgets.table_model import RecordTableModel, record_table_view
 
 _Index = QModelIndex | QPersistentModelIndex
 FIXED_COLUMNS = 2  # section / project, people
+CANDIDATES_SHOWN = 300  # the best first; `skills candidates` lists everyone
 
 
 def _wrapped(name: str, width: int = 6) -> str:
@@ -49,7 +50,13 @@ def _wrapped(name: str, width: int = 6) -> str:
     if len(name) <= width:
         return name
     cut = name.find("（")
-    first, rest = (name[:cut], name[cut:]) if 0 < cut <= width + 2 else (name[:width], name[width:])
+    dot = name.find("・", 0, width + 1)
+    if 0 < cut <= width + 2:
+        first, rest = name[:cut], name[cut:]
+    elif dot > 0:
+        first, rest = name[:dot + 1], name[dot + 1:]
+    else:
+        first, rest = name[:width], name[width:]
     return first + "\n" + (rest if len(rest) <= width + 1 else rest[:width] + "…")
 
 
@@ -304,9 +311,11 @@ class SkillMapTab(QWidget):
             self.candidate_label.setText(_("Who could fill the gap (no gap here)"))
             self.candidate_model.set_records([])
             return
-        found = supply.candidates(self._db, self._user, self.model.heat.family, item.code, level, self.on, row=row)
+        found = supply.candidates(self._db, self._user, self.model.heat.family, item.code, level, self.on, row=row,
+                                  limit=CANDIDATES_SHOWN)
+        shown = f"{len(found)}+" if len(found) == CANDIDATES_SHOWN else str(len(found))
         self.candidate_label.setText(_("Who could fill the gap: level {level} or above, or one short ({n})").format(
-            level=level, n=len(found)))
+            level=level, n=shown))
         self.candidate_model.set_records(found)
 
     # -- actions ------------------------------------------------------------------------------------------
