@@ -4,8 +4,9 @@ The current level of a person's item is the staff_skills row with the latest ass
 confirmation by the digital section outranks a derived one (qualification > training) and those a
 self-assessment; then the highest id. Migration 0013_skillgap keeps that level for every person and item
 in ``staff_skill_profiles`` (one character per item slot, by trigger), because the heat map for 50,000 staff
-× 50 items must take well under a second: from one short text per person, Python slices a section's column
-out of the joined texts and ``str.count`` counts the people at or above a level, all in C.
+× 50 items must take well under a second: one scan reads a short text per person with the row they count for;
+the texts of all rows are joined into one string, cut into one column per item, and ``str.count`` over a row's
+stretch of a column counts the people at or above a level (all in C, no object per person or per cell).
 
 People count where their primary seat is on the day: a 係 counts for its 課; someone seated directly in a 部
 (部長) counts for the 部. Only people in service and not on leave on that day are supply. A project's supply is
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
-from itertools import repeat
 
 import sqlite_utils
 
@@ -175,7 +175,7 @@ def _row_units(db: sqlite_utils.Database) -> tuple[dict[int, int], dict[int, tup
 
 
 # A person in service and not on leave on :on, with the primary seat of that day (``a``) and their profile (``p``,
-# if any) as text padded to :w slots, no record read as level 0 (neither counts for level 1 or above).
+# if any) as text padded to :w slots ('-' for no record; :blank for a person without any).
 _SEATED_SQL = """
 FROM staff s
 JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= :on
