@@ -118,3 +118,29 @@ def test_every_action_of_the_tab_has_its_command(qtbot, skill_town):
     named = {a.objectName() for bar in tab.findChildren(QToolBar) for a in bar.actions()}
     named |= {b.objectName() for b in tab.findChildren(QPushButton)}
     assert named == set(SKILL_MAP_COMMANDS)
+
+
+def test_a_demand_line_is_changed_and_removed_from_the_tab(qtbot, skill_town):
+    from PySide6.QtWidgets import QMessageBox
+
+    tab = _tab(qtbot, skill_town)
+    _row, _item, cell = _select_first_gap(tab)
+    demand_id = cell.needs[0].demand_id
+    tab.demand_view.selectRow(0)
+
+    def more_people(dialog) -> None:
+        dialog.people.setValue(9)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_modal(more_people)
+    tab.actions_by_key["edit"].trigger()
+    qtbot.waitUntil(lambda: tab.is_loaded, timeout=10_000)
+    assert skill_town.execute("SELECT people FROM skill_demands WHERE id = ?", [demand_id]).fetchone() == (9,)
+
+    _select_first_gap(tab)
+    tab.demand_view.selectRow(0)
+    line_id = tab.demand_model.record_at(0).id
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    tab.actions_by_key["remove"].trigger()
+    qtbot.waitUntil(lambda: tab.is_loaded, timeout=10_000)
+    assert skill_town.execute("SELECT count(*) FROM skill_demands WHERE id = ?", [line_id]).fetchone() == (0,)
