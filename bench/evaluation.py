@@ -98,11 +98,11 @@ def add_sessions_and_scheme(path: Path) -> int:
     db = connect(path)
     conn: sqlite3.Connection = db.conn
     conn.execute("BEGIN")
-    conn.execute("""INSERT INTO project_sessions (project_id, held_on, title, hours)
-                    SELECT id, '2025-06-01', 'ワークショップ1', 2 FROM projects
-                    UNION ALL SELECT id, '2025-07-01', 'ワークショップ2', 2 FROM projects""")
-    conn.execute("""INSERT INTO session_attendance (session_id, staff_id)
-                    SELECT ps.id, m.staff_id FROM project_sessions ps JOIN project_members m ON m.project_id = ps.project_id
+    conn.execute("""INSERT INTO training_events (project_id, starts_on, ends_on, title, hours, kind)
+                    SELECT id, '2025-06-01', '2025-06-01', 'ワークショップ1', 2, 'workshop' FROM projects
+                    UNION ALL SELECT id, '2025-07-01', '2025-07-01', 'ワークショップ2', 2, 'workshop' FROM projects""")
+    conn.execute("""INSERT INTO training_attendance (event_id, staff_id)
+                    SELECT te.id, m.staff_id FROM training_events te JOIN project_members m ON m.project_id = te.project_id
                     WHERE m.role != 'owner'""")
     conn.execute("UPDATE projects SET realisation = 'trial', realisation_decided_on = '2026-03-01' WHERE id % 3 = 0")
     conn.execute("COMMIT")
@@ -114,8 +114,8 @@ def add_sessions_and_scheme(path: Path) -> int:
 
 ELIGIBILITY_QUERY = """
 WITH sessions AS (
-    SELECT sa.staff_id, count(*) AS n FROM session_attendance sa JOIN project_sessions ps ON ps.id = sa.session_id
-    WHERE ps.held_on <= :day GROUP BY sa.staff_id),
+    SELECT ta.staff_id, count(*) AS n FROM training_attendance ta JOIN training_events te ON te.id = ta.event_id
+    WHERE te.kind = 'workshop' AND te.starts_on <= :day GROUP BY ta.staff_id),
 roles AS (
     SELECT m.staff_id, count(DISTINCT m.project_id) FILTER (WHERE m.role IN ('proposer', 'leader', 'member')) AS takes_part,
            max(CASE p.realisation WHEN 'concept' THEN 0 WHEN 'trial' THEN 1 WHEN 'full' THEN 2

@@ -251,13 +251,15 @@ UI_FEATURES = ("staff", "evaluation", "certification", "register", "overview")
 # ui feature packages that another feature package opens on purpose (a link to a shared view).
 UI_FEATURE_LINKS = {
     # every feature's lists open the person card (ui/overview)
-    ("staff", "overview"), ("evaluation", "overview"), ("certification", "overview"),
+    ("staff", "overview"), ("evaluation", "overview"), ("certification", "overview"), ("training", "overview"),
     # the person card shows the certificate log; the set-up guide opens each step's dialog
     ("overview", "certification"), ("overview", "staff"), ("overview", "register"),
     # the settings page opens the positions dialog and the evaluation-template editor
     ("register", "staff"), ("register", "evaluation"),
     # the project member picker lists staff with the staff table's model
     ("evaluation", "staff"),
+    # training attendance is picked with the project member picker (by section, many at once)
+    ("training", "evaluation"), ("training", "staff"),
 }
 
 

@@ -250,7 +250,7 @@ def test_hokkaido_scenario_step_by_step(town):
     scheme = schemes.load_scheme(town, scheme_id)
     volunteers = {r[0] for r in town.execute("SELECT staff_id FROM project_members WHERE role != 'owner'")}
     attended = {r[0] for r in town.execute(
-        "SELECT staff_id FROM session_attendance GROUP BY staff_id HAVING count(*) >= 2")}
+        "SELECT staff_id FROM training_attendance GROUP BY staff_id HAVING count(*) >= 2")}
     found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     level1 = {c.staff_id for c in found if c.level.code == "level1" and c.status == "eligible"}
     assert level1 == attended == volunteers and len(level1) == 12

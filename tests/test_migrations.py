@@ -99,6 +99,37 @@ def rows(conn: sqlite3.Connection, table: str, names: list[str]) -> list[tuple]:
     return conn.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY {order}").fetchall()
 
 
+def _training_version() -> int:
+    """The version of the migration that moved project sessions into training events (0013_training)."""
+    return next(m.version for m in migrations() if m.name.endswith("_training.sql"))
+
+
+# Before 0013_training a project's sessions had tables of their own: a register of such a version gets the
+# latest source's project workshops there (and not also in training_events, where the migration moves them).
+_PROJECT_EVENT = "(e.project_id IS NOT NULL AND e.kind = 'workshop')"
+SESSION_TABLES = {
+    "project_sessions": ("id, project_id, held_on, title, hours",
+                         f"SELECT e.id, e.project_id, e.starts_on, e.title, e.hours FROM source.training_events e "
+                         f"WHERE {_PROJECT_EVENT} ORDER BY e.id"),
+    "session_attendance": ("session_id, staff_id",
+                           f"SELECT a.event_id, a.staff_id FROM source.training_attendance a JOIN source.training_events e "
+                           f"ON e.id = a.event_id WHERE {_PROJECT_EVENT} ORDER BY 1, 2"),
+    "training_events": (None, f"FROM source.training_events e WHERE NOT {_PROJECT_EVENT} ORDER BY e.id"),
+    "training_attendance": (None, f"FROM source.training_attendance a JOIN source.training_events e "
+                                  f"ON e.id = a.event_id WHERE NOT {_PROJECT_EVENT} ORDER BY 1, 2"),
+}
+
+
+def _fill_sessions(conn: sqlite3.Connection, table: str) -> None:
+    listed, select = SESSION_TABLES[table]
+    if listed is None:  # the events and attendance that stay where they are: the columns both files have
+        alias = "e" if table == "training_events" else "a"
+        shared = [c for c in columns(conn, table) if c in columns(conn, table, "source") and c not in MACHINE_COLUMNS]
+        listed, select = ", ".join(shared), f"SELECT {', '.join(f'{alias}.{c}' for c in shared)} {select}"
+    conn.execute(f"DELETE FROM main.{table}")
+    conn.execute(f"INSERT INTO main.{table} ({listed}) {select}")
+
+
 def register_at(version: int, path: Path, source: Path) -> Path:
     """The chain up to ``version``, then the source's rows in the tables and columns of that version."""
     db = connect(path)
@@ -118,6 +149,9 @@ def register_at(version: int, path: Path, source: Path) -> Path:
         present = tables(conn)
         for table in present:
             if table in MACHINE_TABLES:
+                continue
+            if "project_sessions" in present and table in SESSION_TABLES:
+                _fill_sessions(conn, table)
                 continue
             shared = [c for c in columns(conn, table) if c in columns(conn, table, "source")
                       and c not in MACHINE_COLUMNS]
@@ -172,6 +206,8 @@ def test_a_filled_register_of_each_version_opens_with_the_latest_code(version, s
     conn = sqlite3.connect(path)
     try:
         for table, kept in before.items():
+            if version < _training_version() and table in SESSION_TABLES:
+                continue  # moved into training events: test_project_sessions_become_training_events
             assert rows(conn, table, old_columns[table]) == kept, f"{table}: rows of version {version} changed by the migration"
     finally:
         conn.close()
@@ -185,5 +221,33 @@ def _column_map(path: Path) -> dict[str, list[str]]:
     try:
         return {table: [c for c in columns(conn, table) if c not in MACHINE_COLUMNS]
                 for table in tables(conn) if table not in MACHINE_TABLES}
+    finally:
+        conn.close()
+
+
+def test_project_sessions_become_training_events(source, tmp_path):
+    """0013_training: every session becomes a 'workshop' event of its project (title, day, hours) with the same
+    attendance; the events already there keep their ids and attendance; the old tables are gone."""
+    version = _training_version() - 1
+    path = register_at(version, tmp_path / "sessions.sqlite", source)
+    conn = sqlite3.connect(path)
+    sessions = conn.execute("SELECT id, project_id, held_on, title, hours FROM project_sessions ORDER BY id").fetchall()
+    attended = {(r[0], r[1]) for r in conn.execute("SELECT session_id, staff_id FROM session_attendance")}
+    events = conn.execute("SELECT * FROM training_events ORDER BY id").fetchall()
+    event_attendance = conn.execute("SELECT event_id, staff_id FROM training_attendance ORDER BY 1, 2").fetchall()
+    conn.close()
+    assert sessions and attended and events
+    open_database(path).db.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert not {"project_sessions", "session_attendance"} & set(tables(conn))
+        assert conn.execute("SELECT * FROM training_events WHERE id <= ? ORDER BY id", [events[-1][0]]).fetchall() == events
+        moved = conn.execute("SELECT id, project_id, starts_on, ends_on, title, hours, kind FROM training_events "
+                             "WHERE id > ? ORDER BY id", [events[-1][0]]).fetchall()
+        assert [(m[1], m[2], m[4], m[5]) for m in moved] == [s[1:] for s in sessions]
+        assert all(m[2] == m[3] and m[6] == "workshop" for m in moved)
+        new_id = {s[0]: m[0] for s, m in zip(sessions, moved)}
+        after = {(r[0], r[1]) for r in conn.execute("SELECT event_id, staff_id FROM training_attendance")}
+        assert after == {(new_id[s], p) for s, p in attended} | set(event_attendance)
     finally:
         conn.close()

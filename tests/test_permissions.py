@@ -40,6 +40,9 @@ from app.staff import directory
 from app.staff import edit
 from app.staff import export
 from app.staff import importer
+from app.training import attendance as training_attendance
+from app.training import events as training_events
+from app.training import qualification_import, qualifications, surveys
 from app.register.accounts import Role, User, create_user, setup_administrator
 from app.db import open_database
 from app.demo.town import generate_town, load_town, set_demo_municipality
@@ -128,6 +131,17 @@ def _past_file(r: Register) -> Path:
     return path
 
 
+def _qualification_file(r: Register) -> Path:
+    path = r.folder / "qualifications.csv"
+    staff_no = r.db.execute("SELECT staff_no FROM staff WHERE id = ?", [r.newcomer]).fetchone()[0]
+    path.write_text(f"職員番号,資格,取得日\n{staff_no},ITパスポート,令和7年3月1日\n", encoding="utf-8")
+    return path
+
+
+def _event(r: Register) -> int:
+    """A training event to survey (entered directly: the events' own service is another lane's)."""
+    return r.db.execute("INSERT INTO training_events (title, kind, starts_on, ends_on) "
+                        "VALUES ('権限の研修', 'lecture', '2026-03-01', '2026-03-01')").lastrowid
 def _skill_family(r: Register) -> str:
     """The simple skill map's catalogue (installed on first use), for the skill-map calls."""
     if not skill_demand.families(r.db):
@@ -140,6 +154,10 @@ def _first_certification_id(r: Register) -> int:
 
 
 Call = Callable[[Register, User], object]
+
+
+def _first_event(r: Register) -> int:
+    return r.db.execute("SELECT min(id) FROM training_events").fetchone()[0]
 
 # Every action of the table with the service calls that do it. Each call is valid for an allowed role.
 CALLS: dict[Action, list[Call]] = {
@@ -230,6 +248,26 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.BACKUP: [lambda r, u: maintenance.backup(r.db, r.folder / "copy.sqlite", u)],
     Action.AUDIT_VIEW: [lambda r, u: audit_log.recent(r.db, u)],
+    Action.TRAINING_VIEW: [
+        lambda r, u: training_events.list_events(r.db, u),
+        lambda r, u: training_attendance.person_training(r.db, u, r.staff_id),
+    ],
+    Action.TRAINING_EDIT: [
+        lambda r, u: training_events.create_event(r.db, training_events.EventInput("権限の試験", "study", AS_OF), u),
+        lambda r, u: training_attendance.set_attendance(r.db, _first_event(r), [r.newcomer], u),
+    ],
+    Action.QUALIFICATIONS_VIEW: [
+        lambda r, u: qualifications.records(r.db, u),
+        lambda r, u: qualifications.expiring(r.db, u, AS_OF),
+        lambda r, u: qualifications.catalogue(r.db, u),
+    ],
+    Action.QUALIFICATIONS_EDIT: [
+        lambda r, u: qualifications.add_entry(r.db, u, "権限の試験検定"),
+        lambda r, u: qualifications.add_record(r.db, u, r.newcomer, 1, date(2025, 3, 1), today=AS_OF),
+        lambda r, u: qualification_import.preview_file(r.db, u, _qualification_file(r), today=AS_OF),
+    ],
+    Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
+    Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
     Action.SKILL_MAP_VIEW: [
         lambda r, u: skill_demand.list_demands(r.db, u),
         lambda r, u: skill_supply.heat_map(r.db, u, _skill_family(r), AS_OF),
@@ -253,7 +291,7 @@ CASES = [(action, role, index) for action in Action if action not in OWNED_ELSEW
 def _snapshot(db) -> tuple:
     return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                  for t in ("audit_log", "staff", "projects", "project_members", "evaluation_assignments",
-                           "certifications", "settings", "org_units"))
+                           "certifications", "settings", "org_units", "training_events", "training_attendance"))
 
 
 def test_every_action_has_service_calls():

@@ -26,7 +26,7 @@ def _staff_nos(db, n: int, offset: int = 0) -> list[tuple[int, str]]:
 
 def _counts(db) -> tuple:
     return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("projects", "project_members", "project_sessions", "session_attendance", "audit_log"))
+                 for t in ("projects", "project_members", "training_events", "training_attendance", "audit_log"))
 
 
 @pytest.fixture

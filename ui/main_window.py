@@ -48,6 +48,7 @@ NAVIGATION = [
     ("organisation", N_("Organisation")),
     ("projects", N_("Projects")),
     ("evaluations", N_("Evaluations")),
+    ("training", N_("Training and qualifications")),
     ("certification", N_("Certification")),
     ("certificates", N_("Certificates")),
     ("reports", N_("Reports")),
@@ -55,7 +56,7 @@ NAVIGATION = [
 ]
 # Screens offered only to the roles that may use them (app.register.permissions): 認定 shows the register (and to the
 # administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
-NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW}
+NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW, "training": Action.TRAINING_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._evaluation_slot = LazyPage(self._build_evaluation_page)
         self._certification_slot = LazyPage(self._build_certification_page, "page_certification_slot")
         self._certificates_slot = LazyPage(self._build_certificates_page)
+        self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
         settings_area = self._settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
             page = {"staff": self.staff_page, "organisation": self._organisation_slot,
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
-                    "certificates": self._certificates_slot,
+                    "certificates": self._certificates_slot, "training": self._training_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -233,6 +235,15 @@ class MainWindow(QMainWindow):
         page = CertificationPage(self.session.db, self.session.user, parent=slot)
         page.certifications_changed.connect(self.refresh_status)
         return page
+
+    @property
+    def training_page(self):  # -> TrainingPage (imported on first visit)
+        return self._training_slot.ensure()
+
+    def _build_training_page(self, _slot: QWidget) -> QWidget:
+        from ui.training.page import TrainingPage
+
+        return TrainingPage(self.session.db, self.session.user)
 
     def _build_certificates_page(self, _slot: QWidget) -> QWidget:
         from ui.certification.certificates_page import CertificatesPage

@@ -268,9 +268,10 @@ def gather_facts(db: sqlite_utils.Database, user: User, scheme_family: str, as_o
     if staff_ids is not None:
         wanted = set(staff_ids)
         people = {k: v for k, v in people.items() if k in wanted}
-    for staff_id, n in db.execute("""SELECT sa.staff_id, count(*) FROM session_attendance sa
-                                     JOIN project_sessions ps ON ps.id = sa.session_id
-                                     WHERE ps.held_on <= ? GROUP BY sa.staff_id""", [day]):
+    for staff_id, n in db.execute("""SELECT ta.staff_id, count(*) FROM training_attendance ta
+                                     JOIN training_events te ON te.id = ta.event_id
+                                     WHERE te.kind = 'workshop' AND te.starts_on <= ?
+                                     GROUP BY ta.staff_id""", [day]):  # workshops, a project's or shared
         if staff_id in people:
             people[staff_id].sessions = n
     for staff_id, project_id, role, realisation, decided in db.execute(

@@ -570,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import records
     from app.cli import settings
     from app.cli import templates
+    from app.cli import training
 
     records.register_user(user_sub)
 
@@ -580,6 +581,12 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    training.register(sub, add)
+    from app.cli import qualifications as cli_qualifications
+    from app.cli import surveys as cli_surveys
+
+    cli_qualifications.register(sub)
+    cli_surveys.register(sub)
     from app.cli import skill_map
 
     skill_map.register(sub)  # last: joins the `skills` group whichever module made it

@@ -42,6 +42,12 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "project_external_new": ("projects externals add --name",),
     "project_external_existing": ("projects externals add --rater",),
     "project_external_remove": ("projects externals remove",),
+    # 研修・資格 (研修 tab)
+    "training_add": ("training add",),
+    "training_edit": ("training edit",),
+    "training_attendance": ("training attendance",),
+    "training_import": ("training import",),
+    "training_remove": ("training remove",),
     # 評価
     "evaluation_export_sheets": ("export-evaluation-sheets",),
     "evaluation_import_sheets": ("import-evaluation-sheets",),
@@ -117,6 +123,22 @@ VIEW_CONTROLS: frozenset[str] = frozenset({
 })
 
 
+# 研修・資格 → 資格 (ui/training/qualifications_tab.py) and the survey of a training event: the 研修・資格 page
+# holds the tab when lanes are merged; these then join GUI_COMMANDS (the window test finds the buttons only then).
+# "trainingSurvey" is the button of the 研修 tab that opens SurveyDialog for the chosen event.
+TRAINING_TAB_COMMANDS: dict[str, tuple[str, ...]] = {
+    "qualificationAdd": ("qualifications add",),
+    "qualificationEdit": ("qualifications edit",),
+    "qualificationRemove": ("qualifications remove",),
+    "qualificationImport": ("qualifications import",),
+    "catalogueAdd": ("qualifications catalogue add",),
+    "catalogueEdit": ("qualifications catalogue edit",),
+    "catalogueRetire": ("qualifications catalogue retire",),
+    "trainingSurvey": ("surveys questions", "surveys sheet", "surveys import", "surveys results"),
+}
+
+
 def commands() -> set[str]:
-    """Every command the table names."""
-    return {command for table in (GUI_COMMANDS, SKILL_MAP_COMMANDS) for entry in table.values() for command in entry}
+    """Every command the tables name."""
+    return {command for table in (GUI_COMMANDS, TRAINING_TAB_COMMANDS, SKILL_MAP_COMMANDS) for entry in table.values()
+            for command in entry}

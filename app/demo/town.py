@@ -188,7 +188,18 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
 
             load_projects(db, actor, seed)
             load_certification_history(db, actor, seed)
+            from app.demo.training import load_training
+
+            load_training(db, actor, seed)
             set_demo_municipality(db, actor)
+            from datetime import date
+
+            from app.demo.qualifications import load_qualifications
+
+            load_qualifications(db, actor, date.today(), seed)
+            from app.demo.surveys import load_survey
+
+            load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
             from app.demo.skill_demand import load_skill_demand
 
             load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)

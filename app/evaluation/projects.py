@@ -262,8 +262,8 @@ def remove_member(db: sqlite_utils.Database, project_id: int, staff_id: int, use
             raise UserError(_("Ratings by or about this member exist; they cannot be taken off the project."))
         db.execute("DELETE FROM evaluation_assignments WHERE project_id = ? AND (target_staff_id = ? OR evaluator_staff_id = ?)",
                    [project_id, staff_id, staff_id])
-        db.execute("""DELETE FROM session_attendance WHERE staff_id = ? AND session_id IN
-                      (SELECT id FROM project_sessions WHERE project_id = ?)""", [staff_id, project_id])
+        db.execute("""DELETE FROM training_attendance WHERE staff_id = ? AND event_id IN
+                      (SELECT id FROM training_events WHERE project_id = ?)""", [staff_id, project_id])
         db.execute("DELETE FROM project_members WHERE id = ?", [before["id"]])
         audit.record(db, user.login, "project.member_remove", "projects", project_id,
                      {"staff_id": staff_id, "role": before["role"]}, None)
@@ -284,8 +284,8 @@ def members(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict
     rows = list(db.query("""
         SELECT m.id, m.staff_id, m.role, m.joined_on, s.staff_no, s.family_name, s.given_name,
                s.family_reading, s.given_reading, a.unit_id, pos.name AS position, pos.rank AS position_rank,
-               (SELECT count(*) FROM session_attendance sa JOIN project_sessions ps ON ps.id = sa.session_id
-                WHERE ps.project_id = m.project_id AND sa.staff_id = m.staff_id) AS sessions_attended
+               (SELECT count(*) FROM training_attendance ta JOIN training_events te ON te.id = ta.event_id
+                WHERE te.project_id = m.project_id AND ta.staff_id = m.staff_id) AS sessions_attended
         FROM project_members m JOIN staff s ON s.id = m.staff_id
         LEFT JOIN staff_assignments a ON a.staff_id = s.id AND a.is_primary = 1 AND a.valid_from <= ?
                                       AND (a.valid_to IS NULL OR a.valid_to >= ?)
@@ -399,6 +399,14 @@ def commit_member_import(db: sqlite_utils.Database, project_id: int, preview: Me
 
 
 # -- workshops and sessions -----------------------------------------------------
+# A project's session is a training event (kind 'workshop') linked to the project (migration 0013): the
+# 研修・資格 screen lists it with the other events, and "workshops attended" counts both. These functions
+# keep the projects screen's view of them: held_on is the event's first day.
+
+_SESSION_SQL = """SELECT te.id, te.project_id, te.starts_on AS held_on, te.title, te.hours, te.kind,
+                         (SELECT count(*) FROM training_attendance ta WHERE ta.event_id = te.id) AS attendees
+                  FROM training_events te"""
+
 
 def add_session(db: sqlite_utils.Database, project_id: int, held_on: date, title: str, hours: float | None,
                 attendees: list[int], user: User) -> int:
@@ -411,22 +419,30 @@ def add_session(db: sqlite_utils.Database, project_id: int, held_on: date, title
         raise UserError(_("{field} cannot be negative.").format(field=_("Hours")))
     with transaction(db):
         project(db, project_id)
-        session_id = db["project_sessions"].insert({"project_id": project_id, "held_on": held_on.isoformat(),
-                                                    "title": title, "hours": hours}).last_pk
+        session_id = db["training_events"].insert({
+            "project_id": project_id, "starts_on": held_on.isoformat(), "ends_on": held_on.isoformat(),
+            "title": title, "hours": hours, "kind": "workshop", "created_by": user.login}).last_pk
         _write_attendance(db, project_id, session_id, attendees)
         audit.record(db, user.login, "project.session_add", "projects", project_id, None,
                      {"session_id": session_id, "title": title, "held_on": held_on.isoformat(), "attendees": len(attendees)})
     return session_id
 
 
+def _session(db: sqlite_utils.Database, session_id: int) -> dict:
+    row = next(db.query(_SESSION_SQL + " WHERE te.id = ? AND te.project_id IS NOT NULL", [session_id]), None)
+    if row is None:
+        raise UserError(_("No session with id {id}.").format(id=session_id))
+    return row
+
+
 def set_attendance(db: sqlite_utils.Database, session_id: int, attendees: list[int], user: User) -> None:
     require(user, Action.PROJECT_EDIT)
     with transaction(db):
-        row = next(db.query("SELECT * FROM project_sessions WHERE id = ?", [session_id]), None)
-        if row is None:
-            raise UserError(_("No session with id {id}.").format(id=session_id))
-        before = [r[0] for r in db.execute("SELECT staff_id FROM session_attendance WHERE session_id = ?", [session_id])]
-        db.execute("DELETE FROM session_attendance WHERE session_id = ?", [session_id])
+        row = _session(db, session_id)
+        before = [r[0] for r in db.execute("SELECT staff_id FROM training_attendance WHERE event_id = ?", [session_id])]
+        # Only the members' attendance is the projects screen's to set: others entered on 研修 stay.
+        db.execute("""DELETE FROM training_attendance WHERE event_id = ? AND staff_id IN
+                      (SELECT staff_id FROM project_members WHERE project_id = ?)""", [session_id, row["project_id"]])
         _write_attendance(db, row["project_id"], session_id, attendees)
         audit.record(db, user.login, "project.attendance", "projects", row["project_id"],
                      {"session_id": session_id, "attendees": before}, {"session_id": session_id, "attendees": attendees})
@@ -437,35 +453,34 @@ def _write_attendance(db: sqlite_utils.Database, project_id: int, session_id: in
     strangers = set(attendees) - on_project
     if strangers:
         raise UserError(_("Only members of the project can be recorded as attending."))
-    db["session_attendance"].insert_all({"session_id": session_id, "staff_id": s} for s in sorted(set(attendees)))
+    db["training_attendance"].insert_all({"event_id": session_id, "staff_id": s, "source": "app"}
+                                         for s in sorted(set(attendees)))
 
 
 def remove_session(db: sqlite_utils.Database, session_id: int, user: User) -> None:
+    """Delete a session with its attendance; refused once it has a participant survey (研修・資格 keeps it)."""
     require(user, Action.PROJECT_EDIT)
     with transaction(db):
-        row = next(db.query("SELECT * FROM project_sessions WHERE id = ?", [session_id]), None)
-        if row is None:
-            raise UserError(_("No session with id {id}.").format(id=session_id))
-        db.execute("DELETE FROM session_attendance WHERE session_id = ?", [session_id])
-        db.execute("DELETE FROM project_sessions WHERE id = ?", [session_id])
+        row = _session(db, session_id)
+        if db.execute("SELECT 1 FROM survey_questions WHERE event_id = ? UNION ALL "
+                      "SELECT 1 FROM survey_responses WHERE event_id = ?", [session_id, session_id]).fetchone():
+            raise UserError(_("This event has a participant survey; it cannot be deleted."))
+        db.execute("DELETE FROM training_attendance WHERE event_id = ?", [session_id])
+        db.execute("DELETE FROM training_events WHERE id = ?", [session_id])
         audit.record(db, user.login, "project.session_remove", "projects", row["project_id"], row, None)
 
 
 def session_project(db: sqlite_utils.Database, session_id: int) -> int:
     """The project a session belongs to; refused by id when there is no such session."""
-    row = db.execute("SELECT project_id FROM project_sessions WHERE id = ?", [session_id]).fetchone()
-    if row is None:
-        raise UserError(_("No session with id {id}.").format(id=session_id))
-    return row[0]
+    return _session(db, session_id)["project_id"]
 
 
 def sessions(db: sqlite_utils.Database, user: User, project_id: int) -> list[dict]:
     require(user, Action.PROJECT_VIEW)
-    rows = list(db.query("""SELECT ps.*, (SELECT count(*) FROM session_attendance sa WHERE sa.session_id = ps.id) AS attendees
-                            FROM project_sessions ps WHERE project_id = ? ORDER BY held_on, id""", [project_id]))
+    rows = list(db.query(_SESSION_SQL + " WHERE te.project_id = ? ORDER BY te.starts_on, te.id", [project_id]))
     for row in rows:
         row["attendee_ids"] = [r[0] for r in db.execute(
-            "SELECT staff_id FROM session_attendance WHERE session_id = ?", [row["id"]])]
+            "SELECT staff_id FROM training_attendance WHERE event_id = ? ORDER BY staff_id", [row["id"]])]
     return rows
 
 

@@ -21,6 +21,7 @@ from app import audit
 from app.register.accounts import ROLE_LABELS, Role, User
 from app.register.permissions import Action, require
 from app.register.settings import SETTINGS
+from app.training.events import FIELDS as TRAINING_FIELDS
 from app.wareki import format_wareki
 
 
@@ -406,6 +407,61 @@ def _certification_sentence(names: _Names, e: dict[str, Any], action: str, eid: 
     return None
 
 
+def _training_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                       b: dict) -> str | None:
+    """Training events and their attendance (研修・資格)."""
+    if action == "training.create":
+        return _("Recorded the training event 「{title}」 ({day}).").format(title=a.get("title", ""), day=_day(a.get("starts_on")))
+    if action == "training.update":
+        changes = {k: v for k, v in a.items() if k != "title" or b.get("title") != v}
+        return _("Changed the training event 「{title}」: {changes}.").format(
+            title=a.get("title", ""), changes=_changes(b, changes, TRAINING_FIELDS) or _("(no change)"))
+    if action == "training.remove":
+        return _("Deleted the training event 「{title}」 ({day}) and its attendance of {n}.").format(
+            title=b.get("title", ""), day=_day(b.get("starts_on")), n=b.get("attendees", 0))
+    if action == "training.attendance":
+        return _("Changed who attended the training event {id}: {added} added, {removed} removed ({n} attended).").format(
+            id=eid, added=len(a.get("added", [])), removed=len(b.get("removed", [])), n=a.get("attendees", 0))
+    if action == "training.import":
+        return _("Imported the attendance of the training event {id} from {file} ({n} rows).").format(
+            id=eid, file=a.get("file", ""), n=a.get("rows", 0))
+    return None
+
+
+_RECORD_FIELDS = {"obtained_on": N_("Obtained on"), "expires_on": N_("Expires on"), "note": N_("Evidence note")}
+
+
+def _qualification_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                            b: dict) -> str | None:
+    """Staff qualifications and the catalogue (app.training.qualifications), participant surveys."""
+    side = a or b
+    if action in ("qualification.add", "qualification.edit", "qualification.remove"):
+        text = {"qualification.add": _("Entered {qualification} of {name}, obtained on {day}."),
+                "qualification.edit": _("Corrected {qualification} of {name}: {changes}."),
+                "qualification.remove": _("Removed {qualification} of {name}, obtained on {day}.")}[action]
+        return text.format(qualification=side.get("name", ""), name=names.staff(side.get("staff_id")),
+                           day=_day(side.get("obtained_on")),
+                           changes=_changes(b, {k: a[k] for k in b if k in a and a[k] != b[k]}, _RECORD_FIELDS))
+    if action == "qualification.import":
+        return _("Imported {n} staff qualifications from {file}.").format(n=a.get("qualifications", 0),
+                                                                           file=a.get("file", ""))
+    if action == "qualification.catalogue_add":
+        return _("Added 「{name}」 to the qualification catalogue.").format(name=a.get("name", ""))
+    if action == "qualification.catalogue_edit":
+        return _("Changed 「{name}」 in the qualification catalogue.").format(name=a.get("name", ""))
+    if action == "qualification.catalogue_retire":
+        return (_("「{name}」 is retired: no longer offered for new records.") if a.get("retired") else
+                _("「{name}」 is offered again for new records.")).format(name=a.get("name", ""))
+    title = names._one("event", eid, "SELECT title FROM training_events WHERE id = ?")  # noqa: SLF001
+    if action == "survey.questions":
+        return _("Set the survey questions of 「{title}」 ({n} questions).").format(
+            title=title, n=len(a.get("questions") or []))
+    if action == "survey.import":
+        return _("Imported {n} survey responses of 「{title}」 from {file}.").format(
+            n=a.get("responses", 0), title=title, file=a.get("file", ""))
+    return None
+
+
 # Sentence writers by the action's prefix (user.*, staff.*, ...), one per feature.
 _SENTENCES: dict[str, Callable[..., str | None]] = {
     "user": _account_sentence,
@@ -423,6 +479,9 @@ _SENTENCES: dict[str, Callable[..., str | None]] = {
     "evaluation": _evaluation_sentence,
     "certificate": _certification_sentence,
     "certification": _certification_sentence,
+    "training": _training_sentence,
+    "qualification": _qualification_sentence,
+    "survey": _qualification_sentence,
 }
 
 

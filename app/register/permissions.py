@@ -46,6 +46,12 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    TRAINING_VIEW = "training:view"
+    TRAINING_EDIT = "training:edit"
+    QUALIFICATIONS_VIEW = "qualifications:view"
+    QUALIFICATIONS_EDIT = "qualifications:edit"
+    SURVEYS_VIEW = "surveys:view"
+    SURVEYS_EDIT = "surveys:edit"
     # skill map: demand and gap (issue 15, lane skillgap)
     SKILL_MAP_VIEW = "skills:map"
     SKILL_GAP_PEOPLE = "skills:gap_people"
@@ -80,6 +86,12 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TRAINING_EDIT: _ADMIN,
+    Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.QUALIFICATIONS_EDIT: _ADMIN,
+    Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SURVEYS_EDIT: _ADMIN,
     Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.SKILL_GAP_PEOPLE: _ADMIN,
     Action.SKILL_DEMAND_EDIT: _ADMIN,
@@ -110,6 +122,12 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.TRAINING_VIEW: N_("Training events and who attended them"),
+    Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
+    Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
+    Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
+    Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
+    Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
     Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
     Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
     Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),

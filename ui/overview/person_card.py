@@ -65,6 +65,16 @@ def _projects_model(parent: QWidget) -> RecordTableModel:
     ], parent)
 
 
+def _training_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        (_("Date"), lambda r: display_date(r["starts_on"])),
+        (_("Kind"), lambda r: r["kind_label"]),
+        (_("Title"), lambda r: r["title"]),
+        (_("Hours"), lambda r: "" if r["hours"] is None else f"{r['hours']:g}"),
+        (_("Organiser"), lambda r: r["organiser"]),
+    ], parent)
+
+
 def _evaluations_model(parent: QWidget) -> RecordTableModel:
     return RecordTableModel([
         (_("Fiscal year"), lambda r: year_label(r["fiscal_year"])),
@@ -87,13 +97,25 @@ def _certificates_model(parent: QWidget) -> RecordTableModel:
     ], parent)
 
 
+def _qualifications_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        (_("Qualification"), lambda r: r["qualification"]),
+        (_("Obtained on"), lambda r: display_date(r["obtained_on"])),
+        (_("Expires on"), lambda r: display_date(r["expires_on"]) or _("does not expire")),
+        (_("Status"), lambda r: r["status_label"]),
+        (_("Evidence note"), lambda r: r["note"]),
+    ], parent)
+
+
 # tab key -> (columns, the service that reads its rows, what an empty tab says)
 _TABLE_TABS: dict[str, tuple[Callable[[QWidget], RecordTableModel], Callable, str]] = {
     "affiliations": (_affiliation_model, person_card.affiliations, N_("No affiliations are recorded.")),
     "projects": (_projects_model, person_card.projects, N_("Not on any project yet.")),
+    "training": (_training_model, person_card.training, N_("No training attended yet.")),
     "evaluations": (_evaluations_model, person_card.evaluations, N_("No evaluations yet.")),
     "certifications": (path_model, person_card.certifications, N_("No certifications yet.")),
     "certificates": (_certificates_model, person_card.printed_certificates, N_("No certificate has been output yet.")),
+    "qualifications": (_qualifications_model, person_card.qualifications, N_("No qualifications are recorded.")),
 }
 
 
