@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.i18n import _
+from app.i18n import N_, _
 from app.register.accounts import User
 from app.register.permissions import Action, allowed
 from app.skills import demand, map_export, supply
@@ -41,6 +41,7 @@ from ui.widgets.dialog_parts import run_modal
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 _Index = QModelIndex | QPersistentModelIndex
+TAB_TITLE = N_("Supply and demand")  # the スキル page adds it: page.add_tab(SkillMapTab(db, user, page), _(TAB_TITLE))
 FIXED_COLUMNS = 2  # section / project, people
 CANDIDATES_SHOWN = 300  # the best first; `skills candidates` lists everyone
 
