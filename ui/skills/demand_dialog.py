@@ -26,7 +26,7 @@ class DemandDialog(FormDialog):
     def build(self, layout: QVBoxLayout) -> None:
         cat = demand.catalogue(self._db, self._family)
         units, projects = demand.demand_targets(self._db, self._user)
-        self.for_unit = QRadioButton(_("Section"))
+        self.for_unit = QRadioButton(_("Section or department"))
         self.for_project = QRadioButton(_("Project"))
         self.unit = QComboBox()
         self.unit.setObjectName("demandUnit")
@@ -62,7 +62,7 @@ class DemandDialog(FormDialog):
         form.addRow(_("Level (or above)"), self.level)
         form.addRow(_("People needed"), self.people)
         form.addRow(_("Fiscal year"), self.year)
-        form.addRow(_("Note"), self.note)
+        form.addRow(_("note"), self.note)
         layout.addLayout(form)
         self.for_unit.toggled.connect(self._enable)
         self._fill()
