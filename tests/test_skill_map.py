@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from app.demo.skill_demand import SECTION_DEMAND, load_skill_demand
@@ -287,3 +289,26 @@ def skill_rows_for(db):
     from tests.skill_map_fixtures import skill_rows
 
     return skill_rows([r[0] for r in db.execute("SELECT id FROM staff")], seed=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="-01234", min_size=4, max_size=4), max_size=6), max_size=5),
+       st.integers(min_value=0, max_value=5))
+def test_counting_by_offsets_matches_counting_person_by_person(groups, level):
+    """The hot loop's str.count over a row's stretch of a column gives what a loop over the people gives."""
+    width = 4
+    bounds, start = [], 0
+    for members in groups:
+        bounds.append((start, start + len(members)))
+        start += len(members)
+    everything = "".join("".join(m) for m in groups).replace("-", "0")
+    columns = {slot: everything[slot::width] for slot in range(width)}
+    holders = supply._holder_counts(columns, bounds, [0, 1, 2, 3, None])
+    for r, members in enumerate(groups):
+        for slot in range(width):
+            levels = [int(text[slot]) for text in members if text[slot] != "-"]
+            assert holders[r][slot] == sum(1 for v in levels if v >= 1)
+            a, b = bounds[r]
+            assert supply.at_least(columns[slot], level, a, b) == sum(1 for v in levels if v >= level) + (
+                sum(1 for text in members if text[slot] == "-") if level == 0 else 0)
+        assert holders[r][4] == 0
