@@ -566,6 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import assignments
     from app.cli import certification
     from app.cli import org
+    from app.cli import outcomes
     from app.cli import projects
     from app.cli import records
     from app.cli import settings
@@ -587,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_qualifications.register(sub)
     cli_surveys.register(sub)
+    outcomes.register(sub)
     from app.cli import skill_map
 
     skill_map.register(sub)  # last: joins the `skills` group whichever module made it

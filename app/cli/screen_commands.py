@@ -48,6 +48,9 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "training_attendance": ("training attendance",),
     "training_import": ("training import",),
     "training_remove": ("training remove",),
+    # 成果の集計 (a dialog opened from プロジェクト: the sums, its chart saved, the town's own fields)
+    "project_outcomes": ("outcomes summary", "outcomes chart", "outcomes fields list", "outcomes fields add",
+                         "outcomes fields edit"),
     # 評価
     "evaluation_export_sheets": ("export-evaluation-sheets",),
     "evaluation_import_sheets": ("import-evaluation-sheets",),

@@ -200,6 +200,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.surveys import load_survey
 
             load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
+            from app.demo.outcomes import load_outcomes
+
+            load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
             from app.demo.skill_demand import load_skill_demand
 
             load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)
