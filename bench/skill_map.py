@@ -11,7 +11,7 @@ Figures (best of R runs):
 - ``skill_map``: ``supply.heat_map`` over every section × item (the note adds its processor time: on a shared
   machine the wall time also counts waiting for a core), against bare sqlite3 working the same
   counts out of the history (window function for the current level, seats joined, grouped by section,
-  item and level): what the map would cost without migration 0015's profiles.
+  item and level): what the map would cost without migration 0016's profiles.
 - ``skill_map_read``: the same map against bare sqlite3 only reading the profile texts it starts from
   (the floor for the approach: the ratio is Python's share).
 - ``skill_candidates``: who could fill one gap (a scan of every profile), against bare sqlite3 doing it

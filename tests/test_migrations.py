@@ -86,6 +86,9 @@ def source(tmp_path_factory) -> Path:
         with transaction(db):  # the training and skill tables (issue 15), a row in each
             for sql in FILL_TRAINING_AND_SKILLS + FILL_OUTCOMES:
                 db.execute(sql)
+        from app.demo.targets import load_targets
+
+        load_targets(db, "test")  # targets, designation roles and designations (issue 16)
     finally:
         db.close()
     return path

@@ -572,6 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import settings
     from app.cli import templates
     from app.cli import training
+    from app.cli import targets
 
     records.register_user(user_sub)
 
@@ -589,6 +590,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_qualifications.register(sub)
     cli_surveys.register(sub)
     outcomes.register(sub)
+    targets.register(sub)
     from app.cli import skill_map
 
     skill_map.register(sub)  # last: joins the `skills` group whichever module made it

@@ -81,6 +81,13 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "removeSeal": ("settings set",),  # certificate_seal_png ""
     "reloadPrintLog": ("certificate-log",),
     "verifyButton": ("verify",),
+    # 目標・配置
+    "targetSet": ("targets set",),
+    "targetRemove": ("targets remove",),
+    "coverageDesignate": ("designations add",),
+    "designationAdd": ("designations add",),
+    "designationRemove": ("designations remove",),
+    "designationRoleAdd": ("designations role-add",),
     # 設定
     "saveMunicipality": ("settings set",),
     "positionsButton": ("positions list", "positions move"),

@@ -203,6 +203,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.outcomes import load_outcomes
 
             load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
+            from app.demo.targets import load_targets
+
+            load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
             from app.demo.skill_demand import load_skill_demand
 
             load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)

@@ -52,6 +52,8 @@ class Action(StrEnum):
     QUALIFICATIONS_EDIT = "qualifications:edit"
     SURVEYS_VIEW = "surveys:view"
     SURVEYS_EDIT = "surveys:edit"
+    TARGETS_VIEW = "targets:view"
+    TARGETS_EDIT = "targets:edit"
     # skill map: demand and gap (issue 15, lane skillgap)
     SKILL_MAP_VIEW = "skills:map"
     SKILL_GAP_PEOPLE = "skills:gap_people"
@@ -92,6 +94,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.QUALIFICATIONS_EDIT: _ADMIN,
     Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.SURVEYS_EDIT: _ADMIN,
+    Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TARGETS_EDIT: _ADMIN,
     Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.SKILL_GAP_PEOPLE: _ADMIN,
     Action.SKILL_DEMAND_EDIT: _ADMIN,
@@ -128,6 +132,8 @@ LABELS: dict[Action, str] = {
     Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
     Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
     Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
+    Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
+    Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
     Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
     Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
     Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),

@@ -2,7 +2,7 @@
 
 The current level of a person's item is the staff_skills row with the latest assessed_on; on the same day a
 confirmation by the digital section outranks a derived one (qualification > training) and those a
-self-assessment; then the highest id. Migration 0015_skillgap keeps that level for every person and item
+self-assessment; then the highest id. Migration 0016_skillgap keeps that level for every person and item
 in ``staff_skill_profiles`` (one character per item slot, by trigger), because the heat map for 50,000 staff
 × 50 items must take well under a second: one scan reads a short text per person with the row they count for;
 the texts of all rows are joined into one string, cut into one column per item, and ``str.count`` over a row's
