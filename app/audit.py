@@ -103,6 +103,9 @@ ACTION_LABELS = {
     "designation.role_add": N_("Designation role added"),
     "designation.add": N_("Staff member designated"),
     "designation.remove": N_("Designation removed"),
+    "skill_demand.add": N_("Skill demand added"),
+    "skill_demand.change": N_("Skill demand changed"),
+    "skill_demand.remove": N_("Skill demand removed"),
 }
 
 

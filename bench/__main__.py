@@ -651,6 +651,13 @@ def bench_tamper(folder: Path, size: int, repeat: int) -> list[Figure]:
         close()
 
 
+# -- skill heat map (issue 15; figures and baselines explained in bench/skill_map.py) -----------------------
+def bench_skill_map(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.skill_map import run
+
+    return [figure(name, size, ours, bare, note) for name, ours, bare, note in run(folder, size, repeat)]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -667,6 +674,7 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "backup": (bench_backup, True),
     "login": (bench_login, False),
     "tamper": (bench_tamper, True),
+    "skill_map": (bench_skill_map, True),
 }
 
 

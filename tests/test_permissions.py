@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from app.overview import audit_log
+from app.skills import demand as skill_demand
+from app.skills import supply as skill_supply
+from tests.skill_map_fixtures import FAMILY as SKILL_FAMILY, install_catalogue
 from app.certification import certificates
 from app.certification import decisions
 from app.certification import candidates
@@ -151,6 +154,13 @@ def _qualification_file(r: Register) -> Path:
 def _event(r: Register) -> int:
     """A training event to survey: the demo town's first (made before the call, so a refusal changes nothing)."""
     return _first_event(r)
+
+
+def _skill_family(r: Register) -> str:
+    """The simple skill map's catalogue (installed on first use), for the skill-map calls."""
+    if not skill_demand.families(r.db):
+        install_catalogue(r.db)
+    return SKILL_FAMILY
 
 
 def _first_certification_id(r: Register) -> int:
@@ -302,6 +312,18 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
     Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
+    Action.SKILL_MAP_VIEW: [
+        lambda r, u: skill_demand.list_demands(r.db, u),
+        lambda r, u: skill_supply.heat_map(r.db, u, _skill_family(r), AS_OF),
+    ],
+    Action.SKILL_GAP_PEOPLE: [
+        lambda r, u: skill_supply.current_levels(r.db, u, r.staff_id),
+        lambda r, u: skill_supply.candidates(r.db, u, _skill_family(r), "data", 2, AS_OF),
+    ],
+    Action.SKILL_DEMAND_EDIT: [
+        lambda r, u: skill_demand.add_demand(r.db, u, skill_demand.DemandInput(_skill_family(r), "data", 2,
+                                                                               unit_id=r.unit_id)),
+    ],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}

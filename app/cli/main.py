@@ -593,6 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_surveys.register(sub)
     outcomes.register(sub)
     targets.register(sub)
+    from app.cli import skill_map
+
+    skill_map.register(sub)  # last: joins the `skills` group whichever module made it
     return parser
 
 

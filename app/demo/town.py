@@ -209,6 +209,9 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.skills import load_skills
 
             load_skills(db, actor, REFERENCE_DAY, seed)  # last: some skills are derived from the qualifications
+            from app.demo.skill_demand import load_skill_demand
+
+            load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

@@ -58,6 +58,10 @@ class Action(StrEnum):
     SURVEYS_EDIT = "surveys:edit"
     TARGETS_VIEW = "targets:view"
     TARGETS_EDIT = "targets:edit"
+    # skill map: demand and gap (issue 15, lane skillgap)
+    SKILL_MAP_VIEW = "skills:map"
+    SKILL_GAP_PEOPLE = "skills:gap_people"
+    SKILL_DEMAND_EDIT = "skills:demand"
 
 
 _ALL = frozenset(Role)
@@ -100,6 +104,9 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.SURVEYS_EDIT: _ADMIN,
     Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TARGETS_EDIT: _ADMIN,
+    Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SKILL_GAP_PEOPLE: _ADMIN,
+    Action.SKILL_DEMAND_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -139,6 +146,9 @@ LABELS: dict[Action, str] = {
     Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
     Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
     Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
+    Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
+    Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
+    Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.

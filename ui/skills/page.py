@@ -3,7 +3,7 @@
 One catalogue is chosen at the top (the town may use several: the simple map, the デジタルスキル標準's two) and
 every tab shows that one. What a role sees follows the permission table: the catalogue and one's own
 self-assessment for everyone; people's skills for the administrator and viewers; presets, the editor, imports
-and sheets for the administrator. The supply-and-demand heat map (``SkillMapTab``) is added with ``add_tab``.
+and sheets for the administrator, and the supply-and-demand heat map (``SkillMapTab``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from app.register.accounts import User
 from app.register.permissions import Action, allowed
 from app.skills import catalogues, presets
 from app.skills.catalogues import CatalogueSpec
+from ui.skills.heat_map_tab import TAB_TITLE as MAP_TAB_TITLE
+from ui.skills.heat_map_tab import SkillMapTab
 from ui.skills.catalogue_editor import CatalogueEditor
 from ui.skills.own_tab import OwnAssessmentTab
 from ui.skills.people_tab import PeopleTab
@@ -181,7 +183,10 @@ class SkillsPage(QWidget):
             self.tabs.addTab(self.people_tab, _("Staff skills"))
         self.own_tab = OwnAssessmentTab(self)
         self.tabs.addTab(self.own_tab, _("My self-assessment"))
-        # The supply-and-demand heat map (SkillMapTab, issue 15 item 6) joins here through add_tab.
+        self.map_tab: SkillMapTab | None = None
+        if allowed(user, Action.SKILL_MAP_VIEW):  # supply against demand (issue 15 item 6)
+            self.map_tab = SkillMapTab(db, user, self)
+            self.tabs.addTab(self.map_tab, _(MAP_TAB_TITLE))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
