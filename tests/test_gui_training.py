@@ -38,7 +38,7 @@ def test_the_page_is_reached_from_the_main_window_and_says_what_to_do_when_empty
     assert "研修・資格" in titles
     window.show_page("training")
     page = window.training_page
-    assert page.tabText(0) == "研修" and page.count() == 1
+    assert page.tabText(0) == "研修" and page.tabText(1) == "資格" and page.count() == 2
     tab = page.training_tab
     assert tab.events_model.rowCount() == 0 and tab.empty_label.isVisible()
 

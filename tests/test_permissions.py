@@ -135,12 +135,6 @@ def _qualification_file(r: Register) -> Path:
     return path
 
 
-def _event(r: Register) -> int:
-    """A training event to survey (entered directly: the events' own service is another lane's)."""
-    return r.db.execute("INSERT INTO training_events (title, kind, starts_on, ends_on) "
-                        "VALUES ('権限の研修', 'lecture', '2026-03-01', '2026-03-01')").lastrowid
-
-
 def _first_certification_id(r: Register) -> int:
     return r.db.execute("SELECT id FROM certifications WHERE status = 'active' ORDER BY id").fetchone()[0]
 
@@ -258,8 +252,8 @@ CALLS: dict[Action, list[Call]] = {
         lambda r, u: qualifications.add_record(r.db, u, r.newcomer, 1, date(2025, 3, 1), today=AS_OF),
         lambda r, u: qualification_import.preview_file(r.db, u, _qualification_file(r), today=AS_OF),
     ],
-    Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
-    Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
+    Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _first_event(r))],
+    Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _first_event(r), ["役に立ちましたか"])],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}

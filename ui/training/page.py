@@ -1,7 +1,7 @@
 """研修・資格: a tab widget whose 研修 tab lists training events with who attended them.
 
-The second tab (資格, the qualifications of lane 2) is added by ``add_tab`` at merge; the page itself knows
-only that it holds tabs. Only administrators change anything; viewers read.
+The second tab, 資格, is ``ui.training.qualifications_tab.QualificationsTab``; an event's participant survey
+opens from the 研修 tab (``ui.training.survey_dialog``). Only administrators change anything; viewers read.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ class TrainingTab(QWidget):
         for key, label, slot in (("add", _("Add…"), self.add_event), ("edit", _("Edit…"), self.edit_event),
                                  ("attendance", _("Enter attendance…"), self.edit_attendance),
                                  ("import", _("Import attendance from CSV/Excel…"), lambda: self.import_attendance()),
-                                 ("remove", _("Delete"), self.remove_event)):
+                                 ("remove", _("Delete"), self.remove_event),
+                                 ("survey", _("Participant survey…"), self.open_survey)):
             action = self.toolbar.addAction(label)
             action.setObjectName(f"training_{key}")
             action.triggered.connect(slot)
@@ -229,6 +230,14 @@ class TrainingTab(QWidget):
             return
         self._changed()
 
+    def open_survey(self) -> None:
+        """The selected event's participant survey: questions, answers from a sheet, results (lane 2)."""
+        from ui.training.survey_dialog import SurveyDialog
+
+        event_id = self.current_id()
+        if event_id is not None:
+            run_modal(SurveyDialog(self._db, self._user, event_id, self))
+
     def import_attendance(self, path: Path | None = None, today=None) -> None:
         """Read an attendance sheet, show what it would add and every error, import when it has none."""
         from datetime import date
@@ -253,7 +262,7 @@ class TrainingTab(QWidget):
 
 
 class TrainingPage(QTabWidget):
-    """The 研修・資格 navigation page: 研修 here; 資格 (qualifications) is added as a second tab at merge."""
+    """The 研修・資格 navigation page: 研修 and 資格 (qualifications)."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,7 +270,10 @@ class TrainingPage(QTabWidget):
         self._shown = False
         self.training_tab = TrainingTab(db, user, self)
         self.addTab(self.training_tab, _("Training"))
-        # The qualifications tab of lane 2 goes here: self.addTab(QualificationsTab(db, user, self), _("Qualifications"))
+        from ui.training.qualifications_tab import QualificationsTab
+
+        self.qualifications_tab = QualificationsTab(db, user, self)
+        self.addTab(self.qualifications_tab, _("Qualifications"))
 
     def reload(self) -> None:
         self.training_tab.reload()
