@@ -371,6 +371,7 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
     setup.db.execute("DELETE FROM staff_assignments WHERE staff_id > 200")
     setup.db.execute("DELETE FROM training_attendance WHERE staff_id > 200")  # the demo's training
+    setup.db.execute("DELETE FROM staff_qualifications WHERE staff_id > 200")  # the demo's qualifications
     setup.db.execute("DELETE FROM staff WHERE id > 200 AND id NOT IN (SELECT staff_id FROM project_members) "
                      "AND id NOT IN (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL) "
                      "AND id NOT IN (SELECT staff_id FROM certifications)")
