@@ -58,6 +58,8 @@ ACTION_LABELS = {
     "project.session_add": N_("Session recorded"),
     "project.session_remove": N_("Session removed"),
     "project.attendance": N_("Attendance changed"),
+    "project.outcome_field": N_("Outcome field defined or changed"),
+    "project.outcome_values": N_("Project outcome figures changed"),
     "project.external_add": N_("External rater added to project"),
     "project.external_remove": N_("External rater removed from project"),
     "external.create": N_("External rater registered"),
@@ -92,6 +94,11 @@ ACTION_LABELS = {
     "qualification.import": N_("Staff qualifications imported"),
     "survey.questions": N_("Survey questions set"),
     "survey.import": N_("Survey answers imported"),
+    "target.set": N_("Target set"),
+    "target.remove": N_("Target removed"),
+    "designation.role_add": N_("Designation role added"),
+    "designation.add": N_("Staff member designated"),
+    "designation.remove": N_("Designation removed"),
 }
 
 

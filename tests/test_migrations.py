@@ -55,6 +55,13 @@ FILL_TRAINING_AND_SKILLS = [
     "SELECT 'tokyo-skills', 'analytics', 2, min(id) FROM org_units WHERE kind = 'section'",
 ]
 
+# The town's own outcome fields (issue 16, migration 0014_outcomes), a row in each.
+FILL_OUTCOMES = [
+    "INSERT INTO outcome_fields (name, unit, whole) VALUES ('削減コスト', '千円', 0)",
+    "INSERT INTO project_outcome_values (project_id, field_id, value) SELECT min(p.id), max(f.id), 1200 "
+    "FROM projects p, outcome_fields f",
+]
+
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
@@ -77,8 +84,11 @@ def source(tmp_path_factory) -> Path:
         number = db.execute("SELECT certificate_no FROM certifications WHERE id = ?", ids[:1]).fetchone()[0]
         decisions.reissue(db, ADMIN_USER, number, "紛失", date(2026, 5, 1))
         with transaction(db):  # the training and skill tables (issue 15), a row in each
-            for sql in FILL_TRAINING_AND_SKILLS:
+            for sql in FILL_TRAINING_AND_SKILLS + FILL_OUTCOMES:
                 db.execute(sql)
+        from app.demo.targets import load_targets
+
+        load_targets(db, "test")  # targets, designation roles and designations (issue 16)
     finally:
         db.close()
     return path

@@ -40,6 +40,10 @@ from app.staff import importer
 from app.training import attendance as training_attendance
 from app.training import events as training_events
 from app.training import qualification_import, qualifications, surveys
+from app.targets import coverage as target_coverage
+from app.targets import designations
+from app.targets import progress as target_progress
+from app.targets import targets
 from app.register.accounts import Role, User, create_user, setup_administrator
 from app.db import open_database
 from app.demo.town import generate_town, load_town, set_demo_municipality
@@ -113,6 +117,12 @@ def _new_person(r: Register, u: User) -> int:
     data = _person()
     data.unit_id = r.unit_id
     return edit.create_person(r.db, data, u)
+
+
+def _section_of(r: Register) -> int:
+    """The newcomer's section (or department), the unit a designation names."""
+    return r.db.execute("SELECT CASE kind WHEN 'unit' THEN parent_id ELSE id END FROM org_units WHERE id = ?",
+                        [r.unit_id]).fetchone()[0]
 
 
 def _first_certificate(r: Register) -> str:
@@ -241,6 +251,17 @@ CALLS: dict[Action, list[Call]] = {
     Action.TRAINING_EDIT: [
         lambda r, u: training_events.create_event(r.db, training_events.EventInput("権限の試験", "study", AS_OF), u),
         lambda r, u: training_attendance.set_attendance(r.db, _first_event(r), [r.newcomer], u),
+    ],
+    Action.TARGETS_VIEW: [
+        lambda r, u: targets.list_targets(r.db, u),
+        lambda r, u: target_progress.progress(r.db, u, AS_OF),
+        lambda r, u: target_coverage.coverage(r.db, u, 2025, AS_OF),
+        lambda r, u: designations.list_designations(r.db, u),
+    ],
+    Action.TARGETS_EDIT: [
+        lambda r, u: targets.set_target(r.db, u, targets.Target(None, 2026, "level_count", 30)),
+        lambda r, u: designations.add_role(r.db, u, "DX推進員"),
+        lambda r, u: designations.designate(r.db, u, r.newcomer, _section_of(r), designations.role_id(r.db, None), 2026),
     ],
     Action.QUALIFICATIONS_VIEW: [
         lambda r, u: qualifications.records(r.db, u),

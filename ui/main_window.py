@@ -51,12 +51,14 @@ NAVIGATION = [
     ("training", N_("Training and qualifications")),
     ("certification", N_("Certification")),
     ("certificates", N_("Certificates")),
+    ("targets", N_("Targets and placement")),
     ("reports", N_("Reports")),
     ("settings", N_("Settings")),
 ]
 # Screens offered only to the roles that may use them (app.register.permissions): 認定 shows the register (and to the
 # administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
-NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW, "training": Action.TRAINING_VIEW}
+NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW, "training": Action.TRAINING_VIEW,
+         "targets": Action.TARGETS_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
@@ -111,6 +113,7 @@ class MainWindow(QMainWindow):
         self._certification_slot = LazyPage(self._build_certification_page, "page_certification_slot")
         self._certificates_slot = LazyPage(self._build_certificates_page)
         self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
+        self._targets_slot = LazyPage(self._build_targets_page, "page_targets_slot")
         settings_area = self._settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot, "training": self._training_slot,
+                    "targets": self._targets_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -209,6 +213,15 @@ class MainWindow(QMainWindow):
     @property
     def certificates_page(self):  # -> CertificatesPage (imported on first visit)
         return self._certificates_slot.ensure()
+
+    @property
+    def targets_page(self):  # -> TargetsPage (imported on first visit)
+        return self._targets_slot.ensure()
+
+    def _build_targets_page(self, _slot: QWidget) -> QWidget:
+        from ui.targets.page import TargetsPage
+
+        return TargetsPage(self.session.db, self.session.user)
 
     def _build_organisation_page(self, _slot: QWidget) -> QWidget:
         from ui.staff.organisation_page import OrganisationPage

@@ -566,11 +566,13 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import assignments
     from app.cli import certification
     from app.cli import org
+    from app.cli import outcomes
     from app.cli import projects
     from app.cli import records
     from app.cli import settings
     from app.cli import templates
     from app.cli import training
+    from app.cli import targets
 
     records.register_user(user_sub)
 
@@ -587,6 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_qualifications.register(sub)
     cli_surveys.register(sub)
+    outcomes.register(sub)
+    targets.register(sub)
     return parser
 
 

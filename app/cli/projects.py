@@ -33,6 +33,12 @@ def cmd_projects_list(args: argparse.Namespace) -> int:
 
     with opened(args) as db:
         rows = projects.list_projects(db, args.user, args.year)
+        if args.json:  # each project's outcome figures, the town's own fields by name (issue 16)
+            from app.reporting.outcomes import project_outcomes
+
+            figures = project_outcomes(db, args.user)
+            for row in rows:
+                row["outcomes"] = figures.get(row["id"], {})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -57,6 +57,9 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "catalogueAdd": ("qualifications catalogue add",),
     "catalogueEdit": ("qualifications catalogue edit",),
     "catalogueRetire": ("qualifications catalogue retire",),
+    # 成果の集計 (a dialog opened from プロジェクト: the sums, its chart saved, the town's own fields)
+    "project_outcomes": ("outcomes summary", "outcomes chart", "outcomes fields list", "outcomes fields add",
+                         "outcomes fields edit"),
     # 評価
     "evaluation_export_sheets": ("export-evaluation-sheets",),
     "evaluation_import_sheets": ("import-evaluation-sheets",),
@@ -87,6 +90,13 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "removeSeal": ("settings set",),  # certificate_seal_png ""
     "reloadPrintLog": ("certificate-log",),
     "verifyButton": ("verify",),
+    # 目標・配置
+    "targetSet": ("targets set",),
+    "targetRemove": ("targets remove",),
+    "coverageDesignate": ("designations add",),
+    "designationAdd": ("designations add",),
+    "designationRemove": ("designations remove",),
+    "designationRoleAdd": ("designations role-add",),
     # 設定
     "saveMunicipality": ("settings set",),
     "positionsButton": ("positions list", "positions move"),

@@ -200,6 +200,12 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             from app.demo.surveys import load_survey
 
             load_survey(db, actor, seed)  # the first lecture among the demo training events
+            from app.demo.outcomes import load_outcomes
+
+            load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
+            from app.demo.targets import load_targets
+
+            load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

@@ -460,6 +460,32 @@ def _qualification_sentence(names: _Names, e: dict[str, Any], action: str, eid: 
         return _("Imported {n} survey responses of 「{title}」 from {file}.").format(
             n=a.get("responses", 0), title=title, file=a.get("file", ""))
     return None
+def _targets_sentence(names: _Names, e: dict[str, Any], action: str, eid: Any, a: dict,
+                      b: dict) -> str | None:
+    """Targets and designations (目標・配置)."""
+    from app.targets.targets import KINDS
+    from app.wareki import format_fiscal_year
+
+    def role(role_id: object) -> str:
+        return names._one("role", role_id, "SELECT name FROM designation_roles WHERE id = ?")
+
+    def target(side: dict) -> str:
+        year = format_fiscal_year(side["fiscal_year"]) if side.get("fiscal_year") else ""
+        return f"{year} {_(KINDS.get(side.get('kind', ''), side.get('kind', '')))} {_value(side.get('value'))}".strip()
+
+    if action == "target.set":
+        return _("Set the target {target}.").format(target=target(a))
+    if action == "target.remove":
+        return _("Removed the target {target}.").format(target=target(b))
+    if action == "designation.role_add":
+        return _("Added the designation role {name}.").format(name=a.get("name", ""))
+    side = a if action == "designation.add" else b
+    text = {"designation.add": _("Designated {name} as {role} of {unit} for {year}."),
+            "designation.remove": _("Removed {name} as {role} of {unit} for {year}.")}.get(action)
+    if text is None:
+        return None
+    return text.format(name=names.staff(side.get("staff_id")), role=role(side.get("role_id")),
+                       unit=names.unit(side.get("unit_id")), year=format_fiscal_year(side.get("fiscal_year") or 2000))
 
 
 # Sentence writers by the action's prefix (user.*, staff.*, ...), one per feature.
@@ -482,6 +508,8 @@ _SENTENCES: dict[str, Callable[..., str | None]] = {
     "training": _training_sentence,
     "qualification": _qualification_sentence,
     "survey": _qualification_sentence,
+    "target": _targets_sentence,
+    "designation": _targets_sentence,
 }
 
 

@@ -52,6 +52,8 @@ class Action(StrEnum):
     QUALIFICATIONS_EDIT = "qualifications:edit"
     SURVEYS_VIEW = "surveys:view"
     SURVEYS_EDIT = "surveys:edit"
+    TARGETS_VIEW = "targets:view"
+    TARGETS_EDIT = "targets:edit"
 
 
 _ALL = frozenset(Role)
@@ -88,6 +90,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.QUALIFICATIONS_EDIT: _ADMIN,
     Action.SURVEYS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.SURVEYS_EDIT: _ADMIN,
+    Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.TARGETS_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -121,6 +125,8 @@ LABELS: dict[Action, str] = {
     Action.QUALIFICATIONS_EDIT: N_("Qualification catalogue; enter and import staff qualifications"),
     Action.SURVEYS_VIEW: N_("Results of participant surveys (anonymous)"),
     Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
+    Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
+    Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.

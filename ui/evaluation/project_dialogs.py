@@ -42,6 +42,7 @@ from app.formatting import format_number
 from app.i18n import _
 from app.evaluation.project_list import optional_number, role_label
 from app.evaluation.projects import MemberImportPreview, ProjectInput
+from app.reporting import outcomes
 from app.staff.directory import StaffRow
 from app.wareki import display_date, fiscal_year, format_fiscal_year
 from ui.widgets.dialog_parts import fit_to_screen, ok_cancel
@@ -130,6 +131,17 @@ class ProjectDialog(FormDialog):
         self.template = QComboBox()
         self.template.setObjectName("projectTemplate")
         self._fill_templates(self._current.template_id if self._current else None)
+        self._build_town_fields()
+
+    def _build_town_fields(self) -> None:
+        """One line per outcome field the town defined (成果の集計 → 成果の項目), after the built-in three."""
+        self.town_fields: list[tuple[outcomes.OutcomeField, QLineEdit]] = []
+        for found in outcomes.town_fields(self._db):
+            edit = QLineEdit()
+            edit.setObjectName(f"outcomeField{found.field_id}")
+            edit.setPlaceholderText(_("empty = not known"))
+            edit.setMaximumWidth(160)
+            self.town_fields.append((found, edit))
 
     def _build_scroll_area(self) -> QScrollArea:
         form = QFormLayout()
@@ -147,6 +159,8 @@ class ProjectDialog(FormDialog):
         form.addRow(_("Hours saved per year"), self.hours_saved)
         form.addRow(_("Procedures moved online"), self.procedures_online)
         form.addRow(_("Systems built"), self.systems_built)
+        for found, edit in self.town_fields:
+            form.addRow(f"{found.label}（{found.unit}）" if found.unit else found.label, edit)
         form.addRow(_("Outcome summary"), self.outcome_summary)
         form.addRow(_("Evaluation template"), self.template)
         body = QWidget()
@@ -193,6 +207,10 @@ class ProjectDialog(FormDialog):
                             (self.systems_built, data.systems_built)):
             edit.setText("" if value is None else f"{value:g}")
         self.outcome_summary.setPlainText(data.outcome_summary)
+        if self.project_id is not None:
+            values = outcomes.project_values(self._db, self._user, self.project_id)
+            for found, edit in self.town_fields:
+                edit.setText(outcomes.plain_number(values.get(found.field_id)))
 
     def _realisation_changed(self) -> None:
         decided = self.realisation.currentData() is not None
@@ -217,12 +235,14 @@ class ProjectDialog(FormDialog):
         if text.strip() and self.error_label.text() == _("Enter the project name."):
             self.error_label.clear()
 
+    def town_values(self) -> dict[int, float | None]:
+        """The town's fields as typed (empty clears one); UserError for a figure that is not one."""
+        return {found.field_id: outcomes.parse_value(edit.text(), found.label, found.whole)
+                for found, edit in self.town_fields}
+
     def apply(self) -> None:
-        data = self.data()
-        if self.project_id is None:
-            self.project_id = projects.create_project(self._db, data, self._user)
-        else:
-            projects.update_project(self._db, self.project_id, data, self._user)
+        data, values = self.data(), self.town_values()
+        self.project_id = outcomes.save_project(self._db, self._user, self.project_id, data, values)
 
 
 # -- members -------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ OVERVIEW_FIELDS = [
     ("owner_unit", N_("Owning section")), ("period", N_("Period")), ("status", N_("Project status")),
     ("realisation", N_("Degree of realisation")), ("decided", N_("Decided on / by")),
     ("hours_saved", N_("Hours saved per year")), ("procedures_online", N_("Procedures moved online")),
-    ("systems_built", N_("Systems built")), ("outcome_summary", N_("Outcome summary")),
+    ("systems_built", N_("Systems built")), ("town_outcomes", N_("The town's own outcome fields")),
+    ("outcome_summary", N_("Outcome summary")),
     ("template", N_("Evaluation template")),
 ]
 
@@ -125,6 +126,11 @@ class ProjectsPage(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
+        # 成果の集計 is for everyone who sees projects (viewers too), so it sits here, not on the tool bar.
+        self.outcomes_button = QPushButton(_("Outcomes added up…"))
+        self.outcomes_button.setObjectName("project_outcomes")
+        self.outcomes_button.clicked.connect(self.show_outcomes)
+        filters.addWidget(self.outcomes_button)
         return filters
 
     def _build_list(self, admin: bool) -> QWidget:
@@ -334,12 +340,22 @@ class ProjectsPage(QWidget):
             "procedures_online": _number(row["procedures_online"], _("{n} procedures")),
             "systems_built": _number(row["systems_built"], _("{n} systems")),
             "outcome_summary": row["outcome_summary"] or "—", "template": self._template_label(row["template_id"]),
+            "town_outcomes": self._town_outcomes_label(project_id),
         }
         for key, text in texts.items():
             self.overview_labels[key].setText(text)
         self.members_model.set_records(projects.members(self._db, self._user, project_id))
         self.sessions_model.set_records(projects.sessions(self._db, self._user, project_id))
         self.externals_model.set_records(projects.external_raters(self._db, project_id))
+
+    def _town_outcomes_label(self, project_id: int) -> str:
+        """「削減コスト 1,200千円、帳票 300枚」: the town's fields this project has a figure for."""
+        from app.reporting import outcomes
+
+        values = outcomes.project_values(self._db, self._user, project_id)
+        parts = [f"{f.label} {format_number(values[f.field_id])} {f.unit}".rstrip()
+                 for f in outcomes.town_fields(self._db, include_retired=True) if f.field_id in values]
+        return "、".join(parts) or "—"
 
     def _template_label(self, template_id: int | None) -> str:
         row = next((t for t in rubrics.list_templates(self._db) if t["id"] == template_id), None)
@@ -389,6 +405,13 @@ class ProjectsPage(QWidget):
         project_id = self._need_project()
         if project_id is not None and ProjectDialog(self._db, self._user, project_id, parent=self).exec():
             self._changed()
+
+    def show_outcomes(self) -> None:
+        """成果の集計: the sums per year, department and project with their chart; the form's fields may change."""
+        from ui.evaluation.outcomes_view import OutcomesDialog
+
+        OutcomesDialog(self._db, self._user, self).exec()
+        self.show_project(self.current_id)
 
     # -- members ------------------------------------------------------------------------------------
     def add_member(self) -> None:
