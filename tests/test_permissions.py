@@ -145,6 +145,11 @@ def _qualification_file(r: Register) -> Path:
     return path
 
 
+def _event(r: Register) -> int:
+    """A training event to survey: the demo town's first (made before the call, so a refusal changes nothing)."""
+    return _first_event(r)
+
+
 def _first_certification_id(r: Register) -> int:
     return r.db.execute("SELECT id FROM certifications WHERE status = 'active' ORDER BY id").fetchone()[0]
 
@@ -273,8 +278,8 @@ CALLS: dict[Action, list[Call]] = {
         lambda r, u: qualifications.add_record(r.db, u, r.newcomer, 1, date(2025, 3, 1), today=AS_OF),
         lambda r, u: qualification_import.preview_file(r.db, u, _qualification_file(r), today=AS_OF),
     ],
-    Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _first_event(r))],
-    Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _first_event(r), ["役に立ちましたか"])],
+    Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
+    Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}
@@ -374,6 +379,8 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("etsuran", ["user", "list"]),
     ("etsuran", ["revoke", "R5-0001", "--reason", "試験"]),
     ("etsuran", ["certifications", "import", "OUT.csv", "--dry-run"]),
+    ("etsuran", ["training", "add", "勝手な研修", "--kind", "研修", "--date", "2025-06-01"]),
+    ("hyoka", ["training", "list"]),
 ])
 def test_cli_as_a_role_is_refused_with_exit_1(cli_register, tmp_path, login, command):
     command = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]

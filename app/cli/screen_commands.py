@@ -48,15 +48,6 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "training_attendance": ("training attendance",),
     "training_import": ("training import",),
     "training_remove": ("training remove",),
-    "training_survey": ("surveys questions", "surveys sheet", "surveys import", "surveys results"),
-    # 研修・資格 → 資格
-    "qualificationAdd": ("qualifications add",),
-    "qualificationEdit": ("qualifications edit",),
-    "qualificationRemove": ("qualifications remove",),
-    "qualificationImport": ("qualifications import",),
-    "catalogueAdd": ("qualifications catalogue add",),
-    "catalogueEdit": ("qualifications catalogue edit",),
-    "catalogueRetire": ("qualifications catalogue retire",),
     # 成果の集計 (a dialog opened from プロジェクト: the sums, its chart saved, the town's own fields)
     "project_outcomes": ("outcomes summary", "outcomes chart", "outcomes fields list", "outcomes fields add",
                          "outcomes fields edit"),
@@ -133,6 +124,25 @@ VIEW_CONTROLS: frozenset[str] = frozenset({
 })
 
 
+# 研修・資格 → 資格 (ui/training/qualifications_tab.py) and the survey of a training event: the 研修・資格 page
+# holds the tab when lanes are merged; these then join GUI_COMMANDS (the window test finds the buttons only then).
+# "trainingSurvey" is the button of the 研修 tab that opens SurveyDialog for the chosen event.
+TRAINING_TAB_COMMANDS: dict[str, tuple[str, ...]] = {
+    "qualificationAdd": ("qualifications add",),
+    "qualificationEdit": ("qualifications edit",),
+    "qualificationRemove": ("qualifications remove",),
+    "qualificationImport": ("qualifications import",),
+    "catalogueAdd": ("qualifications catalogue add",),
+    "catalogueEdit": ("qualifications catalogue edit",),
+    "catalogueRetire": ("qualifications catalogue retire",),
+    "trainingSurvey": ("surveys questions", "surveys sheet", "surveys import", "surveys results"),
+}
+
+
+GUI_COMMANDS.update(TRAINING_TAB_COMMANDS)  # the 研修・資格 page holds the 資格 tab and the survey button
+
+
 def commands() -> set[str]:
-    """Every command the table names."""
-    return {command for entry in GUI_COMMANDS.values() for command in entry}
+    """Every command the tables name."""
+    return {command for table in (GUI_COMMANDS, TRAINING_TAB_COMMANDS) for entry in table.values()
+            for command in entry}
