@@ -199,7 +199,7 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_qualifications(db, actor, date.today(), seed)
             from app.demo.surveys import load_survey
 
-            load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
+            load_survey(db, actor, seed)  # the first lecture among the demo training events
             from app.demo.outcomes import load_outcomes
 
             load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
