@@ -35,7 +35,7 @@ def tab_titles(page: SkillsPage) -> list[str]:
 
 def test_the_administrator_sees_every_tab_and_the_counts_of_the_register(qtbot, skills_db):
     page = page_for(qtbot, skills_db, ADMIN_USER)
-    assert tab_titles(page) == ["カタログ", "職員のスキル", "自分の自己評価"]
+    assert tab_titles(page) == ["カタログ", "職員のスキル", "自分の自己評価", "需要と充足"]
     assert [page.choice.itemData(i) for i in range(page.choice.count())] == ["skill-map", "dss-p", "dss-l"]
     assert page.catalogue_tab.items_model.rowCount() == 9
     assert "レベル" in page.catalogue_tab.descriptor.text() or "知識あり" in page.catalogue_tab.descriptor.text()
@@ -55,7 +55,7 @@ def test_the_administrator_sees_every_tab_and_the_counts_of_the_register(qtbot, 
 
 def test_roles_see_what_the_table_allows(qtbot, skills_db):
     viewer = page_for(qtbot, skills_db, User(950, "v", "v", Role.VIEWER))
-    assert tab_titles(viewer) == ["カタログ", "職員のスキル", "自分の自己評価"]
+    assert tab_titles(viewer) == ["カタログ", "職員のスキル", "自分の自己評価", "需要と充足"]
     assert viewer.findChild(QPushButton, "skillImport") is None and viewer.findChild(QPushButton, "skillPresetInstall") is None
     assert not viewer.own_tab.save_button.isEnabled() and "関連付け" in viewer.own_tab.intro.text()
     evaluator = page_for(qtbot, skills_db, User(951, "e", "e", Role.EVALUATOR, staff_id=50))

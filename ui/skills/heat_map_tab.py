@@ -166,12 +166,16 @@ class SkillMapTab(QWidget):
     def _build_filters(self) -> None:
         self.family = QComboBox()
         self.family.setObjectName("skillMapFamily")
+        # A catalogue's long name must not widen the window (1366x768 at 150 %): the list shows it whole.
+        self.family.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.family.setMinimumContentsLength(14)
         self.year = QComboBox()
         self.year.setObjectName("skillMapYear")
         self.demanded_only = QCheckBox(_("Only skills with demand"))
         self.demanded_only.setObjectName("skillMapDemandedOnly")
         self.status = QLabel()
         self.status.setObjectName("skillMapStatus")
+        self.status.setWordWrap(True)
         self.filters = QHBoxLayout()
         for label, box in ((_("Skill catalogue"), self.family), (_("Fiscal year"), self.year)):
             self.filters.addWidget(QLabel(label))
@@ -231,8 +235,10 @@ class SkillMapTab(QWidget):
             label = QLabel(_(supply.STATUS_LABELS[status]))
             label.setStyleSheet(f"background-color: #{supply.STATUS_COLOURS[status]}; padding: 2px 8px;")
             legend.addWidget(label)
-        legend.addWidget(QLabel(_("Each cell: people at or above the needed level / people needed. Grey: no demand "
-                                  "(people at level 1 or above).")), 1)
+        explanation = QLabel(_("Each cell: people at or above the needed level / people needed. Grey: no demand "
+                               "(people at level 1 or above)."))
+        explanation.setWordWrap(True)  # wraps rather than widening the window (1366x768 at 150 %)
+        legend.addWidget(explanation, 1)
         return legend
 
     # -- loading ----------------------------------------------------------------------------------------
