@@ -320,3 +320,14 @@ def test_a_name_with_a_character_the_gothic_font_lacks_is_printed_in_the_bundled
         listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         assert {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listed.splitlines()[2:]} == {
             "IPAexGothic", "IPAmjMincho"}
+
+
+def test_the_reports_bench_runs_at_a_tiny_size():
+    import os
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "bench.reports", "--size", "300", "--json"], capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["report"] for r in rows] == list(reports.KINDS) and all(r["within_budget"] for r in rows)
