@@ -331,3 +331,18 @@ def test_the_reports_bench_runs_at_a_tiny_size():
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["report"] for r in rows] == list(reports.KINDS) and all(r["within_budget"] for r in rows)
+
+
+def test_skill_supply_and_demand_matches_the_demand_lines_and_the_heat_map(demo):
+    from app.skills import supply
+
+    report = reports.build(demo, ADMIN_USER, "skills", FY + 1, TODAY)
+    assert report.title == "スキル充足状況"
+    by_skill, gaps = report.sections
+    family = demo.execute("SELECT catalogue_family FROM skill_demands GROUP BY 1 ORDER BY count(*) DESC").fetchone()[0]
+    needed = demo.execute("""SELECT sum(people) FROM skill_demands WHERE catalogue_family = ?
+                             AND (fiscal_year IS NULL OR fiscal_year = ?)""", [family, FY + 1]).fetchone()[0]
+    assert sum(r[1] for r in by_skill.rows) == needed > 0
+    heat = supply.heat_map(demo, ADMIN_USER, family, TODAY, fiscal_year=FY + 1, demanded_only=True)
+    assert len(gaps.rows) == len(heat.shortages()) and sum(r[6] for r in gaps.rows) == sum(r[3] for r in by_skill.rows)
+    assert all(r[3] == r[1] - r[2] for r in by_skill.rows)

@@ -1,6 +1,6 @@
 """CLI command for the reports (issue 16): `report NAME --year FY --out FILE.(pdf|xlsx) [--json]`.
 
-NAME is the report's key (annual, certification, targets, outcomes, training, evaluation) or its
+NAME is the report's key (annual, certification, targets, outcomes, training, skills, evaluation) or its
 Japanese title (年度報告, 部署別認定状況, …); the file's suffix chooses PDF or xlsx. --json prints the
 report's figures (and still writes --out when given).
 """
@@ -52,7 +52,7 @@ def register(sub) -> None:
                        description=_("write a report as PDF (A4) or xlsx"))
     p.set_defaults(handler=cmd_report)
     p.add_argument("name", metavar="NAME",
-                   help=_("annual, certification, targets, outcomes, training or evaluation (administrator)"))
+                   help=_("annual, certification, targets, outcomes, training, skills or evaluation (administrator)"))
     p.add_argument("--year", metavar="FY", help=_("fiscal year (default: this one)"))
     p.add_argument("--out", type=Path, metavar="FILE", help=_("the file to write: .pdf or .xlsx"))
     p.add_argument("--date", help=_("the day the report is made on (default: today)"))

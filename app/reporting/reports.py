@@ -16,7 +16,7 @@ import sqlite_utils
 from app.errors import UserError
 from app.i18n import N_, _
 from app.register.accounts import User
-from app.reporting import annual, details
+from app.reporting import annual, details, skills
 from app.reporting.document import Report
 
 
@@ -36,6 +36,7 @@ KINDS: dict[str, ReportKind] = {k.key: k for k in (
     ReportKind("targets", N_("Progress against targets"), details.build_targets),
     ReportKind("outcomes", N_("Project outcomes"), details.build_outcomes),
     ReportKind("training", N_("Training attendance"), details.build_training),
+    ReportKind("skills", N_("Skill supply and demand"), skills.build),
     ReportKind("evaluation", N_("Evaluation results"), details.build_evaluation, admin_only=True),
 )}
 
