@@ -126,6 +126,15 @@ def mac(key: bytes, table: str, values: tuple) -> str:
     return _hmac(key)(canonical(table, values))
 
 
+def digests_equal(expected: str, given: object) -> bool:
+    """Constant-time comparison of two hex digests as bytes.
+
+    ``hmac.compare_digest`` raises TypeError for a str with non-ASCII characters, and a seal column or a
+    returned sheet's signature cell may hold anything (３, 漢字): that is a mismatch, not a crash.
+    """
+    return hmac.compare_digest(str(expected).encode("utf-8"), str(given).encode("utf-8"))
+
+
 def chain_hash(previous: str | None, values: tuple) -> str:
     return hashlib.sha256((previous or "").encode() + canonical("audit_log", values)).hexdigest()
 
@@ -400,14 +409,14 @@ def _check_row(ring: seal_key.KeyRing, report: SealReport, table: str, key: str,
         report.problems.append(Problem(table, key, _("has no seal: it was written outside the app.")))
         return
     if fp in ring.keys:
-        if hmac.compare_digest(mac(ring.keys[fp], table, values), value):
+        if digests_equal(mac(ring.keys[fp], table, values), value):
             report.verified += 1
         else:
             report.problems.append(Problem(table, key, _("does not match its seal: it was changed outside the app.")))
         return
     if witness:
         w_fp, _sep, w_value = witness.partition(":")
-        if w_fp in ring.keys and hmac.compare_digest(mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)),
+        if w_fp in ring.keys and digests_equal(mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)),
                                                      w_value):
             report.vouched += 1
         else:
@@ -473,7 +482,7 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                                                                               "the app.")))
                 broken = True
         elif fp in keys:
-            if hmac.compare_digest(macs[fp](repr(("audit_log", values[0], stored)).encode()), value):
+            if digests_equal(macs[fp](repr(("audit_log", values[0], stored)).encode()), value):
                 report.verified += 1
             elif not broken:
                 report.problems.append(Problem("audit_log", str(values[0]), _("does not match its seal: it was "
@@ -481,7 +490,7 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                 broken = True
         elif ("audit_log", repr((values[0],))) in witness:
             w_fp, _sep, w_value = witness["audit_log", repr((values[0],))].partition(":")
-            if w_fp in keys and hmac.compare_digest(mac(keys[w_fp], "seal_witness", ("audit_log", values[0], stored,
+            if w_fp in keys and digests_equal(mac(keys[w_fp], "seal_witness", ("audit_log", values[0], stored,
                                                                                     seal)), w_value):
                 report.vouched += 1
             elif not broken:
@@ -554,12 +563,12 @@ def row_verifies(db: sqlite_utils.Database, table: str, pk_values: tuple) -> boo
     ring = seal_key.load()
     fp, _sep, value = seal.partition(":")
     if fp in ring.keys:
-        return hmac.compare_digest(mac(ring.keys[fp], table, values), value)
+        return digests_equal(mac(ring.keys[fp], table, values), value)
     witness = db.execute("SELECT seal FROM seal_witness WHERE tbl = ? AND row_key = ?",
                          [table, repr(tuple(pk_values))]).fetchone()
     if witness:
         w_fp, _sep, w_value = witness[0].partition(":")
-        return w_fp in ring.keys and hmac.compare_digest(
+        return w_fp in ring.keys and digests_equal(
             mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)), w_value)
     return False
 

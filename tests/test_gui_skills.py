@@ -174,3 +174,16 @@ def test_the_record_dialog_writes_a_confirmed_level_and_shows_a_refusal(qtbot, s
     dialog.submit()
     assert skills_db.execute("SELECT level, source FROM staff_skills WHERE staff_id = 70 AND item_code = 'network' "
                              "ORDER BY id DESC LIMIT 1").fetchone() == (4, "confirmed")
+
+
+def test_the_heat_map_follows_the_pages_catalogue_chooser(qtbot, skills_db):
+    """One chooser on the page: the 需要と充足 tab hides its own and shows the catalogue chosen above."""
+    page = page_for(qtbot, skills_db, ADMIN_USER)
+    heat = page.map_tab
+    assert not heat.family.isVisible()
+    assert heat.family.currentData() == page.family == "skill-map"
+    page.choice.setCurrentIndex(page.choice.findData("dss-p"))
+    assert heat.family.currentData() == "dss-p"
+    items = skills_db.execute("""SELECT count(*) FROM skill_items WHERE catalogue_id =
+                                 (SELECT max(id) FROM skill_catalogues WHERE family = 'dss-p')""").fetchone()[0]
+    qtbot.waitUntil(lambda: heat.model.columnCount() >= items, timeout=5000)  # every item of it is a column

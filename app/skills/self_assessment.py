@@ -10,7 +10,6 @@ hidden column, so a moved, copied or deleted row is caught. Import is all or not
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit
+from app import audit, seal
 from app.db import transaction
 from app.errors import PermissionDenied, UserError
 from app.evaluation import sheets as evaluation_sheets  # the signing key and HMAC of the evaluation sheets
@@ -354,8 +353,7 @@ def _read_meta(db: sqlite_utils.Database, workbook, preview: SheetPreview, not_a
         rows.append((row, code))
     key = evaluation_sheets._signing_key(db, create=False)
     expected = evaluation_sheets._sign(key, _canonical(staff_id, family, catalogue_id, sheet, rows)) if key else None
-    # bytes: compare_digest refuses str with non-ASCII characters, and a returned sheet may hold anything
-    if expected is None or not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
+    if expected is None or not seal.digests_equal(expected, signature):  # a returned sheet may hold anything
         raise _Refused(Issue(name, _("The signature of the file does not match: it was not written by this register, "
                                      "or its hidden sheet was changed. Write the sheet again.")))
     return _Meta(staff_id, family, catalogue_id, sheet, rows)

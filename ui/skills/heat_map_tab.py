@@ -177,8 +177,9 @@ class SkillMapTab(QWidget):
         self.status.setObjectName("skillMapStatus")
         self.status.setWordWrap(True)
         self.filters = QHBoxLayout()
-        for label, box in ((_("Skill catalogue"), self.family), (_("Fiscal year"), self.year)):
-            self.filters.addWidget(QLabel(label))
+        self.family_label = QLabel(_("Skill catalogue"))
+        for label, box in ((self.family_label, self.family), (QLabel(_("Fiscal year")), self.year)):
+            self.filters.addWidget(label)
             self.filters.addWidget(box, 1)
         self.filters.addWidget(self.demanded_only)
         self.filters.addWidget(self.status, 2)
@@ -240,6 +241,14 @@ class SkillMapTab(QWidget):
         explanation.setWordWrap(True)  # wraps rather than widening the window (1366x768 at 150 %)
         legend.addWidget(explanation, 1)
         return legend
+
+    def follow_catalogue(self, family: str | None) -> None:
+        """On the スキル page the page's own catalogue chooser decides: show that one and hide this tab's."""
+        for widget in (self.family_label, self.family):
+            widget.hide()
+        index = self.family.findData(family)
+        if index >= 0 and index != self.family.currentIndex():
+            self.family.setCurrentIndex(index)  # refreshes the map
 
     # -- loading ----------------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -218,3 +218,5 @@ class SkillsPage(QWidget):
         if self.people_tab is not None:
             self.people_tab.load(spec)
         self.own_tab.load(spec)
+        if self.map_tab is not None:
+            self.map_tab.follow_catalogue(self.family)
