@@ -175,7 +175,7 @@ def test_a_library_left_out_is_named_once_with_every_module_that_needs_it(monkey
     result = self_check._run_one("modules", "Modules loaded on first use", self_check._modules)
     assert not result.ok
     assert result.detail == (
-        "プログラムに含まれていないモジュールがあります: openpyxl (app.evaluation.sheets、app.tabular が読み込むもの): "
+        "プログラムに含まれていないモジュールがあります: openpyxl (app.evaluation.sheets、app.tabular、app.reporting.document、app.skills.map_export、app.skills.self_assessment が読み込むもの): "
         "ModuleNotFoundError: No module named 'openpyxl'")
 
 

@@ -32,14 +32,11 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.register.accounts": ("argon2", "argon2.exceptions"),
     "app.certification.certificate_settings": ("PIL.Image",),
     "app.certification.certificates": ("budoux",),
-    "app.cli.main": ("app.cli.assignments", "app.cli.certification", "app.cli.org", "app.cli.records",
-                "app.cli.settings", "app.cli.staff", "app.cli.templates", "app.evaluation.sheets",
-                "app.overview.person_card", "app.staff.export"),
+    "app.cli.main": ("app.cli.assignments", "app.cli.certification", "app.cli.org", "app.cli.outcomes", "app.cli.qualifications", "app.cli.records", "app.cli.reports", "app.cli.settings", "app.cli.skill_map", "app.cli.skills", "app.cli.staff", "app.cli.surveys", "app.cli.templates", "app.cli.training", "app.overview.person_card", "app.staff.export"),
     "app.cli.certification": ("app.cli.records", "app.cli.schemes"),
     "app.cli.projects": ("app.cli.project_details", "app.cli.project_people"),
-    "app.demo.town": ("app.demo.projects",),
-    "app.evaluation.sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection",
-                              "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
+    "app.demo.town": ("app.demo.outcomes", "app.demo.projects", "app.demo.qualifications", "app.demo.skill_demand", "app.demo.skills", "app.demo.surveys", "app.demo.targets", "app.demo.training"),
+    "app.evaluation.sheets": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection", "openpyxl.worksheet.cell_range", "openpyxl.worksheet.datavalidation"),
     "app.formatting": ("babel.dates", "babel.numbers"),
     # reportlab, the certificate layout and the evaluation rules: not loaded before the first paint
     "app.overview.setting_values": ("app.certification.certificate_settings",),
@@ -48,6 +45,9 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.pdf_fonts": ("reportlab.rl_config",),
     "app.seal_key": ("ctypes.wintypes",),  # DPAPI, Windows only; the installer must carry them
     "app.tabular": ("openpyxl", "openpyxl.cell", "openpyxl.worksheet._reader"),
+    "app.reporting.document": ("openpyxl", "openpyxl.chart", "openpyxl.styles", "openpyxl.utils", "reportlab.lib.styles", "reportlab.platypus"),
+    "app.skills.map_export": ("openpyxl", "openpyxl.styles", "openpyxl.utils"),
+    "app.skills.self_assessment": ("openpyxl", "openpyxl.styles", "openpyxl.workbook.protection", "openpyxl.worksheet.datavalidation"),
 }
 SAMPLE_DATE = date(2026, 4, 1)  # the sample certificate's decision date (any fixed date)
 
