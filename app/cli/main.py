@@ -591,6 +591,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_surveys.register(sub)
     outcomes.register(sub)
     targets.register(sub)
+    from app.cli import dashboard as cli_dashboard
+
+    cli_dashboard.register(sub)
     return parser
 
 

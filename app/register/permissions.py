@@ -54,6 +54,8 @@ class Action(StrEnum):
     SURVEYS_EDIT = "surveys:edit"
     TARGETS_VIEW = "targets:view"
     TARGETS_EDIT = "targets:edit"
+    DASHBOARD_VIEW = "dashboard:view"
+    DASHBOARD_DETAIL = "dashboard:detail"
 
 
 _ALL = frozenset(Role)
@@ -92,6 +94,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.SURVEYS_EDIT: _ADMIN,
     Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TARGETS_EDIT: _ADMIN,
+    Action.DASHBOARD_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.DASHBOARD_DETAIL: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -127,6 +131,8 @@ LABELS: dict[Action, str] = {
     Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
     Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
     Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
+    Action.DASHBOARD_VIEW: N_("Home dashboard: figures per level, section and project"),
+    Action.DASHBOARD_DETAIL: N_("Home dashboard details: who has not rated yet, whose qualifications expire, backups, check"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.
