@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.overview import audit_log
+from app.overview import dashboard
 from app.certification import certificates
 from app.certification import decisions
 from app.certification import candidates
@@ -280,6 +281,11 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
     Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
+    Action.DASHBOARD_VIEW: [lambda r, u: dashboard.dashboard(r.db, u, AS_OF)],
+    Action.DASHBOARD_DETAIL: [
+        lambda r, u: dashboard.register_check(r.db, u),
+        lambda r, u: dashboard.backups(r.db, u, AS_OF),
+    ],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
 OWNED_ELSEWHERE = {Action.ACCOUNTS_MANAGE}

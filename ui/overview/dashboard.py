@@ -17,7 +17,7 @@ from typing import Any
 
 import shiboken6
 import sqlite_utils
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.register.accounts import User
+from app.register.permissions import Action, allowed
 from ui.widgets.table_model import RecordTableModel, record_table_view
 
 MAX_LINES = 4  # lines of detail under a tile's figure; the rest is in its list
@@ -155,9 +156,13 @@ class DashboardPage(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """The first time the page is seen its figures are read, after the paint; later visits refresh them."""
+        """Each time the page is shown its figures are read again, on workers: the paint does not wait.
+
+        The workers start here, not from a timer: a job started from a later event loop (a dialog's) would
+        collect garbage on the GUI thread in the middle of whatever that dialog is doing.
+        """
         super().showEvent(event)
-        QTimer.singleShot(0, self, self.load_in_background)
+        self.load_in_background()
 
     def load_in_background(self) -> None:
         from ui.background import start_with_database
@@ -173,13 +178,15 @@ class DashboardPage(QWidget):
         def arrived(board, error: BaseException | None) -> None:
             if not shiboken6.isValid(self) or generation != self._generation:
                 return
-            if error is not None:
-                raise error
+            if error is not None:  # a tile is no place for a crash dialog: say it where the figures would be
+                self.as_of.setText(_("The figures could not be read: {error}").format(error=error))
+                return
             self.show_board(board)
-            if board.detailed:
-                self._start_check(generation)
 
+        self.check = None
         start_with_database(self._db, read, arrived)
+        if allowed(self._user, Action.DASHBOARD_DETAIL):  # the check reads the whole file: its own worker, alongside
+            self._start_check(generation)
 
     def _start_check(self, generation: int) -> None:
         from ui.background import start_with_database
@@ -195,7 +202,8 @@ class DashboardPage(QWidget):
             if not shiboken6.isValid(self) or generation != self._generation:
                 return
             if error is not None:
-                raise error
+                self.tiles["check"].show_figures(_("Not checked"), [str(error)], True)
+                return
             self.show_check(check)
 
         start_with_database(self._db, run, arrived)
@@ -206,7 +214,7 @@ class DashboardPage(QWidget):
 
         self.board = board
         self.as_of.setText(_("as of {date}").format(date=board.as_of))
-        dashboard_tiles.fill(self.tiles, board)
+        dashboard_tiles.fill(self.tiles, board, self.check is None)
         self.tiles["backup"].setVisible(board.backups_seen)
         self.tiles["check"].setVisible(board.detailed)
         self.loaded.emit()

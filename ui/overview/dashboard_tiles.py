@@ -60,13 +60,13 @@ def _backup(board) -> tuple[str, list[str], bool]:
     return figure, [seen.at.replace("T", " "), seen.path], seen.days_ago > 7
 
 
-def fill(tiles: dict, board) -> None:
-    """Every tile's figure and lines from ``board`` (the check tile waits for its own worker)."""
+def fill(tiles: dict, board, check_pending: bool = True) -> None:
+    """Every tile's figure and lines from ``board`` (the check tile shows its own worker's result)."""
     for key, make in (("levels", _levels), ("coverage", _coverage), ("waiting", _waiting),
                       ("expiring", _expiring), ("backup", _backup)):
         figure, lines, alarm = make(board)
         tiles[key].show_figures(figure, lines, alarm)
-    if board.detailed:
+    if board.detailed and check_pending:
         tiles["check"].show_figures(_("Checking…"), [])
 
 
