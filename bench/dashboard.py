@@ -92,10 +92,10 @@ def add_dashboard_data(path: Path, seed: int = 1) -> None:
 
 def bare_refresh(conn: sqlite3.Connection) -> dict:
     """The same reads with raw sqlite3 and the same set arithmetic, no services, no dataclasses."""
-    from app.targets.population import _PEOPLE_SQL
+    from app.overview.dashboard import _COUNTED_SQL
 
     on = TODAY.isoformat()
-    people = {r[0]: r[2] for r in conn.execute(_PEOPLE_SQL, {"on": on})}
+    people = {r[0]: r[2] for r in conn.execute(_COUNTED_SQL, {"on": on, "fy": 2026})}
     family = conn.execute("SELECT family FROM cert_schemes ORDER BY id DESC LIMIT 1").fetchone()[0]
     held: dict[str, set[int]] = {}
     for staff_id, level in conn.execute("SELECT DISTINCT staff_id, level_code FROM certifications WHERE scheme_family = ? "
