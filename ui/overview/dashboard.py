@@ -127,8 +127,9 @@ class DashboardPage(QWidget):
         top.addWidget(self.as_of, 1)
         top.addWidget(self.refresh_button)
         self.tiles: dict[str, Tile] = {}
-        grid = QGridLayout()
+        grid = self._grid = QGridLayout()
         grid.setSpacing(10)
+        self._columns = 3
         specs = [("levels", _("Certified people")), ("coverage", _("Sections without their DX推進リーダー")),
                  ("waiting", _("Evaluations waiting")), ("expiring", _("Qualifications expiring soon")),
                  ("backup", _("Last backup")), ("check", _("Register check"))]
@@ -149,6 +150,16 @@ class DashboardPage(QWidget):
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(inner)
         QVBoxLayout(self).addWidget(area)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Three tiles a row where they fit, else two (1366×768 at 150 % leaves about 700 px for the page)."""
+        super().resizeEvent(event)
+        columns = 3 if self.width() >= 3 * 260 + 60 else 2
+        if columns != self._columns:
+            self._columns = columns
+            for index, tile in enumerate(self.tiles.values()):
+                self._grid.removeWidget(tile)
+                self._grid.addWidget(tile, index // columns, index % columns)
 
     def add_above_tiles(self, widget: QWidget) -> None:
         """A notice between the heading and the tiles (the main window puts the set-up checklist there)."""
