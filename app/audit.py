@@ -80,6 +80,10 @@ ACTION_LABELS = {
     "certification.export": N_("Register of certified staff exported"),
     "certificate.print": N_("Certificates printed"),
     "seal.takeover": N_("Register taken over from another PC"),
+    "skill.catalogue_create": N_("Skill catalogue created"),
+    "skill.catalogue_version": N_("Skill catalogue revised"),
+    "skill.record": N_("Staff skills recorded"),
+    "skill.sheets_export": N_("Skill self-assessment sheets written"),
     "training.create": N_("Training event recorded"),
     "training.update": N_("Training event changed"),
     "training.remove": N_("Training event deleted"),
@@ -99,6 +103,9 @@ ACTION_LABELS = {
     "designation.role_add": N_("Designation role added"),
     "designation.add": N_("Staff member designated"),
     "designation.remove": N_("Designation removed"),
+    "skill_demand.add": N_("Skill demand added"),
+    "skill_demand.change": N_("Skill demand changed"),
+    "skill_demand.remove": N_("Skill demand removed"),
 }
 
 

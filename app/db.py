@@ -386,7 +386,8 @@ def _check_writable(db: sqlite_utils.Database) -> None:
 
 # Migrations that need Python after their SQL (same transaction), by name without the number, so that
 # renumbering at a merge does not break the link.
-_PYTHON_STEPS = {"tamper_seal.sql": seal.after_migration}
+_PYTHON_STEPS = {"tamper_seal.sql": seal.after_migration,
+                 "requirements.sql": seal.seal_later_tables("requirements.sql")}
 
 
 def _apply(db: sqlite_utils.Database, migration: Migration) -> None:

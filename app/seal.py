@@ -52,7 +52,14 @@ SEALED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "certificate_prints": (("id",), ("id", "certification_id", "printed_at", "printed_by", "kind", "template",
                                      "file_name")),
     "seal_state": (("name",), ("name", "value", "number")),
+    # The records certification now rests on (issue 15): who holds which qualification, who attended what.
+    "staff_qualifications": (("id",), ("id", "staff_id", "name", "obtained_on", "note", "qualification_id",
+                                       "expires_on", "source")),
+    "training_attendance": (("event_id", "staff_id"), ("event_id", "staff_id", "hours", "source")),
 }
+# Tables sealed by a later migration than tamper_seal (its Python step, by migration name without the number):
+# the tamper_seal step leaves them alone, since at that version they do not exist yet.
+SEALED_LATER: dict[str, tuple[str, ...]] = {"requirements.sql": ("staff_qualifications", "training_attendance")}
 APPEND_ONLY = {"certificate_prints"}  # no update trigger: updates are refused by their own trigger
 AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json")
 HEAD = "audit_head"
@@ -69,6 +76,7 @@ TABLE_LABELS = {
     "evaluation_scores": N_("ratings"), "certifications": N_("certifications"),
     "certification_reissues": N_("certificate re-issues"), "certificate_prints": N_("certificate print log"),
     "seal_state": N_("seal state"), "audit_log": N_("audit log"), "sqlite_master": N_("triggers"),
+    "staff_qualifications": N_("qualification records"), "training_attendance": N_("training attendance"),
 }
 
 
@@ -118,6 +126,15 @@ def mac(key: bytes, table: str, values: tuple) -> str:
     return _hmac(key)(canonical(table, values))
 
 
+def digests_equal(expected: str, given: object) -> bool:
+    """Constant-time comparison of two hex digests as bytes.
+
+    ``hmac.compare_digest`` raises TypeError for a str with non-ASCII characters, and a seal column or a
+    returned sheet's signature cell may hold anything (３, 漢字): that is a mismatch, not a crash.
+    """
+    return hmac.compare_digest(str(expected).encode("utf-8"), str(given).encode("utf-8"))
+
+
 def chain_hash(previous: str | None, values: tuple) -> str:
     return hashlib.sha256((previous or "").encode() + canonical("audit_log", values)).hexdigest()
 
@@ -148,16 +165,23 @@ def _where(pk: tuple[str, ...]) -> str:
     return " AND ".join(f"{c} = NEW.{c}" for c in pk)
 
 
+def _table_triggers(table: str) -> dict[str, str]:
+    pk, columns = SEALED[table]
+    out = {}
+    args = ", ".join(f"NEW.{c}" for c in columns)
+    body = f"BEGIN UPDATE {table} SET seal = dx_seal('{table}', {args}) WHERE {_where(pk)}; END"
+    out[f"seal_{table}_insert"] = f"CREATE TRIGGER seal_{table}_insert AFTER INSERT ON {table} {body}"
+    if table not in APPEND_ONLY:
+        out[f"seal_{table}_update"] = (f"CREATE TRIGGER seal_{table}_update AFTER UPDATE OF {', '.join(columns)} "
+                                       f"ON {table} {body}")
+    return out
+
+
 def expected_triggers() -> dict[str, str]:
     """Name -> SQL of every seal trigger (generated from SEALED, compared by ``verify``)."""
     out = {}
-    for table, (pk, columns) in SEALED.items():
-        args = ", ".join(f"NEW.{c}" for c in columns)
-        body = f"BEGIN UPDATE {table} SET seal = dx_seal('{table}', {args}) WHERE {_where(pk)}; END"
-        out[f"seal_{table}_insert"] = f"CREATE TRIGGER seal_{table}_insert AFTER INSERT ON {table} {body}"
-        if table not in APPEND_ONLY:
-            out[f"seal_{table}_update"] = (f"CREATE TRIGGER seal_{table}_update AFTER UPDATE OF {', '.join(columns)} "
-                                           f"ON {table} {body}")
+    for table in SEALED:
+        out.update(_table_triggers(table))
     args = ", ".join(f"NEW.{c}" for c in AUDIT_COLUMNS)
     out["seal_audit_log_insert"] = (
         "CREATE TRIGGER seal_audit_log_insert AFTER INSERT ON audit_log BEGIN "
@@ -175,17 +199,18 @@ def _normal(sql: str | None) -> str:
 
 
 def after_migration(conn: sqlite3.Connection) -> None:
-    """Part of migration 0008 (same transaction): make the triggers, seal every row, start the chain."""
-    for sql in expected_triggers().values():
-        conn.execute(sql)
+    """Part of migration 0009 (same transaction): make the triggers, seal every row, start the chain.
+
+    The tables sealed by a later migration (SEALED_LATER) are left to that migration's step.
+    """
+    later = {table for tables in SEALED_LATER.values() for table in tables}
+    for name, sql in expected_triggers().items():
+        if not any(name in (f"seal_{t}_insert", f"seal_{t}_update") for t in later):
+            conn.execute(sql)
     secret_fp, secret = _primary()
-    for table, (pk, columns) in SEALED.items():
-        if table == "seal_state":
-            continue
-        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
-        index = [columns.index(c) for c in pk]
-        conn.executemany(f"UPDATE {table} SET seal = ? WHERE {' AND '.join(f'{c} = ?' for c in pk)}",
-                         [(f"{secret_fp}:{mac(secret, table, tuple(r))}", *(r[i] for i in index)) for r in rows])
+    for table in SEALED:
+        if table != "seal_state" and table not in later:
+            _seal_rows(conn, table, secret_fp, secret)
     previous = ""
     updates = []
     for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log ORDER BY id"):
@@ -195,6 +220,29 @@ def after_migration(conn: sqlite3.Connection) -> None:
     last = updates[-1][2] if updates else 0
     conn.execute("INSERT INTO seal_state (name, value, number) VALUES (?, ?, ?)", [HEAD, previous, last])
     _introduce(conn, secret_fp, last)
+
+
+def _seal_rows(conn: sqlite3.Connection, table: str, secret_fp: str, secret: bytes) -> None:
+    pk, columns = SEALED[table]
+    rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+    index = [columns.index(c) for c in pk]
+    conn.executemany(f"UPDATE {table} SET seal = ? WHERE {' AND '.join(f'{c} = ?' for c in pk)}",
+                     [(f"{secret_fp}:{mac(secret, table, tuple(r))}", *(r[i] for i in index)) for r in rows])
+
+
+def seal_later_tables(migration: str):
+    """The Python step of a migration that starts sealing more tables: their triggers, and every row sealed.
+
+    Rows already there are sealed as they stand: a change made to them before this version is not told
+    apart (as with every table when tamper_seal first sealed it).
+    """
+    def step(conn: sqlite3.Connection) -> None:
+        secret_fp, secret = _primary()
+        for table in SEALED_LATER[migration]:
+            for sql in _table_triggers(table).values():
+                conn.execute(sql)
+            _seal_rows(conn, table, secret_fp, secret)
+    return step
 
 
 def _primary() -> tuple[str, bytes]:
@@ -361,14 +409,14 @@ def _check_row(ring: seal_key.KeyRing, report: SealReport, table: str, key: str,
         report.problems.append(Problem(table, key, _("has no seal: it was written outside the app.")))
         return
     if fp in ring.keys:
-        if hmac.compare_digest(mac(ring.keys[fp], table, values), value):
+        if digests_equal(mac(ring.keys[fp], table, values), value):
             report.verified += 1
         else:
             report.problems.append(Problem(table, key, _("does not match its seal: it was changed outside the app.")))
         return
     if witness:
         w_fp, _sep, w_value = witness.partition(":")
-        if w_fp in ring.keys and hmac.compare_digest(mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)),
+        if w_fp in ring.keys and digests_equal(mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)),
                                                      w_value):
             report.vouched += 1
         else:
@@ -434,7 +482,7 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                                                                               "the app.")))
                 broken = True
         elif fp in keys:
-            if hmac.compare_digest(macs[fp](repr(("audit_log", values[0], stored)).encode()), value):
+            if digests_equal(macs[fp](repr(("audit_log", values[0], stored)).encode()), value):
                 report.verified += 1
             elif not broken:
                 report.problems.append(Problem("audit_log", str(values[0]), _("does not match its seal: it was "
@@ -442,7 +490,7 @@ def _check_chain(conn: sqlite3.Connection, ring: seal_key.KeyRing, report: SealR
                 broken = True
         elif ("audit_log", repr((values[0],))) in witness:
             w_fp, _sep, w_value = witness["audit_log", repr((values[0],))].partition(":")
-            if w_fp in keys and hmac.compare_digest(mac(keys[w_fp], "seal_witness", ("audit_log", values[0], stored,
+            if w_fp in keys and digests_equal(mac(keys[w_fp], "seal_witness", ("audit_log", values[0], stored,
                                                                                     seal)), w_value):
                 report.vouched += 1
             elif not broken:
@@ -515,12 +563,12 @@ def row_verifies(db: sqlite_utils.Database, table: str, pk_values: tuple) -> boo
     ring = seal_key.load()
     fp, _sep, value = seal.partition(":")
     if fp in ring.keys:
-        return hmac.compare_digest(mac(ring.keys[fp], table, values), value)
+        return digests_equal(mac(ring.keys[fp], table, values), value)
     witness = db.execute("SELECT seal FROM seal_witness WHERE tbl = ? AND row_key = ?",
                          [table, repr(tuple(pk_values))]).fetchone()
     if witness:
         w_fp, _sep, w_value = witness[0].partition(":")
-        return w_fp in ring.keys and hmac.compare_digest(
+        return w_fp in ring.keys and digests_equal(
             mac(ring.keys[w_fp], "seal_witness", (table, *values, seal)), w_value)
     return False
 

@@ -406,6 +406,19 @@ def bench_eligibility(folder: Path, size: int, repeat: int) -> list[Figure]:
                    "hand-written SQL query of the same aggregates")]
 
 
+def bench_eligibility_training(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.eligibility_training import build, runs
+
+    path = folder / f"eligible-training-{size}.sqlite"
+    counts = build(path, size)
+    ours, bare = runs(path)
+    return [figure("eligibility_training", size, best(ours, repeat), best(bare, repeat),
+                   f"Hokkaido's preset for everyone: training hours and named training in a period, qualifications "
+                   f"held on the day, manager's position, years in a level ({counts['attendance']:,} attendances, "
+                   f"{counts['qualifications']:,} qualifications, {counts['certifications']:,} earlier levels) vs one "
+                   "hand-written SQL query of the same aggregates")]
+
+
 # -- evaluation sheets: Excel out and back -----------------------------------------------------------
 def _sheets_register(path: Path, evaluators: int) -> int:
     """A town with one project: 12 members, each evaluator rates 6 of them on leadership (12 rows a sheet)."""
@@ -638,6 +651,13 @@ def bench_tamper(folder: Path, size: int, repeat: int) -> list[Figure]:
         close()
 
 
+# -- skill heat map (issue 15; figures and baselines explained in bench/skill_map.py) -----------------------
+def bench_skill_map(folder: Path, size: int, repeat: int) -> list[Figure]:
+    from bench.skill_map import run
+
+    return [figure(name, size, ours, bare, note) for name, ours, bare, note in run(folder, size, repeat)]
+
+
 BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     # name: (function, runs per size)
     "open_migrate": (bench_open_migrate, False),
@@ -648,11 +668,13 @@ BENCHES: dict[str, tuple[Callable[[Path, int, int], list[Figure]], bool]] = {
     "gui_cold_start": (bench_cold_start, False),
     "evaluation_summary": (bench_evaluation_summary, True),
     "eligibility": (bench_eligibility, True),
+    "eligibility_training": (bench_eligibility_training, True),
     "sheets": (bench_sheets, False),
     "certificates": (bench_certificates, False),
     "backup": (bench_backup, True),
     "login": (bench_login, False),
     "tamper": (bench_tamper, True),
+    "skill_map": (bench_skill_map, True),
 }
 
 

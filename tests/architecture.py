@@ -252,6 +252,7 @@ UI_FEATURES = ("staff", "evaluation", "certification", "register", "overview")
 UI_FEATURE_LINKS = {
     # every feature's lists open the person card (ui/overview)
     ("staff", "overview"), ("evaluation", "overview"), ("certification", "overview"), ("training", "overview"),
+    ("skills", "overview"),
     # the person card shows the certificate log; the set-up guide opens each step's dialog
     ("overview", "certification"), ("overview", "staff"), ("overview", "register"),
     # the settings page opens the positions dialog and the evaluation-template editor

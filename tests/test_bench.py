@@ -14,7 +14,7 @@ def test_bench_prints_one_json_object_per_figure():
     figures = [json.loads(line) for line in result.stdout.splitlines()]
     names = {f["name"] for f in figures}
     assert {"open_migrate", "bulk_insert", "staff_list_load", "staff_filter_keystroke", "staff_sort_reading",
-            "gui_cold_start", "evaluation_summary", "eligibility", "sheets_export", "sheets_import",
+            "gui_cold_start", "evaluation_summary", "eligibility", "eligibility_training", "sheets_export", "sheets_import",
             "sheets_round_trip", "member_picker_open", "member_picker_tick_all", "members_add_section",
             "certificates_pdf", "certificates_pdf_same_page", "certificate_first_warm", "backup",
             "login", "login_refused", "tamper_verify"} <= names

@@ -130,15 +130,17 @@ def test_reason_texts_for_met_and_unmet_requirements():
 def test_one_short_is_near_only_on_a_level_with_two_or_more_requirements(town):
     """「あと1つ」: one requirement short with the others met; on a one-requirement level that is 未達."""
     nothing = PersonFacts(1)
-    (level1,) = [c for c in eligibility.evaluate(HOKKAIDO, {1: nothing}, AS_OF) if c.level.code == "level1"]
+    one_requirement = _spec_with_ids(schemes.SchemeSpec("one-cert", "一つの要件", [
+        schemes.LevelSpec("level1", "レベル1", [schemes.RequirementSpec("sessions", {"min": 2})])]))
+    (level1,) = eligibility.evaluate(one_requirement, {1: nothing}, AS_OF)
     assert len(level1.results) == 1 and level1.unmet == 1 and level1.status == "not_yet"
     one_short = PersonFacts(1, sessions=5, projects=[ProjectFact(1, "member", None)],
                             scores={"policy": [ScoreFact(1, 3.4, 2, 2)], "leadership": [ScoreFact(1, 4.0, 3, 3)]})
     (advisor,) = eligibility.evaluate(MOKA, {1: one_short}, AS_OF)
     assert advisor.unmet == 1 and advisor.status == "near"
-    # The demo town under the Hokkaido scheme: nobody without workshops is 「あと1つ」 for level 1.
-    scheme = schemes.load_scheme(town, schemes.install_preset(town, "hokkaido", ADMIN_USER))
-    found = [c for c in eligibility.eligibility(town, OFFICER, scheme, AS_OF) if c.level.code == "level1"]
+    # The demo town under a one-requirement level: nobody without workshops is 「あと1つ」 for it.
+    scheme = schemes.load_scheme(town, schemes.save_scheme(town, one_requirement, ADMIN_USER))
+    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
     assert {c.status for c in found} == {"eligible", "not_yet"}
 
 
@@ -243,32 +245,6 @@ def test_a_revoked_level_needs_a_set_date_or_a_reason_to_certify_again(town):
     with pytest.raises(UserError, match="要件を満たしていません"):
         decisions.approve(town, OFFICER, scheme.id, [Approval(eligible[2], "expert")], AS_OF, "真岡市長",
                               override_reason="特例")
-
-
-def test_hokkaido_scenario_step_by_step(town):
-    scheme_id = schemes.install_preset(town, "hokkaido", ADMIN_USER)
-    scheme = schemes.load_scheme(town, scheme_id)
-    volunteers = {r[0] for r in town.execute("SELECT staff_id FROM project_members WHERE role != 'owner'")}
-    attended = {r[0] for r in town.execute(
-        "SELECT staff_id FROM training_attendance GROUP BY staff_id HAVING count(*) >= 2")}
-    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
-    level1 = {c.staff_id for c in found if c.level.code == "level1" and c.status == "eligible"}
-    assert level1 == attended == volunteers and len(level1) == 12
-    assert not [c for c in found if c.level.code != "level1" and c.status == "eligible"]
-    decisions.approve(town, OFFICER, scheme_id, [Approval(s, "level1") for s in level1], date(2026, 4, 1), "知事")
-    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
-    assert {c.staff_id for c in found if c.level.code == "level2" and c.status == "eligible"} == volunteers
-    # Management is a side track: it needs level 2 and a training record that does not exist yet.
-    assert not [c for c in found if c.level.code == "management"]
-    decisions.approve(town, OFFICER, scheme_id, [Approval(s, "level2") for s in volunteers], date(2026, 5, 1), "知事")
-    found = eligibility.eligibility(town, OFFICER, scheme, AS_OF)
-    management = [c for c in found if c.level.code == "management"]
-    assert len(management) == 12 and all(c.status == "near" for c in management)
-    assert management[0].results[1].text == "デジタルマネジメント研修: 記録なし ✗"
-    leads = {r[0] for r in town.execute("SELECT staff_id FROM project_members WHERE role IN ('proposer', 'leader')")}
-    level3 = {c.staff_id: c for c in found if c.level.code == "level3"}
-    assert set(level3) == volunteers
-    assert {s for s, c in level3.items() if c.results[1].met} == leads
 
 
 def test_approval_refuses_the_ineligible_and_writes_nothing(town):
@@ -386,14 +362,12 @@ def test_bad_schemes_are_refused(db, change, message):
 # -- crash in the middle of a batch ----------------------------------------------------------------------------
 
 def _hundred_eligible(path: Path, db) -> None:
-    """A project of 100 members who all attended two workshops: 100 eligible for Hokkaido level 1."""
+    """100 people who attended the level 1 course, six hours: 100 eligible for Hokkaido level 1."""
+    from tests.requirement_rows import add_event
+
     schemes.install_preset(db, "hokkaido", ADMIN_USER)
-    project_id = projects.create_project(db, projects.ProjectInput("全庁研修", 2026), ADMIN_USER)
     people = [r[0] for r in db.execute("SELECT id FROM staff WHERE status = 'active' ORDER BY id LIMIT 100")]
-    for staff_id in people:
-        projects.add_member(db, project_id, staff_id, "member", ADMIN_USER)
-    for day in (date(2026, 5, 1), date(2026, 6, 1)):
-        projects.add_session(db, project_id, day, "DX研修", 2.0, people, ADMIN_USER)
+    add_event(db, "デジタル推進リーダー研修", date(2026, 5, 1), 6.0, people, kind="elearning")
 
 
 def test_killing_the_process_mid_batch_leaves_none_or_all_and_no_gaps(demo_db, db_path, tmp_path):

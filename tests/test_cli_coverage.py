@@ -41,7 +41,7 @@ def _resolve(command: str) -> tuple[argparse.ArgumentParser, list[str]]:
 def _all_named_controls(window) -> set[str]:
     """Tool-bar actions, menu entries and buttons of every page, by object name; unnamed ones are reported."""
     for page in ("organisation_page", "projects_page", "evaluation_page", "certification_page", "certificates_page",
-                 "training_page", "targets_page"):
+                 "training_page", "skills_page", "targets_page"):
         getattr(window, page)  # built on first visit
     names, unnamed = set(), []
     actions = [a for bar in window.findChildren(QToolBar) for a in bar.actions()]

@@ -383,6 +383,8 @@ def test_missing_or_bad_signature_is_refused(demo_db, exported):
     assert "シート「_meta」" in preview.errors[0].text()
     meta_cell("B6", "0" * 64)
     assert_refused(demo_db, admin, path, "署名の検証に失敗")
+    meta_cell("B6", "３" * 64)  # not ASCII: a mismatch like any other, not a crash (hmac refuses such str)
+    assert_refused(demo_db, admin, path, "署名の検証に失敗")
     meta_cell("B3", "e1")  # another evaluator
     assert_refused(demo_db, admin, path, "署名の検証に失敗")
     meta_cell(f"B{sheets.META_FIRST_ROW}", 99999)  # another assignment id

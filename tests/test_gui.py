@@ -162,7 +162,8 @@ def test_header_click_sorts_in_the_core(qtbot, window):
 
 def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["ホーム", "職員", "組織", "プロジェクト", "評価", "研修・資格", "認定", "証書", "目標・配置", "レポート", "設定"]
+    assert titles == ["ホーム", "職員", "組織", "プロジェクト", "評価", "研修・資格", "スキル", "認定", "証書", "目標・配置",
+                      "レポート", "設定"]
     window.navigation.setCurrentRow(titles.index("プロジェクト"))
     assert window.pages.currentWidget().objectName() == "page_projects"
     window.navigation.setCurrentRow(titles.index("設定"))
@@ -370,7 +371,8 @@ def test_restore_from_the_gui_replaces_the_register_and_asks_to_log_in(qtbot, tm
     maintenance.backup(setup.db, backup, ADMIN_USER)
     # Staff 201.. not on a demo project nor certified can go without touching the evaluations.
     setup.db.execute("DELETE FROM staff_assignments WHERE staff_id > 200")
-    for table in ("training_attendance", "staff_qualifications", "designations"):  # the demo's other records
+    for table in ("training_attendance", "staff_qualifications", "designations", "staff_skills",
+                  "staff_skill_profiles"):  # the demo's other records
         setup.db.execute(f"DELETE FROM {table} WHERE staff_id > 200")
     setup.db.execute("DELETE FROM staff WHERE id > 200 AND id NOT IN (SELECT staff_id FROM project_members) "
                      "AND id NOT IN (SELECT evaluator_staff_id FROM evaluation_assignments WHERE evaluator_staff_id IS NOT NULL) "

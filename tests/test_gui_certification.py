@@ -461,7 +461,9 @@ def test_certification_path_from_the_register_and_the_staff_history(qtbot, page,
 
 
 def test_main_window_opens_the_certification_page(qtbot, window):
-    window.navigation.setCurrentRow(4)
+    from ui.main_window import NAVIGATION
+
+    window.navigation.setCurrentRow([key for key, _title in NAVIGATION].index("certification"))
     page = window.certification_page
     assert window.pages.currentWidget().findChild(QWidget, "page_certification") is page
     assert page.stack.currentIndex() == 0  # the demo fixture has no scheme yet: the presets are offered

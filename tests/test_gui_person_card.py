@@ -21,7 +21,7 @@ from ui.staff.page import StaffPage
 pytestmark = pytest.mark.gui
 VIEWER = User(91, "etsuran", "閲覧 一子", Role.VIEWER)
 EVALUATOR = User(92, "hyoka", "評価 二郎", Role.EVALUATOR)
-ALL_TABS = ["基本情報", "所属の履歴", "プロジェクト", "研修", "資格", "評価", "認定", "証書"]
+ALL_TABS = ["基本情報", "所属の履歴", "プロジェクト", "研修", "資格", "評価", "認定", "証書", "スキル"]
 
 
 def double_click(qtbot, view: QTableView, row: int, column: int = 0) -> None:
@@ -109,7 +109,7 @@ def test_staff_list_double_click_opens_the_card_and_sets_a_leave(qtbot, town, ad
 def test_a_viewer_and_an_evaluator_get_the_tabs_their_role_allows(qtbot, town):
     person = proposer(town)
     town.execute("UPDATE staff SET status = 'leave' WHERE id = ?", [person])  # a leave is the person's record
-    for user, tabs in ((VIEWER, ["基本情報", "プロジェクト", "研修", "資格", "認定"]), (EVALUATOR, ["基本情報"])):
+    for user, tabs in ((VIEWER, ["基本情報", "プロジェクト", "研修", "資格", "認定", "スキル"]), (EVALUATOR, ["基本情報"])):
         page = staff_page(qtbot, town, user)
 
         def look(card: PersonCardDialog, seen: dict) -> None:
@@ -138,7 +138,7 @@ def test_project_member_double_click_opens_the_card(qtbot, town):
     seen = open_card_by_double_click(qtbot, page.members_view, 0, look)
     assert seen["name"].replace("\u3000", " ") == member["name"]
     assert projects.project(town, project_id)["name"] in seen["projects"]
-    assert seen["tabs"] == ["基本情報", "プロジェクト", "研修", "資格", "認定"]
+    assert seen["tabs"] == ["基本情報", "プロジェクト", "研修", "資格", "認定", "スキル"]
 
 
 def test_register_eligibility_and_assignments_open_the_card(qtbot, town, admin):

@@ -38,7 +38,7 @@ def test_the_page_is_reached_from_the_main_window_and_says_what_to_do_when_empty
     assert "研修・資格" in titles
     window.show_page("training")
     page = window.training_page
-    assert page.tabText(0) == "研修" and page.count() == 1
+    assert [page.tabText(i) for i in range(page.count())] == ["研修", "資格"]
     tab = page.training_tab
     assert tab.events_model.rowCount() == 0 and tab.empty_label.isVisible()
 
@@ -165,7 +165,9 @@ def test_removing_asks_first(qtbot, trained_db):
 def test_a_viewer_reads_and_changes_nothing(qtbot, trained_db):
     page = _page(qtbot, trained_db, VIEWER)
     tab = page.training_tab  # the page is kept: qtbot holds it weakly
-    assert not tab.toolbar.isVisible() and tab.events_model.rowCount() > 0 and tab.people_model.rowCount() > 0
+    assert tab.events_model.rowCount() > 0 and tab.people_model.rowCount() > 0
+    assert [a.objectName() for a in tab.toolbar.actions() if a.isVisible()] == ["trainingSurvey"]
+    assert page.tabText(1) == "資格"
 
 
 def test_an_attendee_opens_their_card_on_the_training_tab(qtbot, trained_db):
@@ -185,3 +187,19 @@ def test_an_attendee_opens_their_card_on_the_training_tab(qtbot, trained_db):
     tab.people_view.doubleClicked.emit(tab.people_model.index(0, 1))
     direct = trained_db.execute("SELECT count(*) FROM training_attendance WHERE staff_id = ?", [person["staff_id"]]).fetchone()[0]
     assert seen == {"tab": "研修", "rows": direct}
+
+
+def test_the_survey_button_opens_the_chosen_events_survey(qtbot, trained_db):
+    from ui.training.survey_dialog import SurveyDialog
+
+    page = _page(qtbot, trained_db)
+    tab = page.training_tab
+    seen = {}
+
+    def look(dialog: SurveyDialog) -> None:
+        seen["title"] = dialog.windowTitle()
+        dialog.reject()
+
+    when_modal(look)
+    tab.actions_["survey"].trigger()
+    assert seen["title"].endswith(tab.events_model.record_at(0)["title"])

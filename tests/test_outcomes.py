@@ -24,9 +24,18 @@ BUILT_IN_SQL = {"hours_saved": "p.hours_saved_per_year", "systems_built": "p.sys
 
 @pytest.fixture
 def outcome_town(town):
-    """The demo town with its outcome fields, the teams' values and the two earlier years."""
+    """The demo town with its outcome fields, the teams' values, the two earlier years, and a cancelled
+    project with figures (left out of the sums, as the targets' progress leaves it out)."""
+    from app.evaluation import projects
+
     load_outcomes(town, "test", past_years=True)
+    cancelled = projects.create_project(town, projects.ProjectInput(
+        "中止した取組", 2024, status="cancelled", hours_saved_per_year=999.0, systems_built=9), ADMIN_USER)
+    outcomes.set_project_values(town, ADMIN_USER, cancelled, {outcomes.field_by_name(town, "削減コスト").field_id: 99})
     return town
+
+
+LIVE = "p.status != 'cancelled'"
 
 
 def _figure_sql(db, key: str) -> str:
@@ -57,22 +66,25 @@ def test_every_sum_matches_direct_sql(outcome_town):
     assert [f.key for f in result.fields] == keys
     for key in keys:
         expr = _figure_sql(db, key)
-        per_year = dict(db.execute(f"SELECT fiscal_year, sum({expr}) FROM projects p GROUP BY fiscal_year").fetchall())
+        per_year = dict(db.execute(f"SELECT fiscal_year, sum({expr}) FROM projects p WHERE {LIVE} "
+                                   "GROUP BY fiscal_year").fetchall())
         assert {r.key: r.values[key] for r in result.by_year} == pytest.approx(per_year)
-        per_project = dict(db.execute(f"SELECT id, {expr} FROM projects p").fetchall())
+        per_project = dict(db.execute(f"SELECT id, {expr} FROM projects p WHERE {LIVE}").fetchall())
         assert {r.key: r.values[key] for r in result.by_project} == pytest.approx(per_project)
         per_department = dict(db.execute(
             f"SELECT coalesce({_department_sql()}, 0), sum({expr}) FROM projects p "
-            f"LEFT JOIN org_units u ON u.id = p.owner_unit_id GROUP BY 1").fetchall())
+            f"LEFT JOIN org_units u ON u.id = p.owner_unit_id WHERE {LIVE} GROUP BY 1").fetchall())
         assert {r.key: r.values[key] for r in result.by_department} == pytest.approx(per_department)
-        total = db.execute(f"SELECT sum({expr}) FROM projects p").fetchone()[0]
+        total = db.execute(f"SELECT sum({expr}) FROM projects p WHERE {LIVE}").fetchone()[0]
         assert result.total.values[key] == pytest.approx(total)
         for row in result.cumulative:
-            upto = db.execute(f"SELECT sum({expr}) FROM projects p WHERE fiscal_year <= ?", [row.key]).fetchone()[0]
+            upto = db.execute(f"SELECT sum({expr}) FROM projects p WHERE {LIVE} AND fiscal_year <= ?",
+                              [row.key]).fetchone()[0]
             assert row.values[key] == pytest.approx(upto)
-    counts = dict(db.execute("SELECT fiscal_year, count(*) FROM projects GROUP BY fiscal_year").fetchall())
+    counts = dict(db.execute(f"SELECT fiscal_year, count(*) FROM projects p WHERE {LIVE} GROUP BY fiscal_year").fetchall())
     assert {r.key: r.projects for r in result.by_year} == counts
-    assert result.total.projects == db.execute("SELECT count(*) FROM projects").fetchone()[0]
+    assert result.total.projects == db.execute(f"SELECT count(*) FROM projects p WHERE {LIVE}").fetchone()[0] == 5
+    assert "中止した取組" not in [r.label for r in result.by_project]
     assert result.first_year == min(counts) == 2023
     assert [r.label for r in result.by_year] == ["令和5年度", "令和6年度", "令和7年度"]
 
@@ -91,7 +103,7 @@ def test_the_demo_shows_figures_over_three_years_and_a_project_without_a_section
 def test_a_fiscal_year_limits_projects_and_departments_not_the_years_or_the_total(outcome_town):
     db = outcome_town
     everything, one_year = outcomes.summary(db, ADMIN_USER), outcomes.summary(db, ADMIN_USER, 2024)
-    ids_2024 = {r[0] for r in db.execute("SELECT id FROM projects WHERE fiscal_year = 2024")}
+    ids_2024 = {r[0] for r in db.execute(f"SELECT id FROM projects p WHERE fiscal_year = 2024 AND {LIVE}")}
     assert {r.key for r in one_year.by_project} == ids_2024
     assert sum(r.projects for r in one_year.by_department) == len(ids_2024)
     assert one_year.by_year == everything.by_year and one_year.total == everything.total
@@ -167,7 +179,7 @@ def test_cli_outcomes_json_and_projects_list_carry_the_figures(outcome_town, db_
     assert shown == json.loads(json.dumps(outcomes.as_json(outcomes.summary(db, ADMIN_USER)), ensure_ascii=False))
     limited = json.loads(run_cli("--db", str(db_path), "outcomes", "summary", "--year", "令和6年度", "--json").stdout)
     assert limited["fiscal_year"] == 2024 and {r["project_id"] for r in limited["by_project"]} == {
-        r[0] for r in db.execute("SELECT id FROM projects WHERE fiscal_year = 2024")}
+        r[0] for r in db.execute(f"SELECT id FROM projects p WHERE fiscal_year = 2024 AND {LIVE}")}
     text = run_cli("--db", str(db_path), "outcomes", "summary").stdout
     assert "令和5年度" in text and "総務部" in text and "年間削減時間（時間）" in text
 
@@ -208,8 +220,8 @@ def test_cli_chart_pdf_has_the_labels_in_the_bundled_font_only(outcome_town, db_
     svg = tmp_path / "cost.svg"
     done = run_cli("--db", str(db_path), "outcomes", "chart", "--out", str(svg), "--figure", cost.key, "--cumulative")
     assert done.returncode == 0, done.stderr
-    total = outcome_town.execute("SELECT sum(value) FROM project_outcome_values WHERE field_id = ?",
-                                 [cost.field_id]).fetchone()[0]
+    total = outcome_town.execute(f"SELECT sum(value) FROM project_outcome_values v JOIN projects p ON p.id = v.project_id "
+                                 f"WHERE field_id = ? AND {LIVE}", [cost.field_id]).fetchone()[0]
     text = svg.read_text(encoding="utf-8")
     assert "削減コスト（令和5年度からの累計）" in text and f">{total:,.0f}<" in text and "（千円）" in text
     wrong = run_cli("--db", str(db_path), "outcomes", "chart", "--out", str(tmp_path / "x.png"))

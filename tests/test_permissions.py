@@ -18,6 +18,9 @@ import pytest
 
 from app.overview import audit_log
 from app.overview import dashboard
+from app.skills import demand as skill_demand
+from app.skills import supply as skill_supply
+from tests.skill_map_fixtures import FAMILY as SKILL_FAMILY, install_catalogue
 from app.certification import certificates
 from app.certification import decisions
 from app.certification import candidates
@@ -51,6 +54,8 @@ from app.demo.town import generate_town, load_town, set_demo_municipality
 from app.demo.projects import load_certification_history, load_projects
 from app.errors import PermissionDenied
 from app.register.permissions import TABLE, Action, markdown_table
+from app.skills import catalogue_files, catalogues, presets, records
+from app.demo.skills import load_skills
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, admin_as, run_cli
 
 AS_OF = date(2026, 4, 1)
@@ -80,6 +85,7 @@ def register_file(tmp_path_factory) -> Path:
     load_projects(result.db, "test")
     load_certification_history(result.db, "test")
     set_demo_municipality(result.db, "test")  # certificate output needs a town and an issuer
+    load_skills(result.db, "test", AS_OF)
     result.db.close()
     return path
 
@@ -149,6 +155,13 @@ def _qualification_file(r: Register) -> Path:
 def _event(r: Register) -> int:
     """A training event to survey: the demo town's first (made before the call, so a refusal changes nothing)."""
     return _first_event(r)
+
+
+def _skill_family(r: Register) -> str:
+    """The simple skill map's catalogue (installed on first use), for the skill-map calls."""
+    if not skill_demand.families(r.db):
+        install_catalogue(r.db)
+    return SKILL_FAMILY
 
 
 def _first_certification_id(r: Register) -> int:
@@ -250,6 +263,25 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.BACKUP: [lambda r, u: maintenance.backup(r.db, r.folder / "copy.sqlite", u)],
     Action.AUDIT_VIEW: [lambda r, u: audit_log.recent(r.db, u)],
+    Action.SKILLS_VIEW: [
+        lambda r, u: records.people_skills(r.db, u, "skill-map", AS_OF),
+        lambda r, u: records.history(r.db, u, r.newcomer, "skill-map"),
+    ],
+    Action.SKILLS_EDIT: [
+        lambda r, u: records.record_skills(r.db, u, "skill-map", [
+            records.SkillEntry(r.newcomer, "data", 2, AS_OF, "confirmed")]),
+        lambda r, u: records.derive(r.db, u, "skill-map", AS_OF),
+    ],
+    Action.SKILL_CATALOGUE_EDIT: [
+        lambda r, u: catalogues.save_catalogue(r.db, presets.blank(), u),
+        lambda r, u: presets.install_preset(r.db, "dss-l", u),
+        lambda r, u: catalogue_files.export_catalogue(r.db, u, catalogues.latest_id(r.db, "skill-map"),
+                                                      r.folder / "catalogue.json"),
+    ],
+    Action.SKILLS_OWN: [
+        lambda r, u: records.own_levels(r.db, u, "skill-map"),
+        lambda r, u: records.save_own_assessment(r.db, u, "skill-map", {"data": 2}, AS_OF),
+    ],
     Action.TRAINING_VIEW: [
         lambda r, u: training_events.list_events(r.db, u),
         lambda r, u: training_attendance.person_training(r.db, u, r.staff_id),
@@ -285,6 +317,17 @@ CALLS: dict[Action, list[Call]] = {
     Action.DASHBOARD_DETAIL: [
         lambda r, u: dashboard.register_check(r.db, u),
         lambda r, u: dashboard.backups(r.db, u, AS_OF),
+    Action.SKILL_MAP_VIEW: [
+        lambda r, u: skill_demand.list_demands(r.db, u),
+        lambda r, u: skill_supply.heat_map(r.db, u, _skill_family(r), AS_OF),
+    ],
+    Action.SKILL_GAP_PEOPLE: [
+        lambda r, u: skill_supply.current_levels(r.db, u, r.staff_id),
+        lambda r, u: skill_supply.candidates(r.db, u, _skill_family(r), "data", 2, AS_OF),
+    ],
+    Action.SKILL_DEMAND_EDIT: [
+        lambda r, u: skill_demand.add_demand(r.db, u, skill_demand.DemandInput(_skill_family(r), "data", 2,
+                                                                               unit_id=r.unit_id)),
     ],
 }
 # Account management is checked in app/register/accounts.py (another change of issue 13) and, until then, by the CLI.
@@ -297,7 +340,8 @@ CASES = [(action, role, index) for action in Action if action not in OWNED_ELSEW
 def _snapshot(db) -> tuple:
     return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                  for t in ("audit_log", "staff", "projects", "project_members", "evaluation_assignments",
-                           "certifications", "settings", "org_units", "training_events", "training_attendance"))
+                           "certifications", "settings", "org_units", "training_events", "training_attendance",
+                           "staff_skills", "skill_catalogues"))
 
 
 def test_every_action_has_service_calls():
@@ -385,6 +429,8 @@ def cli_register(register_file: Path, tmp_path: Path) -> Path:
     ("etsuran", ["user", "list"]),
     ("etsuran", ["revoke", "R5-0001", "--reason", "試験"]),
     ("etsuran", ["certifications", "import", "OUT.csv", "--dry-run"]),
+    ("etsuran", ["training", "add", "勝手な研修", "--kind", "研修", "--date", "2025-06-01"]),
+    ("hyoka", ["training", "list"]),
 ])
 def test_cli_as_a_role_is_refused_with_exit_1(cli_register, tmp_path, login, command):
     command = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]

@@ -221,9 +221,9 @@ def test_a_leave_set_by_hand_survives_an_import(demo_db, tmp_path):
 def test_tabs_per_role():
     assert [k for k, _t in person_card.visible_tabs(ADMIN_USER)] == [
         "basic", "affiliations", "projects", "training", "qualifications", "evaluations", "certifications",
-        "certificates"]
+        "certificates", "skills"]
     assert [k for k, _t in person_card.visible_tabs(VIEWER)] == [
-        "basic", "projects", "training", "qualifications", "certifications"]
+        "basic", "projects", "training", "qualifications", "certifications", "skills"]
     assert [k for k, _t in person_card.visible_tabs(EVALUATOR)] == ["basic"]
 
 
@@ -257,7 +257,7 @@ def test_a_viewer_sees_the_list_view_of_a_person_and_no_record(town, tmp_path):
     person = proposer(town)
     edit.set_status(town, ADMIN_USER, person, "休職", date(2026, 5, 1))
     card = person_card.card(town, VIEWER, person, on=date(2026, 6, 1))
-    assert set(card) == {"basic", "projects", "training", "qualifications", "certifications"}
+    assert set(card) == {"basic", "projects", "training", "qualifications", "certifications", "skills"}
     basic = card["basic"]
     assert basic["status"] == "active"  # as the staff list shows leave to a viewer
     assert basic["hire_date"] is None and basic["leave_from"] is None and not basic["full_record"]
@@ -305,7 +305,7 @@ def test_cli_sets_a_status_and_refuses_wrong_input(tmp_path):
     card = json.loads(cli("--db", str(db), "staff", "show", number, "--date", "2026-05-15", "--json").stdout)
     assert card["basic"]["status"] == "leave" and card["basic"]["leave_until"] == "2026-05-31"
     assert set(card) == {"basic", "affiliations", "projects", "training", "qualifications", "evaluations",
-                         "certifications", "certificates"}
+                         "certifications", "certificates", "skills"}
     shown = cli("--db", str(db), "staff", "show", number, "--date", "2026-05-15")
     assert shown.returncode == 0 and "休職（令和8年5月1日から令和8年5月31日まで）" in shown.stdout
     assert cli("--db", str(db), "staff", "show", "9999999").returncode == 1
@@ -323,7 +323,7 @@ def test_cli_set_status_as_a_viewer_is_refused(tmp_path):
     assert refused.returncode == 1 and "権限" in refused.stderr
     card = cli("--db", str(db), "--as", "etsuran", "staff", "show", number, "--json", stdin="correct horse 1\n")
     assert card.returncode == 0 and set(json.loads(card.stdout)) == {
-        "basic", "projects", "training", "qualifications", "certifications"}
+        "basic", "projects", "training", "qualifications", "certifications", "skills"}
 
 
 def test_a_register_from_before_leave_dates_keeps_its_leaves(tmp_path, monkeypatch):

@@ -6,13 +6,12 @@ from datetime import date
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
-from app.cli.screen_commands import TRAINING_TAB_COMMANDS, VIEW_CONTROLS
+from app.cli.screen_commands import GUI_COMMANDS, VIEW_CONTROLS
 from app.demo.qualifications import EXPIRING_IN_DAYS, load_qualifications
 from app.register.accounts import Role, User
 from app.training import surveys
 from tests.conftest import ADMIN_USER
 from tests.qt_helpers import show_widget, when_modal
-from tests.test_cli_coverage import _resolve
 from ui.training.qualifications_tab import QualificationsTab
 from ui.training.survey_dialog import SurveyDialog
 
@@ -105,9 +104,7 @@ def test_a_viewer_sees_the_lists_without_the_buttons(qtbot, demo_db):
 def test_every_button_of_the_tab_has_its_command(qtbot, demo_db):
     tab = _tab(qtbot, demo_db)
     names = {b.objectName() for b in tab.findChildren(QPushButton)}
-    assert names - set(TRAINING_TAB_COMMANDS) - VIEW_CONTROLS == set()
-    for command in {c for entry in TRAINING_TAB_COMMANDS.values() for c in entry}:
-        _resolve(command)
+    assert names - set(GUI_COMMANDS) - VIEW_CONTROLS == set()
 
 
 def test_survey_dialog_sets_questions_imports_answers_and_shows_results(qtbot, demo_db, tmp_path):
@@ -138,3 +135,20 @@ def test_survey_dialog_sets_questions_imports_answers_and_shows_results(qtbot, d
     viewer = SurveyDialog(demo_db, VIEWER, event)
     show_widget(qtbot, viewer, 980, 640)
     assert viewer.results_model.rowCount() == 4 and viewer.findChild(QPushButton, "surveyImport") is None
+
+
+def test_the_training_page_holds_the_tab_and_opens_the_survey_of_the_chosen_event(qtbot, demo_db):
+    from ui.training.page import TrainingPage
+
+    event = demo_db.execute("INSERT INTO training_events (title, kind, starts_on, ends_on) "
+                            "VALUES ('DX講演会', 'lecture', '2026-10-20', '2026-10-20')").lastrowid
+    page = TrainingPage(demo_db, ADMIN_USER)
+    show_widget(qtbot, page, 1366, 700)
+    assert page.tabText(1) == "資格" and page.widget(1) is page.qualifications_tab
+    tab = page.training_tab
+    tab.events_view.selectRow(0)
+    assert tab.current_id() == event
+    titles = []
+    when_modal(lambda dialog: (titles.append(dialog.windowTitle()), dialog.reject()))
+    tab.actions_["survey"].trigger()
+    assert titles == ["受講者アンケート: DX講演会"]

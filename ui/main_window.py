@@ -50,6 +50,7 @@ NAVIGATION = [
     ("projects", N_("Projects")),
     ("evaluations", N_("Evaluations")),
     ("training", N_("Training and qualifications")),
+    ("skills", N_("Skills")),
     ("certification", N_("Certification")),
     ("certificates", N_("Certificates")),
     ("targets", N_("Targets and placement")),
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._evaluation_slot = LazyPage(self._build_evaluation_page)
         self._certification_slot = LazyPage(self._build_certification_page, "page_certification_slot")
         self._certificates_slot = LazyPage(self._build_certificates_page)
+        self._skills_slot = LazyPage(self._build_skills_page, "page_skills_slot")
         self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
         self._targets_slot = LazyPage(self._build_targets_page, "page_targets_slot")
         # ホーム: built empty when the window opens on it, its figures read on a worker after the first paint.
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot, "training": self._training_slot,
+                    "skills": self._skills_slot,
                     "targets": self._targets_slot, "home": self._home_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
@@ -244,6 +247,10 @@ class MainWindow(QMainWindow):
             page.tabs.setCurrentIndex(0)
 
     @property
+    def skills_page(self):  # -> SkillsPage (imported on first visit)
+        return self._skills_slot.ensure()
+
+    @property
     def targets_page(self):  # -> TargetsPage (imported on first visit)
         return self._targets_slot.ensure()
 
@@ -293,6 +300,11 @@ class MainWindow(QMainWindow):
         page = CertificatesPage(self.session.db, self.session.user)
         page.settings_saved.connect(self.settings_page.reload_municipality)
         return page
+
+    def _build_skills_page(self, _slot: QWidget) -> QWidget:
+        from ui.skills.page import SkillsPage
+
+        return SkillsPage(self.session.db, self.session.user)
 
     # -- the set-up guide and what empty lists ask for ----------------------------------------------
     def wants_setup_guide(self) -> bool:

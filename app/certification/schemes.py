@@ -8,9 +8,22 @@ Requirement kinds and their parameters (stored as JSON):
   degree of realisation (構想 < 試行 < 本格実施 < 全庁展開).
 - ``score``: {"perspective": "policy", "min": 3.0, "min_raters": 3} the combined rating in a perspective
   of one of their projects, counted only when enough raters answered.
-- ``previous_level``: {"level": "advisor", "months": 6} holds that level, for at least so many months.
-- ``qualification``: {"name": "..."} a recorded qualification or training (records come from a later
-  feature; until then the requirement reads as not met).
+- ``previous_level``: {"level": "advisor", "months": 6} holds that level, for at least so many months;
+  {"level": "level3", "years": 1} the same counted in whole years (shown in years in the reasons).
+- ``training_hours``: {"min": 6, "period": "months", "months": 12, "kinds": ["training"]} hours of
+  training attended in the period (``kinds`` optional: the event kinds that count; all when absent).
+- ``training_events``: {"min": 1, "titles": ["デジタルマネジメント研修"], "kinds": [], "period": "all"}
+  training events attended in the period whose title contains one of ``titles`` (when given) and whose
+  kind is one of ``kinds`` (when given); at least one of the two.
+- ``qualification``: {"name": "..."} | {"names": [...]} | {"category": "高度情報処理技術者試験"} a
+  qualification held ON the decision date (obtained by then and not expired: ``expires_on`` is the last
+  valid day), by its name, any of several names, or the catalogue category.
+- ``role``: {"manager": true} the position of the primary assignment on the decision date is a manager's
+  (positions.is_manager); {"position": "課長補佐"} that position or a more senior one (positions.rank).
+
+Periods (training): "all" (any time up to the decision date), "months" (the ``months`` months up to
+the decision date: an event counts from the day after the same date ``months`` months before) or
+"fiscal_year" (the fiscal year of the decision date, from 1 April). An event counts on the day it ends.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ from app.errors import UserError
 from app.i18n import N_, _, label
 from app.register.permissions import Action, require
 from app.evaluation.projects import REALISATION, ROLES
+from app.training.events import KINDS as KINDS_OF_EVENT
 
 KINDS = {
     "sessions": N_("Workshops attended"),
@@ -35,8 +49,15 @@ KINDS = {
     "realisation": N_("Degree of realisation of a project"),
     "score": N_("Evaluation score"),
     "previous_level": N_("Previous level held"),
-    "qualification": N_("Qualification or training"),
+    "training_hours": N_("Hours of training"),
+    "training_events": N_("Training events attended"),
+    "qualification": N_("Qualification held on the decision date"),
+    "role": N_("Role from the position"),
 }
+# The kinds of training event (training_events.kind) and their names, as the 研修 screen names them.
+EVENT_KINDS = KINDS_OF_EVENT
+PERIODS = {"all": N_("Any time"), "months": N_("Months before the decision date"),
+           "fiscal_year": N_("The fiscal year of the decision date")}
 DEFAULT_PATTERN = "{年度和暦}DX認定第{連番:04}号"
 
 
@@ -113,33 +134,72 @@ MOKA_PRESET = SchemeSpec(
     ],
 )
 
+# Hokkaido's plan (seed 001): レベル1〜4 and, for managers, デジタルマネジメント人材. Training is organised per
+# level as a skill map; level 1 starts with the video course for デジタル推進リーダー. Levels 3 and 4 build
+# on project work, level 4 on a 高度情報処理技術者試験 held on the day.
+_BASIC_IT = ["ITパスポート", "情報セキュリティマネジメント", "基本情報技術者", "応用情報技術者"]
+
 HOKKAIDO_PRESET = SchemeSpec(
     family="hokkaido-cert",
     name="北海道方式 デジタル人材(レベル1〜4・デジタルマネジメント人材)",
     number_pattern="{年度和暦}デジタル人材認定第{連番:04}号",
     note="レベル1 デジタル推進リーダー(全ての所属で1名)からレベル4 エキスパート人材まで段階的に認定し、"
-         "管理職向けにデジタルマネジメント人材を別に認定する。",
+         "管理職向けにデジタルマネジメント人材を別に認定する。研修はレベルごとのスキルマップで受講する。",
     levels=[
-        LevelSpec("level1", "レベル1 デジタル推進リーダー", requirements=[_req("sessions", min=2)]),
-        LevelSpec("level2", "レベル2 デジタル活用人材", requirements=[
-            _req("previous_level", level="level1", months=0),
-            _req("projects", min=1, roles=_TAKES_PART),
-        ]),
-        LevelSpec("level3", "レベル3 デジタルデザイン人材", requirements=[
-            _req("previous_level", level="level2", months=0),
-            _req("projects", min=1, roles=_LEADS),
-            _req("score", perspective="ict", min=3.5, min_raters=2),
-        ]),
-        LevelSpec("level4", "レベル4 エキスパート人材", requirements=[
-            _req("previous_level", level="level3", months=12),
-            _req("qualification", name="高度情報処理技術者試験"),
-        ]),
-        LevelSpec("management", "デジタルマネジメント人材", ladder=False, requirements=[
-            _req("previous_level", level="level2", months=0),
-            _req("qualification", name="デジタルマネジメント研修"),
-        ]),
+        LevelSpec("level1", "レベル1 デジタル推進リーダー",
+                  description="各所属で1名。デジタル活用・導入に向けた意識醸成を進める発信役・連絡役。",
+                  requirements=[
+                      _req("training_events", min=1, titles=["デジタル推進リーダー研修"], kinds=[], period="all"),
+                      _req("training_hours", min=6, period="months", months=12),
+                  ]),
+        LevelSpec("level2", "レベル2 デジタル活用人材",
+                  description="自らデジタル技術の情報を集め、企業と意思疎通しながら業務を進める職員。",
+                  requirements=[
+                      _req("previous_level", level="level1", months=0),
+                      _req("qualification", names=_BASIC_IT),
+                      _req("projects", min=1, roles=_TAKES_PART),
+                  ]),
+        LevelSpec("level3", "レベル3 デジタルデザイン人材",
+                  description="デジタル関連プロジェクトの企画・立案を担う職員。",
+                  requirements=[
+                      _req("previous_level", level="level2", months=0),
+                      _req("projects", min=1, roles=_LEADS),
+                      _req("score", perspective="ict", min=3.5, min_raters=2),
+                      _req("training_hours", min=12, period="fiscal_year"),
+                  ]),
+        LevelSpec("level4", "レベル4 エキスパート人材",
+                  description="全庁の司令塔として庁内のICT・デジタル技術の導入・活用を支援する職員。",
+                  requirements=[
+                      _req("previous_level", level="level3", years=1),
+                      _req("qualification", category="高度情報処理技術者試験"),
+                      _req("training_hours", min=12, period="fiscal_year"),
+                  ]),
+        LevelSpec("management", "デジタルマネジメント人材", ladder=False,
+                  description="専門性の高いデジタル人材を管理・監督する管理職。",
+                  requirements=[
+                      _req("previous_level", level="level2", months=0),
+                      _req("role", manager=True),
+                      _req("training_events", min=1, titles=["デジタルマネジメント研修"], kinds=[], period="months",
+                           months=36),
+                  ]),
     ],
 )
+
+# Levels of earlier versions of a preset, as first shipped: a register whose latest version of the family is
+# still one of these (untouched by the town) gets the current preset as its next version on install.
+SUPERSEDED_PRESETS: dict[str, list[list[tuple[str, list[tuple[str, dict]]]]]] = {
+    "hokkaido": [[
+        ("level1", [("sessions", {"min": 2})]),
+        ("level2", [("previous_level", {"level": "level1", "months": 0}),
+                    ("projects", {"min": 1, "roles": _TAKES_PART})]),
+        ("level3", [("previous_level", {"level": "level2", "months": 0}), ("projects", {"min": 1, "roles": _LEADS}),
+                    ("score", {"perspective": "ict", "min": 3.5, "min_raters": 2})]),
+        ("level4", [("previous_level", {"level": "level3", "months": 12}),
+                    ("qualification", {"name": "高度情報処理技術者試験"})]),
+        ("management", [("previous_level", {"level": "level2", "months": 0}),
+                        ("qualification", {"name": "デジタルマネジメント研修"})]),
+    ]],
+}
 
 BLANK_PRESET = SchemeSpec(family="custom-cert", name="新しい認定制度", levels=[
     LevelSpec("level1", "レベル1", requirements=[_req("projects", min=1, roles=_TAKES_PART)])])
@@ -157,7 +217,7 @@ def check_requirement(level: LevelSpec, req: RequirementSpec, earlier: set[str])
         if isinstance(p.get(key), bool) or not isinstance(p.get(key), int) or p[key] < minimum:
             raise UserError(_("{where}: {key} must be a whole number of at least {n}.").format(where=where, key=key, n=minimum))
 
-    if req.kind in ("sessions", "projects"):
+    if req.kind in ("sessions", "projects", "training_events"):
         positive_int("min")
     if req.kind in ("projects", "realisation"):
         roles = p.get("roles") or []
@@ -174,9 +234,71 @@ def check_requirement(level: LevelSpec, req: RequirementSpec, earlier: set[str])
     if req.kind == "previous_level":
         if not isinstance(p.get("level"), str) or p["level"] not in earlier:
             raise UserError(_("{where}: the previous level must be one listed before this level.").format(where=where))
-        positive_int("months", 0)
-    if req.kind == "qualification" and not (isinstance(p.get("name"), str) and p["name"].strip()):
-        raise UserError(_("{where}: enter the name of the qualification.").format(where=where))
+        if "years" in p and "months" in p:
+            raise UserError(_("{where}: give the time held in months or in years, not both.").format(where=where))
+        positive_int("years" if "years" in p else "months", 0)
+    _CHECKS.get(req.kind, lambda _where, _p: None)(where, p)
+
+
+def _text_list(value: object) -> list[str] | None:
+    """The non-empty texts of a list, or None when it is not a list of texts."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return [v.strip() for v in value if v.strip()]
+
+
+def _check_period(where: str, p: dict) -> None:
+    period = p.get("period", "all")
+    if not isinstance(period, str) or period not in PERIODS:
+        raise UserError(_("{where}: choose the period (any time, months or the fiscal year).").format(where=where))
+    months = p.get("months")
+    if period == "months" and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600):
+        raise UserError(_("{where}: months must be a whole number from 1 to 600.").format(where=where))
+    kinds = _text_list(p.get("kinds", []))
+    if kinds is None or not all(k in EVENT_KINDS for k in kinds):
+        raise UserError(_("{where}: the kinds of training must be among {known}.").format(
+            where=where, known=", ".join(EVENT_KINDS)))
+
+
+def _check_training_hours(where: str, p: dict) -> None:
+    if isinstance(p.get("min"), bool) or not isinstance(p.get("min"), (int, float)) or not p["min"] > 0:
+        raise UserError(_("{where}: enter the hours needed (more than 0).").format(where=where))
+    _check_period(where, p)
+
+
+def _check_training_events(where: str, p: dict) -> None:
+    titles = _text_list(p.get("titles", []))
+    if titles is None:
+        raise UserError(_("{where}: the event names must be a list of texts.").format(where=where))
+    _check_period(where, p)
+    if not titles and not p.get("kinds"):
+        raise UserError(_("{where}: name the training events or choose the kinds that count.").format(where=where))
+
+
+def _check_qualification(where: str, p: dict) -> None:
+    given = [key for key in ("name", "names", "category") if key in p]
+    if len(given) != 1:
+        raise UserError(_("{where}: give one of a qualification name, a list of names or a category.").format(
+            where=where))
+    value = p[given[0]]
+    ok = _text_list(value) if given[0] == "names" else ([value.strip()] if isinstance(value, str) else None)
+    if not ok or not all(ok):
+        raise UserError(_("{where}: enter the name of the qualification.").format(where=where) if given[0] != "category"
+                        else _("{where}: enter the category of the qualifications.").format(where=where))
+
+
+def _check_role(where: str, p: dict) -> None:
+    if "manager" in p:
+        ok = "position" not in p and p["manager"] is True
+    else:
+        ok = isinstance(p.get("position"), str) and bool(p["position"].strip())
+    if not ok:
+        raise UserError(_("{where}: choose a manager's position or the least senior position that counts.").format(
+            where=where))
+
+
+_CHECKS = {"training_hours": _check_training_hours, "training_events": _check_training_events,
+           "qualification": _check_qualification, "role": _check_role}
 
 
 def check_pattern(pattern: str) -> str:
@@ -262,12 +384,69 @@ def active_scheme_id(db: sqlite_utils.Database) -> int | None:
     return row[0] if row else None
 
 
+def qualification_choices(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """The catalogue's qualification names and categories in use, for choosing in a requirement."""
+    rows = db.execute("SELECT name, category FROM qualifications WHERE retired = 0 ORDER BY sort_order, name").fetchall()
+    categories = list(dict.fromkeys(category for _name, category in rows if category))
+    return [name for name, _category in rows], categories
+
+
 def install_preset(db: sqlite_utils.Database, key: str, user: User) -> int:
-    """Save a preset as the first version of its family (or return the latest version when it exists)."""
+    """Save a preset as the first version of its family (or return the latest version when it exists).
+
+    When the latest version is still an earlier form of the preset, as first shipped and never revised by
+    the town (Hokkaido's, whose level 4 and management track could not be met), the current preset is
+    saved as its next version, so that certifications already made keep the version they were made under.
+    """
     require(user, Action.SCHEME_EDIT)
     spec = PRESETS[key]
     row = db.execute("SELECT id FROM cert_schemes WHERE family = ? ORDER BY version DESC LIMIT 1", [spec.family]).fetchone()
-    return row[0] if row else save_scheme(db, spec, user)
+    if row is None:
+        return save_scheme(db, spec, user)
+    if _shape(load_scheme(db, row[0])) in SUPERSEDED_PRESETS.get(key, []):
+        return save_scheme(db, spec, user)
+    return row[0]
+
+
+def _shape(spec: SchemeSpec) -> list[tuple[str, list[tuple[str, dict]]]]:
+    return [(level.code, [(r.kind, r.params) for r in level.requirements]) for level in spec.levels]
+
+
+def hours_text(hours: float) -> str:
+    """6 → "6", 5.5 → "5.5", 1.25 → "1.25": hours as people write them."""
+    return f"{hours:.2f}".rstrip("0").rstrip(".")
+
+
+def kinds_text(kinds: list[str]) -> str:
+    return "・".join(_(EVENT_KINDS[k]) for k in kinds if k in EVENT_KINDS)
+
+
+def period_text(p: dict) -> str:
+    """The period of a training requirement as a suffix: 「（過去12か月）」, 「（判定日の年度）」 or nothing."""
+    period = p.get("period", "all")
+    if period == "months":
+        return _(" (the {n} months before)").format(n=p.get("months"))
+    if period == "fiscal_year":
+        return _(" (the fiscal year)")
+    return ""
+
+
+def training_subject(p: dict) -> str:
+    """What a training_events requirement counts: 「デジタルマネジメント研修」, 「e-learning」 or both."""
+    titles = "・".join(f"「{t}」" for t in p.get("titles", []))
+    kinds = kinds_text(p.get("kinds", []))
+    if titles and kinds:
+        return _("{titles} ({kinds})").format(titles=titles, kinds=kinds)
+    return titles or kinds
+
+
+def qualification_subject(p: dict) -> str:
+    """What a qualification requirement asks for: a name, 「A・B のいずれか」 or a category."""
+    if "names" in p:
+        return _("one of {names}").format(names="・".join(p["names"]))
+    if "category" in p:
+        return _("{category} (any)").format(category=p["category"])
+    return str(p.get("name", ""))
 
 
 def describe_requirement(req: RequirementSpec, level_names: dict[str, str], perspective_names: dict[str, str]) -> str:
@@ -286,7 +465,27 @@ def describe_requirement(req: RequirementSpec, level_names: dict[str, str], pers
             raters=p["min_raters"])
     if req.kind == "previous_level":
         name = level_names.get(p["level"], p["level"])
+        if p.get("years"):
+            return _("Holds {level} for at least {years} years").format(level=name, years=p["years"])
         if p.get("months"):
             return _("Holds {level} for at least {months} months").format(level=name, months=p["months"])
         return _("Holds {level}").format(level=name)
-    return _("Has the qualification {name}").format(name=p.get("name", ""))
+    return _describe_new_kind(req.kind, p)
+
+
+def _describe_new_kind(kind: str, p: dict) -> str:
+    """The sentences of the kinds that use training, qualifications and positions (issue 15)."""
+    if kind == "training_hours":
+        kinds = kinds_text(p.get("kinds", []))
+        return _("At least {hours} hours of training{period}").format(
+            hours=hours_text(float(p["min"])), period=period_text(p)) + (f"（{kinds}）" if kinds else "")
+    if kind == "training_events":
+        return _("Attended {what} at least {n} times{period}").format(
+            what=training_subject(p), n=p["min"], period=period_text(p))
+    if kind == "role":
+        if p.get("manager"):
+            return _("Holds a manager's position on the decision date")
+        return _("Position {position} or more senior on the decision date").format(position=p.get("position", ""))
+    if "name" in p:
+        return _("Has the qualification {name}").format(name=p.get("name", ""))
+    return _("Holds {what} on the decision date").format(what=qualification_subject(p))

@@ -570,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import projects
     from app.cli import records
     from app.cli import settings
+    from app.cli import skills
     from app.cli import templates
     from app.cli import training
     from app.cli import targets
@@ -583,6 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     assignments.register(sub)
     records.register(sub)
     templates.register(sub)
+    skills.register(sub)
     training.register(sub, add)
     from app.cli import qualifications as cli_qualifications
     from app.cli import surveys as cli_surveys
@@ -594,6 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import dashboard as cli_dashboard
 
     cli_dashboard.register(sub)
+    from app.cli import skill_map
+
+    skill_map.register(sub)  # last: joins the `skills` group whichever module made it
     return parser
 
 

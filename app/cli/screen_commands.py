@@ -89,6 +89,14 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "tile_expiring": ("dashboard", "qualifications expiring"),
     "tile_backup": ("dashboard",),
     "tile_check": ("dashboard", "check"),
+    # スキル
+    "skillPresetInstall": ("skills catalogue install",),
+    "skillCatalogueEdit": ("skills catalogue export", "skills catalogue import"),
+    "skillRecord": ("skills add",),
+    "skillImport": ("skills import",),
+    "skillSheets": ("skills sheets",),
+    "skillDerive": ("skills derive",),
+    "skillOwnSave": ("skills add --source",),  # with --as LOGIN: one's own level, source self
     # 目標・配置
     "targetSet": ("targets set",),
     "targetRemove": ("targets remove",),
@@ -120,6 +128,15 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "missing_past_certifications": ("certifications import",),
 }
 
+# スキル → 需要と充足 (ui/skills/heat_map_tab.py): the heat map tab's own controls, joined to GUI_COMMANDS below.
+SKILL_MAP_COMMANDS: dict[str, tuple[str, ...]] = {
+    "skillDemandAdd": ("skills demand add",),
+    "skillDemandEdit": ("skills demand edit",),
+    "skillDemandRemove": ("skills demand remove",),
+    "skillMapExport": ("skills map --out",),
+}
+GUI_COMMANDS.update(SKILL_MAP_COMMANDS)
+
 # Named controls that only change what a screen shows, or leave it: no command is needed.
 VIEW_CONTROLS: frozenset[str] = frozenset({
     "file_open",      # which register: every command takes --db FILE
@@ -147,7 +164,10 @@ TRAINING_TAB_COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
+GUI_COMMANDS.update(TRAINING_TAB_COMMANDS)  # the 研修・資格 page holds the 資格 tab and the survey button
+
+
 def commands() -> set[str]:
     """Every command the tables name."""
-    return {command for table in (GUI_COMMANDS, TRAINING_TAB_COMMANDS) for entry in table.values()
+    return {command for table in (GUI_COMMANDS, TRAINING_TAB_COMMANDS, SKILL_MAP_COMMANDS) for entry in table.values()
             for command in entry}

@@ -180,7 +180,7 @@ def set_demo_municipality(db: sqlite_utils.Database, actor: str) -> None:
 
 def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) -> None:
     """The whole demo in one transaction: the town, and with 100 staff or more the three teams, the
-    certification history and the fictional mayor. Killed half-way it leaves nothing, so it can run again."""
+    certification history, the fictional mayor and the staff's skills. Killed half-way it leaves nothing, so it can run again."""
     with transaction(db):
         load_town(db, generate_town(n_staff, seed), actor)
         if n_staff >= 100:  # the three demo teams need people from a dozen sections
@@ -199,13 +199,19 @@ def load_demo(db: sqlite_utils.Database, n_staff: int, seed: int, actor: str) ->
             load_qualifications(db, actor, date.today(), seed)
             from app.demo.surveys import load_survey
 
-            load_survey(db, actor, seed)  # after the demo's training events (none yet: nothing is added)
+            load_survey(db, actor, seed)  # the first lecture among the demo training events
             from app.demo.outcomes import load_outcomes
 
             load_outcomes(db, actor)  # the town's own outcome fields and two earlier years (issue 16)
             from app.demo.targets import load_targets
 
             load_targets(db, actor)  # targets and designations (issue 16): met and unmet ones
+            from app.demo.skills import load_skills
+
+            load_skills(db, actor, REFERENCE_DAY, seed)  # last: some skills are derived from the qualifications
+            from app.demo.skill_demand import load_skill_demand
+
+            load_skill_demand(db, actor)  # after the skills demo: it needs the simple map's catalogue (else adds none)
 
 
 def ensure_demo_database(path, actor: str = "demo") -> bool:

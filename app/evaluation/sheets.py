@@ -46,7 +46,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import audit
+from app import audit, seal
 from app.evaluation import ratings
 from app.evaluation import rubrics
 from app.register.accounts import Role, User
@@ -578,7 +578,7 @@ def _read_meta(db: sqlite_utils.Database, sheet, path: Path, not_a_sheet: str) -
         rows.append(numbers)
     key = _signing_key(db, create=False)
     expected = _sign(key, _canonical(version, project_id, evaluator_key, template_id, sheet_title, rows)) if key else ""
-    if len(rows) != count or not key or not hmac.compare_digest(expected, signature):
+    if len(rows) != count or not key or not seal.digests_equal(expected, signature):
         raise _Refused(SheetIssue(where, tampered))
     return _Meta(project_id, Evaluator.from_key(evaluator_key), template_id, sheet_title, [r[:4] for r in rows],
                  {r[1]: r[4] for r in rows} if width == 5 else {})

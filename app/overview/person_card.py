@@ -18,6 +18,7 @@ screens those records come from and the same permission table decides. Which tab
 * 証書 — ``certificates:output`` (administrator): every certificate printed, first issue or reprint.
 * 資格 — ``qualifications:view`` (administrator, viewer): obtained, expires, evidence note and whether
   it is held on the card's day (``app.training.qualifications``).
+* スキル — ``skills:view`` (administrator, viewer): the current level of each skill item recorded.
 
 An evaluator therefore sees only 基本情報: ratings are personnel data, and an evaluator sees
 only their own assignments.
@@ -53,6 +54,7 @@ TABS: tuple[tuple[str, str, Action], ...] = (
     ("evaluations", N_("Evaluations"), Action.RATINGS_INDIVIDUAL),
     ("certifications", N_("Certifications"), Action.REGISTER_VIEW),
     ("certificates", N_("Certificates"), Action.CERTIFICATE_OUTPUT),
+    ("skills", N_("Skills"), Action.SKILLS_VIEW),
 )
 
 
@@ -171,6 +173,18 @@ def printed_certificates(db: sqlite_utils.Database, user: User, staff_id: int) -
     return certificates.print_log(db, user, staff_id=staff_id)
 
 
+def skills(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None = None) -> list[dict]:
+    """スキル: the person's current level of every item recorded, in each skill catalogue the town uses."""
+    from app.skills import catalogues, records
+
+    day = on or date.today()
+    out = []
+    for family, name in catalogues.families(db):
+        for row in records.people_skills(db, user, family, day, staff_id=staff_id):
+            out.append({"catalogue": name, "family": family, **row})
+    return out
+
+
 def training(db: sqlite_utils.Database, user: User, staff_id: int) -> list[dict]:
     """研修: the training events the person attended, newest first (``training.attendance.person_training``)."""
     return training_attendance.person_training(db, user, staff_id)
@@ -187,7 +201,7 @@ def card(db: sqlite_utils.Database, user: User, staff_id: int, on: date | None =
 
     loaders = {"affiliations": affiliations, "projects": projects, "evaluations": evaluations,
                "certifications": certifications, "certificates": printed_certificates, "training": training,
-               "qualifications": qualifications}
+               "qualifications": qualifications, "skills": lambda db, user, staff_id: skills(db, user, staff_id, on)}
     out: dict = {"basic": asdict(basics(db, user, staff_id, on))}
     for key, _title in visible_tabs(user):
         if key in loaders:

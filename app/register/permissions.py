@@ -46,6 +46,10 @@ class Action(StrEnum):
     BACKUP = "maintenance:backup"
     AUDIT_VIEW = "audit:view"
     ACCOUNTS_MANAGE = "accounts:manage"
+    SKILLS_VIEW = "skills:view"
+    SKILLS_EDIT = "skills:edit"
+    SKILL_CATALOGUE_EDIT = "skills:catalogue"
+    SKILLS_OWN = "skills:own"
     TRAINING_VIEW = "training:view"
     TRAINING_EDIT = "training:edit"
     QUALIFICATIONS_VIEW = "qualifications:view"
@@ -56,6 +60,10 @@ class Action(StrEnum):
     TARGETS_EDIT = "targets:edit"
     DASHBOARD_VIEW = "dashboard:view"
     DASHBOARD_DETAIL = "dashboard:detail"
+    # skill map: demand and gap (issue 15, lane skillgap)
+    SKILL_MAP_VIEW = "skills:map"
+    SKILL_GAP_PEOPLE = "skills:gap_people"
+    SKILL_DEMAND_EDIT = "skills:demand"
 
 
 _ALL = frozenset(Role)
@@ -86,6 +94,10 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.BACKUP: _ADMIN,
     Action.AUDIT_VIEW: _ADMIN,
     Action.ACCOUNTS_MANAGE: _ADMIN,
+    Action.SKILLS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SKILLS_EDIT: _ADMIN,
+    Action.SKILL_CATALOGUE_EDIT: _ADMIN,
+    Action.SKILLS_OWN: _ALL,
     Action.TRAINING_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TRAINING_EDIT: _ADMIN,
     Action.QUALIFICATIONS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
@@ -96,6 +108,9 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.TARGETS_EDIT: _ADMIN,
     Action.DASHBOARD_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.DASHBOARD_DETAIL: _ADMIN,
+    Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.SKILL_GAP_PEOPLE: _ADMIN,
+    Action.SKILL_DEMAND_EDIT: _ADMIN,
 }
 
 # What each action covers, as the README table and the refusal message name it.
@@ -123,6 +138,10 @@ LABELS: dict[Action, str] = {
     Action.BACKUP: N_("Back up and restore"),
     Action.AUDIT_VIEW: N_("Audit log"),
     Action.ACCOUNTS_MANAGE: N_("Manage accounts"),
+    Action.SKILLS_VIEW: N_("Staff skills (the skill map)"),
+    Action.SKILLS_EDIT: N_("Record, confirm and import staff skills; self-assessment sheets for others"),
+    Action.SKILL_CATALOGUE_EDIT: N_("Skill catalogues"),
+    Action.SKILLS_OWN: N_("One's own skill self-assessment (screen or Excel sheet)"),
     Action.TRAINING_VIEW: N_("Training events and who attended them"),
     Action.TRAINING_EDIT: N_("Create and change training events, enter and import attendance"),
     Action.QUALIFICATIONS_VIEW: N_("Staff qualifications and what expires soon"),
@@ -133,6 +152,9 @@ LABELS: dict[Action, str] = {
     Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
     Action.DASHBOARD_VIEW: N_("Home dashboard: figures per level, section and project"),
     Action.DASHBOARD_DETAIL: N_("Home dashboard details: who has not rated yet, whose qualifications expire, backups, check"),
+    Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
+    Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
+    Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),
 }
 
 # The one identity the CLI acts as when no --as LOGIN is given: the administrator at the file.

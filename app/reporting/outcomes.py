@@ -5,7 +5,9 @@ The three figures the product knows are columns of ``projects``; a town adds its
 ``project_outcome_values``. The sums are done by SQLite's ``sum()`` (NULL when no project of the group
 reported the figure, so 「未入力」 and 「0」 stay apart), per project, per fiscal year with the running
 total since the first year, per department (the 部 above the owning section) and over every year.
-Cancelled projects count like the others: a figure entered for one was achieved before it stopped.
+Cancelled projects are left out of the sums, as the targets' progress (app/targets/progress.py) leaves
+them out of the hours saved, so that the two screens give the same figure; ``projects list --json``
+still shows a cancelled project's own figures.
 """
 
 from __future__ import annotations
@@ -233,8 +235,11 @@ def set_project_values(db: sqlite_utils.Database, user: User, project_id: int,
 
 # -- the sums --------------------------------------------------------------------------------------
 
-def _base_sql(town: list[OutcomeField]) -> str:
-    """One row per project: year, department (the 部 above its section; 0 without one) and every figure."""
+def _base_sql(town: list[OutcomeField], cancelled: bool = False) -> str:
+    """One row per project: year, department (the 部 above its section; 0 without one) and every figure.
+
+    Cancelled projects only when ``cancelled`` (the per-project figures of ``projects list --json``).
+    """
     figures = [f"p.{column} AS {key}" for key, column, *_rest in BUILT_IN]
     figures += [f"(SELECT v.value FROM project_outcome_values v WHERE v.project_id = p.id "
                 f"AND v.field_id = {int(f.field_id or 0)}) AS {f.key}" for f in town]
@@ -245,7 +250,8 @@ def _base_sql(town: list[OutcomeField]) -> str:
         department(unit_id, department_id) AS (SELECT unit_id, id FROM up WHERE parent_id IS NULL),
         pv AS (SELECT p.id, p.name, p.fiscal_year, coalesce(d.department_id, {NO_DEPARTMENT}) AS department_id,
                       {", ".join(figures)}
-               FROM projects p LEFT JOIN department d ON d.unit_id = p.owner_unit_id)"""
+               FROM projects p LEFT JOIN department d ON d.unit_id = p.owner_unit_id
+               {"" if cancelled else "WHERE p.status != 'cancelled'"})"""
 
 
 def _grouped(db: sqlite_utils.Database, figures: list[OutcomeField], group: str, where: str,
@@ -302,7 +308,7 @@ def project_outcomes(db: sqlite_utils.Database, user: User) -> dict[int, dict]:
     town = town_fields(db, include_retired=True)
     out: dict[int, dict] = {}
     keys = [key for key, *_rest in BUILT_IN] + [f.key for f in town]
-    for row in db.execute(f"{_base_sql(town)} SELECT id, {', '.join(keys)} FROM pv"):
+    for row in db.execute(f"{_base_sql(town, cancelled=True)} SELECT id, {', '.join(keys)} FROM pv"):
         figures = dict(zip(keys, row[1:]))
         out[row[0]] = {column: figures[key] for key, column, *_rest in BUILT_IN}
         out[row[0]]["fields"] = {f.label: figures[f.key] for f in town if figures[f.key] is not None}

@@ -36,6 +36,15 @@ from app.errors import UserError
 from app.i18n import _
 from app.evaluation.projects import REALISATION, ROLES
 from app.certification.schemes import LevelSpec, RequirementSpec, SchemeSpec
+from app.staff import edit as staff_edit
+from ui.certification.requirement_widgets import (
+    DurationBox,
+    KindBoxes,
+    NamesEdit,
+    PeriodBox,
+    QualificationBox,
+    RoleBox,
+)
 from ui.widgets.dialog_parts import ERROR_STYLE, fit_to_screen
 from ui.widgets.tree_editor import VersionedTreeEditor
 
@@ -77,6 +86,8 @@ class SchemeEditorDialog(VersionedTreeEditor):
             else copy.deepcopy(schemes.BLANK_PRESET)
         self.spec: SchemeSpec = copy.deepcopy(self._source)
         self._perspectives = perspective_choices(db)
+        self._qualifications = schemes.qualification_choices(db)
+        self._positions = [name for _id, name in staff_edit.positions(db)]
         self.placeholder = _("Choose a level or a requirement on the left.")
         super().__init__(_("Certification scheme"), parent, read_only=read_only)
         if read_only:
@@ -218,6 +229,12 @@ class SchemeEditorDialog(VersionedTreeEditor):
             form.addRow(_("Roles that count"), boxes)
             widgets["roles"] = boxes
 
+        def composite(key: str, label: str, widget: QWidget) -> None:
+            widget.setObjectName(f"{kind}_{key}")
+            widget.changed.connect(self._store_requirement)
+            form.addRow(label, widget)
+            widgets[key] = widget
+
         def combo(key: str, label: str, items: dict[str, str]) -> None:
             box = QComboBox()
             box.setObjectName(f"{kind}_{key}")
@@ -248,14 +265,35 @@ class SchemeEditorDialog(VersionedTreeEditor):
             spin("min_raters", _("Raters who answered, at least"), 1, 50)
         elif kind == "previous_level":
             combo("level", _("Level held"), {})
-            spin("months", _("For at least"), 0, 240, _(" months"))
+            composite("duration", _("For at least"), DurationBox())
         else:
-            name = QLineEdit()
-            name.setObjectName("qualification_name")
-            name.textEdited.connect(self._store_requirement)
-            form.addRow(_("Qualification or training"), name)
-            widgets["name"] = name
+            self._new_kind_widgets(kind, form, widgets, spin, composite)
         return widgets
+
+    def _new_kind_widgets(self, kind: str, form: QFormLayout, widgets: dict[str, QWidget], spin, composite) -> None:
+        """The forms of the kinds that use training, qualifications and positions."""
+        if kind == "training_hours":
+            hours = QDoubleSpinBox()
+            hours.setObjectName("training_hours_min")
+            hours.setRange(0.5, 2000.0)
+            hours.setDecimals(1)
+            hours.setSingleStep(0.5)
+            hours.setSuffix(_(" hours"))
+            hours.valueChanged.connect(self._store_requirement)
+            form.addRow(_("Hours of training, at least"), hours)
+            widgets["min"] = hours
+            composite("period", _("Period"), PeriodBox())
+            composite("kinds", _("Kinds that count"), KindBoxes())
+        elif kind == "training_events":
+            composite("titles", _("Training events named"), NamesEdit("titles"))
+            composite("kinds", _("Kinds that count"), KindBoxes())
+            spin("min", _("Attended, at least"), 1, 100, _(" times"))
+            composite("period", _("Period"), PeriodBox())
+        elif kind == "qualification":
+            names, categories = self._qualifications
+            composite("qualification", _("Qualification"), QualificationBox(names, categories))
+        else:
+            composite("role", _("Position on the decision date"), RoleBox(self._positions))
 
     # -- number pattern ----------------------------------------------------------------------
     def _show_example(self) -> None:
@@ -324,7 +362,9 @@ class SchemeEditorDialog(VersionedTreeEditor):
                 box.addItem(str(p["perspective"]), p["perspective"])
         for key, widget in widgets.items():
             value = p.get(key)
-            if isinstance(widget, QSpinBox):
+            if hasattr(widget, "load_from"):
+                widget.load_from(p)
+            elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value or 0))
             elif isinstance(widget, QDoubleSpinBox):
                 widget.setValue(float(value or 0))
@@ -339,7 +379,9 @@ class SchemeEditorDialog(VersionedTreeEditor):
     def _read_params(self, kind: str) -> dict:
         params: dict = {}
         for key, widget in self.param_widgets[kind].items():
-            if isinstance(widget, QSpinBox):
+            if hasattr(widget, "read_into"):
+                widget.read_into(params)
+            elif isinstance(widget, QSpinBox):
                 params[key] = widget.value()
             elif isinstance(widget, QDoubleSpinBox):
                 params[key] = round(widget.value(), 2)
@@ -359,7 +401,10 @@ class SchemeEditorDialog(VersionedTreeEditor):
             "realisation": {"min": "trial", "roles": ["proposer", "leader"]},
             "score": {"perspective": next(iter(self._perspectives), ""), "min": 3.0, "min_raters": 2},
             "previous_level": {"level": earlier[-1].code if earlier else None, "months": 0},
-            "qualification": {"name": ""},
+            "training_hours": {"min": 6, "period": "fiscal_year"},
+            "training_events": {"min": 1, "titles": [], "kinds": ["training"], "period": "all"},
+            "qualification": {"names": ["ITパスポート"]},
+            "role": {"manager": True},
         }[kind]
 
     # -- storing edits into the spec ---------------------------------------------------------------

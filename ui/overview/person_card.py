@@ -97,6 +97,16 @@ def _certificates_model(parent: QWidget) -> RecordTableModel:
     ], parent)
 
 
+def _skills_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        (_("Skill catalogue"), lambda r: r["catalogue"]),
+        (_("Skill item"), lambda r: r["item"]),
+        (_("Level"), lambda r: f"{r['level']} {r['level_name']}"),
+        (_("Assessed on"), lambda r: day_label(r["assessed_on"])),
+        (_("Source"), lambda r: r["source_label"]),
+    ], parent)
+
+
 def _qualifications_model(parent: QWidget) -> RecordTableModel:
     return RecordTableModel([
         (_("Qualification"), lambda r: r["qualification"]),
@@ -115,6 +125,7 @@ _TABLE_TABS: dict[str, tuple[Callable[[QWidget], RecordTableModel], Callable, st
     "evaluations": (_evaluations_model, person_card.evaluations, N_("No evaluations yet.")),
     "certifications": (path_model, person_card.certifications, N_("No certifications yet.")),
     "certificates": (_certificates_model, person_card.printed_certificates, N_("No certificate has been output yet.")),
+    "skills": (_skills_model, person_card.skills, N_("No skills are recorded yet.")),
     "qualifications": (_qualifications_model, person_card.qualifications, N_("No qualifications are recorded.")),
 }
 

@@ -30,7 +30,7 @@ from app.i18n import _
 from app.register.accounts import User
 from app.register.permissions import Action, allowed
 from app.targets import coverage, designations, population, progress, targets
-from app.wareki import fiscal_year, format_fiscal_year
+from app.wareki import display_date, fiscal_year, format_fiscal_year
 from ui.targets.dialogs import FIGURES, DesignationDialog, TargetDialog
 from ui.widgets.dialog_parts import run_modal
 from ui.widgets.table_model import RecordTableModel, record_table_view
@@ -209,7 +209,7 @@ class TargetsPage(QWidget):
         report = self.coverage_report = coverage.coverage(self.db, self.user, fy, self.today)
         self._show_coverage()
         rule = report.rule
-        self.as_of.setText(_("Measured on {day}").format(day=report.as_of.isoformat()))
+        self.as_of.setText(_("Measured on {day}").format(day=display_date(report.as_of)))
         self.coverage_summary.setText(_(
             "{covered} of {total} sections have at least {n} {counts} people; {short} do not.").format(
             covered=report.covered, total=len(report.sections), n=format_number(rule.value),

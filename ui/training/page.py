@@ -1,7 +1,6 @@
-"""研修・資格: a tab widget whose 研修 tab lists training events with who attended them.
-
-The second tab (資格, the qualifications of lane 2) is added by ``add_tab`` at merge; the page itself knows
-only that it holds tabs. Only administrators change anything; viewers read.
+"""研修・資格: a tab widget whose 研修 tab lists training events with who attended them (and opens an event's
+participant survey), and whose 資格 tab (``ui.training.qualifications_tab``) lists qualifications.
+Only administrators change anything; viewers read.
 """
 
 from __future__ import annotations
@@ -104,8 +103,14 @@ class TrainingTab(QWidget):
             action = self.toolbar.addAction(label)
             action.setObjectName(f"training_{key}")
             action.triggered.connect(slot)
+            action.setVisible(self._admin)
             self.actions_[key] = action
-        self.toolbar.setVisible(self._admin)
+        # The event's participant survey (lane 2's dialog): viewers read its results, administrators run it.
+        survey = self.toolbar.addAction(_("Participant survey…"))
+        survey.setObjectName("trainingSurvey")
+        survey.triggered.connect(self.open_survey)
+        survey.setVisible(allowed(self._user, Action.SURVEYS_VIEW))
+        self.actions_["survey"] = survey
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
@@ -173,7 +178,7 @@ class TrainingTab(QWidget):
         else:
             row = self.events_model.record_at(self.events_view.selectionModel().selectedRows()[0].row())
             self.people_label.setText(_("{title}: {n} attended").format(title=row["title"], n=format_number(len(people))))
-        for key in ("edit", "attendance", "remove"):
+        for key in ("edit", "attendance", "remove", "survey"):
             self.actions_[key].setEnabled(event_id is not None)
 
     def _open_card(self, index) -> None:
@@ -212,6 +217,13 @@ class TrainingTab(QWidget):
         event_id = self.current_id()
         if event_id is not None and run_modal(AttendanceDialog(self._db, event_id, self._user, self)):
             self._changed(event_id)
+
+    def open_survey(self) -> None:
+        from ui.training.survey_dialog import SurveyDialog
+
+        event_id = self.current_id()
+        if event_id is not None:
+            run_modal(SurveyDialog(self._db, self._user, event_id, self))
 
     def remove_event(self) -> None:
         event_id = self.current_id()
@@ -253,7 +265,7 @@ class TrainingTab(QWidget):
 
 
 class TrainingPage(QTabWidget):
-    """The 研修・資格 navigation page: 研修 here; 資格 (qualifications) is added as a second tab at merge."""
+    """The 研修・資格 navigation page: 研修 and 資格."""
 
     def __init__(self, db: sqlite_utils.Database, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,7 +273,12 @@ class TrainingPage(QTabWidget):
         self._shown = False
         self.training_tab = TrainingTab(db, user, self)
         self.addTab(self.training_tab, _("Training"))
-        # The qualifications tab of lane 2 goes here: self.addTab(QualificationsTab(db, user, self), _("Qualifications"))
+        self.qualifications_tab = None
+        if allowed(user, Action.QUALIFICATIONS_VIEW):
+            from ui.training.qualifications_tab import QualificationsTab
+
+            self.qualifications_tab = QualificationsTab(db, user, self)
+            self.addTab(self.qualifications_tab, _("Qualifications"))
 
     def reload(self) -> None:
         self.training_tab.reload()
