@@ -317,6 +317,7 @@ CALLS: dict[Action, list[Call]] = {
     Action.DASHBOARD_DETAIL: [
         lambda r, u: dashboard.register_check(r.db, u),
         lambda r, u: dashboard.backups(r.db, u, AS_OF),
+    ],
     Action.SKILL_MAP_VIEW: [
         lambda r, u: skill_demand.list_demands(r.db, u),
         lambda r, u: skill_supply.heat_map(r.db, u, _skill_family(r), AS_OF),

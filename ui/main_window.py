@@ -118,8 +118,7 @@ class MainWindow(QMainWindow):
         self._skills_slot = LazyPage(self._build_skills_page, "page_skills_slot")
         self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
         self._targets_slot = LazyPage(self._build_targets_page, "page_targets_slot")
-        # ホーム: built empty when the window opens on it, its figures read on a worker after the first paint.
-        self._home_slot = LazyPage(self._build_home_page, "page_home_slot")
+        self._home_slot = LazyPage(self._build_home_page, "page_home_slot")  # its figures: read on workers
         settings_area = self._settings_area = _scrollable(self.settings_page)
         for key, title in NAVIGATION:
             self.navigation.addItem(_(title))
@@ -129,8 +128,7 @@ class MainWindow(QMainWindow):
                     "projects": self._projects_slot, "evaluations": self._evaluation_slot,
                     "certification": self._certification_slot,
                     "certificates": self._certificates_slot, "training": self._training_slot,
-                    "skills": self._skills_slot,
-                    "targets": self._targets_slot, "home": self._home_slot,
+                    "skills": self._skills_slot, "targets": self._targets_slot, "home": self._home_slot,
                     "settings": settings_area}.get(key) or UpcomingPage(key)
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._show_page)
