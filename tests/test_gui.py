@@ -162,9 +162,9 @@ def test_header_click_sorts_in_the_core(qtbot, window):
 
 def test_navigation_shows_every_screen_without_fake_data(qtbot, window):
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["職員", "組織", "プロジェクト", "評価", "研修・資格", "スキル", "認定", "証書", "目標・配置", "レポート",
-                      "設定"]
-    window.navigation.setCurrentRow(2)
+    assert titles == ["ホーム", "職員", "組織", "プロジェクト", "評価", "研修・資格", "スキル", "認定", "証書", "目標・配置",
+                      "レポート", "設定"]
+    window.navigation.setCurrentRow(titles.index("プロジェクト"))
     assert window.pages.currentWidget().objectName() == "page_projects"
     window.navigation.setCurrentRow(titles.index("設定"))
     assert window.pages.currentWidget().widget() is window.settings_page

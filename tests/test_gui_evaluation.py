@@ -248,7 +248,7 @@ def test_own_tendency_is_explained_in_plain_japanese(qtbot, raters):
 # -- administrator -----------------------------------------------------------------------------------
 
 def _admin_page(qtbot, window, project_id: int | None = None) -> EvaluationPage:
-    window.navigation.setCurrentRow(3)
+    window.navigation.setCurrentRow(window.row_of("evaluations"))
     page = window.evaluation_page
     assert window.pages.currentWidget().findChild(EvaluationPage) is page
     if project_id is not None:
@@ -510,7 +510,7 @@ def test_viewer_sees_results_only_and_no_individual_ratings(qtbot, teams, admin)
 
 
 def test_main_window_shows_the_evaluation_screen(qtbot, teams, window):
-    window.navigation.setCurrentRow(3)
+    window.navigation.setCurrentRow(window.row_of("evaluations"))
     page = window.pages.currentWidget().findChild(EvaluationPage)
     assert isinstance(page, EvaluationPage)
     assert page.project.count() == 3
@@ -543,7 +543,7 @@ def test_closing_the_window_with_unsaved_ratings_asks_first(qtbot, raters, db_pa
     window = MainWindow(Session(db, db_path, a))
     qtbot.addWidget(window)
     window.show()
-    window.navigation.setCurrentRow(3)  # 評価
+    window.navigation.setCurrentRow(window.row_of("evaluations"))  # 評価
     tab = window.evaluation_page.my_tab
     first = next(r["id"] for r in ratings.my_assignments(db, a) if r["status"] != "submitted")
     tab.open_assignment(first)

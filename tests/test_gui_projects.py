@@ -513,15 +513,15 @@ def test_viewers_read_only(qtbot, teams_db, admin):
 
 
 def test_main_window_opens_the_projects_screen(window, qtbot):
-    window.navigation.setCurrentRow(0)  # the window reopens on the screen last shown
+    window.navigation.setCurrentRow(window.row_of("staff"))  # the window reopens on the screen last shown
     load_projects(window.session.db, "test")
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(window.row_of("projects"))
     page = window.projects_page
     assert isinstance(page, ProjectsPage) and page.isVisible()
     assert page.model.rowCount() == 3 and page.current_id is not None
     _fresh_project(window.session.db)  # changed elsewhere: read again when the screen is shown again
-    window.navigation.setCurrentRow(0)
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(window.row_of("staff"))
+    window.navigation.setCurrentRow(window.row_of("projects"))
     assert page.model.rowCount() == 4
 
 

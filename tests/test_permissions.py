@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.overview import audit_log
+from app.overview import dashboard
 from app.skills import demand as skill_demand
 from app.skills import supply as skill_supply
 from tests.skill_map_fixtures import FAMILY as SKILL_FAMILY, install_catalogue
@@ -312,6 +313,11 @@ CALLS: dict[Action, list[Call]] = {
     ],
     Action.SURVEYS_VIEW: [lambda r, u: surveys.results(r.db, u, _event(r))],
     Action.SURVEYS_EDIT: [lambda r, u: surveys.set_questions(r.db, u, _event(r), ["役に立ちましたか"])],
+    Action.DASHBOARD_VIEW: [lambda r, u: dashboard.dashboard(r.db, u, AS_OF)],
+    Action.DASHBOARD_DETAIL: [
+        lambda r, u: dashboard.register_check(r.db, u),
+        lambda r, u: dashboard.backups(r.db, u, AS_OF),
+    ],
     Action.SKILL_MAP_VIEW: [
         lambda r, u: skill_demand.list_demands(r.db, u),
         lambda r, u: skill_supply.heat_map(r.db, u, _skill_family(r), AS_OF),

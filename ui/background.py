@@ -137,6 +137,13 @@ _quiet_pool: QThreadPool | None = None
 _running: set[_Job] = set()  # jobs started by start_in_background, kept alive until they are done
 
 
+def wait_for_background_work() -> None:
+    """Block until every job of ``start_in_background`` has returned (their ``done`` calls follow from the
+    event loop). Before a register file is replaced no worker may still be reading it."""
+    if _quiet_pool is not None:
+        _quiet_pool.waitForDone()
+
+
 def start_with_database(db: sqlite_utils.Database, work: Callable[[sqlite_utils.Database], T],
                         done: Callable[[T | None, BaseException | None], None]) -> None:
     """``start_in_background`` with the worker's own connection to the register behind ``db`` (as in

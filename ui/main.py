@@ -216,6 +216,9 @@ class Controller(QObject):
         assert self.window is not None and self._server is not None and self._lock is not None
         session = self.window.session
         self.window.backup_on_close = False  # the restore keeps the current register itself
+        from ui.background import wait_for_background_work
+
+        wait_for_background_work()  # a worker (ホーム's figures and check, the staff list) lets go of the file
         session.db.close()  # no connection may stay open on a file being replaced
         self._lock.release()  # the restore takes the lock itself
         try:

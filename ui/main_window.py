@@ -38,12 +38,12 @@ from ui.widgets.dialog_parts import run_modal
 from ui.widgets.lazy_page import LazyPage
 from ui.lock_wait import LockWaitNotice
 from ui.idle_lock import IdleWatcher, LockScreen, close_dialogs, idle_minutes
-from ui.pages import UpcomingPage
 from ui.overview.setup_checklist import SetupChecklist
 from ui.register.settings_page import SettingsPage
 from ui.staff.page import StaffPage
 
 NAVIGATION = [
+    ("home", N_("Home")),
     ("staff", N_("Staff")),
     ("organisation", N_("Organisation")),
     ("projects", N_("Projects")),
@@ -59,7 +59,7 @@ NAVIGATION = [
 # Screens offered only to the roles that may use them (app.register.permissions): 認定 shows the register (and to the
 # administrator the candidates); 業務改善プロジェクト lists members. Evaluators see neither.
 NEEDS = {"certification": Action.REGISTER_VIEW, "projects": Action.PROJECT_VIEW, "training": Action.TRAINING_VIEW,
-         "targets": Action.TARGETS_VIEW, "reports": Action.REGISTER_VIEW}
+         "targets": Action.TARGETS_VIEW, "reports": Action.REGISTER_VIEW, "home": Action.DASHBOARD_VIEW}
 DB_FILTER = N_("DX人材認定台帳 database (*.sqlite *.db);;All files (*)")
 
 
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         # What the set-up still lacks, above the list the window opens on (the administrator's).
         self.setup_checklist: SetupChecklist | None = None
         self.setup_guide_dialog = None  # the guide while it is open
+        self.home_checklist: SetupChecklist | None = None  # the same list on ホーム, once it is built
         if allowed(session.user, Action.SETTINGS_EDIT):
             self.setup_checklist = SetupChecklist(session.db, session.user, self.staff_page)
             self.staff_page.layout().insertWidget(0, self.setup_checklist)
@@ -117,20 +118,8 @@ class MainWindow(QMainWindow):
         self._training_slot = LazyPage(self._build_training_page, "page_training_slot")
         self._targets_slot = LazyPage(self._build_targets_page, "page_targets_slot")
         self._reports_slot = LazyPage(self._build_reports_page, "page_reports_slot")
-        settings_area = self._settings_area = _scrollable(self.settings_page)
-        for key, title in NAVIGATION:
-            self.navigation.addItem(_(title))
-            self.navigation.item(self.navigation.count() - 1).setHidden(
-                key in NEEDS and not allowed(session.user, NEEDS[key]))
-            page = {"staff": self.staff_page, "organisation": self._organisation_slot,
-                    "projects": self._projects_slot, "evaluations": self._evaluation_slot,
-                    "certification": self._certification_slot,
-                    "certificates": self._certificates_slot, "training": self._training_slot,
-                    "skills": self._skills_slot,
-                    "targets": self._targets_slot, "reports": self._reports_slot,
-                    "settings": settings_area}.get(key) or UpcomingPage(key)
-            self.pages.addWidget(page)
-        self.navigation.currentRowChanged.connect(self._show_page)
+        self._home_slot = LazyPage(self._build_home_page, "page_home_slot")  # its figures: read on workers
+        self._fill_navigation(session.user)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
@@ -159,6 +148,24 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self.lock_wait_notice = LockWaitNotice(self)  # 「他の操作が終わるのを待っています」
 
+
+    def _fill_navigation(self, user: User) -> None:
+        """One navigation entry and page per screen; an entry the role may not use is hidden, not removed."""
+        settings_area = self._settings_area = _scrollable(self.settings_page)
+        for key, title in NAVIGATION:
+            self.navigation.addItem(_(title))
+            self.navigation.item(self.navigation.count() - 1).setHidden(
+                key in NEEDS and not allowed(user, NEEDS[key]))
+            page = {"staff": self.staff_page, "organisation": self._organisation_slot,
+                    "projects": self._projects_slot, "evaluations": self._evaluation_slot,
+                    "certification": self._certification_slot,
+                    "certificates": self._certificates_slot, "training": self._training_slot,
+                    "skills": self._skills_slot, "targets": self._targets_slot, "reports": self._reports_slot,
+                    "home": self._home_slot,
+                    "settings": settings_area}[key]
+            self.pages.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._show_page)
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """The staff list is read once the window has painted (its events come before this timer)."""
         super().showEvent(event)
@@ -181,7 +188,7 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, row: int) -> None:
         if not self.page_offered(row):  # e.g. the page remembered from an administrator's session
-            self.navigation.setCurrentRow(0)
+            self.navigation.setCurrentRow(self.row_of("staff"))
             return
         if row != self.pages.currentIndex() and not self._confirm_leave(self.pages.currentWidget()):
             self.navigation.blockSignals(True)
@@ -217,6 +224,31 @@ class MainWindow(QMainWindow):
     @property
     def certificates_page(self):  # -> CertificatesPage (imported on first visit)
         return self._certificates_slot.ensure()
+
+    @property
+    def home_page(self):  # -> DashboardPage (imported on first visit)
+        return self._home_slot.ensure()
+
+    def _build_home_page(self, _slot: QWidget) -> QWidget:
+        from ui.overview.dashboard import DashboardPage
+
+        page = DashboardPage(self.session.db, self.session.user)
+        page.open_requested.connect(self.open_from_home)
+        if self.setup_checklist is not None:  # the administrator opens here: what the set-up lacks, above the tiles
+            self.home_checklist = SetupChecklist(self.session.db, self.session.user, page)
+            self.home_checklist.step_requested.connect(self.open_setup_guide)
+            page.add_above_tiles(self.home_checklist)
+        return page
+
+    def open_from_home(self, key: str) -> None:
+        """A ホーム tile's list that lives on another screen: 目標・配置 on its progress or coverage tab."""
+        self.show_page("targets")
+        page = self.targets_page
+        if key == "targets_coverage":
+            page.tabs.setCurrentIndex(1)
+            page.only_short.setChecked(True)
+        else:
+            page.tabs.setCurrentIndex(0)
 
     @property
     def skills_page(self):  # -> SkillsPage (imported on first visit)
@@ -312,6 +344,8 @@ class MainWindow(QMainWindow):
             self._after_setup()
         elif self.setup_checklist is not None:
             self.setup_checklist.refresh()
+            if self.home_checklist is not None:
+                self.home_checklist.refresh()
 
     def _after_setup(self) -> None:
         """The guide wrote settings, a scheme, staff or accounts: every built screen shows them."""
@@ -327,10 +361,24 @@ class MainWindow(QMainWindow):
             design.load()
         if self.setup_checklist is not None:
             self.setup_checklist.refresh()
+        if self.home_checklist is not None:
+            self.home_checklist.refresh()
         self.refresh_status()
 
     def show_page(self, key: str) -> None:
-        self.navigation.setCurrentRow([k for k, _title in NAVIGATION].index(key))
+        self.navigation.setCurrentRow(self.row_of(key))
+
+    @staticmethod
+    def row_of(key: str) -> int:
+        return [k for k, _title in NAVIGATION].index(key)
+
+    def start_page(self) -> str:
+        """The screen the window opens on: ホーム for the administrator (with the set-up checklist above its
+        tiles while steps are missing); for others the screen they left, else 職員."""
+        if allowed(self.session.user, Action.DASHBOARD_DETAIL):
+            return "home"
+        remembered = str(QSettings().value("main/page_key", "") or "")
+        return remembered if remembered in dict(NAVIGATION) else "staff"
 
     def open_target(self, target: str) -> None:
         """A button of an empty list's hint: the screen or step that comes first."""
@@ -481,7 +529,7 @@ class MainWindow(QMainWindow):
         state = settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.navigation.setCurrentRow(int(settings.value("main/page", 0) or 0))
+        self.show_page(self.start_page())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.closing_for_switch:  # another user logged in from the lock screen: nothing of this one is shown
@@ -501,7 +549,8 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
-        settings.setValue("main/page", self.navigation.currentRow())
+        if self.navigation.currentRow() >= 0:
+            settings.setValue("main/page_key", NAVIGATION[self.navigation.currentRow()][0])
         super().closeEvent(event)
 
 

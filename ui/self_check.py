@@ -24,7 +24,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.certification.page": ("ui.certification.past_dialog", "ui.certification.scheme_editor"),
     "ui.certification.eligibility_tab": ("ui.overview.person_card",),
     "ui.evaluation.page": ("ui.evaluation.assignments_tab", "ui.evaluation.sheets_dialog"),
-    "ui.main_window": ("ui.certification.certificates_page", "ui.certification.page", "ui.evaluation.page", "ui.evaluation.projects_page", "ui.overview.setup_guide", "ui.reporting.page", "ui.skills.page", "ui.staff.organisation_page", "ui.targets.page", "ui.training.page"),
+    "ui.main_window": ("ui.certification.certificates_page", "ui.certification.page", "ui.evaluation.page", "ui.evaluation.projects_page", "ui.overview.dashboard", "ui.overview.setup_guide", "ui.reporting.page", "ui.skills.page", "ui.staff.organisation_page", "ui.targets.page", "ui.training.page"),
     "ui.widgets.pdf_pages": ("pypdfium2",),
     "ui.evaluation.projects_page": ("ui.evaluation.outcomes_view", "ui.overview.person_card"),
     "ui.certification.register_tab": ("ui.overview.person_card",),
@@ -36,6 +36,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "ui.skills.own_tab": ("ui.skills.page",),
     "ui.skills.people_tab": ("ui.overview.person_card", "ui.skills.page"),
     "ui.training.page": ("ui.overview.person_card", "ui.training.event_dialogs", "ui.training.qualifications_tab", "ui.training.survey_dialog"),
+    "ui.overview.dashboard": ("ui.overview.dashboard_tiles",),
 }
 QT_TRANSLATION = "qtbase"  # OK/Cancel, file dialogs: ui.main.install_qt_translations loads it
 

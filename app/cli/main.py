@@ -596,6 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import reports as cli_reports
 
     cli_reports.register(sub)
+    from app.cli import dashboard as cli_dashboard
+
+    cli_dashboard.register(sub)
     from app.cli import skill_map
 
     skill_map.register(sub)  # last: joins the `skills` group whichever module made it

@@ -81,6 +81,14 @@ GUI_COMMANDS: dict[str, tuple[str, ...]] = {
     "removeSeal": ("settings set",),  # certificate_seal_png ""
     "reloadPrintLog": ("certificate-log",),
     "verifyButton": ("verify",),
+    # ホーム (each tile opens the list behind it)
+    "dashboardRefresh": ("dashboard",),
+    "tile_levels": ("dashboard", "targets progress"),
+    "tile_coverage": ("dashboard", "coverage"),
+    "tile_waiting": ("dashboard",),
+    "tile_expiring": ("dashboard", "qualifications expiring"),
+    "tile_backup": ("dashboard",),
+    "tile_check": ("dashboard", "check"),
     # スキル
     "skillPresetInstall": ("skills catalogue install",),
     "skillCatalogueEdit": ("skills catalogue export", "skills catalogue import"),

@@ -32,7 +32,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "app.register.accounts": ("argon2", "argon2.exceptions"),
     "app.certification.certificate_settings": ("PIL.Image",),
     "app.certification.certificates": ("budoux",),
-    "app.cli.main": ("app.cli.assignments", "app.cli.certification", "app.cli.org", "app.cli.outcomes", "app.cli.qualifications", "app.cli.records", "app.cli.reports", "app.cli.settings", "app.cli.skill_map", "app.cli.skills", "app.cli.staff", "app.cli.surveys", "app.cli.templates", "app.cli.training", "app.overview.person_card", "app.staff.export"),
+    "app.cli.main": ("app.cli.assignments", "app.cli.certification", "app.cli.dashboard", "app.cli.org", "app.cli.outcomes", "app.cli.qualifications", "app.cli.records", "app.cli.reports", "app.cli.settings", "app.cli.skill_map", "app.cli.skills", "app.cli.staff", "app.cli.surveys", "app.cli.templates", "app.cli.training", "app.overview.person_card", "app.staff.export"),
     "app.cli.certification": ("app.cli.records", "app.cli.schemes"),
     "app.cli.projects": ("app.cli.project_details", "app.cli.project_people"),
     "app.demo.town": ("app.demo.outcomes", "app.demo.projects", "app.demo.qualifications", "app.demo.skill_demand", "app.demo.skills", "app.demo.surveys", "app.demo.targets", "app.demo.training"),

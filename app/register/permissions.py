@@ -58,6 +58,8 @@ class Action(StrEnum):
     SURVEYS_EDIT = "surveys:edit"
     TARGETS_VIEW = "targets:view"
     TARGETS_EDIT = "targets:edit"
+    DASHBOARD_VIEW = "dashboard:view"
+    DASHBOARD_DETAIL = "dashboard:detail"
     # skill map: demand and gap (issue 15, lane skillgap)
     SKILL_MAP_VIEW = "skills:map"
     SKILL_GAP_PEOPLE = "skills:gap_people"
@@ -104,6 +106,8 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.SURVEYS_EDIT: _ADMIN,
     Action.TARGETS_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.TARGETS_EDIT: _ADMIN,
+    Action.DASHBOARD_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
+    Action.DASHBOARD_DETAIL: _ADMIN,
     Action.SKILL_MAP_VIEW: frozenset({Role.ADMIN, Role.VIEWER}),
     Action.SKILL_GAP_PEOPLE: _ADMIN,
     Action.SKILL_DEMAND_EDIT: _ADMIN,
@@ -146,6 +150,8 @@ LABELS: dict[Action, str] = {
     Action.SURVEYS_EDIT: N_("Survey questions and importing the answers"),
     Action.TARGETS_VIEW: N_("Targets, their progress, designations and section coverage"),
     Action.TARGETS_EDIT: N_("Set targets, designation roles and designations"),
+    Action.DASHBOARD_VIEW: N_("Home dashboard: figures per level, section and project"),
+    Action.DASHBOARD_DETAIL: N_("Home dashboard details: who has not rated yet, whose qualifications expire, backups, check"),
     Action.SKILL_MAP_VIEW: N_("Skill supply and demand (heat map: numbers of people) and its export"),
     Action.SKILL_GAP_PEOPLE: N_("Who could fill a skill gap (names and levels)"),
     Action.SKILL_DEMAND_EDIT: N_("Skill demand of projects and sections"),
