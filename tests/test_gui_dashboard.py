@@ -12,6 +12,7 @@ from app.demo.targets import load_targets
 from app.overview import dashboard
 from app.register import accounts
 from app.register.accounts import Role, User
+from app.wareki import display_date
 from tests.conftest import ADMIN_USER, OFFICER
 from tests.qt_helpers import show_widget, when_modal
 
@@ -70,7 +71,7 @@ def test_tiles_show_the_services_figures_and_open_their_lists(qtbot, demo):
     assert raters[-1] == "未提出の評価（プロジェクト・評価者別）"
     assert len(raters) - 1 == len(board.waiting_raters) == page.rows_shown("waiting")
     expiring = _listed(qtbot, page, "expiring")
-    assert expiring[:-1] == [r["expires_on"] for r in board.expiring]
+    assert expiring[:-1] == [display_date(r["expires_on"]) for r in board.expiring]  # 和暦, as on every screen
 
 
 def test_a_viewer_sees_the_aggregate_tiles_only(qtbot, demo):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.wareki import display_date
 from app.register.accounts import User
 from app.register.permissions import Action, allowed
 from ui.widgets.table_model import RecordTableModel, record_table_view
@@ -224,7 +225,7 @@ class DashboardPage(QWidget):
         from ui.overview import dashboard_tiles
 
         self.board = board
-        self.as_of.setText(_("as of {date}").format(date=board.as_of))
+        self.as_of.setText(_("as of {date}").format(date=display_date(board.as_of)))
         dashboard_tiles.fill(self.tiles, board, self.check is None)
         self.tiles["backup"].setVisible(board.backups_seen)
         self.tiles["check"].setVisible(board.detailed)

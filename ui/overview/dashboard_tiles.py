@@ -10,6 +10,7 @@ from typing import Any
 
 from app.formatting import format_number
 from app.i18n import _
+from app.wareki import display_date
 
 
 def _levels(board) -> tuple[str, list[str], bool]:
@@ -43,7 +44,7 @@ def _waiting(board) -> tuple[str, list[str], bool]:
 
 def _expiring(board) -> tuple[str, list[str], bool]:
     if board.expiring is not None:
-        lines = [f"{r['expires_on']} {r['person']}" for r in board.expiring]
+        lines = [f"{display_date(r['expires_on'])} {r['person']}" for r in board.expiring]
     else:
         lines = [_("{qualification}: {n}").format(qualification=r["qualification"], n=r["count"])
                  for r in board.expiring_by_qualification]
@@ -84,7 +85,7 @@ def list_for(key: str, board, check) -> tuple[str, list[tuple[str, Any]], list, 
     if key == "expiring":
         if board.expiring is not None:
             return (_("Qualifications expiring within {days} days").format(days=board.expiring_days),
-                    [(_("Expires on"), lambda r: r["expires_on"]), (_("Days left"), lambda r: r["days_left"]),
+                    [(_("Expires on"), lambda r: display_date(r["expires_on"])), (_("Days left"), lambda r: r["days_left"]),
                      (_("Staff no."), lambda r: r["staff_no"]), (_("Name"), lambda r: r["person"]),
                      (_("Qualification"), lambda r: r["qualification"])],
                     board.expiring, _("No qualification expires soon."))
