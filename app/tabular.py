@@ -17,7 +17,7 @@ import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from app.errors import UserError
 from app.i18n import _
+from app.text import norm_header
 
 log = logging.getLogger(__name__)
 
@@ -433,3 +434,16 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list[str]], sheet_titl
     for row in rows:
         sheet.append([text_cell(c) for c in row])
     workbook.save(path)
+
+
+def recognise_headers(headers: list[str], synonyms: Mapping[str, Iterable[str]]) -> tuple[dict[str, int], list[str]]:
+    """(field -> column index, headers not used), matching headers to each field's synonyms as every importer
+    does (``text.norm_header``: NFKC, no spaces, lower case); the first column of a field wins."""
+    index = {norm_header(s): name for name, names in synonyms.items() for s in names}
+    columns: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        name = index.get(norm_header(header))
+        if name and name not in columns:
+            columns[name] = position
+    used = set(columns.values())
+    return columns, [h for i, h in enumerate(headers) if h and i not in used]

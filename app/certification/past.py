@@ -32,7 +32,7 @@ from app.i18n import N_, _
 from app.register.permissions import Action, require
 from app.staff.importer import SYNONYMS as STAFF_SYNONYMS, ImportRefused, RowError, cell_date, staff_number_problem
 from app.text import norm_header, safe_normalise
-from app.tabular import MAX_LISTED_ERRORS, Table, read_table, shorten, unprotect_cell, unseen_characters
+from app.tabular import MAX_LISTED_ERRORS, recognise_headers, Table, read_table, shorten, unprotect_cell, unseen_characters
 
 FIELDS: dict[str, str] = {
     "staff_no": N_("Staff no."),
@@ -54,7 +54,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "revoked_on": ("取消日", "取消年月日", "認定取消日", "取り消し日", "取消し日", "revokedon"),
     "revoke_reason": ("取消理由", "取消事由", "取り消し理由", "取消しの理由", "revokereason"),
 }
-_HEADER_INDEX = {norm_header(s): name for name, synonyms in SYNONYMS.items() for s in synonyms}
 MAX_NUMBER = 60  # characters of a certificate number: a longer cell is not one
 MAX_APPROVER = 100
 MAX_REASON = 500
@@ -116,17 +115,6 @@ class PastImportPreview:
         }
 
 
-def recognise_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """(field -> column index, headers not used) by synonym; the first column of a field wins."""
-    columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = _HEADER_INDEX.get(norm_header(header))
-        if name and name not in columns:
-            columns[name] = index
-    used = set(columns.values())
-    return columns, [h for i, h in enumerate(headers) if h and i not in used]
-
-
 def preview_file(db: sqlite_utils.Database, user: User, path: Path, *, today: date,
                  encoding: str | None = None) -> PastImportPreview:
     """Read a file and prepare its import (nothing is written); ``today`` bounds the dates."""
@@ -148,7 +136,7 @@ def prepare(db: sqlite_utils.Database, table: Table, today: date) -> PastImportP
     scheme = active_scheme(db)
     preview = PastImportPreview(str(table.path), table.encoding, sum(1 for r in table.rows if any(c.strip() for c in r)),
                                 scheme.id, scheme.name)
-    columns, preview.unused_headers = recognise_headers(table.headers)
+    columns, preview.unused_headers = recognise_headers(table.headers, SYNONYMS)
     preview.columns = {name: table.headers[i] for name, i in columns.items()}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:

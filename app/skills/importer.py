@@ -21,7 +21,8 @@ from app.register.accounts import User
 from app.register.permissions import Action, require
 from app.skills.catalogues import CatalogueSpec, current
 from app.skills.records import SkillEntry, record_skills
-from app.tabular import MAX_LISTED_ERRORS, not_listed, read_table, shorten
+from app.text import norm_header
+from app.tabular import MAX_LISTED_ERRORS, recognise_headers, not_listed, read_table, shorten
 from app.wareki import parse_date
 
 # column key -> header names accepted (compared after NFKC and without spaces)
@@ -58,16 +59,8 @@ class ImportPreview:
                 "people": len({e.staff_id for e in self.entries}), "ok": self.ok, "errors": self.errors}
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "").lower()
-
-
 def _columns(headers: list[str], path: Path) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        for key, names in COLUMNS.items():
-            if _fold(header) in {_fold(n) for n in names} and key not in found:
-                found[key] = index
+    found, _unused = recognise_headers(headers, COLUMNS)
     missing = [HEADER_LABELS[k] for k in REQUIRED if k not in found]
     if missing:
         raise UserError(_("{file}: the column {columns} is missing (the first row must name the columns 職員番号, 項目, "
@@ -87,7 +80,7 @@ def preview_file(db: sqlite_utils.Database, user: User, path: Path, today: date,
     columns = _columns(table.headers, path)
     preview = ImportPreview(path, catalogue.family, len(table.rows))
     staff = {r[0]: r[1] for r in db.execute("SELECT staff_no, id FROM staff")}
-    items = {_fold(i.code): i.code for i in catalogue.items} | {_fold(i.name): i.code for i in catalogue.items}
+    items = {norm_header(i.code): i.code for i in catalogue.items} | {norm_header(i.name): i.code for i in catalogue.items}
     seen: dict[tuple[int, str, str], int] = {}
     for offset, row in enumerate(table.rows):
         number = table.first_data_row + offset
@@ -130,7 +123,7 @@ def _row(preview: ImportPreview, catalogue: CatalogueSpec, columns: dict[str, in
     if staff_id is None:
         error("staff_no", _("no staff member has the number {value}.").format(value=shorten(staff_no, 20)) if staff_no
               else _("enter the staff number."))
-    code = items.get(_fold(cell("item")))
+    code = items.get(norm_header(cell("item")))
     if code is None:
         error("item", _("the catalogue {name} has no item {value}.").format(name=catalogue.name,
                                                                            value=shorten(cell("item"), 30)))
@@ -140,7 +133,7 @@ def _row(preview: ImportPreview, catalogue: CatalogueSpec, columns: dict[str, in
         error("level", _("the level must be one of {levels} (found {value}).").format(
             levels="・".join(map(str, catalogue.level_numbers)), value=shorten(cell("level"), 20)))
     day = _date(cell("date"), today, lambda message: error("date", message))
-    source = SOURCE_WORDS.get(_fold(cell("source")) if cell("source") else "確認")
+    source = SOURCE_WORDS.get(norm_header(cell("source")) if cell("source") else "確認")
     if source is None:
         error("source", _("the source must be 確認, 自己評価, 資格 or 研修 (found {value}).").format(
             value=shorten(cell("source"), 20)))

@@ -23,12 +23,12 @@ from app.i18n import _
 from app.register.accounts import User
 from app.register.permissions import Action, require
 from app.staff.importer import RowError, cell_date, staff_number_problem
-from app.tabular import MAX_LISTED_ERRORS, Table, not_listed, read_table, shorten, unprotect_cell
+from app.tabular import MAX_LISTED_ERRORS, recognise_headers, Table, not_listed, read_table, shorten, unprotect_cell
 from app.text import safe_normalise
 from app.training.events import MAX_HOURS
 from app.wareki import format_western
 
-# field -> header texts recognised (folded: lower case, no spaces)
+# field -> header texts recognised (compared as text.norm_header folds them)
 HEADERS = {
     "staff_no": ("職員番号", "職員コード", "職員no", "staff_no", "staffno"),
     "event": ("研修", "研修名", "研修id", "研修・講座", "講座", "講座名", "event", "title"),
@@ -67,12 +67,7 @@ class AttendancePreview:
 
 
 def _columns(table: Table) -> dict[str, int]:
-    folded = [safe_normalise(h).lower().replace(" ", "") for h in table.headers]
-    found: dict[str, int] = {}
-    for name, candidates in HEADERS.items():
-        index = next((i for i, h in enumerate(folded) if h in candidates), None)
-        if index is not None:
-            found[name] = index
+    found, _unused = recognise_headers(table.headers, HEADERS)
     missing = [FIELD_LABELS[n] for n in REQUIRED if n not in found]
     if missing:
         raise UserError(_("{file}: the column(s) {columns} are missing (found: {headers}).").format(

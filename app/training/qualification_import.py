@@ -25,7 +25,7 @@ from app.i18n import N_, _
 from app.register.accounts import User
 from app.register.permissions import Action, require
 from app.staff.importer import SYNONYMS as STAFF_SYNONYMS, ImportRefused, RowError, cell_date, staff_number_problem
-from app.tabular import MAX_LISTED_ERRORS, Table, read_table, shorten, unprotect_cell
+from app.tabular import MAX_LISTED_ERRORS, recognise_headers, Table, read_table, shorten, unprotect_cell
 from app.text import norm_header, safe_normalise
 from app.training import qualifications
 
@@ -44,7 +44,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expires_on": ("有効期限", "有効期限日", "期限", "満了日", "失効日", "expireson"),
     "note": ("備考", "証明", "証拠", "根拠", "証書番号", "登録番号", "合格証書番号", "メモ", "evidencenote", "note"),
 }
-_HEADER_INDEX = {norm_header(s): name for name, synonyms in SYNONYMS.items() for s in synonyms}
 
 
 @dataclass
@@ -90,17 +89,6 @@ class QualificationImportPreview:
                 "errors_not_listed": self.errors_not_listed}
 
 
-def recognise_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """(field -> column index, headers not used) by synonym; the first column of a field wins."""
-    columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = _HEADER_INDEX.get(norm_header(header))
-        if name and name not in columns:
-            columns[name] = index
-    used = set(columns.values())
-    return columns, [h for i, h in enumerate(headers) if h and i not in used]
-
-
 def preview_file(db: sqlite_utils.Database, user: User, path: Path, *, today: date,
                  encoding: str | None = None) -> QualificationImportPreview:
     """Read a file and prepare its import (nothing is written); ``today`` bounds the dates."""
@@ -112,7 +100,7 @@ def prepare(db: sqlite_utils.Database, table: Table, today: date) -> Qualificati
     """Parse and check every row against the register and the catalogue without writing (the dry run)."""
     preview = QualificationImportPreview(str(table.path), table.encoding,
                                          sum(1 for r in table.rows if any(c.strip() for c in r)))
-    columns, preview.unused_headers = recognise_headers(table.headers)
+    columns, preview.unused_headers = recognise_headers(table.headers, SYNONYMS)
     preview.columns = {name: table.headers[i] for name, i in columns.items()}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
